@@ -1,0 +1,185 @@
+// The storage port: the small collection interface, with MongoDB semantics, that all domain code is written against.
+// Two adapters implement it (embedded: lmdb + mingo; mongodb: the official driver). The contract suite in
+// test/store/ is the definition of what it promises: a behaviour that is not tested there is not promised.
+
+export type Document = Record<string, any>;
+/** A MongoDB query filter (plain object, MongoDB operators). */
+export type Filter = Record<string, any>;
+/** A MongoDB update document made of update operators (`$set`, `$unset`, `$setOnInsert`, `$inc`, `$push`, `$addToSet`, `$pull`). */
+export type Update = Record<string, any>;
+export type SortDirection = 1 | -1;
+/** Keys in priority order (object key order is significant). */
+export type Sort = Record<string, SortDirection>;
+export type Projection = Record<string, 0 | 1 | boolean>;
+export type IndexKeys = Record<string, SortDirection>;
+
+export interface FindOptions {
+  sort?: Sort;
+  skip?: number;
+  /** 0 or absent: no limit. */
+  limit?: number;
+  projection?: Projection;
+  /** An index name or key pattern; the adapter must use it or fail. */
+  hint?: string | IndexKeys;
+}
+
+export interface CountOptions {
+  skip?: number;
+  limit?: number;
+}
+
+export interface UpdateOptions {
+  upsert?: boolean;
+}
+
+export interface FindOneAndUpdateOptions extends UpdateOptions {
+  /** Which version of the document to return; MongoDB's default is 'before'. */
+  returnDocument?: 'before' | 'after';
+  sort?: Sort;
+  projection?: Projection;
+}
+
+export interface FindOneAndDeleteOptions {
+  sort?: Sort;
+  projection?: Projection;
+}
+
+export interface InsertOneResult {
+  insertedId: any;
+}
+
+export interface InsertManyResult {
+  insertedCount: number;
+  /** Operation index → `_id`. */
+  insertedIds: Record<number, any>;
+}
+
+export interface UpdateResult {
+  matchedCount: number;
+  modifiedCount: number;
+  upsertedCount: number;
+  upsertedId: any | null;
+}
+
+export interface DeleteResult {
+  deletedCount: number;
+}
+
+export type BulkOperation =
+  | { insertOne: { document: Document } }
+  | { updateOne: { filter: Filter; update: Update; upsert?: boolean } }
+  | { updateMany: { filter: Filter; update: Update; upsert?: boolean } }
+  | { replaceOne: { filter: Filter; replacement: Document; upsert?: boolean } }
+  | { deleteOne: { filter: Filter } }
+  | { deleteMany: { filter: Filter } };
+
+/** One failed operation of a bulk write, as MongoDB reports it. */
+export interface WriteError {
+  /** Index of the operation in the array passed to bulkWrite. */
+  index: number;
+  /** MongoDB error code: 11000 for a duplicate key. */
+  code: number;
+  errmsg: string;
+  keyPattern?: Record<string, any>;
+  keyValue?: Record<string, any>;
+}
+
+/**
+ * Bulk writes never throw for per-operation write errors (unlike the driver, which throws MongoBulkWriteError):
+ * the adapter reports them in `writeErrors`, so domain code handles lost races without try/catch.
+ * Ordered: stops at the first error. Unordered: every operation is attempted.
+ */
+export interface BulkWriteResult {
+  insertedCount: number;
+  matchedCount: number;
+  modifiedCount: number;
+  deletedCount: number;
+  upsertedCount: number;
+  /** Operation index → `_id` of the inserted document. */
+  insertedIds: Record<number, any>;
+  /** Operation index → `_id` of the upserted document. */
+  upsertedIds: Record<number, any>;
+  writeErrors: WriteError[];
+}
+
+export interface BulkWriteOptions {
+  /** Default true, as in MongoDB. */
+  ordered?: boolean;
+}
+
+export interface IndexOptions {
+  unique?: boolean;
+  /** Default: MongoDB's generated name (`organisation_1_ifi.key_1`). */
+  name?: string;
+  sparse?: boolean;
+}
+
+export interface IndexDescription {
+  name: string;
+  key: IndexKeys;
+  unique?: boolean;
+  sparse?: boolean;
+}
+
+/** How a query was (or would be) executed; used by tests to prove that an index serves a query. */
+export interface QueryPlan {
+  /** Name of the index walked, or null for a collection scan. */
+  indexName: string | null;
+  /** Documents read from storage and tested against the filter. */
+  docsExamined: number;
+  /** Documents returned. */
+  nReturned: number;
+  /** True when the sort came from walking the index, so no in-memory sort was needed. */
+  sortedByIndex: boolean;
+}
+
+export interface Collection<T extends Document = Document> {
+  readonly name: string;
+  find(filter?: Filter, options?: FindOptions): Promise<T[]>;
+  /** Streams matches in bounded chunks (for exports and back-fills over large collections). */
+  iterate(filter?: Filter, options?: FindOptions & { batchSize?: number }): AsyncIterable<T>;
+  findOne(filter?: Filter, options?: FindOptions): Promise<T | null>;
+  countDocuments(filter?: Filter, options?: CountOptions): Promise<number>;
+  /** Inserts; assigns an ObjectId `_id` when missing. Duplicate key: throws an error with `code: 11000`. */
+  insertOne(document: T | Omit<T, '_id'>): Promise<InsertOneResult>;
+  /** Throws on the first error when ordered (default); the error carries `code: 11000` and `writeErrors`. */
+  insertMany(documents: Array<T | Omit<T, '_id'>>, options?: BulkWriteOptions): Promise<InsertManyResult>;
+  updateOne(filter: Filter, update: Update, options?: UpdateOptions): Promise<UpdateResult>;
+  updateMany(filter: Filter, update: Update, options?: UpdateOptions): Promise<UpdateResult>;
+  replaceOne(filter: Filter, replacement: Document, options?: UpdateOptions): Promise<UpdateResult>;
+  /** Returns the document (before or after) or null; the update is atomic. */
+  findOneAndUpdate(filter: Filter, update: Update, options?: FindOneAndUpdateOptions): Promise<T | null>;
+  findOneAndDelete(filter: Filter, options?: FindOneAndDeleteOptions): Promise<T | null>;
+  deleteOne(filter: Filter): Promise<DeleteResult>;
+  deleteMany(filter: Filter): Promise<DeleteResult>;
+  bulkWrite(operations: BulkOperation[], options?: BulkWriteOptions): Promise<BulkWriteResult>;
+  aggregate<R extends Document = Document>(pipeline: Document[]): Promise<R[]>;
+  /** Idempotent for the same keys and options; returns the index name. Unique on violating data: throws code 11000. */
+  createIndex(keys: IndexKeys, options?: IndexOptions): Promise<string>;
+  listIndexes(): Promise<IndexDescription[]>;
+  /** Plan of a find (see QueryPlan). */
+  explain(filter?: Filter, options?: FindOptions): Promise<QueryPlan>;
+}
+
+/** One operation of an atomic unit: a bulk operation addressed to a collection. */
+export type AtomicOperation = { collection: string } & BulkOperation;
+
+export interface Store {
+  readonly kind: 'embedded' | 'mongodb';
+  collection<T extends Document = Document>(name: string): Collection<T>;
+  /**
+   * Applies all operations or none (an error leaves nothing applied and is thrown).
+   * Absent when the engine cannot offer it (MongoDB standalone server): callers must then use journaled steps.
+   */
+  applyAtomically?: (operations: AtomicOperation[]) => Promise<BulkWriteResult>;
+  /** Resolves when the store answers; throws otherwise. */
+  ping(): Promise<void>;
+  close(): Promise<void>;
+}
+
+/** The code MongoDB uses for a unique-index violation. */
+export const DUPLICATE_KEY_CODE = 11000;
+
+export function isDuplicateKeyError(error: unknown): boolean {
+  return typeof error === 'object' && error !== null && (error as { code?: unknown }).code === DUPLICATE_KEY_CODE;
+}
