@@ -1,0 +1,114 @@
+// `persona ingest FILE.jsonl`: resolves a JSON-lines file of statements in batches, with a progress bar on a
+// terminal, lists rejected statements with their line numbers, and prints a summary (a JSON line with --json).
+import { createReadStream, statSync } from 'node:fs';
+import { createInterface } from 'node:readline';
+import { ObjectId } from 'bson';
+import { SingleBar, Presets } from 'cli-progress';
+import type { Command } from 'commander';
+import { InvalidArgumentError } from 'commander';
+import type { ResolutionResult } from '../features/resolver/resolution-result.ts';
+import { createResolver } from '../features/resolver/resolver.service.ts';
+import { ensureDefaultOrganisation } from '../features/tenancy/default-organisation.ts';
+import { withStore } from './cli-store.ts';
+
+interface IngestOptions {
+  organisation?: ObjectId;
+  batchSize: number;
+  json?: boolean;
+}
+
+export interface IngestSummary {
+  statements: number;
+  resolved: number;
+  rejected: number;
+  personasCreated: number;
+  identifiersCreated: number;
+  seconds: number;
+}
+
+export function registerIngestCommand(program: Command): void {
+  program
+    .command('ingest')
+    .description('resolve a JSON-lines file of xAPI statements')
+    .argument('<file>', 'one statement per line')
+    .option('--organisation <id>', 'organisation id (default: the default organisation)', parseObjectId)
+    .option('--batch-size <n>', 'statements per batch', parsePositiveInt, 1000)
+    .option('--json', 'machine-readable output: rejections and the summary as JSON lines')
+    .action(async (file: string, options: IngestOptions) => {
+      await withStore(async (store, config) => {
+        const organisation = options.organisation ?? (await ensureDefaultOrganisation(store)).organisation._id;
+        const resolver = createResolver({
+          store, options: { includeAuthority: config.RESOLVE_AUTHORITY, linkMboxSha1sum: config.LINK_MBOX_SHA1SUM, batchSize: options.batchSize },
+        });
+        const summary = await ingestFile(file, options, (statements) => resolver.resolveStatements(organisation, statements));
+        console.log(options.json ? JSON.stringify(summary) : formatSummary(summary));
+      });
+    });
+}
+
+type ResolveBatch = (statements: unknown[]) => Promise<ResolutionResult>;
+
+async function ingestFile(file: string, options: IngestOptions, resolveBatch: ResolveBatch): Promise<IngestSummary> {
+  const started = performance.now();
+  const summary: IngestSummary = { statements: 0, resolved: 0, rejected: 0, personasCreated: 0, identifiersCreated: 0, seconds: 0 };
+  const progress = process.stderr.isTTY && !options.json ? new SingleBar({ format: 'ingest [{bar}] {percentage}% | {value}/{total} bytes' }, Presets.shades_classic) : null;
+  progress?.start(statSync(file).size, 0);
+  const input = createReadStream(file);
+  const lines = createInterface({ input, crlfDelay: Infinity });
+  let batch: Array<{ line: number; statement: unknown }> = [];
+  let lineNumber = 0;
+
+  const flush = async (): Promise<void> => {
+    if (batch.length === 0) return;
+    const result = await resolveBatch(batch.map((entry) => entry.statement));
+    result.results.forEach((statementResult, index) => {
+      if (statementResult.error) reportRejection(batch[index].line, statementResult.error, options.json);
+    });
+    summary.resolved += result.counts.resolved;
+    summary.rejected += result.counts.rejected;
+    summary.personasCreated += result.counts.personasCreated;
+    summary.identifiersCreated += result.counts.identifiersCreated;
+    batch = [];
+    progress?.update(input.bytesRead);
+  };
+
+  for await (const text of lines) {
+    lineNumber += 1;
+    if (text.trim() === '') continue;
+    summary.statements += 1;
+    let statement: unknown;
+    try {
+      statement = JSON.parse(text);
+    } catch (error) {
+      summary.rejected += 1;
+      reportRejection(lineNumber, { code: 'statements.failed_to_serialize', path: '(statement)', message: `not JSON: ${(error as Error).message}` }, options.json);
+      continue;
+    }
+    batch.push({ line: lineNumber, statement });
+    if (batch.length >= options.batchSize) await flush();
+  }
+  await flush();
+  progress?.stop();
+  summary.seconds = Number(((performance.now() - started) / 1000).toFixed(3));
+  return summary;
+}
+
+function reportRejection(line: number, error: { code: string; path: string; message: string }, json: boolean | undefined): void {
+  console.log(json ? JSON.stringify({ line, rejected: error }) : `line ${line}: rejected (${error.code}) ${error.path}: ${error.message}`);
+}
+
+function formatSummary(summary: IngestSummary): string {
+  return `${summary.statements} statements: ${summary.resolved} resolved, ${summary.rejected} rejected; `
+    + `${summary.personasCreated} personas and ${summary.identifiersCreated} identifiers created in ${summary.seconds}s`;
+}
+
+function parseObjectId(value: string): ObjectId {
+  if (!/^[0-9a-f]{24}$/i.test(value)) throw new InvalidArgumentError('must be a 24-character hex organisation id');
+  return new ObjectId(value);
+}
+
+function parsePositiveInt(value: string): number {
+  const parsed = Number(value);
+  if (!Number.isInteger(parsed) || parsed < 1) throw new InvalidArgumentError('must be a positive integer');
+  return parsed;
+}

@@ -1,0 +1,18 @@
+// The `persona` command: one sub-command per file, registered here.
+import { Command } from 'commander';
+import { registerIngestCommand } from './ingest.command.ts';
+import { registerMigrateCommand } from './migrate.command.ts';
+
+const program = new Command('persona')
+  .description('persona-resolver: resolve xAPI statement identifiers to personas')
+  .showHelpAfterError();
+
+registerIngestCommand(program);
+registerMigrateCommand(program);
+
+try {
+  await program.parseAsync(process.argv);
+} catch (error) {
+  console.error(`persona: ${(error as Error).message}`);
+  process.exitCode = 1;
+}

@@ -1,0 +1,50 @@
+// The result document of resolving statements: the inline answer of POST /v1/statements, a queue job's return
+// value and what `persona ingest` summarises (shape: ../shared/spec/native-api.md, "Statements").
+import type { Ifi } from '../../domain/model.ts';
+import type { AgentRole } from '../../domain/xapi/index.ts';
+
+export interface ResolvedAgent {
+  role: AgentRole;
+  path: string;
+  ifi: Ifi;
+  identifierId: string;
+  personaId: string;
+  /** True when this call created the identifier. */
+  created: boolean;
+}
+
+export interface StatementError {
+  code: string;
+  message: string;
+  path: string;
+}
+
+export interface StatementResult {
+  statementId: string | null;
+  status: 'resolved' | 'rejected';
+  error: StatementError | null;
+  agents: ResolvedAgent[];
+}
+
+export interface ResolutionCounts {
+  resolved: number;
+  rejected: number;
+  personasCreated: number;
+  identifiersCreated: number;
+}
+
+export interface ResolutionResult {
+  results: StatementResult[];
+  counts: ResolutionCounts;
+}
+
+export function emptyCounts(): ResolutionCounts {
+  return { resolved: 0, rejected: 0, personasCreated: 0, identifiersCreated: 0 };
+}
+
+export function addCounts(total: ResolutionCounts, part: ResolutionCounts): void {
+  total.resolved += part.resolved;
+  total.rejected += part.rejected;
+  total.personasCreated += part.personasCreated;
+  total.identifiersCreated += part.identifiersCreated;
+}

@@ -1,0 +1,132 @@
+// The resolver: turns xAPI statements into identifiers and personas of one organisation. Statements are validated
+// one by one (a bad one is rejected with the path of the problem and writes nothing); the agents of the good ones are
+// resolved per batch by identifier-resolution.ts.
+import type { ObjectId } from 'bson';
+import { COLLECTIONS, type IdentifierDoc } from '../../domain/model.ts';
+import {
+  canonicalIdentifierKey, extractAgents, toStoredIfi, validateIfi, validateStatement, type ExtractedAgent,
+} from '../../domain/xapi/index.ts';
+import type { Store } from '../../store/port.ts';
+import { lookupPersonaStates } from '../personas/persona-lookup.ts';
+import { resolveIdentifiers, type IdentifierRequest } from './identifier-resolution.ts';
+import { addCounts, emptyCounts, type ResolutionResult, type StatementResult } from './resolution-result.ts';
+
+export interface ResolverOptions {
+  /** Resolve the statement's authority too (usually the LRS client, not a learner). Always validated. */
+  includeAuthority: boolean;
+  /** mbox and mbox_sha1sum of one address resolve to one persona. */
+  linkMboxSha1sum: boolean;
+  /** Statements per store round-trip group; larger arrays are resolved in several batches. */
+  batchSize?: number;
+}
+
+export interface AgentLookup {
+  personaId: ObjectId;
+  identifierId: ObjectId;
+}
+
+export interface Resolver {
+  resolveStatements(organisation: ObjectId, statements: unknown[]): Promise<ResolutionResult>;
+  /** Read-only: the persona of each agent, or null when unknown or not a valid agent. */
+  lookupAgents(organisation: ObjectId, agents: unknown[]): Promise<Array<AgentLookup | null>>;
+}
+
+export function createResolver({ store, options }: { store: Store; options: ResolverOptions }): Resolver {
+  const batchSize = options.batchSize ?? 1000;
+
+  async function resolveBatch(organisation: ObjectId, statements: unknown[]): Promise<ResolutionResult> {
+    const counts = emptyCounts();
+    const extracted = statements.map((statement) => extractValidAgents(statement, options.includeAuthority));
+    const requests = new Map<string, IdentifierRequest>();
+    for (const entry of extracted) {
+      for (const agent of entry.agents ?? []) {
+        if (!requests.has(agent.canonicalKey)) {
+          requests.set(agent.canonicalKey, { canonicalKey: agent.canonicalKey, ifi: agent.ifi, personaName: agent.name });
+        }
+      }
+    }
+    const resolution = await resolveIdentifiers(
+      { store, organisation, linkMboxSha1sum: options.linkMboxSha1sum, now: new Date() }, [...requests.values()],
+    );
+    counts.identifiersCreated = resolution.identifiersCreated;
+    counts.personasCreated = resolution.personasCreated;
+    const reported = new Set<string>();
+    const results = extracted.map(({ statementId, error, agents }): StatementResult => {
+      if (error) {
+        counts.rejected += 1;
+        return { statementId, status: 'rejected', error, agents: [] };
+      }
+      counts.resolved += 1;
+      return {
+        statementId,
+        status: 'resolved',
+        error: null,
+        agents: agents!.map((agent) => {
+          const identifier = resolution.byKey.get(agent.canonicalKey)!;
+          // An identifier created by this call counts as created for its first occurrence only.
+          const created = identifier.wasCreated && !reported.has(agent.canonicalKey);
+          reported.add(agent.canonicalKey);
+          return {
+            role: agent.role, path: agent.path, ifi: agent.ifi,
+            identifierId: identifier.identifierId.toHexString(), personaId: identifier.personaId.toHexString(), created,
+          };
+        }),
+      };
+    });
+    return { results, counts };
+  }
+
+  return {
+    async resolveStatements(organisation, statements) {
+      const total: ResolutionResult = { results: [], counts: emptyCounts() };
+      for (let start = 0; start < statements.length; start += batchSize) {
+        const part = await resolveBatch(organisation, statements.slice(start, start + batchSize));
+        total.results.push(...part.results);
+        addCounts(total.counts, part.counts);
+      }
+      return total;
+    },
+
+    async lookupAgents(organisation, agents) {
+      const keys = agents.map((agent) => canonicalKeyOfAgent(agent));
+      const wanted = keys.filter((key): key is string => key !== null);
+      const documents = wanted.length === 0 ? [] : await store
+        .collection<IdentifierDoc>(COLLECTIONS.identifiers)
+        .find({ organisation, canonicalKey: { $in: wanted } }, { projection: { _id: 1, persona: 1, canonicalKey: 1 } });
+      const byKey = new Map(documents.map((document) => [document.canonicalKey, document]));
+      const states = await lookupPersonaStates(store, organisation, documents.map((document) => document.persona));
+      return keys.map((key) => {
+        const identifier = key === null ? undefined : byKey.get(key);
+        const state = identifier && states.get(identifier.persona.toHexString());
+        return identifier && state ? { personaId: state.liveId, identifierId: identifier._id } : null;
+      });
+    },
+  };
+}
+
+interface ExtractedStatement {
+  statementId: string | null;
+  error: { code: string; message: string; path: string } | null;
+  agents: ExtractedAgent[] | null;
+}
+
+function extractValidAgents(statement: unknown, includeAuthority: boolean): ExtractedStatement {
+  const statementId = isObject(statement) && typeof statement.id === 'string' ? statement.id : null;
+  const error = validateStatement(statement);
+  if (error) return { statementId, error, agents: null };
+  return { statementId, error: null, agents: extractAgents(statement as Record<string, any>, { includeAuthority }) };
+}
+
+function canonicalKeyOfAgent(agent: unknown): string | null {
+  if (!isObject(agent)) return null;
+  try {
+    const ifi = toStoredIfi(agent);
+    return validateIfi(ifi) ? null : canonicalIdentifierKey(ifi);
+  } catch {
+    return null;
+  }
+}
+
+function isObject(value: unknown): value is Record<string, any> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}

@@ -1,0 +1,47 @@
+// Every index of every collection, created idempotently by `persona migrate` and at service start. Organisation
+// comes first in almost every key because every query is scoped by it; list sorts end in `_id` so keyset cursors
+// walk an index at the same cost at any depth.
+import { COLLECTIONS } from '../domain/model.ts';
+import type { IndexKeys, IndexOptions, Store } from './port.ts';
+
+export interface IndexDefinition {
+  collection: string;
+  keys: IndexKeys;
+  options?: IndexOptions;
+}
+
+export const INDEXES: IndexDefinition[] = [
+  { collection: COLLECTIONS.organisations, keys: { slug: 1 }, options: { unique: true, sparse: true } },
+  { collection: COLLECTIONS.clients, keys: { key: 1 }, options: { unique: true } },
+  { collection: COLLECTIONS.clients, keys: { organisation: 1, createdAt: 1, _id: 1 } },
+  // Learning Locker's own index name and keys (compat spec 1.1).
+  { collection: COLLECTIONS.personas, keys: { organisation: 1 } },
+  { collection: COLLECTIONS.personas, keys: { organisation: 1, createdAt: 1, _id: 1 } },
+  { collection: COLLECTIONS.personas, keys: { organisation: 1, updatedAt: 1, _id: 1 } },
+  { collection: COLLECTIONS.personas, keys: { organisation: 1, name: 1, _id: 1 } },
+  { collection: COLLECTIONS.personas, keys: { organisation: 1, mergedInto: 1 } },
+  // The arbiter of race-free resolution: one identifier per canonical key per organisation.
+  { collection: COLLECTIONS.identifiers, keys: { organisation: 1, canonicalKey: 1 }, options: { unique: true } },
+  { collection: COLLECTIONS.identifiers, keys: { organisation: 1, persona: 1 } },
+  { collection: COLLECTIONS.identifiers, keys: { organisation: 1, 'ifi.key': 1, 'ifi.value': 1 } },
+  { collection: COLLECTIONS.identifiers, keys: { organisation: 1, 'ifi.value.homePage': 1, 'ifi.value.name': 1 } },
+  { collection: COLLECTIONS.attributes, keys: { organisation: 1, personaId: 1, key: 1 } },
+  { collection: COLLECTIONS.attributes, keys: { organisation: 1, key: 1, value: 1 } },
+  { collection: COLLECTIONS.links, keys: { organisation: 1, persona: 1, recTypeName: 1, recId: 1 }, options: { unique: true } },
+  { collection: COLLECTIONS.links, keys: { organisation: 1, recTypeName: 1, recId: 1 } },
+  { collection: COLLECTIONS.emailClaims, keys: { organisation: 1, sha1: 1 }, options: { unique: true } },
+  { collection: COLLECTIONS.emailClaims, keys: { organisation: 1, persona: 1 } },
+  { collection: COLLECTIONS.merges, keys: { organisation: 1, createdAt: -1, _id: -1 } },
+  { collection: COLLECTIONS.merges, keys: { organisation: 1, target: 1 } },
+  { collection: COLLECTIONS.merges, keys: { organisation: 1, sources: 1 } },
+  { collection: COLLECTIONS.merges, keys: { state: 1 } },
+];
+
+/** Creates every index that does not exist yet. Extra definitions (from features) can be passed in. */
+export async function ensureIndexes(store: Store, extra: IndexDefinition[] = []): Promise<string[]> {
+  const names: string[] = [];
+  for (const definition of [...INDEXES, ...extra]) {
+    names.push(`${definition.collection}.${await store.collection(definition.collection).createIndex(definition.keys, definition.options)}`);
+  }
+  return names;
+}
