@@ -1,0 +1,107 @@
+// Resolver throughput on the embedded store, with its two reference points measured in the same run:
+//   ceiling  — the store's raw bulk-insert rate of equivalent documents (one identifier-like document per statement);
+//   baseline — Learning Locker's way: per statement, find the identifier, else insert identifier, persona and link.
+// Sizes: BENCH_STATEMENTS (default 1,000,000), BENCH_LEARNERS (100,000), BENCH_BASELINE_STATEMENTS (20,000).
+import { rmSync } from 'node:fs';
+import { ObjectId } from 'bson';
+import { COLLECTIONS } from '../src/domain/model.ts';
+import { canonicalIdentifierKey, toStoredIfi } from '../src/domain/xapi/index.ts';
+import { createResolver } from '../src/features/resolver/resolver.service.ts';
+import { openEmbeddedStore } from '../src/store/embedded/index.ts';
+import { ensureIndexes } from '../src/store/indexes.ts';
+import type { Store } from '../src/store/port.ts';
+import { makeTempDir } from '../test/support/temp-store.ts';
+import { batchesOf, statementAt, type CorpusOptions } from './corpus.ts';
+
+const envInt = (name: string, fallback: number): number => Number(process.env[name] ?? fallback);
+const peakRssMb = (): number => Math.round(process.resourceUsage().maxRSS / 1024);
+const rate = (count: number, ms: number): number => Math.round(count / (ms / 1000));
+
+export async function runResolverBench(): Promise<void> {
+  const corpus: CorpusOptions = { statements: envInt('BENCH_STATEMENTS', 1_000_000), learners: envInt('BENCH_LEARNERS', 100_000) };
+  const batchSize = envInt('BENCH_BATCH_SIZE', 1000);
+  const baselineStatements = Math.min(envInt('BENCH_BASELINE_STATEMENTS', 20_000), corpus.statements);
+  const dataDir = makeTempDir('persona-bench-');
+  try {
+    const organisation = new ObjectId();
+    let store = await openEmbeddedStore({ dataDir: `${dataDir}/resolver` });
+    await ensureIndexes(store);
+    const resolver = createResolver({ store, options: { includeAuthority: false, linkMboxSha1sum: true, batchSize } });
+    let started = performance.now();
+    let personas = 0;
+    for (const batch of batchesOf(corpus, batchSize)) personas += (await resolver.resolveStatements(organisation, batch)).counts.personasCreated;
+    const resolverMs = performance.now() - started;
+    const resolverRate = rate(corpus.statements, resolverMs);
+    const resolverRss = peakRssMb();
+    await store.close();
+
+    started = performance.now();
+    store = await openEmbeddedStore({ dataDir: `${dataDir}/resolver` });
+    await store.collection(COLLECTIONS.identifiers).findOne({ organisation });
+    const reopenMs = performance.now() - started;
+    await store.close();
+
+    const ceilingRate = await measureBulkInsertCeiling(`${dataDir}/ceiling`, corpus, batchSize);
+    const baselineRate = await measurePerStatementBaseline(`${dataDir}/baseline`, corpus, baselineStatements);
+
+    console.log(`corpus: ${corpus.statements} statements over ${corpus.learners} learners (batches of ${batchSize}); personas created: ${personas}`);
+    console.log(`resolver (batch path):              ${resolverRate.toLocaleString('en')} statements/s  (${(resolverMs / 1000).toFixed(1)} s, peak RSS ${resolverRss} MB)`);
+    console.log(`ceiling (raw bulk insert):          ${ceilingRate.toLocaleString('en')} documents/s`);
+    console.log(`baseline (per statement, LL-style): ${baselineRate.toLocaleString('en')} statements/s  (${baselineStatements} statements)`);
+    console.log(`ratio resolver / ceiling:  ${(resolverRate / ceilingRate).toFixed(2)}   (target ≥ 0.5)`);
+    console.log(`ratio resolver / baseline: ${(resolverRate / baselineRate).toFixed(1)}×  (target ≥ 10×)`);
+    console.log(`reopen of the ${corpus.learners}-learner store: ${reopenMs.toFixed(0)} ms (target < 5000 ms); peak RSS ${peakRssMb()} MB (target < 1500 MB)`);
+  } finally {
+    rmSync(dataDir, { recursive: true, force: true });
+  }
+}
+
+/** Inserts one identifier-shaped document per statement, in bulk, into a collection with the same unique index. */
+async function measureBulkInsertCeiling(dataDir: string, corpus: CorpusOptions, batchSize: number): Promise<number> {
+  const store = await openEmbeddedStore({ dataDir });
+  const collection = store.collection('ceiling');
+  await collection.createIndex({ organisation: 1, canonicalKey: 1 }, { unique: true });
+  const organisation = new ObjectId();
+  const now = new Date();
+  const started = performance.now();
+  for (let start = 0; start < corpus.statements; start += batchSize) {
+    const documents = [];
+    for (let index = start; index < Math.min(start + batchSize, corpus.statements); index += 1) {
+      const ifi = toStoredIfi(statementAt(index, corpus).actor as Record<string, unknown>);
+      documents.push({ organisation, persona: new ObjectId(), ifi, canonicalKey: `${canonicalIdentifierKey(ifi)}#${index}`, createdAt: now, updatedAt: now });
+    }
+    await collection.insertMany(documents, { ordered: false });
+  }
+  const ms = performance.now() - started;
+  await store.close();
+  return rate(corpus.statements, ms);
+}
+
+/** Learning Locker's persona service, one statement at a time: find, else insert locked identifier, persona, unlock. */
+async function measurePerStatementBaseline(dataDir: string, corpus: CorpusOptions, statements: number): Promise<number> {
+  const store: Store = await openEmbeddedStore({ dataDir });
+  await ensureIndexes(store);
+  const identifiers = store.collection(COLLECTIONS.identifiers);
+  const personas = store.collection(COLLECTIONS.personas);
+  const organisation = new ObjectId();
+  const started = performance.now();
+  for (let index = 0; index < statements; index += 1) {
+    const ifi = toStoredIfi(statementAt(index, corpus).actor as Record<string, unknown>);
+    const canonicalKey = canonicalIdentifierKey(ifi);
+    const existing = await identifiers.findOne({ organisation, canonicalKey });
+    if (existing) {
+      await personas.findOne({ _id: existing.persona });
+      continue;
+    }
+    const identifier = await identifiers.findOneAndUpdate(
+      { organisation, canonicalKey },
+      { $setOnInsert: { ifi, locked: true, lockedAt: new Date() } },
+      { upsert: true, returnDocument: 'after' },
+    );
+    const { insertedId } = await personas.insertOne({ organisation, name: null });
+    await identifiers.updateOne({ _id: identifier!._id }, { $set: { locked: false, persona: insertedId }, $unset: { lockedAt: '' } });
+  }
+  const ms = performance.now() - started;
+  await store.close();
+  return rate(statements, ms);
+}
