@@ -24,6 +24,27 @@ export const configSchema = z
     QUEUE_NAME: z.string().min(1).default('persona-statements'),
     QUEUE_BATCH_SIZE: positiveInt.default(1000),
     WORKER_CONCURRENCY: positiveInt.default(2),
+    QUEUE_PREFIX: z.string().min(1).default('bull').describe('BullMQ Redis key prefix'),
+    QUEUE_JOB_ATTEMPTS: positiveInt.default(8).describe('attempts of a statement job before it is dead-lettered'),
+    QUEUE_BACKOFF_MS: positiveInt.default(1000).describe('first retry delay; doubles per attempt'),
+    QUEUE_KEEP_COMPLETED: positiveInt.default(10000).describe('completed jobs kept for GET /v1/jobs/{id}'),
+    QUEUE_KEEP_COMPLETED_SECONDS: positiveInt.default(86400),
+    QUEUE_STARTUP_TIMEOUT_MS: positiveInt.default(2000).describe('how long start-up waits for Redis'),
+    JOB_RESULT: z.enum(['full', 'counts']).default('full').describe('what a job returns: the full result document or counts only'),
+    WORKER_LOCK_MS: positiveInt.default(30000).describe('a job whose worker stops renewing its lock this long is re-run'),
+    WORKER_STALLED_INTERVAL_MS: positiveInt.default(15000),
+    WORKER_MAX_STALLED: positiveInt.default(3).describe('lock losses (crashed workers) before a job is dead-lettered'),
+    WRITE_BACK_STATEMENTS: booleanFromEnv.default(false).describe('stamp Learning Locker statements with person and personaIdentifier'),
+    WRITE_BACK_MONGODB_URL: z.string().regex(/^mongodb(\+srv)?:\/\//, 'must start with mongodb:// or mongodb+srv://').optional()
+      .describe('Learning Locker database; absent: the statements collection of our own store'),
+    WRITE_BACK_MONGODB_DB: z.string().min(1).default('learninglocker_v2'),
+    WRITE_BACK_COLLECTION: z.string().min(1).default('statements'),
+    BACKFILL_BATCH_SIZE: positiveInt.default(500).describe('statements stamped per back-fill step'),
+    BACKFILL_RATE: positiveInt.default(2000).describe('maximum statements stamped per second per worker by back-fills'),
+    EVENTS_MAX_LENGTH: positiveInt.default(10000).describe('approximate length of the persona events stream'),
+    WEBHOOK_URLS: z.string().optional().describe('comma-separated URLs receiving persona events'),
+    WEBHOOK_SECRET: z.string().min(16).optional().describe('HMAC-SHA256 key of the X-Persona-Signature header'),
+    WEBHOOK_ATTEMPTS: positiveInt.default(10),
     RESOLVER_BATCH_SIZE: positiveInt.default(1000),
     RESOLVE_AUTHORITY: booleanFromEnv.default(false),
     LINK_MBOX_SHA1SUM: booleanFromEnv.default(true),
@@ -33,6 +54,12 @@ export const configSchema = z
   .superRefine((value, context) => {
     if (value.STORE === 'mongodb' && !value.MONGODB_URL) {
       context.addIssue({ code: 'custom', path: ['MONGODB_URL'], message: 'is required when STORE=mongodb' });
+    }
+    if (value.WEBHOOK_URLS && !value.WEBHOOK_SECRET) {
+      context.addIssue({ code: 'custom', path: ['WEBHOOK_SECRET'], message: 'is required when WEBHOOK_URLS is set' });
+    }
+    for (const url of (value.WEBHOOK_URLS ?? '').split(',').map((part) => part.trim()).filter(Boolean)) {
+      if (!/^https?:\/\/\S+$/.test(url)) context.addIssue({ code: 'custom', path: ['WEBHOOK_URLS'], message: `${url} is not an http(s) URL` });
     }
   });
 
