@@ -1,0 +1,31 @@
+// The public queue interface (../shared/spec/native-api.md, "Statements"): any BullMQ client may add a job named
+// `resolve` to the statements queue with data `{ organisation: "<24-hex>", statements: [...] }`. This schema is the
+// one check of that payload; a payload that fails it can never succeed, so the worker dead-letters it at once.
+import { z } from 'zod';
+
+export const RESOLVE_JOB_NAME = 'resolve';
+export const DEFAULT_QUEUE_NAME = 'persona-statements';
+
+export const resolveJobDataSchema = z.object({
+  organisation: z.string().regex(/^[0-9a-f]{24}$/i, 'must be a 24-hex organisation id'),
+  statements: z.array(z.unknown()).min(1, 'must hold at least one statement'),
+});
+
+export type ResolveJobData = z.infer<typeof resolveJobDataSchema>;
+
+/** Names every problem of a payload in one line (`organisation: must be ...; statements: ...`), or null when valid. */
+export function describePayloadProblems(data: unknown): string | null {
+  const parsed = resolveJobDataSchema.safeParse(data);
+  if (parsed.success) return null;
+  return parsed.error.issues.map((issue) => `${issue.path.join('.') || '(payload)'}: ${issue.message}`).join('; ');
+}
+
+/** Splits a statement array into job payloads of at most `batchSize` statements, in order. */
+export function splitIntoJobs(organisation: string, statements: unknown[], batchSize: number): ResolveJobData[] {
+  if (!Number.isInteger(batchSize) || batchSize < 1) throw new RangeError(`batchSize must be a positive integer, got ${batchSize}`);
+  const jobs: ResolveJobData[] = [];
+  for (let start = 0; start < statements.length; start += batchSize) {
+    jobs.push({ organisation, statements: statements.slice(start, start + batchSize) });
+  }
+  return jobs;
+}

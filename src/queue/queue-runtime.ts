@@ -1,0 +1,71 @@
+// The queue as the API process sees it, built from config at start-up: QUEUE=inline → off; QUEUE=auto → on when
+// Redis answers, otherwise off with one log line; QUEUE=bullmq → on, and an unreachable Redis stops start-up with a
+// message saying what to do. Off means POST /v1/statements resolves inline.
+import { Redis } from 'ioredis';
+import type { Registry } from 'prom-client';
+import type { Config } from '../config.ts';
+import { registerQueueMetrics } from './queue-metrics.ts';
+import { describeRedisUrl, probeRedis, QueueUnavailableError } from './redis-connection.ts';
+import { createStatementQueue, type StatementQueue } from './statement-queue.ts';
+
+export type QueueConfig = Pick<Config,
+  'QUEUE' | 'REDIS_URL' | 'QUEUE_NAME' | 'QUEUE_PREFIX' | 'QUEUE_BATCH_SIZE' | 'QUEUE_JOB_ATTEMPTS' | 'QUEUE_BACKOFF_MS'
+  | 'QUEUE_KEEP_COMPLETED' | 'QUEUE_KEEP_COMPLETED_SECONDS' | 'QUEUE_STARTUP_TIMEOUT_MS'>;
+
+export interface QueueLogger {
+  info(object: object, message?: string): void;
+  warn(object: object, message?: string): void;
+}
+
+export interface QueueRuntime {
+  statements: StatementQueue;
+  /** Adds the pipeline gauges (depth, totals, latency) to /metrics. */
+  registerMetrics(registry: Registry): void;
+  /** For /ready: throws when Redis does not answer. */
+  ping(): Promise<void>;
+  close(): Promise<void>;
+}
+
+export function statementQueueOptions(config: QueueConfig) {
+  return {
+    redisUrl: config.REDIS_URL, queueName: config.QUEUE_NAME, prefix: config.QUEUE_PREFIX, batchSize: config.QUEUE_BATCH_SIZE,
+    attempts: config.QUEUE_JOB_ATTEMPTS, backoffMs: config.QUEUE_BACKOFF_MS,
+    keepCompleted: config.QUEUE_KEEP_COMPLETED, keepCompletedSeconds: config.QUEUE_KEEP_COMPLETED_SECONDS,
+  };
+}
+
+/** Returns the running queue, or null when statements resolve inline. Throws QueueUnavailableError for QUEUE=bullmq. */
+export async function startQueueRuntime(config: QueueConfig, logger: QueueLogger): Promise<QueueRuntime | null> {
+  if (config.QUEUE === 'inline') {
+    logger.info({ queue: 'off' }, 'queue off (QUEUE=inline): statements resolve inline');
+    return null;
+  }
+  try {
+    await probeRedis(config.REDIS_URL, config.QUEUE_STARTUP_TIMEOUT_MS);
+  } catch (error) {
+    if (config.QUEUE === 'bullmq') {
+      throw new QueueUnavailableError(
+        `QUEUE=bullmq but ${(error as Error).message}. Start Redis, fix REDIS_URL, or set QUEUE=auto to resolve inline without it.`,
+      );
+    }
+    logger.warn({ queue: 'off', redis: describeRedisUrl(config.REDIS_URL) }, `queue off: ${(error as Error).message}; statements resolve inline`);
+    return null;
+  }
+  const statements = createStatementQueue(statementQueueOptions(config));
+  const redis = new Redis(config.REDIS_URL, { maxRetriesPerRequest: 1 });
+  redis.on('error', () => {});
+  logger.info({ queue: config.QUEUE_NAME, redis: describeRedisUrl(config.REDIS_URL) }, 'queue on: statements are resolved by workers');
+  return {
+    statements,
+    registerMetrics(registry) {
+      registerQueueMetrics(registry, { queue: statements.queue, redis, prefix: config.QUEUE_PREFIX });
+    },
+    async ping() {
+      await redis.ping();
+    },
+    async close() {
+      await statements.close();
+      await redis.quit().catch(() => {});
+    },
+  };
+}

@@ -1,0 +1,138 @@
+// The producer side of the statements queue: enqueues statement arrays as `resolve` jobs (split into jobs of
+// `batchSize`), and reads jobs back for GET /v1/jobs/{id} and `persona jobs`. A request split into several jobs gets
+// one public id `s<hex>-<n>` whose parts are `s<hex>-<n>-<i>`; a single-job request's public id is its job id.
+import { Job, Queue, type JobsOptions } from 'bullmq';
+import { ObjectId } from 'bson';
+import type { ResolutionResult } from '../features/resolver/resolution-result.ts';
+import { addCounts, emptyCounts } from '../features/resolver/resolution-result.ts';
+import { RESOLVE_JOB_NAME, splitIntoJobs, type ResolveJobData } from './job-payload.ts';
+import { bullConnection } from './redis-connection.ts';
+
+export interface StatementQueueOptions {
+  redisUrl: string;
+  queueName: string;
+  /** BullMQ key prefix; tests use their own so they never collide. */
+  prefix: string;
+  batchSize: number;
+  attempts: number;
+  backoffMs: number;
+  keepCompleted: number;
+  keepCompletedSeconds: number;
+}
+
+export interface EnqueueResult {
+  /** The id to poll with GET /v1/jobs/{id}. */
+  jobId: string;
+  /** The BullMQ job ids (one per batch). */
+  jobIds: string[];
+  accepted: number;
+}
+
+export type JobState = 'waiting' | 'delayed' | 'active' | 'completed' | 'failed';
+
+export interface JobReport {
+  id: string;
+  state: JobState;
+  accepted: number;
+  attemptsMade: number;
+  createdAt: string;
+  finishedAt: string | null;
+  error: { code: 'jobs.failed'; message: string } | null;
+  /** The result document (or counts only, per JOB_RESULT) once every part completed. */
+  result: ResolutionResult | { counts: ResolutionResult['counts'] } | null;
+}
+
+export interface StatementQueue {
+  readonly queue: Queue<ResolveJobData>;
+  readonly queueName: string;
+  enqueue(organisation: string, statements: unknown[]): Promise<EnqueueResult>;
+  /** The report of a public job id within one organisation; null when unknown or of another organisation. */
+  getJobReport(jobId: string, organisation: string): Promise<JobReport | null>;
+  close(): Promise<void>;
+}
+
+const MULTI_PART_ID = /^s[0-9a-f]{24}-(\d+)$/;
+
+export function statementJobOptions(options: Pick<StatementQueueOptions, 'attempts' | 'backoffMs' | 'keepCompleted' | 'keepCompletedSeconds'>): JobsOptions {
+  return {
+    attempts: options.attempts,
+    backoff: { type: 'exponential', delay: options.backoffMs },
+    removeOnComplete: { count: options.keepCompleted, age: options.keepCompletedSeconds },
+    // Dead letters stay until someone retries or removes them (`persona jobs failed|retry`).
+    removeOnFail: false,
+  };
+}
+
+export function createStatementQueue(options: StatementQueueOptions): StatementQueue {
+  const queue = new Queue<ResolveJobData>(options.queueName, {
+    connection: bullConnection(options.redisUrl), prefix: options.prefix, defaultJobOptions: statementJobOptions(options),
+  });
+  // Errors surface through the awaited calls; an unhandled 'error' event would crash the process.
+  queue.on('error', () => {});
+
+  async function readParts(jobId: string): Promise<Array<Job<ResolveJobData> | undefined>> {
+    const multi = MULTI_PART_ID.exec(jobId);
+    const parts = multi && Number(multi[1]) > 1 ? Number(multi[1]) : 0;
+    if (parts === 0) return [await Job.fromId<ResolveJobData>(queue, jobId)];
+    const ids = Array.from({ length: parts }, (_, index) => `${jobId}-${index}`);
+    return Promise.all(ids.map((id) => Job.fromId<ResolveJobData>(queue, id)));
+  }
+
+  return {
+    queue,
+    queueName: options.queueName,
+
+    async enqueue(organisation, statements) {
+      const payloads = splitIntoJobs(organisation, statements, options.batchSize);
+      const base = `s${new ObjectId().toHexString()}`;
+      const publicId = payloads.length === 1 ? base : `${base}-${payloads.length}`;
+      const jobIds = payloads.length === 1 ? [publicId] : payloads.map((_, index) => `${publicId}-${index}`);
+      await queue.addBulk(payloads.map((data, index) => ({ name: RESOLVE_JOB_NAME, data, opts: { jobId: jobIds[index] } })));
+      return { jobId: publicId, jobIds, accepted: statements.length };
+    },
+
+    async getJobReport(jobId, organisation) {
+      const parts = await readParts(jobId);
+      if (parts.length === 0 || parts.some((job) => !job)) return null;
+      const jobs = parts as Array<Job<ResolveJobData>>;
+      if (jobs.some((job) => String(job.data?.organisation).toLowerCase() !== organisation.toLowerCase())) return null;
+      return reportOf(jobId, jobs, await Promise.all(jobs.map((job) => job.getState())));
+    },
+
+    async close() {
+      await queue.close();
+    },
+  };
+}
+
+function reportOf(id: string, jobs: Array<Job<ResolveJobData>>, states: string[]): JobReport {
+  const failedIndex = states.indexOf('failed');
+  const state: JobState = failedIndex >= 0 ? 'failed'
+    : states.every((value) => value === 'completed') ? 'completed'
+      : states.includes('active') || states.includes('completed') ? 'active'
+        : states.includes('delayed') ? 'delayed' : 'waiting';
+  const finished = jobs.map((job) => job.finishedOn ?? 0);
+  return {
+    id,
+    state,
+    accepted: jobs.reduce((sum, job) => sum + (Array.isArray(job.data.statements) ? job.data.statements.length : 0), 0),
+    attemptsMade: Math.max(...jobs.map((job) => job.attemptsMade)),
+    createdAt: new Date(Math.min(...jobs.map((job) => job.timestamp))).toISOString(),
+    finishedAt: state === 'completed' || state === 'failed' ? new Date(Math.max(...finished)).toISOString() : null,
+    error: failedIndex >= 0 ? { code: 'jobs.failed', message: jobs[failedIndex].failedReason ?? 'failed' } : null,
+    result: state === 'completed' ? mergeResults(jobs.map((job) => job.returnvalue as JobReport['result'])) : null,
+  };
+}
+
+function mergeResults(parts: Array<JobReport['result']>): JobReport['result'] {
+  if (parts.length === 1) return parts[0];
+  const counts = emptyCounts();
+  const hasResults = parts.every((part) => part !== null && 'results' in part);
+  const results: ResolutionResult['results'] = [];
+  for (const part of parts) {
+    if (!part) continue;
+    addCounts(counts, part.counts);
+    if (hasResults) results.push(...(part as ResolutionResult).results);
+  }
+  return hasResults ? { results, counts } : { counts };
+}

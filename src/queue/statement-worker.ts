@@ -1,0 +1,91 @@
+// The consumer side of the statements queue: validates each `resolve` job, runs the resolver's batch path, then the
+// optional after-resolution hooks (write-back, events). Delivery is at least once: a crashed worker's job is re-run
+// after its lock expires, and since resolution is idempotent a re-run creates nothing twice. Store errors are thrown
+// so BullMQ retries with exponential backoff; a payload that can never succeed is dead-lettered at once.
+import { Worker, UnrecoverableError, type Job } from 'bullmq';
+import { ObjectId } from 'bson';
+import { Redis } from 'ioredis';
+import type { ResolutionResult } from '../features/resolver/resolution-result.ts';
+import { describePayloadProblems, RESOLVE_JOB_NAME, type ResolveJobData } from './job-payload.ts';
+import { createMetricsRecorder } from './queue-metrics.ts';
+import { bullConnection } from './redis-connection.ts';
+
+export interface WorkerLogger {
+  info(object: object, message?: string): void;
+  warn(object: object, message?: string): void;
+  error(object: object, message?: string): void;
+}
+
+export interface StatementWorkerOptions {
+  redisUrl: string;
+  queueName: string;
+  prefix: string;
+  concurrency: number;
+  /** A job whose worker stopped renewing its lock this long ago is re-run elsewhere. */
+  lockMs: number;
+  stalledIntervalMs: number;
+  /** Lock losses before a job is dead-lettered (protects against a statement batch that kills every worker). */
+  maxStalled: number;
+  jobResult: 'full' | 'counts';
+}
+
+/** Runs after resolution inside the job: a throw fails the attempt (retried), so hooks must be idempotent. */
+export type AfterResolveHook = (organisation: ObjectId, statements: unknown[], result: ResolutionResult) => Promise<void>;
+
+export interface StatementWorkerDependencies {
+  resolveStatements(organisation: ObjectId, statements: unknown[]): Promise<ResolutionResult>;
+  afterResolve?: AfterResolveHook[];
+  logger: WorkerLogger;
+}
+
+export interface StatementWorker {
+  readonly worker: Worker<ResolveJobData>;
+  /** Stops taking jobs and waits for the running ones to finish (nothing is lost). */
+  close(): Promise<void>;
+}
+
+export function createStatementProcessor(options: Pick<StatementWorkerOptions, 'jobResult'>, dependencies: StatementWorkerDependencies) {
+  return async (job: Job<ResolveJobData>): Promise<ResolutionResult | { counts: ResolutionResult['counts'] }> => {
+    if (job.name !== RESOLVE_JOB_NAME) throw new UnrecoverableError(`unknown job name "${job.name}" (expected "${RESOLVE_JOB_NAME}")`);
+    const problems = describePayloadProblems(job.data);
+    if (problems) throw new UnrecoverableError(`invalid job payload: ${problems}`);
+    const organisation = new ObjectId(job.data.organisation);
+    const result = await dependencies.resolveStatements(organisation, job.data.statements);
+    for (const hook of dependencies.afterResolve ?? []) await hook(organisation, job.data.statements, result);
+    return options.jobResult === 'full' ? result : { counts: result.counts };
+  };
+}
+
+export function startStatementWorker(options: StatementWorkerOptions, dependencies: StatementWorkerDependencies): StatementWorker {
+  const metricsRedis = new Redis(options.redisUrl, { maxRetriesPerRequest: null });
+  metricsRedis.on('error', () => {});
+  const metrics = createMetricsRecorder(metricsRedis, options.prefix, options.queueName);
+  const processor = createStatementProcessor(options, dependencies);
+  const worker = new Worker<ResolveJobData>(options.queueName, processor, {
+    connection: bullConnection(options.redisUrl),
+    prefix: options.prefix,
+    concurrency: options.concurrency,
+    lockDuration: options.lockMs,
+    stalledInterval: options.stalledIntervalMs,
+    maxStalledCount: options.maxStalled,
+  });
+  const { logger } = dependencies;
+  worker.on('completed', (job, value) => {
+    const counts = (value as ResolutionResult | undefined)?.counts;
+    if (counts) metrics.recordCompleted(counts, Date.now() - job.timestamp).catch(() => {});
+  });
+  worker.on('failed', (job, error) => {
+    metrics.recordFailed().catch(() => {});
+    const final = !job || job.attemptsMade >= (job.opts.attempts ?? 1) || error instanceof UnrecoverableError;
+    logger[final ? 'error' : 'warn']({ jobId: job?.id, attemptsMade: job?.attemptsMade, err: error.message }, final ? 'statement job dead-lettered' : 'statement job failed; will retry');
+  });
+  worker.on('error', (error) => logger.error({ err: error.message }, 'queue worker error'));
+  logger.info({ queue: options.queueName, concurrency: options.concurrency }, 'statement worker started');
+  return {
+    worker,
+    async close() {
+      await worker.close();
+      await metricsRedis.quit().catch(() => {});
+    },
+  };
+}
