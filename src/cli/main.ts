@@ -2,6 +2,8 @@
 import { Command } from 'commander';
 import { registerIngestCommand } from './ingest.command.ts';
 import { registerMigrateCommand } from './migrate.command.ts';
+import { registerWorkerCommand } from './worker.command.ts';
+import { registerJobsCommand } from './jobs.command.ts';
 
 const program = new Command('persona')
   .description('persona-resolver: resolve xAPI statement identifiers to personas')
@@ -9,6 +11,8 @@ const program = new Command('persona')
 
 registerIngestCommand(program);
 registerMigrateCommand(program);
+registerWorkerCommand(program);
+registerJobsCommand(program);
 
 try {
   await program.parseAsync(process.argv);

@@ -30,7 +30,9 @@ export interface StatementWorkerOptions {
 }
 
 /** Runs after resolution inside the job: a throw fails the attempt (retried), so hooks must be idempotent. */
-export type AfterResolveHook = (organisation: ObjectId, statements: unknown[], result: ResolutionResult) => Promise<void>;
+export type AfterResolveHook = (
+  organisation: ObjectId, statements: unknown[], result: ResolutionResult, context: { startedAt: Date },
+) => Promise<void>;
 
 export interface StatementWorkerDependencies {
   resolveStatements(organisation: ObjectId, statements: unknown[]): Promise<ResolutionResult>;
@@ -50,8 +52,9 @@ export function createStatementProcessor(options: Pick<StatementWorkerOptions, '
     const problems = describePayloadProblems(job.data);
     if (problems) throw new UnrecoverableError(`invalid job payload: ${problems}`);
     const organisation = new ObjectId(job.data.organisation);
+    const startedAt = new Date();
     const result = await dependencies.resolveStatements(organisation, job.data.statements);
-    for (const hook of dependencies.afterResolve ?? []) await hook(organisation, job.data.statements, result);
+    for (const hook of dependencies.afterResolve ?? []) await hook(organisation, job.data.statements, result, { startedAt });
     return options.jobResult === 'full' ? result : { counts: result.counts };
   };
 }

@@ -1,0 +1,62 @@
+// `persona jobs failed [--limit n] [--json]` lists dead-lettered statement jobs (BullMQ's failed set);
+// `persona jobs retry <id...> | --all` re-drives them with fresh attempts. Needs Redis only, not the store.
+import { Queue } from 'bullmq';
+import type { Command } from 'commander';
+import { InvalidArgumentError } from 'commander';
+import { loadConfig } from '../config.ts';
+import { listFailedJobs, retryFailedJobs } from '../queue/dead-letters.ts';
+import { bullConnection, probeRedis } from '../queue/redis-connection.ts';
+
+async function withStatementQueue<T>(run: (queue: Queue) => Promise<T>): Promise<T> {
+  const config = loadConfig();
+  await probeRedis(config.REDIS_URL, config.QUEUE_STARTUP_TIMEOUT_MS);
+  const queue = new Queue(config.QUEUE_NAME, { connection: bullConnection(config.REDIS_URL), prefix: config.QUEUE_PREFIX });
+  try {
+    return await run(queue);
+  } finally {
+    await queue.close();
+  }
+}
+
+export function registerJobsCommand(program: Command): void {
+  const jobs = program.command('jobs').description('inspect and re-drive dead-lettered statement jobs');
+  jobs
+    .command('failed')
+    .description('list jobs that used up their attempts')
+    .option('--limit <n>', 'at most this many', parsePositiveInt, 50)
+    .option('--json', 'one JSON line per job')
+    .action(async (options: { limit: number; json?: boolean }) => {
+      const failed = await withStatementQueue((queue) => listFailedJobs(queue, { limit: options.limit }));
+      if (options.json) {
+        for (const entry of failed) console.log(JSON.stringify(entry));
+        return;
+      }
+      if (failed.length === 0) console.log('no failed jobs');
+      for (const entry of failed) {
+        console.log(`${entry.id}  org ${entry.organisation ?? '?'}  ${entry.statements} statements  ${entry.attemptsMade} attempts  ${entry.failedAt ?? ''}  ${entry.failedReason}`);
+      }
+    });
+  jobs
+    .command('retry')
+    .description('move failed jobs back to the queue with fresh attempts')
+    .argument('[ids...]', 'job ids (see `persona jobs failed`)')
+    .option('--all', 'every failed job')
+    .option('--json', 'print {retried, missing} as JSON')
+    .action(async (ids: string[], options: { all?: boolean; json?: boolean }) => {
+      if (!options.all && ids.length === 0) throw new InvalidArgumentError('give job ids or --all');
+      if (options.all && ids.length > 0) throw new InvalidArgumentError('give job ids or --all, not both');
+      const outcome = await withStatementQueue((queue) => retryFailedJobs(queue, options.all ? {} : { ids }));
+      if (options.json) console.log(JSON.stringify(outcome));
+      else {
+        console.log(`retried ${outcome.retried.length} job(s)${outcome.retried.length ? `: ${outcome.retried.join(', ')}` : ''}`);
+        if (outcome.missing.length > 0) console.log(`not failed or unknown: ${outcome.missing.join(', ')}`);
+      }
+      if (outcome.missing.length > 0) process.exitCode = 1;
+    });
+}
+
+function parsePositiveInt(value: string): number {
+  const parsed = Number(value);
+  if (!Number.isInteger(parsed) || parsed < 1) throw new InvalidArgumentError('must be a positive integer');
+  return parsed;
+}

@@ -1,0 +1,127 @@
+// Back-fill of older statements, as background jobs on the `<QUEUE_NAME>-backfill` queue, never on the ingest path
+// (Learning Locker's unindexed updateMany per new learner is its defect 10):
+//   identifier — stamp every statement of the organisation whose actor has the identifier's IFI (compat spec 2.2);
+//   persona    — re-point statements stamped with persona `fromId` to `toId` and refresh `display` (spec 2.3).
+// Each job walks an index in _id order in steps of `batchSize`, records the last _id in the job data after each
+// step (a retried or re-run job resumes there) and sleeps so that it stamps at most `ratePerSecond` statements/s.
+import { Queue, UnrecoverableError, type Job } from 'bullmq';
+import { ObjectId } from 'bson';
+import { Gauge, type Registry } from 'prom-client';
+import type { Ifi } from '../../domain/model.ts';
+import type { Collection, Filter, IndexKeys, Store } from '../../store/port.ts';
+import { bullConnection } from '../../queue/redis-connection.ts';
+import { resolveLivePersonaId } from '../personas/persona-lookup.ts';
+import { personaDisplays } from './statement-stamping.ts';
+import { BACKFILL_INDEX_KEYS, PERSON_INDEX_KEYS } from './write-back-indexes.ts';
+
+export type BackfillJobData =
+  | { kind: 'identifier'; organisation: string; identifierId: string; personaId: string; ifi: Ifi; after?: string; stamped?: number }
+  | { kind: 'persona'; organisation: string; fromId: string; toId: string; after?: string; stamped?: number };
+
+export const backfillQueueName = (queueName: string): string => `${queueName}-backfill`;
+
+export function createBackfillQueue(options: { redisUrl: string; prefix: string; queueName: string }): Queue<BackfillJobData> {
+  const queue = new Queue<BackfillJobData>(backfillQueueName(options.queueName), {
+    connection: bullConnection(options.redisUrl), prefix: options.prefix,
+    defaultJobOptions: { attempts: 10, backoff: { type: 'exponential', delay: 2000 }, removeOnComplete: { count: 1000 }, removeOnFail: false },
+  });
+  queue.on('error', () => {});
+  return queue;
+}
+
+/** One back-fill per identifier or persona change at a time: the job id de-duplicates while one is pending. */
+export function backfillJobId(data: BackfillJobData): string {
+  return data.kind === 'identifier' ? `identifier-${data.organisation}-${data.identifierId}` : `persona-${data.organisation}-${data.fromId}-${data.toId}`;
+}
+
+export async function enqueueBackfills(queue: Queue<BackfillJobData>, jobs: BackfillJobData[]): Promise<void> {
+  if (jobs.length === 0) return;
+  await queue.addBulk(jobs.map((data) => ({ name: data.kind, data, opts: { jobId: backfillJobId(data) } })));
+}
+
+/** Learning Locker's actor filter for an IFI (compat spec 2.2 step 2), and the index that serves it. */
+export function actorFilter(ifi: Ifi): { filter: Filter; index: IndexKeys } {
+  switch (ifi.key) {
+    case 'mbox': return { filter: { 'statement.actor.mbox': ifi.value }, index: BACKFILL_INDEX_KEYS.mbox };
+    case 'mbox_sha1sum': return { filter: { 'statement.actor.mbox_sha1sum': ifi.value }, index: BACKFILL_INDEX_KEYS.mbox_sha1sum };
+    case 'openid': return { filter: { 'statement.actor.openid': ifi.value }, index: BACKFILL_INDEX_KEYS.openid };
+    case 'account': return {
+      filter: { 'statement.actor.account.homePage': ifi.value.homePage, 'statement.actor.account.name': ifi.value.name },
+      index: BACKFILL_INDEX_KEYS.account,
+    };
+  }
+}
+
+export interface BackfillDependencies {
+  store: Store;
+  statements: Collection;
+  batchSize: number;
+  ratePerSecond: number;
+  sleep?: (ms: number) => Promise<void>;
+}
+
+export function createBackfillProcessor(dependencies: BackfillDependencies) {
+  const sleep = dependencies.sleep ?? ((ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms)));
+  return async (job: Job<BackfillJobData>): Promise<{ stamped: number }> => {
+    const data = job.data;
+    if (!/^[0-9a-f]{24}$/i.test(data?.organisation ?? '')) throw new UnrecoverableError('back-fill job without a valid organisation');
+    const organisation = new ObjectId(data.organisation);
+    const plan = await planOf(dependencies.store, organisation, data);
+    if (!plan) return { stamped: data.stamped ?? 0 };
+    let after = data.after ? new ObjectId(data.after) : null;
+    let stamped = data.stamped ?? 0;
+    for (;;) {
+      const started = Date.now();
+      const page = await dependencies.statements.find(
+        { organisation, ...plan.filter, ...(after ? { _id: { $gt: after } } : {}) },
+        { sort: { _id: 1 }, limit: dependencies.batchSize, projection: { _id: 1 }, hint: plan.index },
+      );
+      if (page.length > 0) {
+        const written = await dependencies.statements.bulkWrite(
+          [{ updateMany: { filter: { _id: { $in: page.map((statement) => statement._id) }, organisation }, update: { $set: plan.set } } }],
+          { ordered: false },
+        );
+        stamped += written.matchedCount;
+        after = page[page.length - 1]._id as ObjectId;
+        await job.updateData({ ...data, after: after.toHexString(), stamped });
+      }
+      if (page.length < dependencies.batchSize) return { stamped };
+      const budgetMs = (page.length / dependencies.ratePerSecond) * 1000;
+      const elapsed = Date.now() - started;
+      if (budgetMs > elapsed) await sleep(budgetMs - elapsed);
+    }
+  };
+}
+
+async function planOf(store: Store, organisation: ObjectId, data: BackfillJobData): Promise<{ filter: Filter; index: IndexKeys; set: Record<string, unknown> } | null> {
+  if (data.kind === 'identifier') {
+    // The identifier may have moved to another persona (a merge) since the job was queued: stamp the live one.
+    const live = await resolveLivePersonaId(store, organisation, new ObjectId(data.personaId));
+    if (!live) return null;
+    const display = (await personaDisplays(store, organisation, [live.toHexString()])).get(live.toHexString()) ?? null;
+    const { filter, index } = actorFilter(data.ifi);
+    return { filter, index, set: { personaIdentifier: new ObjectId(data.identifierId), person: { _id: live, display } } };
+  }
+  const target = new ObjectId(data.toId);
+  const display = (await personaDisplays(store, organisation, [data.toId])).get(data.toId) ?? null;
+  return { filter: { 'person._id': new ObjectId(data.fromId) }, index: PERSON_INDEX_KEYS, set: { 'person._id': target, 'person.display': display } };
+}
+
+/** Back-fill backlog for /metrics: pending jobs and the age of the oldest one (the write-back lag). */
+export function registerBackfillMetrics(registry: Registry, queue: Queue<BackfillJobData>): void {
+  new Gauge({
+    name: 'persona_writeback_backfill_pending', help: 'back-fill jobs waiting, delayed or running', registers: [registry],
+    async collect() {
+      const counts = await queue.getJobCounts('waiting', 'delayed', 'active', 'prioritized');
+      this.set(Object.values(counts).reduce((sum, count) => sum + count, 0));
+    },
+  });
+  new Gauge({
+    name: 'persona_writeback_lag_seconds', help: 'age of the oldest pending back-fill job (0 when none)', registers: [registry],
+    async collect() {
+      // The first (oldest) job of each state; the lag is the oldest of those.
+      const heads = (await queue.getJobs(['active', 'waiting', 'delayed', 'prioritized'], 0, 0, true)).filter(Boolean);
+      this.set(heads.length > 0 ? (Date.now() - Math.min(...heads.map((job) => job.timestamp))) / 1000 : 0);
+    },
+  });
+}

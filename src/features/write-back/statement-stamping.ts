@@ -1,0 +1,55 @@
+// Ingest-path write-back: after a job is resolved, stamp its statements in Learning Locker's `statements` collection
+// with `personaIdentifier` and `person: {_id, display}` of the actor (compat spec 2.1 step 5), in one unordered bulk
+// write. Older statements of a newly created identifier are never touched here: that is a back-fill job.
+import { ObjectId } from 'bson';
+import { COLLECTIONS, type PersonaDoc } from '../../domain/model.ts';
+import type { BulkOperation, Collection, Store } from '../../store/port.ts';
+import type { ResolutionResult, ResolvedAgent } from '../resolver/resolution-result.ts';
+
+export interface StampTarget {
+  statementId: string;
+  identifierId: string;
+  personaId: string;
+}
+
+/** The actor stamp of each resolved statement (LL resolves `statement.actor` only; an anonymous Group has none). */
+export function actorStamps(result: ResolutionResult): StampTarget[] {
+  return result.results.flatMap((statement) => {
+    const actor = statement.agents.find((agent: ResolvedAgent) => agent.path === 'actor');
+    return statement.status === 'resolved' && statement.statementId && actor
+      ? [{ statementId: statement.statementId, identifierId: actor.identifierId, personaId: actor.personaId }]
+      : [];
+  });
+}
+
+/** Persona names for `person.display` (null when unnamed, as LL). */
+export async function personaDisplays(store: Store, organisation: ObjectId, personaIds: string[]): Promise<Map<string, string | null>> {
+  const unique = [...new Set(personaIds)];
+  if (unique.length === 0) return new Map();
+  const personas = await store.collection<PersonaDoc>(COLLECTIONS.personas)
+    .find({ organisation, _id: { $in: unique.map((id) => new ObjectId(id)) } }, { projection: { _id: 1, name: 1 } });
+  return new Map(personas.map((persona) => [persona._id.toHexString(), typeof persona.name === 'string' ? persona.name : null]));
+}
+
+export async function stampStatements(
+  store: Store, statements: Collection, organisation: ObjectId, result: ResolutionResult,
+): Promise<{ stamped: number; newIdentifiers: ResolvedAgent[] }> {
+  const stamps = actorStamps(result);
+  const newIdentifiers = result.results.flatMap((statement) => statement.agents.filter((agent) => agent.created && agent.path === 'actor'));
+  if (stamps.length === 0) return { stamped: 0, newIdentifiers };
+  const displays = await personaDisplays(store, organisation, stamps.map((stamp) => stamp.personaId));
+  const operations: BulkOperation[] = stamps.map((stamp) => ({
+    updateMany: {
+      filter: { organisation, 'statement.id': stamp.statementId },
+      update: {
+        $set: {
+          personaIdentifier: new ObjectId(stamp.identifierId),
+          person: { _id: new ObjectId(stamp.personaId), display: displays.get(stamp.personaId) ?? null },
+        },
+      },
+    },
+  }));
+  const written = await statements.bulkWrite(operations, { ordered: false });
+  if (written.writeErrors.length > 0) throw new Error(`statement write-back failed: ${written.writeErrors[0].errmsg}`);
+  return { stamped: written.matchedCount, newIdentifiers };
+}

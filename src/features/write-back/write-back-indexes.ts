@@ -1,0 +1,29 @@
+// Indexes on Learning Locker's `statements` collection that write-back needs (created when write-back starts;
+// `persona migrate` does not touch a foreign database). Learning Locker has none with `organisation` followed by an
+// actor field (compat spec 1.5), which is why its back-fill scanned whole organisations (defect 10).
+//   persona_wb_statement_id   stamping the statements of a job by xAPI id
+//   persona_bf_<ifi key>      back-fill of one identifier: organisation + actor IFI, then _id so a back-fill walks
+//                             the index in _id order and resumes after the last _id it stamped
+//   org_person_timestamp      Learning Locker's own (re-stamp after a merge or rename), created if absent
+import type { IndexKeys, IndexOptions } from '../../store/port.ts';
+
+export interface StatementIndex {
+  keys: IndexKeys;
+  options: IndexOptions & { name: string };
+}
+
+export const BACKFILL_INDEX_KEYS = {
+  mbox: { organisation: 1, 'statement.actor.mbox': 1, _id: 1 },
+  mbox_sha1sum: { organisation: 1, 'statement.actor.mbox_sha1sum': 1, _id: 1 },
+  openid: { organisation: 1, 'statement.actor.openid': 1, _id: 1 },
+  account: { organisation: 1, 'statement.actor.account.homePage': 1, 'statement.actor.account.name': 1, _id: 1 },
+} satisfies Record<string, IndexKeys>;
+
+export const PERSON_INDEX_KEYS: IndexKeys = { organisation: 1, 'person._id': 1, timestamp: -1 };
+export const STATEMENT_ID_INDEX_KEYS: IndexKeys = { organisation: 1, 'statement.id': 1 };
+
+export const WRITE_BACK_INDEXES: StatementIndex[] = [
+  { keys: STATEMENT_ID_INDEX_KEYS, options: { name: 'persona_wb_statement_id' } },
+  ...Object.entries(BACKFILL_INDEX_KEYS).map(([key, keys]) => ({ keys, options: { name: `persona_bf_${key}` } })),
+  { keys: PERSON_INDEX_KEYS, options: { name: 'org_person_timestamp' } },
+];

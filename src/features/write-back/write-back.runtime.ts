@@ -1,0 +1,50 @@
+// Wires Learning Locker statement write-back into a worker process (WRITE_BACK_STATEMENTS=true): the target
+// collection (a Learning Locker database, or the statements collection of our own store), its indexes, the
+// ingest-path stamping hook and the rate-limited back-fill worker.
+import { Worker } from 'bullmq';
+import type { Config } from '../../config.ts';
+import { bullConnection } from '../../queue/redis-connection.ts';
+import type { AfterResolveHook, WorkerLogger } from '../../queue/statement-worker.ts';
+import type { Collection, Store } from '../../store/port.ts';
+import {
+  backfillQueueName, createBackfillProcessor, createBackfillQueue, enqueueBackfills, type BackfillJobData,
+} from './statement-backfill.ts';
+import { stampStatements } from './statement-stamping.ts';
+import { WRITE_BACK_INDEXES } from './write-back-indexes.ts';
+
+export type WriteBackConfig = Pick<Config,
+  'REDIS_URL' | 'QUEUE_PREFIX' | 'QUEUE_NAME' | 'WRITE_BACK_COLLECTION' | 'BACKFILL_BATCH_SIZE' | 'BACKFILL_RATE'>;
+
+export async function ensureWriteBackIndexes(statements: Collection): Promise<void> {
+  for (const index of WRITE_BACK_INDEXES) await statements.createIndex(index.keys, index.options);
+}
+
+/**
+ * `store` holds personas; `statements` is Learning Locker's statements collection (the caller opens it, from
+ * WRITE_BACK_MONGODB_URL or from `store`).
+ */
+export async function startWriteBack(
+  config: WriteBackConfig, store: Store, statements: Collection, logger: WorkerLogger,
+): Promise<{ hook: AfterResolveHook; close(): Promise<void> }> {
+  await ensureWriteBackIndexes(statements);
+  const backfills = createBackfillQueue({ redisUrl: config.REDIS_URL, prefix: config.QUEUE_PREFIX, queueName: config.QUEUE_NAME });
+  const backfillWorker = new Worker<BackfillJobData>(
+    backfillQueueName(config.QUEUE_NAME),
+    createBackfillProcessor({ store, statements, batchSize: config.BACKFILL_BATCH_SIZE, ratePerSecond: config.BACKFILL_RATE }),
+    { connection: bullConnection(config.REDIS_URL), prefix: config.QUEUE_PREFIX, concurrency: 1 },
+  );
+  backfillWorker.on('failed', (job, error) => logger.warn({ jobId: job?.id, err: error.message }, 'back-fill step failed'));
+  backfillWorker.on('error', (error) => logger.error({ err: error.message }, 'back-fill worker error'));
+  return {
+    async hook(organisation, _statements, result) {
+      const { newIdentifiers } = await stampStatements(store, statements, organisation, result);
+      await enqueueBackfills(backfills, newIdentifiers.map((agent) => ({
+        kind: 'identifier' as const, organisation: organisation.toHexString(), identifierId: agent.identifierId, personaId: agent.personaId, ifi: agent.ifi,
+      })));
+    },
+    async close() {
+      await backfillWorker.close();
+      await backfills.close();
+    },
+  };
+}

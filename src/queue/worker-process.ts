@@ -1,0 +1,63 @@
+// A statements worker process, composed from config: store, resolver, optional write-back and events, the BullMQ
+// worker. Used by `npm run worker` (workers/statements.worker.ts) and `persona worker`. close() stops taking jobs,
+// lets running ones finish, then closes everything, so SIGTERM loses nothing.
+import type { Config } from '../config.ts';
+import { startEvents } from '../features/events/events.runtime.ts';
+import { createResolver } from '../features/resolver/resolver.service.ts';
+import { startWriteBack } from '../features/write-back/write-back.runtime.ts';
+import { ensureIndexes } from '../store/indexes.ts';
+import { openStore } from '../store/open-store.ts';
+import type { Store } from '../store/port.ts';
+import { probeRedis } from './redis-connection.ts';
+import { startStatementWorker, type AfterResolveHook, type WorkerLogger } from './statement-worker.ts';
+
+export interface WorkerProcess {
+  close(): Promise<void>;
+}
+
+export async function startWorkerProcess(config: Config, logger: WorkerLogger, overrides: { concurrency?: number } = {}): Promise<WorkerProcess> {
+  // A worker without Redis has nothing to do: fail fast with the reason instead of retrying silently.
+  await probeRedis(config.REDIS_URL, config.QUEUE_STARTUP_TIMEOUT_MS);
+  const store = await openStore(config);
+  const closers: Array<() => Promise<void>> = [];
+  try {
+    await ensureIndexes(store);
+    const resolver = createResolver({
+      store, options: { includeAuthority: config.RESOLVE_AUTHORITY, linkMboxSha1sum: config.LINK_MBOX_SHA1SUM, batchSize: config.RESOLVER_BATCH_SIZE },
+    });
+    const hooks: AfterResolveHook[] = [];
+    if (config.WRITE_BACK_STATEMENTS) {
+      const target = await openWriteBackTarget(config, store);
+      closers.push(target.close);
+      const writeBack = await startWriteBack(config, store, target.store.collection(config.WRITE_BACK_COLLECTION), logger);
+      hooks.push(writeBack.hook);
+      closers.unshift(writeBack.close);
+    }
+    const events = startEvents(config, store, logger);
+    hooks.push(events.hook);
+    closers.unshift(events.close);
+    const worker = startStatementWorker({
+      redisUrl: config.REDIS_URL, queueName: config.QUEUE_NAME, prefix: config.QUEUE_PREFIX,
+      concurrency: overrides.concurrency ?? config.WORKER_CONCURRENCY, lockMs: config.WORKER_LOCK_MS,
+      stalledIntervalMs: config.WORKER_STALLED_INTERVAL_MS, maxStalled: config.WORKER_MAX_STALLED, jobResult: config.JOB_RESULT,
+    }, { resolveStatements: (organisation, statements) => resolver.resolveStatements(organisation, statements), afterResolve: hooks, logger });
+    // The statement worker stops first (running jobs finish and still use the hooks), then the hooks, then stores.
+    closers.unshift(() => worker.close());
+  } catch (error) {
+    await closeAll(closers, store);
+    throw error;
+  }
+  return { close: () => closeAll(closers, store) };
+}
+
+async function closeAll(closers: Array<() => Promise<void>>, store: Store): Promise<void> {
+  for (const close of closers) await close();
+  await store.close();
+}
+
+/** Learning Locker's database when WRITE_BACK_MONGODB_URL is set, else our own store (LL database mode). */
+async function openWriteBackTarget(config: Config, store: Store): Promise<{ store: Store; close: () => Promise<void> }> {
+  if (!config.WRITE_BACK_MONGODB_URL) return { store, close: async () => {} };
+  const target = await openStore({ ...config, STORE: 'mongodb', MONGODB_URL: config.WRITE_BACK_MONGODB_URL, MONGODB_DB: config.WRITE_BACK_MONGODB_DB });
+  return { store: target, close: () => target.close() };
+}

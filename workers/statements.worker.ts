@@ -1,0 +1,29 @@
+// `npm run worker`: one statements worker process (concurrency WORKER_CONCURRENCY). Run as many as the store can
+// take; they share the queue and the resolver keeps them race-free. SIGTERM/SIGINT: stop taking jobs, finish the
+// running ones, exit 0; a second signal exits at once (running jobs are then re-run elsewhere after WORKER_LOCK_MS).
+import { pino } from 'pino';
+import { loadConfig } from '../src/config.ts';
+import { startWorkerProcess } from '../src/queue/worker-process.ts';
+
+const config = loadConfig();
+const logger = pino({ level: config.LOG_LEVEL });
+try {
+  const running = await startWorkerProcess(config, logger);
+  let stopping = false;
+  const stop = (signal: string): void => {
+    if (stopping) process.exit(1);
+    stopping = true;
+    logger.info({ signal }, 'stopping: finishing running jobs');
+    running.close().then(() => { logger.info({}, 'worker stopped'); process.exit(0); }, (error: Error) => {
+      logger.error({ err: error.message }, 'worker did not stop cleanly');
+      process.exit(1);
+    });
+  };
+  process.on('SIGTERM', () => stop('SIGTERM'));
+  process.on('SIGINT', () => stop('SIGINT'));
+  // For supervisors and tests: the worker is connected and taking jobs.
+  logger.info({ pid: process.pid }, 'worker ready');
+} catch (error) {
+  logger.fatal({ err: (error as Error).message }, 'worker failed to start');
+  process.exit(1);
+}
