@@ -14,6 +14,8 @@ export interface EventPublisherOptions {
   maxLength: number;
   webhookUrls: string[];
   webhookAttempts: number;
+  /** First retry delay of a delivery; doubles per attempt. */
+  webhookBackoffMs?: number;
 }
 
 export interface EventPublisher {
@@ -31,7 +33,7 @@ export function createEventPublisher(options: EventPublisherOptions): EventPubli
   const deliveries = options.webhookUrls.length === 0 ? null : new Queue<WebhookJobData>(webhookQueueName(options.queueName), {
     connection, prefix: options.prefix,
     defaultJobOptions: {
-      attempts: options.webhookAttempts, backoff: { type: 'exponential', delay: 1000 },
+      attempts: options.webhookAttempts, backoff: { type: 'exponential', delay: options.webhookBackoffMs ?? 1000 },
       removeOnComplete: { count: 10000, age: 86400 }, removeOnFail: false,
     },
   });
