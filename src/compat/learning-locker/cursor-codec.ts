@@ -61,8 +61,9 @@ export interface DecodedCursor {
 }
 
 /**
- * Decodes a cursor of either format for the given sort. A cursor that is not base64 of a JSON object, or that lacks
- * a value for any sort key except a trailing `_id` (LL cursors for a sort without our tie-breaker), is a 400.
+ * Decodes a cursor of either format for the given sort. A cursor that is not base64 of a JSON object, or that holds
+ * none of the sort keys, is a 400. A missing trailing `_id` (LL cursors for a sort without our tie-breaker) is left
+ * out of the position; any other missing key stands for null (the document lacked the field).
  */
 export function decodeCursor(cursor: string, sort: Sort, parameter: string): DecodedCursor {
   if (!BASE64.test(cursor)) throw badParameter('query.invalid_cursor', parameter, 'is not a cursor (not base64)');
@@ -76,11 +77,15 @@ export function decodeCursor(cursor: string, sort: Sort, parameter: string): Dec
   const values = new Map<string, unknown>();
   if (Object.keys(parsed).length === 0) return { values, isEmpty: true };
   const keys = Object.keys(sort);
+  if (!keys.some((key) => getPath(parsed, key) !== undefined)) {
+    throw badParameter('query.invalid_cursor', parameter, `does not match the sort (${keys.join(', ')})`);
+  }
   keys.forEach((key, index) => {
     const value = getPath(parsed, key);
+    // LL's pick leaves out a field the document lacks; missing sorts as null, so that is its position.
     if (value === undefined) {
       const isTrailingTieBreaker = key === '_id' && index === keys.length - 1;
-      if (!isTrailingTieBreaker) throw badParameter('query.invalid_cursor', parameter, `does not match the sort (no value for ${key})`);
+      if (!isTrailingTieBreaker) values.set(key, null);
       return;
     }
     values.set(key, castCursorValue(key, value));
