@@ -2,6 +2,7 @@
 // optional after-resolution hooks (write-back, events). Delivery is at least once: a crashed worker's job is re-run
 // after its lock expires, and since resolution is idempotent a re-run creates nothing twice. Store errors are thrown
 // so BullMQ retries with exponential backoff; a payload that can never succeed is dead-lettered at once.
+import { hostname } from 'node:os';
 import { Worker, UnrecoverableError, type Job } from 'bullmq';
 import { ObjectId } from 'bson';
 import { Redis } from 'ioredis';
@@ -27,6 +28,8 @@ export interface StatementWorkerOptions {
   /** Lock losses before a job is dead-lettered (protects against a statement batch that kills every worker). */
   maxStalled: number;
   jobResult: 'full' | 'counts';
+  /** Recorded on each job as `processedBy`; default `<host>:<pid>`. */
+  workerName?: string;
 }
 
 /** Runs after resolution inside the job: a throw fails the attempt (retried), so hooks must be idempotent. */
@@ -71,6 +74,7 @@ export function startStatementWorker(options: StatementWorkerOptions, dependenci
     lockDuration: options.lockMs,
     stalledInterval: options.stalledIntervalMs,
     maxStalledCount: options.maxStalled,
+    name: options.workerName ?? `${hostname()}:${process.pid}`,
   });
   const { logger } = dependencies;
   worker.on('completed', (job, value) => {
