@@ -59,7 +59,7 @@ describe('worker processes (real Redis, shared embedded store)', function () {
   }
 
   /** What the store holds, checked against the learners of the corpus: one identifier and one persona each. */
-  async function expectOnePersonaPerLearner(corpus: CorpusOptions, counts: ResolutionCounts[]): Promise<void> {
+  async function expectOnePersonaPerLearner(corpus: CorpusOptions, counts: ResolutionCounts[], { crashed = false } = {}): Promise<void> {
     const expectedKeys = new Set<string>();
     for (let index = 0; index < corpus.statements; index += 1) {
       expectedKeys.add(canonicalIdentifierKey(toStoredIfi(statementAt(index, corpus).actor as Record<string, unknown>)));
@@ -82,8 +82,10 @@ describe('worker processes (real Redis, shared embedded store)', function () {
       personasCreated: sum.personasCreated + part.personasCreated,
     }), { resolved: 0, identifiersCreated: 0, personasCreated: 0 });
     expect(total.resolved).to.equal(corpus.statements);
-    // Each identifier was created by exactly one job, whichever worker ran it.
-    expect(total.identifiersCreated).to.equal(expectedKeys.size);
+    // Each identifier was created by exactly one job, whichever worker ran it. After a crash the killed attempt's
+    // creations are not reported by anyone (its re-run finds them existing), so the reported sum can only be lower.
+    if (crashed) expect(total.identifiersCreated).to.be.at.most(expectedKeys.size);
+    else expect(total.identifiersCreated).to.equal(expectedKeys.size);
   }
 
   it('two worker processes on overlapping identifiers create exactly one identifier and one persona per learner', async () => {
@@ -115,7 +117,7 @@ describe('worker processes (real Redis, shared embedded store)', function () {
     workers.push(rescuer);
     const counts = await allCompleted(jobIds);
     expect((await queue.queue.getJob(jobIds[0]))!.processedBy).to.equal(rescuer.name);
-    await expectOnePersonaPerLearner(corpus, counts);
+    await expectOnePersonaPerLearner(corpus, counts, { crashed: true });
   });
 
   it('SIGTERM lets the running job finish before the worker exits', async () => {
