@@ -1,0 +1,38 @@
+// GET /v1/jobs/{id}: the state and, once done, the result document of a queued statements request, within the
+// caller's organisation (a job of another organisation does not exist for the caller).
+import type { JobReport, StatementQueue } from '../../queue/statement-queue.ts';
+
+export class JobNotFoundError extends Error {
+  override name = 'JobNotFoundError';
+  readonly code = 'jobs.job_not_found';
+  constructor(readonly jobId: string) {
+    super(`job ${jobId} not found`);
+  }
+}
+
+export class QueueOffError extends Error {
+  override name = 'QueueOffError';
+  readonly code = 'jobs.queue_off';
+  constructor() {
+    super('the statements queue is off: statements are resolved inline and there are no jobs');
+  }
+}
+
+/** Job ids are BullMQ ids: ours (`s<hex>[-n]`) or those of other producers (numbers or strings). */
+const JOB_ID = /^[A-Za-z0-9_.-]{1,200}$/;
+
+export interface JobsService {
+  getJob(organisation: string, jobId: string): Promise<JobReport>;
+}
+
+export function createJobsService({ queue }: { queue: StatementQueue | null }): JobsService {
+  return {
+    async getJob(organisation, jobId) {
+      if (!queue) throw new QueueOffError();
+      if (!JOB_ID.test(jobId)) throw new JobNotFoundError(jobId);
+      const report = await queue.getJobReport(jobId, organisation);
+      if (!report) throw new JobNotFoundError(jobId);
+      return report;
+    },
+  };
+}
