@@ -156,9 +156,13 @@ describe('Learning Locker statement write-back', () => {
       await enqueueBackfills(queue, [job, job]);
       const text = await registry.metrics();
       expect(text).to.match(/persona_writeback_backfill_pending 1\n/);
-      expect(Number(/persona_writeback_lag_seconds (\S+)/.exec(text)![1])).to.be.greaterThanOrEqual(0);
       const [oldest] = await queue.getWaiting();
       expect(oldest.id).to.equal(`identifier-${org.toHexString()}-${ann.identifierId.toHexString()}`);
+      // A back-fill queued a minute ago (and still pending) is a lag of at least a minute.
+      await queue.add('identifier', { ...job, identifierId: new ObjectId().toHexString() }, { timestamp: Date.now() - 60_000, delay: 10_000 });
+      const lagged = await registry.metrics();
+      expect(lagged).to.match(/persona_writeback_backfill_pending 2\n/);
+      expect(Number(/persona_writeback_lag_seconds (\S+)/.exec(lagged)![1])).to.be.within(60, 120);
     } finally {
       await queue.close();
       await deletePrefix(prefix);
