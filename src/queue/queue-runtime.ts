@@ -4,13 +4,14 @@
 import { Redis } from 'ioredis';
 import type { Registry } from 'prom-client';
 import type { Config } from '../config.ts';
+import { createBackfillQueue, registerBackfillMetrics } from '../features/write-back/statement-backfill.ts';
 import { registerQueueMetrics } from './queue-metrics.ts';
 import { describeRedisUrl, probeRedis, QueueUnavailableError } from './redis-connection.ts';
 import { createStatementQueue, type StatementQueue } from './statement-queue.ts';
 
 export type QueueConfig = Pick<Config,
   'QUEUE' | 'REDIS_URL' | 'QUEUE_NAME' | 'QUEUE_PREFIX' | 'QUEUE_BATCH_SIZE' | 'QUEUE_JOB_ATTEMPTS' | 'QUEUE_BACKOFF_MS'
-  | 'QUEUE_KEEP_COMPLETED' | 'QUEUE_KEEP_COMPLETED_SECONDS' | 'QUEUE_STARTUP_TIMEOUT_MS'>;
+  | 'QUEUE_KEEP_COMPLETED' | 'QUEUE_KEEP_COMPLETED_SECONDS' | 'QUEUE_STARTUP_TIMEOUT_MS' | 'WRITE_BACK_STATEMENTS'>;
 
 export interface QueueLogger {
   info(object: object, message?: string): void;
@@ -19,7 +20,7 @@ export interface QueueLogger {
 
 export interface QueueRuntime {
   statements: StatementQueue;
-  /** Adds the pipeline gauges (depth, totals, latency) to /metrics. */
+  /** Adds the pipeline gauges (depth, totals, latency; back-fill lag when write-back is on) to /metrics. */
   registerMetrics(registry: Registry): void;
   /** For /ready: throws when Redis does not answer. */
   ping(): Promise<void>;
@@ -53,18 +54,22 @@ export async function startQueueRuntime(config: QueueConfig, logger: QueueLogger
   }
   const statements = createStatementQueue(statementQueueOptions(config));
   const redis = new Redis(config.REDIS_URL, { maxRetriesPerRequest: 1 });
+  const backfills = config.WRITE_BACK_STATEMENTS
+    ? createBackfillQueue({ redisUrl: config.REDIS_URL, prefix: config.QUEUE_PREFIX, queueName: config.QUEUE_NAME }) : null;
   redis.on('error', () => {});
   logger.info({ queue: config.QUEUE_NAME, redis: describeRedisUrl(config.REDIS_URL) }, 'queue on: statements are resolved by workers');
   return {
     statements,
     registerMetrics(registry) {
       registerQueueMetrics(registry, { queue: statements.queue, redis, prefix: config.QUEUE_PREFIX });
+      if (backfills) registerBackfillMetrics(registry, backfills);
     },
     async ping() {
       await redis.ping();
     },
     async close() {
       await statements.close();
+      await backfills?.close();
       await redis.quit().catch(() => {});
     },
   };
