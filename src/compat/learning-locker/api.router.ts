@@ -1,0 +1,61 @@
+// The Learning Locker surface under /api (compat spec 3): LL's no-cache headers on every response, ERM-style
+// attribute routes (which check their query and content type before authentication, as ERM does), then client
+// authentication for LL's controller routes, whose failure is LL's 401 text with passport's challenges.
+// Routing is case-insensitive and tolerates one trailing slash, as Express routing in LL does.
+import express, { Router, type NextFunction, type Request, type RequestHandler, type Response } from 'express';
+import { attributeRoutes } from './attribute.routes.ts';
+import { connectionRoutes } from './connection.routes.ts';
+import { identifierRoutes } from './identifier.routes.ts';
+import { mergeRoute } from './merge.route.ts';
+import { personaRoutes } from './persona.routes.ts';
+import type { CallerContext, LlPorts } from './ports.ts';
+import { noCacheHeaders, sendError } from './route-kit.ts';
+
+/** Resolves the request's client (Basic key:secret or our Bearer token), or null when it cannot be authenticated. */
+export type AuthenticateCaller = (req: Request) => Promise<CallerContext | null>;
+
+export interface LearningLockerApiOptions {
+  ports: LlPorts;
+  authenticateCaller: AuthenticateCaller;
+  /** JSON body limit (the app's setting). */
+  bodyLimit?: string | number;
+}
+
+/** LL's 401: text `Unauthorized` with passport's challenges; our code travels in a header (the body is text). */
+function llAuthentication(authenticateCaller: AuthenticateCaller, withChallenge: boolean): RequestHandler {
+  return async (req: Request, res: Response, next: NextFunction) => {
+    try {
+      const caller = await authenticateCaller(req);
+      if (caller) {
+        res.locals.llCaller = caller;
+        return next();
+      }
+      if (withChallenge) res.set('WWW-Authenticate', ['Bearer realm="Users"', 'Basic realm="Users"']);
+      res.set('X-Error-Code', req.headers.authorization ? 'auth.invalid_credentials' : 'auth.missing_credentials');
+      res.status(401).type('text/plain').send('Unauthorized');
+    } catch (error) {
+      next(error);
+    }
+  };
+}
+
+export function createLearningLockerApi(options: LearningLockerApiOptions): Router {
+  const router = Router({ caseSensitive: false, strict: false });
+  router.use(noCacheHeaders);
+  router.use(express.json({ limit: options.bodyLimit ?? '10mb', type: ['application/json', 'application/*+json'] }));
+  router.use(attributeRoutes(options.ports, llAuthentication(options.authenticateCaller, false)));
+  const controllers = Router({ caseSensitive: false, strict: false });
+  controllers.use(personaRoutes(options.ports));
+  controllers.use(identifierRoutes(options.ports));
+  controllers.use(mergeRoute(options.ports));
+  controllers.use(connectionRoutes(options.ports));
+  const isControllerPath = /^\/(v2\/(persona|personaidentifier)(\/|$)|mergepersona\/?$|connection\/(persona|personaidentifier|personaattribute)\/?$)/i;
+  router.use((req, res, next) => (isControllerPath.test(req.path) ? llAuthentication(options.authenticateCaller, true)(req, res, next) : next()));
+  router.use(controllers);
+  // Errors raised before a route ran (unparsable JSON body, oversized body) in the body shape of the route family.
+  router.use((error: unknown, req: Request, res: Response, next: NextFunction) => {
+    if (res.headersSent) return next(error);
+    sendError(res, /^\/v2\/personaattribute/i.test(req.path) ? 'erm' : 'll', error);
+  });
+  return router;
+}

@@ -1,0 +1,62 @@
+// GET /connection/persona, /connection/personaidentifier (PS connections, compat spec 4.2) and
+// /connection/personaattribute (LL's generic connection, 4.3): filter/sort/project/hint/first/last/after/before.
+// The organisation is forced on the filter; merge tombstones are not personas for LL clients.
+import { Router, type Request } from 'express';
+import { COLLECTIONS } from '../../domain/model.ts';
+import type { Filter } from '../../store/port.ts';
+import { CompatError } from '../compat-error.ts';
+import { paginateConnection } from './connection.ts';
+import { parseCursorParameter, parseHint, parsePageSize, parseProjection, parseSort } from './connection-params.ts';
+import type { CursorFormat } from './cursor-codec.ts';
+import { parseFilter, scopeFilter } from './filter-parsing.ts';
+import { withPersonaCondition } from './identifier.routes.ts';
+import { LIVE_PERSONA } from './persona.routes.ts';
+import type { LlPorts } from './ports.ts';
+import { llRoute } from './route-kit.ts';
+
+interface ConnectionKind {
+  path: string;
+  collection: string;
+  format: CursorFormat;
+  extraFilter?: (filter: Filter) => Filter;
+}
+
+const KINDS: ConnectionKind[] = [
+  { path: '/connection/persona', collection: COLLECTIONS.personas, format: 'ps', extraFilter: (filter) => ({ ...filter, ...LIVE_PERSONA }) },
+  { path: '/connection/personaidentifier', collection: COLLECTIONS.identifiers, format: 'ps', extraFilter: (filter) => withPersonaCondition(filter, 'filter', true) },
+  { path: '/connection/personaattribute', collection: COLLECTIONS.attributes, format: 'generic' },
+];
+
+function isHintError(error: unknown): boolean {
+  return error instanceof Error && !(error instanceof CompatError) && /hint|index/i.test(error.message);
+}
+
+export function connectionRoutes(ports: LlPorts): Router {
+  const router = Router({ caseSensitive: false, strict: false });
+  for (const kind of KINDS) {
+    router.get(kind.path, llRoute('view', async (req: Request, res, caller) => {
+      const parsed = parseFilter(req.query.filter, { parameter: 'filter' });
+      const filter = scopeFilter(kind.extraFilter ? kind.extraFilter(parsed) : parsed, caller.organisation);
+      const request = {
+        filter,
+        sort: parseSort(req.query.sort),
+        projection: parseProjection(req.query.project),
+        hint: parseHint(req.query.hint),
+        first: parsePageSize(req.query.first, 'first'),
+        last: parsePageSize(req.query.last, 'last'),
+        after: parseCursorParameter(req.query.after, 'after'),
+        before: parseCursorParameter(req.query.before, 'before'),
+      };
+      try {
+        res.json(await paginateConnection(ports.store.collection(kind.collection), request, kind.format));
+      } catch (error) {
+        // The store refuses a hint naming no usable index: the client's mistake, not ours.
+        if (request.hint && isHintError(error)) {
+          throw new CompatError(400, 'query.invalid_hint', `hint: ${(error as Error).message}`, [{ path: 'hint', code: 'query.invalid_hint', message: (error as Error).message }]);
+        }
+        throw error;
+      }
+    }));
+  }
+  return router;
+}
