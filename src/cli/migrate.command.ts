@@ -2,13 +2,16 @@
 import type { Command } from 'commander';
 import { ensureIndexes } from '../store/indexes.ts';
 import { withStore } from './cli-store.ts';
+import { runLearningLockerMigration } from './migrate-ll.ts';
 
 export function registerMigrateCommand(program: Command): void {
   program
     .command('migrate')
     .description('create every index (idempotent)')
     .option('--json', 'print the result as JSON')
-    .action(async (options: { json?: boolean }) => {
+    .option('--from-learning-locker', 'first add canonical keys to a database Learning Locker wrote (reports collisions, deletes nothing)')
+    .action(async (options: { json?: boolean; fromLearningLocker?: boolean }) => {
+      if (options.fromLearningLocker) return runLearningLockerMigration(options);
       await withStore(async (store) => {
         const names = await ensureIndexes(store);
         console.log(options.json ? JSON.stringify({ indexes: names }) : `indexes ensured (${names.length}):\n  ${names.join('\n  ')}`);
