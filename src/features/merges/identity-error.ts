@@ -1,0 +1,44 @@
+// The typed error thrown by the identity-management services (merges, duplicates, imports, erasure). It carries a
+// stable code and HTTP status so the HTTP layer's error middleware can answer with the spec's error shape.
+export interface IdentityErrorDetail {
+  path: string;
+  code: string;
+  message: string;
+}
+
+export class IdentityError extends Error {
+  readonly code: string;
+  readonly status: number;
+  readonly details: IdentityErrorDetail[];
+
+  constructor(code: string, status: number, message: string, details: IdentityErrorDetail[] = []) {
+    super(message);
+    this.name = 'IdentityError';
+    this.code = code;
+    this.status = status;
+    this.details = details;
+  }
+}
+
+/** Every code the identity services throw, with its status (registered with the HTTP error registry). */
+export const IDENTITY_ERROR_CODES = {
+  'personas.persona_not_found': 404,
+  'merges.merge_not_found': 404,
+  'merges.no_sources': 422,
+  'merges.merge_into_itself': 400,
+  'merges.target_is_tombstone': 409,
+  'merges.source_is_tombstone': 409,
+  'merges.merge_in_progress': 409,
+  'merges.merge_not_applied': 409,
+  'merges.undo_conflict': 409,
+  'imports.import_not_found': 404,
+  'imports.invalid_mapping': 422,
+  'imports.malformed_csv': 400,
+  'duplicates.invalid_pair': 422,
+} as const;
+
+export type IdentityErrorCode = keyof typeof IDENTITY_ERROR_CODES;
+
+export function identityError(code: IdentityErrorCode, message: string, details: IdentityErrorDetail[] = []): IdentityError {
+  return new IdentityError(code, IDENTITY_ERROR_CODES[code], message, details);
+}

@@ -1,0 +1,147 @@
+// Merging personas: validation and refusals, the intent record, and the guard against two merges touching the same
+// personas at once (each writes its record, then looks for the other's: at least one of two racing merges sees the
+// other and steps back, so no two tombstones can point at each other). The writes themselves are merge-steps.ts.
+import { ObjectId } from 'bson';
+import { COLLECTIONS, type PersonaDoc } from '../../domain/model.ts';
+import type { Store } from '../../store/port.ts';
+import { identityError } from './identity-error.ts';
+import { emptyMoves, mergesOf, toMergeView, type MergeRecordDoc, type MergeView } from './merge-record.ts';
+import { applyMergeSteps, type MergeStepHook } from './merge-steps.ts';
+import { applyUndoSteps, findUndoConflicts } from './merge-undo.ts';
+
+export interface MergeRequest {
+  organisation: ObjectId;
+  targetId: ObjectId;
+  sourceIds: ObjectId[];
+  /** Who asked: API client id (hex), `cli`, `import`, `auto-merge`. */
+  actor: string;
+}
+
+export interface MergeServiceOptions {
+  store: Store;
+  /** Test hook: called after each step (kill-between-steps tests). */
+  onStep?: MergeStepHook;
+  /** Called after a merge or undo is applied (statement write-back re-stamps, events); failures do not undo it. */
+  afterChange?: (record: MergeRecordDoc) => Promise<void>;
+}
+
+export interface MergeListQuery {
+  organisation: ObjectId;
+  persona?: ObjectId;
+  limit?: number;
+  offset?: number;
+}
+
+export type MergeService = ReturnType<typeof createMergeService>;
+
+export function createMergeService({ store, onStep, afterChange }: MergeServiceOptions) {
+  const personas = store.collection<PersonaDoc>(COLLECTIONS.personas);
+  const merges = mergesOf(store);
+
+  async function validate(request: MergeRequest): Promise<ObjectId[]> {
+    const sources = dedupe(request.sourceIds);
+    if (sources.length === 0) throw identityError('merges.no_sources', 'from must name at least one persona', [{ path: 'from', code: 'merges.no_sources', message: 'is empty' }]);
+    if (sources.some((id) => id.equals(request.targetId))) {
+      throw identityError('merges.merge_into_itself', `persona ${request.targetId.toHexString()} cannot be merged into itself`);
+    }
+    const found = await personas.find({ _id: { $in: [request.targetId, ...sources] }, organisation: request.organisation }, { projection: { _id: 1, mergedInto: 1 } });
+    const byId = new Map(found.map((persona) => [persona._id.toHexString(), persona]));
+    const target = byId.get(request.targetId.toHexString());
+    if (!target) throw identityError('personas.persona_not_found', `persona ${request.targetId.toHexString()} not found`);
+    if (target.mergedInto) {
+      throw identityError('merges.target_is_tombstone', `persona ${request.targetId.toHexString()} was merged into ${target.mergedInto.toHexString()}; merge into that persona instead`);
+    }
+    for (const [index, id] of sources.entries()) {
+      const source = byId.get(id.toHexString());
+      if (!source) throw identityError('personas.persona_not_found', `persona ${id.toHexString()} not found`, [{ path: `from[${index}]`, code: 'personas.persona_not_found', message: 'not found' }]);
+      if (source.mergedInto) {
+        throw identityError('merges.source_is_tombstone', `persona ${id.toHexString()} was already merged into ${source.mergedInto.toHexString()}`, [{ path: `from[${index}]`, code: 'merges.source_is_tombstone', message: 'already merged' }]);
+      }
+    }
+    return sources;
+  }
+
+  /** Another merge or undo in flight that touches one of these personas (other than `self`). */
+  async function findConcurrent(organisation: ObjectId, ids: ObjectId[], self: ObjectId): Promise<MergeRecordDoc | null> {
+    return merges.findOne({
+      organisation, _id: { $ne: self }, state: { $in: ['intent', 'pending', 'undoing'] },
+      $or: [{ target: { $in: ids } }, { sources: { $in: ids } }],
+    });
+  }
+
+  async function finish(record: MergeRecordDoc): Promise<MergeView> {
+    if (afterChange) await afterChange(record);
+    return toMergeView(record);
+  }
+
+  return {
+    async mergePersonas(request: MergeRequest): Promise<MergeView> {
+      const sources = await validate(request);
+      const now = new Date();
+      const record: MergeRecordDoc = {
+        _id: new ObjectId(), organisation: request.organisation, target: request.targetId, sources, actor: request.actor,
+        state: 'intent', moved: emptyMoves(), createdAt: now, updatedAt: now,
+      };
+      await merges.insertOne(record);
+      await onStep?.('intent');
+      const rival = await findConcurrent(request.organisation, [request.targetId, ...sources], record._id);
+      if (rival) {
+        await merges.updateOne({ _id: record._id }, { $set: { state: 'refused', reason: `merge ${rival._id.toHexString()} in progress`, updatedAt: new Date() } });
+        throw identityError('merges.merge_in_progress', `merge ${rival._id.toHexString()} involving these personas is in progress; retry`);
+      }
+      // Re-check after the guard: a merge that completed between validation and the guard changed the picture.
+      try {
+        await validate(request);
+      } catch (error) {
+        await merges.updateOne({ _id: record._id }, { $set: { state: 'refused', reason: (error as Error).message, updatedAt: new Date() } });
+        throw error;
+      }
+      await merges.updateOne({ _id: record._id, state: 'intent' }, { $set: { state: 'pending', updatedAt: new Date() } });
+      await onStep?.('pending');
+      return finish(await applyMergeSteps(store, record._id, onStep));
+    },
+
+    async undoMerge({ organisation, mergeId, actor }: { organisation: ObjectId; mergeId: ObjectId; actor: string }): Promise<MergeView> {
+      const record = await merges.findOne({ _id: mergeId, organisation });
+      if (!record) throw identityError('merges.merge_not_found', `merge ${mergeId.toHexString()} not found`);
+      if (record.state !== 'applied' || record.erasedAt) {
+        throw identityError('merges.merge_not_applied', `merge ${mergeId.toHexString()} is ${record.erasedAt ? 'erased' : record.state} and cannot be undone`);
+      }
+      const rival = await findConcurrent(organisation, [record.target, ...record.sources], record._id);
+      if (rival) throw identityError('merges.merge_in_progress', `merge ${rival._id.toHexString()} involving these personas is in progress; retry`);
+      const conflicts = await findUndoConflicts(store, record);
+      if (conflicts.length > 0) {
+        throw identityError('merges.undo_conflict', `merge ${mergeId.toHexString()} cannot be undone: ${conflicts.length} item(s) changed since`, conflicts);
+      }
+      const claimed = await merges.findOneAndUpdate(
+        { _id: mergeId, state: 'applied' },
+        { $set: { state: 'undoing', undoneBy: actor, updatedAt: new Date() } },
+        { returnDocument: 'after' },
+      );
+      if (!claimed) throw identityError('merges.merge_not_applied', `merge ${mergeId.toHexString()} is being undone already`);
+      return finish(await applyUndoSteps(store, mergeId, onStep));
+    },
+
+    async getMerge(organisation: ObjectId, mergeId: ObjectId): Promise<MergeView> {
+      const record = await merges.findOne({ _id: mergeId, organisation });
+      if (!record) throw identityError('merges.merge_not_found', `merge ${mergeId.toHexString()} not found`);
+      return toMergeView(record);
+    },
+
+    /** Newest first; `persona` matches the target or any source. */
+    async listMerges(query: MergeListQuery): Promise<{ data: MergeView[]; total: number }> {
+      const filter: Record<string, unknown> = { organisation: query.organisation };
+      if (query.persona) filter.$or = [{ target: query.persona }, { sources: query.persona }];
+      const [records, total] = await Promise.all([
+        merges.find(filter, { sort: { createdAt: -1, _id: -1 }, skip: query.offset ?? 0, limit: query.limit ?? 20 }),
+        merges.countDocuments(filter),
+      ]);
+      return { data: records.map(toMergeView), total };
+    },
+  };
+}
+
+function dedupe(ids: ObjectId[]): ObjectId[] {
+  const seen = new Set<string>();
+  return ids.filter((id) => !seen.has(id.toHexString()) && seen.add(id.toHexString()));
+}
