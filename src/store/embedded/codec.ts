@@ -1,0 +1,26 @@
+// Document encoding for LMDB values: msgpack with an extension for bson's ObjectId (its 12 bytes), so ObjectId
+// and Date (msgpack timestamp) come back as the same classes the driver returns. Key order is preserved.
+import { ObjectId } from 'bson';
+import { addExtension, Packr } from 'msgpackr';
+import type { Document } from '../port.ts';
+
+const OBJECT_ID_EXTENSION = 0x42;
+
+addExtension({
+  Class: ObjectId,
+  type: OBJECT_ID_EXTENSION,
+  pack: (id: ObjectId) => Buffer.from(id.id),
+  unpack: (bytes: Buffer) => new ObjectId(Uint8Array.prototype.slice.call(bytes)),
+});
+
+// Records (shared structures) are off: every value is self-describing, so any process can decode it without a
+// structure table that would have to be kept in sync between processes.
+const packr = new Packr({ useRecords: false, moreTypes: false, mapsAsObjects: true });
+
+export function encodeDocument(document: Document): Buffer {
+  return packr.pack(document);
+}
+
+export function decodeDocument(bytes: Uint8Array): Document {
+  return packr.unpack(bytes) as Document;
+}

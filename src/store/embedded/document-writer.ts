@@ -1,0 +1,63 @@
+// Puts, replaces and removes one document together with all its index entries. Must run inside a write
+// transaction: unique keys are checked against the latest committed data (and this transaction's own writes)
+// before anything is written, so a failed write leaves nothing behind even when the transaction goes on.
+import type { Document } from '../port.ts';
+import { encodeDocument } from './codec.ts';
+import { DuplicateKeyError } from './errors.ts';
+import { indexEntryKeys, indexKeyValue, type IndexDefinition } from './index-entries.ts';
+import { encodeValue } from './index-keys.ts';
+import type { LmdbEnvironment } from './lmdb-environment.ts';
+import { PRIMARY_INDEX_NAME } from './query-planner.ts';
+
+export class DocumentWriter {
+  constructor(
+    private readonly environment: LmdbEnvironment,
+    private readonly namespace: string,
+    private readonly collectionPrefix: Buffer,
+    private readonly indexes: IndexDefinition[],
+  ) {}
+
+  insert(document: Document): Buffer {
+    const idBytes = encodeValue(document._id);
+    const documentKey = Buffer.concat([this.collectionPrefix, idBytes]);
+    if (this.environment.documents.doesExist(documentKey)) {
+      throw new DuplicateKeyError(this.namespace, PRIMARY_INDEX_NAME, { _id: 1 }, { _id: document._id });
+    }
+    const entries = this.indexes.map((index) => indexEntryKeys(document, index, idBytes));
+    this.checkUnique(document, idBytes, entries);
+    this.environment.documents.putSync(documentKey, encodeDocument(document));
+    for (const keys of entries) for (const key of keys) this.environment.indexes.putSync(key, idBytes);
+    return idBytes;
+  }
+
+  /** Replaces a stored document by a new version with the same `_id`. */
+  replace(before: Document, after: Document, idBytes: Buffer): void {
+    const oldEntries = this.indexes.map((index) => indexEntryKeys(before, index, idBytes));
+    const newEntries = this.indexes.map((index) => indexEntryKeys(after, index, idBytes));
+    this.checkUnique(after, idBytes, newEntries);
+    this.environment.documents.putSync(Buffer.concat([this.collectionPrefix, idBytes]), encodeDocument(after));
+    newEntries.forEach((keys, position) => {
+      const oldKeys = new Set(oldEntries[position].map((key) => key.toString('latin1')));
+      const newKeys = new Set(keys.map((key) => key.toString('latin1')));
+      for (const key of oldEntries[position]) if (!newKeys.has(key.toString('latin1'))) this.environment.indexes.removeSync(key);
+      for (const key of keys) if (!oldKeys.has(key.toString('latin1'))) this.environment.indexes.putSync(key, idBytes);
+    });
+  }
+
+  remove(document: Document, idBytes: Buffer): void {
+    for (const index of this.indexes) for (const key of indexEntryKeys(document, index, idBytes)) this.environment.indexes.removeSync(key);
+    this.environment.documents.removeSync(Buffer.concat([this.collectionPrefix, idBytes]));
+  }
+
+  private checkUnique(document: Document, idBytes: Buffer, entries: Buffer[][]): void {
+    this.indexes.forEach((index, position) => {
+      if (!index.unique) return;
+      for (const key of entries[position]) {
+        const owner = this.environment.indexes.get(key);
+        if (owner && !owner.equals(idBytes)) {
+          throw new DuplicateKeyError(this.namespace, index.name, { ...index.key }, indexKeyValue(document, index));
+        }
+      }
+    });
+  }
+}

@@ -1,0 +1,50 @@
+// The embedded Store: collections over one LMDB data directory, plus applyAtomically (any operations on any
+// collections in one write transaction: all or nothing).
+import type { AtomicOperation, BulkOperation, BulkWriteResult, Collection, Document, Store } from '../port.ts';
+import { applyBulk } from './bulk-write.ts';
+import { EmbeddedCollection } from './embedded-collection.ts';
+import type { EmbeddedEngine } from './embedded-engine.ts';
+import type { CollectionContext } from './write-operations.ts';
+
+export class EmbeddedStore implements Store {
+  readonly kind = 'embedded' as const;
+  private readonly collections = new Map<string, EmbeddedCollection<any>>();
+
+  constructor(private readonly engine: EmbeddedEngine) {}
+
+  collection<T extends Document = Document>(name: string): Collection<T> {
+    let collection = this.collections.get(name);
+    if (!collection) {
+      collection = new EmbeddedCollection<T>(this.engine, name);
+      this.collections.set(name, collection);
+    }
+    return collection as Collection<T>;
+  }
+
+  /** Any error (a duplicate key included) rolls the whole unit back and is thrown. */
+  applyAtomically = async (operations: AtomicOperation[]): Promise<BulkWriteResult> => {
+    if (operations.length === 0) throw new Error('applyAtomically needs at least one operation');
+    return this.engine.write(() => {
+      const contexts = new Map<string, CollectionContext>();
+      const contextFor = (position: number): CollectionContext => {
+        const name = operations[position].collection;
+        let context = contexts.get(name);
+        if (!context) {
+          context = this.engine.context(name);
+          contexts.set(name, context);
+        }
+        return context;
+      };
+      const bulkOperations = operations.map(({ collection: _collection, ...operation }) => operation as BulkOperation);
+      return applyBulk(contextFor, bulkOperations, { isOrdered: true, throwWriteErrors: true });
+    });
+  };
+
+  async ping(): Promise<void> {
+    this.engine.read(() => undefined);
+  }
+
+  async close(): Promise<void> {
+    await this.engine.environment.close();
+  }
+}

@@ -1,0 +1,21 @@
+// Entry point of the embedded engine (lmdb + mingo): opens a data directory as a Store.
+import type { Store } from '../port.ts';
+import { EmbeddedEngine } from './embedded-engine.ts';
+import { EmbeddedStore } from './embedded-store.ts';
+
+export interface EmbeddedStoreOptions {
+  dataDir: string;
+  /** Maximum size of the data file in GiB (EMBEDDED_MAP_SIZE_GB); the file grows sparsely. Default 64. */
+  mapSizeGb?: number;
+  /** Exact map size in bytes; overrides mapSizeGb (tests of the store-full behaviour). */
+  mapSizeBytes?: number;
+  /** Database name used in error messages (`E11000 … collection: <db>.<collection>`). Default `embedded`. */
+  dbName?: string;
+}
+
+export async function openEmbeddedStore(options: EmbeddedStoreOptions): Promise<Store> {
+  const engine = new EmbeddedEngine({ dataDir: options.dataDir, mapSizeGb: options.mapSizeGb, mapSizeBytes: options.mapSizeBytes }, options.dbName ?? 'embedded');
+  return new EmbeddedStore(engine);
+}
+
+export { StoreFullError, DuplicateKeyError, StoreWriteError, InsertManyError } from './errors.ts';

@@ -1,0 +1,75 @@
+// Walks a plan's key ranges in order (or reverse) and yields each distinct document once, with the position it
+// came from so a chunked reader can resume after it in a later read transaction. Reads go through the given
+// transaction, or through the current write transaction when none is given.
+import type { Transaction } from 'lmdb';
+import type { Document } from '../port.ts';
+import { decodeDocument } from './codec.ts';
+import type { LmdbEnvironment } from './lmdb-environment.ts';
+import type { KeyRange, Plan } from './query-planner.ts';
+
+export interface WalkPosition {
+  rangeIndex: number;
+  /** Last key yielded in that range; the walk resumes strictly after it. */
+  key: Buffer;
+}
+
+export interface WalkedDocument {
+  document: Document;
+  /** The document's raw value: decode again for an independent copy (e.g. the "before" of an update). */
+  raw: Buffer;
+  idBytes: Buffer;
+  position: WalkPosition;
+}
+
+export interface WalkSource {
+  environment: LmdbEnvironment;
+  collectionPrefix: Buffer;
+  transaction?: Transaction;
+}
+
+export function* walkPlan(source: WalkSource, plan: Plan, resumeAfter?: WalkPosition, seen = new Set<string>()): Generator<WalkedDocument> {
+  const order = plan.ranges.map((range, rangeIndex) => ({ range, rangeIndex }));
+  if (plan.reverse) order.reverse();
+  const transactionOption = source.transaction ? { transaction: source.transaction } : {};
+  for (const { range, rangeIndex } of order) {
+    if (resumeAfter && (plan.reverse ? rangeIndex > resumeAfter.rangeIndex : rangeIndex < resumeAfter.rangeIndex)) continue;
+    const after = resumeAfter?.rangeIndex === rangeIndex ? resumeAfter.key : undefined;
+    if (range.isExact) {
+      if (after) continue;
+      const found = fetchExact(source, plan, range, transactionOption);
+      if (found && remember(seen, found.idBytes)) yield { ...found, position: { rangeIndex, key: range.start } };
+      continue;
+    }
+    const database = plan.index ? source.environment.indexes : source.environment.documents;
+    for (const { key, value } of database.getRange({ ...rangeOptions(range, plan.reverse, after), ...transactionOption })) {
+      const idBytes = plan.index ? value : key.subarray(source.collectionPrefix.length);
+      if (!remember(seen, idBytes)) continue;
+      const raw = plan.index ? source.environment.documents.get(Buffer.concat([source.collectionPrefix, value]), transactionOption) : value;
+      if (!raw) continue; // an index entry always has its document inside one snapshot; defensive only
+      yield { document: decodeDocument(raw), raw, idBytes: Buffer.from(idBytes), position: { rangeIndex, key: Buffer.from(key) } };
+    }
+  }
+}
+
+function fetchExact(source: WalkSource, plan: Plan, range: KeyRange, transactionOption: object): Omit<WalkedDocument, 'position'> | null {
+  if (!plan.index) {
+    const raw = source.environment.documents.get(range.start, transactionOption);
+    return raw ? { document: decodeDocument(raw), raw, idBytes: range.start.subarray(source.collectionPrefix.length) } : null;
+  }
+  const idBytes = source.environment.indexes.get(range.start, transactionOption);
+  if (!idBytes) return null;
+  const raw = source.environment.documents.get(Buffer.concat([source.collectionPrefix, idBytes]), transactionOption);
+  return raw ? { document: decodeDocument(raw), raw, idBytes } : null;
+}
+
+function rangeOptions(range: KeyRange, reverse: boolean, after: Buffer | undefined): object {
+  if (!reverse) return after ? { start: after, exclusiveStart: true, end: range.end } : { start: range.start, end: range.end };
+  return { start: after ?? range.end, exclusiveStart: true, end: range.start, inclusiveEnd: true, reverse: true };
+}
+
+function remember(seen: Set<string>, idBytes: Buffer): boolean {
+  const id = idBytes.toString('latin1');
+  if (seen.has(id)) return false;
+  seen.add(id);
+  return true;
+}

@@ -1,0 +1,53 @@
+// Runs a find: plans it, walks the plan, tests each candidate with the filter compiled once by mingo, then sorts
+// (only when the index walk did not), skips, limits and projects. When the walk is in sort order it stops after
+// skip + limit matches, so a page costs the same at any depth.
+import { Aggregator, Query } from 'mingo';
+import type { Document, Filter, FindOptions, Projection, QueryPlan, Sort } from '../port.ts';
+import type { IndexDefinition } from './index-entries.ts';
+import { walkPlan, type WalkedDocument, type WalkSource } from './plan-walker.ts';
+import { planQuery, type Plan } from './query-planner.ts';
+
+export interface FindOutcome {
+  matches: WalkedDocument[];
+  explain: QueryPlan;
+}
+
+export function planFor(filter: Filter, options: FindOptions, indexes: IndexDefinition[], source: WalkSource): Plan {
+  return planQuery({ filter, sort: options.sort, hint: options.hint, indexes, collectionPrefix: source.collectionPrefix });
+}
+
+/** Matching documents after sort, skip and limit (not projected). */
+export function runFind(source: WalkSource, indexes: IndexDefinition[], filter: Filter, options: FindOptions = {}): FindOutcome {
+  const plan = planFor(filter, options, indexes, source);
+  const query = new Query(filter);
+  const skip = options.skip ?? 0;
+  const wanted = options.limit ? skip + options.limit : Infinity;
+  let docsExamined = 0;
+  let matches: WalkedDocument[] = [];
+  for (const walked of walkPlan(source, plan)) {
+    docsExamined += 1;
+    if (!query.test(walked.document)) continue;
+    matches.push(walked);
+    if (plan.sortedByIndex && matches.length >= wanted) break;
+  }
+  if (!plan.sortedByIndex && options.sort) matches = sortWalked(matches, options.sort);
+  matches = matches.slice(skip, wanted === Infinity ? undefined : wanted);
+  return { matches, explain: { indexName: plan.indexName, docsExamined, nReturned: matches.length, sortedByIndex: plan.sortedByIndex } };
+}
+
+/** MongoDB sort semantics (type order, missing as null) by mingo; ties broken by `_id` so our order is deterministic. */
+export function sortDocuments<T extends Document>(documents: T[], sort: Sort): T[] {
+  if (documents.length < 2) return documents;
+  const spec = '_id' in sort ? sort : { ...sort, _id: 1 };
+  return new Aggregator([{ $sort: spec }]).run(documents) as T[];
+}
+
+function sortWalked(matches: WalkedDocument[], sort: Sort): WalkedDocument[] {
+  const byDocument = new Map<Document, WalkedDocument>(matches.map((walked) => [walked.document, walked]));
+  return sortDocuments(matches.map((walked) => walked.document), sort).map((document) => byDocument.get(document)!);
+}
+
+export function projectDocuments<T extends Document>(documents: T[], projection: Projection | undefined): T[] {
+  if (!projection || Object.keys(projection).length === 0) return documents;
+  return new Query({}).find<T>(documents, projection as any).all();
+}

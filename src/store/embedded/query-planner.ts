@@ -1,0 +1,164 @@
+// Chooses how a find runs: which index to walk and which key ranges of it, from the filter's equality/`$in`/range
+// conditions on a prefix of the index's fields; and whether walking those ranges in order already gives the
+// requested sort (then the executor stops after skip + limit matches). The `_id` of a collection is the
+// primary "index": its entries are the documents themselves.
+import type { Filter, IndexKeys, Sort, SortDirection } from '../port.ts';
+import { StoreWriteError } from './errors.ts';
+import { extractConditions, type FieldCondition } from './filter-conditions.ts';
+import { indexPrefix, type IndexDefinition } from './index-entries.ts';
+import { KeyWriter, prefixEnd, typeBracket, writeValue } from './index-keys.ts';
+
+export const PRIMARY_INDEX_NAME = '_id_';
+/** More key ranges than this (a cross product of `$in`s) and the planner uses a shorter prefix instead. */
+const MAX_RANGES = 20_000;
+
+export interface KeyRange {
+  start: Buffer;
+  /** Exclusive. */
+  end: Buffer;
+  /** `start` is a complete key of a unique index (or an `_id`): one get instead of a range walk. */
+  isExact: boolean;
+}
+
+export interface Plan {
+  /** Null: the primary (`_id`) index. */
+  index: IndexDefinition | null;
+  /** As reported by explain: null for a plain collection scan. */
+  indexName: string | null;
+  ranges: KeyRange[];
+  reverse: boolean;
+  sortedByIndex: boolean;
+}
+
+interface Candidate extends Plan {
+  score: number;
+}
+
+export function primaryDefinition(collection: string): IndexDefinition {
+  return { id: -1, collection, name: PRIMARY_INDEX_NAME, key: { _id: 1 }, unique: true, sparse: false };
+}
+
+export function planQuery(input: {
+  filter: Filter;
+  sort?: Sort;
+  hint?: string | IndexKeys;
+  indexes: IndexDefinition[];
+  collectionPrefix: Buffer;
+}): Plan {
+  const conditions = extractConditions(input.filter);
+  const sort = input.sort ?? {};
+  const primary = primaryDefinition(input.indexes[0]?.collection ?? '');
+  const prefixOf = (index: IndexDefinition): Buffer => (index.id === -1 ? input.collectionPrefix : indexPrefix(index.id));
+  if (input.hint !== undefined) {
+    const hinted = findHinted(input.hint, [primary, ...input.indexes]);
+    if (!hinted) throw new StoreWriteError(2, 'hint provided does not correspond to an existing index');
+    return candidateFor(hinted, prefixOf(hinted), conditions, sort, true);
+  }
+  const candidates = [primary, ...input.indexes]
+    .map((index) => candidateFor(index, prefixOf(index), conditions, sort, false))
+    .filter((candidate) => candidate.score > 0 || (candidate.sortedByIndex && Object.keys(sort).length > 0 && !candidate.index?.sparse));
+  candidates.sort((a, b) => b.score - a.score
+    || Number(b.sortedByIndex) - Number(a.sortedByIndex)
+    || Number(b.index?.unique ?? true) - Number(a.index?.unique ?? true)
+    || Object.keys(a.index?.key ?? { _id: 1 }).length - Object.keys(b.index?.key ?? { _id: 1 }).length);
+  const best = candidates[0];
+  if (best) return best;
+  const scan = candidateFor(primary, input.collectionPrefix, conditions, sort, true);
+  return { ...scan, indexName: null };
+}
+
+function findHinted(hint: string | IndexKeys, indexes: IndexDefinition[]): IndexDefinition | undefined {
+  if (typeof hint === 'string') return indexes.find((index) => index.name === hint);
+  const wanted = JSON.stringify(Object.entries(hint));
+  return indexes.find((index) => JSON.stringify(Object.entries(index.key)) === wanted);
+}
+
+function candidateFor(index: IndexDefinition, prefix: Buffer, conditions: Map<string, FieldCondition>, sort: Sort, isForced: boolean): Candidate {
+  const fields = Object.entries(index.key) as Array<[string, SortDirection]>;
+  let prefixes: Buffer[] = [prefix];
+  let ranges: KeyRange[] | null = null;
+  let equalityFields = 0;
+  let usesNull = false;
+  const singleValued: boolean[] = [];
+  for (const [path, direction] of fields) {
+    const condition = conditions.get(path);
+    if (condition?.values && prefixes.length * condition.values.length <= MAX_RANGES) {
+      usesNull ||= condition.values.some((value) => value === null);
+      prefixes = prefixes.flatMap((start) => condition.values!.map((value) => appendValue(start, value, direction)));
+      singleValued.push(condition.values.length === 1);
+      equalityFields += 1;
+      continue;
+    }
+    if (condition && !condition.values) ranges = prefixes.map((start) => rangeOf(start, condition, direction));
+    break;
+  }
+  const isComplete = equalityFields === fields.length && index.unique;
+  ranges ??= prefixes.map((start) => ({ start, end: prefixEnd(start), isExact: isComplete }));
+  ranges = sortedUnique(ranges);
+  const usesRange = equalityFields < fields.length && conditions.has(fields[equalityFields][0]) && !conditions.get(fields[equalityFields][0])!.values;
+  // A sparse index lacks documents missing its fields: only usable when the query requires a non-null value.
+  const isSparseUnsafe = index.sparse && !isForced && (usesNull || (equalityFields === 0 && !usesRange));
+  const order = sortOrder(fields, singleValued, sort, index.unique);
+  return {
+    index: index.id === -1 ? null : index,
+    indexName: index.name,
+    ranges,
+    reverse: order === 'reverse',
+    sortedByIndex: order !== null,
+    score: isSparseUnsafe ? 0 : equalityFields * 2 + (usesRange ? 1 : 0),
+  };
+}
+
+function appendValue(start: Buffer, value: unknown, direction: SortDirection): Buffer {
+  const writer = new KeyWriter();
+  writer.raw(start);
+  writeValue(writer, value, direction);
+  return writer.toBuffer();
+}
+
+/** Key range of one range condition; a one-sided bound is closed by the end of its BSON type, as MongoDB does. */
+function rangeOf(start: Buffer, condition: FieldCondition, direction: SortDirection): KeyRange {
+  // A descending component is byte-inverted, so the lower bound of the values is the upper bound of the keys.
+  const low = direction === 1 ? condition.lower : condition.upper;
+  const high = direction === 1 ? condition.upper : condition.lower;
+  const anyValue = (condition.lower ?? condition.upper)!.value;
+  const from = low
+    ? (low.inclusive ? appendValue(start, low.value, direction) : prefixEnd(appendValue(start, low.value, direction)))
+    : Buffer.concat([start, typeBracket(anyValue, direction)]);
+  const to = high
+    ? (high.inclusive ? prefixEnd(appendValue(start, high.value, direction)) : appendValue(start, high.value, direction))
+    : prefixEnd(Buffer.concat([start, typeBracket(anyValue, direction)]));
+  return { start: from, end: to, isExact: false };
+}
+
+function sortedUnique(ranges: KeyRange[]): KeyRange[] {
+  if (ranges.length < 2) return ranges;
+  const sorted = [...ranges].sort((a, b) => Buffer.compare(a.start, b.start));
+  return sorted.filter((range, position) => position === 0 || !range.start.equals(sorted[position - 1].start));
+}
+
+/**
+ * 'forward' or 'reverse' when walking the index gives the sort: the sort's fields follow the index's fields from
+ * some position on, every earlier index field is pinned to one value, and all directions agree (or all are
+ * opposite). Non-unique entries end with the `_id`, so a trailing `_id` sort key is served too.
+ */
+function sortOrder(fields: Array<[string, SortDirection]>, singleValued: boolean[], sort: Sort, isUnique: boolean): 'forward' | 'reverse' | null {
+  const sortFields = Object.entries(sort);
+  if (sortFields.length === 0) return 'forward';
+  const walked: Array<[string, SortDirection]> = isUnique ? fields : [...fields, ['_id', 1]];
+  let position = 0;
+  while (position < walked.length && walked[position][0] !== sortFields[0][0]) {
+    if (!singleValued[position]) return null;
+    position += 1;
+  }
+  let ratio: number | null = null;
+  for (const [path, direction] of sortFields) {
+    const field = walked[position];
+    if (!field || field[0] !== path) return null;
+    const fieldRatio = direction * field[1];
+    if (ratio !== null && ratio !== fieldRatio) return null;
+    ratio = fieldRatio;
+    position += 1;
+  }
+  return ratio === 1 ? 'forward' : 'reverse';
+}
