@@ -109,7 +109,12 @@ describe('Learning Locker statement write-back', () => {
     expect(crash?.message).to.equal('worker died');
     expect(saved.stamped).to.equal(200);
     const reads: unknown[] = [];
-    const spying = { ...statements, find: (filter: unknown, options: unknown) => { reads.push(filter); return statements.find(filter as never, options as never); } } as Collection;
+    const spying = new Proxy(statements, {
+      get(target, property, receiver) {
+        if (property !== 'find') return Reflect.get(target, property, receiver);
+        return (filter: unknown, options: unknown) => { reads.push(filter); return target.find(filter as never, options as never); };
+      },
+    });
     const resumed = await createBackfillProcessor({ store, statements: spying, batchSize: 100, ratePerSecond: 1e9 })(fakeJob(saved));
     expect(resumed.stamped).to.equal(300);
     expect(JSON.stringify(reads[0])).to.include(saved.after!);
@@ -162,7 +167,7 @@ describe('Learning Locker statement write-back', () => {
       await queue.add('identifier', { ...job, identifierId: new ObjectId().toHexString() }, { timestamp: Date.now() - 60_000, delay: 10_000 });
       const lagged = await registry.metrics();
       expect(lagged).to.match(/persona_writeback_backfill_pending 2\n/);
-      expect(Number(/persona_writeback_lag_seconds (\S+)/.exec(lagged)![1])).to.be.within(60, 120);
+      expect(Number(/^persona_writeback_lag_seconds (\S+)$/m.exec(lagged)?.[1]), lagged).to.be.within(60, 120);
     } finally {
       await queue.close();
       await deletePrefix(prefix);
