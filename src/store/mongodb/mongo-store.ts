@@ -1,0 +1,48 @@
+// The MongoDB Store: one driver client and database. applyAtomically exists only on a replica set (or sharded
+// cluster), where it runs the operations in a session transaction; a standalone server cannot offer it.
+import type { Db, MongoClient } from 'mongodb';
+import type { AtomicOperation, BulkWriteResult, Collection, Document, Store } from '../port.ts';
+import { MongoCollection } from './mongo-collection.ts';
+
+export class MongoStore implements Store {
+  readonly kind = 'mongodb' as const;
+  applyAtomically?: (operations: AtomicOperation[]) => Promise<BulkWriteResult>;
+
+  constructor(private readonly client: MongoClient, private readonly db: Db, supportsTransactions: boolean) {
+    if (supportsTransactions) this.applyAtomically = (operations) => this.inTransaction(operations);
+  }
+
+  collection<T extends Document = Document>(name: string): Collection<T> {
+    return new MongoCollection<T>(this.db.collection(name));
+  }
+
+  private async inTransaction(operations: AtomicOperation[]): Promise<BulkWriteResult> {
+    const session = this.client.startSession();
+    try {
+      const total: BulkWriteResult = { insertedCount: 0, matchedCount: 0, modifiedCount: 0, deletedCount: 0, upsertedCount: 0, insertedIds: {}, upsertedIds: {}, writeErrors: [] };
+      await session.withTransaction(async () => {
+        for (const [position, { collection, ...operation }] of operations.entries()) {
+          const result = await this.db.collection(collection).bulkWrite([operation as any], { session, ordered: true });
+          total.insertedCount += result.insertedCount;
+          total.matchedCount += result.matchedCount;
+          total.modifiedCount += result.modifiedCount;
+          total.deletedCount += result.deletedCount;
+          total.upsertedCount += result.upsertedCount;
+          if (result.insertedIds[0] !== undefined) total.insertedIds[position] = result.insertedIds[0];
+          if (result.upsertedIds[0] !== undefined) total.upsertedIds[position] = result.upsertedIds[0];
+        }
+      });
+      return total;
+    } finally {
+      await session.endSession();
+    }
+  }
+
+  async ping(): Promise<void> {
+    await this.db.command({ ping: 1 });
+  }
+
+  async close(): Promise<void> {
+    await this.client.close();
+  }
+}

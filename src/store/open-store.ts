@@ -1,0 +1,15 @@
+// Picks the storage adapter from the configuration: the embedded engine (default) or MongoDB.
+import type { Config } from '../config.ts';
+import { openEmbeddedStore } from './embedded/index.ts';
+import { openMongoStore } from './mongodb/index.ts';
+import type { Store } from './port.ts';
+
+export type StoreConfig = Pick<Config, 'STORE' | 'DATA_DIR' | 'EMBEDDED_MAP_SIZE_GB' | 'MONGODB_URL' | 'MONGODB_DB'>;
+
+export async function openStore(config: StoreConfig): Promise<Store> {
+  if (config.STORE === 'mongodb') {
+    if (!config.MONGODB_URL) throw new Error('MONGODB_URL is required when STORE=mongodb');
+    return openMongoStore({ url: config.MONGODB_URL, dbName: config.MONGODB_DB });
+  }
+  return openEmbeddedStore({ dataDir: config.DATA_DIR, mapSizeGb: config.EMBEDDED_MAP_SIZE_GB });
+}
