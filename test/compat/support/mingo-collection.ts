@@ -1,7 +1,8 @@
-// A find/findOne-only collection over an in-memory array, evaluated by mingo (the embedded engine's matcher), for
-// unit tests of the paginator that must not wait for a store. Store-backed tests use the real embedded store.
+// A read-only collection (find/findOne/countDocuments) over an in-memory array, evaluated by mingo (the embedded
+// engine's matcher), for tests of the /api adapters that must not wait for a store. Store-backed tests use the
+// real embedded store.
 import { Query } from 'mingo';
-import type { Collection, Document, Filter, FindOptions } from '../../../src/store/port.ts';
+import type { Collection, Document, Filter, FindOptions, Store } from '../../../src/store/port.ts';
 
 export function mingoCollection(documents: Document[]): Collection {
   const find = async (filter: Filter = {}, options: FindOptions = {}) => {
@@ -17,5 +18,18 @@ export function mingoCollection(documents: Document[]): Collection {
     async findOne(filter?: Filter, options?: FindOptions) {
       return (await find(filter, { ...options, limit: 1 }))[0] ?? null;
     },
+    async countDocuments(filter?: Filter) {
+      return (await find(filter)).length;
+    },
   } as unknown as Collection;
+}
+
+/** A read-only store over named in-memory arrays. */
+export function mingoStore(collections: Record<string, Document[]>): Store {
+  return {
+    kind: 'embedded',
+    collection: (name: string) => mingoCollection(collections[name] ?? (collections[name] = [])),
+    async ping() {},
+    async close() {},
+  } as unknown as Store;
 }
