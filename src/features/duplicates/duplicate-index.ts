@@ -1,0 +1,89 @@
+// The duplicate index: every live persona's match keys (duplicate-keys.ts) in collection personaDuplicateKeys,
+// brought up to date incrementally. A refresh recomputes the keys of personas touched since the last refresh (their
+// own updatedAt, or that of one of their identifiers or attributes) and removes keys of personas that became
+// tombstones or vanished. The first refresh of an organisation builds the whole index in one streaming pass.
+import type { ObjectId } from 'bson';
+import { COLLECTIONS, type AttributeDoc, type IdentifierDoc, type PersonaDoc } from '../../domain/model.ts';
+import type { Store } from '../../store/port.ts';
+import { DUPLICATE_KEYS_COLLECTION, matchKeysOf } from './duplicate-keys.ts';
+
+export const DUPLICATE_STATE_COLLECTION = 'personaDuplicateIndexState';
+
+/** Writes that committed just before a refresh started may carry a slightly older updatedAt: re-read this far back. */
+const OVERLAP_MS = 5_000;
+const CHUNK = 1000;
+
+export interface DuplicateKeyDoc {
+  organisation: ObjectId;
+  persona: ObjectId;
+  key: string;
+  origin: string;
+}
+
+export const DUPLICATE_INDEXES = [
+  { collection: DUPLICATE_KEYS_COLLECTION, keys: { organisation: 1, key: 1, persona: 1 } as const },
+  { collection: DUPLICATE_KEYS_COLLECTION, keys: { organisation: 1, persona: 1 } as const },
+  { collection: COLLECTIONS.identifiers, keys: { organisation: 1, updatedAt: 1 } as const },
+  { collection: COLLECTIONS.attributes, keys: { organisation: 1, updatedAt: 1 } as const },
+  { collection: COLLECTIONS.duplicateDismissals, keys: { organisation: 1, pair: 1 } as const, options: { unique: true } },
+];
+
+export async function refreshDuplicateIndex(store: Store, organisation: ObjectId, identifyingAttributes: ReadonlySet<string>): Promise<number> {
+  const state = store.collection(DUPLICATE_STATE_COLLECTION);
+  const started = new Date();
+  const previous = await state.findOne({ _id: organisation });
+  const attributeKeys = [...identifyingAttributes].sort();
+  // A change of which attributes identify a person changes every persona's keys.
+  const isFull = !previous || JSON.stringify(previous.identifyingAttributes) !== JSON.stringify(attributeKeys);
+  let refreshed = 0;
+  if (isFull) {
+    await store.collection(DUPLICATE_KEYS_COLLECTION).deleteMany({ organisation });
+    let chunk: ObjectId[] = [];
+    for await (const persona of store.collection<PersonaDoc>(COLLECTIONS.personas).iterate({ organisation }, { projection: { _id: 1 }, batchSize: CHUNK })) {
+      chunk.push(persona._id);
+      if (chunk.length === CHUNK) { refreshed += await reindexPersonas(store, organisation, chunk, identifyingAttributes); chunk = []; }
+    }
+    refreshed += await reindexPersonas(store, organisation, chunk, identifyingAttributes);
+  } else {
+    const since = new Date((previous.watermark as Date).getTime() - OVERLAP_MS);
+    const touched = new Map<string, ObjectId>();
+    const note = (id: ObjectId) => touched.set(id.toHexString(), id);
+    for await (const doc of store.collection<PersonaDoc>(COLLECTIONS.personas).iterate({ organisation, updatedAt: { $gt: since } }, { projection: { _id: 1 } })) note(doc._id);
+    for await (const doc of store.collection<IdentifierDoc>(COLLECTIONS.identifiers).iterate({ organisation, updatedAt: { $gt: since } }, { projection: { persona: 1 } })) note(doc.persona);
+    for await (const doc of store.collection<AttributeDoc>(COLLECTIONS.attributes).iterate({ organisation, updatedAt: { $gt: since } }, { projection: { personaId: 1 } })) note(doc.personaId);
+    const ids = [...touched.values()];
+    for (let start = 0; start < ids.length; start += CHUNK) refreshed += await reindexPersonas(store, organisation, ids.slice(start, start + CHUNK), identifyingAttributes);
+  }
+  await state.updateOne({ _id: organisation }, { $set: { watermark: started, identifyingAttributes: attributeKeys } }, { upsert: true });
+  return refreshed;
+}
+
+/** Recomputes the keys of these personas from their current data (none for tombstones and missing personas). */
+export async function reindexPersonas(store: Store, organisation: ObjectId, ids: ObjectId[], identifyingAttributes: ReadonlySet<string>): Promise<number> {
+  if (ids.length === 0) return 0;
+  const keys = store.collection<DuplicateKeyDoc>(DUPLICATE_KEYS_COLLECTION);
+  const docs = await computeKeys(store, organisation, ids, identifyingAttributes);
+  await keys.deleteMany({ organisation, persona: { $in: ids } });
+  if (docs.length > 0) await keys.insertMany(docs, { ordered: false });
+  return ids.length;
+}
+
+export async function computeKeys(store: Store, organisation: ObjectId, ids: ObjectId[], identifyingAttributes: ReadonlySet<string>): Promise<DuplicateKeyDoc[]> {
+  const [personas, identifiers, attributes] = await Promise.all([
+    store.collection<PersonaDoc>(COLLECTIONS.personas).find({ organisation, _id: { $in: ids } }, { projection: { _id: 1, name: 1, mergedInto: 1 } }),
+    store.collection<IdentifierDoc>(COLLECTIONS.identifiers).find({ organisation, persona: { $in: ids } }, { projection: { persona: 1, ifi: 1 } }),
+    identifyingAttributes.size === 0 ? Promise.resolve([] as AttributeDoc[]) : store.collection<AttributeDoc>(COLLECTIONS.attributes).find(
+      { organisation, personaId: { $in: ids }, key: { $in: [...identifyingAttributes] } }, { projection: { personaId: 1, key: 1, value: 1 } },
+    ),
+  ]);
+  const facts = new Map(personas.filter((persona) => !persona.mergedInto).map((persona) => [
+    persona._id.toHexString(), { id: persona._id, name: persona.name, identifiers: [] as IdentifierDoc['ifi'][], attributes: [] as Array<{ key: string; value: unknown }> },
+  ]));
+  for (const identifier of identifiers) facts.get(identifier.persona.toHexString())?.identifiers.push(identifier.ifi);
+  for (const attribute of attributes) facts.get(attribute.personaId.toHexString())?.attributes.push(attribute);
+  const docs: DuplicateKeyDoc[] = [];
+  for (const fact of facts.values()) {
+    for (const { key, origin } of matchKeysOf(fact, identifyingAttributes)) docs.push({ organisation, persona: fact.id, key, origin });
+  }
+  return docs;
+}
