@@ -49,7 +49,7 @@ for (const factory of availableStoreFactories()) {
       expect(result.counts.rejected).to.equal(cases.length);
       result.results.forEach((statementResult, index) => {
         expect(statementResult.status).to.equal('rejected');
-        expect(cases[index].reason.startsWith(`${statementResult.error!.path}:`), `${statementResult.error!.path} vs ${cases[index].reason}`).to.equal(true);
+        expect(reasonPaths(cases[index].reason), cases[index].reason).to.include(statementResult.error!.path);
       });
       expect(await count(COLLECTIONS.identifiers)).to.equal(0);
       expect(await count(COLLECTIONS.personas)).to.equal(0);
@@ -174,6 +174,11 @@ for (const factory of availableStoreFactories()) {
       expect(small).to.be.lessThan(12);
     });
   });
+}
+
+/** The paths a corpus reason names: `path: rule; path: rule (+n more)`. */
+function reasonPaths(reason: string): string[] {
+  return reason.replace(/ \(\+\d+ more\)$/, '').split('; ').map((part) => part.slice(0, part.indexOf(': ')));
 }
 
 /** Wraps a store so that every collection call is counted (a round trip in MongoDB terms). */
