@@ -1,0 +1,103 @@
+// The one registry of our stable error codes (Fastify's errors.js idea): every code once, with its HTTP status and a
+// message template (`{name}` placeholders filled from params). Services throw ApiError with a code from here; the
+// error middleware renders `{error: {code, message, details}}`. Codes used only inside `details` (a field's problem
+// inside a 422) are registered too, with the status of the failure they appear in.
+import { IDENTITY_ERROR_CODES } from '../../features/merges/identity-error.ts';
+
+export interface ErrorDefinition {
+  status: number;
+  message: string;
+}
+
+/** Resources whose bodies we parse: each has `<resource>.failed_to_serialize` (400) and `.failed_to_validate` (422). */
+export const BODY_RESOURCES = ['personas', 'identifiers', 'attributes', 'links', 'clients', 'statements', 'resolve', 'merges', 'request'] as const;
+export type BodyResource = (typeof BODY_RESOURCES)[number];
+
+const bodyCodes = Object.fromEntries(BODY_RESOURCES.flatMap((resource) => [
+  [`${resource}.failed_to_serialize`, { status: 400, message: 'Failed to parse the request body as JSON: {reason}' }],
+  [`${resource}.failed_to_validate`, { status: 422, message: 'Failed to validate input: {count} problem(s), see details' }],
+])) as Record<string, ErrorDefinition>;
+
+const identityCodes = Object.fromEntries(Object.entries(IDENTITY_ERROR_CODES).map(([code, status]) => [
+  code, { status, message: '{message}' },
+])) as Record<string, ErrorDefinition>;
+
+export const ERROR_REGISTRY: Record<string, ErrorDefinition> = {
+  ...identityCodes,
+  ...bodyCodes,
+  // Generic field problems (details of a 422).
+  'validation.required': { status: 422, message: 'is required' },
+  'validation.invalid_type': { status: 422, message: 'has the wrong type: {reason}' },
+  'validation.invalid_value': { status: 422, message: 'is not valid: {reason}' },
+  'validation.unknown_field': { status: 422, message: 'is not a known field' },
+  'request.payload_too_large': { status: 413, message: 'The request body is larger than {limit}' },
+  'request.batch_too_large': { status: 413, message: 'A batch holds at most {max} items, got {count}' },
+  'request.route_not_found': { status: 404, message: 'No route {method} {path}' },
+  'request.unsupported_media_type': { status: 415, message: 'Send JSON with Content-Type: application/json' },
+  'internal.unexpected_error': { status: 500, message: 'Unexpected error (request {requestId})' },
+  'store.unavailable': { status: 503, message: 'The store does not answer: {reason}' },
+  // Auth (native-api.md "Auth"): 401 for credentials, 403 for scopes.
+  'auth.missing_credentials': { status: 401, message: 'Send HTTP Basic (key:secret) or Bearer credentials' },
+  'auth.invalid_credentials': { status: 401, message: 'Unknown key, wrong secret or revoked client' },
+  'auth.organisation_expired': { status: 401, message: 'The organisation of this client has expired' },
+  'auth.insufficient_scope': { status: 403, message: 'This route needs the scope {scope}' },
+  // Query strings of lists and lookups.
+  'query.invalid_filter': { status: 400, message: 'Invalid filter {parameter}: {reason}' },
+  'query.invalid_sort': { status: 400, message: 'Invalid sort field {field}' },
+  'query.invalid_stack': { status: 400, message: 'Invalid stack field {field}' },
+  'query.invalid_include': { status: 400, message: 'Invalid include {value}: allowed {allowed}' },
+  'query.invalid_limit': { status: 400, message: 'limit must be a positive integer' },
+  'query.invalid_offset': { status: 400, message: 'offset must be a non-negative integer' },
+  'query.invalid_cursor': { status: 400, message: 'The cursor is malformed, forged or belongs to another query' },
+  'query.conflicting_paging': { status: 400, message: 'Use one of offset, after and before' },
+  'query.invalid_parameter': { status: 400, message: 'Invalid query parameter {parameter}: {reason}' },
+  // Personas.
+  'personas.invalid_persona_id': { status: 400, message: 'Invalid persona ID {id}' },
+  'personas.persona_not_found': { status: 404, message: 'Persona {id} not found' },
+  'personas.persona_merged': { status: 308, message: 'Persona {id} was merged into {target}' },
+  'personas.persona_has_identifiers': { status: 409, message: 'Persona {id} still has {count} identifier(s); delete them or use ?cascade=true' },
+  'personas.user_ambiguous': { status: 409, message: 'Several personas have an account named {userId}; pass ?homePage=' },
+  'personas.user_home_page_required': { status: 400, message: 'Pass ?homePage= or configure DEFAULT_ACCOUNT_HOMEPAGE' },
+  'personas.name_required': { status: 422, message: 'Name is required' },
+  'personas.name_too_long': { status: 422, message: 'Name exceeds 200 characters' },
+  'personas.invalid_name': { status: 422, message: 'Name must be a string' },
+  'personas.invalid_profile': { status: 422, message: 'Profile must be an object' },
+  'personas.invalid_metadata': { status: 422, message: 'Metadata must be an object' },
+  'personas.invalid_active': { status: 422, message: 'Active must be true or false' },
+  'personas.read_only_field': { status: 422, message: 'This field cannot be set' },
+  // Identifiers.
+  'identifiers.invalid_identifier_id': { status: 400, message: 'Invalid identifier ID {id}' },
+  'identifiers.identifier_not_found': { status: 404, message: 'Identifier {id} not found' },
+  'identifiers.identifier_exists': { status: 409, message: 'The identifier {canonicalKey} is already assigned to persona {persona}' },
+  'identifiers.invalid_ifi': { status: 422, message: 'Invalid identifier: {reason}' },
+  // Attributes.
+  'attributes.attribute_not_found': { status: 404, message: 'Persona {id} has no attribute {key}' },
+  'attributes.invalid_key': { status: 422, message: 'An attribute key is 1-200 characters' },
+  'attributes.invalid_value': { status: 422, message: 'An attribute value is a string, number or boolean' },
+  // Links.
+  'links.invalid_link_id': { status: 400, message: 'Invalid link ID {id}' },
+  'links.link_not_found': { status: 404, message: 'Link {id} not found' },
+  'links.link_exists': { status: 409, message: 'Persona {persona} is already linked to {recTypeName} {recId}' },
+  'links.invalid_persona': { status: 422, message: 'persona must be a 24-hex persona ID' },
+  'links.invalid_rec_type_name': { status: 422, message: 'recTypeName is 1-200 characters' },
+  'links.invalid_rec_id': { status: 422, message: 'recId is 1-200 characters' },
+  // Clients and organisations.
+  'clients.invalid_client_id': { status: 400, message: 'Invalid client ID {id}' },
+  'clients.client_not_found': { status: 404, message: 'Client {id} not found' },
+  'clients.invalid_scope': { status: 422, message: 'Unknown scope; allowed: {allowed}' },
+  'organisations.organisation_not_found': { status: 404, message: 'Organisation {id} not found' },
+  // Jobs (queued statements; the jobs service throws these).
+  'jobs.job_not_found': { status: 404, message: 'Job {id} not found' },
+  'jobs.queue_off': { status: 404, message: 'The statements queue is off: statements are resolved inline and there are no jobs' },
+};
+
+export type ErrorCode = keyof typeof ERROR_REGISTRY & string;
+
+export function isRegisteredCode(code: unknown): code is string {
+  return typeof code === 'string' && Object.hasOwn(ERROR_REGISTRY, code);
+}
+
+/** Fills `{name}` placeholders; unknown placeholders are left as they are. */
+export function renderMessage(template: string, params: Record<string, unknown> = {}): string {
+  return template.replace(/\{(\w+)\}/g, (whole, name: string) => (params[name] === undefined ? whole : String(params[name])));
+}
