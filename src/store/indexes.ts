@@ -35,6 +35,15 @@ export const INDEXES: IndexDefinition[] = [
   { collection: COLLECTIONS.merges, keys: { organisation: 1, target: 1 } },
   { collection: COLLECTIONS.merges, keys: { organisation: 1, sources: 1 } },
   { collection: COLLECTIONS.merges, keys: { state: 1 } },
+  // Identity management (issue 6): duplicate key index and its incremental refresh, dismissals, import errors.
+  { collection: 'personaDuplicateKeys', keys: { organisation: 1, key: 1, persona: 1 } },
+  { collection: 'personaDuplicateKeys', keys: { organisation: 1, persona: 1 } },
+  { collection: COLLECTIONS.identifiers, keys: { organisation: 1, updatedAt: 1 } },
+  { collection: COLLECTIONS.attributes, keys: { organisation: 1, updatedAt: 1 } },
+  { collection: COLLECTIONS.duplicateDismissals, keys: { organisation: 1, pair: 1 }, options: { unique: true } },
+  { collection: COLLECTIONS.duplicateDismissals, keys: { organisation: 1, personas: 1 } },
+  { collection: 'personaImportErrors', keys: { importId: 1, row: 1 } },
+  { collection: COLLECTIONS.imports, keys: { organisation: 1, createdAt: -1 } },
 ];
 
 /** Creates every index that does not exist yet. Extra definitions (from features) can be passed in. */
