@@ -6,7 +6,7 @@ export class JobNotFoundError extends Error {
   override name = 'JobNotFoundError';
   readonly code = 'jobs.job_not_found';
   constructor(readonly jobId: string) {
-    super(`job ${jobId} not found`);
+    super(`Job ${jobId} not found`);
   }
 }
 
@@ -14,7 +14,7 @@ export class QueueOffError extends Error {
   override name = 'QueueOffError';
   readonly code = 'jobs.queue_off';
   constructor() {
-    super('the statements queue is off: statements are resolved inline and there are no jobs');
+    super('The statements queue is off: statements are resolved inline and there are no jobs');
   }
 }
 
