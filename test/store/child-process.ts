@@ -3,7 +3,7 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 
-const CHILD_SCRIPT = fileURLToPath(new URL('./fixtures/store-child.ts', import.meta.url));
+export const CHILD_SCRIPT = fileURLToPath(new URL('./fixtures/store-child.ts', import.meta.url));
 
 export function spawnStoreChild(args: string[]): ChildProcess {
   return spawn(process.execPath, ['--import', 'tsx', CHILD_SCRIPT, ...args], { stdio: ['ignore', 'pipe', 'pipe'] });

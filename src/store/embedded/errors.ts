@@ -47,12 +47,16 @@ export class InsertManyError extends Error {
   }
 }
 
-/** The LMDB map (EMBEDDED_MAP_SIZE_GB) is full: the transaction was rolled back, nothing of it was written. */
+/**
+ * The data file could not grow (MDB_MAP_FULL, disk full, file-size limit; LMDB reports the latter two as an I/O
+ * error of the commit): the transaction was rolled back, nothing of it was written.
+ */
 export class StoreFullError extends Error {
   override name = 'StoreFullError';
   readonly code = 'STORE_FULL';
   constructor(cause: unknown) {
-    super('embedded store is full (MDB_MAP_FULL): raise EMBEDDED_MAP_SIZE_GB or free disk space; the write was rolled back', { cause });
+    const detail = String((cause as { message?: unknown })?.message ?? cause);
+    super(`embedded store is full (${detail}): free disk space or raise EMBEDDED_MAP_SIZE_GB; the write was rolled back`, { cause });
   }
 }
 
@@ -64,7 +68,7 @@ export const badUpdateError = (detail: string): StoreWriteError => new StoreWrit
 /** Rewrites LMDB's map-full failure into StoreFullError; other errors pass through unchanged. */
 export function translateLmdbError(error: unknown): unknown {
   const text = String((error as { message?: unknown })?.message ?? error);
-  return /MDB_MAP_FULL|map ?full/i.test(text) ? new StoreFullError(error) : error;
+  return /MDB_MAP_FULL|map ?full|ENOSPC|No space left|EFBIG|File too large|Input\/output error|EIO/i.test(text) ? new StoreFullError(error) : error;
 }
 
 function describeKey(keyValue: Record<string, any>): string {
