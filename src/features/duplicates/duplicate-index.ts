@@ -20,13 +20,6 @@ export interface DuplicateKeyDoc {
   origin: string;
 }
 
-export const DUPLICATE_INDEXES = [
-  { collection: DUPLICATE_KEYS_COLLECTION, keys: { organisation: 1, key: 1, persona: 1 } as const },
-  { collection: DUPLICATE_KEYS_COLLECTION, keys: { organisation: 1, persona: 1 } as const },
-  { collection: COLLECTIONS.identifiers, keys: { organisation: 1, updatedAt: 1 } as const },
-  { collection: COLLECTIONS.attributes, keys: { organisation: 1, updatedAt: 1 } as const },
-  { collection: COLLECTIONS.duplicateDismissals, keys: { organisation: 1, pair: 1 } as const, options: { unique: true } },
-];
 
 export async function refreshDuplicateIndex(store: Store, organisation: ObjectId, identifyingAttributes: ReadonlySet<string>): Promise<number> {
   const state = store.collection(DUPLICATE_STATE_COLLECTION);

@@ -1,0 +1,163 @@
+// Writes one batch of import rows, race-free in the resolver's way (no locks): read what exists, choose each row's
+// persona, upsert email claims, then identifiers, then personas — every upsert `$setOnInsert`, so a concurrent
+// resolver or import either wins (we re-read and use its choice) or loses. Learning Locker semantics (compat 7.3):
+// the first identifier of a row decides its persona, a non-empty name renames it, attributes overwrite by key. Unlike
+// LL, a row whose identifiers already belong to different personas is reported, and merged only when asked.
+import { ObjectId } from 'bson';
+import { COLLECTIONS, type Ifi, type PersonaDoc } from '../../domain/model.ts';
+import { canonicalIdentifierKey } from '../../domain/xapi/index.ts';
+import type { BulkOperation, Store } from '../../store/port.ts';
+import { lookupPersonaStates } from '../personas/persona-lookup.ts';
+import { emailClaimKeys } from '../resolver/email-claims.ts';
+import type { ImportRowPlan } from './import-mapping.ts';
+
+export interface ImportRow {
+  /** 1-based data row number (the header is row 0). */
+  index: number;
+  plan: ImportRowPlan;
+}
+
+export interface RowOutcome {
+  index: number;
+  status: 'created' | 'matched' | 'conflict' | 'error';
+  personaId?: ObjectId;
+  errors: string[];
+  /** Other personas the row's identifiers belong to (conflicts; merged into personaId when asked). */
+  others: ObjectId[];
+}
+
+interface Planned {
+  row: ImportRow;
+  target: ObjectId;
+  others: ObjectId[];
+  keys: string[];
+  toCreate: Array<{ key: string; ifi: Ifi }>;
+}
+
+export async function writeImportBatch(
+  store: Store, organisation: ObjectId, rows: ImportRow[], options: { mergeConflicts: boolean; actor: string },
+): Promise<RowOutcome[]> {
+  const outcomes: RowOutcome[] = [];
+  const valid = rows.filter((row) => {
+    if (row.plan.errors.length === 0) return true;
+    outcomes.push({ index: row.index, status: 'error', errors: row.plan.errors, others: [] });
+    return false;
+  });
+  const keyed = valid.map((row) => ({ row, keys: row.plan.ifis.map((ifi) => canonicalIdentifierKey(ifi)) }));
+  const owners = await readOwners(store, organisation, keyed.flatMap((entry) => entry.keys), keyed.flatMap((entry) => entry.row.plan.ifis.flatMap(emailClaimKeys)));
+
+  // Rows are planned in file order so that rows of one batch sharing a new identifier share its persona.
+  const planned: Planned[] = [];
+  for (const { row, keys } of keyed) {
+    const candidates: ObjectId[] = [];
+    row.plan.ifis.forEach((ifi, position) => {
+      const owner = owners.get(keys[position]) ?? emailClaimKeys(ifi).map((sha1) => owners.get(`claim|${sha1}`)).find(Boolean);
+      if (owner && !candidates.some((candidate) => candidate.equals(owner))) candidates.push(owner);
+    });
+    const [target = new ObjectId(), ...others] = candidates;
+    if (others.length > 0 && !options.mergeConflicts) {
+      outcomes.push({
+        index: row.index, status: 'conflict', personaId: target, others,
+        errors: [`identifiers belong to different personas: ${[target, ...others].map((id) => id.toHexString()).join(', ')}`],
+      });
+      continue;
+    }
+    const toCreate = row.plan.ifis.flatMap((ifi, position) => (owners.has(keys[position]) ? [] : [{ key: keys[position], ifi }]));
+    for (const { key, ifi } of toCreate) {
+      owners.set(key, target);
+      for (const sha1 of emailClaimKeys(ifi)) if (!owners.has(`claim|${sha1}`)) owners.set(`claim|${sha1}`, target);
+    }
+    planned.push({ row, target, others, keys, toCreate });
+  }
+  await writePlanned(store, organisation, planned, options.actor);
+  for (const entry of planned) {
+    outcomes.push({ index: entry.row.index, status: entry.toCreate.length > 0 ? 'created' : 'matched', personaId: entry.target, errors: [], others: entry.others });
+  }
+  return outcomes.sort((a, b) => a.index - b.index);
+}
+
+/** Live persona of each existing identifier (`<canonicalKey>`) and email claim (`claim|<sha1>`). */
+async function readOwners(store: Store, organisation: ObjectId, keys: string[], sha1s: string[]): Promise<Map<string, ObjectId>> {
+  const raw = new Map<string, ObjectId>();
+  if (keys.length > 0) {
+    for (const doc of await store.collection(COLLECTIONS.identifiers).find({ organisation, canonicalKey: { $in: [...new Set(keys)] } }, { projection: { canonicalKey: 1, persona: 1 } })) {
+      raw.set(doc.canonicalKey as string, doc.persona as ObjectId);
+    }
+  }
+  if (sha1s.length > 0) {
+    for (const doc of await store.collection(COLLECTIONS.emailClaims).find({ organisation, sha1: { $in: [...new Set(sha1s)] } }, { projection: { sha1: 1, persona: 1 } })) {
+      raw.set(`claim|${doc.sha1 as string}`, doc.persona as ObjectId);
+    }
+  }
+  const states = await lookupPersonaStates(store, organisation, [...raw.values()]);
+  const owners = new Map<string, ObjectId>();
+  // An owner that no longer exists (erased) is no owner; a tombstone stands for its target.
+  for (const [key, persona] of raw) {
+    const state = states.get(persona.toHexString());
+    if (state) owners.set(key, state.liveId);
+    else if (!key.startsWith('claim|')) owners.set(key, persona);
+  }
+  return owners;
+}
+
+async function writePlanned(store: Store, organisation: ObjectId, planned: Planned[], actor: string): Promise<void> {
+  const now = new Date();
+  const claimOps: BulkOperation[] = [];
+  const identifierOps: BulkOperation[] = [];
+  for (const entry of planned) {
+    for (const { key, ifi } of entry.toCreate) {
+      for (const sha1 of emailClaimKeys(ifi)) {
+        claimOps.push({ updateOne: { filter: { organisation, sha1 }, update: { $setOnInsert: { persona: entry.target, createdAt: now } }, upsert: true } });
+      }
+      identifierOps.push({
+        updateOne: {
+          filter: { organisation, canonicalKey: key },
+          update: { $setOnInsert: { ifi, persona: entry.target, locked: false, createdAt: now, updatedAt: now } },
+          upsert: true,
+        },
+      });
+    }
+  }
+  // Duplicate-key errors are lost races with a concurrent writer: its identifier (or claim) stands, as in the resolver.
+  if (claimOps.length > 0) await checked(store.collection(COLLECTIONS.emailClaims).bulkWrite(claimOps, { ordered: false }));
+  if (identifierOps.length > 0) await checked(store.collection(COLLECTIONS.identifiers).bulkWrite(identifierOps, { ordered: false }));
+
+  const personaOps: BulkOperation[] = [];
+  const attributeOps: BulkOperation[] = [];
+  for (const entry of planned) {
+    const { name, attributes } = entry.row.plan;
+    const insertName = name ?? readableName(entry.row.plan.ifis[0]);
+    personaOps.push({
+      updateOne: {
+        filter: { _id: entry.target, organisation },
+        update: {
+          $setOnInsert: { active: true, createdAt: now, createdBy: actor, ...(name ? {} : { name: insertName }) } satisfies Partial<PersonaDoc>,
+          $set: { updatedAt: now, updatedBy: actor, ...(name ? { name } : {}) },
+        },
+        upsert: true,
+      },
+    });
+    for (const { key, value } of attributes) {
+      attributeOps.push({
+        updateOne: {
+          filter: { organisation, personaId: entry.target, key },
+          update: { $set: { value, updatedAt: now }, $setOnInsert: { createdAt: now } },
+          upsert: true,
+        },
+      });
+    }
+  }
+  if (personaOps.length > 0) await checked(store.collection(COLLECTIONS.personas).bulkWrite(personaOps, { ordered: false }));
+  if (attributeOps.length > 0) await checked(store.collection(COLLECTIONS.attributes).bulkWrite(attributeOps, { ordered: false }));
+}
+
+async function checked(result: Promise<{ writeErrors: Array<{ code: number; errmsg: string }> }>): Promise<void> {
+  const unexpected = (await result).writeErrors.find((error) => error.code !== 11000);
+  if (unexpected) throw new Error(`import write failed: ${unexpected.errmsg}`);
+}
+
+function readableName(ifi: Ifi): string {
+  if (ifi.key === 'mbox') return ifi.value.replace(/^mailto:/i, '');
+  if (ifi.key === 'account') return ifi.value.name;
+  return ifi.value;
+}
