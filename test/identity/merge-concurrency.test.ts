@@ -1,10 +1,9 @@
 // Merges under concurrent ingestion: resolvers (in this process, and in other processes sharing the data directory)
 // resolve statements naming the very identifiers being merged, while merges run. Afterwards no source persona was
 // recreated, no identifier or email claim is left on a tombstone, and each person's identifiers are on one persona.
-import { execFile } from 'node:child_process';
+import { spawn } from 'node:child_process';
 import { rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { promisify } from 'node:util';
 import { expect } from 'chai';
 import { ObjectId } from 'bson';
 import { COLLECTIONS } from '../../src/domain/model.ts';
@@ -15,8 +14,18 @@ import { agents, statementBy } from '../support/statements.ts';
 import { makeTempDir, openTempEmbeddedStore } from '../support/temp-store.ts';
 import { sha1 } from './support/seed.ts';
 
-const run = promisify(execFile);
-const resolveChild = join(import.meta.dirname, '..', 'resolver', 'fixtures', 'resolve-child.ts');
+const resolveChild = join(import.meta.dirname, 'fixtures', 'resolve-child.ts');
+
+/** Starts a resolver process; `ready` resolves once it is about to resolve, `done` when it exited cleanly. */
+function startResolver(args: string[]): { ready: Promise<void>; done: Promise<void> } {
+  const child = spawn(process.execPath, ['--import', 'tsx', resolveChild, ...args], { stdio: ['ignore', 'pipe', 'inherit'] });
+  let output = '';
+  let markReady: () => void;
+  const ready = new Promise<void>((resolve) => { markReady = resolve; });
+  child.stdout.on('data', (chunk: Buffer) => { output += chunk.toString(); if (output.startsWith('ready\n')) markReady(); });
+  const done = new Promise<void>((resolve, reject) => child.on('exit', (code) => (code === 0 ? resolve() : reject(new Error(`resolver exited with ${code}: ${output}`)))));
+  return { ready: Promise.race([ready, done]), done };
+}
 const resolverOptions = { includeAuthority: false, linkMboxSha1sum: true, batchSize: 16 };
 
 /** Person i is known by an account (persona P) and, separately, by an address (persona Q), and later by its SHA-1. */
@@ -91,6 +100,34 @@ describe('merges under concurrent ingestion', function () {
     }
   });
 
+  it('a resolver run between any two steps of a merge never leaves a new identifier on the tombstone', async () => {
+    const temp = await openTempEmbeddedStore();
+    try {
+      const organisation = new ObjectId();
+      const people = 24;
+      const pairs = await createSplitPersonas(temp.store, organisation, people);
+      const resolver = createResolver({ store: temp.store, options: resolverOptions });
+      const stepsSeen = new Set<string>();
+      for (const [index, { target, source }] of pairs.entries()) {
+        let step = 0;
+        // Each merge lets a resolver in at a different step: person i's SHA-1 (new, claimed by the source) arrives then.
+        const merges = createMergeService({
+          store: temp.store,
+          async onStep(name) {
+            if (step++ !== index % 10) return;
+            stepsSeen.add(name.split(':')[0]);
+            await resolver.resolveStatements(organisation, [person(index).sha1, person(index).mbox, person(index).account].map((agent) => statementBy(agent)));
+          },
+        });
+        await merges.mergePersonas({ organisation, targetId: target, sourceIds: [source], actor: 'test' });
+      }
+      expect(stepsSeen.size, `steps interleaved: ${[...stepsSeen].join(', ')}`).to.equal(10);
+      await expectConsistent(temp.store, organisation, pairs);
+    } finally {
+      await temp.close();
+    }
+  });
+
   it('resolver processes sharing the data directory never recreate a source nor leave an identifier on a tombstone', async () => {
     const dataDir = makeTempDir('merge-race-');
     const temp = await openTempEmbeddedStore({ dataDir });
@@ -104,9 +141,11 @@ describe('merges under concurrent ingestion', function () {
         return file;
       });
       const merges = createMergeService({ store: temp.store });
-      const children = files.map((file) => run(process.execPath, ['--import', 'tsx', resolveChild, dataDir, organisation.toHexString(), file, '8']));
+      const children = files.map((file) => startResolver([dataDir, organisation.toHexString(), file, '8']));
+      // Merging starts once every resolver process is resolving, so both really run at the same time.
+      await Promise.all(children.map((child) => child.ready));
       for (const { target, source } of pairs) await merges.mergePersonas({ organisation, targetId: target, sourceIds: [source], actor: 'test' });
-      await Promise.all(children);
+      await Promise.all(children.map((child) => child.done));
       await expectConsistent(temp.store, organisation, pairs);
     } finally {
       await temp.close();
