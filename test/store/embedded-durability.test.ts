@@ -1,7 +1,7 @@
 // Durability and failure of the embedded store: an acknowledged write survives kill -9; a full map (MDB_MAP_FULL)
 // or a full disk is a clear error that leaves nothing half-written; reopening a store is fast.
 import { expect } from 'chai';
-import { openEmbeddedStore, StoreFullError } from '../../src/store/embedded/index.ts';
+import { openEmbeddedStore } from '../../src/store/embedded/index.ts';
 import { spawn } from 'node:child_process';
 import { CHILD_SCRIPT, spawnStoreChild } from './child-process.ts';
 import { freshDataDir } from './temp-dir.ts';

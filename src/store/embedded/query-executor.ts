@@ -19,14 +19,15 @@ export function planFor(filter: Filter, options: FindOptions, indexes: IndexDefi
 /** Matching documents after sort, skip and limit (not projected). */
 export function runFind(source: WalkSource, indexes: IndexDefinition[], filter: Filter, options: FindOptions = {}): FindOutcome {
   const plan = planFor(filter, options, indexes, source);
-  const query = new Query(filter);
+  // Built once per call; skipped when the exact index lookups already prove every match (large `$in`s).
+  const query = plan.isCoveredByKeys ? null : new Query(filter);
   const skip = options.skip ?? 0;
   const wanted = options.limit ? skip + options.limit : Infinity;
   let docsExamined = 0;
   let matches: WalkedDocument[] = [];
   for (const walked of walkPlan(source, plan)) {
     docsExamined += 1;
-    if (!query.test(walked.document)) continue;
+    if (query && !query.test(walked.document)) continue;
     matches.push(walked);
     if (plan.sortedByIndex && matches.length >= wanted) break;
   }

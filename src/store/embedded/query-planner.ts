@@ -28,6 +28,8 @@ export interface Plan {
   ranges: KeyRange[];
   reverse: boolean;
   sortedByIndex: boolean;
+  /** Every range is an exact key and the filter is nothing but those equalities: a found entry is a match. */
+  isCoveredByKeys: boolean;
 }
 
 interface Candidate extends Plan {
@@ -52,7 +54,7 @@ export function planQuery(input: {
   if (input.hint !== undefined) {
     const hinted = findHinted(input.hint, [primary, ...input.indexes]);
     if (!hinted) throw new StoreWriteError(2, 'hint provided does not correspond to an existing index');
-    return candidateFor(hinted, prefixOf(hinted), conditions, sort, true);
+    return withCoverage(candidateFor(hinted, prefixOf(hinted), conditions, sort, true), input.filter);
   }
   const candidates = [primary, ...input.indexes]
     .map((index) => candidateFor(index, prefixOf(index), conditions, sort, false))
@@ -62,9 +64,22 @@ export function planQuery(input: {
     || Number(b.index?.unique ?? true) - Number(a.index?.unique ?? true)
     || Object.keys(a.index?.key ?? { _id: 1 }).length - Object.keys(b.index?.key ?? { _id: 1 }).length);
   const best = candidates[0];
-  if (best) return best;
+  if (best) return withCoverage(best, input.filter);
   const scan = candidateFor(primary, input.collectionPrefix, conditions, sort, true);
   return { ...scan, indexName: null };
+}
+
+const isPlainObject = (value: unknown): value is Record<string, unknown> =>
+  value !== null && typeof value === 'object' && Object.getPrototypeOf(value) === Object.prototype;
+
+/** Exact lookups on every field the filter names, with only `v`/`$eq`/`$in` conditions: no filter test needed. */
+function withCoverage(plan: Candidate, filter: Filter): Candidate {
+  if (!plan.ranges.every((range) => range.isExact)) return plan;
+  const fields = Object.keys(plan.index?.key ?? { _id: 1 });
+  const isCovered = Object.entries(filter).every(([path, expression]) => fields.includes(path)
+    && (!isPlainObject(expression) || Object.keys(expression).every((key) => !key.startsWith('$'))
+      || Object.keys(expression).every((key) => key === '$in' || key === '$eq')));
+  return { ...plan, isCoveredByKeys: isCovered };
 }
 
 function findHinted(hint: string | IndexKeys, indexes: IndexDefinition[]): IndexDefinition | undefined {
@@ -105,6 +120,7 @@ function candidateFor(index: IndexDefinition, prefix: Buffer, conditions: Map<st
     ranges,
     reverse: order === 'reverse',
     sortedByIndex: order !== null,
+    isCoveredByKeys: false,
     score: isSparseUnsafe ? 0 : equalityFields * 2 + (usesRange ? 1 : 0),
   };
 }
