@@ -55,6 +55,7 @@ export const ERROR_REGISTRY: Record<string, ErrorDefinition> = {
   'personas.invalid_persona_id': { status: 400, message: 'Invalid persona ID {id}' },
   'personas.persona_not_found': { status: 404, message: 'Persona {id} not found' },
   'personas.persona_merged': { status: 308, message: 'Persona {id} was merged into {target}' },
+  'personas.persona_is_tombstone': { status: 409, message: 'Persona {id} was merged into {target} and cannot be changed' },
   'personas.persona_has_identifiers': { status: 409, message: 'Persona {id} still has {count} identifier(s); delete them or use ?cascade=true' },
   'personas.user_ambiguous': { status: 409, message: 'Several personas have an account named {userId}; pass ?homePage=' },
   'personas.user_home_page_required': { status: 400, message: 'Pass ?homePage= or configure DEFAULT_ACCOUNT_HOMEPAGE' },

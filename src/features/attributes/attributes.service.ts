@@ -1,0 +1,80 @@
+// Persona attributes: key/value facts, one value per (persona, key). Writes need a live persona of the caller's
+// organisation; reads across personas are organisation-scoped lists.
+import { ObjectId } from 'bson';
+import { COLLECTIONS, type AttributeDoc } from '../../domain/model.ts';
+import type { Store } from '../../store/port.ts';
+import { apiError } from '../../http/errors/api-error.ts';
+import { conditionsFilter } from '../../http/list/condition-filter.ts';
+import type { CursorCodec } from '../../http/list/cursor.ts';
+import { listDigest } from '../../http/list/list-digest.ts';
+import type { ListQuery } from '../../http/list/list-query.ts';
+import { findPage, type Page } from '../../http/list/paginate.ts';
+import type { Caller } from '../clients/caller.ts';
+import { readPersona, writablePersona } from '../personas/persona-guard.ts';
+
+export type AttributeValue = string | number | boolean;
+
+export interface AttributesService {
+  listOfPersona(caller: Caller, personaId: ObjectId): Promise<AttributeDoc[]>;
+  listOfPersonas(caller: Caller, personaIds: ObjectId[]): Promise<AttributeDoc[]>;
+  put(caller: Caller, personaId: ObjectId, key: string, value: AttributeValue): Promise<{ attribute: AttributeDoc; wasCreated: boolean }>;
+  /** Sets several attributes of a persona the caller just checked or created. */
+  putMany(caller: Caller, personaId: ObjectId, values: Record<string, AttributeValue>): Promise<AttributeDoc[]>;
+  remove(caller: Caller, personaId: ObjectId, key: string): Promise<void>;
+  removeAllOfPersona(caller: Caller, personaId: ObjectId): Promise<number>;
+  search(caller: Caller, query: ListQuery): Promise<Page<AttributeDoc>>;
+  count(caller: Caller, query: ListQuery): Promise<number>;
+}
+
+export function createAttributesService({ store, cursors }: { store: Store; cursors: CursorCodec }): AttributesService {
+  const attributes = store.collection<AttributeDoc>(COLLECTIONS.attributes);
+
+  async function upsert(caller: Caller, personaId: ObjectId, key: string, value: AttributeValue) {
+    const now = new Date();
+    const before = await attributes.findOneAndUpdate(
+      { organisation: caller.organisation, personaId, key },
+      { $set: { value, updatedAt: now }, $setOnInsert: { _id: new ObjectId(), createdAt: now } },
+      { upsert: true, returnDocument: 'before' },
+    );
+    const attribute = await attributes.findOne({ organisation: caller.organisation, personaId, key });
+    return { attribute: attribute!, wasCreated: before === null };
+  }
+
+  return {
+    async listOfPersona(caller, personaId) {
+      await readPersona(store, caller.organisation, personaId);
+      return attributes.find({ organisation: caller.organisation, personaId }, { sort: { key: 1, _id: 1 } });
+    },
+    listOfPersonas(caller, personaIds) {
+      if (personaIds.length === 0) return Promise.resolve([]);
+      return attributes.find({ organisation: caller.organisation, personaId: { $in: personaIds } }, { sort: { key: 1, _id: 1 } });
+    },
+    async put(caller, personaId, key, value) {
+      await writablePersona(store, caller.organisation, personaId);
+      return upsert(caller, personaId, key, value);
+    },
+    async putMany(caller, personaId, values) {
+      const written: AttributeDoc[] = [];
+      for (const [key, value] of Object.entries(values)) written.push((await upsert(caller, personaId, key, value)).attribute);
+      return written;
+    },
+    async remove(caller, personaId, key) {
+      await writablePersona(store, caller.organisation, personaId);
+      const { deletedCount } = await attributes.deleteMany({ organisation: caller.organisation, personaId, key });
+      if (deletedCount === 0) throw apiError('attributes.attribute_not_found', { id: personaId.toHexString(), key });
+    },
+    async removeAllOfPersona(caller, personaId) {
+      return (await attributes.deleteMany({ organisation: caller.organisation, personaId })).deletedCount;
+    },
+    search(caller, query) {
+      return findPage({
+        collection: attributes, scope: { organisation: caller.organisation }, filter: conditionsFilter(query.conditions), query,
+        codec: cursors, digest: listDigest('attributes', caller.organisation, query), sortIndexes: [{ key: 1, value: 1, _id: 1 }],
+      });
+    },
+    count(caller, query) {
+      const filter = conditionsFilter(query.conditions);
+      return attributes.countDocuments({ organisation: caller.organisation, ...(Object.keys(filter).length ? { $and: [filter] } : {}) });
+    },
+  };
+}

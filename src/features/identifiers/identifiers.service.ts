@@ -1,0 +1,188 @@
+// Identifiers (persona identifiers): one xAPI IFI attached to one persona, unique per organisation through the
+// unique index on (organisation, canonicalKey), which also arbitrates races with the resolver. Email identifiers
+// keep the resolver's mbox ↔ mbox_sha1sum claims (resolver/email-claims.ts) pointing at their persona.
+import { ObjectId } from 'bson';
+import { COLLECTIONS, type EmailClaimDoc, type IdentifierDoc, type Ifi, type PersonaDoc } from '../../domain/model.ts';
+import { canonicalIdentifierKey, personaNameFor } from '../../domain/xapi/index.ts';
+import { isDuplicateKeyError, type Store } from '../../store/port.ts';
+import { apiError } from '../../http/errors/api-error.ts';
+import type { CursorCodec } from '../../http/list/cursor.ts';
+import type { ListQuery } from '../../http/list/list-query.ts';
+import { findPage, type Page } from '../../http/list/paginate.ts';
+import type { Caller } from '../clients/caller.ts';
+import { emailClaimKeys } from '../resolver/email-claims.ts';
+import { writablePersona } from '../personas/persona-guard.ts';
+import { identifierListFilter } from './identifier-filters.ts';
+
+export interface IdentifierUpsert {
+  identifier: IdentifierDoc;
+  wasCreated: boolean;
+}
+
+export interface IdentifiersService {
+  list(caller: Caller, query: ListQuery): Promise<Page<IdentifierDoc>>;
+  count(caller: Caller, query: ListQuery): Promise<number>;
+  get(caller: Caller, id: ObjectId): Promise<IdentifierDoc>;
+  findByIfi(caller: Caller, ifi: Ifi): Promise<IdentifierDoc | null>;
+  listOfPersonas(caller: Caller, personaIds: ObjectId[]): Promise<IdentifierDoc[]>;
+  countOfPersona(caller: Caller, personaId: ObjectId): Promise<number>;
+  /** Attaches new identifiers to a live persona; any already assigned: 409 identifiers.identifier_exists, nothing attached. */
+  attach(caller: Caller, personaId: ObjectId, ifis: Ifi[]): Promise<IdentifierDoc[]>;
+  /** POST /v1/identifiers: find-or-create; with `persona`, creates on it or moves (splits) the existing one to it. */
+  upsert(caller: Caller, input: { ifi: Ifi; persona?: ObjectId }): Promise<IdentifierUpsert>;
+  move(caller: Caller, id: ObjectId, personaId: ObjectId): Promise<IdentifierDoc>;
+  remove(caller: Caller, id: ObjectId): Promise<void>;
+  removeAllOfPersona(caller: Caller, personaId: ObjectId): Promise<number>;
+}
+
+export function identifierNotFound(id: ObjectId) {
+  return apiError('identifiers.identifier_not_found', { id: id.toHexString() });
+}
+
+export function createIdentifiersService({ store, cursors }: { store: Store; cursors: CursorCodec }): IdentifiersService {
+  const identifiers = store.collection<IdentifierDoc>(COLLECTIONS.identifiers);
+  const personas = store.collection<PersonaDoc>(COLLECTIONS.personas);
+  const claims = store.collection<EmailClaimDoc>(COLLECTIONS.emailClaims);
+
+  /** Points the claims of an email identifier at its persona (first claim wins, as in the resolver). */
+  async function claimEmail(organisation: ObjectId, ifi: Ifi, persona: ObjectId, previous?: ObjectId): Promise<void> {
+    const keys = emailClaimKeys(ifi);
+    if (keys.length === 0) return;
+    if (previous) await claims.updateMany({ organisation, sha1: { $in: keys }, persona: previous }, { $set: { persona } });
+    await claims.bulkWrite(keys.map((sha1) => ({
+      updateOne: { filter: { organisation, sha1 }, update: { $setOnInsert: { persona, createdAt: new Date() } }, upsert: true },
+    })), { ordered: false });
+  }
+
+  /** Drops the claims a removed identifier held, unless another identifier of the persona still claims them. */
+  async function releaseEmail(organisation: ObjectId, removed: IdentifierDoc): Promise<void> {
+    const keys = emailClaimKeys(removed.ifi);
+    if (keys.length === 0) return;
+    const remaining = await identifiers.find({ organisation, persona: removed.persona, 'ifi.key': { $in: ['mbox', 'mbox_sha1sum'] } });
+    const held = new Set(remaining.flatMap((identifier) => emailClaimKeys(identifier.ifi)));
+    const released = keys.filter((key) => !held.has(key));
+    if (released.length > 0) await claims.deleteMany({ organisation, sha1: { $in: released }, persona: removed.persona });
+  }
+
+  async function get(caller: Caller, id: ObjectId): Promise<IdentifierDoc> {
+    const identifier = await identifiers.findOne({ _id: id, organisation: caller.organisation });
+    if (!identifier) throw identifierNotFound(id);
+    return identifier;
+  }
+
+  function exists(identifier: IdentifierDoc) {
+    return apiError('identifiers.identifier_exists', { canonicalKey: identifier.canonicalKey, persona: identifier.persona.toHexString() });
+  }
+
+  async function insertOn(caller: Caller, personaId: ObjectId, ifi: Ifi): Promise<IdentifierDoc> {
+    const now = new Date();
+    const identifier: IdentifierDoc = {
+      _id: new ObjectId(), organisation: caller.organisation, persona: personaId, ifi, canonicalKey: canonicalIdentifierKey(ifi),
+      locked: false, createdAt: now, updatedAt: now,
+    };
+    await identifiers.insertOne(identifier);
+    await claimEmail(caller.organisation, ifi, personaId);
+    return identifier;
+  }
+
+  async function move(caller: Caller, id: ObjectId, personaId: ObjectId): Promise<IdentifierDoc> {
+    const current = await get(caller, id);
+    await writablePersona(store, caller.organisation, personaId);
+    if (current.persona.equals(personaId)) return current;
+    const moved = await identifiers.findOneAndUpdate(
+      { _id: id, organisation: caller.organisation },
+      { $set: { persona: personaId, updatedAt: new Date() } },
+      { returnDocument: 'after' },
+    );
+    if (!moved) throw identifierNotFound(id);
+    await claimEmail(caller.organisation, moved.ifi, personaId, current.persona);
+    return moved;
+  }
+
+  return {
+    list(caller, query) {
+      const { filter, digest } = identifierListFilter(caller.organisation, query);
+      return findPage({
+        collection: identifiers, scope: { organisation: caller.organisation }, filter, query, codec: cursors, digest,
+        sortIndexes: [{ createdAt: 1, _id: 1 }],
+      });
+    },
+    count(caller, query) {
+      const { filter } = identifierListFilter(caller.organisation, query);
+      return identifiers.countDocuments({ organisation: caller.organisation, ...(Object.keys(filter).length ? { $and: [filter] } : {}) });
+    },
+    get,
+    findByIfi(caller, ifi) {
+      return identifiers.findOne({ organisation: caller.organisation, canonicalKey: canonicalIdentifierKey(ifi) });
+    },
+    listOfPersonas(caller, personaIds) {
+      if (personaIds.length === 0) return Promise.resolve([]);
+      return identifiers.find({ organisation: caller.organisation, persona: { $in: personaIds } }, { sort: { createdAt: 1, _id: 1 } });
+    },
+    countOfPersona(caller, personaId) {
+      return identifiers.countDocuments({ organisation: caller.organisation, persona: personaId });
+    },
+    async attach(caller, personaId, ifis) {
+      const keys = ifis.map((ifi) => canonicalIdentifierKey(ifi));
+      const taken = await identifiers.findOne({ organisation: caller.organisation, canonicalKey: { $in: keys } });
+      if (taken) throw exists(taken);
+      const attached: IdentifierDoc[] = [];
+      for (const ifi of ifis) {
+        if (attached.some((identifier) => identifier.canonicalKey === canonicalIdentifierKey(ifi))) continue;
+        try {
+          attached.push(await insertOn(caller, personaId, ifi));
+        } catch (error) {
+          if (!isDuplicateKeyError(error)) throw error;
+          // Lost a race with another writer: undo this call's identifiers so the request changes nothing.
+          if (attached.length > 0) await identifiers.deleteMany({ _id: { $in: attached.map((identifier) => identifier._id) } });
+          const winner = await identifiers.findOne({ organisation: caller.organisation, canonicalKey: canonicalIdentifierKey(ifi) });
+          throw winner ? exists(winner) : error;
+        }
+      }
+      return attached;
+    },
+    async upsert(caller, { ifi, persona }) {
+      const canonicalKey = canonicalIdentifierKey(ifi);
+      const existing = await identifiers.findOne({ organisation: caller.organisation, canonicalKey });
+      if (existing) {
+        const identifier = persona && !existing.persona.equals(persona) ? await move(caller, existing._id, persona) : existing;
+        return { identifier, wasCreated: false };
+      }
+      if (persona) {
+        await writablePersona(store, caller.organisation, persona);
+        try {
+          return { identifier: await insertOn(caller, persona, ifi), wasCreated: true };
+        } catch (error) {
+          if (!isDuplicateKeyError(error)) throw error;
+          return { identifier: await move(caller, (await identifiers.findOne({ organisation: caller.organisation, canonicalKey }))!._id, persona), wasCreated: false };
+        }
+      }
+      const now = new Date();
+      const personaDoc: PersonaDoc = {
+        _id: new ObjectId(), organisation: caller.organisation, name: personaNameFor({}, ifi), active: true,
+        createdAt: now, updatedAt: now, createdBy: caller.clientId, updatedBy: caller.clientId,
+      };
+      await personas.insertOne(personaDoc);
+      try {
+        return { identifier: await insertOn(caller, personaDoc._id, ifi), wasCreated: true };
+      } catch (error) {
+        await personas.deleteOne({ _id: personaDoc._id });
+        if (!isDuplicateKeyError(error)) throw error;
+        const winner = await identifiers.findOne({ organisation: caller.organisation, canonicalKey });
+        if (!winner) throw error;
+        return { identifier: winner, wasCreated: false };
+      }
+    },
+    move,
+    async remove(caller, id) {
+      const removed = await identifiers.findOneAndDelete({ _id: id, organisation: caller.organisation });
+      if (!removed) throw identifierNotFound(id);
+      await releaseEmail(caller.organisation, removed);
+    },
+    async removeAllOfPersona(caller, personaId) {
+      const { deletedCount } = await identifiers.deleteMany({ organisation: caller.organisation, persona: personaId });
+      await claims.deleteMany({ organisation: caller.organisation, persona: personaId });
+      return deletedCount;
+    },
+  };
+}

@@ -1,0 +1,62 @@
+// Authentication of /v1 requests: HTTP Basic (`key:secret`, as Learning Locker clients send) or
+// `Authorization: Bearer <key>.<secret>`. No or unreadable credentials: 401 auth.missing_credentials; unknown key,
+// wrong secret or revoked client: 401 auth.invalid_credentials. The caller lands in res.locals.caller.
+import type { RequestHandler, Response } from 'express';
+import type { Scope } from '../../domain/model.ts';
+import type { Caller } from '../../features/clients/caller.ts';
+import type { ClientAuthenticator } from '../../features/clients/client-authenticator.ts';
+import { apiError } from '../errors/api-error.ts';
+
+export interface Credentials {
+  key: string;
+  secret: string;
+}
+
+export function parseAuthorization(header: string | undefined): Credentials | null {
+  if (!header) return null;
+  const [scheme, value, ...rest] = header.trim().split(/\s+/);
+  if (!value || rest.length > 0) return null;
+  let pair: string[];
+  if (/^basic$/i.test(scheme)) {
+    const decoded = Buffer.from(value, 'base64').toString('utf8');
+    const colon = decoded.indexOf(':');
+    pair = colon < 0 ? [] : [decoded.slice(0, colon), decoded.slice(colon + 1)];
+  } else if (/^bearer$/i.test(scheme)) {
+    const dot = value.indexOf('.');
+    pair = dot < 0 ? [] : [value.slice(0, dot), value.slice(dot + 1)];
+  } else return null;
+  const [key, secret] = pair;
+  if (!key || !secret || key.length > 200 || secret.length > 200) return null;
+  return { key, secret };
+}
+
+export function authenticate(authenticator: ClientAuthenticator): RequestHandler {
+  return async (req, res, next) => {
+    const credentials = parseAuthorization(req.headers.authorization);
+    if (!credentials) {
+      res.set('WWW-Authenticate', 'Basic realm="persona-resolver", Bearer');
+      throw apiError('auth.missing_credentials');
+    }
+    const outcome = await authenticator.authenticate(credentials.key, credentials.secret);
+    if (!outcome.ok) {
+      res.set('WWW-Authenticate', 'Basic realm="persona-resolver", Bearer error="invalid_token"');
+      throw apiError(outcome.reason === 'organisation_expired' ? 'auth.organisation_expired' : 'auth.invalid_credentials');
+    }
+    res.locals.caller = outcome.caller;
+    next();
+  };
+}
+
+export function callerOf(res: Response): Caller {
+  const caller = res.locals.caller as Caller | undefined;
+  if (!caller) throw apiError('auth.missing_credentials');
+  return caller;
+}
+
+/** 403 auth.insufficient_scope unless the caller holds `scope`. */
+export function requireScope(scope: Scope): RequestHandler {
+  return (_req, res, next) => {
+    if (!callerOf(res).scopes.includes(scope)) throw apiError('auth.insufficient_scope', { scope });
+    next();
+  };
+}
