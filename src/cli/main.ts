@@ -4,6 +4,7 @@ import { registerIngestCommand } from './ingest.command.ts';
 import { registerMigrateCommand } from './migrate.command.ts';
 import { registerWorkerCommand } from './worker.command.ts';
 import { registerJobsCommand } from './jobs.command.ts';
+import { registerImportCommand } from './import.command.ts';
 
 const program = new Command('persona')
   .description('persona-resolver: resolve xAPI statement identifiers to personas')
@@ -13,6 +14,7 @@ registerIngestCommand(program);
 registerMigrateCommand(program);
 registerWorkerCommand(program);
 registerJobsCommand(program);
+registerImportCommand(program);
 
 try {
   await program.parseAsync(process.argv);
