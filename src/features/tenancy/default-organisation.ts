@@ -1,6 +1,5 @@
 // The organisation used when none is named: created once, on first need, by whichever process gets there first
 // (an upsert on a unique slug, so two processes starting together still make one).
-import { ObjectId } from 'bson';
 import { COLLECTIONS, type OrganisationDoc } from '../../domain/model.ts';
 import type { Store } from '../../store/port.ts';
 
@@ -12,7 +11,7 @@ export async function ensureDefaultOrganisation(store: Store): Promise<{ organis
   if (existing) return { organisation: existing, wasCreated: false };
   const result = await organisations.updateOne(
     { slug: DEFAULT_ORGANISATION_SLUG },
-    { $setOnInsert: { _id: new ObjectId(), name: 'Default organisation', createdAt: new Date() } },
+    { $setOnInsert: { name: 'Default organisation', createdAt: new Date() } },
     { upsert: true },
   ).catch((error: { code?: number }) => {
     if (error.code === 11000) return { upsertedCount: 0 };
