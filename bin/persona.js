@@ -1,6 +1,6 @@
 #!/usr/bin/env node
 // Entry point of the `persona` command: loads the TypeScript CLI through tsx, so no build step is needed.
-import { register } from 'node:module';
+import { register } from 'tsx/esm/api';
 
-register('tsx/esm', import.meta.url);
+register();
 await import('../src/cli/main.ts');
