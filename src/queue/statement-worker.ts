@@ -6,7 +6,7 @@ import { hostname } from 'node:os';
 import { Worker, UnrecoverableError, type Job } from 'bullmq';
 import { ObjectId } from 'bson';
 import { Redis } from 'ioredis';
-import type { ResolutionResult } from '../features/resolver/resolution-result.ts';
+import { addCounts, emptyCounts, type ResolutionResult } from '../features/resolver/resolution-result.ts';
 import { describePayloadProblems, RESOLVE_JOB_NAME, type ResolveJobData } from './job-payload.ts';
 import { createMetricsRecorder } from './queue-metrics.ts';
 import { bullConnection } from './redis-connection.ts';
@@ -28,6 +28,8 @@ export interface StatementWorkerOptions {
   /** Lock losses before a job is dead-lettered (protects against a statement batch that kills every worker). */
   maxStalled: number;
   jobResult: 'full' | 'counts';
+  /** Statements resolved between two yields to the event loop (the resolver's batch size). */
+  sliceSize?: number;
   /** Recorded on each job as `processedBy`; default `<host>:<pid>`. */
   workerName?: string;
 }
@@ -49,14 +51,31 @@ export interface StatementWorker {
   close(): Promise<void>;
 }
 
-export function createStatementProcessor(options: Pick<StatementWorkerOptions, 'jobResult'>, dependencies: StatementWorkerDependencies) {
+export function createStatementProcessor(options: Pick<StatementWorkerOptions, 'jobResult' | 'sliceSize'>, dependencies: StatementWorkerDependencies) {
+  const sliceSize = options.sliceSize ?? 1000;
+  /**
+   * Resolves a job slice by slice and yields to the event loop between slices: an embedded store can answer from
+   * already-settled promises, and a job that never lets timers run cannot renew its lock, so BullMQ would take it
+   * for stalled and run it twice.
+   */
+  async function resolveInSlices(organisation: ObjectId, statements: unknown[]): Promise<ResolutionResult> {
+    const total: ResolutionResult = { results: [], counts: emptyCounts() };
+    for (let start = 0; start < statements.length; start += sliceSize) {
+      if (start > 0) await new Promise((resolve) => setImmediate(resolve));
+      const part = await dependencies.resolveStatements(organisation, statements.slice(start, start + sliceSize));
+      for (const entry of part.results) total.results.push(entry);
+      addCounts(total.counts, part.counts);
+    }
+    return total;
+  }
+
   return async (job: Job<ResolveJobData>): Promise<ResolutionResult | { counts: ResolutionResult['counts'] }> => {
     if (job.name !== RESOLVE_JOB_NAME) throw new UnrecoverableError(`unknown job name "${job.name}" (expected "${RESOLVE_JOB_NAME}")`);
     const problems = describePayloadProblems(job.data);
     if (problems) throw new UnrecoverableError(`invalid job payload: ${problems}`);
     const organisation = new ObjectId(job.data.organisation);
     const startedAt = new Date();
-    const result = await dependencies.resolveStatements(organisation, job.data.statements);
+    const result = await resolveInSlices(organisation, job.data.statements);
     for (const hook of dependencies.afterResolve ?? []) await hook(organisation, job.data.statements, result, { startedAt });
     return options.jobResult === 'full' ? result : { counts: result.counts };
   };

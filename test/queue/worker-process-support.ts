@@ -19,7 +19,7 @@ export async function spawnWorker(env: Record<string, string>): Promise<WorkerCh
     cwd: ROOT,
     env: {
       ...process.env, STORE: 'embedded', REDIS_URL, LOG_LEVEL: 'info', QUEUE: 'bullmq',
-      WORKER_LOCK_MS: '1500', WORKER_STALLED_INTERVAL_MS: '500', WORKER_MAX_STALLED: '5', ...env,
+      WORKER_LOCK_MS: '5000', WORKER_STALLED_INTERVAL_MS: '1000', WORKER_MAX_STALLED: '5', ...env,
     },
     stdio: ['ignore', 'pipe', 'pipe'],
   });

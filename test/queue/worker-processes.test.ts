@@ -26,7 +26,7 @@ describe('worker processes (real Redis, shared embedded store)', function () {
     dataDir = makeTempDir('persona-queue-');
     workers = [];
     queue = createStatementQueue({
-      redisUrl: REDIS_URL, queueName: 'persona-statements', prefix, batchSize: 1000, attempts: 5, backoffMs: 50,
+      redisUrl: REDIS_URL, queueName: 'persona-statements', prefix, batchSize: 10_000, attempts: 5, backoffMs: 50,
       keepCompleted: 10_000, keepCompletedSeconds: 3600,
     });
   });
@@ -91,8 +91,10 @@ describe('worker processes (real Redis, shared embedded store)', function () {
   it('two worker processes on overlapping identifiers create exactly one identifier and one persona per learner', async () => {
     const corpus = { statements: 8000, learners: 600 };
     const jobIds = await enqueueCorpus(corpus, 200);
-    workers.push(await spawnWorker(workerEnv({ WORKER_CONCURRENCY: '2', RESOLVER_BATCH_SIZE: '50' })));
-    workers.push(await spawnWorker(workerEnv({ WORKER_CONCURRENCY: '2', RESOLVER_BATCH_SIZE: '50' })));
+    // A lock long enough that no job is taken for stalled on a busy machine, so each job runs exactly once here.
+    const env = workerEnv({ WORKER_CONCURRENCY: '2', RESOLVER_BATCH_SIZE: '50', WORKER_LOCK_MS: '30000', WORKER_STALLED_INTERVAL_MS: '15000' });
+    workers.push(await spawnWorker(env));
+    workers.push(await spawnWorker(env));
     const counts = await allCompleted(jobIds);
     const processors = new Set(await Promise.all(jobIds.map(async (id) => (await queue.queue.getJob(id))!.processedBy)));
     expect(processors, 'both workers took jobs').to.deep.equal(new Set(workers.map((worker) => worker.name)));
@@ -100,17 +102,29 @@ describe('worker processes (real Redis, shared embedded store)', function () {
   });
 
   it('a worker killed with SIGKILL mid-job loses nothing and duplicates nothing: the job is re-run by another', async () => {
-    const corpus = { statements: 6000, learners: 3000 };
+    const corpus = { statements: 1200, learners: 1000 };
     const victim = await spawnWorker(workerEnv({ WORKER_CONCURRENCY: '1', RESOLVER_BATCH_SIZE: '20' }));
     workers.push(victim);
-    const jobIds = await enqueueCorpus(corpus, 3000);
+    const jobIds = await enqueueCorpus(corpus, 600);
     const first = await waitFor('the first job to be running', async () => {
       const job = await queue.queue.getJob(jobIds[0]);
       return job && (await job.getState()) === 'active' ? job : null;
     });
-    victim.child.kill('SIGKILL');
-    expect((await victim.exited).signal).to.equal('SIGKILL');
-    expect(first.processedBy).to.equal(victim.name);
+    // Kill it mid-job: once the running job has written some of its identifiers (the victim is the only worker).
+    const observer = await openTempEmbeddedStore({ dataDir, indexes: false });
+    const identifiers = observer.store.collection(COLLECTIONS.identifiers);
+    let writtenBeforeKill = 0;
+    try {
+      writtenBeforeKill = await waitFor('the first identifiers of the job', async () => identifiers.countDocuments({ organisation }));
+      victim.child.kill('SIGKILL');
+      expect((await victim.exited).signal).to.equal('SIGKILL');
+      const writtenAtKill = await identifiers.countDocuments({ organisation });
+      const firstJobKeys = new Set(Array.from({ length: 600 }, (_, index) => (
+        canonicalIdentifierKey(toStoredIfi(statementAt(index, corpus).actor as Record<string, unknown>)))));
+      expect(writtenAtKill, 'the job was interrupted part-way').to.be.within(writtenBeforeKill, firstJobKeys.size - 1);
+    } finally {
+      await observer.close();
+    }
     expect(await first.getState(), 'the killed job is not finished').to.equal('active');
 
     const rescuer = await spawnWorker(workerEnv({ WORKER_CONCURRENCY: '1' }));
@@ -121,15 +135,16 @@ describe('worker processes (real Redis, shared embedded store)', function () {
   });
 
   it('SIGTERM lets the running job finish before the worker exits', async () => {
-    const corpus = { statements: 3000, learners: 3000 };
+    const corpus = { statements: 600, learners: 600 };
     const worker = await spawnWorker(workerEnv({ WORKER_CONCURRENCY: '1', RESOLVER_BATCH_SIZE: '20' }));
     workers.push(worker);
-    const [jobId] = await enqueueCorpus(corpus, 3000);
-    await waitFor('the job to be running', async () => (await queue.queue.getJob(jobId))?.getState().then((state) => state === 'active'));
+    const [jobId] = await enqueueCorpus(corpus, 600);
+    await waitFor('the job to be running', async () => (await queue.queue.getJob(jobId))?.getState().then((state) => state === 'active'))
+      .catch(async (error: Error) => { throw new Error(`${error.message}; state ${await queue.queue.getJob(jobId).then((job) => job?.getState())}\n${worker.output()}`); });
     worker.child.kill('SIGTERM');
     expect(await worker.exited).to.deep.equal({ code: 0, signal: null });
     const report = await queue.getJobReport(jobId, organisation.toHexString());
     expect(report!.state).to.equal('completed');
-    expect(report!.result!.counts.resolved).to.equal(3000);
+    expect(report!.result!.counts.resolved).to.equal(600);
   });
 });
