@@ -1,0 +1,30 @@
+// Configuration: defaults, coercion, and one error naming every bad variable.
+import { expect } from 'chai';
+import { ConfigError, loadConfig } from './config.ts';
+
+describe('configuration', () => {
+  it('defaults to the embedded store in ./data with no variables set', () => {
+    const config = loadConfig({});
+    expect(config).to.include({ STORE: 'embedded', DATA_DIR: './data', PORT: 8080, QUEUE: 'auto', LINK_MBOX_SHA1SUM: true, RESOLVE_AUTHORITY: false });
+  });
+
+  it('coerces numbers and booleans from their text', () => {
+    const config = loadConfig({ PORT: '9090', RESOLVE_AUTHORITY: 'yes', LINK_MBOX_SHA1SUM: 'off', RESOLVER_BATCH_SIZE: '500' });
+    expect(config).to.include({ PORT: 9090, RESOLVE_AUTHORITY: true, LINK_MBOX_SHA1SUM: false, RESOLVER_BATCH_SIZE: 500 });
+  });
+
+  it('treats an empty variable as unset', () => {
+    expect(loadConfig({ PORT: '' }).PORT).to.equal(8080);
+  });
+
+  it('names every bad variable in one error', () => {
+    expect(() => loadConfig({ STORE: 'postgres', PORT: 'eighty', RESOLVE_AUTHORITY: 'maybe' }))
+      .to.throw(ConfigError)
+      .with.property('message').that.matches(/STORE/).and.matches(/PORT/).and.matches(/RESOLVE_AUTHORITY/);
+  });
+
+  it('requires MONGODB_URL when STORE=mongodb', () => {
+    expect(() => loadConfig({ STORE: 'mongodb' })).to.throw(ConfigError, /MONGODB_URL: is required when STORE=mongodb/);
+    expect(loadConfig({ STORE: 'mongodb', MONGODB_URL: 'mongodb://127.0.0.1:27017' }).MONGODB_DB).to.equal('persona-resolver');
+  });
+});
