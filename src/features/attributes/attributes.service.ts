@@ -33,7 +33,7 @@ export function createAttributesService({ store, cursors }: { store: Store; curs
     const now = new Date();
     const before = await attributes.findOneAndUpdate(
       { organisation: caller.organisation, personaId, key },
-      { $set: { value, updatedAt: now }, $setOnInsert: { _id: new ObjectId(), createdAt: now } },
+      { $set: { value, updatedAt: now }, $setOnInsert: { createdAt: now } },
       { upsert: true, returnDocument: 'before' },
     );
     const attribute = await attributes.findOne({ organisation: caller.organisation, personaId, key });
@@ -69,7 +69,7 @@ export function createAttributesService({ store, cursors }: { store: Store; curs
     search(caller, query) {
       return findPage({
         collection: attributes, scope: { organisation: caller.organisation }, filter: conditionsFilter(query.conditions), query,
-        codec: cursors, digest: listDigest('attributes', caller.organisation, query), sortIndexes: [{ key: 1, value: 1, _id: 1 }],
+        codec: cursors, digest: listDigest('attributes', caller.organisation, query), sortIndexes: [{ key: 1, _id: 1 }],
       });
     },
     count(caller, query) {

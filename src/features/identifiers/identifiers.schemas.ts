@@ -1,7 +1,8 @@
 // Request and response schemas of /v1/identifiers: they validate requests and generate the OpenAPI document.
 // An IFI's value rules are the xAPI domain's (validateIfi), the same a statement's agents are checked against.
 import { z } from 'zod';
-import { validateIfi } from '../../domain/xapi/index.ts';
+import type { Ifi } from '../../domain/model.ts';
+import { toStoredIfi, validateIfi } from '../../domain/xapi/index.ts';
 import type { ListSpec } from '../../http/list/list-fields.ts';
 
 const INVALID_IFI = 'identifiers.invalid_ifi';
@@ -16,7 +17,7 @@ export const IfiSchema = z.object({
     const path = problem.path.split('.').slice(1);
     context.addIssue({ code: 'custom', message: INVALID_IFI, path, params: { reason: problem.message } });
   }
-}).meta({
+}).transform((ifi): Ifi => toStoredIfi({ [ifi.key]: ifi.value })).meta({
   id: 'Ifi',
   description: 'An xAPI inverse functional identifier: mbox (mailto: IRI), mbox_sha1sum (40 hex), openid (absolute URI) or account {homePage, name}.',
   example: { key: 'account', value: { homePage: 'https://lms.example.org', name: 'learner-42' } },

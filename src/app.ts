@@ -1,0 +1,126 @@
+// Composition root: builds the store, its indexes, the services, the statement sink (inline, or the BullMQ queue when
+// it is on) and the HTTP app from the config. Nothing else constructs services, so tests and the benchmark get
+// exactly what `npm start` runs. close() stops the queue and closes the store (the HTTP server is main.ts's).
+import type { Express } from 'express';
+import { pino, type Logger } from 'pino';
+import type { Config } from './config.ts';
+import { createAttributesService, type AttributesService } from './features/attributes/attributes.service.ts';
+import { registerAttributeRoutes } from './features/attributes/attributes.routes.ts';
+import { createClientAuthenticator, type ClientAuthenticator } from './features/clients/client-authenticator.ts';
+import { registerClientRoutes } from './features/clients/clients.routes.ts';
+import { createClientsService, type ClientsService } from './features/clients/clients.service.ts';
+import { registerIdentifierRoutes } from './features/identifiers/identifiers.routes.ts';
+import { createIdentifiersService, type IdentifiersService } from './features/identifiers/identifiers.service.ts';
+import { createJobsService } from './features/jobs/jobs.service.ts';
+import { registerLinkRoutes } from './features/links/links.routes.ts';
+import { createLinksService, type LinksService } from './features/links/links.service.ts';
+import { createOrganisationsService, type OrganisationsService } from './features/organisations/organisations.service.ts';
+import { registerPersonaLookupRoutes } from './features/personas/persona-lookup.routes.ts';
+import { NATIVE_API_INDEXES } from './features/personas/personas.indexes.ts';
+import { registerPersonaItemRoutes, registerPersonaRoutes } from './features/personas/personas.routes.ts';
+import { createPersonasService, type PersonasService } from './features/personas/personas.service.ts';
+import { createResolver, type Resolver } from './features/resolver/resolver.service.ts';
+import { createInlineStatementSink, createQueuedStatementSink, type StatementSink } from './features/statements/statement-sink.ts';
+import { registerStatementRoutes } from './features/statements/statements.routes.ts';
+import { createHttpApp } from './http/http-app.ts';
+import { createCursorCodec } from './http/list/cursor.ts';
+import { loadCursorSecret } from './http/list/cursor-secret.ts';
+import { createMetrics, type Metrics } from './http/metrics.ts';
+import { startQueueRuntime, type QueueRuntime } from './queue/queue-runtime.ts';
+import { ensureIndexes } from './store/indexes.ts';
+import { openStore } from './store/open-store.ts';
+import type { Store } from './store/port.ts';
+
+export interface Services {
+  clients: ClientsService;
+  organisations: OrganisationsService;
+  personas: PersonasService;
+  identifiers: IdentifiersService;
+  attributes: AttributesService;
+  links: LinksService;
+  resolver: Resolver;
+  authenticator: ClientAuthenticator;
+}
+
+export interface AppOptions {
+  logger?: Logger;
+  /** An already open store (tests, benchmark); otherwise openStore(config). It is closed by close() either way. */
+  store?: Store;
+  /** Replaces the sink chosen from the config (queue helpers, tests). */
+  statementSink?: StatementSink;
+  /** How long a cached credential is trusted before the store is asked again (revocation by other processes). */
+  authRecheckMs?: number;
+  /** Default metrics of the process (event loop, memory); off in tests that build several apps. */
+  defaultMetrics?: boolean;
+}
+
+export interface App {
+  app: Express;
+  store: Store;
+  services: Services;
+  metrics: Metrics;
+  openapi: Record<string, unknown>;
+  statementSink: StatementSink;
+  close(): Promise<void>;
+}
+
+export function buildServices(store: Store, config: Config, cursorSecret: Buffer, authRecheckMs?: number): Services {
+  const cursors = createCursorCodec(cursorSecret);
+  const authenticator = createClientAuthenticator({ store, recheckMs: authRecheckMs });
+  const identifiers = createIdentifiersService({ store, cursors });
+  const attributes = createAttributesService({ store, cursors });
+  const links = createLinksService({ store, cursors });
+  return {
+    clients: createClientsService({ store, onRevoked: (key) => authenticator.forget(key) }),
+    organisations: createOrganisationsService({ store }),
+    personas: createPersonasService({ store, cursors, identifiers, attributes, links, defaultHomePage: config.DEFAULT_ACCOUNT_HOMEPAGE }),
+    identifiers, attributes, links, authenticator,
+    resolver: createResolver({
+      store, options: { includeAuthority: config.RESOLVE_AUTHORITY, linkMboxSha1sum: config.LINK_MBOX_SHA1SUM, batchSize: config.RESOLVER_BATCH_SIZE },
+    }),
+  };
+}
+
+export async function createApp(config: Config, options: AppOptions = {}): Promise<App> {
+  const logger = options.logger ?? pino({ level: config.LOG_LEVEL });
+  const store = options.store ?? await openStore(config);
+  let queue: QueueRuntime | null = null;
+  try {
+    await ensureIndexes(store, NATIVE_API_INDEXES);
+    const services = buildServices(store, config, await loadCursorSecret(store), options.authRecheckMs);
+    const metrics = createMetrics({ defaultMetrics: options.defaultMetrics });
+    const inline = createInlineStatementSink({ resolver: services.resolver, metrics });
+    if (!options.statementSink) queue = await startQueueRuntime(config, logger);
+    queue?.registerMetrics(metrics.registry);
+    const statementSink = options.statementSink ?? (queue ? createQueuedStatementSink({ queue: queue.statements, inline }) : inline);
+    const jobs = createJobsService({ queue: queue?.statements ?? null });
+    const { app, openapi } = createHttpApp({
+      logger, metrics, authenticator: services.authenticator, bodyLimit: config.BODY_LIMIT, metricsToken: config.METRICS_TOKEN,
+      async checkReady() {
+        await store.ping();
+        await queue?.ping();
+      },
+      registerRoutes(kit) {
+        registerStatementRoutes(kit, { sink: statementSink, resolver: services.resolver, jobs });
+        registerPersonaRoutes(kit, services);
+        registerPersonaLookupRoutes(kit, services);
+        registerPersonaItemRoutes(kit, services);
+        registerAttributeRoutes(kit, services);
+        registerIdentifierRoutes(kit, services);
+        registerLinkRoutes(kit, services);
+        registerClientRoutes(kit, services);
+      },
+    });
+    return {
+      app, store, services, metrics, openapi, statementSink,
+      async close() {
+        await queue?.close();
+        await store.close();
+      },
+    };
+  } catch (error) {
+    await queue?.close().catch(() => {});
+    await store.close().catch(() => {});
+    throw error;
+  }
+}

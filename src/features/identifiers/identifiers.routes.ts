@@ -1,0 +1,79 @@
+// /v1/identifiers: list, count, read, upsert (find-or-create, or split onto a given persona), move, delete.
+import type { Request } from 'express';
+import { ObjectId } from 'bson';
+import { parseId } from '../../http/batch.ts';
+import { parseListQuery } from '../../http/list/list-query.ts';
+import { stackItems } from '../../http/list/paginate.ts';
+import { CountSchema, defineRoute, listOf, listQueryDoc, objectIdParams, type RouteKit } from '../../http/route-kit.ts';
+import { parseWith } from '../../http/validation.ts';
+import { identifierView } from './identifier-view.ts';
+import { IDENTIFIER_LIST, IdentifierCreateSchema, IdentifierMoveSchema, IdentifierSchema } from './identifiers.schemas.ts';
+import type { IdentifiersService } from './identifiers.service.ts';
+
+const tags = ['Identifiers'];
+const idParams = objectIdParams('id');
+const identifierId = (req: Request) => parseId(req.params.id, 'identifiers.invalid_identifier_id');
+
+export function registerIdentifierRoutes(kit: RouteKit, { identifiers }: { identifiers: IdentifiersService }): void {
+  defineRoute(kit, {
+    method: 'get', path: '/v1/identifiers', scope: 'personas:read', tags, summary: 'List identifiers', query: listQueryDoc(IDENTIFIER_LIST),
+    responses: { 200: { description: 'A page', schema: listOf(IdentifierSchema, 'IdentifierList') } },
+    async handler(req, res, caller) {
+      const query = parseListQuery(IDENTIFIER_LIST, req.query as Record<string, unknown>);
+      const { items, page } = await identifiers.list(caller, query);
+      const rendered = items.map((raw) => ({ raw, rendered: identifierView(raw) }));
+      res.json({ data: query.stack ? stackItems(rendered, query.stack.path) : rendered.map((item) => item.rendered), page });
+    },
+  });
+
+  defineRoute(kit, {
+    method: 'get', path: '/v1/identifiers/count', scope: 'personas:read', tags, summary: 'Count identifiers', query: listQueryDoc(IDENTIFIER_LIST),
+    responses: { 200: { description: 'The count', schema: CountSchema } },
+    async handler(req, res, caller) {
+      res.json({ count: await identifiers.count(caller, parseListQuery(IDENTIFIER_LIST, req.query as Record<string, unknown>)) });
+    },
+  });
+
+  defineRoute(kit, {
+    method: 'get', path: '/v1/identifiers/{id}', scope: 'personas:read', tags, summary: 'An identifier', params: idParams,
+    responses: { 200: { description: 'The identifier', schema: IdentifierSchema }, 404: { description: 'identifiers.identifier_not_found' } },
+    async handler(req, res, caller) {
+      res.json(identifierView(await identifiers.get(caller, identifierId(req))));
+    },
+  });
+
+  defineRoute(kit, {
+    method: 'post', path: '/v1/identifiers', scope: 'personas:write', tags, body: IdentifierCreateSchema,
+    summary: 'Upsert: an existing ifi answers 200 (moved when persona is given and differs: a split); a new one is created on persona or on a new persona (201)',
+    responses: {
+      200: { description: 'Existing identifier (maybe moved)', schema: IdentifierSchema },
+      201: { description: 'Created', schema: IdentifierSchema, headers: { Location: { description: 'URL of the identifier' } } },
+      404: { description: 'personas.persona_not_found' },
+    },
+    async handler(req, res, caller) {
+      const input = parseWith(IdentifierCreateSchema, req.body, 'identifiers');
+      const { identifier, wasCreated } = await identifiers.upsert(caller, { ifi: input.ifi, persona: input.persona ? new ObjectId(input.persona) : undefined });
+      if (wasCreated) res.status(201).location(`/v1/identifiers/${identifier._id.toHexString()}`);
+      res.json(identifierView(identifier));
+    },
+  });
+
+  defineRoute(kit, {
+    method: 'put', path: '/v1/identifiers/{id}', scope: 'personas:write', tags, summary: 'Move an identifier to another persona', params: idParams,
+    body: IdentifierMoveSchema, responses: { 200: { description: 'Moved', schema: IdentifierSchema }, 404: { description: 'identifier or persona not found' } },
+    async handler(req, res, caller) {
+      const id = identifierId(req);
+      const { persona } = parseWith(IdentifierMoveSchema, req.body, 'identifiers');
+      res.json(identifierView(await identifiers.move(caller, id, new ObjectId(persona))));
+    },
+  });
+
+  defineRoute(kit, {
+    method: 'delete', path: '/v1/identifiers/{id}', scope: 'personas:write', tags, summary: 'Delete an identifier', params: idParams,
+    responses: { 204: { description: 'Deleted' }, 404: { description: 'identifiers.identifier_not_found' } },
+    async handler(req, res, caller) {
+      await identifiers.remove(caller, identifierId(req));
+      res.status(204).end();
+    },
+  });
+}

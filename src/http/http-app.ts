@@ -1,0 +1,77 @@
+// The express app: request ids and pino request logs, metrics, JSON bodies with a size limit, the operations routes
+// (/health, /ready, /metrics, /openapi.json, /docs; no credentials except /metrics when METRICS_TOKEN is set), then
+// the authenticated /v1 routes the features define, then 404 and the one error middleware.
+import { randomUUID } from 'node:crypto';
+import express, { Router, type Express, type RequestHandler } from 'express';
+import type { Logger } from 'pino';
+import { pinoHttp } from 'pino-http';
+import { authenticate } from './auth/authenticate.ts';
+import type { ClientAuthenticator } from '../features/clients/client-authenticator.ts';
+import { docsRouter } from './docs.ts';
+import { apiError } from './errors/api-error.ts';
+import { errorHandler, routeNotFound } from './errors/error-handler.ts';
+import type { Metrics } from './metrics.ts';
+import { createOpenApiRegistry, generateOpenApiDocument } from './openapi.ts';
+import type { RouteKit } from './route-kit.ts';
+
+export interface HttpAppOptions {
+  logger: Logger;
+  metrics: Metrics;
+  authenticator: ClientAuthenticator;
+  bodyLimit: string;
+  metricsToken?: string;
+  /** Throws when a dependency (store, queue) does not answer. */
+  checkReady(): Promise<void>;
+  /** Registers the /v1 routes of every feature on the kit. */
+  registerRoutes(kit: RouteKit): void;
+  /** Mounted before the 404 handler (other surfaces such as /api); they bring their own auth. */
+  extraRouters?: Array<{ path: string; router: RequestHandler }>;
+}
+
+const REQUEST_ID = /^[\w.:-]{1,128}$/;
+
+export function createHttpApp(options: HttpAppOptions): { app: Express; openapi: Record<string, unknown> } {
+  const app = express();
+  app.disable('x-powered-by');
+  app.set('etag', false);
+  app.use(pinoHttp({
+    logger: options.logger,
+    genReqId(req, res) {
+      const given = req.headers['x-request-id'];
+      const id = typeof given === 'string' && REQUEST_ID.test(given) ? given : randomUUID();
+      res.setHeader('X-Request-Id', id);
+      return id;
+    },
+    customLogLevel: (_req, res, error) => (error || res.statusCode >= 500 ? 'error' : 'info'),
+    serializers: { req: (req) => ({ id: req.id, method: req.method, url: req.url }), res: (res) => ({ statusCode: res.statusCode }) },
+  }));
+  app.use(options.metrics.middleware);
+
+  app.get('/health', (_req, res) => { res.json({ status: 'ok' }); });
+  app.get('/ready', async (_req, res) => {
+    try {
+      await options.checkReady();
+    } catch (error) {
+      throw apiError('store.unavailable', { reason: (error as Error).message });
+    }
+    res.json({ status: 'ready' });
+  });
+  app.get('/metrics', async (req, res) => {
+    if (options.metricsToken && req.headers.authorization !== `Bearer ${options.metricsToken}`) throw apiError('auth.invalid_credentials');
+    res.type(options.metrics.registry.contentType).send(await options.metrics.registry.metrics());
+  });
+
+  const registry = createOpenApiRegistry();
+  const v1 = Router();
+  v1.use(authenticate(options.authenticator));
+  v1.use(express.json({ limit: options.bodyLimit, type: ['application/json', 'application/*+json'] }));
+  options.registerRoutes({ router: v1, openapi: registry });
+  const openapi = generateOpenApiDocument(registry);
+  app.get('/openapi.json', (_req, res) => { res.json(openapi); });
+  app.use(docsRouter());
+  app.use('/v1', v1);
+  for (const extra of options.extraRouters ?? []) app.use(extra.path, extra.router);
+  app.use(routeNotFound);
+  app.use(errorHandler);
+  return { app, openapi };
+}

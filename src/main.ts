@@ -1,0 +1,59 @@
+// `npm start`: loads the config, builds the app, creates the first client on an empty store (printed once), serves
+// on HOST:PORT, and shuts down gracefully on SIGTERM/SIGINT: stop accepting, let in-flight requests finish (up to
+// SHUTDOWN_TIMEOUT_MS), then stop the queue and close the store.
+import type { AddressInfo } from 'node:net';
+import { createServer } from 'node:http';
+import { pino } from 'pino';
+import { createApp } from './app.ts';
+import { ConfigError, loadConfig } from './config.ts';
+import { ensureInitialClient } from './features/clients/initial-client.ts';
+
+const SHUTDOWN_TIMEOUT_MS = 10_000;
+
+async function main(): Promise<void> {
+  const config = loadConfig();
+  const logger = pino({ level: config.LOG_LEVEL });
+  const built = await createApp(config, { logger });
+  const initial = await ensureInitialClient({ store: built.store, clients: built.services.clients, dataDir: config.DATA_DIR });
+  if (initial) {
+    const { organisation, key, secret } = initial.credentials;
+    process.stdout.write([
+      '',
+      'First start: created an organisation and an API client with every scope. The secret is shown only now.',
+      `  organisation: ${organisation}`,
+      `  key:          ${key}`,
+      `  secret:       ${secret}`,
+      `  saved to:     ${initial.file} (mode 0600)`,
+      `  try:          curl -u '${key}:${secret}' http://${config.HOST}:${config.PORT}/v1/personas`,
+      '',
+    ].join('\n') + '\n');
+  }
+  const server = createServer(built.app);
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(config.PORT, config.HOST, () => resolve());
+  });
+  const address = server.address() as AddressInfo;
+  logger.info({ host: address.address, port: address.port, store: built.store.kind, statements: built.statementSink.mode }, `listening on http://${address.address}:${address.port}`);
+
+  let isStopping = false;
+  const stop = async (signal: string) => {
+    if (isStopping) return;
+    isStopping = true;
+    logger.info({ signal }, 'shutting down: no new connections, finishing in-flight requests');
+    const force = setTimeout(() => server.closeAllConnections(), SHUTDOWN_TIMEOUT_MS);
+    await new Promise<void>((resolve) => {
+      server.close(() => resolve());
+      server.closeIdleConnections();
+    });
+    clearTimeout(force);
+    await built.close();
+    logger.info('stopped');
+  };
+  for (const signal of ['SIGTERM', 'SIGINT'] as const) process.once(signal, () => { stop(signal).catch((error) => { logger.error({ err: error }, 'shutdown failed'); process.exitCode = 1; }); });
+}
+
+main().catch((error) => {
+  process.stderr.write(`${error instanceof ConfigError ? error.message : (error as Error).stack ?? String(error)}\n`);
+  process.exit(1);
+});
