@@ -4,6 +4,7 @@ import { registerIngestCommand } from './ingest.command.ts';
 import { registerMigrateCommand } from './migrate.command.ts';
 import { registerWorkerCommand } from './worker.command.ts';
 import { registerJobsCommand } from './jobs.command.ts';
+import { registerClientsCommand } from './clients.command.ts';
 import { registerImportCommand } from './import.command.ts';
 
 const program = new Command('persona')
@@ -14,6 +15,7 @@ registerIngestCommand(program);
 registerMigrateCommand(program);
 registerWorkerCommand(program);
 registerJobsCommand(program);
+registerClientsCommand(program);
 registerImportCommand(program);
 
 try {
