@@ -2,7 +2,7 @@
 // store, against the resolver alone (no queue, in this process) measured in the same run on the same corpus.
 // The producer keeps a bounded window of jobs in flight, so latency is that of a fed pipeline, not of a backlog.
 // Sizes: BENCH_PIPELINE_STATEMENTS (default 1,000,000), BENCH_PIPELINE_JOB_SIZE (1,000), BENCH_LEARNERS (100,000),
-// BENCH_PIPELINE_WORKERS ("1,2"), BENCH_PIPELINE_CONCURRENCY (per worker, 2), BENCH_PIPELINE_WINDOW (jobs in flight, 16).
+// BENCH_PIPELINE_WORKERS ("1,2"), BENCH_PIPELINE_CONCURRENCY (per worker, 2), BENCH_PIPELINE_WINDOW (jobs in flight, default 2 × worker slots).
 import { rmSync } from 'node:fs';
 import { spawn } from 'node:child_process';
 import { hostname } from 'node:os';
@@ -48,7 +48,7 @@ export async function runPipelineBench(options: PipelineBenchOptions = {}): Prom
   const jobSize = options.jobSize ?? envInt('BENCH_PIPELINE_JOB_SIZE', 1000);
   const workerCounts = options.workerCounts ?? (process.env.BENCH_PIPELINE_WORKERS ?? '1,2').split(',').map(Number);
   const concurrency = options.concurrency ?? envInt('BENCH_PIPELINE_CONCURRENCY', 2);
-  const window = options.window ?? envInt('BENCH_PIPELINE_WINDOW', 16);
+  const window = options.window ?? (process.env.BENCH_PIPELINE_WINDOW ? Number(process.env.BENCH_PIPELINE_WINDOW) : undefined);
   const redisUrl = options.redisUrl ?? process.env.REDIS_URL ?? 'redis://127.0.0.1:6379';
   const root = makeTempDir('persona-pipeline-bench-');
   try {
@@ -57,7 +57,9 @@ export async function runPipelineBench(options: PipelineBenchOptions = {}): Prom
     console.log(`resolver alone (no queue):  ${resolverRate.toLocaleString('en')} statements/s`);
     const runs: PipelineRun[] = [];
     for (const workers of workerCounts) {
-      const run = await measurePipeline({ dataDir: `${root}/pipeline-${workers}`, corpus, jobSize, workers, concurrency, window, redisUrl });
+      // Enough jobs in flight to keep every worker slot busy, few enough that latency is not a backlog's.
+      const inFlight = window ?? 2 * workers * concurrency;
+      const run = await measurePipeline({ dataDir: `${root}/pipeline-${workers}`, corpus, jobSize, workers, concurrency, window: inFlight, redisUrl });
       runs.push(run);
       console.log(
         `pipeline, ${workers} worker process${workers > 1 ? 'es' : ''} (concurrency ${concurrency}): ${run.rate.toLocaleString('en')} statements/s`

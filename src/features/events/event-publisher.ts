@@ -40,10 +40,10 @@ export function createEventPublisher(options: EventPublisherOptions): EventPubli
   deliveries?.on('error', () => {});
   return {
     async publish(events) {
-      for (const event of events) {
-        // The stream carries flat string fields; the event itself travels as JSON in `data`.
-        await producer.publishEvent({ eventName: event.type, eventId: event.eventId, data: JSON.stringify(event) }, options.maxLength);
-      }
+      // Issued together so the client pipelines them; one connection keeps them in order on the stream. The stream
+      // carries flat string fields; the event itself travels as JSON in `data`.
+      await Promise.all(events.map((event) => (
+        producer.publishEvent({ eventName: event.type, eventId: event.eventId, data: JSON.stringify(event) }, options.maxLength))));
       if (deliveries && events.length > 0) {
         await deliveries.addBulk(events.flatMap((event) => options.webhookUrls.map((url, index) => ({
           name: WEBHOOK_JOB_NAME,

@@ -32,10 +32,11 @@ export async function eventsOfResolution(
     }
   }
   if (candidatePersonas.size === 0 || result.counts.personasCreated === 0) return [...identifierEvents.values()];
-  const personas = await store.collection<PersonaDoc>(COLLECTIONS.personas).find(
-    { organisation, _id: { $in: [...candidatePersonas].map((id) => new ObjectId(id)) }, createdBy: 'resolver', createdAt: { $gte: startedAt } },
-    { projection: { _id: 1, name: 1, createdAt: 1 } },
-  );
+  // By _id only (the primary key serves it); the creation test runs here, so no planner picks a creation-date scan.
+  const personas = (await store.collection<PersonaDoc>(COLLECTIONS.personas).find(
+    { organisation, _id: { $in: [...candidatePersonas].map((id) => new ObjectId(id)) } },
+    { projection: { _id: 1, name: 1, createdAt: 1, createdBy: 1 } },
+  )).filter((persona) => persona.createdBy === 'resolver' && persona.createdAt >= startedAt);
   const personaEvents: PersonaEvent[] = personas.map((persona) => ({
     type: 'persona.created', eventId: `persona.created:${persona._id.toHexString()}`, organisation: org,
     personaId: persona._id.toHexString(), name: persona.name ?? null, occurredAt: persona.createdAt.toISOString(),
