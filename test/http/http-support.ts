@@ -1,0 +1,79 @@
+// The real express app on an ephemeral port over a fresh embedded store in a temp dir, and a small fetch client.
+// Each test app has the first-start client (all scopes, organisation A) and helpers to make more clients.
+import type { AddressInfo } from 'node:net';
+import { createServer, type Server } from 'node:http';
+import { rmSync } from 'node:fs';
+import { ObjectId } from 'bson';
+import { pino } from 'pino';
+import type { Scope } from '../../src/domain/model.ts';
+import { createApp, type App } from '../../src/app.ts';
+import { loadConfig } from '../../src/config.ts';
+import { ensureInitialClient, type InitialClient } from '../../src/features/clients/initial-client.ts';
+import { createOrganisationsService } from '../../src/features/organisations/organisations.service.ts';
+import { openEmbeddedStore } from '../../src/store/embedded/index.ts';
+import { makeTempDir } from '../support/temp-store.ts';
+
+export interface ApiAnswer<T = any> {
+  status: number;
+  body: T;
+  headers: Headers;
+}
+
+export interface Credentials { key: string; secret: string }
+
+export interface TestApi {
+  baseUrl: string;
+  built: App;
+  admin: InitialClient;
+  dataDir: string;
+  request<T = any>(method: string, path: string, options?: { body?: unknown; raw?: string; auth?: Credentials | string | null; headers?: Record<string, string> }): Promise<ApiAnswer<T>>;
+  /** A client of a new organisation, or of the admin's with given scopes. */
+  newClient(options?: { scopes?: Scope[]; newOrganisation?: boolean }): Promise<Credentials & { organisation: string; id: string }>;
+  close(): Promise<void>;
+}
+
+export function basic({ key, secret }: Credentials): string {
+  return `Basic ${Buffer.from(`${key}:${secret}`).toString('base64')}`;
+}
+
+export async function startTestApi(env: Record<string, string> = {}): Promise<TestApi> {
+  const dataDir = makeTempDir('persona-http-');
+  const config = loadConfig({ DATA_DIR: dataDir, QUEUE: 'inline', LOG_LEVEL: 'silent', ...env });
+  const store = await openEmbeddedStore({ dataDir });
+  const built = await createApp(config, { store, logger: pino({ level: 'silent' }), defaultMetrics: false, authRecheckMs: 200 });
+  const initial = await ensureInitialClient({ store, clients: built.services.clients, dataDir });
+  const server: Server = createServer(built.app);
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const baseUrl = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  const admin = initial!.credentials;
+  return {
+    baseUrl, built, admin, dataDir,
+    async request(method, path, options = {}) {
+      const headers: Record<string, string> = { ...(options.headers ?? {}) };
+      const auth = options.auth === undefined ? admin : options.auth;
+      if (typeof auth === 'string') headers.authorization = auth;
+      else if (auth) headers.authorization = basic(auth);
+      let body: string | undefined;
+      if (options.raw !== undefined) body = options.raw;
+      else if (options.body !== undefined) body = JSON.stringify(options.body);
+      if (body !== undefined) headers['content-type'] ??= 'application/json';
+      const response = await fetch(`${baseUrl}${path}`, { method, headers, body, redirect: 'manual' });
+      const text = await response.text();
+      let parsed: unknown = text;
+      try { parsed = text ? JSON.parse(text) : null; } catch { /* not JSON */ }
+      return { status: response.status, body: parsed as any, headers: response.headers };
+    },
+    async newClient(options = {}) {
+      const organisation = options.newOrganisation
+        ? (await createOrganisationsService({ store }).create('other'))._id
+        : new ObjectId(admin.organisation);
+      const { client, secret } = await built.services.clients.create({ organisation, scopes: options.scopes });
+      return { key: client.key, secret, organisation: organisation.toHexString(), id: client._id.toHexString() };
+    },
+    async close() {
+      await new Promise<void>((resolve) => server.close(() => resolve()));
+      await built.close();
+      rmSync(dataDir, { recursive: true, force: true });
+    },
+  };
+}
