@@ -31,15 +31,6 @@ export function statementError(code: StatementErrorCode, path: string, message: 
   return { code, path, message };
 }
 
-/** `actor` + `mbox` → `actor.mbox`; the top level is spelled `(statement)` in errors but `''` while walking. */
-export function joinPath(parent: string, key: string): string {
-  return parent === '' ? key : `${parent}.${key}`;
-}
-
-export function displayPath(path: string): string {
-  return path === '' ? '(statement)' : path;
-}
-
 /** A short rendering of an offending value for messages (never the whole document). */
 export function describeValue(value: unknown): string {
   if (typeof value === 'string') return `'${value.length > 60 ? `${value.slice(0, 57)}...` : value}'`;

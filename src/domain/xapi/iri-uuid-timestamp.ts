@@ -11,8 +11,7 @@ const SHA1_HEX = /^[0-9a-fA-F]{40}$/;
 /** 8-4-4-4-12 hexadecimal, any case, any version or variant (section 5). */
 const UUID = /^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$/;
 /** `YYYY-MM-DDThh:mm[:ss[.fraction]]` then an optional zone `Z`, `±hh:mm`, `±hhmm` or `±hh`. */
-const TIMESTAMP =
-  /^(\d{4})-(\d{2})-(\d{2})T(\d{2}):(\d{2})(?::(\d{2})(?:\.\d+)?)?(Z|[+-](\d{2})(?::?(\d{2}))?)?$/;
+const TIMESTAMP = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(?::\d{2}(?:\.\d+)?)?(?:Z|[+-]\d{2}(?::?\d{2})?)?$/;
 /** `1.0`, `1.0.x` or `2.0.x`. */
 const VERSION = /^(?:1\.0(?:\.\d+)?|2\.0\.\d+)$/;
 
@@ -48,25 +47,44 @@ export type TimestampProblem = 'not_iso8601' | 'negative_zero_offset';
 
 /** Why a value is not an acceptable xAPI timestamp, or null when it is one. Field ranges are checked too. */
 export function timestampProblem(value: unknown): TimestampProblem | null {
-  if (typeof value !== 'string') return 'not_iso8601';
-  const m = TIMESTAMP.exec(value);
-  if (m === null) return 'not_iso8601';
-  const month = Number(m[2]);
-  const day = Number(m[3]);
+  if (typeof value !== 'string' || !TIMESTAMP.test(value)) return 'not_iso8601';
+  // The pattern fixed every field's position, so read digits in place (no match array, no Number()).
+  const month = twoDigits(value, 5);
+  const day = twoDigits(value, 8);
   if (month < 1 || month > 12 || day < 1 || day > DAYS_IN_MONTH[month - 1]) return 'not_iso8601';
-  if (month === 2 && day === 29 && !isLeapYear(Number(m[1]))) return 'not_iso8601';
-  if (Number(m[4]) > 23 || Number(m[5]) > 59) return 'not_iso8601';
-  // 60 allows a leap second.
-  if (m[6] !== undefined && Number(m[6]) > 60) return 'not_iso8601';
-  const zone = m[7];
-  if (zone !== undefined && zone !== 'Z') {
-    const hours = Number(m[8]);
-    const minutes = m[9] === undefined ? 0 : Number(m[9]);
-    if (hours > 23 || minutes > 59) return 'not_iso8601';
-    // RFC 3339 gives `-00:00` the meaning "offset unknown"; xAPI forbids it in all its spellings.
-    if (zone[0] === '-' && hours === 0 && minutes === 0) return 'negative_zero_offset';
+  if (month === 2 && day === 29 && !isLeapYear(twoDigits(value, 0) * 100 + twoDigits(value, 2))) return 'not_iso8601';
+  if (twoDigits(value, 11) > 23 || twoDigits(value, 14) > 59) return 'not_iso8601';
+  let i = 16;
+  if (value.charCodeAt(i) === COLON) {
+    // 60 allows a leap second.
+    if (twoDigits(value, 17) > 60) return 'not_iso8601';
+    i = 19;
+    if (value.charCodeAt(i) === DOT) {
+      i++;
+      while (isDigit(value.charCodeAt(i))) i++;
+    }
   }
+  if (i === value.length || value.charCodeAt(i) === Z) return null;
+  const hours = twoDigits(value, i + 1);
+  const minutesAt = value.charCodeAt(i + 3) === COLON ? i + 4 : i + 3;
+  const minutes = minutesAt < value.length ? twoDigits(value, minutesAt) : 0;
+  if (hours > 23 || minutes > 59) return 'not_iso8601';
+  // RFC 3339 gives `-00:00` the meaning "offset unknown"; xAPI forbids it in all its spellings.
+  if (value.charCodeAt(i) === MINUS && hours === 0 && minutes === 0) return 'negative_zero_offset';
   return null;
+}
+
+const COLON = 58;
+const DOT = 46;
+const MINUS = 45;
+const Z = 90;
+
+function isDigit(code: number): boolean {
+  return code >= 48 && code <= 57;
+}
+
+function twoDigits(text: string, at: number): number {
+  return (text.charCodeAt(at) - 48) * 10 + (text.charCodeAt(at + 1) - 48);
 }
 
 function isLeapYear(year: number): boolean {
