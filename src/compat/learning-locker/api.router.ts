@@ -6,13 +6,19 @@ import express, { Router, type NextFunction, type Request, type RequestHandler, 
 import { attributeRoutes } from './attribute.routes.ts';
 import { connectionRoutes } from './connection.routes.ts';
 import { identifierRoutes } from './identifier.routes.ts';
+import { indexesRoute } from './indexes.route.ts';
 import { mergeRoute } from './merge.route.ts';
 import { personaRoutes } from './persona.routes.ts';
+import { PRIVILEGES_MESSAGE } from './access.ts';
+import { CompatError } from '../compat-error.ts';
 import type { CallerContext, LlPorts } from './ports.ts';
 import { noCacheHeaders, sendError } from './route-kit.ts';
 
-/** Resolves the request's client (Basic key:secret or our Bearer token), or null when it cannot be authenticated. */
-export type AuthenticateCaller = (req: Request) => Promise<CallerContext | null>;
+/**
+ * Resolves the request's client (Basic key:secret or our Bearer token), or null when it cannot be authenticated, or
+ * 'organisation_expired' when the credentials are right but the client's organisation has expired (LL: 403).
+ */
+export type AuthenticateCaller = (req: Request) => Promise<CallerContext | 'organisation_expired' | null>;
 
 export interface LearningLockerApiOptions {
   ports: LlPorts;
@@ -26,6 +32,10 @@ function llAuthentication(authenticateCaller: AuthenticateCaller, withChallenge:
   return async (req: Request, res: Response, next: NextFunction) => {
     try {
       const caller = await authenticateCaller(req);
+      if (caller === 'organisation_expired') {
+        sendError(res, 'll', new CompatError(403, 'auth.organisation_expired', PRIVILEGES_MESSAGE));
+        return;
+      }
       if (caller) {
         res.locals.llCaller = caller;
         return next();
@@ -49,7 +59,8 @@ export function createLearningLockerApi(options: LearningLockerApiOptions): Rout
   controllers.use(identifierRoutes(options.ports));
   controllers.use(mergeRoute(options.ports));
   controllers.use(connectionRoutes(options.ports));
-  const isControllerPath = /^\/(v2\/(persona|personaidentifier)(\/|$)|mergepersona\/?$|connection\/(persona|personaidentifier|personaattribute)\/?$)/i;
+  controllers.use(indexesRoute(options.ports));
+  const isControllerPath = /^\/(v2\/(persona|personaidentifier)(\/|$)|mergepersona\/?$|connection\/(persona|personaidentifier|personaattribute)\/?$|indexes\/[^/]+\/?$)/i;
   router.use((req, res, next) => (isControllerPath.test(req.path) ? llAuthentication(options.authenticateCaller, true)(req, res, next) : next()));
   router.use(controllers);
   // Errors raised before a route ran (unparsable JSON body, oversized body) in the body shape of the route family.

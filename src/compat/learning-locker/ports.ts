@@ -3,15 +3,11 @@
 // user filters go to the store directly, always scoped by organisation and blind to merge tombstones.
 import type { ObjectId } from 'bson';
 import type { AttributeDoc, IdentifierDoc, Ifi, PersonaDoc } from '../../domain/model.ts';
+import type { Caller } from '../../features/clients/caller.ts';
 import type { Store } from '../../store/port.ts';
 
-export interface CallerContext {
-  organisation: ObjectId;
-  /** API client id (hex), recorded as createdBy/updatedBy by the services. */
-  clientId: string;
-  scopes: readonly string[];
-  organisationExpiration?: Date | null;
-}
+/** The authenticated client, the same object the /v1 services receive (features/clients/caller.ts). */
+export type CallerContext = Caller;
 
 export interface LlPersonaPort {
   create(caller: CallerContext, name: string | null): Promise<PersonaDoc>;

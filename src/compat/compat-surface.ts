@@ -1,0 +1,43 @@
+// Wires the compatibility surfaces into the app: Learning Locker's `/api` and `/crud/personas`, both over the /v1
+// services and authenticated by the same client authenticator (Basic key:secret as LL clients send, or our Bearer).
+// The composition root mounts the routers through createHttpApp's extraRouters and registers their OpenAPI paths.
+import type { Request, RequestHandler } from 'express';
+import type { ClientAuthenticator } from '../features/clients/client-authenticator.ts';
+import type { Caller } from '../features/clients/caller.ts';
+import { createMergeService, type MergeService } from '../features/merges/merge.service.ts';
+import { parseAuthorization } from '../http/auth/authenticate.ts';
+import type { Store } from '../store/port.ts';
+import { createCrudRouter } from './crud/personas.router.ts';
+import { createLearningLockerApi } from './learning-locker/api.router.ts';
+import { createLlPorts, type LlServices } from './learning-locker/service-adapter.ts';
+
+export { registerCompatOpenApi } from './compat-openapi.ts';
+
+export interface CompatSurfaceOptions {
+  store: Store;
+  services: LlServices & { authenticator: ClientAuthenticator };
+  /** The merge service /v1 uses (same journal, same hooks); one over the store when the app has none. */
+  mergeService?: MergeService;
+  bodyLimit?: string;
+}
+
+/** Credentials → the caller, null (401), or 'organisation_expired' (LL answers 403). */
+export function callerAuthenticator(authenticator: ClientAuthenticator): (req: Request) => Promise<Caller | 'organisation_expired' | null> {
+  return async (req) => {
+    const credentials = parseAuthorization(req.headers.authorization);
+    if (!credentials) return null;
+    const outcome = await authenticator.authenticate(credentials.key, credentials.secret);
+    if (outcome.ok) return outcome.caller;
+    return outcome.reason === 'organisation_expired' ? 'organisation_expired' : null;
+  };
+}
+
+export function createCompatRouters(options: CompatSurfaceOptions): Array<{ path: string; router: RequestHandler }> {
+  const authenticateCaller = callerAuthenticator(options.services.authenticator);
+  const mergeService = options.mergeService ?? createMergeService({ store: options.store });
+  const ports = createLlPorts({ store: options.store, services: options.services, mergeService });
+  return [
+    { path: '/api', router: createLearningLockerApi({ ports, authenticateCaller, bodyLimit: options.bodyLimit }) },
+    { path: '/crud', router: createCrudRouter({ personas: options.services.personas, authenticate: authenticateCaller, bodyLimit: options.bodyLimit }) },
+  ];
+}

@@ -1,0 +1,145 @@
+// The Learning Locker ports over the services /v1 uses (persona, identifier, attribute, merge): every rule lives in
+// those services; this file only converts LL inputs (an `ifi` without `mailto:`, a nameless persona) and turns the
+// services' typed errors into LL's texts (compat spec 3.2), keeping our stable code beside them.
+import type { ObjectId } from 'bson';
+import { COLLECTIONS, type AttributeDoc, type Ifi } from '../../domain/model.ts';
+import type { AttributesService, AttributeValue } from '../../features/attributes/attributes.service.ts';
+import type { IdentifiersService } from '../../features/identifiers/identifiers.service.ts';
+import { IfiSchema } from '../../features/identifiers/identifiers.schemas.ts';
+import type { MergeService } from '../../features/merges/merge.service.ts';
+import { writablePersona } from '../../features/personas/persona-guard.ts';
+import type { PersonasService } from '../../features/personas/personas.service.ts';
+import type { Store } from '../../store/port.ts';
+import { CompatError } from '../compat-error.ts';
+import { createLlMergePort } from './merge-adapter.ts';
+import type { LlPorts } from './ports.ts';
+
+export interface LlServices {
+  personas: PersonasService;
+  identifiers: IdentifiersService;
+  attributes: AttributesService;
+}
+
+const codeOf = (error: unknown) => (error as { code?: string } | null)?.code;
+
+/** Runs a service call; errors whose code is in `texts` become LL errors with that status and text. */
+async function translated<T>(call: () => Promise<T>, texts: Record<string, [number, string]>): Promise<T> {
+  try {
+    return await call();
+  } catch (error) {
+    const code = codeOf(error);
+    const text = code ? texts[code] : undefined;
+    if (!text) throw error;
+    const details = (error as { details?: CompatError['details'] }).details;
+    throw new CompatError(text[0], code as string, text[1], details?.length ? details : [{ path: '', code: code as string, message: (error as Error).message }]);
+  }
+}
+
+/** A persona argument that is missing or merged away is LL's "No model found for Persona with id <id>". */
+function personaTexts(id: ObjectId | string, model = 'Persona'): Record<string, [number, string]> {
+  const text: [number, string] = [404, `No model found for ${model} with id ${String(id)}`];
+  return { 'personas.persona_not_found': text, 'personas.persona_is_tombstone': text, 'personas.persona_merged': text };
+}
+
+/**
+ * LL's IFI input: an `mbox` without `mailto:` gets it (LL's routes did this); then the same IFI schema as /v1
+ * (xAPI rules, stored shape). Invalid IFIs are a 400 naming the field (LL stored them).
+ */
+export function parseLlIfi(raw: unknown): Ifi {
+  let input = raw;
+  if (input !== null && typeof input === 'object' && !Array.isArray(input)) {
+    const ifi = input as Record<string, unknown>;
+    if (ifi.key === 'mbox' && typeof ifi.value === 'string' && !ifi.value.toLowerCase().startsWith('mailto:')) input = { ...ifi, value: `mailto:${ifi.value}` };
+  }
+  const parsed = IfiSchema.safeParse(input);
+  if (parsed.success) return parsed.data;
+  const issue = parsed.error.issues[0];
+  const path = ['ifi', ...issue.path.map(String)].join('.');
+  const reason = (issue as { params?: { reason?: string } }).params?.reason ?? 'is not a valid xAPI identifier (key mbox, mbox_sha1sum, openid or account)';
+  throw new CompatError(400, 'identifiers.invalid_ifi', `${path}: ${reason}`, [{ path, code: 'identifiers.invalid_ifi', message: reason }]);
+}
+
+export function createLlPorts({ store, services, mergeService }: { store: Store; services: LlServices; mergeService: MergeService }): LlPorts {
+  const attributes = store.collection<AttributeDoc>(COLLECTIONS.attributes);
+  const attributeNotFound = () => new CompatError(404, 'attributes.attribute_not_found', 'No model found for Attribute');
+  const ownedAttribute = async (organisation: ObjectId, id: ObjectId) => {
+    const attribute = await attributes.findOne({ _id: id, organisation });
+    if (!attribute) throw attributeNotFound();
+    return attribute;
+  };
+
+  return {
+    store,
+    personas: {
+      async create(caller, name) {
+        // LL personas may be nameless (stored null); the service stores the name it is given.
+        return (await services.personas.create(caller, { name: name as string })).persona;
+      },
+      rename(caller, id, name) {
+        return translated(() => services.personas.patch(caller, id, { name }), personaTexts(id, 'personas'));
+      },
+      remove(caller, id) {
+        return translated(() => services.personas.remove(caller, id), {
+          ...personaTexts(id),
+          'personas.persona_not_found': [404, 'No model found for Persona'],
+          'personas.persona_has_identifiers': [400, 'Persona cannot be deleted whilst it still has identifiers'],
+        });
+      },
+    },
+    identifiers: {
+      async create(caller, rawIfi, persona) {
+        const ifi = parseLlIfi(rawIfi);
+        return translated(async () => {
+          await writablePersona(store, caller.organisation, persona);
+          return (await services.identifiers.attach(caller, persona, [ifi]))[0];
+        }, { ...personaTexts(persona), 'identifiers.identifier_exists': [400, 'This model already exists'] });
+      },
+      async upsert(caller, rawIfi, persona) {
+        const ifi = parseLlIfi(rawIfi);
+        const texts = persona ? personaTexts(persona) : {};
+        return (await translated(() => services.identifiers.upsert(caller, { ifi, ...(persona ? { persona } : {}) }), texts)).identifier;
+      },
+      move(caller, id, persona) {
+        return translated(() => services.identifiers.move(caller, id, persona), {
+          ...personaTexts(persona),
+          'identifiers.identifier_not_found': [404, 'No model found for Persona Identifier'],
+        });
+      },
+      remove(caller, id) {
+        return translated(() => services.identifiers.remove(caller, id), { 'identifiers.identifier_not_found': [404, 'No model found for Identifier'] });
+      },
+    },
+    attributes: {
+      // Our rule (the attribute service's): one value per (persona, key) on a live persona; LL's create of an
+      // existing key therefore updates that attribute instead of adding a duplicate (defects 15, 32).
+      async create(caller, input) {
+        const { attribute } = await translated(
+          () => services.attributes.put(caller, input.personaId, input.key, input.value as AttributeValue),
+          personaTexts(input.personaId),
+        );
+        return attribute;
+      },
+      async update(caller, id, patch) {
+        const current = await ownedAttribute(caller.organisation, id);
+        const personaId = patch.personaId ?? current.personaId;
+        const key = patch.key ?? current.key;
+        const value = (patch.value ?? current.value) as AttributeValue;
+        const { attribute } = await translated(() => services.attributes.put(caller, personaId, key, value), personaTexts(personaId));
+        if (!personaId.equals(current.personaId) || key !== current.key) {
+          // Moving an attribute to another persona or key: the old (persona, key) fact goes away.
+          await translated(() => services.attributes.remove(caller, current.personaId, current.key), {
+            ...personaTexts(current.personaId), 'attributes.attribute_not_found': [404, 'No model found for Attribute'],
+          });
+        }
+        return attribute;
+      },
+      async remove(caller, id) {
+        const current = await ownedAttribute(caller.organisation, id);
+        await translated(() => services.attributes.remove(caller, current.personaId, current.key), {
+          ...personaTexts(current.personaId), 'attributes.attribute_not_found': [404, 'No model found for Attribute'],
+        });
+      },
+    },
+    merges: createLlMergePort(mergeService),
+  };
+}

@@ -1,0 +1,77 @@
+// The real app (createApp, as `npm start` builds it) over a fresh embedded store in a temp dir, on an ephemeral
+// port, with two organisations and clients: `a` (all scopes), `b` (another organisation, all scopes), and helpers to
+// make clients with chosen scopes. Requests go over HTTP with Basic auth, as Learning Locker clients send them.
+import type { AddressInfo } from 'node:net';
+import { createServer, type Server } from 'node:http';
+import { rmSync } from 'node:fs';
+import { ObjectId } from 'bson';
+import { pino } from 'pino';
+import { createApp, type App } from '../../../src/app.ts';
+import { loadConfig } from '../../../src/config.ts';
+import { COLLECTIONS, type Scope } from '../../../src/domain/model.ts';
+import { ALL_SCOPES } from '../../../src/features/clients/clients.service.ts';
+import { openEmbeddedStore } from '../../../src/store/embedded/index.ts';
+import { makeTempDir } from '../../support/temp-store.ts';
+
+export interface Client { key: string; secret: string; organisation: ObjectId }
+export interface Answer { status: number; body: any; text: string; headers: Headers }
+
+export interface CompatApp {
+  built: App;
+  a: Client;
+  b: Client;
+  client(options: { scopes?: readonly Scope[]; organisation?: ObjectId; expiredOrganisation?: boolean }): Promise<Client>;
+  call(method: string, path: string, options?: { client?: Client | null; body?: unknown; raw?: string; headers?: Record<string, string> }): Promise<Answer>;
+  close(): Promise<void>;
+}
+
+export const basic = (client: Pick<Client, 'key' | 'secret'>) => `Basic ${Buffer.from(`${client.key}:${client.secret}`).toString('base64')}`;
+export const q = (value: unknown) => encodeURIComponent(JSON.stringify(value));
+
+export async function startCompatApp(): Promise<CompatApp> {
+  const dataDir = makeTempDir('persona-compat-');
+  const config = loadConfig({ DATA_DIR: dataDir, QUEUE: 'inline', LOG_LEVEL: 'silent' });
+  const store = await openEmbeddedStore({ dataDir });
+  const built = await createApp(config, { store, logger: pino({ level: 'silent' }), defaultMetrics: false, authRecheckMs: 0 });
+  const server: Server = createServer(built.app);
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+
+  async function client(options: { scopes?: readonly Scope[]; organisation?: ObjectId; expiredOrganisation?: boolean }): Promise<Client> {
+    let organisation = options.organisation;
+    if (!organisation) {
+      const created = await built.services.organisations.create(`org-${new ObjectId().toHexString()}`);
+      organisation = created._id;
+      if (options.expiredOrganisation) {
+        await store.collection(COLLECTIONS.organisations).updateOne({ _id: organisation }, { $set: { expiration: new Date(Date.now() - 60_000) } });
+      }
+    }
+    const { client: doc, secret } = await built.services.clients.create({ organisation, scopes: options.scopes ?? ALL_SCOPES });
+    return { key: doc.key, secret, organisation };
+  }
+
+  const a = await client({});
+  const b = await client({});
+  return {
+    built, a, b, client,
+    async call(method, path, options = {}) {
+      const headers: Record<string, string> = { ...(options.headers ?? {}) };
+      const who = options.client === undefined ? a : options.client;
+      if (who) headers.authorization = basic(who);
+      let body: string | undefined;
+      if (options.raw !== undefined) body = options.raw;
+      else if (options.body !== undefined) body = JSON.stringify(options.body);
+      if (body !== undefined) headers['content-type'] ??= 'application/json';
+      const response = await fetch(`${base}${path}`, { method, headers, body, redirect: 'manual' });
+      const text = await response.text();
+      let parsed: unknown = text;
+      try { parsed = text ? JSON.parse(text) : null; } catch { /* text body */ }
+      return { status: response.status, body: parsed, text, headers: response.headers };
+    },
+    async close() {
+      await new Promise<void>((resolve) => server.close(() => resolve()));
+      await built.close();
+      rmSync(dataDir, { recursive: true, force: true });
+    },
+  };
+}
