@@ -28,6 +28,8 @@ export interface StatementWorkerOptions {
   /** Lock losses before a job is dead-lettered (protects against a statement batch that kills every worker). */
   maxStalled: number;
   jobResult: 'full' | 'counts';
+  /** Retries for jobs enqueued without `attempts` by other BullMQ clients (exponential from backoffMs). */
+  fallbackRetry?: { attempts: number; backoffMs: number };
   /** Statements resolved between two yields to the event loop (the resolver's batch size). */
   sliceSize?: number;
   /** Recorded on each job as `processedBy`; default `<host>:<pid>`. */
@@ -51,8 +53,11 @@ export interface StatementWorker {
   close(): Promise<void>;
 }
 
-export function createStatementProcessor(options: Pick<StatementWorkerOptions, 'jobResult' | 'sliceSize'>, dependencies: StatementWorkerDependencies) {
+export function createStatementProcessor(
+  options: Pick<StatementWorkerOptions, 'jobResult' | 'sliceSize' | 'fallbackRetry'>, dependencies: StatementWorkerDependencies,
+) {
   const sliceSize = options.sliceSize ?? 1000;
+  const fallback = options.fallbackRetry ?? { attempts: 1, backoffMs: 0 };
   /**
    * Resolves a job slice by slice and yields to the event loop between slices: an embedded store can answer from
    * already-settled promises, and a job that never lets timers run cannot renew its lock, so BullMQ would take it
@@ -74,10 +79,20 @@ export function createStatementProcessor(options: Pick<StatementWorkerOptions, '
     const problems = describePayloadProblems(job.data);
     if (problems) throw new UnrecoverableError(`invalid job payload: ${problems}`);
     const organisation = new ObjectId(job.data.organisation);
-    const startedAt = new Date();
-    const result = await resolveInSlices(organisation, job.data.statements);
-    for (const hook of dependencies.afterResolve ?? []) await hook(organisation, job.data.statements, result, { startedAt });
-    return options.jobResult === 'full' ? result : { counts: result.counts };
+    // A job added without `attempts` (another producer) would fail for good on its first store error: retry it here.
+    const attempts = (job.opts.attempts ?? 1) > 1 ? 1 : fallback.attempts;
+    for (let attempt = 1; ; attempt += 1) {
+      try {
+        const startedAt = new Date();
+        const result = await resolveInSlices(organisation, job.data.statements);
+        for (const hook of dependencies.afterResolve ?? []) await hook(organisation, job.data.statements, result, { startedAt });
+        return options.jobResult === 'full' ? result : { counts: result.counts };
+      } catch (error) {
+        if (attempt >= attempts) throw error;
+        dependencies.logger.warn({ jobId: job.id, attempt, err: (error as Error).message }, 'statement job failed; retrying in process');
+        await new Promise((resolve) => setTimeout(resolve, fallback.backoffMs * 2 ** (attempt - 1)));
+      }
+    }
   };
 }
 

@@ -40,7 +40,7 @@ export async function startWorkerProcess(config: Config, logger: WorkerLogger, o
       redisUrl: config.REDIS_URL, queueName: config.QUEUE_NAME, prefix: config.QUEUE_PREFIX,
       concurrency: overrides.concurrency ?? config.WORKER_CONCURRENCY, lockMs: config.WORKER_LOCK_MS,
       stalledIntervalMs: config.WORKER_STALLED_INTERVAL_MS, maxStalled: config.WORKER_MAX_STALLED, jobResult: config.JOB_RESULT,
-      sliceSize: config.RESOLVER_BATCH_SIZE,
+      sliceSize: config.RESOLVER_BATCH_SIZE, fallbackRetry: { attempts: config.QUEUE_JOB_ATTEMPTS, backoffMs: config.QUEUE_BACKOFF_MS },
     }, { resolveStatements: (organisation, statements) => resolver.resolveStatements(organisation, statements), afterResolve: hooks, logger });
     // The statement worker stops first (running jobs finish and still use the hooks), then the hooks, then stores.
     closers.unshift(() => worker.close());

@@ -162,6 +162,31 @@ describe('statements queue (real Redis)', () => {
     }
   });
 
+  it('a job added by another client without attempts is still retried (in the worker) after a transient error', async () => {
+    openQueue();
+    let calls = 0;
+    const worker = startStatementWorker(
+      {
+        redisUrl: REDIS_URL, queueName: 'persona-statements', prefix, concurrency: 1, lockMs: 5000, stalledIntervalMs: 5000, maxStalled: 1,
+        jobResult: 'counts', fallbackRetry: { attempts: 3, backoffMs: 10 },
+      },
+      {
+        resolveStatements: (org, statements) => (++calls < 3 ? Promise.reject(new Error('store timeout')) : echoResolve(org, statements)),
+        logger: silent,
+      },
+    );
+    workers.push(worker);
+    const raw = new Queue('persona-statements', { connection: bullConnection(REDIS_URL), prefix });
+    try {
+      const job = await raw.add('resolve', { organisation, statements: statementsNumbered(2) });
+      const report = await finished(job.id!);
+      expect(report.state).to.equal('completed');
+      expect(calls).to.equal(3);
+    } finally {
+      await raw.close();
+    }
+  });
+
   it("a job report is not visible to another organisation", async () => {
     openQueue();
     const { jobId } = await statementQueue.enqueue(organisation, statementsNumbered(1));
