@@ -1,0 +1,120 @@
+// Black-box tests of Learning Locker's ERM persona attribute routes (compat spec 3.6, routes 17-22) and the index
+// listing (route 29) over the real app: ERM bodies and statuses, check order, ERM query shorthands, isolation.
+import { expect } from 'chai';
+import { ObjectId } from 'bson';
+import { startCompatApp, q, type CompatApp } from './support/compat-app.ts';
+
+describe('LL /api persona attribute routes (real app)', () => {
+  let app: CompatApp;
+  let ann: string;
+  before(async () => {
+    app = await startCompatApp();
+    ann = (await app.call('POST', '/api/v2/persona', { body: { name: 'Ann' } })).body._id;
+  });
+  after(async () => app.close());
+
+  const createAttribute = (body: unknown, client = app.a) => app.call('POST', '/api/v2/personaattribute', { client, body });
+
+  it('creates with 201 and the stored document; a second create of the same key sets its value (one value per key)', async () => {
+    const res = await createAttribute({ personaId: ann, key: 'dept', value: 'sales', organisation: new ObjectId().toHexString() });
+    expect(res.status).to.equal(201);
+    expect(res.body).to.include({ personaId: ann, key: 'dept', value: 'sales', organisation: app.a.organisation.toHexString() });
+    expect(res.body._id).to.match(/^[0-9a-f]{24}$/);
+    const again = await createAttribute({ personaId: ann, key: 'dept', value: 'support' });
+    expect(again.status).to.equal(201);
+    expect(again.body._id).to.equal(res.body._id);
+    const count = await app.call('GET', `/api/v2/personaattribute/count?query=${q({ personaId: ann, key: 'dept' })}`);
+    expect(count.body).to.deep.equal({ count: 1 });
+  });
+
+  it('create errors: content type (400 missing/invalid), validation (400 naming key/value), unknown persona (404)', async () => {
+    const noType = await app.call('POST', '/api/v2/personaattribute', { raw: '{}', headers: { 'content-type': '' } });
+    expect(noType.status).to.equal(400);
+    const textType = await app.call('POST', '/api/v2/personaattribute', { raw: 'x', headers: { 'content-type': 'text/plain' } });
+    expect(textType.status).to.equal(400);
+    expect(textType.body.description).to.equal('invalid_content_type');
+    const invalid = await createAttribute({ personaId: ann });
+    expect(invalid.status).to.equal(400);
+    expect(invalid.body).to.include({ name: 'ValidationError', statusCode: 400 });
+    expect(Object.keys(invalid.body.errors).sort()).to.deep.equal(['key', 'value']);
+    const unknownPersona = await createAttribute({ personaId: new ObjectId().toHexString(), key: 'k', value: 'v' });
+    expect(unknownPersona.status).to.equal(404);
+    expect(unknownPersona.body.statusCode).to.equal(404);
+  });
+
+  it('ERM check order: a bad query is 400 before a missing credential is 401', async () => {
+    const res = await app.call('GET', '/api/v2/personaattribute?query={bad', { client: null });
+    expect(res.status).to.equal(400);
+    expect(res.body).to.include({ description: 'invalid_json', statusCode: 400 });
+    const unauth = await app.call('GET', '/api/v2/personaattribute', { client: null });
+    expect(unauth.status).to.equal(401);
+    expect(unauth.text).to.equal('Unauthorized');
+  });
+
+  it('lists with ERM query shorthands, sort, select, skip, limit; gets, shallow-gets, updates, deletes (204)', async () => {
+    const bob = (await app.call('POST', '/api/v2/persona', { body: { name: 'Bob' } })).body._id;
+    for (const [key, value] of [['score', 10], ['level', 'beginner'], ['team', 'Blue']] as const) await createAttribute({ personaId: bob, key, value });
+    const list = await app.call('GET', `/api/v2/personaattribute?query=${q({ personaId: bob, key: ['level', 'team'] })}&sort=${q({ key: -1 })}&select=key,value`);
+    expect(list.status).to.equal(200);
+    expect(list.body.map((a: any) => a.key)).to.deep.equal(['team', 'level']);
+    expect(Object.keys(list.body[0]).sort()).to.deep.equal(['_id', 'key', 'value']);
+    const regex = await app.call('GET', `/api/v2/personaattribute?query=${q({ personaId: bob, value: '~^blu' })}`);
+    expect(regex.body.map((a: any) => a.key)).to.deep.equal(['team']);
+    const paged = await app.call('GET', `/api/v2/personaattribute?query=${q({ personaId: bob })}&sort=${q({ key: 1 })}&skip=1&limit=1`);
+    expect(paged.body.map((a: any) => a.key)).to.deep.equal(['score']);
+
+    const id = list.body[0]._id;
+    const got = await app.call('GET', `/api/v2/personaattribute/${id}`);
+    expect(got.body).to.include({ key: 'team', value: 'Blue', personaId: bob });
+    const shallow = await app.call('GET', `/api/v2/personaattribute/${id}/shallow`);
+    expect(shallow.body).to.include({ _id: id, key: 'team', personaId: true, organisation: true });
+    for (const method of ['POST', 'PUT', 'PATCH']) {
+      const res = await app.call(method, `/api/v2/personaattribute/${id}`, { body: { value: `Green-${method}` } });
+      expect(res.status).to.equal(200);
+      expect(res.body).to.include({ _id: id, key: 'team', value: `Green-${method}` });
+    }
+    const unknown = new ObjectId().toHexString();
+    const missing = await app.call('GET', `/api/v2/personaattribute/${unknown}`);
+    expect(missing.status).to.equal(404);
+    expect(missing.body.statusCode).to.equal(404);
+    expect((await app.call('GET', '/api/v2/personaattribute/garbage')).status).to.equal(404);
+    expect((await app.call('PATCH', `/api/v2/personaattribute/${unknown}`, { body: { value: 1 } })).status).to.equal(404);
+    const deleted = await app.call('DELETE', `/api/v2/personaattribute/${id}`);
+    expect(deleted.status).to.equal(204);
+    expect((await app.call('DELETE', `/api/v2/personaattribute/${id}`)).status).to.equal(404);
+  });
+
+  it('bulk delete: refused without query (400), deletes only the matching attributes of the organisation (204)', async () => {
+    const carl = (await app.call('POST', '/api/v2/persona', { body: { name: 'Carl' } })).body._id;
+    for (const key of ['tmp1', 'tmp2', 'keep']) await createAttribute({ personaId: carl, key, value: 'x' });
+    const refused = await app.call('DELETE', '/api/v2/personaattribute');
+    expect(refused.status).to.equal(400);
+    expect(refused.body.error.code).to.equal('attributes.bulk_delete_requires_query');
+    const res = await app.call('DELETE', `/api/v2/personaattribute?query=${q({ personaId: carl, key: '~^tmp' })}`);
+    expect(res.status).to.equal(204);
+    const left = await app.call('GET', `/api/v2/personaattribute?query=${q({ personaId: carl })}`);
+    expect(left.body.map((a: any) => a.key)).to.deep.equal(['keep']);
+  });
+
+  it("isolates organisations: another organisation's attribute is 404 and never listed, counted or bulk-deleted", async () => {
+    const theirPersona = (await app.call('POST', '/api/v2/persona', { client: app.b, body: { name: 'Theirs' } })).body._id;
+    const theirs = (await createAttribute({ personaId: theirPersona, key: 'secret', value: 's' }, app.b)).body._id;
+    expect((await app.call('GET', `/api/v2/personaattribute/${theirs}`)).status).to.equal(404);
+    expect((await app.call('PATCH', `/api/v2/personaattribute/${theirs}`, { body: { value: 'x' } })).status).to.equal(404);
+    expect((await app.call('DELETE', `/api/v2/personaattribute/${theirs}`)).status).to.equal(404);
+    expect((await createAttribute({ personaId: theirPersona, key: 'k', value: 'v' })).status).to.equal(404);
+    expect((await app.call('GET', `/api/v2/personaattribute/count?query=${q({ key: 'secret' })}`)).body.count).to.equal(0);
+    expect((await app.call('DELETE', `/api/v2/personaattribute?query=${q({ key: 'secret' })}`)).status).to.equal(204);
+    expect((await app.call('GET', `/api/v2/personaattribute/${theirs}`, { client: app.b })).body.value).to.equal('s');
+  });
+
+  it('route 29: lists the indexes of personaattribute ([{key, name}]) and an empty list for import templates', async () => {
+    const res = await app.call('GET', '/api/indexes/personaattribute');
+    expect(res.status).to.equal(200);
+    expect(res.body.map((index: any) => index.name)).to.include('organisation_1_personaId_1_key_1');
+    expect(res.body.every((index: any) => Object.keys(index).join() === 'key,name')).to.equal(true);
+    expect((await app.call('GET', '/api/indexes/personasimporttemplate')).body).to.deep.equal([]);
+    expect((await app.call('GET', '/api/indexes/personasimport')).status).to.equal(200);
+    expect((await app.call('GET', '/api/indexes/personaattribute', { client: null })).status).to.equal(401);
+  });
+});
