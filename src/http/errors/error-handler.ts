@@ -19,6 +19,7 @@ export function resourceOfPath(path: string): BodyResource {
     case 'clients': return 'clients';
     case 'statements': return 'statements';
     case 'resolve': return 'resolve';
+    case 'duplicates': return 'duplicates';
     default: return 'request';
   }
 }

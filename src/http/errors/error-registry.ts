@@ -10,7 +10,7 @@ export interface ErrorDefinition {
 }
 
 /** Resources whose bodies we parse: each has `<resource>.failed_to_serialize` (400) and `.failed_to_validate` (422). */
-export const BODY_RESOURCES = ['personas', 'identifiers', 'attributes', 'links', 'clients', 'statements', 'resolve', 'merges', 'request'] as const;
+export const BODY_RESOURCES = ['personas', 'identifiers', 'attributes', 'links', 'clients', 'statements', 'resolve', 'merges', 'duplicates', 'imports', 'request'] as const;
 export type BodyResource = (typeof BODY_RESOURCES)[number];
 
 const bodyCodes = Object.fromEntries(BODY_RESOURCES.flatMap((resource) => [

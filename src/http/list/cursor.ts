@@ -51,6 +51,8 @@ export function createCursorCodec(secret: Buffer): CursorCodec {
       const invalid = () => apiError('query.invalid_cursor');
       const [payload, signature, ...rest] = cursor.split('.');
       if (!payload || !signature || rest.length > 0 || !/^[A-Za-z0-9_-]+$/.test(payload + signature)) throw invalid();
+      // Only canonical base64url: other spellings of the same bytes (unused trailing bits) are not this cursor.
+      if (Buffer.from(payload, 'base64url').toString('base64url') !== payload || Buffer.from(signature, 'base64url').toString('base64url') !== signature) throw invalid();
       const expected = sign(payload);
       const given = Buffer.from(signature, 'base64url');
       if (given.length !== expected.length || !timingSafeEqual(given, expected)) throw invalid();
