@@ -2,7 +2,6 @@
 // forwards and backwards across page boundaries with ties in the sort key, LL cursor encodings accepted, nested-field
 // and $oid filters, `project`, `hint`, isolation, and index use of the queries the routes really run (explain).
 import { expect } from 'chai';
-import { ObjectId } from 'bson';
 import type { Collection, Filter, FindOptions, Store } from '../../src/store/port.ts';
 import { startCompatApp, q, type CompatApp } from './support/compat-app.ts';
 
