@@ -70,12 +70,10 @@ export function createStatementQueue(options: StatementQueueOptions): StatementQ
   // Errors surface through the awaited calls; an unhandled 'error' event would crash the process.
   queue.on('error', () => {});
 
-  async function readParts(jobId: string): Promise<Array<Job<ResolveJobData> | undefined>> {
+  function partIds(jobId: string): string[] {
     const multi = MULTI_PART_ID.exec(jobId);
     const parts = multi && Number(multi[1]) > 1 ? Number(multi[1]) : 0;
-    if (parts === 0) return [await Job.fromId<ResolveJobData>(queue, jobId)];
-    const ids = Array.from({ length: parts }, (_, index) => `${jobId}-${index}`);
-    return Promise.all(ids.map((id) => Job.fromId<ResolveJobData>(queue, id)));
+    return parts === 0 ? [jobId] : Array.from({ length: parts }, (_, index) => `${jobId}-${index}`);
   }
 
   return {
@@ -92,11 +90,15 @@ export function createStatementQueue(options: StatementQueueOptions): StatementQ
     },
 
     async getJobReport(jobId, organisation) {
-      const parts = await readParts(jobId);
-      if (parts.length === 0 || parts.some((job) => !job)) return null;
+      const ids = partIds(jobId);
+      // State first, then the job: a job read before its state could be 'active' data (no return value yet) under
+      // a 'completed' state read a moment later.
+      const states = await Promise.all(ids.map((id) => queue.getJobState(id)));
+      const parts = await Promise.all(ids.map((id) => Job.fromId<ResolveJobData>(queue, id)));
+      if (parts.some((job) => !job)) return null;
       const jobs = parts as Array<Job<ResolveJobData>>;
       if (jobs.some((job) => String(job.data?.organisation).toLowerCase() !== organisation.toLowerCase())) return null;
-      return reportOf(jobId, jobs, await Promise.all(jobs.map((job) => job.getState())));
+      return reportOf(jobId, jobs, states);
     },
 
     async close() {

@@ -90,11 +90,10 @@ describe('worker processes (real Redis, shared embedded store)', function () {
 
   it('two worker processes on overlapping identifiers create exactly one identifier and one persona per learner', async () => {
     const corpus = { statements: 8000, learners: 600 };
-    const jobIds = await enqueueCorpus(corpus, 200);
     // A lock long enough that no job is taken for stalled on a busy machine, so each job runs exactly once here.
     const env = workerEnv({ WORKER_CONCURRENCY: '2', RESOLVER_BATCH_SIZE: '50', WORKER_LOCK_MS: '30000', WORKER_STALLED_INTERVAL_MS: '15000' });
-    workers.push(await spawnWorker(env));
-    workers.push(await spawnWorker(env));
+    workers.push(...await Promise.all([spawnWorker(env), spawnWorker(env)]));
+    const jobIds = await enqueueCorpus(corpus, 200);
     const counts = await allCompleted(jobIds);
     const processors = new Set(await Promise.all(jobIds.map(async (id) => (await queue.queue.getJob(id))!.processedBy)));
     expect(processors, 'both workers took jobs').to.deep.equal(new Set(workers.map((worker) => worker.name)));
