@@ -15,6 +15,7 @@ import { createIdentifiersService, type IdentifiersService } from './features/id
 import { createJobsService } from './features/jobs/jobs.service.ts';
 import { registerLinkRoutes } from './features/links/links.routes.ts';
 import { createLinksService, type LinksService } from './features/links/links.service.ts';
+import { startIdentityFeature, type IdentityFeature } from './features/merges/identity-feature.ts';
 import { createOrganisationsService, type OrganisationsService } from './features/organisations/organisations.service.ts';
 import { registerPersonaLookupRoutes } from './features/personas/persona-lookup.routes.ts';
 import { NATIVE_API_INDEXES } from './features/personas/personas.indexes.ts';
@@ -62,6 +63,8 @@ export interface App {
   metrics: Metrics;
   openapi: Record<string, unknown>;
   statementSink: StatementSink;
+  /** Merges, duplicates, imports, erasure (issue 6). */
+  identity: IdentityFeature;
   close(): Promise<void>;
 }
 
@@ -89,6 +92,7 @@ export async function createApp(config: Config, options: AppOptions = {}): Promi
   try {
     await ensureIndexes(store, NATIVE_API_INDEXES);
     const services = buildServices(store, config, await loadCursorSecret(store), options.authRecheckMs);
+    const identity = await startIdentityFeature(config, store);
     const metrics = createMetrics({ defaultMetrics: options.defaultMetrics });
     const inline = createInlineStatementSink({ resolver: services.resolver, metrics });
     if (!options.statementSink) queue = await startQueueRuntime(config, logger);
@@ -110,13 +114,15 @@ export async function createApp(config: Config, options: AppOptions = {}): Promi
         registerIdentifierRoutes(kit, services);
         registerLinkRoutes(kit, services);
         registerClientRoutes(kit, services);
+        identity.registerRoutes(kit);
         registerCompatOpenApi(kit.openapi);
       },
-      extraRouters: createCompatRouters({ store, services, bodyLimit: config.BODY_LIMIT }),
+      extraRouters: createCompatRouters({ store, services, mergeService: identity.merges, bodyLimit: config.BODY_LIMIT }),
     });
     return {
-      app, store, services, metrics, openapi, statementSink,
+      app, store, services, metrics, openapi, statementSink, identity,
       async close() {
+        await identity.close();
         await queue?.close();
         await store.close();
       },

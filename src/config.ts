@@ -50,6 +50,9 @@ export const configSchema = z
     LINK_MBOX_SHA1SUM: booleanFromEnv.default(true),
     DEFAULT_ACCOUNT_HOMEPAGE: z.string().url().optional(),
     METRICS_TOKEN: z.string().min(1).optional(),
+    DUPLICATE_IDENTIFYING_ATTRIBUTES: z.string().optional()
+      .transform((value) => (value ?? '').split(',').map((key) => key.trim()).filter(Boolean))
+      .describe('comma-separated attribute keys whose equal values suggest duplicates (e.g. employeeNumber)'),
   })
   .superRefine((value, context) => {
     if (value.STORE === 'mongodb' && !value.MONGODB_URL) {

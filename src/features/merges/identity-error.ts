@@ -35,6 +35,18 @@ export const IDENTITY_ERROR_CODES = {
   'imports.invalid_mapping': 422,
   'imports.malformed_csv': 400,
   'duplicates.invalid_pair': 422,
+  // Path ids of the identity routes that are not 24-hex ids.
+  'merges.invalid_merge_id': 400,
+  'imports.invalid_import_id': 400,
+  // Multipart problems of POST /v1/imports.
+  'imports.file_required': 400,
+  'imports.file_too_large': 413,
+  // Codes used only inside the details of a 409 merges.undo_conflict (merge-undo.ts).
+  'merges.persona_gone': 409,
+  'merges.persona_merged_again': 409,
+  'merges.persona_changed': 409,
+  'merges.item_moved': 409,
+  'merges.item_deleted': 409,
 } as const;
 
 export type IdentityErrorCode = keyof typeof IDENTITY_ERROR_CODES;

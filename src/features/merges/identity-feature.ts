@@ -1,0 +1,90 @@
+// The one place the identity-management features are wired (merges, duplicates, imports, erasure): their services
+// over one store, the statement write-back hooks when write-back is on, and their routes on the /v1 kit. The app's
+// close() awaits close() here, so a running background import finishes before the store closes.
+import type { Config } from '../../config.ts';
+import { createCursorCodec, type CursorCodec } from '../../http/list/cursor.ts';
+import { loadCursorSecret } from '../../http/list/cursor-secret.ts';
+import type { RouteKit } from '../../http/route-kit.ts';
+import type { Store } from '../../store/port.ts';
+import { registerDuplicateRoutes } from '../duplicates/duplicates.routes.ts';
+import { createDuplicatesService, type DuplicatesService } from '../duplicates/duplicates.service.ts';
+import { registerErasureRoutes } from '../erasure/erasure.routes.ts';
+import { createErasureService, type ErasureService } from '../erasure/erasure.service.ts';
+import { registerImportRoutes } from '../imports/imports.routes.ts';
+import { createImportService, type ImportService } from '../imports/imports.service.ts';
+import { openIdentityWriteBack, type IdentityWriteBack } from './identity-write-back.ts';
+import { recoverMerges } from './merge-recovery.ts';
+import { createMergeService, type MergeService } from './merge.service.ts';
+import { registerMergeRoutes } from './merges.routes.ts';
+
+export interface IdentityFeatureOptions {
+  store: Store;
+  cursors: CursorCodec;
+  /** Attribute keys whose equal values mark the same person (duplicate suggestions), e.g. ['employeeNumber']. */
+  identifyingAttributes?: string[];
+  /** Merge certain duplicate pairs automatically (off by default). */
+  autoMergeCertain?: boolean;
+  /** Statement write-back (re-stamp on merge and undo, remove stamps on erasure); absent when write-back is off. */
+  writeBack?: IdentityWriteBack | null;
+  uploadDir?: string;
+  maxImportBytes?: number;
+}
+
+export interface IdentityFeature {
+  merges: MergeService;
+  duplicates: DuplicatesService;
+  imports: ImportService;
+  erasure: ErasureService;
+  registerRoutes(kit: RouteKit): void;
+  /** Waits for background imports to end. */
+  close(): Promise<void>;
+}
+
+export function createIdentityFeature(options: IdentityFeatureOptions): IdentityFeature {
+  const { store, cursors, writeBack } = options;
+  const merges = createMergeService({ store, afterChange: writeBack ? (record) => writeBack.afterMergeChange(record) : undefined });
+  const duplicates = createDuplicatesService({
+    store, identifyingAttributes: options.identifyingAttributes, autoMergeCertain: options.autoMergeCertain, mergeService: merges,
+  });
+  const imports = createImportService({ store, mergeService: merges });
+  const erasure = createErasureService({ store, afterErase: writeBack ? (erased) => writeBack.afterErase(erased) : undefined });
+  const running = new Set<Promise<unknown>>();
+  return {
+    merges, duplicates, imports, erasure,
+    registerRoutes(kit) {
+      registerMergeRoutes(kit, { store, cursors, merges });
+      registerDuplicateRoutes(kit, { store, duplicates });
+      registerErasureRoutes(kit, { store, erasure });
+      registerImportRoutes(kit, {
+        imports, uploadDir: options.uploadDir, maxFileBytes: options.maxImportBytes,
+        track(done) {
+          const settled = done.catch(() => {}).finally(() => running.delete(settled));
+          running.add(settled);
+        },
+      });
+    },
+    async close() {
+      await Promise.allSettled([...running]);
+    },
+  };
+}
+
+/**
+ * For the composition root: completes merges and undos a crash interrupted (before any route can see a half-merged
+ * persona), opens the write-back target when write-back is on, and builds the feature.
+ */
+export async function startIdentityFeature(config: Config, store: Store): Promise<IdentityFeature> {
+  await recoverMerges(store);
+  const writeBack = await openIdentityWriteBack(config, store);
+  const feature = createIdentityFeature({
+    store, cursors: createCursorCodec(await loadCursorSecret(store)), writeBack: writeBack?.writeBack,
+    identifyingAttributes: config.DUPLICATE_IDENTIFYING_ATTRIBUTES,
+  });
+  return {
+    ...feature,
+    async close() {
+      await feature.close();
+      await writeBack?.close();
+    },
+  };
+}

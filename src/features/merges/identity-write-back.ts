@@ -1,0 +1,69 @@
+// Statement write-back (Learning Locker's `person` and `personaIdentifier` stamps, see features/write-back/) kept
+// true through identity changes. A merge re-points statements stamped with a source (or an older tombstone it
+// carried) to the target; an undo re-points statements of each source's identifiers back to it; an erasure removes
+// the stamps of the erased personas. Each is one updateMany by filter on the (organisation, person._id) index:
+// server-side bulk work, never a loop over statements. Ingest-path stamping and back-fills stay the queue's.
+import { ObjectId } from 'bson';
+import type { Config } from '../../config.ts';
+import type { Collection, Store } from '../../store/port.ts';
+import { openStore } from '../../store/open-store.ts';
+import { personaDisplays } from '../write-back/statement-stamping.ts';
+import { ensureWriteBackIndexes } from '../write-back/write-back.runtime.ts';
+import type { MergeRecordDoc } from './merge-record.ts';
+
+/** Identifier ids per updateMany on undo (an `$in` list, on top of the person index). */
+const UNDO_CHUNK = 1000;
+
+export interface IdentityWriteBack {
+  afterMergeChange(record: MergeRecordDoc): Promise<void>;
+  afterErase(erased: { organisation: ObjectId; personaIds: ObjectId[]; identifierIds: ObjectId[] }): Promise<void>;
+}
+
+export function createIdentityWriteBack({ store, statements }: { store: Store; statements: Collection }): IdentityWriteBack {
+  async function displayOf(organisation: ObjectId, id: ObjectId): Promise<string | null> {
+    return (await personaDisplays(store, organisation, [id.toHexString()])).get(id.toHexString()) ?? null;
+  }
+
+  return {
+    async afterMergeChange(record) {
+      const { organisation, target } = record;
+      if (record.state === 'applied') {
+        const from = [...record.sources, ...record.moved.tombstones.map((entry) => entry._id)];
+        await statements.updateMany(
+          { organisation, 'person._id': { $in: from } },
+          { $set: { 'person._id': target, 'person.display': await displayOf(organisation, target) } },
+        );
+      } else if (record.state === 'undone') {
+        for (const source of record.sources) {
+          const ids = record.moved.identifiers.filter((entry) => entry.source.equals(source)).map((entry) => entry._id);
+          const display = await displayOf(organisation, source);
+          for (let start = 0; start < ids.length; start += UNDO_CHUNK) {
+            await statements.updateMany(
+              { organisation, 'person._id': target, personaIdentifier: { $in: ids.slice(start, start + UNDO_CHUNK) } },
+              { $set: { 'person._id': source, 'person.display': display } },
+            );
+          }
+        }
+      }
+    },
+
+    async afterErase({ organisation, personaIds }) {
+      // Statements are stamped with the live persona, so the persona filter finds every stamp of the erased ones.
+      await statements.updateMany({ organisation, 'person._id': { $in: personaIds } }, { $unset: { person: '', personaIdentifier: '' } });
+    },
+  };
+}
+
+/**
+ * The write-back target of the API process when WRITE_BACK_STATEMENTS is on: Learning Locker's database
+ * (WRITE_BACK_MONGODB_URL) or the statements collection of our own store, as the workers use it.
+ */
+export async function openIdentityWriteBack(config: Config, store: Store): Promise<{ writeBack: IdentityWriteBack; close(): Promise<void> } | null> {
+  if (!config.WRITE_BACK_STATEMENTS) return null;
+  const target = config.WRITE_BACK_MONGODB_URL
+    ? await openStore({ ...config, STORE: 'mongodb', MONGODB_URL: config.WRITE_BACK_MONGODB_URL, MONGODB_DB: config.WRITE_BACK_MONGODB_DB })
+    : null;
+  const statements = (target ?? store).collection(config.WRITE_BACK_COLLECTION);
+  await ensureWriteBackIndexes(statements);
+  return { writeBack: createIdentityWriteBack({ store, statements }), close: async () => { await target?.close(); } };
+}

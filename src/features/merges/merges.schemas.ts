@@ -1,0 +1,45 @@
+// Request and response schemas of the merge routes (POST /v1/personas/{id}/merge, /v1/merges…); the same objects
+// validate requests and generate the OpenAPI document. MERGE_LIST is what GET /v1/merges filters and sorts on.
+import { z } from 'zod';
+import type { ListSpec } from '../../http/list/list-fields.ts';
+import { objectIdText } from '../identifiers/identifiers.schemas.ts';
+
+export const MergeRequestSchema = z.object({
+  from: z.array(objectIdText, { error: 'merges.no_sources' }).min(1, { error: 'merges.no_sources' }).max(1000)
+    .meta({ description: 'Ids of the personas merged into the target (each becomes a tombstone redirecting to it)' }),
+}).strict().meta({ id: 'MergeRequest' });
+
+const moved = z.array(z.object({ id: z.string(), source: z.string() }));
+
+export const MergeSchema = z.object({
+  id: z.string(), target: z.string(), sources: z.array(z.string()),
+  actor: z.string().meta({ description: 'API client id, `cli`, `import:<id>` or `auto-merge`' }),
+  state: z.enum(['intent', 'pending', 'applied', 'refused', 'undoing', 'undone', 'abandoned']),
+  createdAt: z.string(), appliedAt: z.string().nullable(), undoneAt: z.string().nullable(), undoneBy: z.string().nullable(),
+  reason: z.string().nullable(),
+  erased: z.boolean().meta({ description: 'A persona of this merge was erased: what moved is no longer recorded' }),
+  moved: z.object({
+    identifiers: moved, attributes: moved, links: moved, emailClaims: moved,
+    tombstones: moved.meta({ description: 'Older tombstones re-pointed from a source to the target (chains stay one hop)' }),
+    attributeConflicts: z.array(z.object({ source: z.string(), key: z.string(), sourceValue: z.unknown(), targetValue: z.unknown() }))
+      .meta({ description: 'Keys both had: the target kept its value; the source value is kept here and restored by undo' }),
+    linkConflicts: z.array(z.object({ source: z.string(), id: z.string(), recTypeName: z.string(), recId: z.string() })),
+  }),
+}).meta({ id: 'Merge' });
+
+export const MERGE_LIST: ListSpec = {
+  resource: 'merges',
+  fields: {
+    id: { path: '_id', type: 'id', sortable: true },
+    persona: { type: 'id' },
+    target: { path: 'target', type: 'id' },
+    sources: { path: 'sources', type: 'id' },
+    actor: { path: 'actor', type: 'string', stackable: true },
+    state: { path: 'state', type: 'string', stackable: true },
+    createdAt: { path: 'createdAt', type: 'date', sortable: true },
+    appliedAt: { path: 'appliedAt', type: 'date' },
+    undoneAt: { path: 'undoneAt', type: 'date' },
+  },
+  shorthands: ['persona', 'state'],
+  defaultSort: [{ field: 'createdAt', direction: -1 }],
+};
