@@ -14,8 +14,9 @@ addExtension({
 });
 
 // Records (shared structures) are off: every value is self-describing, so any process can decode it without a
-// structure table that would have to be kept in sync between processes.
-const packr = new Packr({ useRecords: false, moreTypes: false, mapsAsObjects: true });
+// structure table that would have to be kept in sync between processes. copyBuffers: a decoded document never
+// points into the bytes it came from, so reads may decode straight from LMDB's reused buffer (getBinaryFast).
+const packr = new Packr({ useRecords: false, moreTypes: false, mapsAsObjects: true, copyBuffers: true });
 
 export function encodeDocument(document: Document): Buffer {
   return packr.pack(document);

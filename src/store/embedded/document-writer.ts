@@ -17,14 +17,18 @@ export class DocumentWriter {
     private readonly indexes: IndexDefinition[],
   ) {}
 
-  insert(document: Document): Buffer {
+  /**
+   * `hasFreshId`: the engine generated this `_id` just now (a new ObjectId: unique by construction, so the primary
+   * key check is skipped). `provenAbsent`: an entry key the caller has just looked up in this transaction and not found.
+   */
+  insert(document: Document, options: { hasFreshId?: boolean; provenAbsent?: Buffer } = {}): Buffer {
     const idBytes = encodeValue(document._id);
     const documentKey = Buffer.concat([this.collectionPrefix, idBytes]);
-    if (this.environment.documents.doesExist(documentKey)) {
+    if (!options.hasFreshId && this.environment.documents.doesExist(documentKey)) {
       throw new DuplicateKeyError(this.namespace, PRIMARY_INDEX_NAME, { _id: 1 }, { _id: document._id });
     }
     const entries = this.indexes.map((index) => indexEntryKeys(document, index, idBytes));
-    this.checkUnique(document, idBytes, entries);
+    this.checkUnique(document, idBytes, entries, options.provenAbsent);
     this.environment.documents.putSync(documentKey, encodeDocument(document));
     for (const keys of entries) for (const key of keys) this.environment.indexes.putSync(key, idBytes);
     return idBytes;
@@ -49,10 +53,11 @@ export class DocumentWriter {
     this.environment.documents.removeSync(Buffer.concat([this.collectionPrefix, idBytes]));
   }
 
-  private checkUnique(document: Document, idBytes: Buffer, entries: Buffer[][]): void {
+  private checkUnique(document: Document, idBytes: Buffer, entries: Buffer[][], provenAbsent?: Buffer): void {
     this.indexes.forEach((index, position) => {
       if (!index.unique) return;
       for (const key of entries[position]) {
+        if (provenAbsent && key.equals(provenAbsent)) continue;
         const owner = this.environment.indexes.get(key);
         if (owner && !owner.equals(idBytes)) {
           throw new DuplicateKeyError(this.namespace, index.name, { ...index.key }, indexKeyValue(document, index));

@@ -101,7 +101,7 @@ export class EmbeddedCollection<T extends Document = Document> implements Collec
 
   async findOneAndUpdate(filter: Filter, update: Update, options: FindOneAndUpdateOptions = {}): Promise<T | null> {
     const outcome = this.engine.write(() =>
-      updateDocuments(this.engine.context(this.name), { filter, update, upsert: options.upsert, isMulti: false, sort: options.sort }));
+      updateDocuments(this.engine.context(this.name), { filter, update, upsert: options.upsert, isMulti: false, sort: options.sort, returnsDocuments: true }));
     const document = options.returnDocument === 'after' ? outcome.after : outcome.before;
     return document ? projectDocuments([document as T], options.projection)[0] : null;
   }

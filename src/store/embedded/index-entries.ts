@@ -66,8 +66,63 @@ export function indexFields(definition: IndexDefinition): Array<{ parts: string[
   return Object.entries(definition.key).map(([path, direction]) => ({ parts: splitPath(path), direction }));
 }
 
+interface CompiledIndex {
+  prefix: Buffer;
+  fields: Array<{ path: string; parts: string[]; direction: SortDirection; isTopLevel: boolean }>;
+}
+
+// Definitions are immutable and the catalogue hands out the same objects until it reloads: compile each once.
+const compiledIndexes = new WeakMap<IndexDefinition, CompiledIndex>();
+
+function compileIndex(definition: IndexDefinition): CompiledIndex {
+  let compiled = compiledIndexes.get(definition);
+  if (!compiled) {
+    compiled = {
+      prefix: indexPrefix(definition.id),
+      fields: Object.entries(definition.key).map(([path, direction]) => ({ path, parts: splitPath(path), direction, isTopLevel: !path.includes('.') })),
+    };
+    compiledIndexes.set(definition, compiled);
+  }
+  return compiled;
+}
+
+const NOT_PLAIN = Symbol('not plain');
+const sharedWriter = new KeyWriter();
+
+/** The value at a path when no array lies on the way or at the end (NOT_PLAIN otherwise); missing → undefined. */
+function plainValueAt(document: Document, field: CompiledIndex['fields'][number]): unknown {
+  let value: any = field.isTopLevel ? document[field.path] : document;
+  if (!field.isTopLevel) {
+    for (const part of field.parts) {
+      if (Array.isArray(value)) return NOT_PLAIN;
+      if (value === null || typeof value !== 'object' || value instanceof Date) return undefined;
+      value = value[part];
+    }
+  }
+  return Array.isArray(value) ? NOT_PLAIN : value;
+}
+
 /** The entry keys of one document in one index (deduplicated), or [] when a sparse index skips it. */
 export function indexEntryKeys(document: Document, definition: IndexDefinition, idBytes: Buffer): Buffer[] {
+  // Common case first: no array on any indexed path, so exactly one entry, built in one pass.
+  const compiled = compileIndex(definition);
+  const writer = sharedWriter;
+  writer.length = 0;
+  writer.raw(compiled.prefix);
+  let isAnyPresent = false;
+  for (const field of compiled.fields) {
+    const value = plainValueAt(document, field);
+    if (value === NOT_PLAIN) return multikeyEntryKeys(document, definition, idBytes);
+    if (value !== undefined) isAnyPresent = true;
+    writeValue(writer, value ?? null, field.direction);
+  }
+  if (definition.sparse && !isAnyPresent) return [];
+  if (!definition.unique) writer.raw(idBytes);
+  return [writer.toBuffer()];
+}
+
+/** Entry keys when arrays are involved: one per element (cross product over fields), as MongoDB's multikey indexes. */
+function multikeyEntryKeys(document: Document, definition: IndexDefinition, idBytes: Buffer): Buffer[] {
   const fields = indexFields(definition);
   if (definition.sparse && fields.every((field) => valueAtPath(document, field.parts) === undefined)) return [];
   let keys: Buffer[] = [indexPrefix(definition.id)];

@@ -60,6 +60,11 @@ export class KeyWriter {
   toBuffer(): Buffer {
     return Buffer.from(this.bytes.subarray(0, this.length));
   }
+
+  /** The bytes written so far without copying: valid until the next write (for keys LMDB copies at once). */
+  view(): Buffer {
+    return this.bytes.subarray(0, this.length);
+  }
 }
 
 export function typeTagOf(value: unknown): number {

@@ -4,6 +4,7 @@
 import type { Transaction } from 'lmdb';
 import type { Document } from '../port.ts';
 import { decodeDocument } from './codec.ts';
+import { KeyWriter } from './index-keys.ts';
 import type { LmdbEnvironment } from './lmdb-environment.ts';
 import type { KeyRange, Plan } from './query-planner.ts';
 
@@ -15,7 +16,10 @@ export interface WalkPosition {
 
 export interface WalkedDocument {
   document: Document;
-  /** The document's raw value: decode again for an independent copy (e.g. the "before" of an update). */
+  /**
+   * The document's raw value: decode again for an independent copy (e.g. the "before" of an update). Stable only
+   * inside the write transaction (no `transaction` in the source); a read walk decodes from LMDB's reused buffer.
+   */
   raw: Buffer;
   idBytes: Buffer;
   position: WalkPosition;
@@ -44,23 +48,37 @@ export function* walkPlan(source: WalkSource, plan: Plan, resumeAfter?: WalkPosi
     for (const { key, value } of database.getRange({ ...rangeOptions(range, plan.reverse, after), ...transactionOption })) {
       const idBytes = plan.index ? value : key.subarray(source.collectionPrefix.length);
       if (!remember(seen, idBytes)) continue;
-      const raw = plan.index ? source.environment.documents.get(Buffer.concat([source.collectionPrefix, value]), transactionOption) : value;
+      const raw = plan.index ? getDocument(source, value, transactionOption) : value;
       if (!raw) continue; // an index entry always has its document inside one snapshot; defensive only
       yield { document: decodeDocument(raw), raw, idBytes: Buffer.from(idBytes), position: { rangeIndex, key: Buffer.from(key) } };
     }
   }
 }
 
-function fetchExact(source: WalkSource, plan: Plan, range: KeyRange, transactionOption: object): Omit<WalkedDocument, 'position'> | null {
+function fetchExact(source: WalkSource, plan: Plan, range: KeyRange, transactionOption: { transaction?: Transaction }): Omit<WalkedDocument, 'position'> | null {
   if (!plan.index) {
-    const raw = source.environment.documents.get(range.start, transactionOption);
+    const raw = source.transaction ? getFast(source.environment.documents, range.start, transactionOption) : source.environment.documents.get(range.start);
     return raw ? { document: decodeDocument(raw), raw, idBytes: range.start.subarray(source.collectionPrefix.length) } : null;
   }
   const idBytes = source.environment.indexes.get(range.start, transactionOption);
   if (!idBytes) return null;
-  const raw = source.environment.documents.get(Buffer.concat([source.collectionPrefix, idBytes]), transactionOption);
+  const raw = getDocument(source, idBytes, transactionOption);
   return raw ? { document: decodeDocument(raw), raw, idBytes } : null;
 }
+
+const documentKey = new KeyWriter();
+
+/** A document's bytes by `_id`: a stable copy inside a write transaction, LMDB's reused buffer in a read. */
+function getDocument(source: WalkSource, idBytes: Uint8Array, transactionOption: { transaction?: Transaction }): Buffer | undefined {
+  documentKey.length = 0;
+  documentKey.raw(source.collectionPrefix);
+  documentKey.raw(idBytes);
+  const key = documentKey.view();
+  return source.transaction ? getFast(source.environment.documents, key, transactionOption) : source.environment.documents.get(key);
+}
+
+type FastGetter = { getBinaryFast(key: Buffer, options: object): Buffer | undefined };
+const getFast = (database: unknown, key: Buffer, options: object): Buffer | undefined => (database as FastGetter).getBinaryFast(key, options);
 
 function rangeOptions(range: KeyRange, reverse: boolean, after: Buffer | undefined): object {
   if (!reverse) return after ? { start: after, exclusiveStart: true, end: range.end } : { start: range.start, end: range.end };

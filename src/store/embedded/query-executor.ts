@@ -6,6 +6,7 @@ import type { Document, Filter, FindOptions, Projection, QueryPlan, Sort } from 
 import type { IndexDefinition } from './index-entries.ts';
 import { walkPlan, type WalkedDocument, type WalkSource } from './plan-walker.ts';
 import { planQuery, type Plan } from './query-planner.ts';
+import { compileSimpleFilter, compileSimpleProjection } from './simple-filter.ts';
 
 export interface FindOutcome {
   matches: WalkedDocument[];
@@ -19,15 +20,15 @@ export function planFor(filter: Filter, options: FindOptions, indexes: IndexDefi
 /** Matching documents after sort, skip and limit (not projected). */
 export function runFind(source: WalkSource, indexes: IndexDefinition[], filter: Filter, options: FindOptions = {}): FindOutcome {
   const plan = planFor(filter, options, indexes, source);
-  // Built once per call; skipped when the exact index lookups already prove every match (large `$in`s).
-  const query = plan.isCoveredByKeys ? null : new Query(filter);
+  // Built once per call, for what the exact index lookups did not already prove (nothing, for a covered `$in`).
+  const query = compileMatcher(plan.residualFilter);
   const skip = options.skip ?? 0;
   const wanted = options.limit ? skip + options.limit : Infinity;
   let docsExamined = 0;
   let matches: WalkedDocument[] = [];
   for (const walked of walkPlan(source, plan)) {
     docsExamined += 1;
-    if (query && !query.test(walked.document)) continue;
+    if (query && !query(walked.document)) continue;
     matches.push(walked);
     if (plan.sortedByIndex && matches.length >= wanted) break;
   }
@@ -48,7 +49,18 @@ function sortWalked(matches: WalkedDocument[], sort: Sort): WalkedDocument[] {
   return sortDocuments(matches.map((walked) => walked.document), sort).map((document) => byDocument.get(document)!);
 }
 
+/** Tests a filter: simple equality filters without mingo, the rest with mingo's compiled Query; null tests nothing. */
+export function compileMatcher(filter: Filter | null): ((document: Document) => boolean) | null {
+  if (filter === null || Object.keys(filter).length === 0) return null;
+  const simple = compileSimpleFilter(filter);
+  if (simple) return simple;
+  const query = new Query(filter);
+  return (document) => query.test(document);
+}
+
 export function projectDocuments<T extends Document>(documents: T[], projection: Projection | undefined): T[] {
   if (!projection || Object.keys(projection).length === 0) return documents;
+  const simple = compileSimpleProjection(projection);
+  if (simple) return documents.map(simple) as T[];
   return new Query({}).find<T>(documents, projection as any).all();
 }

@@ -30,6 +30,8 @@ export interface Plan {
   sortedByIndex: boolean;
   /** Every range is an exact key and the filter is nothing but those equalities: a found entry is a match. */
   isCoveredByKeys: boolean;
+  /** What a walked document must still be tested against: the filter, less conditions the exact keys proved. */
+  residualFilter: Filter;
 }
 
 interface Candidate extends Plan {
@@ -66,20 +68,27 @@ export function planQuery(input: {
   const best = candidates[0];
   if (best) return withCoverage(best, input.filter);
   const scan = candidateFor(primary, input.collectionPrefix, conditions, sort, true);
-  return { ...scan, indexName: null };
+  return { ...scan, indexName: null, residualFilter: input.filter };
 }
 
 const isPlainObject = (value: unknown): value is Record<string, unknown> =>
   value !== null && typeof value === 'object' && Object.getPrototypeOf(value) === Object.prototype;
 
-/** Exact lookups on every field the filter names, with only `v`/`$eq`/`$in` conditions: no filter test needed. */
+/**
+ * Exact lookups prove the `v`/`$eq`/`$in` conditions on the index's fields: only the rest of the filter (often
+ * nothing, or an `organisation` beside an `_id $in`) is left for the per-document test.
+ */
 function withCoverage(plan: Candidate, filter: Filter): Candidate {
-  if (!plan.ranges.every((range) => range.isExact)) return plan;
+  if (!plan.ranges.every((range) => range.isExact)) return { ...plan, residualFilter: filter };
   const fields = Object.keys(plan.index?.key ?? { _id: 1 });
-  const isCovered = Object.entries(filter).every(([path, expression]) => fields.includes(path)
-    && (!isPlainObject(expression) || Object.keys(expression).every((key) => !key.startsWith('$'))
-      || Object.keys(expression).every((key) => key === '$in' || key === '$eq')));
-  return { ...plan, isCoveredByKeys: isCovered };
+  const residualFilter: Filter = {};
+  for (const [path, expression] of Object.entries(filter)) {
+    const isProved = fields.includes(path)
+      && (!isPlainObject(expression) || Object.keys(expression).every((key) => !key.startsWith('$'))
+        || Object.keys(expression).every((key) => key === '$in' || key === '$eq'));
+    if (!isProved) residualFilter[path] = expression;
+  }
+  return { ...plan, isCoveredByKeys: Object.keys(residualFilter).length === 0, residualFilter };
 }
 
 function findHinted(hint: string | IndexKeys, indexes: IndexDefinition[]): IndexDefinition | undefined {
@@ -121,12 +130,16 @@ function candidateFor(index: IndexDefinition, prefix: Buffer, conditions: Map<st
     reverse: order === 'reverse',
     sortedByIndex: order !== null,
     isCoveredByKeys: false,
+    residualFilter: {},
     score: isSparseUnsafe ? 0 : equalityFields * 2 + (usesRange ? 1 : 0),
   };
 }
 
+const appendWriter = new KeyWriter();
+
 function appendValue(start: Buffer, value: unknown, direction: SortDirection): Buffer {
-  const writer = new KeyWriter();
+  const writer = appendWriter;
+  writer.length = 0;
   writer.raw(start);
   writeValue(writer, value, direction);
   return writer.toBuffer();

@@ -11,8 +11,22 @@ const isPlainObject = (value: unknown): value is Record<string, unknown> =>
 export function upsertDocument(filter: Filter, update: Update): Document {
   const seed: Document = {};
   collectEqualities(filter, seed);
-  applyUpdate(seed, update, true);
+  // An inserted document may take its `_id` from `$setOnInsert`/`$set` (MongoDB allows it; mingo refuses any `_id` path).
+  const given = update.$setOnInsert?._id ?? update.$set?._id;
+  if (given !== undefined) seed._id = given;
+  applyUpdate(seed, withoutId(update), true);
   return withId(seed);
+}
+
+function withoutId(update: Update): Update {
+  if (update.$setOnInsert?._id === undefined && update.$set?._id === undefined) return update;
+  const stripped: Update = { ...update };
+  for (const operator of ['$setOnInsert', '$set']) {
+    if (stripped[operator]?._id === undefined) continue;
+    const { _id: _ignored, ...fields } = stripped[operator];
+    stripped[operator] = fields;
+  }
+  return stripped;
 }
 
 /** replaceOne with upsert: the replacement, with the filter's `_id` when it names one. */

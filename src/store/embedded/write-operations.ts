@@ -6,6 +6,7 @@ import type { Document, Filter, Sort, Update } from '../port.ts';
 import { decodeDocument, encodeDocument } from './codec.ts';
 import type { DocumentWriter } from './document-writer.ts';
 import { immutableIdError } from './errors.ts';
+import { updateByKey } from './keyed-update.ts';
 import type { IndexDefinition } from './index-entries.ts';
 import { encodeValue } from './index-keys.ts';
 import type { WalkSource } from './plan-walker.ts';
@@ -35,20 +36,25 @@ export interface UpdateRequest {
   upsert?: boolean;
   isMulti?: boolean;
   sort?: Sort;
+  /** The caller wants the before/after documents (findOneAndUpdate): the keyed fast path does not build them. */
+  returnsDocuments?: boolean;
 }
 
 /** Like the driver, assigns the `_id` on the caller's document when it has none. */
 export function insertDocument(context: CollectionContext, document: Document): unknown {
-  if (document._id === undefined) {
+  const hasFreshId = document._id === undefined;
+  if (hasFreshId) {
     const { ...fields } = document;
     for (const key of Object.keys(document)) delete document[key];
     Object.assign(document, { _id: new ObjectId() }, fields);
   }
-  context.writer.insert(document);
+  context.writer.insert(document, { hasFreshId });
   return document._id;
 }
 
 export function updateDocuments(context: CollectionContext, request: UpdateRequest): UpdateOutcome {
+  const keyed = updateByKey(context, request);
+  if (keyed) return keyed;
   if (request.update) validateUpdate(request.update);
   const { matches } = runFind(context.source, context.indexes, request.filter, { limit: request.isMulti ? 0 : 1, sort: request.sort });
   const outcome: UpdateOutcome = { matchedCount: matches.length, modifiedCount: 0, upsertedId: null, before: null, after: null };
