@@ -114,6 +114,17 @@ describe('LL /api connection routes (real app)', () => {
     expect(res.body.edges).to.have.length(10);
   });
 
+  it('hint: an index name (JSON string) or key object is used; an unknown index is 400', async () => {
+    const byName = await connection('persona', { hint: JSON.stringify('organisation_1'), first: '3' });
+    expect(byName.status).to.equal(200);
+    expect(byName.body.edges.map((edge: any) => edge.node._id)).to.deep.equal([...expected.map((p) => p._id)].sort().slice(0, 3));
+    const byKeys = await connection('persona', { hint: { organisation: 1, name: 1, _id: 1 }, sort: { name: 1 }, first: '3' });
+    expect(byKeys.body.edges.map((edge: any) => edge.node._id)).to.deep.equal(expected.slice(0, 3).map((p) => p._id));
+    const unknown = await connection('persona', { hint: JSON.stringify('no_such_index') });
+    expect(unknown.status).to.equal(400);
+    expect(unknown.body.error.code).to.equal('query.invalid_hint');
+  });
+
   it('filters with $oid, projects fields, and never shows another organisation', async () => {
     const target = expected[3]._id;
     const byOid = await connection('persona', { filter: { _id: { $oid: target } } });
