@@ -4,7 +4,7 @@
 import { Redis } from 'ioredis';
 import type { Registry } from 'prom-client';
 import type { Config } from '../config.ts';
-import { createBackfillQueue, registerBackfillMetrics } from '../features/write-back/statement-backfill.ts';
+import { createBackfillQueue, enqueueBackfills, registerBackfillMetrics } from '../features/write-back/statement-backfill.ts';
 import { registerQueueMetrics } from './queue-metrics.ts';
 import { describeRedisUrl, probeRedis, QueueUnavailableError } from './redis-connection.ts';
 import { createStatementQueue, type StatementQueue } from './statement-queue.ts';
@@ -22,6 +22,11 @@ export interface QueueRuntime {
   statements: StatementQueue;
   /** Adds the pipeline gauges (depth, totals, latency; back-fill lag when write-back is on) to /metrics. */
   registerMetrics(registry: Registry): void;
+  /**
+   * Write-back on (WRITE_BACK_STATEMENTS): queue a background re-stamp of the statements of persona `fromId` onto
+   * `toId` with its current name (after a merge, or `fromId === toId` after a rename; compat spec 2.3). Null when off.
+   */
+  restampPersona: ((organisation: string, fromId: string, toId: string) => Promise<void>) | null;
   /** For /ready: throws when Redis does not answer. */
   ping(): Promise<void>;
   close(): Promise<void>;
@@ -60,6 +65,9 @@ export async function startQueueRuntime(config: QueueConfig, logger: QueueLogger
   logger.info({ queue: config.QUEUE_NAME, redis: describeRedisUrl(config.REDIS_URL) }, 'queue on: statements are resolved by workers');
   return {
     statements,
+    restampPersona: backfills
+      ? (organisation, fromId, toId) => enqueueBackfills(backfills, [{ kind: 'persona', organisation, fromId, toId }])
+      : null,
     registerMetrics(registry) {
       registerQueueMetrics(registry, { queue: statements.queue, redis, prefix: config.QUEUE_PREFIX });
       if (backfills) registerBackfillMetrics(registry, backfills);

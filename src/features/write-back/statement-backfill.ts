@@ -29,9 +29,14 @@ export function createBackfillQueue(options: { redisUrl: string; prefix: string;
   return queue;
 }
 
-/** One back-fill per identifier or persona change at a time: the job id de-duplicates while one is pending. */
+/**
+ * An identifier is created once, so its back-fill is keyed by it (a re-run job cannot queue it twice). A persona
+ * change can happen again later (a second rename), so each re-stamp is its own job.
+ */
 export function backfillJobId(data: BackfillJobData): string {
-  return data.kind === 'identifier' ? `identifier-${data.organisation}-${data.identifierId}` : `persona-${data.organisation}-${data.fromId}-${data.toId}`;
+  return data.kind === 'identifier'
+    ? `identifier-${data.organisation}-${data.identifierId}`
+    : `persona-${data.organisation}-${data.fromId}-${data.toId}-${new ObjectId().toHexString()}`;
 }
 
 export async function enqueueBackfills(queue: Queue<BackfillJobData>, jobs: BackfillJobData[]): Promise<void> {
