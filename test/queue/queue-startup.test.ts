@@ -7,7 +7,9 @@ import { loadConfig } from '../../src/config.ts';
 import { QueueUnavailableError } from '../../src/queue/redis-connection.ts';
 import { startQueueRuntime } from '../../src/queue/queue-runtime.ts';
 import { createMetricsRecorder } from '../../src/queue/queue-metrics.ts';
+import { Queue } from 'bullmq';
 import { Redis } from 'ioredis';
+import { bullConnection } from '../../src/queue/redis-connection.ts';
 import { closedPort, deletePrefix, REDIS_URL, uniquePrefix } from './queue-support.ts';
 
 function recordingLogger() {
@@ -74,6 +76,29 @@ describe('queue start-up', () => {
     } finally {
       redis.disconnect();
       await runtime!.close();
+      await deletePrefix(prefix);
+    }
+  });
+
+  it('offers persona re-stamps only with write-back on, each one queued as its own background job', async () => {
+    const prefix = uniquePrefix();
+    const off = await startQueueRuntime(loadConfig({ QUEUE: 'auto', REDIS_URL, QUEUE_PREFIX: prefix }), recordingLogger());
+    const on = await startQueueRuntime(loadConfig({ QUEUE: 'auto', REDIS_URL, QUEUE_PREFIX: prefix, WRITE_BACK_STATEMENTS: 'true' }), recordingLogger());
+    const backfills = new Queue('persona-statements-backfill', { connection: bullConnection(REDIS_URL), prefix });
+    try {
+      expect(off!.restampPersona).to.equal(null);
+      const [organisation, persona] = [new ObjectId().toHexString(), new ObjectId().toHexString()];
+      await on!.restampPersona!(organisation, persona, persona);
+      await on!.restampPersona!(organisation, persona, persona);
+      const waiting = await backfills.getWaiting();
+      expect(waiting.map((job) => job.data)).to.deep.equal([
+        { kind: 'persona', organisation, fromId: persona, toId: persona },
+        { kind: 'persona', organisation, fromId: persona, toId: persona },
+      ]);
+    } finally {
+      await backfills.close();
+      await off!.close();
+      await on!.close();
       await deletePrefix(prefix);
     }
   });
