@@ -7,10 +7,11 @@ import { StoreWriteError } from './errors.ts';
 import { extractConditions, type FieldCondition } from './filter-conditions.ts';
 import { indexPrefix, type IndexDefinition } from './index-entries.ts';
 import { KeyWriter, prefixEnd, typeBracket, writeValue } from './index-keys.ts';
+import { planDisjunction } from './or-planner.ts';
 
 export const PRIMARY_INDEX_NAME = '_id_';
 /** More key ranges than this (a cross product of `$in`s) and the planner uses a shorter prefix instead. */
-const MAX_RANGES = 20_000;
+export const MAX_RANGES = 20_000;
 
 export interface KeyRange {
   start: Buffer;
@@ -34,7 +35,7 @@ export interface Plan {
   residualFilter: Filter;
 }
 
-interface Candidate extends Plan {
+export interface Candidate extends Plan {
   score: number;
 }
 
@@ -66,6 +67,9 @@ export function planQuery(input: {
     || Number(b.index?.unique ?? true) - Number(a.index?.unique ?? true)
     || Object.keys(a.index?.key ?? { _id: 1 }).length - Object.keys(b.index?.key ?? { _id: 1 }).length);
   const best = candidates[0];
+  const disjunction = planDisjunction({ filter: input.filter, sort, indexes: [primary, ...input.indexes], prefixOf });
+  if (disjunction && (!best || disjunction.score > best.score
+    || (disjunction.score === best.score && (disjunction.sortedByIndex || !best.sortedByIndex)))) return disjunction;
   if (best) return withCoverage(best, input.filter);
   const scan = candidateFor(primary, input.collectionPrefix, conditions, sort, true);
   return { ...scan, indexName: null, residualFilter: input.filter };
@@ -97,7 +101,7 @@ function findHinted(hint: string | IndexKeys, indexes: IndexDefinition[]): Index
   return indexes.find((index) => JSON.stringify(Object.entries(index.key)) === wanted);
 }
 
-function candidateFor(index: IndexDefinition, prefix: Buffer, conditions: Map<string, FieldCondition>, sort: Sort, isForced: boolean): Candidate {
+export function candidateFor(index: IndexDefinition, prefix: Buffer, conditions: Map<string, FieldCondition>, sort: Sort, isForced: boolean): Candidate {
   const fields = Object.entries(index.key) as Array<[string, SortDirection]>;
   let prefixes: Buffer[] = [prefix];
   let ranges: KeyRange[] | null = null;
@@ -171,7 +175,7 @@ function sortedUnique(ranges: KeyRange[]): KeyRange[] {
  * some position on, every earlier index field is pinned to one value, and all directions agree (or all are
  * opposite). Non-unique entries end with the `_id`, so a trailing `_id` sort key is served too.
  */
-function sortOrder(fields: Array<[string, SortDirection]>, singleValued: boolean[], sort: Sort, isUnique: boolean): 'forward' | 'reverse' | null {
+export function sortOrder(fields: Array<[string, SortDirection]>, singleValued: boolean[], sort: Sort, isUnique: boolean): 'forward' | 'reverse' | null {
   const sortFields = Object.entries(sort);
   if (sortFields.length === 0) return 'forward';
   const walked: Array<[string, SortDirection]> = isUnique ? fields : [...fields, ['_id', 1]];
