@@ -128,6 +128,16 @@ describe('HTTP: auth, clients and operations', () => {
     expect(create.responses['422'].content['application/json'].schema.$ref).to.equal('#/components/schemas/Error');
   });
 
+  it('protects /metrics with METRICS_TOKEN when it is configured', async () => {
+    const guarded = await startTestApi({ METRICS_TOKEN: 'scrape-me' });
+    try {
+      expect((await guarded.request('GET', '/metrics', { auth: null })).status).to.equal(401);
+      expect((await guarded.request('GET', '/metrics', { auth: 'Bearer scrape-me' })).status).to.equal(200);
+    } finally {
+      await guarded.close();
+    }
+  });
+
   it('echoes a given X-Request-Id and makes one up otherwise', async () => {
     expect((await api.request('GET', '/health', { headers: { 'x-request-id': 'abc-123' } })).headers.get('x-request-id')).to.equal('abc-123');
     expect((await api.request('GET', '/health')).headers.get('x-request-id')).to.match(/^[0-9a-f-]{36}$/);

@@ -116,3 +116,17 @@ describe('HTTP: identifiers, attributes and links', () => {
 function statement(actor: Record<string, unknown>) {
   return { actor, verb: { id: 'http://adlnet.gov/expapi/verbs/completed' }, object: { id: 'https://example.org/course/1' } };
 }
+
+describe('HTTP: identifiers created over HTTP and the resolver agree', () => {
+  let api: TestApi;
+  before(async () => { api = await startTestApi(); });
+  after(async () => { await api.close(); });
+
+  it('an mbox attached over HTTP claims its SHA-1: a statement with the mbox_sha1sum resolves to the same persona', async () => {
+    const { createHash } = await import('node:crypto');
+    const { body: persona } = await api.request('POST', '/v1/personas', { body: { name: 'Claimed', identifiers: [{ key: 'mbox', value: 'mailto:claim@example.org' }] } });
+    const sha1 = createHash('sha1').update('mailto:claim@example.org').digest('hex');
+    const answer = await api.request('POST', '/v1/statements', { body: statement({ mbox_sha1sum: sha1 }) });
+    expect(answer.body.results[0].agents[0].personaId).to.equal(persona.id);
+  });
+});
