@@ -4,6 +4,7 @@
 // the key and the others are reported and given a key no resolver computes, so the unique index can be built and an
 // operator can merge them deliberately. Personas and identifiers get createdAt/updatedAt from their ObjectId.
 // Only fields are added: `ifi`, `persona`, `locked`, `lockedAt` and names stay as LL wrote them, so LL still reads them.
+// LL's API clients are imported (compat/learning-locker/ll-clients.ts) so their Basic credentials keep working.
 import type { ObjectId } from 'bson';
 import { COLLECTIONS } from '../domain/model.ts';
 import type { BulkOperation, Collection, Store } from '../store/port.ts';
@@ -119,14 +120,21 @@ export function formatMigrationReport(report: LearningLockerMigrationReport): st
  * built before the keys exist), migrates, then creates every index.
  */
 export async function runLearningLockerMigration(options: { json?: boolean }): Promise<void> {
-  const [{ loadConfig }, { openStore }, { ensureIndexes }, { canonicalIdentifierKey }] = await Promise.all([
+  const [{ loadConfig }, { openStore }, { ensureIndexes }, { canonicalIdentifierKey }, { importLearningLockerClients }] = await Promise.all([
     import('../config.ts'), import('../store/open-store.ts'), import('../store/indexes.ts'), import('../domain/xapi/index.ts'),
+    import('../compat/learning-locker/ll-clients.ts'),
   ]);
   const store = await openStore(loadConfig());
   try {
     const report = await migrateFromLearningLocker(store, { canonicalKeyOf: (ifi) => canonicalIdentifierKey(ifi as never) });
     const indexes = await ensureIndexes(store);
-    console.log(options.json ? JSON.stringify({ ...report, indexes }) : `${formatMigrationReport(report)}\nindexes ensured: ${indexes.length}`);
+    // LL's API clients keep their Basic key:secret here (needs the unique client key index, so after ensureIndexes).
+    const clients = await importLearningLockerClients(store);
+    const clientLines = [
+      `Learning Locker API clients imported: ${clients.clientsImported}, updated: ${clients.clientsUpdated}, skipped: ${clients.clientsSkipped.length}`,
+      ...clients.clientsSkipped.map((skipped) => `  client ${skipped.id}: ${skipped.reason}`),
+    ];
+    console.log(options.json ? JSON.stringify({ ...report, ...clients, indexes }) : `${formatMigrationReport(report)}\n${clientLines.join('\n')}\nindexes ensured: ${indexes.length}`);
   } finally {
     await store.close();
   }

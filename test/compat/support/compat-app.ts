@@ -28,8 +28,9 @@ export interface CompatApp {
 export const basic = (client: Pick<Client, 'key' | 'secret'>) => `Basic ${Buffer.from(`${client.key}:${client.secret}`).toString('base64')}`;
 export const q = (value: unknown) => encodeURIComponent(JSON.stringify(value));
 
-export async function startCompatApp(): Promise<CompatApp> {
-  const dataDir = makeTempDir('persona-compat-');
+/** `dataDir`: an existing embedded store (e.g. a migrated Learning Locker database); removed on close either way. */
+export async function startCompatApp(options: { dataDir?: string } = {}): Promise<CompatApp> {
+  const dataDir = options.dataDir ?? makeTempDir('persona-compat-');
   const config = loadConfig({ DATA_DIR: dataDir, QUEUE: 'inline', LOG_LEVEL: 'silent' });
   const store = await openEmbeddedStore({ dataDir });
   const built = await createApp(config, { store, logger: pino({ level: 'silent' }), defaultMetrics: false, authRecheckMs: 0 });
