@@ -1,7 +1,7 @@
 // One collection of the embedded store: the port's Collection over LMDB + mingo. Reads run in a fresh read
 // snapshot, writes in one synchronous write transaction each (see write-operations.ts and bulk-write.ts); no
 // document or index entry is kept in memory between calls.
-import { Aggregator, Query } from 'mingo';
+import { Aggregator } from 'mingo';
 import type {
   BulkOperation, BulkWriteOptions, BulkWriteResult, Collection, CountOptions, DeleteResult, Document, Filter, FindOneAndDeleteOptions,
   FindOneAndUpdateOptions, FindOptions, IndexDescription, IndexKeys, IndexOptions, InsertManyResult, InsertOneResult, QueryPlan, Update,
@@ -12,7 +12,7 @@ import type { EmbeddedEngine } from './embedded-engine.ts';
 import { InsertManyError } from './errors.ts';
 import { createIndexInTransaction } from './index-builder.ts';
 import { walkPlan, type WalkPosition } from './plan-walker.ts';
-import { planFor, projectDocuments, runFind } from './query-executor.ts';
+import { compileMatcher, planFor, projectDocuments, runFind } from './query-executor.ts';
 import { PRIMARY_INDEX_NAME } from './query-planner.ts';
 import { deleteDocuments, insertDocument, updateDocuments } from './write-operations.ts';
 
@@ -35,7 +35,7 @@ export class EmbeddedCollection<T extends Document = Document> implements Collec
       return;
     }
     // Bounded chunks: each one is a short read transaction resuming after the last key walked.
-    const query = new Query(filter);
+    const matches = compileMatcher(filter);
     const seen = new Set<string>();
     let toSkip = options.skip ?? 0;
     let remaining = options.limit ? options.limit : Infinity;
@@ -46,7 +46,7 @@ export class EmbeddedCollection<T extends Document = Document> implements Collec
       isDone = this.engine.read((transaction) => {
         for (const walked of walkPlan(this.engine.source(this.name, transaction), plan, position, seen)) {
           position = walked.position;
-          if (!query.test(walked.document)) continue;
+          if (matches && !matches(walked.document)) continue;
           if (toSkip > 0) { toSkip -= 1; continue; }
           chunk.push(walked.document as T);
           remaining -= 1;
