@@ -2,7 +2,7 @@
 // brought up to date incrementally. A refresh recomputes the keys of personas touched since the last refresh (their
 // own updatedAt, or that of one of their identifiers or attributes) and removes keys of personas that became
 // tombstones or vanished. The first refresh of an organisation builds the whole index in one streaming pass.
-import type { ObjectId } from 'bson';
+import { ObjectId } from 'bson';
 import { COLLECTIONS, type AttributeDoc, type IdentifierDoc, type PersonaDoc } from '../../domain/model.ts';
 import type { Store } from '../../store/port.ts';
 import { DUPLICATE_KEYS_COLLECTION, matchKeysOf } from './duplicate-keys.ts';
@@ -31,12 +31,7 @@ export async function refreshDuplicateIndex(store: Store, organisation: ObjectId
   let refreshed = 0;
   if (isFull) {
     await store.collection(DUPLICATE_KEYS_COLLECTION).deleteMany({ organisation });
-    let chunk: ObjectId[] = [];
-    for await (const persona of store.collection<PersonaDoc>(COLLECTIONS.personas).iterate({ organisation }, { projection: { _id: 1 }, batchSize: CHUNK })) {
-      chunk.push(persona._id);
-      if (chunk.length === CHUNK) { refreshed += await reindexPersonas(store, organisation, chunk, identifyingAttributes); chunk = []; }
-    }
-    refreshed += await reindexPersonas(store, organisation, chunk, identifyingAttributes);
+    refreshed = await buildWholeIndex(store, organisation, identifyingAttributes);
   } else {
     const since = new Date((previous.watermark as Date).getTime() - OVERLAP_MS);
     const touched = new Map<string, ObjectId>();
@@ -51,13 +46,69 @@ export async function refreshDuplicateIndex(store: Store, organisation: ObjectId
   return refreshed;
 }
 
-/** Recomputes the keys of these personas from their current data (none for tombstones and missing personas). */
+/**
+ * The first build of an organisation's index, in sequential reads instead of per-chunk `$in` look-ups: live persona
+ * names (the one per-persona thing held in memory), identifying attributes, then identifiers in persona order (the
+ * (organisation, persona) index), so each persona's identifiers arrive together and its keys are written at once.
+ */
+async function buildWholeIndex(store: Store, organisation: ObjectId, identifyingAttributes: ReadonlySet<string>): Promise<number> {
+  const names = new Map<string, string | null | undefined>();
+  for await (const persona of store.collection<PersonaDoc>(COLLECTIONS.personas).iterate({ organisation }, { projection: { _id: 1, name: 1, mergedInto: 1 }, batchSize: CHUNK })) {
+    if (!persona.mergedInto) names.set(persona._id.toHexString(), persona.name);
+  }
+  const attributes = new Map<string, Array<{ key: string; value: unknown }>>();
+  if (identifyingAttributes.size > 0) {
+    for await (const attribute of store.collection<AttributeDoc>(COLLECTIONS.attributes).iterate(
+      { organisation, key: { $in: [...identifyingAttributes] } }, { projection: { personaId: 1, key: 1, value: 1 }, batchSize: CHUNK },
+    )) {
+      const id = attribute.personaId.toHexString();
+      attributes.set(id, [...(attributes.get(id) ?? []), { key: attribute.key, value: attribute.value }]);
+    }
+  }
+  const keys = store.collection<DuplicateKeyDoc>(DUPLICATE_KEYS_COLLECTION);
+  let pending: DuplicateKeyDoc[] = [];
+  const emit = async (id: ObjectId, identifiers: IdentifierDoc['ifi'][]) => {
+    const hex = id.toHexString();
+    if (!names.has(hex)) return;
+    for (const { key, origin } of matchKeysOf({ name: names.get(hex), identifiers, attributes: attributes.get(hex) ?? [] }, identifyingAttributes)) {
+      pending.push({ organisation, persona: id, key, origin });
+    }
+    names.delete(hex);
+    if (pending.length >= 5 * CHUNK) { await keys.insertMany(pending, { ordered: false }); pending = []; }
+  };
+  const count = names.size;
+  let current: { id: ObjectId; identifiers: IdentifierDoc['ifi'][] } | null = null;
+  for await (const identifier of store.collection<IdentifierDoc>(COLLECTIONS.identifiers).iterate(
+    { organisation }, { projection: { persona: 1, ifi: 1 }, sort: { organisation: 1, persona: 1 }, batchSize: CHUNK },
+  )) {
+    if (current && !current.id.equals(identifier.persona)) { await emit(current.id, current.identifiers); current = null; }
+    current ??= { id: identifier.persona, identifiers: [] };
+    current.identifiers.push(identifier.ifi);
+  }
+  if (current) await emit(current.id, current.identifiers);
+  // Personas without identifiers: their name and attributes only.
+  for (const hex of [...names.keys()]) await emit(new ObjectId(hex), []);
+  if (pending.length > 0) await keys.insertMany(pending, { ordered: false });
+  return count;
+}
+
+/**
+ * Recomputes the keys of these personas from their current data (none for tombstones and missing personas) and
+ * writes only the difference with what the index holds: a refresh that finds nothing changed writes nothing.
+ */
 export async function reindexPersonas(store: Store, organisation: ObjectId, ids: ObjectId[], identifyingAttributes: ReadonlySet<string>): Promise<number> {
   if (ids.length === 0) return 0;
-  const keys = store.collection<DuplicateKeyDoc>(DUPLICATE_KEYS_COLLECTION);
-  const docs = await computeKeys(store, organisation, ids, identifyingAttributes);
-  await keys.deleteMany({ organisation, persona: { $in: ids } });
-  if (docs.length > 0) await keys.insertMany(docs, { ordered: false });
+  const keys = store.collection<DuplicateKeyDoc & { _id: ObjectId }>(DUPLICATE_KEYS_COLLECTION);
+  const [wanted, held] = await Promise.all([
+    computeKeys(store, organisation, ids, identifyingAttributes),
+    keys.find({ organisation, persona: { $in: ids } }, { projection: { _id: 1, persona: 1, key: 1, origin: 1 } }),
+  ]);
+  const identity = (doc: DuplicateKeyDoc) => `${doc.persona.toHexString()}\u0000${doc.key}\u0000${doc.origin}`;
+  const heldByIdentity = new Map(held.map((doc) => [identity(doc), doc._id]));
+  const toInsert = wanted.filter((doc) => !heldByIdentity.delete(identity(doc)));
+  const toDelete = [...heldByIdentity.values()];
+  if (toDelete.length > 0) await keys.deleteMany({ organisation, _id: { $in: toDelete } });
+  if (toInsert.length > 0) await keys.insertMany(toInsert, { ordered: false });
   return ids.length;
 }
 

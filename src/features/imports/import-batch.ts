@@ -32,6 +32,10 @@ interface Planned {
   others: ObjectId[];
   keys: string[];
   toCreate: Array<{ key: string; ifi: Ifi }>;
+  /** Email claims (sha1) no one holds yet: this row creates them. */
+  claimsToCreate: string[];
+  /** The row creates its persona (none of its identifiers existed, nor did an earlier row of the batch create it). */
+  isNewPersona: boolean;
 }
 
 export async function writeImportBatch(
@@ -54,6 +58,7 @@ export async function writeImportBatch(
       const owner = owners.get(keys[position]) ?? emailClaimKeys(ifi).map((sha1) => owners.get(`claim|${sha1}`)).find(Boolean);
       if (owner && !candidates.some((candidate) => candidate.equals(owner))) candidates.push(owner);
     });
+    const isNewPersona = candidates.length === 0;
     const [target = new ObjectId(), ...others] = candidates;
     if (others.length > 0 && !options.mergeConflicts) {
       outcomes.push({
@@ -63,11 +68,16 @@ export async function writeImportBatch(
       continue;
     }
     const toCreate = row.plan.ifis.flatMap((ifi, position) => (owners.has(keys[position]) ? [] : [{ key: keys[position], ifi }]));
+    const claimsToCreate: string[] = [];
     for (const { key, ifi } of toCreate) {
       owners.set(key, target);
-      for (const sha1 of emailClaimKeys(ifi)) if (!owners.has(`claim|${sha1}`)) owners.set(`claim|${sha1}`, target);
+      for (const sha1 of emailClaimKeys(ifi)) {
+        if (owners.has(`claim|${sha1}`)) continue;
+        owners.set(`claim|${sha1}`, target);
+        claimsToCreate.push(sha1);
+      }
     }
-    planned.push({ row, target, others, keys, toCreate });
+    planned.push({ row, target, others, keys, toCreate, claimsToCreate, isNewPersona });
   }
   await writePlanned(store, organisation, planned, options.actor);
   for (const entry of planned) {
@@ -100,38 +110,39 @@ async function readOwners(store: Store, organisation: ObjectId, keys: string[], 
   return owners;
 }
 
+/**
+ * Documents this batch knows to be new are inserted (unordered insertMany: one pass, no look-up per document, which
+ * upserts cost); a duplicate key there is a lost race with a concurrent writer, whose document stands, exactly as
+ * a `$setOnInsert` upsert would leave it. Existing personas and their attributes are updated by key.
+ */
 async function writePlanned(store: Store, organisation: ObjectId, planned: Planned[], actor: string): Promise<void> {
   const now = new Date();
-  const claimOps: BulkOperation[] = [];
-  const identifierOps: BulkOperation[] = [];
-  for (const entry of planned) {
-    for (const { key, ifi } of entry.toCreate) {
-      for (const sha1 of emailClaimKeys(ifi)) {
-        claimOps.push({ updateOne: { filter: { organisation, sha1 }, update: { $setOnInsert: { persona: entry.target, createdAt: now } }, upsert: true } });
-      }
-      identifierOps.push({
-        updateOne: {
-          filter: { organisation, canonicalKey: key },
-          update: { $setOnInsert: { ifi, persona: entry.target, locked: false, createdAt: now, updatedAt: now } },
-          upsert: true,
-        },
-      });
-    }
-  }
-  // Duplicate-key errors are lost races with a concurrent writer: its identifier (or claim) stands, as in the resolver.
-  if (claimOps.length > 0) await checked(store.collection(COLLECTIONS.emailClaims).bulkWrite(claimOps, { ordered: false }));
-  if (identifierOps.length > 0) await checked(store.collection(COLLECTIONS.identifiers).bulkWrite(identifierOps, { ordered: false }));
+  const claims = planned.flatMap((entry) => entry.claimsToCreate.map((sha1) => ({ organisation, sha1, persona: entry.target, createdAt: now })));
+  const identifiers = planned.flatMap((entry) => entry.toCreate.map(({ key, ifi }) => ({
+    organisation, canonicalKey: key, ifi, persona: entry.target, locked: false, createdAt: now, updatedAt: now,
+  })));
+  await insertIgnoringLostRaces(store, COLLECTIONS.emailClaims, claims);
+  await insertIgnoringLostRaces(store, COLLECTIONS.identifiers, identifiers);
 
+  const newPersonas: PersonaDoc[] = [];
   const personaOps: BulkOperation[] = [];
+  const newAttributes: Record<string, unknown>[] = [];
   const attributeOps: BulkOperation[] = [];
   for (const entry of planned) {
     const { name, attributes } = entry.row.plan;
-    const insertName = name ?? readableName(entry.row.plan.ifis[0]);
+    if (entry.isNewPersona) {
+      newPersonas.push({
+        _id: entry.target, organisation, name: name ?? readableName(entry.row.plan.ifis[0]), active: true,
+        createdAt: now, updatedAt: now, createdBy: actor, updatedBy: actor,
+      } as PersonaDoc);
+      for (const { key, value } of attributes) newAttributes.push({ organisation, personaId: entry.target, key, value, createdAt: now, updatedAt: now });
+      continue;
+    }
     personaOps.push({
       updateOne: {
         filter: { _id: entry.target, organisation },
         update: {
-          $setOnInsert: { active: true, createdAt: now, createdBy: actor, ...(name ? {} : { name: insertName }) } satisfies Partial<PersonaDoc>,
+          $setOnInsert: { active: true, createdAt: now, createdBy: actor, ...(name ? {} : { name: readableName(entry.row.plan.ifis[0]) }) } satisfies Partial<PersonaDoc>,
           $set: { updatedAt: now, updatedBy: actor, ...(name ? { name } : {}) },
         },
         upsert: true,
@@ -147,8 +158,21 @@ async function writePlanned(store: Store, organisation: ObjectId, planned: Plann
       });
     }
   }
+  await insertIgnoringLostRaces(store, COLLECTIONS.personas, newPersonas);
   if (personaOps.length > 0) await checked(store.collection(COLLECTIONS.personas).bulkWrite(personaOps, { ordered: false }));
+  await insertIgnoringLostRaces(store, COLLECTIONS.attributes, newAttributes);
   if (attributeOps.length > 0) await checked(store.collection(COLLECTIONS.attributes).bulkWrite(attributeOps, { ordered: false }));
+}
+
+async function insertIgnoringLostRaces(store: Store, collection: string, documents: object[]): Promise<void> {
+  if (documents.length === 0) return;
+  try {
+    await store.collection(collection).insertMany(documents as never[], { ordered: false });
+  } catch (error) {
+    const writeErrors = (error as { writeErrors?: Array<{ code: number }> }).writeErrors;
+    const isLostRace = (error as { code?: number }).code === 11000 && (!writeErrors || writeErrors.every((entry) => entry.code === 11000));
+    if (!isLostRace) throw error;
+  }
 }
 
 async function checked(result: Promise<{ writeErrors: Array<{ code: number; errmsg: string }> }>): Promise<void> {

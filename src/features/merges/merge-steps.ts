@@ -51,12 +51,21 @@ export async function applyMergeSteps(store: Store, mergeId: ObjectId, onStep: M
   return (await merges.findOne({ _id: mergeId }))!;
 }
 
+/**
+ * Appends entries to the journal. `$push`, not `$addToSet`: $addToSet compares every new entry with every recorded
+ * one (quadratic: 10,000 identifiers took seconds); callers pass only entries not recorded yet (see `unrecorded`).
+ */
 async function recordMoves(store: Store, mergeId: ObjectId, field: keyof MergeMoves, entries: unknown[]): Promise<void> {
   if (entries.length === 0) return;
   await mergesOf(store).updateOne(
     { _id: mergeId },
-    { $addToSet: { [`moved.${field}`]: { $each: entries } }, $set: { updatedAt: new Date() } },
+    { $push: { [`moved.${field}`]: { $each: entries } }, $set: { updatedAt: new Date() } },
   );
+}
+
+/** Ids already in the journal under `field` (a replay after a crash between recording and moving finds them there). */
+function recordedIds(record: MergeRecordDoc, field: 'identifiers' | 'claims'): Set<string> {
+  return new Set(record.moved[field].map((entry) => entry._id.toHexString()));
 }
 
 /** Moves every identifier of the source, in chunks, until none is left on it. */
@@ -69,13 +78,16 @@ async function moveByPersona(
   field: 'identifiers' | 'claims',
 ): Promise<void> {
   const collection = store.collection<IdentifierDoc | EmailClaimDoc>(collectionName);
+  const recorded = recordedIds((await mergesOf(store).findOne({ _id: record._id }, { projection: { [`moved.${field}`]: 1 } })) ?? record, field);
   for (;;) {
     const found = await collection.find(
       { organisation: record.organisation, [personaField]: source }, { projection: { _id: 1 }, limit: SWEEP_CHUNK },
     );
     if (found.length === 0) return;
     const ids = found.map((document) => document._id);
-    await recordMoves(store, record._id, field, ids.map((_id): MovedEntry => ({ _id, source })));
+    const fresh = ids.filter((id) => !recorded.has(id.toHexString()));
+    for (const id of fresh) recorded.add(id.toHexString());
+    await recordMoves(store, record._id, field, fresh.map((_id): MovedEntry => ({ _id, source })));
     const update: Record<string, unknown> = { [personaField]: record.target };
     if (collectionName === COLLECTIONS.identifiers) update.updatedAt = new Date();
     await collection.updateMany({ _id: { $in: ids }, organisation: record.organisation, [personaField]: source }, { $set: update });
