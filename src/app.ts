@@ -3,6 +3,7 @@
 // exactly what `npm start` runs. close() stops the queue and closes the store (the HTTP server is main.ts's).
 import type { Express } from 'express';
 import { pino, type Logger } from 'pino';
+import { COMPAT_INDEXES } from './compat/compat-indexes.ts';
 import { createCompatRouters, registerCompatOpenApi } from './compat/compat-surface.ts';
 import type { Config } from './config.ts';
 import { createAttributesService, type AttributesService } from './features/attributes/attributes.service.ts';
@@ -90,7 +91,7 @@ export async function createApp(config: Config, options: AppOptions = {}): Promi
   const store = options.store ?? await openStore(config);
   let queue: QueueRuntime | null = null;
   try {
-    await ensureIndexes(store, NATIVE_API_INDEXES);
+    await ensureIndexes(store, [...NATIVE_API_INDEXES, ...COMPAT_INDEXES]);
     const services = buildServices(store, config, await loadCursorSecret(store), options.authRecheckMs);
     const identity = await startIdentityFeature(config, store);
     const metrics = createMetrics({ defaultMetrics: options.defaultMetrics });

@@ -124,10 +124,11 @@ export async function runLearningLockerMigration(options: { json?: boolean }): P
     import('../config.ts'), import('../store/open-store.ts'), import('../store/indexes.ts'), import('../domain/xapi/index.ts'),
     import('../compat/learning-locker/ll-clients.ts'),
   ]);
+  const { COMPAT_INDEXES } = await import('../compat/compat-indexes.ts');
   const store = await openStore(loadConfig());
   try {
     const report = await migrateFromLearningLocker(store, { canonicalKeyOf: (ifi) => canonicalIdentifierKey(ifi as never) });
-    const indexes = await ensureIndexes(store);
+    const indexes = await ensureIndexes(store, COMPAT_INDEXES);
     // LL's API clients keep their Basic key:secret here (needs the unique client key index, so after ensureIndexes).
     const clients = await importLearningLockerClients(store);
     const clientLines = [

@@ -207,14 +207,19 @@ describe('LL /api connection routes (real app)', () => {
     await connection('personaidentifier', { filter: { persona: { $in: [{ $oid: expected[1]._id }] } } });
     expect((await explainLast('personaIdentifiers')).indexName).to.equal('organisation_1_persona_1');
 
-    // A deep page: the cursor becomes an $or keyset condition. Whether the embedded planner walks an index for
-    // it depends on the engine's $or support (helper "engine-perf"); what must hold already: the organisation
-    // prefix keeps it on an index, and it reads no more than the organisation's personas.
+    // Deep pages: the cursor becomes a keyset condition that is one index range, so a page reads only itself
+    // (size + 1 documents), at any depth, for LL's default sort and for a sort on the persona name.
     const page = await connection('persona', { sort: { name: 1 }, first: '4' });
-    await connection('persona', { sort: { name: 1 }, first: '4', after: page.body.pageInfo.endCursor });
+    const second = await connection('persona', { sort: { name: 1 }, first: '4', after: page.body.pageInfo.endCursor });
+    await connection('persona', { sort: { name: 1 }, first: '4', after: second.body.pageInfo.endCursor });
     const deep = await explainLast('personas');
     expect(deep.indexName).to.equal('organisation_1_name_1__id_1');
     expect(deep.sortedByIndex).to.equal(true);
-    expect(deep.docsExamined).to.be.at.most(NAMES.length + 1);
+    expect(deep.docsExamined).to.be.at.most(5);
+    const byId = await connection('persona', { first: '4' });
+    await connection('persona', { first: '4', after: byId.body.pageInfo.endCursor });
+    const deepById = await explainLast('personas');
+    expect(deepById.indexName).to.equal('organisation_1__id_1');
+    expect(deepById.docsExamined).to.be.at.most(5);
   });
 });

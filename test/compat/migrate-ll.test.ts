@@ -15,13 +15,14 @@ describe('persona migrate --from-learning-locker', () => {
   const ann = new ObjectId();
   const nameless = new ObjectId();
   const foreignPersona = new ObjectId();
+  const lockedAt = new Date(Date.now() - 60_000);
   const ids = { accountHN: new ObjectId(), accountNH: new ObjectId(), mbox: new ObjectId(), mboxUpper: new ObjectId(), locked: new ObjectId(), otherOrg: new ObjectId(), legacy: new ObjectId() };
   const llIdentifiers = () => [
     { _id: ids.accountHN, organisation: org, persona: ann, locked: false, ifi: { key: 'account', value: { homePage: 'http://lms.example.org', name: 'u1' } } },
     { _id: ids.accountNH, organisation: org, persona: nameless, locked: false, ifi: { key: 'account', value: { name: 'u1', homePage: 'http://lms.example.org' } } },
     { _id: ids.mbox, organisation: org, persona: ann, ifi: { key: 'mbox', value: 'mailto:ann@example.org' } },
     { _id: ids.mboxUpper, organisation: org, persona: nameless, ifi: { key: 'mbox', value: 'mailto:ann@EXAMPLE.org' } },
-    { _id: ids.locked, organisation: org, locked: true, lockedAt: new Date(Date.now() - 60_000), ifi: { key: 'openid', value: 'http://id.example.org/x' } },
+    { _id: ids.locked, organisation: org, locked: true, lockedAt, ifi: { key: 'openid', value: 'http://id.example.org/x' } },
     { _id: ids.otherOrg, organisation: otherOrg, persona: foreignPersona, locked: false, ifi: { key: 'account', value: { name: 'u1', homePage: 'http://lms.example.org' } } },
     { _id: ids.legacy, organisation: org, persona: ann, ifi: { key: 'mbox_sha1sum', value: 'cc1e39b0'.padEnd(40, 'a') }, createdAt: new Date('2017-01-01'), updatedAt: new Date('2017-01-02') },
   ];

@@ -5,7 +5,7 @@
 import type { Collection, Document, Filter, IndexKeys, Projection, Sort } from '../../store/port.ts';
 import { applyProjection } from './connection-params.ts';
 import { decodeCursor, encodeCursor, type CursorFormat } from './cursor-codec.ts';
-import { keysetCondition } from './keyset-condition.ts';
+import { keysetCondition, splitKeysetCondition } from './keyset-condition.ts';
 
 export interface ConnectionRequest {
   /** Already scoped to the caller's organisation (scopeFilter). */
@@ -61,12 +61,16 @@ export async function paginateConnection(
   const decoded = cursorText ? decodeCursor(cursorText, sort, cursorParameter) : null;
   const position = decoded && !decoded.isEmpty ? decoded.values : null;
 
-  const condition = position ? keysetCondition(sort, position, isBackwards ? 'before' : 'after') : null;
-  const documents = await collection.find(andFilter(request.filter, condition), {
+  // The cursor condition in two parts (keyset-condition.ts): the same-type range an index serves, then, only when
+  // the page is not full yet, the rows whose sort value has a type that sorts beyond (rare: LL names may be null).
+  const parts = position ? splitKeysetCondition(sort, position, isBackwards ? 'before' : 'after') : null;
+  const read = (condition: Filter | null, limit: number) => collection.find(andFilter(request.filter, condition), {
     sort: isBackwards ? reverseSort(sort) : sort,
-    limit: size + 1,
+    limit,
     ...(request.hint ? { hint: request.hint } : {}),
   });
+  let documents = await read(parts ? parts.first : null, size + 1);
+  if (parts?.rest && documents.length < size + 1) documents = documents.concat(await read(parts.rest, size + 1 - documents.length));
   const hasMore = documents.length > size;
   const page = documents.slice(0, size);
   if (isBackwards) page.reverse();

@@ -30,6 +30,12 @@ function pickSortValues(document: Record<string, any>, sort: Sort): Record<strin
 
 export function encodeCursor(document: Record<string, any>, sort: Sort, format: CursorFormat): string {
   const picked = pickSortValues(document, sort);
+  // A Date under a field not known to hold Dates would come back as text and page from the wrong place: it travels
+  // as {"$date": iso} (decoded below). Known date fields keep LL's plain ISO text.
+  for (const key of Object.keys(sort)) {
+    const value = getPath(picked, key);
+    if (value instanceof Date && !DATE_FIELDS.has(key.split('.').pop() as string)) setPath(picked, key, { $date: value.toISOString() });
+  }
   if (format === 'ps') {
     for (const key of Object.keys(picked)) {
       if (picked[key] instanceof ObjectId) picked[key] = { $oid: picked[key].toHexString() };
@@ -44,6 +50,9 @@ function castCursorValue(path: string, value: unknown): unknown {
   const field = path.split('.').pop() as string;
   if (isPlainObject(value) && Object.keys(value).length === 1 && typeof value.$oid === 'string' && HEX24.test(value.$oid)) {
     return new ObjectId(value.$oid);
+  }
+  if (isPlainObject(value) && Object.keys(value).length === 1 && typeof value.$date === 'string' && !Number.isNaN(new Date(value.$date).getTime())) {
+    return new Date(value.$date);
   }
   if (OBJECT_ID_FIELDS.has(field) && typeof value === 'string' && HEX24.test(value)) return new ObjectId(value);
   if (DATE_FIELDS.has(field) && typeof value === 'string') {

@@ -58,3 +58,44 @@ export function keysetCondition(sort: Sort, position: Map<string, unknown>, dire
   if (clauses.length === 0) return {};
   return clauses.length === 1 ? clauses[0] : { $or: clauses };
 }
+
+export interface KeysetParts {
+  /** Rows beyond the position whose leading sort value has the cursor's type (one index range). */
+  first: Filter;
+  /** Rows whose leading sort value has another type that sorts beyond it, or null; they all come after `first`. */
+  rest: Filter | null;
+}
+
+/**
+ * The same rows as keysetCondition, split so that an index can serve the common case: the cross-type clauses of
+ * the leading key (`$type`, which no index range covers) go to `rest`, which the pager reads only when `first`
+ * does not fill the page. Split only when the later sort keys have one type (e.g. `_id`); otherwise `rest` is null
+ * and `first` is the whole condition.
+ */
+export function splitKeysetCondition(sort: Sort, position: Map<string, unknown>, direction: 'after' | 'before'): KeysetParts {
+  const keys = Object.keys(sort).filter((key) => position.has(key));
+  const whole = { first: keysetCondition(sort, position, direction), rest: null };
+  if (keys.length === 0) return whole;
+  const [lead, ...later] = keys;
+  const value = position.get(lead);
+  const rank = typeRank(value);
+  if (SINGLE_TYPE_FIELDS.has(lead) || rank < 0) return whole;
+  if (later.some((key) => !SINGLE_TYPE_FIELDS.has(key) && typeRank(position.get(key)) >= 0)) return whole;
+  const operator = (sort[lead] === 1) === (direction === 'after') ? '$gt' : '$lt';
+  const sameType: Filter | null = rank === 0 ? null : { [lead]: { [operator]: value } };
+  let otherTypes: Filter | null;
+  if (operator === '$gt') {
+    const higher = TYPE_ORDER.slice(rank + 1);
+    otherTypes = higher.length ? { [lead]: { $type: [...higher] } } : null;
+  } else {
+    const lower = TYPE_ORDER.slice(1, rank);
+    otherTypes = rank === 0 ? null : { $or: [...(lower.length ? [{ [lead]: { $type: [...lower] } }] : []), { [lead]: null }] };
+  }
+  const laterSort: Sort = {};
+  for (const key of later) laterSort[key] = sort[key];
+  const laterCondition = later.length ? keysetCondition(laterSort, position, direction) : null;
+  const ties: Filter | null = laterCondition ? { [lead]: value ?? null, ...laterCondition } : null;
+  const clauses = [sameType, ties].filter((clause): clause is Filter => clause !== null);
+  const first = clauses.length === 0 ? NOTHING : clauses.length === 1 ? clauses[0] : { $or: clauses };
+  return { first, rest: otherTypes };
+}
