@@ -13,6 +13,9 @@ import { createLlPorts, type LlServices } from './learning-locker/service-adapte
 
 export { registerCompatOpenApi } from './compat-openapi.ts';
 
+/** The LL routes as LL's API process registers them, without `/api` (compat spec 3.1). */
+const LL_BARE_PATHS = /^\/(v2\/(persona|personaidentifier|personaattribute)(\/|$)|connection\/(persona|personaidentifier|personaattribute)\/?$|mergepersona\/?$|indexes\/(personaattribute|personasimport|personasimporttemplate)\/?$)/i;
+
 export interface CompatSurfaceOptions {
   store: Store;
   services: LlServices & { authenticator: ClientAuthenticator };
@@ -36,8 +39,12 @@ export function createCompatRouters(options: CompatSurfaceOptions): Array<{ path
   const authenticateCaller = callerAuthenticator(options.services.authenticator);
   const mergeService = options.mergeService ?? createMergeService({ store: options.store });
   const ports = createLlPorts({ store: options.store, services: options.services, mergeService });
+  const learningLocker = createLearningLockerApi({ ports, authenticateCaller, bodyLimit: options.bodyLimit });
+  // LL's API process serves these paths bare (its nginx strips `/api`); clients configured that way keep working.
+  const bare: RequestHandler = (req, res, next) => (LL_BARE_PATHS.test(req.path) ? learningLocker(req, res, next) : next());
   return [
-    { path: '/api', router: createLearningLockerApi({ ports, authenticateCaller, bodyLimit: options.bodyLimit }) },
+    { path: '/api', router: learningLocker },
+    { path: '/', router: bare },
     { path: '/crud', router: createCrudRouter({ personas: options.services.personas, authenticate: authenticateCaller, bodyLimit: options.bodyLimit }) },
   ];
 }

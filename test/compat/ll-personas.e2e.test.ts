@@ -36,6 +36,20 @@ describe('LL /api persona routes (real app)', () => {
     expect(all.headers.get('expires')).to.equal('0');
   });
 
+  it("serves the bare paths of LL's API process too (without /api), with the same auth and answers", async () => {
+    const created = await app.call('POST', '/v2/persona', { body: { name: 'Bare' } });
+    expect(created.status).to.equal(200);
+    expect((await app.call('GET', `/api/v2/persona/${created.body._id}`)).body.name).to.equal('Bare');
+    expect((await app.call('GET', `/v2/persona/${created.body._id}`)).body.name).to.equal('Bare');
+    expect((await app.call('GET', '/connection/persona?first=1')).body.edges).to.have.length(1);
+    expect((await app.call('GET', '/v2/personaIdentifier/count')).status).to.equal(200);
+    expect((await app.call('GET', '/v2/persona', { client: null })).status).to.equal(401);
+    // Unrelated paths still fall through to the app's own 404.
+    const unknown = await app.call('GET', '/v2/nothing');
+    expect(unknown.status).to.equal(404);
+    expect(unknown.body.error.code).to.be.a('string');
+  });
+
   it('refuses a non-string name with 400 naming the field', async () => {
     const res = await app.call('POST', '/api/v2/persona', { body: { name: 42 } });
     expect(res.status).to.equal(400);
