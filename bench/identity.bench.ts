@@ -75,9 +75,15 @@ async function benchDuplicates(size: number): Promise<void> {
     started = performance.now();
     await service.listDuplicates(organisation);
     console.log(`duplicate suggestions over ${size.toLocaleString('en')} personas (index up to date): ${Math.round(performance.now() - started)} ms`);
-    started = performance.now();
-    for (let index = 0; index < 100; index += 1) await service.suggestionsFor(organisation, ids[(index * 7) % size]);
-    console.log(`suggestions for one persona: ${((performance.now() - started) / 100).toFixed(1)} ms on average`);
+    const timings: number[] = [];
+    for (let index = 0; index < 100; index += 1) {
+      started = performance.now();
+      await service.suggestionsFor(organisation, ids[(index * 7) % size]);
+      timings.push(performance.now() - started);
+    }
+    // The first call may still re-read the last seconds of writes (the refresh's overlap window): median and max apart.
+    timings.sort((a, b) => a - b);
+    console.log(`suggestions for one persona: median ${timings[50].toFixed(1)} ms, p95 ${timings[95].toFixed(1)} ms, max ${timings[99].toFixed(1)} ms`);
   });
 }
 

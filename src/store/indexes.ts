@@ -38,6 +38,9 @@ export const INDEXES: IndexDefinition[] = [
   // Identity management (issue 6): duplicate key index and its incremental refresh, dismissals, import errors.
   { collection: 'personaDuplicateKeys', keys: { organisation: 1, key: 1, persona: 1 } },
   { collection: 'personaDuplicateKeys', keys: { organisation: 1, persona: 1 } },
+  { collection: 'personaDuplicatePairs', keys: { organisation: 1, pair: 1 }, options: { unique: true } },
+  { collection: 'personaDuplicatePairs', keys: { organisation: 1, score: -1, pair: 1 } },
+  { collection: 'personaDuplicatePairs', keys: { organisation: 1, personas: 1 } },
   { collection: COLLECTIONS.identifiers, keys: { organisation: 1, updatedAt: 1 } },
   { collection: COLLECTIONS.attributes, keys: { organisation: 1, updatedAt: 1 } },
   { collection: COLLECTIONS.duplicateDismissals, keys: { organisation: 1, pair: 1 }, options: { unique: true } },

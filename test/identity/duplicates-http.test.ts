@@ -73,6 +73,17 @@ describe('HTTP: duplicate suggestions', () => {
     expectError(await api.request('POST', '/v1/duplicates/dismiss', { raw: '{"pairs":' }), 400, 'duplicates.failed_to_serialize');
   });
 
+  it('keeps the stored pairs current: new data is suggested, a deleted persona is no longer', async () => {
+    expect((await api.request('GET', '/v1/duplicates')).body.data).to.have.length(2);
+    const bobToo = await createPersona(api, { name: 'bob  JONES', identifiers: [accountIfi('http://lms.example.org', 'bjones')] });
+    const listed = (await api.request('GET', '/v1/duplicates')).body.data;
+    expect(listed.map(ids)).to.include(idsOf(bob, bobToo));
+    expect(listed.find((pair: any) => ids(pair) === idsOf(bob, bobToo)).reasons.map((reason: any) => reason.code).sort()).to.deep.equal(['account_name', 'display_name']);
+    expect((await api.request('DELETE', `/v1/personas/${annLms}?cascade=true`)).status).to.equal(204);
+    expect((await api.request('GET', `/v1/personas/${ann}/duplicates`)).body.data.map(ids)).to.deep.equal([idsOf(ann, annSha)]);
+    expect((await api.request('GET', '/v1/duplicates')).body.data.map(ids)).to.deep.equal([idsOf(ann, annSha), idsOf(bob, bobToo)]);
+  });
+
   it('needs personas:read to read suggestions and personas:merge to dismiss', async () => {
     const reader = await api.newClient({ scopes: ['personas:read'] });
     expect((await api.request('GET', '/v1/duplicates', { auth: reader })).status).to.equal(200);

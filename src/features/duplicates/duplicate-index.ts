@@ -21,7 +21,16 @@ export interface DuplicateKeyDoc {
 }
 
 
-export async function refreshDuplicateIndex(store: Store, organisation: ObjectId, identifyingAttributes: ReadonlySet<string>): Promise<number> {
+/** What a refresh changed: everything (first build) or these personas. */
+export type RefreshedPersonas = { isFull: true } | { isFull: false; touched: ObjectId[] };
+
+/**
+ * `afterKeys` runs once the keys are current and before the watermark moves (the pairs follow the keys there; a
+ * crash in between repeats the refresh, never skips it).
+ */
+export async function refreshDuplicateIndex(
+  store: Store, organisation: ObjectId, identifyingAttributes: ReadonlySet<string>, afterKeys: (refreshed: RefreshedPersonas) => Promise<void> = async () => {},
+): Promise<number> {
   const state = store.collection(DUPLICATE_STATE_COLLECTION);
   const started = new Date();
   const previous = await state.findOne({ _id: organisation });
@@ -32,6 +41,7 @@ export async function refreshDuplicateIndex(store: Store, organisation: ObjectId
   if (isFull) {
     await store.collection(DUPLICATE_KEYS_COLLECTION).deleteMany({ organisation });
     refreshed = await buildWholeIndex(store, organisation, identifyingAttributes);
+    await afterKeys({ isFull: true });
   } else {
     const since = new Date((previous.watermark as Date).getTime() - OVERLAP_MS);
     const touched = new Map<string, ObjectId>();
@@ -40,7 +50,13 @@ export async function refreshDuplicateIndex(store: Store, organisation: ObjectId
     for await (const doc of store.collection<IdentifierDoc>(COLLECTIONS.identifiers).iterate({ organisation, updatedAt: { $gt: since } }, { projection: { persona: 1 } })) note(doc.persona);
     for await (const doc of store.collection<AttributeDoc>(COLLECTIONS.attributes).iterate({ organisation, updatedAt: { $gt: since } }, { projection: { personaId: 1 } })) note(doc.personaId);
     const ids = [...touched.values()];
-    for (let start = 0; start < ids.length; start += CHUNK) refreshed += await reindexPersonas(store, organisation, ids.slice(start, start + CHUNK), identifyingAttributes);
+    // Only personas whose keys changed can have different pairs (a pair depends on the keys of its two personas).
+    const changed: ObjectId[] = [];
+    for (let start = 0; start < ids.length; start += CHUNK) {
+      changed.push(...await reindexPersonas(store, organisation, ids.slice(start, start + CHUNK), identifyingAttributes));
+    }
+    refreshed = ids.length;
+    await afterKeys({ isFull: false, touched: changed });
   }
   await state.updateOne({ _id: organisation }, { $set: { watermark: started, identifyingAttributes: attributeKeys } }, { upsert: true });
   return refreshed;
@@ -95,9 +111,10 @@ async function buildWholeIndex(store: Store, organisation: ObjectId, identifying
 /**
  * Recomputes the keys of these personas from their current data (none for tombstones and missing personas) and
  * writes only the difference with what the index holds: a refresh that finds nothing changed writes nothing.
+ * Answers the personas whose keys changed.
  */
-export async function reindexPersonas(store: Store, organisation: ObjectId, ids: ObjectId[], identifyingAttributes: ReadonlySet<string>): Promise<number> {
-  if (ids.length === 0) return 0;
+export async function reindexPersonas(store: Store, organisation: ObjectId, ids: ObjectId[], identifyingAttributes: ReadonlySet<string>): Promise<ObjectId[]> {
+  if (ids.length === 0) return [];
   const keys = store.collection<DuplicateKeyDoc & { _id: ObjectId }>(DUPLICATE_KEYS_COLLECTION);
   const [wanted, held] = await Promise.all([
     computeKeys(store, organisation, ids, identifyingAttributes),
@@ -109,7 +126,11 @@ export async function reindexPersonas(store: Store, organisation: ObjectId, ids:
   const toDelete = [...heldByIdentity.values()];
   if (toDelete.length > 0) await keys.deleteMany({ organisation, _id: { $in: toDelete } });
   if (toInsert.length > 0) await keys.insertMany(toInsert, { ordered: false });
-  return ids.length;
+  const changed = new Map<string, ObjectId>();
+  for (const doc of toInsert) changed.set(doc.persona.toHexString(), doc.persona);
+  const deleted = new Set(toDelete.map((id) => id.toHexString()));
+  for (const doc of held) if (deleted.has(doc._id.toHexString())) changed.set(doc.persona.toHexString(), doc.persona);
+  return [...changed.values()];
 }
 
 export async function computeKeys(store: Store, organisation: ObjectId, ids: ObjectId[], identifyingAttributes: ReadonlySet<string>): Promise<DuplicateKeyDoc[]> {

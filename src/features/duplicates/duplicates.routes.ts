@@ -59,13 +59,13 @@ function pagingOf(query: Record<string, unknown>): { limit: number; offset: numb
 export function registerDuplicateRoutes(kit: RouteKit, { store, duplicates }: { store: Store; duplicates: DuplicatesService }): void {
   defineRoute(kit, {
     method: 'get', path: '/v1/duplicates', scope: 'personas:read', tags, summary: 'Suggested duplicate pairs of the organisation, best first',
-    description: 'Computed from the duplicate-key index (refreshed incrementally from what changed since the last call): mbox vs mbox_sha1sum of one address (certain), email case variants, the same account name under different home pages, the same normalised display name, the same identifying attribute value. Merged personas and dismissed pairs are never suggested. Offset pages (no cursors: the list is recomputed).',
+    description: 'Computed from the duplicate-key index (refreshed incrementally from what changed since the last call): mbox vs mbox_sha1sum of one address (certain), email case variants, the same account name under different home pages, the same normalised display name, the same identifying attribute value. Merged personas and dismissed pairs are never suggested. Offset pages over the stored pairs (score order; no cursors).',
     query: listQuery,
     responses: { 200: { description: 'A page of pairs', schema: listOf(DuplicatePairSchema, 'DuplicatePairList') } },
     async handler(req, res, caller) {
       const { limit, offset, minScore } = pagingOf(req.query as Record<string, unknown>);
-      const pairs = await duplicates.listDuplicates(caller.organisation, { minScore });
-      res.json({ data: pairs.slice(offset, offset + limit), page: { limit, offset, nextCursor: null, prevCursor: null } });
+      const data = await duplicates.listDuplicates(caller.organisation, { minScore, limit, offset });
+      res.json({ data, page: { limit, offset, nextCursor: null, prevCursor: null } });
     },
   });
 

@@ -1,14 +1,17 @@
 // Duplicate suggestions: pairs of live personas that share match keys, with a score and the reasons. One persona's
-// suggestions are an index lookup on its keys; the organisation-wide list is one walk of the key index in key order
-// (personas sharing a key are adjacent), so its cost grows with the number of keys, not with pairs of personas.
-// Dismissed pairs ("not a duplicate") and merged personas (tombstones have no keys) are never suggested.
+// suggestions are an index lookup on its keys; the organisation-wide list is a paginated read of the stored pairs
+// (duplicate-pairs.ts), which each refresh brings up to date for the personas that changed since the last one.
+// Dismissed pairs ("not a duplicate") and merged or deleted personas are never suggested.
 import { ObjectId } from 'bson';
 import { COLLECTIONS, type PersonaDoc } from '../../domain/model.ts';
 import type { Store } from '../../store/port.ts';
 import { identityError } from '../merges/identity-error.ts';
 import type { MergeService } from '../merges/merge.service.ts';
-import { computeKeys, refreshDuplicateIndex, type DuplicateKeyDoc } from './duplicate-index.ts';
-import { CERTAIN_REASONS, DUPLICATE_KEYS_COLLECTION, combineScores, reasonOf, type MatchReasonCode } from './duplicate-keys.ts';
+import { computeKeys, refreshDuplicateIndex, type DuplicateKeyDoc, type RefreshedPersonas } from './duplicate-index.ts';
+import { DUPLICATE_KEYS_COLLECTION } from './duplicate-keys.ts';
+import {
+  DUPLICATE_PAIRS_COLLECTION, addGroup, pairKey, rebuildPairs, refreshPairsOf, scorePairs, toPairView, type DuplicatePair, type DuplicatePairDoc,
+} from './duplicate-pairs.ts';
 
 export interface DuplicatesServiceOptions {
   store: Store;
@@ -21,21 +24,9 @@ export interface DuplicatesServiceOptions {
   mergeService?: MergeService;
 }
 
-export interface DuplicateReason {
-  code: MatchReasonCode;
-  detail: string;
-}
-
-export interface DuplicatePair {
-  personas: [string, string];
-  score: number;
-  isCertain: boolean;
-  reasons: DuplicateReason[];
-}
+export type { DuplicatePair, DuplicateReason } from './duplicate-pairs.ts';
 
 export type DuplicatesService = ReturnType<typeof createDuplicatesService>;
-
-const pairKey = (a: string, b: string): string => (a < b ? `${a}:${b}` : `${b}:${a}`);
 
 export function createDuplicatesService(options: DuplicatesServiceOptions) {
   const { store } = options;
@@ -44,64 +35,71 @@ export function createDuplicatesService(options: DuplicatesServiceOptions) {
   const keys = store.collection<DuplicateKeyDoc>(DUPLICATE_KEYS_COLLECTION);
   const dismissals = store.collection(COLLECTIONS.duplicateDismissals);
 
-  /** Accumulates reasons per pair; a key adds one reason per pair of its holders. */
-  function addGroup(pairs: Map<string, DuplicatePair>, group: DuplicateKeyDoc[]): void {
-    if (group.length < 2 || group.length > maxGroupSize) return;
-    for (let i = 0; i < group.length; i += 1) {
-      for (let j = i + 1; j < group.length; j += 1) {
-        const [a, b] = [group[i], group[j]];
-        if (a.persona.equals(b.persona)) continue;
-        const code = reasonOf(a.key, a.origin, b.origin);
-        if (!code) continue;
-        const [first, second] = a.persona.toHexString() < b.persona.toHexString() ? [a, b] : [b, a];
-        const id = pairKey(first.persona.toHexString(), second.persona.toHexString());
-        const pair = pairs.get(id) ?? { personas: [first.persona.toHexString(), second.persona.toHexString()], score: 0, isCertain: false, reasons: [] };
-        if (!pair.reasons.some((reason) => reason.code === code)) pair.reasons.push({ code, detail: `${first.origin} / ${second.origin}` });
-        pairs.set(id, pair);
-      }
+  const pairsCollection = store.collection<DuplicatePairDoc & { _id: ObjectId }>(DUPLICATE_PAIRS_COLLECTION);
+
+  async function followKeys(organisation: ObjectId, refreshed: RefreshedPersonas): Promise<void> {
+    if (refreshed.isFull) return rebuildPairs(store, organisation, maxGroupSize);
+    for (let start = 0; start < refreshed.touched.length; start += 1000) {
+      await refreshPairsOf(store, organisation, refreshed.touched.slice(start, start + 1000), maxGroupSize);
     }
   }
 
-  async function finish(organisation: ObjectId, pairs: Map<string, DuplicatePair>): Promise<DuplicatePair[]> {
-    if (pairs.size === 0) return [];
-    const dismissed = new Set<string>();
-    for await (const doc of dismissals.iterate({ organisation, pair: { $in: [...pairs.keys()] } }, { projection: { pair: 1 } })) dismissed.add(doc.pair);
-    const result = [...pairs.entries()].filter(([id]) => !dismissed.has(id)).map(([, pair]) => {
-      const codes = pair.reasons.map((reason) => reason.code);
-      return { ...pair, score: combineScores(codes), isCertain: codes.some((code) => CERTAIN_REASONS.has(code)) };
-    });
-    return result.sort((x, y) => y.score - x.score || x.personas[0].localeCompare(y.personas[0]) || x.personas[1].localeCompare(y.personas[1]));
+  const refresh = (organisation: ObjectId) => refreshDuplicateIndex(store, organisation, identifying, (refreshed) => followKeys(organisation, refreshed));
+
+  /**
+   * Personas deleted outside merges and erasure (DELETE /v1/personas) leave keys and pairs behind that no refresh
+   * sees (nothing of theirs is updated): pairs read for a page are checked against live personas, and the dead ones
+   * pruned with their keys. Answers whether anything was pruned.
+   */
+  async function livePersonas(organisation: ObjectId, candidates: ObjectId[]): Promise<Set<string>> {
+    const ids = [...new Map(candidates.map((id) => [id.toHexString(), id])).values()];
+    if (ids.length === 0) return new Set();
+    return new Set((await store.collection<PersonaDoc>(COLLECTIONS.personas).find(
+      { organisation, _id: { $in: ids }, mergedInto: { $exists: false } }, { projection: { _id: 1 } },
+    )).map((doc) => doc._id.toHexString()));
+  }
+
+  async function pruneDead(organisation: ObjectId, docs: DuplicatePairDoc[]): Promise<boolean> {
+    const ids = [...new Map(docs.flatMap((doc) => doc.personas).map((id) => [id.toHexString(), id])).values()];
+    if (ids.length === 0) return false;
+    const live = await livePersonas(organisation, ids);
+    const dead = ids.filter((id) => !live.has(id.toHexString()));
+    if (dead.length === 0) return false;
+    await keys.deleteMany({ organisation, persona: { $in: dead } });
+    await pairsCollection.deleteMany({ organisation, personas: { $in: dead } });
+    return true;
   }
 
   return {
-    refresh: (organisation: ObjectId) => refreshDuplicateIndex(store, organisation, identifying),
+    refresh,
 
     /** Suggestions for one persona, computed from its current data (the others' keys come from the index). */
     async suggestionsFor(organisation: ObjectId, personaId: ObjectId): Promise<DuplicatePair[]> {
       const persona = await store.collection<PersonaDoc>(COLLECTIONS.personas).findOne({ _id: personaId, organisation }, { projection: { _id: 1, mergedInto: 1 } });
       if (!persona) throw identityError('personas.persona_not_found', `persona ${personaId.toHexString()} not found`);
-      await refreshDuplicateIndex(store, organisation, identifying);
+      await refresh(organisation);
       const own = await computeKeys(store, organisation, [personaId], identifying);
       if (own.length === 0) return [];
-      const others = await keys.find({ organisation, key: { $in: own.map((doc) => doc.key) }, persona: { $ne: personaId } });
+      const held = await keys.find({ organisation, key: { $in: own.map((doc) => doc.key) }, persona: { $ne: personaId } });
+      const live = await livePersonas(organisation, held.map((doc) => doc.persona));
+      const others = held.filter((doc) => live.has(doc.persona.toHexString()));
       const byKey = new Map<string, DuplicateKeyDoc[]>();
       for (const doc of [...own, ...others]) byKey.set(doc.key, [...(byKey.get(doc.key) ?? []), doc]);
       const pairs = new Map<string, DuplicatePair>();
-      for (const group of byKey.values()) addGroup(pairs, group);
-      return finish(organisation, pairs);
+      for (const group of byKey.values()) addGroup(pairs, group, maxGroupSize);
+      return scorePairs(store, organisation, pairs);
     },
 
-    /** Every suggested pair of the organisation, best first. */
-    async listDuplicates(organisation: ObjectId, { minScore = 0 }: { minScore?: number } = {}): Promise<DuplicatePair[]> {
-      await refreshDuplicateIndex(store, organisation, identifying);
-      const pairs = new Map<string, DuplicatePair>();
-      let group: DuplicateKeyDoc[] = [];
-      for await (const doc of keys.iterate({ organisation }, { sort: { organisation: 1, key: 1, persona: 1 }, batchSize: 5000 })) {
-        if (group.length > 0 && group[0].key !== doc.key) { addGroup(pairs, group); group = []; }
-        group.push(doc);
+    /** Suggested pairs of the organisation, best first (score, then persona ids); a page when limit is given. */
+    async listDuplicates(organisation: ObjectId, { minScore = 0, limit, offset = 0 }: { minScore?: number; limit?: number; offset?: number } = {}): Promise<DuplicatePair[]> {
+      await refresh(organisation);
+      for (;;) {
+        const docs = await pairsCollection.find(
+          { organisation, score: { $gte: minScore } },
+          { sort: { organisation: 1, score: -1, pair: 1 }, skip: offset, ...(limit === undefined ? {} : { limit }) },
+        );
+        if (!(await pruneDead(organisation, docs))) return docs.map(toPairView);
       }
-      addGroup(pairs, group);
-      return (await finish(organisation, pairs)).filter((pair) => pair.score >= minScore);
     },
 
     /** Marks pairs as "not a duplicate"; they are never suggested again. */
@@ -114,6 +112,7 @@ export function createDuplicatesService(options: DuplicatesServiceOptions) {
       const found = await store.collection(COLLECTIONS.personas).countDocuments({ organisation, _id: { $in: ids } });
       if (found !== new Set(ids.map((id) => id.toHexString())).size) throw identityError('personas.persona_not_found', 'a persona of the pairs was not found');
       if (pairs.length === 0) return 0;
+      await pairsCollection.deleteMany({ organisation, pair: { $in: pairs.map(([a, b]) => pairKey(a.toHexString(), b.toHexString())) } });
       await dismissals.bulkWrite(pairs.map(([a, b]) => {
         const pair = pairKey(a.toHexString(), b.toHexString());
         return { updateOne: { filter: { organisation, pair }, update: { $setOnInsert: { personas: [a, b], actor, createdAt: now } }, upsert: true } };
