@@ -21,7 +21,8 @@ export function agentOfLearner(learner: number): Record<string, unknown> {
 export function learnerOfStatement(index: number, options: CorpusOptions): number {
   const lateLearners = Math.floor(options.learners / 10);
   const lateStart = Math.floor(options.statements * 0.8);
-  const spread = (index * 2654435761) % 4294967296;
+  // Multiplicative hashing of the half-index, so that odd and even statements both reach every residue.
+  const spread = (Math.floor(index / 2) * 2654435761 + (index % 2) * 40503) % 4294967296;
   if (index >= lateStart && index % 2 === 0) return options.learners - lateLearners + (spread % lateLearners);
   return spread % (options.learners - lateLearners);
 }
