@@ -120,6 +120,10 @@ describe('LL /api connection routes (real app)', () => {
     expect(byName.body.edges.map((edge: any) => edge.node._id)).to.deep.equal([...expected.map((p) => p._id)].sort().slice(0, 3));
     const byKeys = await connection('persona', { hint: { organisation: 1, name: 1, _id: 1 }, sort: { name: 1 }, first: '3' });
     expect(byKeys.body.edges.map((edge: any) => edge.node._id)).to.deep.equal(expected.slice(0, 3).map((p) => p._id));
+    // LL's own index names that our store does not keep are dropped, not refused (they were written for LL's database).
+    const llOnly = await connection('personaidentifier', { hint: JSON.stringify('organisation_1_ifi_1') });
+    expect(llOnly.status).to.equal(200);
+    expect((await connection('personaattribute', { hint: { personaId: 1, key: 1 } })).status).to.equal(200);
     const unknown = await connection('persona', { hint: JSON.stringify('no_such_index') });
     expect(unknown.status).to.equal(400);
     expect(unknown.body.error.code).to.equal('query.invalid_hint');

@@ -21,6 +21,22 @@ interface ConnectionKind {
   extraFilter?: (filter: Filter) => Filter;
 }
 
+/**
+ * Index names LL creates (compat spec 1.1-1.3) that we do not keep (our uniqueness is the canonical key): a hint
+ * naming one is a tuning directive written for LL's database, so it is dropped rather than refused.
+ */
+const LL_ONLY_INDEX_NAMES: Record<string, string[]> = {
+  [COLLECTIONS.personas]: [],
+  [COLLECTIONS.identifiers]: ['organisation_1_ifi_1'],
+  [COLLECTIONS.attributes]: ['personaId_key', 'organisation_1', 'personaId_1'],
+};
+
+function isLlOnlyHint(collection: string, hint: unknown): boolean {
+  const names = LL_ONLY_INDEX_NAMES[collection] ?? [];
+  const name = typeof hint === 'string' ? hint : hint && typeof hint === 'object' ? Object.entries(hint).map(([key, direction]) => `${key}_${direction}`).join('_') : '';
+  return names.includes(name) || (name === 'personaId_1_key_1' && names.includes('personaId_key'));
+}
+
 const KINDS: ConnectionKind[] = [
   { path: '/connection/persona', collection: COLLECTIONS.personas, format: 'ps', extraFilter: (filter) => ({ ...filter, ...LIVE_PERSONA }) },
   { path: '/connection/personaidentifier', collection: COLLECTIONS.identifiers, format: 'ps', extraFilter: (filter) => withPersonaCondition(filter, 'filter', true) },
@@ -41,7 +57,7 @@ export function connectionRoutes(ports: LlPorts): Router {
         filter,
         sort: parseSort(req.query.sort),
         projection: parseProjection(req.query.project),
-        hint: parseHint(req.query.hint),
+        hint: ((hint) => (isLlOnlyHint(kind.collection, hint) ? undefined : hint))(parseHint(req.query.hint)),
         first: parsePageSize(req.query.first, 'first'),
         last: parsePageSize(req.query.last, 'last'),
         after: parseCursorParameter(req.query.after, 'after'),
