@@ -1,6 +1,6 @@
 // HTTP tests of the /api adapter layer (routing, auth order, scopes, LL/ERM error bodies, organisation isolation,
-// connections) over an in-memory store and recording ports. The service-backed end-to-end tests replace the ports
-// with the real services once they land.
+// connections) over an in-memory store and recording ports; the *.e2e.test.ts files run the same surface over the
+// real app and services.
 import { expect } from 'chai';
 import express from 'express';
 import type { Server } from 'node:http';
