@@ -63,16 +63,18 @@ async function measureBulkInsertCeiling(dataDir: string, corpus: CorpusOptions, 
   await collection.createIndex({ organisation: 1, canonicalKey: 1 }, { unique: true });
   const organisation = new ObjectId();
   const now = new Date();
-  const started = performance.now();
+  // Only insertMany is timed: building the documents from the corpus is not the store's work.
+  let ms = 0;
   for (let start = 0; start < corpus.statements; start += batchSize) {
     const documents = [];
     for (let index = start; index < Math.min(start + batchSize, corpus.statements); index += 1) {
       const ifi = toStoredIfi(statementAt(index, corpus).actor as Record<string, unknown>);
       documents.push({ organisation, persona: new ObjectId(), ifi, canonicalKey: `${canonicalIdentifierKey(ifi)}#${index}`, createdAt: now, updatedAt: now });
     }
+    const started = performance.now();
     await collection.insertMany(documents, { ordered: false });
+    ms += performance.now() - started;
   }
-  const ms = performance.now() - started;
   await store.close();
   return rate(corpus.statements, ms);
 }
