@@ -27,15 +27,19 @@ export async function runResolverBench(): Promise<void> {
     let store = await openEmbeddedStore({ dataDir: `${dataDir}/resolver` });
     await ensureIndexes(store);
     const resolver = createResolver({ store, options: { includeAuthority: false, linkMboxSha1sum: true, batchSize } });
-    let started = performance.now();
+    // Only resolveStatements is timed (generating the synthetic statements is not the resolver's work).
+    let resolverMs = 0;
     let personas = 0;
-    for (const batch of batchesOf(corpus, batchSize)) personas += (await resolver.resolveStatements(organisation, batch)).counts.personasCreated;
-    const resolverMs = performance.now() - started;
+    for (const batch of batchesOf(corpus, batchSize)) {
+      const batchStarted = performance.now();
+      personas += (await resolver.resolveStatements(organisation, batch)).counts.personasCreated;
+      resolverMs += performance.now() - batchStarted;
+    }
     const resolverRate = rate(corpus.statements, resolverMs);
     const resolverRss = peakRssMb();
     await store.close();
 
-    started = performance.now();
+    const started = performance.now();
     store = await openEmbeddedStore({ dataDir: `${dataDir}/resolver` });
     await store.collection(COLLECTIONS.identifiers).findOne({ organisation });
     const reopenMs = performance.now() - started;
