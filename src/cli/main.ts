@@ -6,6 +6,9 @@ import { registerWorkerCommand } from './worker.command.ts';
 import { registerJobsCommand } from './jobs.command.ts';
 import { registerClientsCommand } from './clients.command.ts';
 import { registerImportCommand } from './import.command.ts';
+import { registerMergeCommands } from './merge.command.ts';
+import { registerDuplicatesCommand } from './duplicates.command.ts';
+import { registerErasureCommands } from './erasure.command.ts';
 
 const program = new Command('persona')
   .description('persona-resolver: resolve xAPI statement identifiers to personas')
@@ -17,6 +20,9 @@ registerWorkerCommand(program);
 registerJobsCommand(program);
 registerClientsCommand(program);
 registerImportCommand(program);
+registerMergeCommands(program);
+registerDuplicatesCommand(program);
+registerErasureCommands(program);
 
 try {
   await program.parseAsync(process.argv);

@@ -1,0 +1,94 @@
+// What the identity-management commands (merge, duplicates, export/erase) share: the services built over the
+// configured store exactly as the API builds them (statement write-back included when configured), the organisation
+// (--organisation or the default one), id parsing, and errors printed with their stable code and exit code 1.
+import { ObjectId } from 'bson';
+import { InvalidArgumentError, type Command } from 'commander';
+import type { Config } from '../config.ts';
+import { createDuplicatesService, type DuplicatesService } from '../features/duplicates/duplicates.service.ts';
+import { createErasureService, type ErasureService } from '../features/erasure/erasure.service.ts';
+import { IdentityError } from '../features/merges/identity-error.ts';
+import { openIdentityWriteBack } from '../features/merges/identity-write-back.ts';
+import { createMergeService, type MergeService } from '../features/merges/merge.service.ts';
+import { ensureDefaultOrganisation } from '../features/tenancy/default-organisation.ts';
+import type { Store } from '../store/port.ts';
+import { withStore } from './cli-store.ts';
+
+/** The actor recorded in merge history and audit entries for commands run from the CLI. */
+export const CLI_ACTOR = 'cli';
+
+export interface IdentityOptions {
+  organisation?: ObjectId;
+  json?: boolean;
+}
+
+export interface IdentityContext {
+  store: Store;
+  config: Config;
+  organisation: ObjectId;
+  merges: MergeService;
+  duplicates: DuplicatesService;
+  erasure: ErasureService;
+}
+
+/** Adds the options every identity command takes. */
+export function identityOptions(command: Command): Command {
+  return command
+    .option('--organisation <id>', 'organisation id (default: the default organisation)', (value) => parseId(value, 'organisation id'))
+    .option('--json', 'machine-readable output (JSON; errors as a JSON line on stderr)');
+}
+
+/** Runs a command body over the identity services; an IdentityError is reported with its code and exit code 1. */
+export async function withIdentity(options: IdentityOptions, run: (context: IdentityContext) => Promise<void>): Promise<void> {
+  try {
+    await withStore(async (store, config) => {
+      const organisation = options.organisation ?? (await ensureDefaultOrganisation(store)).organisation._id;
+      const writeBack = await openIdentityWriteBack(config, store);
+      try {
+        const merges = createMergeService({ store, afterChange: writeBack ? (record) => writeBack.writeBack.afterMergeChange(record) : undefined });
+        const duplicates = createDuplicatesService({ store, identifyingAttributes: config.DUPLICATE_IDENTIFYING_ATTRIBUTES, mergeService: merges });
+        const erasure = createErasureService({ store, afterErase: writeBack ? (erased) => writeBack.writeBack.afterErase(erased) : undefined });
+        await run({ store, config, organisation, merges, duplicates, erasure });
+      } finally {
+        await writeBack?.close();
+      }
+    });
+  } catch (error) {
+    if (!(error instanceof IdentityError)) throw error;
+    reportError(error, options.json);
+  }
+}
+
+/** Prints an error the way the commands do (stderr, the code first) and sets exit code 1. */
+export function reportError(error: { code: string; message: string; details?: Array<{ path: string; code: string; message: string }> }, json?: boolean): void {
+  const details = error.details ?? [];
+  if (json) {
+    console.error(JSON.stringify({ error: { code: error.code, message: error.message, details } }));
+  } else {
+    console.error(`persona: ${error.code}: ${error.message}`);
+    for (const detail of details) console.error(`  ${detail.path}: ${detail.code}: ${detail.message}`);
+  }
+  process.exitCode = 1;
+}
+
+/** Commander argument parser for a 24-hex id; the message names what was expected. */
+export function parseId(value: string, what: string): ObjectId {
+  if (!/^[0-9a-f]{24}$/i.test(value)) throw new InvalidArgumentError(`must be a 24-character hex ${what}`);
+  return new ObjectId(value);
+}
+
+/** Commander parser for a variadic id operand (each value is parsed, the list accumulated). */
+export function idList(what: string): (value: string, previous: ObjectId[] | undefined) => ObjectId[] {
+  return (value, previous) => [...(previous ?? []), parseId(value, what)];
+}
+
+export function parsePositiveInt(value: string): number {
+  const parsed = Number(value);
+  if (!Number.isInteger(parsed) || parsed < 1) throw new InvalidArgumentError('must be a positive integer');
+  return parsed;
+}
+
+export function parseScore(value: string): number {
+  const parsed = Number(value);
+  if (value.trim() === '' || !Number.isFinite(parsed) || parsed < 0 || parsed > 1) throw new InvalidArgumentError('must be a number from 0 to 1');
+  return parsed;
+}
