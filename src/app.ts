@@ -30,6 +30,7 @@ import { createCursorCodec } from './http/list/cursor.ts';
 import { loadCursorSecret } from './http/list/cursor-secret.ts';
 import { createMetrics, type Metrics } from './http/metrics.ts';
 import { startQueueRuntime, type QueueRuntime } from './queue/queue-runtime.ts';
+import { startWorkerProcess, type WorkerProcess } from './queue/worker-process.ts';
 import { ensureIndexes } from './store/indexes.ts';
 import { openStore } from './store/open-store.ts';
 import type { Store } from './store/port.ts';
@@ -90,6 +91,7 @@ export async function createApp(config: Config, options: AppOptions = {}): Promi
   const logger = options.logger ?? pino({ level: config.LOG_LEVEL });
   const store = options.store ?? await openStore(config);
   let queue: QueueRuntime | null = null;
+  let apiWorker: WorkerProcess | null = null;
   try {
     await ensureIndexes(store, [...NATIVE_API_INDEXES, ...COMPAT_INDEXES]);
     const services = buildServices(store, config, await loadCursorSecret(store), options.authRecheckMs);
@@ -97,6 +99,12 @@ export async function createApp(config: Config, options: AppOptions = {}): Promi
     const metrics = createMetrics({ defaultMetrics: options.defaultMetrics });
     const inline = createInlineStatementSink({ resolver: services.resolver, metrics });
     if (!options.statementSink) queue = await startQueueRuntime(config, logger);
+    // With QUEUE=auto the API also consumes the queue, so `npm start` alone resolves what it accepts (no loss, no
+    // stranded jobs); deployments with separate workers set QUEUE=bullmq (default 0 here) or API_WORKER_CONCURRENCY.
+    const apiWorkerConcurrency = config.API_WORKER_CONCURRENCY ?? (config.QUEUE === 'auto' ? 1 : 0);
+    if (queue && apiWorkerConcurrency > 0) {
+      apiWorker = await startWorkerProcess(config, logger, { concurrency: apiWorkerConcurrency, store });
+    }
     queue?.registerMetrics(metrics.registry);
     const statementSink = options.statementSink ?? (queue ? createQueuedStatementSink({ queue: queue.statements, inline }) : inline);
     const jobs = createJobsService({ queue: queue?.statements ?? null });
@@ -124,11 +132,13 @@ export async function createApp(config: Config, options: AppOptions = {}): Promi
       app, store, services, metrics, openapi, statementSink, identity,
       async close() {
         await identity.close();
+        await apiWorker?.close();
         await queue?.close();
         await store.close();
       },
     };
   } catch (error) {
+    await apiWorker?.close().catch(() => {});
     await queue?.close().catch(() => {});
     await store.close().catch(() => {});
     throw error;

@@ -24,6 +24,8 @@ export const configSchema = z
     QUEUE_NAME: z.string().min(1).default('persona-statements'),
     QUEUE_BATCH_SIZE: positiveInt.default(1000),
     WORKER_CONCURRENCY: positiveInt.default(2),
+    API_WORKER_CONCURRENCY: z.coerce.number().int().min(0).optional()
+      .describe('queue jobs the API process resolves itself; default 1 with QUEUE=auto (so npm start alone resolves), 0 with QUEUE=bullmq'),
     QUEUE_PREFIX: z.string().min(1).default('bull').describe('BullMQ Redis key prefix'),
     QUEUE_JOB_ATTEMPTS: positiveInt.default(8).describe('attempts of a statement job before it is dead-lettered'),
     QUEUE_BACKOFF_MS: positiveInt.default(1000).describe('first retry delay; doubles per attempt'),

@@ -15,10 +15,14 @@ export interface WorkerProcess {
   close(): Promise<void>;
 }
 
-export async function startWorkerProcess(config: Config, logger: WorkerLogger, overrides: { concurrency?: number } = {}): Promise<WorkerProcess> {
+export async function startWorkerProcess(
+  config: Config, logger: WorkerLogger, overrides: { concurrency?: number; store?: Store } = {},
+): Promise<WorkerProcess> {
   // A worker without Redis has nothing to do: fail fast with the reason instead of retrying silently.
   await probeRedis(config.REDIS_URL, config.QUEUE_STARTUP_TIMEOUT_MS);
-  const store = await openStore(config);
+  // The API process passes its own store (one LMDB environment per process); it stays the API's to close.
+  const ownsStore = !overrides.store;
+  const store = overrides.store ?? await openStore(config);
   const closers: Array<() => Promise<void>> = [];
   try {
     await ensureIndexes(store);
@@ -45,15 +49,15 @@ export async function startWorkerProcess(config: Config, logger: WorkerLogger, o
     // The statement worker stops first (running jobs finish and still use the hooks), then the hooks, then stores.
     closers.unshift(() => worker.close());
   } catch (error) {
-    await closeAll(closers, store);
+    await closeAll(closers, ownsStore ? store : null);
     throw error;
   }
-  return { close: () => closeAll(closers, store) };
+  return { close: () => closeAll(closers, ownsStore ? store : null) };
 }
 
-async function closeAll(closers: Array<() => Promise<void>>, store: Store): Promise<void> {
+async function closeAll(closers: Array<() => Promise<void>>, store: Store | null): Promise<void> {
   for (const close of closers) await close();
-  await store.close();
+  await store?.close();
 }
 
 /** Learning Locker's database when WRITE_BACK_MONGODB_URL is set, else our own store (LL database mode). */
