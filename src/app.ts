@@ -3,7 +3,6 @@
 // exactly what `npm start` runs. close() stops the queue and closes the store (the HTTP server is main.ts's).
 import type { Express } from 'express';
 import { pino, type Logger } from 'pino';
-import { COMPAT_INDEXES } from './compat/compat-indexes.ts';
 import { createCompatRouters, registerCompatOpenApi } from './compat/compat-surface.ts';
 import type { Config } from './config.ts';
 import { createAttributesService, type AttributesService } from './features/attributes/attributes.service.ts';
@@ -19,7 +18,6 @@ import { createLinksService, type LinksService } from './features/links/links.se
 import { startIdentityFeature, type IdentityFeature } from './features/merges/identity-feature.ts';
 import { createOrganisationsService, type OrganisationsService } from './features/organisations/organisations.service.ts';
 import { registerPersonaLookupRoutes } from './features/personas/persona-lookup.routes.ts';
-import { NATIVE_API_INDEXES } from './features/personas/personas.indexes.ts';
 import { registerPersonaItemRoutes, registerPersonaRoutes } from './features/personas/personas.routes.ts';
 import { createPersonasService, type PersonasService } from './features/personas/personas.service.ts';
 import { createResolver, type Resolver } from './features/resolver/resolver.service.ts';
@@ -31,7 +29,7 @@ import { loadCursorSecret } from './http/list/cursor-secret.ts';
 import { createMetrics, type Metrics } from './http/metrics.ts';
 import { startQueueRuntime, type QueueRuntime } from './queue/queue-runtime.ts';
 import { startWorkerProcess, type WorkerProcess } from './queue/worker-process.ts';
-import { ensureIndexes } from './store/indexes.ts';
+import { ensureAllIndexes } from './features/all-indexes.ts';
 import { openStore } from './store/open-store.ts';
 import type { Store } from './store/port.ts';
 
@@ -93,7 +91,7 @@ export async function createApp(config: Config, options: AppOptions = {}): Promi
   let queue: QueueRuntime | null = null;
   let apiWorker: WorkerProcess | null = null;
   try {
-    await ensureIndexes(store, [...NATIVE_API_INDEXES, ...COMPAT_INDEXES]);
+    await ensureAllIndexes(store);
     const services = buildServices(store, config, await loadCursorSecret(store), options.authRecheckMs);
     const identity = await startIdentityFeature(config, store);
     const metrics = createMetrics({ defaultMetrics: options.defaultMetrics });

@@ -1,6 +1,6 @@
 // Opens the configured store for a CLI command, makes sure its indexes exist, and always closes it.
 import { loadConfig, type Config } from '../config.ts';
-import { ensureIndexes } from '../store/indexes.ts';
+import { ensureAllIndexes } from '../features/all-indexes.ts';
 import { openStore } from '../store/open-store.ts';
 import type { Store } from '../store/port.ts';
 
@@ -8,7 +8,7 @@ export async function withStore<T>(run: (store: Store, config: Config) => Promis
   const config = loadConfig();
   const store = await openStore(config);
   try {
-    await ensureIndexes(store);
+    await ensureAllIndexes(store);
     return await run(store, config);
   } finally {
     await store.close();

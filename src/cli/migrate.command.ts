@@ -1,6 +1,6 @@
 // `persona migrate`: creates every index of every collection (idempotent; the service also does it at start).
 import type { Command } from 'commander';
-import { ensureIndexes } from '../store/indexes.ts';
+import { ensureAllIndexes } from '../features/all-indexes.ts';
 import { withStore } from './cli-store.ts';
 import { runLearningLockerMigration } from './migrate-ll.ts';
 
@@ -13,7 +13,7 @@ export function registerMigrateCommand(program: Command): void {
     .action(async (options: { json?: boolean; fromLearningLocker?: boolean }) => {
       if (options.fromLearningLocker) return runLearningLockerMigration(options);
       await withStore(async (store) => {
-        const names = await ensureIndexes(store);
+        const names = await ensureAllIndexes(store);
         console.log(options.json ? JSON.stringify({ indexes: names }) : `indexes ensured (${names.length}):\n  ${names.join('\n  ')}`);
       });
     });
