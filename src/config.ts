@@ -52,6 +52,8 @@ export const configSchema = z
     LINK_MBOX_SHA1SUM: booleanFromEnv.default(true),
     DEFAULT_ACCOUNT_HOMEPAGE: z.string().url().optional(),
     METRICS_TOKEN: z.string().min(1).optional(),
+    AUTO_MERGE_CERTAIN: booleanFromEnv.default(false)
+      .describe('POST /v1/duplicates/auto-merge merges certain pairs (an address and its SHA-1); off by default'),
     DUPLICATE_IDENTIFYING_ATTRIBUTES: z.string().optional()
       .transform((value) => (value ?? '').split(',').map((key) => key.trim()).filter(Boolean))
       .describe('comma-separated attribute keys whose equal values suggest duplicates (e.g. employeeNumber)'),

@@ -8,6 +8,7 @@ import { defineRoute, listOf, objectIdParams, type RouteKit } from '../../http/r
 import { parseWith } from '../../http/validation.ts';
 import type { Store } from '../../store/port.ts';
 import { objectIdText } from '../identifiers/identifiers.schemas.ts';
+import { identityError } from '../merges/identity-error.ts';
 import { parsePathId } from '../merges/merges.routes.ts';
 import { readPersona } from '../personas/persona-guard.ts';
 import type { DuplicatesService } from './duplicates.service.ts';
@@ -96,6 +97,20 @@ export function registerDuplicateRoutes(kit: RouteKit, { store, duplicates }: { 
       const { pairs } = parseWith(DismissRequestSchema, req.body, 'duplicates');
       const ids = pairs.map(([a, b]) => [new ObjectId(a), new ObjectId(b)] as [ObjectId, ObjectId]);
       res.json({ dismissed: await duplicates.dismiss(caller.organisation, ids, caller.clientId) });
+    },
+  });
+
+  defineRoute(kit, {
+    method: 'post', path: '/v1/duplicates/auto-merge', scope: 'personas:merge', tags,
+    summary: 'Apply the auto-merge rules: merge every certain pair (older persona kept), recorded in the history by `auto-merge`',
+    description: 'Off by default: answers 409 duplicates.auto_merge_off unless AUTO_MERGE_CERTAIN=true.',
+    responses: {
+      200: { description: 'The merges made', schema: z.object({ merges: z.array(z.string()) }) },
+      409: { description: 'duplicates.auto_merge_off' },
+    },
+    async handler(_req, res, caller) {
+      if (!duplicates.isAutoMergeOn) throw identityError('duplicates.auto_merge_off', 'auto-merge rules are off (set AUTO_MERGE_CERTAIN=true)');
+      res.json({ merges: await duplicates.applyAutoMerges(caller.organisation) });
     },
   });
 }

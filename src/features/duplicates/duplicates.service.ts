@@ -120,6 +120,9 @@ export function createDuplicatesService(options: DuplicatesServiceOptions) {
       return pairs.length;
     },
 
+    /** Whether the auto-merge rules are on (AUTO_MERGE_CERTAIN). */
+    isAutoMergeOn: Boolean(options.autoMergeCertain && options.mergeService),
+
     /** When enabled, merges every certain pair (the older persona is kept), recorded as merges by `auto-merge`. */
     async applyAutoMerges(organisation: ObjectId): Promise<string[]> {
       if (!options.autoMergeCertain || !options.mergeService) return [];

@@ -35,6 +35,7 @@ export const IDENTITY_ERROR_CODES = {
   'imports.invalid_mapping': 422,
   'imports.malformed_csv': 400,
   'duplicates.invalid_pair': 422,
+  'duplicates.auto_merge_off': 409,
   // Path ids of the identity routes that are not 24-hex ids.
   'merges.invalid_merge_id': 400,
   'imports.invalid_import_id': 400,

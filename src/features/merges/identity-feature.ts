@@ -79,6 +79,7 @@ export async function startIdentityFeature(config: Config, store: Store): Promis
   const feature = createIdentityFeature({
     store, cursors: createCursorCodec(await loadCursorSecret(store)), writeBack: writeBack?.writeBack,
     identifyingAttributes: config.DUPLICATE_IDENTIFYING_ATTRIBUTES,
+    autoMergeCertain: config.AUTO_MERGE_CERTAIN,
   });
   return {
     ...feature,
