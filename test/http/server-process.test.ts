@@ -64,7 +64,7 @@ describe('HTTP: the server process', function () {
     await waitForHealth(port);
     expect(second.output()).to.not.include('First start');
     const listed = await fetch(`http://127.0.0.1:${port}/v1/personas`, { headers: { authorization: `Basic ${Buffer.from(`${credentials.key}:${credentials.secret}`).toString('base64')}` } });
-    expect((await listed.json()).data.map((persona: { name: string }) => persona.name)).to.deep.equal(['In flight']);
+    expect(((await listed.json()) as { data: Array<{ name: string }> }).data.map((persona: { name: string }) => persona.name)).to.deep.equal(['In flight']);
     second.child.kill('SIGINT');
     expect(await second.exited).to.equal(0);
   });

@@ -4,7 +4,7 @@ import { ObjectId } from 'bson';
 import { COLLECTIONS, type AttributeDoc } from '../../domain/model.ts';
 import type { Store } from '../../store/port.ts';
 import { apiError } from '../../http/errors/api-error.ts';
-import { conditionsFilter } from '../../http/list/condition-filter.ts';
+import { conditionsFilter, oneOrAny } from '../../http/list/condition-filter.ts';
 import type { CursorCodec } from '../../http/list/cursor.ts';
 import { listDigest } from '../../http/list/list-digest.ts';
 import type { ListQuery } from '../../http/list/list-query.ts';
@@ -47,7 +47,7 @@ export function createAttributesService({ store, cursors }: { store: Store; curs
     },
     listOfPersonas(caller, personaIds) {
       if (personaIds.length === 0) return Promise.resolve([]);
-      return attributes.find({ organisation: caller.organisation, personaId: { $in: personaIds } }, { sort: { key: 1, _id: 1 } });
+      return attributes.find({ organisation: caller.organisation, personaId: oneOrAny(personaIds) }, { sort: { key: 1, _id: 1 } });
     },
     async put(caller, personaId, key, value) {
       await writablePersona(store, caller.organisation, personaId);

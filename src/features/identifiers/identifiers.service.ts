@@ -8,6 +8,7 @@ import { isDuplicateKeyError, type Store } from '../../store/port.ts';
 import { apiError } from '../../http/errors/api-error.ts';
 import type { CursorCodec } from '../../http/list/cursor.ts';
 import type { ListQuery } from '../../http/list/list-query.ts';
+import { oneOrAny } from '../../http/list/condition-filter.ts';
 import { findPage, type Page } from '../../http/list/paginate.ts';
 import type { Caller } from '../clients/caller.ts';
 import { emailClaimKeys } from '../resolver/email-claims.ts';
@@ -117,7 +118,7 @@ export function createIdentifiersService({ store, cursors }: { store: Store; cur
     },
     listOfPersonas(caller, personaIds) {
       if (personaIds.length === 0) return Promise.resolve([]);
-      return identifiers.find({ organisation: caller.organisation, persona: { $in: personaIds } }, { sort: { createdAt: 1, _id: 1 } });
+      return identifiers.find({ organisation: caller.organisation, persona: oneOrAny(personaIds) }, { sort: { createdAt: 1, _id: 1 } });
     },
     countOfPersona(caller, personaId) {
       return identifiers.countDocuments({ organisation: caller.organisation, persona: personaId });

@@ -4,7 +4,7 @@ import { ObjectId } from 'bson';
 import { COLLECTIONS, type LinkDoc } from '../../domain/model.ts';
 import { isDuplicateKeyError, type Store } from '../../store/port.ts';
 import { apiError } from '../../http/errors/api-error.ts';
-import { conditionsFilter } from '../../http/list/condition-filter.ts';
+import { conditionsFilter, oneOrAny } from '../../http/list/condition-filter.ts';
 import type { CursorCodec } from '../../http/list/cursor.ts';
 import { listDigest } from '../../http/list/list-digest.ts';
 import type { ListQuery } from '../../http/list/list-query.ts';
@@ -63,7 +63,7 @@ export function createLinksService({ store, cursors }: { store: Store; cursors: 
     get,
     listOfPersonas(caller, personaIds) {
       if (personaIds.length === 0) return Promise.resolve([]);
-      return links.find({ organisation: caller.organisation, persona: { $in: personaIds } }, { sort: { createdAt: 1, _id: 1 } });
+      return links.find({ organisation: caller.organisation, persona: oneOrAny(personaIds) }, { sort: { createdAt: 1, _id: 1 } });
     },
     async create(caller, input) {
       await writablePersona(store, caller.organisation, input.persona);

@@ -37,3 +37,8 @@ export function allOf(...filters: Array<Filter | null | undefined>): Filter {
 export function conditionsFilter(conditions: Condition[]): Filter {
   return allOf(...conditions.filter((condition) => condition.spec.path).map((condition) => conditionClause(condition)));
 }
+
+/** Equality for one value (the store's fastest path), `$in` for several. */
+export function oneOrAny<T>(values: T[]): T | { $in: T[] } {
+  return values.length === 1 ? values[0] : { $in: values };
+}
