@@ -12,6 +12,7 @@ import { registerClientRoutes } from './features/clients/clients.routes.ts';
 import { createClientsService, type ClientsService } from './features/clients/clients.service.ts';
 import { registerIdentifierRoutes } from './features/identifiers/identifiers.routes.ts';
 import { createIdentifiersService, type IdentifiersService } from './features/identifiers/identifiers.service.ts';
+import { startMergeEvents } from './features/events/events.runtime.ts';
 import { createJobsService } from './features/jobs/jobs.service.ts';
 import { registerLinkRoutes } from './features/links/links.routes.ts';
 import { createLinksService, type LinksService } from './features/links/links.service.ts';
@@ -90,13 +91,16 @@ export async function createApp(config: Config, options: AppOptions = {}): Promi
   const store = options.store ?? await openStore(config);
   let queue: QueueRuntime | null = null;
   let apiWorker: WorkerProcess | null = null;
+  let mergeEvents: ReturnType<typeof startMergeEvents> | null = null;
   try {
     await ensureAllIndexes(store);
     const services = buildServices(store, config, await loadCursorSecret(store), options.authRecheckMs);
-    const identity = await startIdentityFeature(config, store);
+    if (!options.statementSink) queue = await startQueueRuntime(config, logger);
+    // Merges and undos are announced on the workers' persona events stream (and webhooks) when the queue is on.
+    mergeEvents = queue ? startMergeEvents(config, logger) : null;
+    const identity = await startIdentityFeature(config, store, { onMergeChange: mergeEvents?.afterMergeChange });
     const metrics = createMetrics({ defaultMetrics: options.defaultMetrics });
     const inline = createInlineStatementSink({ resolver: services.resolver, metrics });
-    if (!options.statementSink) queue = await startQueueRuntime(config, logger);
     // With QUEUE=auto the API also consumes the queue, so `npm start` alone resolves what it accepts (no loss, no
     // stranded jobs); deployments with separate workers set QUEUE=bullmq (default 0 here) or API_WORKER_CONCURRENCY.
     const apiWorkerConcurrency = config.API_WORKER_CONCURRENCY ?? (config.QUEUE === 'auto' ? 1 : 0);
@@ -130,6 +134,7 @@ export async function createApp(config: Config, options: AppOptions = {}): Promi
       app, store, services, metrics, openapi, statementSink, identity,
       async close() {
         await identity.close();
+        await mergeEvents?.close();
         await apiWorker?.close();
         await queue?.close();
         await store.close();
@@ -137,6 +142,7 @@ export async function createApp(config: Config, options: AppOptions = {}): Promi
     };
   } catch (error) {
     await apiWorker?.close().catch(() => {});
+    await mergeEvents?.close().catch(() => {});
     await queue?.close().catch(() => {});
     await store.close().catch(() => {});
     throw error;

@@ -131,10 +131,12 @@ function mergeResults(parts: Array<JobReport['result']>): JobReport['result'] {
   const counts = emptyCounts();
   const hasResults = parts.every((part) => part !== null && 'results' in part);
   const results: ResolutionResult['results'] = [];
+  const createdPersonaIds: string[] = [];
   for (const part of parts) {
     if (!part) continue;
     addCounts(counts, part.counts);
     if (hasResults) results.push(...(part as ResolutionResult).results);
+    if (hasResults) createdPersonaIds.push(...((part as ResolutionResult).createdPersonaIds ?? []));
   }
-  return hasResults ? { results, counts } : { counts };
+  return hasResults ? { results, counts, createdPersonaIds } : { counts };
 }

@@ -6,7 +6,7 @@ import { hostname } from 'node:os';
 import { Worker, UnrecoverableError, type Job } from 'bullmq';
 import { ObjectId } from 'bson';
 import { Redis } from 'ioredis';
-import { addCounts, emptyCounts, type ResolutionResult } from '../features/resolver/resolution-result.ts';
+import { addResult, emptyResult, type ResolutionResult } from '../features/resolver/resolution-result.ts';
 import { describePayloadProblems, RESOLVE_JOB_NAME, type ResolveJobData } from './job-payload.ts';
 import { createMetricsRecorder } from './queue-metrics.ts';
 import { bullConnection } from './redis-connection.ts';
@@ -64,12 +64,10 @@ export function createStatementProcessor(
    * for stalled and run it twice.
    */
   async function resolveInSlices(organisation: ObjectId, statements: unknown[]): Promise<ResolutionResult> {
-    const total: ResolutionResult = { results: [], counts: emptyCounts() };
+    const total = emptyResult();
     for (let start = 0; start < statements.length; start += sliceSize) {
       if (start > 0) await new Promise((resolve) => setImmediate(resolve));
-      const part = await dependencies.resolveStatements(organisation, statements.slice(start, start + sliceSize));
-      for (const entry of part.results) total.results.push(entry);
-      addCounts(total.counts, part.counts);
+      addResult(total, await dependencies.resolveStatements(organisation, statements.slice(start, start + sliceSize)));
     }
     return total;
   }

@@ -20,6 +20,7 @@ function echoResolve(organisation: ObjectId, statements: unknown[]): Promise<Res
       statementId: (statement as { id?: string }).id ?? null, status: 'resolved' as const, error: null, agents: [],
     })),
     counts: { resolved: statements.length, rejected: 0, personasCreated: organisation ? 0 : 1, identifiersCreated: 0 },
+    createdPersonaIds: [],
   });
 }
 

@@ -58,6 +58,7 @@ describe('Learning Locker statement write-back', () => {
     await statements.insertMany([mine, theirs, untouched]);
     const result: ResolutionResult = {
       counts: { resolved: 1, rejected: 0, personasCreated: 0, identifiersCreated: 1 },
+      createdPersonaIds: [],
       results: [{
         statementId: 'stmt-1', status: 'resolved', error: null,
         agents: [{ role: 'actor', path: 'actor', ifi: ann.ifi, identifierId: ann.identifierId.toHexString(), personaId: ann.personaId.toHexString(), created: true }],

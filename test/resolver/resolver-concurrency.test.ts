@@ -74,6 +74,11 @@ for (const factory of availableStoreFactories()) {
         const created = results.reduce((sum, result) => sum + result.counts.identifiersCreated, 0);
         expect(created, 'identifiers created are counted once in total').to.equal(expectedIdentifiers(people.length));
         expect(results.reduce((sum, result) => sum + result.counts.personasCreated, 0)).to.equal(people.length);
+        // Each persona is reported as created by exactly the one resolver whose upsert inserted it.
+        for (const result of results) expect(result.createdPersonaIds).to.have.length(result.counts.personasCreated);
+        const reported = results.flatMap((result) => result.createdPersonaIds).sort();
+        const stored = await temp.store.collection(COLLECTIONS.personas).find({ organisation }, { projection: { _id: 1 } });
+        expect(reported).to.deep.equal(stored.map((persona) => persona._id.toHexString()).sort());
         // Every resolver agrees on the persona of every identifier.
         const personaOf = new Map<string, string>();
         for (const result of results) {

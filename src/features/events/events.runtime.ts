@@ -1,12 +1,14 @@
 // Wires persona events into a worker process: an after-resolution hook that publishes the events of each job, and
-// (when WEBHOOK_URLS is set) the webhook delivery worker.
+// (when WEBHOOK_URLS is set) the webhook delivery worker. The API process (queue on) publishes merge events through
+// startMergeEvents; their webhook deliveries are run by the workers' delivery worker.
 import { Worker } from 'bullmq';
 import type { Config } from '../../config.ts';
 import { bullConnection } from '../../queue/redis-connection.ts';
 import type { AfterResolveHook, WorkerLogger } from '../../queue/statement-worker.ts';
 import type { Store } from '../../store/port.ts';
 import { createEventPublisher, webhookQueueName } from './event-publisher.ts';
-import { eventsOfResolution } from './persona-events.ts';
+import type { MergeRecordDoc } from '../merges/merge-record.ts';
+import { eventOfMerge, eventsOfResolution } from './persona-events.ts';
 import { createWebhookProcessor, type WebhookJobData } from './webhook-delivery.ts';
 
 export type EventsConfig = Pick<Config, 'REDIS_URL' | 'QUEUE_PREFIX' | 'QUEUE_NAME' | 'EVENTS_MAX_LENGTH' | 'WEBHOOK_URLS' | 'WEBHOOK_SECRET' | 'WEBHOOK_ATTEMPTS'>;
@@ -15,12 +17,39 @@ export function webhookUrlsOf(config: Pick<Config, 'WEBHOOK_URLS'>): string[] {
   return (config.WEBHOOK_URLS ?? '').split(',').map((url) => url.trim()).filter(Boolean);
 }
 
+function publisherOf(config: EventsConfig) {
+  return createEventPublisher({
+    redisUrl: config.REDIS_URL, prefix: config.QUEUE_PREFIX, queueName: config.QUEUE_NAME, maxLength: config.EVENTS_MAX_LENGTH,
+    webhookUrls: webhookUrlsOf(config), webhookAttempts: config.WEBHOOK_ATTEMPTS,
+  });
+}
+
+/**
+ * For the merge service's afterChange hook: publishes `persona.merged` when a merge is applied and
+ * `persona.merge_undone` when one is undone (other states announce nothing). A publishing failure is logged, not
+ * thrown: the merge is already done, and an error answer would invite the caller to retry a completed merge.
+ */
+export function startMergeEvents(
+  config: EventsConfig, logger: Pick<WorkerLogger, 'warn'>,
+): { afterMergeChange(record: MergeRecordDoc): Promise<void>; close(): Promise<void> } {
+  const publisher = publisherOf(config);
+  return {
+    async afterMergeChange(record) {
+      const event = eventOfMerge(record);
+      if (!event) return;
+      try {
+        await publisher.publish([event]);
+      } catch (error) {
+        logger.warn({ eventId: event.eventId, err: (error as Error).message }, 'persona event not published');
+      }
+    },
+    close: () => publisher.close(),
+  };
+}
+
 export function startEvents(config: EventsConfig, store: Store, logger: WorkerLogger): { hook: AfterResolveHook; close(): Promise<void> } {
   const webhookUrls = webhookUrlsOf(config);
-  const publisher = createEventPublisher({
-    redisUrl: config.REDIS_URL, prefix: config.QUEUE_PREFIX, queueName: config.QUEUE_NAME, maxLength: config.EVENTS_MAX_LENGTH,
-    webhookUrls, webhookAttempts: config.WEBHOOK_ATTEMPTS,
-  });
+  const publisher = publisherOf(config);
   const deliveries = webhookUrls.length === 0 || !config.WEBHOOK_SECRET ? null : new Worker<WebhookJobData>(
     webhookQueueName(config.QUEUE_NAME), createWebhookProcessor({ secret: config.WEBHOOK_SECRET }),
     { connection: bullConnection(config.REDIS_URL), prefix: config.QUEUE_PREFIX, concurrency: 4 },
@@ -28,9 +57,9 @@ export function startEvents(config: EventsConfig, store: Store, logger: WorkerLo
   deliveries?.on('failed', (job, error) => logger.warn({ url: job?.data.url, eventId: job?.data.event.eventId, err: error.message }, 'webhook delivery failed'));
   deliveries?.on('error', (error) => logger.error({ err: error.message }, 'webhook worker error'));
   return {
-    async hook(organisation, _statements, result, { startedAt }) {
+    async hook(organisation, _statements, result) {
       if (result.counts.identifiersCreated === 0 && result.counts.personasCreated === 0) return;
-      await publisher.publish(await eventsOfResolution(store, organisation, result, startedAt));
+      await publisher.publish(await eventsOfResolution(store, organisation, result));
     },
     async close() {
       await deliveries?.close();

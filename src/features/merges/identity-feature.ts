@@ -13,6 +13,7 @@ import { createErasureService, type ErasureService } from '../erasure/erasure.se
 import { registerImportRoutes } from '../imports/imports.routes.ts';
 import { createImportService, type ImportService } from '../imports/imports.service.ts';
 import { openIdentityWriteBack, type IdentityWriteBack } from './identity-write-back.ts';
+import type { MergeRecordDoc } from './merge-record.ts';
 import { recoverMerges } from './merge-recovery.ts';
 import { createMergeService, type MergeService } from './merge.service.ts';
 import { registerMergeRoutes } from './merges.routes.ts';
@@ -26,6 +27,8 @@ export interface IdentityFeatureOptions {
   autoMergeCertain?: boolean;
   /** Statement write-back (re-stamp on merge and undo, remove stamps on erasure); absent when write-back is off. */
   writeBack?: IdentityWriteBack | null;
+  /** Called after write-back for each merge applied or undone (persona events when the queue is on). */
+  onMergeChange?: (record: MergeRecordDoc) => Promise<void>;
   uploadDir?: string;
   maxImportBytes?: number;
 }
@@ -42,7 +45,12 @@ export interface IdentityFeature {
 
 export function createIdentityFeature(options: IdentityFeatureOptions): IdentityFeature {
   const { store, cursors, writeBack } = options;
-  const merges = createMergeService({ store, afterChange: writeBack ? (record) => writeBack.afterMergeChange(record) : undefined });
+  const { onMergeChange } = options;
+  const afterChange = writeBack || onMergeChange ? async (record: MergeRecordDoc) => {
+    await writeBack?.afterMergeChange(record);
+    await onMergeChange?.(record);
+  } : undefined;
+  const merges = createMergeService({ store, afterChange });
   const duplicates = createDuplicatesService({
     store, identifyingAttributes: options.identifyingAttributes, autoMergeCertain: options.autoMergeCertain, mergeService: merges,
   });
@@ -73,11 +81,14 @@ export function createIdentityFeature(options: IdentityFeatureOptions): Identity
  * For the composition root: completes merges and undos a crash interrupted (before any route can see a half-merged
  * persona), opens the write-back target when write-back is on, and builds the feature.
  */
-export async function startIdentityFeature(config: Config, store: Store): Promise<IdentityFeature> {
+export async function startIdentityFeature(
+  config: Config, store: Store, hooks: Pick<IdentityFeatureOptions, 'onMergeChange'> = {},
+): Promise<IdentityFeature> {
   await recoverMerges(store);
   const writeBack = await openIdentityWriteBack(config, store);
   const feature = createIdentityFeature({
     store, cursors: createCursorCodec(await loadCursorSecret(store)), writeBack: writeBack?.writeBack,
+    onMergeChange: hooks.onMergeChange,
     identifyingAttributes: config.DUPLICATE_IDENTIFYING_ATTRIBUTES,
     autoMergeCertain: config.AUTO_MERGE_CERTAIN,
   });

@@ -31,6 +31,8 @@ export interface IdentifierResolution {
   byKey: Map<string, ResolvedIdentifier>;
   identifiersCreated: number;
   personasCreated: number;
+  /** The personas this call created (its upserts won); `personasCreated` is their number. */
+  createdPersonaIds: ObjectId[];
 }
 
 export interface IdentifierResolutionContext {
@@ -59,14 +61,14 @@ export async function resolveIdentifiers(context: IdentifierResolutionContext, r
     const lost = missing.filter((request) => !created.has(request.canonicalKey)).map((request) => request.canonicalKey);
     for (const [key, value] of await readIdentifiers(identifiers, context.organisation, lost)) stored.set(key, value);
   }
-  const personasCreated = await settlePersonas(context, requests, stored);
+  const createdPersonaIds = await settlePersonas(context, requests, stored);
   const byKey = new Map<string, ResolvedIdentifier>();
   for (const request of requests) {
     const identifier = stored.get(request.canonicalKey);
     if (!identifier) throw new Error(`identifier ${request.canonicalKey} vanished while resolving`);
     byKey.set(request.canonicalKey, identifier);
   }
-  return { byKey, identifiersCreated, personasCreated };
+  return { byKey, identifiersCreated, personasCreated: createdPersonaIds.length, createdPersonaIds };
 }
 
 async function readIdentifiers(identifiers: Collection<IdentifierDoc>, organisation: ObjectId, keys: string[]): Promise<Map<string, StoredIdentifier>> {
@@ -119,12 +121,12 @@ async function upsertIdentifiers(
 }
 
 /**
- * Makes every identifier's persona exist and replaces tombstoned personas by their targets. Returns how many
- * personas this call created.
+ * Makes every identifier's persona exist and replaces tombstoned personas by their targets. Returns the ids of the
+ * personas this call created: the upserts that inserted (a concurrent resolver that got there first matched instead).
  */
 async function settlePersonas(
   context: IdentifierResolutionContext, requests: IdentifierRequest[], stored: Map<string, StoredIdentifier>,
-): Promise<number> {
+): Promise<ObjectId[]> {
   const nameByPersona = new Map<string, { id: ObjectId; name: string }>();
   for (const request of requests) {
     const personaId = stored.get(request.canonicalKey)!.personaId;
@@ -133,7 +135,7 @@ async function settlePersonas(
   const ids = [...nameByPersona.values()].map((entry) => entry.id);
   const states = await lookupPersonaStates(context.store, context.organisation, ids);
   const absent = [...nameByPersona.entries()].filter(([hex]) => !states.has(hex)).map(([, entry]) => entry);
-  let personasCreated = 0;
+  const created: ObjectId[] = [];
   if (absent.length > 0) {
     const operations: BulkOperation[] = absent.map((entry) => ({
       updateOne: {
@@ -149,10 +151,10 @@ async function settlePersonas(
     const result = await context.store.collection<PersonaDoc>(COLLECTIONS.personas).bulkWrite(operations, { ordered: false });
     const unexpected = result.writeErrors.find((error) => error.code !== 11000);
     if (unexpected) throw new Error(`persona upsert failed: ${unexpected.errmsg}`);
-    personasCreated = result.upsertedCount;
+    for (const index of Object.keys(result.upsertedIds)) created.push(absent[Number(index)].id);
   }
   await redirectFromTombstones(context, stored, states);
-  return personasCreated;
+  return created;
 }
 
 /** Identifiers still on a tombstone answer with its target and are moved there (a merge may have swept before they were created). */

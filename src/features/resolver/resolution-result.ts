@@ -36,10 +36,26 @@ export interface ResolutionCounts {
 export interface ResolutionResult {
   results: StatementResult[];
   counts: ResolutionCounts;
+  /**
+   * Ids of the personas this call created (the upserts it won), each once. Consumers that announce or react to new
+   * personas (events) read it here instead of guessing from creation dates, which a concurrent resolver shares.
+   */
+  createdPersonaIds: string[];
 }
 
 export function emptyCounts(): ResolutionCounts {
   return { resolved: 0, rejected: 0, personasCreated: 0, identifiersCreated: 0 };
+}
+
+export function emptyResult(): ResolutionResult {
+  return { results: [], counts: emptyCounts(), createdPersonaIds: [] };
+}
+
+/** Appends the result of a later part (batch, slice, job) to `total`. */
+export function addResult(total: ResolutionResult, part: ResolutionResult): void {
+  for (const entry of part.results) total.results.push(entry);
+  addCounts(total.counts, part.counts);
+  for (const id of part.createdPersonaIds ?? []) total.createdPersonaIds.push(id);
 }
 
 export function addCounts(total: ResolutionCounts, part: ResolutionCounts): void {

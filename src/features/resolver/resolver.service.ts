@@ -9,7 +9,7 @@ import {
 import type { Store } from '../../store/port.ts';
 import { lookupPersonaStates } from '../personas/persona-lookup.ts';
 import { resolveIdentifiers, type IdentifierRequest } from './identifier-resolution.ts';
-import { addCounts, emptyCounts, type ResolutionResult, type StatementResult } from './resolution-result.ts';
+import { addResult, emptyCounts, emptyResult, type ResolutionResult, type StatementResult } from './resolution-result.ts';
 
 export interface ResolverOptions {
   /** Resolve the statement's authority too (usually the LRS client, not a learner). Always validated. */
@@ -73,16 +73,14 @@ export function createResolver({ store, options }: { store: Store; options: Reso
         }),
       };
     });
-    return { results, counts };
+    return { results, counts, createdPersonaIds: resolution.createdPersonaIds.map((id) => id.toHexString()) };
   }
 
   return {
     async resolveStatements(organisation, statements) {
-      const total: ResolutionResult = { results: [], counts: emptyCounts() };
+      const total = emptyResult();
       for (let start = 0; start < statements.length; start += batchSize) {
-        const part = await resolveBatch(organisation, statements.slice(start, start + batchSize));
-        total.results.push(...part.results);
-        addCounts(total.counts, part.counts);
+        addResult(total, await resolveBatch(organisation, statements.slice(start, start + batchSize)));
       }
       return total;
     },

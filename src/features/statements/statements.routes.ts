@@ -21,6 +21,7 @@ export const ResolutionResultSchema = z.object({
     })),
   })),
   counts: z.object({ resolved: z.number().int(), rejected: z.number().int(), personasCreated: z.number().int(), identifiersCreated: z.number().int() }),
+  createdPersonaIds: z.array(z.string()).meta({ description: 'Ids of the personas this request created (counts.personasCreated of them)' }),
 }).meta({ id: 'ResolutionResult' });
 
 const StatementsBody = z.union([z.record(z.string(), z.unknown()), z.array(z.unknown()).min(1)])
