@@ -29,12 +29,15 @@ export interface WalkSource {
   environment: LmdbEnvironment;
   collectionPrefix: Buffer;
   transaction?: Transaction;
+  /** Decodes a walked document; a partial decoder for reads that need only some fields. Default: the whole document. */
+  decode?: (bytes: Uint8Array) => Document;
 }
 
 export function* walkPlan(source: WalkSource, plan: Plan, resumeAfter?: WalkPosition, seen = new Set<string>()): Generator<WalkedDocument> {
   const order = plan.ranges.map((range, rangeIndex) => ({ range, rangeIndex }));
   if (plan.reverse) order.reverse();
   const transactionOption = source.transaction ? { transaction: source.transaction } : {};
+  const decode = source.decode ?? decodeDocument;
   for (const { range, rangeIndex } of order) {
     if (resumeAfter && (plan.reverse ? rangeIndex > resumeAfter.rangeIndex : rangeIndex < resumeAfter.rangeIndex)) continue;
     const after = resumeAfter?.rangeIndex === rangeIndex ? resumeAfter.key : undefined;
@@ -50,20 +53,21 @@ export function* walkPlan(source: WalkSource, plan: Plan, resumeAfter?: WalkPosi
       if (!remember(seen, idBytes)) continue;
       const raw = plan.index ? getDocument(source, value, transactionOption) : value;
       if (!raw) continue; // an index entry always has its document inside one snapshot; defensive only
-      yield { document: decodeDocument(raw), raw, idBytes: Buffer.from(idBytes), position: { rangeIndex, key: Buffer.from(key) } };
+      yield { document: decode(raw), raw, idBytes: Buffer.from(idBytes), position: { rangeIndex, key: Buffer.from(key) } };
     }
   }
 }
 
 function fetchExact(source: WalkSource, plan: Plan, range: KeyRange, transactionOption: { transaction?: Transaction }): Omit<WalkedDocument, 'position'> | null {
+  const decode = source.decode ?? decodeDocument;
   if (!plan.index) {
     const raw = source.transaction ? getFast(source.environment.documents, range.start, transactionOption) : source.environment.documents.get(range.start);
-    return raw ? { document: decodeDocument(raw), raw, idBytes: range.start.subarray(source.collectionPrefix.length) } : null;
+    return raw ? { document: decode(raw), raw, idBytes: range.start.subarray(source.collectionPrefix.length) } : null;
   }
   const idBytes = source.environment.indexes.get(range.start, transactionOption);
   if (!idBytes) return null;
   const raw = getDocument(source, idBytes, transactionOption);
-  return raw ? { document: decodeDocument(raw), raw, idBytes } : null;
+  return raw ? { document: decode(raw), raw, idBytes } : null;
 }
 
 const documentKey = new KeyWriter();

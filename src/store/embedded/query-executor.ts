@@ -6,6 +6,7 @@ import type { Document, Filter, FindOptions, Projection, QueryPlan, Sort } from 
 import type { IndexDefinition } from './index-entries.ts';
 import { walkPlan, type WalkedDocument, type WalkSource } from './plan-walker.ts';
 import { planQuery, type Plan } from './query-planner.ts';
+import { compilePartialDecoder } from './partial-decode.ts';
 import { compileSimpleFilter, compileSimpleProjection } from './simple-filter.ts';
 
 export interface FindOutcome {
@@ -35,6 +36,31 @@ export function runFind(source: WalkSource, indexes: IndexDefinition[], filter: 
   if (!plan.sortedByIndex && options.sort) matches = sortWalked(matches, options.sort);
   matches = matches.slice(skip, wanted === Infinity ? undefined : wanted);
   return { matches, explain: { indexName: plan.indexName, docsExamined, nReturned: matches.length, sortedByIndex: plan.sortedByIndex } };
+}
+
+/**
+ * The source a projected find reads through: when an inclusion projection, the filter and the sort together name
+ * only some top-level fields, documents are decoded to those fields alone (plus `_id`, the sort's tie-breaker);
+ * anything that may look at other fields (top-level operators such as `$or`, exclusion projections) decodes all.
+ */
+export function projectedSource(source: WalkSource, filter: Filter, options: FindOptions): WalkSource {
+  const fields = fieldsRead(filter, options);
+  return fields ? { ...source, decode: compilePartialDecoder(fields) } : source;
+}
+
+function fieldsRead(filter: Filter, options: FindOptions): Set<string> | null {
+  const projection = Object.entries(options.projection ?? {});
+  const included = projection.filter(([path]) => path !== '_id');
+  if (included.length === 0 || !included.every(([, flag]) => flag === 1 || flag === true)) return null;
+  if (projection.some(([path, flag]) => path === '_id' && ![0, 1, true, false].includes(flag as never))) return null;
+  const topLevel = (path: string): string => path.split('.')[0];
+  const fields = new Set<string>(['_id', ...included.map(([path]) => topLevel(path))]);
+  for (const path of Object.keys(filter)) {
+    if (path.startsWith('$')) return null;
+    fields.add(topLevel(path));
+  }
+  for (const path of Object.keys(options.sort ?? {})) fields.add(topLevel(path));
+  return fields;
 }
 
 /** MongoDB sort semantics (type order, missing as null) by mingo; ties broken by `_id` so our order is deterministic. */
