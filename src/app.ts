@@ -111,7 +111,7 @@ export async function createApp(config: Config, options: AppOptions = {}): Promi
     const statementSink = options.statementSink ?? (queue ? createQueuedStatementSink({ queue: queue.statements, inline }) : inline);
     const jobs = createJobsService({ queue: queue?.statements ?? null });
     const { app, openapi } = createHttpApp({
-      logger, metrics, authenticator: services.authenticator, bodyLimit: config.BODY_LIMIT, metricsToken: config.METRICS_TOKEN,
+      logger, metrics, authenticator: services.authenticator, bodyLimit: config.BODY_LIMIT, metricsToken: config.METRICS_TOKEN, rateLimitPerMinute: config.RATE_LIMIT_PER_MINUTE,
       async checkReady() {
         await store.ping();
         await queue?.ping();

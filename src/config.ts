@@ -51,6 +51,7 @@ export const configSchema = z
     RESOLVE_AUTHORITY: booleanFromEnv.default(false),
     LINK_MBOX_SHA1SUM: booleanFromEnv.default(true),
     DEFAULT_ACCOUNT_HOMEPAGE: z.string().url().optional(),
+    RATE_LIMIT_PER_MINUTE: z.coerce.number().int().min(0).default(0).describe('requests per minute per API client on /v1, then 429 (0: no limit)'),
     METRICS_TOKEN: z.string().min(1).optional(),
     AUTO_MERGE_CERTAIN: booleanFromEnv.default(false)
       .describe('POST /v1/duplicates/auto-merge merges certain pairs (an address and its SHA-1); off by default'),

@@ -6,6 +6,7 @@ import express, { Router, type Express, type RequestHandler } from 'express';
 import type { Logger } from 'pino';
 import { pinoHttp } from 'pino-http';
 import { authenticate } from './auth/authenticate.ts';
+import { rateLimitPerClient } from './auth/rate-limit.ts';
 import type { ClientAuthenticator } from '../features/clients/client-authenticator.ts';
 import { docsRouter } from './docs.ts';
 import { apiError } from './errors/api-error.ts';
@@ -20,6 +21,8 @@ export interface HttpAppOptions {
   authenticator: ClientAuthenticator;
   bodyLimit: string;
   metricsToken?: string;
+  /** Requests per minute per API client on /v1 (0: no limit). */
+  rateLimitPerMinute?: number;
   /** Throws when a dependency (store, queue) does not answer. */
   checkReady(): Promise<void>;
   /** Registers the /v1 routes of every feature on the kit. */
@@ -64,6 +67,7 @@ export function createHttpApp(options: HttpAppOptions): { app: Express; openapi:
   const registry = createOpenApiRegistry();
   const v1 = Router();
   v1.use(authenticate(options.authenticator));
+  v1.use(rateLimitPerClient(options.rateLimitPerMinute ?? 0));
   v1.use(express.json({ limit: options.bodyLimit, type: ['application/json', 'application/*+json'] }));
   options.registerRoutes({ router: v1, openapi: registry });
   const openapi = generateOpenApiDocument(registry);

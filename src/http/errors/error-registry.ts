@@ -33,6 +33,7 @@ export const ERROR_REGISTRY: Record<string, ErrorDefinition> = {
   'request.payload_too_large': { status: 413, message: 'The request body is larger than {limit}' },
   'request.batch_too_large': { status: 413, message: 'A batch holds at most {max} items, got {count}' },
   'request.route_not_found': { status: 404, message: 'No route {method} {path}' },
+  'request.rate_limited': { status: 429, message: 'More than {limit} requests per minute from this client; retry later' },
   'request.unsupported_media_type': { status: 415, message: 'Send JSON with Content-Type: application/json' },
   'internal.unexpected_error': { status: 500, message: 'Unexpected error (request {requestId})' },
   'store.unavailable': { status: 503, message: 'The store does not answer: {reason}' },
