@@ -3,9 +3,11 @@
 // (without it a deep page walks the organisation's entries from the start). Passed to ensureIndexes at start.
 import { COLLECTIONS } from '../domain/model.ts';
 import type { IndexDefinition } from '../store/indexes.ts';
+import { LL_IMPORT_INDEXES } from './learning-locker/personas-import-model.ts';
 
 export const COMPAT_INDEXES: IndexDefinition[] = [
   { collection: COLLECTIONS.personas, keys: { organisation: 1, _id: 1 } },
   { collection: COLLECTIONS.identifiers, keys: { organisation: 1, _id: 1 } },
   { collection: COLLECTIONS.attributes, keys: { organisation: 1, _id: 1 } },
+  ...LL_IMPORT_INDEXES,
 ];

@@ -4,17 +4,19 @@
 import type { Request, RequestHandler } from 'express';
 import type { ClientAuthenticator } from '../features/clients/client-authenticator.ts';
 import type { Caller } from '../features/clients/caller.ts';
+import { createImportService } from '../features/imports/imports.service.ts';
 import { createMergeService, type MergeService } from '../features/merges/merge.service.ts';
 import { parseAuthorization } from '../http/auth/authenticate.ts';
 import type { Store } from '../store/port.ts';
 import { createCrudRouter } from './crud/personas.router.ts';
 import { createLearningLockerApi } from './learning-locker/api.router.ts';
+import { createLlImportService } from './learning-locker/personas-import.service.ts';
 import { createLlPorts, type LlServices } from './learning-locker/service-adapter.ts';
 
 export { registerCompatOpenApi } from './compat-openapi.ts';
 
 /** The LL routes as LL's API process registers them, without `/api` (compat spec 3.1). */
-const LL_BARE_PATHS = /^\/(v2\/(persona|personaidentifier|personaattribute)(\/|$)|connection\/(persona|personaidentifier|personaattribute)\/?$|mergepersona\/?$|indexes\/(personaattribute|personasimport|personasimporttemplate)\/?$)/i;
+const LL_BARE_PATHS = /^\/(v2\/(persona|personaidentifier|personaattribute)(\/|$)|connection\/(persona|personaidentifier|personaattribute)\/?$|mergepersona\/?$|indexes\/(personaattribute|personasimport|personasimporttemplate)\/?$|v2\/(personasimport|personasimporttemplate)(\/|$)|connection\/(personasimport|personasimporttemplate)\/?$|(uploadpersonas|importpersonas|uploadpersona)\/?$|organisation\/[^/]+\/importpersonaserror\/)/i;
 
 export interface CompatSurfaceOptions {
   store: Store;
@@ -39,7 +41,9 @@ export function createCompatRouters(options: CompatSurfaceOptions): Array<{ path
   const authenticateCaller = callerAuthenticator(options.services.authenticator);
   const mergeService = options.mergeService ?? createMergeService({ store: options.store });
   const ports = createLlPorts({ store: options.store, services: options.services, mergeService });
-  const learningLocker = createLearningLockerApi({ ports, authenticateCaller, bodyLimit: options.bodyLimit });
+  // LL's CSV import runs through the identity import service (the same factory /v1 uses) and the app's merge service.
+  const llImports = createLlImportService({ store: options.store, imports: createImportService({ store: options.store, mergeService }) });
+  const learningLocker = createLearningLockerApi({ ports, authenticateCaller, bodyLimit: options.bodyLimit, llImports });
   // LL's API process serves these paths bare (its nginx strips `/api`); clients configured that way keep working.
   const bare: RequestHandler = (req, res, next) => (LL_BARE_PATHS.test(req.path) ? learningLocker(req, res, next) : next());
   return [

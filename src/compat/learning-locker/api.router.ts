@@ -6,6 +6,9 @@ import express, { Router, type NextFunction, type Request, type RequestHandler, 
 import { attributeRoutes } from './attribute.routes.ts';
 import { connectionRoutes } from './connection.routes.ts';
 import { identifierRoutes } from './identifier.routes.ts';
+import { importModelRoutes } from './import-model.routes.ts';
+import { importRoutes } from './import.routes.ts';
+import type { LlImportService } from './personas-import.service.ts';
 import { indexesRoute } from './indexes.route.ts';
 import { mergeRoute } from './merge.route.ts';
 import { personaRoutes } from './persona.routes.ts';
@@ -25,6 +28,8 @@ export interface LearningLockerApiOptions {
   authenticateCaller: AuthenticateCaller;
   /** JSON body limit (the app's setting). */
   bodyLimit?: string | number;
+  /** LL's persona import (uploadpersonas, importpersonas, error CSV, uploadpersona, import models). */
+  llImports?: LlImportService;
 }
 
 /** LL's 401: text `Unauthorized` with passport's challenges; our code travels in a header (the body is text). */
@@ -54,19 +59,21 @@ export function createLearningLockerApi(options: LearningLockerApiOptions): Rout
   router.use(noCacheHeaders);
   router.use(express.json({ limit: options.bodyLimit ?? '10mb', type: ['application/json', 'application/*+json'] }));
   router.use(attributeRoutes(options.ports, llAuthentication(options.authenticateCaller, false)));
+  if (options.llImports) router.use(importModelRoutes({ store: options.ports.store }, llAuthentication(options.authenticateCaller, false)));
   const controllers = Router({ caseSensitive: false, strict: false });
   controllers.use(personaRoutes(options.ports));
   controllers.use(identifierRoutes(options.ports));
   controllers.use(mergeRoute(options.ports));
   controllers.use(connectionRoutes(options.ports));
   controllers.use(indexesRoute(options.ports));
-  const isControllerPath = /^\/(v2\/(persona|personaidentifier)(\/|$)|mergepersona\/?$|connection\/(persona|personaidentifier|personaattribute)\/?$|indexes\/[^/]+\/?$)/i;
+  if (options.llImports) controllers.use(importRoutes({ store: options.ports.store, llImports: options.llImports }));
+  const isControllerPath = /^\/(v2\/(persona|personaidentifier)(\/|$)|mergepersona\/?$|connection\/(persona|personaidentifier|personaattribute)\/?$|indexes\/[^/]+\/?$|(uploadpersonas|importpersonas|uploadpersona)\/?$|organisation\/[^/]+\/importpersonaserror\/[^/]+\/?$)/i;
   router.use((req, res, next) => (isControllerPath.test(req.path) ? llAuthentication(options.authenticateCaller, true)(req, res, next) : next()));
   router.use(controllers);
   // Errors raised before a route ran (unparsable JSON body, oversized body) in the body shape of the route family.
   router.use((error: unknown, req: Request, res: Response, next: NextFunction) => {
     if (res.headersSent) return next(error);
-    sendError(res, /^\/v2\/personaattribute/i.test(req.path) ? 'erm' : 'll', error);
+    sendError(res, /^\/v2\/(personaattribute|personasimport)/i.test(req.path) ? 'erm' : 'll', error);
   });
   return router;
 }

@@ -1,14 +1,15 @@
 // GET /indexes/personaattribute|personasimport|personasimporttemplate (compat spec 3.7 #29): the collection's
-// indexes as LL lists them, `[{"key": {...}, "name": "..."}]`. We keep no import templates, so that list is empty.
+// indexes as LL lists them, `[{"key": {...}, "name": "..."}]`. The import models live in LL's own collections.
 import { Router } from 'express';
 import { COLLECTIONS } from '../../domain/model.ts';
+import { PERSONAS_IMPORT_TEMPLATES, PERSONAS_IMPORTS } from './personas-import-model.ts';
 import type { LlPorts } from './ports.ts';
 import { llRoute } from './route-kit.ts';
 
 const COLLECTION_OF: Record<string, string | null> = {
   personaattribute: COLLECTIONS.attributes,
-  personasimport: COLLECTIONS.imports,
-  personasimporttemplate: null,
+  personasimport: PERSONAS_IMPORTS,
+  personasimporttemplate: PERSONAS_IMPORT_TEMPLATES,
 };
 
 export function indexesRoute(ports: LlPorts): Router {
