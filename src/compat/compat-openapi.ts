@@ -65,6 +65,21 @@ const LL_ROUTES: CompatPath[] = [
   { methods: ['delete'], path: '/api/v2/personaattribute/{id}', summary: 'Delete an attribute', status: 204, params: ['id'], errors: { 404: '{"statusCode":404}' } },
   { methods: ['delete'], path: '/api/v2/personaattribute', summary: 'Delete the attributes matching `query` (required)', status: 204, query: ['query'], errors: { 400: 'query missing' } },
   { methods: ['get'], path: '/api/connection/personaattribute', summary: 'Attribute connection (LL generic cursors)', status: 200, schema: LlConnection, query: CONNECTION, errors: { 400: 'bad JSON, cursor or hint' } },
+  { methods: ['post'], path: '/api/uploadpersonas', summary: 'Upload the CSV of a personasImport (multipart `id`, `file`); proposes a structure', status: 200, errors: { 400: 'The CSV cannot be empty. / The CSV cannot contain duplicate headings.', 404: 'import not in the organisation', 409: 'import processing' } },
+  { methods: ['post'], path: '/api/importpersonas', summary: 'Start a personasImport (`{"id"}`); rows run in the background through the identity import service', status: 200, errors: { 400: 'invalid structure (named) or no CSV', 404: 'import not in the organisation', 409: 'already processing' } },
+  { methods: ['get'], path: '/api/organisation/{organisationId}/importpersonaserror/{file}', summary: 'The error CSV (`<id>.csv`): original columns plus `errors`', status: 200, params: ['organisationId', 'file'], errors: { 404: 'unknown import' } },
+  { methods: ['post'], path: '/api/uploadpersona', summary: 'Import one person (`{"personaName"?, "ifi"?, "ifis", "attribute"?, "attributes"?}`) → `{"merged"}`', status: 200, schema: z.object({ merged: z.boolean() }), errors: { 400: 'ifis missing or invalid (named)', 409: 'identifiers belong to different personas' } },
+  { methods: ['get'], path: '/api/v2/personasimport', summary: 'List persona imports (ERM query syntax)', status: 200, query: ['query', 'sort', 'select', 'skip', 'limit'], errors: { 400: 'invalid_json' } },
+  { methods: ['get'], path: '/api/v2/personasimport/count', summary: 'Count persona imports', status: 200, schema: LlCount, query: ['query'], errors: { 400: 'invalid_json' } },
+  { methods: ['post'], path: '/api/v2/personasimport', summary: 'Create a persona import (`{"title"}`)', status: 201, errors: { 400: 'content type or validation' } },
+  { methods: ['get'], path: '/api/v2/personasimport/{id}', summary: 'Get a persona import', status: 200, params: ['id'], errors: { 404: '{"statusCode":404}' } },
+  { methods: ['post', 'put', 'patch'], path: '/api/v2/personasimport/{id}', summary: 'Update title or structure (validated as LL does)', status: 200, params: ['id'], errors: { 400: 'ValidationError', 404: '{"statusCode":404}', 409: 'import processing' } },
+  { methods: ['delete'], path: '/api/v2/personasimport/{id}', summary: 'Delete a persona import and its CSV', status: 204, params: ['id'], errors: { 404: '{"statusCode":404}', 409: 'import processing' } },
+  { methods: ['get'], path: '/api/v2/personasimporttemplate', summary: 'List import templates', status: 200, query: ['query', 'sort', 'select', 'skip', 'limit'], errors: { 400: 'invalid_json' } },
+  { methods: ['post'], path: '/api/v2/personasimporttemplate', summary: 'Create an import template (`{"name", "structure"?, "isPublic"?}`)', status: 201, errors: { 400: 'content type or validation' } },
+  { methods: ['get', 'post', 'put', 'patch', 'delete'], path: '/api/v2/personasimporttemplate/{id}', summary: 'Get, update (200) or delete (204) an import template', status: 200, params: ['id'], errors: { 404: '{"statusCode":404}' } },
+  { methods: ['get'], path: '/api/connection/personasimport', summary: 'Persona import connection (LL generic cursors)', status: 200, schema: LlConnection, query: CONNECTION, errors: { 400: 'bad JSON or cursor' } },
+  { methods: ['get'], path: '/api/connection/personasimporttemplate', summary: 'Import template connection (LL generic cursors)', status: 200, schema: LlConnection, query: CONNECTION, errors: { 400: 'bad JSON or cursor' } },
   { methods: ['get'], path: '/api/indexes/{model}', summary: 'Indexes of personaattribute, personasimport or personasimporttemplate', status: 200, schema: z.array(z.object({ key: z.record(z.string(), z.unknown()), name: z.string() })), params: ['model'], errors: { 404: 'unknown model' } },
 ];
 
@@ -96,6 +111,6 @@ function register(registry: OpenAPIRegistry, route: CompatPath, tag: string, err
 }
 
 export function registerCompatOpenApi(registry: OpenAPIRegistry): void {
-  for (const route of LL_ROUTES) register(registry, route, 'Learning Locker compatibility', route.path.includes('personaattribute') ? ErmError : LlError);
+  for (const route of LL_ROUTES) register(registry, route, 'Learning Locker compatibility', /\/v2\/(personaattribute|personasimport)/.test(route.path) ? ErmError : LlError);
   for (const route of CRUD_ROUTES) register(registry, route, 'CRUD personas compatibility', CrudError);
 }

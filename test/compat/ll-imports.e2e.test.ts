@@ -147,6 +147,25 @@ describe('LL /api persona import routes (real app)', function () {
     expect(refused.body.message).to.equal('Priviliges not sufficient for this operation');
   });
 
+  it('a row whose identifiers belong to two personas is reported once as a conflict, never merged (defect 36)', async () => {
+    await app.call('POST', '/api/uploadpersona', { body: { ifis: [{ key: 'mbox', value: 'dee@example.com' }] } });
+    await app.call('POST', '/api/uploadpersona', { body: { ifis: [{ key: 'account', value: { homePage: 'https://lms.example.com', name: 'dee' } }] } });
+    const res = await app.call('POST', '/api/v2/personasimport', { body: { title: 'conflict' } });
+    expect(res.status).to.equal(201);
+    await upload(res.body._id, 'email,name,login,site,dept\ndee@example.com,Dee,dee,https://lms.example.com,x');
+    await app.call('PATCH', `/api/v2/personasimport/${res.body._id}`, { body: { structure: STRUCTURE } });
+    await app.call('POST', '/api/importpersonas', { body: { id: res.body._id } });
+    const done = await waitImported(res.body._id);
+    expect(done.result).to.deep.equal({ created: 0, merged: 0 });
+    expect(done.importErrors).to.have.length(1);
+    expect(done.importErrors[0].rowErrors[0]).to.match(/different personas/);
+    const conflict = await app.call('POST', '/api/uploadpersona', { body: { ifis: [{ key: 'mbox', value: 'dee@example.com' }, { key: 'account', value: { homePage: 'https://lms.example.com', name: 'dee' } }] } });
+    expect(conflict.status).to.equal(409);
+    const owners = await app.built.store.collection(COLLECTIONS.identifiers).find({ organisation: app.a.organisation, 'ifi.value.name': 'dee' });
+    const mbox = await app.built.store.collection(COLLECTIONS.identifiers).findOne({ organisation: app.a.organisation, 'ifi.value': 'mailto:dee@example.com' });
+    expect(owners[0].persona.equals(mbox!.persona)).to.equal(false);
+  });
+
   it('organisation isolation: another organisation\'s import is 404 on every route, error CSV included', async () => {
     const { _id: id } = await createImport(app.b);
     expect((await app.call('GET', `/api/v2/personasimport/${id}`)).status).to.equal(404);
