@@ -55,6 +55,7 @@ describe('LL /api persona import routes (real app)', function () {
     expect(created.importStage).to.equal('STAGE_UPLOAD');
     expect(created.organisation).to.equal(app.a.organisation.toHexString());
     expect(created.result).to.deep.equal({ created: 0, merged: 0 });
+    expect(created.importedAt).to.equal('+275760-09-13T00:00:00.000Z');
 
     const uploaded = await upload(created._id, CSV);
     expect(uploaded.status).to.equal(200);
@@ -127,6 +128,27 @@ describe('LL /api persona import routes (real app)', function () {
     const refused = answers.find((answer) => answer.status === 409)!;
     expect(refused.body.message).to.equal(`personasImport - ${id} cannot be processed in it's current state.`);
     expect((await waitImported(id)).result.created).to.equal(3000);
+  });
+
+  it('an import left processing by a dead process (no progress for 10 minutes) can be started again; a live one cannot', async () => {
+    const { _id: id } = await createImport();
+    await upload(id, 'email,name,login,site,dept\nstale@example.com,Stale,,,d');
+    await app.call('PATCH', `/api/v2/personasimport/${id}`, { body: { structure: STRUCTURE } });
+    const imports = app.built.store.collection('personasImports');
+    await imports.updateOne({ _id: new ObjectId(id) }, { $set: { importStage: 'STAGE_PROCESSING', updatedAt: new Date() } });
+    expect((await app.call('POST', '/api/importpersonas', { body: { id } })).status).to.equal(409);
+    expect((await app.call('PATCH', `/api/v2/personasimport/${id}`, { body: { title: 'renamed' } })).status).to.equal(409);
+    await imports.updateOne({ _id: new ObjectId(id) }, { $set: { updatedAt: new Date(Date.now() - 11 * 60_000) } });
+    expect((await app.call('POST', '/api/importpersonas', { body: { id } })).status).to.equal(200);
+    expect((await waitImported(id)).result).to.deep.equal({ created: 1, merged: 0 });
+  });
+
+  it('serves the import routes bare (without /api) as LL\'s API process does', async () => {
+    const res = await app.call('POST', '/v2/personasimport', { body: { title: 'bare' } });
+    expect(res.status).to.equal(201);
+    const form = multipart({ id: res.body._id }, { name: 'x.csv', content: 'email\na@example.com' });
+    expect((await app.call('POST', '/uploadpersonas', { raw: form.raw, headers: form.headers })).body.importStage).to.equal('STAGE_CONFIGURE_FIELDS');
+    expect((await app.call('POST', '/uploadpersona', { body: { ifis: [{ key: 'openid', value: 'https://id.example.com/bare' }] } })).body).to.deep.equal({ merged: false });
   });
 
   it('uploadpersona: merged false then true; 400 without ifis or with an invalid ifi; 403 without personas:write', async () => {

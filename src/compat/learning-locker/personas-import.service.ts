@@ -23,6 +23,10 @@ import type { CallerContext } from './ports.ts';
 
 export type LlImportService = ReturnType<typeof createLlImportService>;
 
+/** A processing import without progress for this long is taken as abandoned (its process died) and may restart. */
+export const STALE_PROCESSING_MS = 10 * 60_000;
+const MAX_DOC_ERRORS = 10_000;
+
 const notFound = () => new CompatError(404, 'imports.import_not_found', 'No model found for PersonasImport');
 
 export function createLlImportService({ store, imports }: { store: Store; imports: ImportService }) {
@@ -40,6 +44,8 @@ export function createLlImportService({ store, imports }: { store: Store; import
       const run = await done;
       const importErrors: PersonasImportDoc['importErrors'] = [];
       for await (const entry of store.collection(IMPORT_ERRORS_COLLECTION).iterate({ importId: runId, organisation: doc.organisation }, { sort: { importId: 1, row: 1 } })) {
+        // The document keeps the first MAX_DOC_ERRORS (a MongoDB document is at most 16 MB); the error CSV has all.
+        if (importErrors.length >= MAX_DOC_ERRORS) break;
         importErrors.push({ _id: new ObjectId(), row: entry.row as number, rowErrors: entry.errors as string[] });
       }
       // A run that failed as a whole (storage error) is reported, not retried forever: the import still ends.
@@ -89,7 +95,8 @@ export function createLlImportService({ store, imports }: { store: Store; import
     /** Starts the import (409 while one runs); answers once the file is checked and the run recorded. */
     async start(caller: CallerContext, id: ObjectId): Promise<PersonasImportDoc> {
       const doc = await owned(caller.organisation, id);
-      if (doc.importStage === 'STAGE_PROCESSING') throw processing(id);
+      const staleBefore = new Date(Date.now() - STALE_PROCESSING_MS);
+      if (doc.importStage === 'STAGE_PROCESSING' && doc.updatedAt > staleBefore) throw processing(id);
       if (doc.csvHeaders.length === 0) throw new CompatError(400, 'imports.file_required', 'Upload a CSV to this import before importing it', [{ path: 'id', code: 'imports.file_required', message: 'no CSV uploaded' }]);
       const { structure, problems } = validateStructure(doc.structure);
       const mapping = structure ? structureToMapping(structure) : null;
@@ -101,7 +108,7 @@ export function createLlImportService({ store, imports }: { store: Store; import
       }
       // The stage moves atomically: of two concurrent starts, one gets 409.
       const claimed = await docs.findOneAndUpdate(
-        { _id: id, organisation: caller.organisation, importStage: { $ne: 'STAGE_PROCESSING' } },
+        { _id: id, organisation: caller.organisation, $or: [{ importStage: { $ne: 'STAGE_PROCESSING' } }, { updatedAt: { $lt: staleBefore } }] },
         { $set: { importStage: 'STAGE_PROCESSING', processedCount: 0, importErrors: [], result: { created: 0, merged: 0 }, updatedAt: new Date() }, $inc: { __v: 1 } },
         { returnDocument: 'after' },
       );
@@ -111,7 +118,7 @@ export function createLlImportService({ store, imports }: { store: Store; import
         const filePath = join(tempDir, 'import.csv');
         await pipeline(Readable.from(readImportCsv(store, caller.organisation, id)), createWriteStream(filePath));
         const onProgress = (run: { processedRows: number }) => {
-          void docs.updateOne({ _id: id, organisation: caller.organisation, importStage: 'STAGE_PROCESSING' }, { $set: { processedCount: run.processedRows } }).catch(() => {});
+          void docs.updateOne({ _id: id, organisation: caller.organisation, importStage: 'STAGE_PROCESSING' }, { $set: { processedCount: run.processedRows, updatedAt: new Date() } }).catch(() => {});
         };
         const started = await imports.startImport({ organisation: caller.organisation, filePath, mapping: mapping!, title: doc.title, mergeConflicts: false, actor: caller.clientId }, onProgress);
         const answer = await docs.findOneAndUpdate({ _id: id, organisation: caller.organisation }, { $set: { totalCount: started.import.totalRows, resolverImportId: started.import._id } }, { returnDocument: 'after' });
@@ -134,13 +141,20 @@ export function createLlImportService({ store, imports }: { store: Store; import
       const doc = await owned(organisation, id);
       const source = Readable.from(readImportCsv(store, organisation, id));
       if (doc.importStage !== 'STAGE_IMPORTED') return source;
-      const errors = new Map(doc.importErrors.map((entry) => [entry.row, entry.rowErrors.join(', ')]));
+      const failures = doc.resolverImportId
+        ? store.collection(IMPORT_ERRORS_COLLECTION).iterate({ importId: doc.resolverImportId, organisation }, { sort: { importId: 1, row: 1 } })[Symbol.asyncIterator]()
+        : null;
+      let pending = failures ? await failures.next() : null;
       let row = -1;
       const records = source.pipe(parse({ bom: true, skip_empty_lines: true, relax_column_count: true }));
+      // Both sides are in row order: one pass, one error entry in memory at a time.
       async function* withErrors() {
         for await (const record of records as AsyncIterable<string[]>) {
           row += 1;
-          yield row === 0 ? [...record, 'errors'] : [...record, errors.get(row) ?? ''];
+          if (row === 0) { yield [...record, 'errors']; continue; }
+          while (pending && !pending.done && (pending.value.row as number) < row) pending = await failures!.next();
+          const matches = pending && !pending.done && pending.value.row === row;
+          yield [...record, matches ? (pending!.value.errors as string[]).join(', ') : ''];
         }
       }
       return Readable.from(withErrors()).pipe(stringify());
