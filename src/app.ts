@@ -31,6 +31,7 @@ import { createMetrics, type Metrics } from './http/metrics.ts';
 import { startQueueRuntime, type QueueRuntime } from './queue/queue-runtime.ts';
 import { startWorkerProcess, type WorkerProcess } from './queue/worker-process.ts';
 import { ensureAllIndexes } from './features/all-indexes.ts';
+import { serviceWriteBackHooks, type ServiceWriteBackHooks } from './features/write-back/service-write-back.ts';
 import { openStore } from './store/open-store.ts';
 import type { Store } from './store/port.ts';
 
@@ -69,16 +70,20 @@ export interface App {
   close(): Promise<void>;
 }
 
-export function buildServices(store: Store, config: Config, cursorSecret: Buffer, authRecheckMs?: number): Services {
+export function buildServices(
+  store: Store, config: Config, cursorSecret: Buffer, authRecheckMs?: number, writeBack: ServiceWriteBackHooks = {},
+): Services {
   const cursors = createCursorCodec(cursorSecret);
   const authenticator = createClientAuthenticator({ store, recheckMs: authRecheckMs });
-  const identifiers = createIdentifiersService({ store, cursors });
+  const identifiers = createIdentifiersService({ store, cursors, onAssigned: writeBack.onAssigned });
   const attributes = createAttributesService({ store, cursors });
   const links = createLinksService({ store, cursors });
   return {
     clients: createClientsService({ store, onRevoked: (key) => authenticator.forget(key) }),
     organisations: createOrganisationsService({ store }),
-    personas: createPersonasService({ store, cursors, identifiers, attributes, links, defaultHomePage: config.DEFAULT_ACCOUNT_HOMEPAGE }),
+    personas: createPersonasService({
+      store, cursors, identifiers, attributes, links, defaultHomePage: config.DEFAULT_ACCOUNT_HOMEPAGE, onRenamed: writeBack.onRenamed,
+    }),
     identifiers, attributes, links, authenticator,
     resolver: createResolver({
       store, options: { includeAuthority: config.RESOLVE_AUTHORITY, linkMboxSha1sum: config.LINK_MBOX_SHA1SUM, batchSize: config.RESOLVER_BATCH_SIZE },
@@ -94,8 +99,9 @@ export async function createApp(config: Config, options: AppOptions = {}): Promi
   let mergeEvents: ReturnType<typeof startMergeEvents> | null = null;
   try {
     await ensureAllIndexes(store);
-    const services = buildServices(store, config, await loadCursorSecret(store), options.authRecheckMs);
     if (!options.statementSink) queue = await startQueueRuntime(config, logger);
+    // Write-back on: renames and identifiers created or moved through the services queue their statement re-stamps.
+    const services = buildServices(store, config, await loadCursorSecret(store), options.authRecheckMs, serviceWriteBackHooks(queue, logger));
     // Merges and undos are announced on the workers' persona events stream (and webhooks) when the queue is on.
     mergeEvents = queue ? startMergeEvents(config, logger) : null;
     const identity = await startIdentityFeature(config, store, { onMergeChange: mergeEvents?.afterMergeChange });

@@ -4,6 +4,7 @@
 import { Redis } from 'ioredis';
 import type { Registry } from 'prom-client';
 import type { Config } from '../config.ts';
+import type { Ifi } from '../domain/model.ts';
 import { createBackfillQueue, enqueueBackfills, registerBackfillMetrics } from '../features/write-back/statement-backfill.ts';
 import { registerQueueMetrics } from './queue-metrics.ts';
 import { describeRedisUrl, probeRedis, QueueUnavailableError } from './redis-connection.ts';
@@ -27,9 +28,22 @@ export interface QueueRuntime {
    * `toId` with its current name (after a merge, or `fromId === toId` after a rename; compat spec 2.3). Null when off.
    */
   restampPersona: ((organisation: string, fromId: string, toId: string) => Promise<void>) | null;
+  /**
+   * Write-back on: queue the back-fill of an identifier created or moved outside the resolver (HTTP, compat; spec
+   * 2.2), stamping the statements of its IFI with it and its persona. Null when off.
+   */
+  backfillIdentifier: ((organisation: string, identifier: IdentifierBackfill) => Promise<void>) | null;
   /** For /ready: throws when Redis does not answer. */
   ping(): Promise<void>;
   close(): Promise<void>;
+}
+
+export interface IdentifierBackfill {
+  identifierId: string;
+  personaId: string;
+  ifi: Ifi;
+  /** A move is a new back-fill of an identifier that may have had one already. */
+  moved: boolean;
 }
 
 export function statementQueueOptions(config: QueueConfig) {
@@ -67,6 +81,11 @@ export async function startQueueRuntime(config: QueueConfig, logger: QueueLogger
     statements,
     restampPersona: backfills
       ? (organisation, fromId, toId) => enqueueBackfills(backfills, [{ kind: 'persona', organisation, fromId, toId }])
+      : null,
+    backfillIdentifier: backfills
+      ? (organisation, { identifierId, personaId, ifi, moved }) => enqueueBackfills(backfills, [{
+        kind: 'identifier', organisation, identifierId, personaId, ifi, ...(moved ? { movedAt: new Date().toISOString() } : {}),
+      }])
       : null,
     registerMetrics(registry) {
       registerQueueMetrics(registry, { queue: statements.queue, redis, prefix: config.QUEUE_PREFIX });

@@ -36,11 +36,21 @@ export interface IdentifiersService {
   removeAllOfPersona(caller: Caller, personaId: ObjectId): Promise<number>;
 }
 
+export interface IdentifiersDependencies {
+  store: Store;
+  cursors: CursorCodec;
+  /**
+   * Called after an identifier was created or moved to another persona (statement write-back back-fills the
+   * statements of its IFI). Not called for an identifier a losing attach() removed again.
+   */
+  onAssigned?: (identifier: IdentifierDoc, change: 'created' | 'moved') => Promise<void>;
+}
+
 export function identifierNotFound(id: ObjectId) {
   return apiError('identifiers.identifier_not_found', { id: id.toHexString() });
 }
 
-export function createIdentifiersService({ store, cursors }: { store: Store; cursors: CursorCodec }): IdentifiersService {
+export function createIdentifiersService({ store, cursors, onAssigned }: IdentifiersDependencies): IdentifiersService {
   const identifiers = store.collection<IdentifierDoc>(COLLECTIONS.identifiers);
   const personas = store.collection<PersonaDoc>(COLLECTIONS.personas);
   const claims = store.collection<EmailClaimDoc>(COLLECTIONS.emailClaims);
@@ -97,6 +107,7 @@ export function createIdentifiersService({ store, cursors }: { store: Store; cur
     );
     if (!moved) throw identifierNotFound(id);
     await claimEmail(caller.organisation, moved.ifi, personaId, current.persona);
+    await onAssigned?.(moved, 'moved');
     return moved;
   }
 
@@ -140,6 +151,7 @@ export function createIdentifiersService({ store, cursors }: { store: Store; cur
           throw winner ? exists(winner) : error;
         }
       }
+      for (const identifier of attached) await onAssigned?.(identifier, 'created');
       return attached;
     },
     async upsert(caller, { ifi, persona }) {
@@ -151,12 +163,15 @@ export function createIdentifiersService({ store, cursors }: { store: Store; cur
       }
       if (persona) {
         await writablePersona(store, caller.organisation, persona);
+        let identifier: IdentifierDoc;
         try {
-          return { identifier: await insertOn(caller, persona, ifi), wasCreated: true };
+          identifier = await insertOn(caller, persona, ifi);
         } catch (error) {
           if (!isDuplicateKeyError(error)) throw error;
           return { identifier: await move(caller, (await identifiers.findOne({ organisation: caller.organisation, canonicalKey }))!._id, persona), wasCreated: false };
         }
+        await onAssigned?.(identifier, 'created');
+        return { identifier, wasCreated: true };
       }
       const now = new Date();
       const personaDoc: PersonaDoc = {
@@ -164,8 +179,9 @@ export function createIdentifiersService({ store, cursors }: { store: Store; cur
         createdAt: now, updatedAt: now, createdBy: caller.clientId, updatedBy: caller.clientId,
       };
       await personas.insertOne(personaDoc);
+      let identifier: IdentifierDoc;
       try {
-        return { identifier: await insertOn(caller, personaDoc._id, ifi), wasCreated: true };
+        identifier = await insertOn(caller, personaDoc._id, ifi);
       } catch (error) {
         await personas.deleteOne({ _id: personaDoc._id });
         if (!isDuplicateKeyError(error)) throw error;
@@ -173,6 +189,8 @@ export function createIdentifiersService({ store, cursors }: { store: Store; cur
         if (!winner) throw error;
         return { identifier: winner, wasCreated: false };
       }
+      await onAssigned?.(identifier, 'created');
+      return { identifier, wasCreated: true };
     },
     move,
     async remove(caller, id) {

@@ -69,6 +69,8 @@ export interface PersonasDependencies {
   links: LinksService;
   /** homePage assumed by /v1/personas/user/{userId} when the request names none. */
   defaultHomePage?: string;
+  /** Called after a replace or patch changed a persona's name (statement write-back refreshes `person.display`). */
+  onRenamed?: (persona: PersonaDoc) => Promise<void>;
 }
 
 function group<T>(rows: T[], personaOf: (row: T) => ObjectId): Map<string, T[]> {
@@ -110,13 +112,14 @@ export function createPersonasService(dependencies: PersonasDependencies): Perso
   }
 
   async function update(caller: Caller, id: ObjectId, set: Record<string, unknown>, unset: Record<string, ''> = {}): Promise<PersonaDoc> {
-    await writablePersona(store, caller.organisation, id);
+    const before = await writablePersona(store, caller.organisation, id);
     const updated = await personas.findOneAndUpdate(
       { _id: id, organisation: caller.organisation, mergedInto: { $exists: false } },
       { $set: { ...set, updatedAt: new Date(), updatedBy: caller.clientId }, ...(Object.keys(unset).length ? { $unset: unset } : {}) },
       { returnDocument: 'after' },
     );
     if (!updated) throw personaNotFound(id);
+    if (dependencies.onRenamed && set.name !== undefined && set.name !== before.name) await dependencies.onRenamed(updated);
     return updated;
   }
 

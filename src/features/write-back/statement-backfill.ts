@@ -15,7 +15,7 @@ import { personaDisplays } from './statement-stamping.ts';
 import { BACKFILL_INDEX_KEYS, PERSON_INDEX_KEYS } from './write-back-indexes.ts';
 
 export type BackfillJobData =
-  | { kind: 'identifier'; organisation: string; identifierId: string; personaId: string; ifi: Ifi; after?: string; stamped?: number }
+  | { kind: 'identifier'; organisation: string; identifierId: string; personaId: string; ifi: Ifi; movedAt?: string; after?: string; stamped?: number }
   | { kind: 'persona'; organisation: string; fromId: string; toId: string; after?: string; stamped?: number };
 
 export const backfillQueueName = (queueName: string): string => `${queueName}-backfill`;
@@ -30,12 +30,13 @@ export function createBackfillQueue(options: { redisUrl: string; prefix: string;
 }
 
 /**
- * An identifier is created once, so its back-fill is keyed by it (a re-run job cannot queue it twice). A persona
- * change can happen again later (a second rename), so each re-stamp is its own job.
+ * An identifier is created once, so its back-fill is keyed by it (a re-run job cannot queue it twice); a move
+ * (`movedAt`) is a later change of the same identifier and gets its own key. A persona change can happen again later
+ * (a second rename), so each re-stamp is its own job.
  */
 export function backfillJobId(data: BackfillJobData): string {
   return data.kind === 'identifier'
-    ? `identifier-${data.organisation}-${data.identifierId}`
+    ? `identifier-${data.organisation}-${data.identifierId}${data.movedAt ? `-moved-${new ObjectId().toHexString()}` : ''}`
     : `persona-${data.organisation}-${data.fromId}-${data.toId}-${new ObjectId().toHexString()}`;
 }
 
