@@ -65,6 +65,7 @@ describe('embedded store: partial decoding of projected finds', function () {
       store = await openEmbeddedStore({ dataDir: freshDataDir(), mapSizeGb: 1 });
       const personas = store.collection('personas');
       await personas.createIndex({ organisation: 1 });
+      await personas.createIndex({ organisation: 1, name: 1 }, { unique: true });
       for (let n = 0; n < 60; n += 1) {
         documents.push({
           _id: new ObjectId(), organisation: n % 4 === 3 ? other : organisation, name: `p${n}`, rank: n % 7, profile: { city: `c${n % 5}`, age: n },
@@ -83,6 +84,10 @@ describe('embedded store: partial decoding of projected finds', function () {
       { label: 'filter on a field not projected', filter: () => ({ organisation, rank: { $gte: 3 } }), options: { projection: { name: 1 } } },
       { label: 'dotted filter and projection, sort', filter: () => ({ organisation, 'profile.age': { $lt: 40 } }), options: { projection: { 'profile.city': 1, _id: 0 }, sort: { rank: -1, name: 1 } } },
       { label: 'array field', filter: () => ({ organisation, tags: 'b' }), options: { projection: { tags: 1, mergedInto: 1 }, sort: { name: 1 }, skip: 2, limit: 5 } },
+      // The unique index proves organisation and name: the documents are decoded to the projection's fields only.
+      { label: 'resolver identifier read (lookup proved by a unique index)', filter: () => ({ organisation, name: { $in: ['p0', 'p1', 'p2', 'p4', 'p3', 'nobody'] } }), options: { projection: { _id: 1, mergedInto: 1, rank: 1 } } },
+      { label: 'proved lookup without _id', filter: () => ({ organisation, name: { $in: ['p0', 'p5', 'p6'] } }), options: { projection: { _id: 0, mergedInto: 1, name: 1 } } },
+      { label: 'proved lookup, sorted', filter: () => ({ organisation, name: { $in: ['p0', 'p5', 'p6', 'p9'] } }), options: { projection: { rank: 1 }, sort: { rank: 1 } } },
       { label: 'null matches missing', filter: () => ({ organisation, mergedInto: null }), options: { projection: { mergedInto: 1 } } },
     ];
 

@@ -12,7 +12,7 @@ import type { EmbeddedEngine } from './embedded-engine.ts';
 import { InsertManyError } from './errors.ts';
 import { createIndexInTransaction } from './index-builder.ts';
 import { walkPlan, type WalkPosition } from './plan-walker.ts';
-import { compileMatcher, planFor, projectDocuments, projectedSource, runFind } from './query-executor.ts';
+import { compileMatcher, planFor, projectDocuments, runFind } from './query-executor.ts';
 import { PRIMARY_INDEX_NAME } from './query-planner.ts';
 import { deleteDocuments, insertDocument, updateDocuments } from './write-operations.ts';
 
@@ -21,9 +21,9 @@ export class EmbeddedCollection<T extends Document = Document> implements Collec
 
   async find(filter: Filter = {}, options: FindOptions = {}): Promise<T[]> {
     return this.engine.read((transaction) => {
-      const source = projectedSource(this.engine.source(this.name, transaction), filter, options);
-      const { matches } = runFind(source, this.engine.indexesOf(this.name, transaction), filter, options);
-      return projectDocuments(matches.map((match) => match.document as T), options.projection);
+      const { matches, isProjected } = runFind(this.engine.source(this.name, transaction), this.engine.indexesOf(this.name, transaction), filter, options, true);
+      const documents = matches.map((match) => match.document as T);
+      return isProjected ? documents : projectDocuments(documents, options.projection);
     });
   }
 

@@ -6,21 +6,25 @@ import type { Document, Filter, FindOptions, Projection, QueryPlan, Sort } from 
 import type { IndexDefinition } from './index-entries.ts';
 import { walkPlan, type WalkedDocument, type WalkSource } from './plan-walker.ts';
 import { planQuery, type Plan } from './query-planner.ts';
-import { compilePartialDecoder } from './partial-decode.ts';
+import { compilePartialDecoder, type PartialDecoder } from './partial-decode.ts';
 import { compileSimpleFilter, compileSimpleProjection } from './simple-filter.ts';
 
 export interface FindOutcome {
   matches: WalkedDocument[];
   explain: QueryPlan;
+  /** The documents were decoded to exactly the projection's fields: projecting them again would change nothing. */
+  isProjected: boolean;
 }
 
 export function planFor(filter: Filter, options: FindOptions, indexes: IndexDefinition[], source: WalkSource): Plan {
   return planQuery({ filter, sort: options.sort, hint: options.hint, indexes, collectionPrefix: source.collectionPrefix });
 }
 
-/** Matching documents after sort, skip and limit (not projected). */
-export function runFind(source: WalkSource, indexes: IndexDefinition[], filter: Filter, options: FindOptions = {}): FindOutcome {
+/** Matching documents after sort, skip and limit; decoded partially (see partialDecoding) when `decodesPartially`. */
+export function runFind(source: WalkSource, indexes: IndexDefinition[], filter: Filter, options: FindOptions = {}, decodesPartially = false): FindOutcome {
   const plan = planFor(filter, options, indexes, source);
+  const partial = decodesPartially ? partialDecoding(plan.residualFilter, options) : null;
+  if (partial) source = { ...source, decode: partial.decode };
   // Built once per call, for what the exact index lookups did not already prove (nothing, for a covered `$in`).
   const query = compileMatcher(plan.residualFilter);
   const skip = options.skip ?? 0;
@@ -35,32 +39,33 @@ export function runFind(source: WalkSource, indexes: IndexDefinition[], filter: 
   }
   if (!plan.sortedByIndex && options.sort) matches = sortWalked(matches, options.sort);
   matches = matches.slice(skip, wanted === Infinity ? undefined : wanted);
-  return { matches, explain: { indexName: plan.indexName, docsExamined, nReturned: matches.length, sortedByIndex: plan.sortedByIndex } };
+  const explain = { indexName: plan.indexName, docsExamined, nReturned: matches.length, sortedByIndex: plan.sortedByIndex };
+  return { matches, explain, isProjected: partial?.isProjected ?? false };
 }
 
 /**
- * The source a projected find reads through: when an inclusion projection, the filter and the sort together name
- * only some top-level fields, documents are decoded to those fields alone (plus `_id`, the sort's tie-breaker);
- * anything that may look at other fields (top-level operators such as `$or`, exclusion projections) decodes all.
+ * How a projected find decodes: when an inclusion projection, the residual filter (what the index lookups did not
+ * prove) and the sort together name only some top-level fields, documents are decoded to those fields alone (plus
+ * `_id`, the sort's tie-breaker). `isProjected`: those fields are exactly the projection's, so the decoded document
+ * is already the projected one. Anything that may look at other fields (top-level operators such as `$or`,
+ * exclusion projections) decodes everything.
  */
-export function projectedSource(source: WalkSource, filter: Filter, options: FindOptions): WalkSource {
-  const fields = fieldsRead(filter, options);
-  return fields ? { ...source, decode: compilePartialDecoder(fields) } : source;
-}
-
-function fieldsRead(filter: Filter, options: FindOptions): Set<string> | null {
+export function partialDecoding(residualFilter: Filter, options: FindOptions): { decode: PartialDecoder; isProjected: boolean } | null {
   const projection = Object.entries(options.projection ?? {});
   const included = projection.filter(([path]) => path !== '_id');
   if (included.length === 0 || !included.every(([, flag]) => flag === 1 || flag === true)) return null;
-  if (projection.some(([path, flag]) => path === '_id' && ![0, 1, true, false].includes(flag as never))) return null;
+  const idFlag = options.projection?._id;
+  if (![undefined, 0, 1, true, false].includes(idFlag as never)) return null;
   const topLevel = (path: string): string => path.split('.')[0];
   const fields = new Set<string>(['_id', ...included.map(([path]) => topLevel(path))]);
-  for (const path of Object.keys(filter)) {
+  const projectedCount = fields.size;
+  for (const path of Object.keys(residualFilter)) {
     if (path.startsWith('$')) return null;
     fields.add(topLevel(path));
   }
   for (const path of Object.keys(options.sort ?? {})) fields.add(topLevel(path));
-  return fields;
+  const isProjected = fields.size === projectedCount && (idFlag === undefined || Boolean(idFlag)) && included.every(([path]) => !path.includes('.'));
+  return { decode: compilePartialDecoder(fields), isProjected };
 }
 
 /** MongoDB sort semantics (type order, missing as null) by mingo; ties broken by `_id` so our order is deterministic. */
