@@ -8,7 +8,7 @@ export async function withStore<T>(run: (store: Store, config: Config) => Promis
   const config = loadConfig();
   const store = await openStore(config);
   try {
-    await ensureAllIndexes(store);
+    await ensureAllIndexes(store, config);
     return await run(store, config);
   } finally {
     await store.close();

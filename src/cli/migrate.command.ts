@@ -12,8 +12,8 @@ export function registerMigrateCommand(program: Command): void {
     .option('--from-learning-locker', 'first add canonical keys to a database Learning Locker wrote (reports collisions, deletes nothing)')
     .action(async (options: { json?: boolean; fromLearningLocker?: boolean }) => {
       if (options.fromLearningLocker) return runLearningLockerMigration(options);
-      await withStore(async (store) => {
-        const names = await ensureAllIndexes(store);
+      await withStore(async (store, config) => {
+        const names = await ensureAllIndexes(store, config);
         console.log(options.json ? JSON.stringify({ indexes: names }) : `indexes ensured (${names.length}):\n  ${names.join('\n  ')}`);
       });
     });

@@ -1,0 +1,43 @@
+// `persona migrate` with statement write-back on (statements in this store): the statement indexes write-back needs
+// are created with every other index, so their build happens in the maintenance step rather than at worker start.
+import { execFile } from 'node:child_process';
+import { rmSync } from 'node:fs';
+import { join } from 'node:path';
+import { promisify } from 'node:util';
+import { expect } from 'chai';
+import { WRITE_BACK_INDEXES } from '../../src/features/write-back/write-back-indexes.ts';
+import { makeTempDir, openTempEmbeddedStore } from '../support/temp-store.ts';
+
+const run = promisify(execFile);
+const cli = join(import.meta.dirname, '..', '..', 'bin', 'persona.js');
+const writeBackNames = WRITE_BACK_INDEXES.map((index) => index.options.name);
+
+describe('persona migrate with write-back', () => {
+  let dir: string;
+  beforeEach(() => { dir = makeTempDir('persona-migrate-wb-'); });
+  afterEach(() => rmSync(dir, { recursive: true, force: true }));
+
+  const migrate = async (env: Record<string, string>) => JSON.parse((await run(process.execPath, [cli, 'migrate', '--json'], {
+    env: { ...process.env, DATA_DIR: join(dir, 'data'), WRITE_BACK_STATEMENTS: 'false', ...env },
+  })).stdout.trim().split('\n').at(-1)!).indexes as string[];
+
+  async function indexNamesOf(collection: string): Promise<string[]> {
+    const temp = await openTempEmbeddedStore({ dataDir: join(dir, 'data') });
+    try {
+      return (await temp.store.collection(collection).listIndexes()).map((index) => index.name);
+    } finally {
+      await temp.close();
+    }
+  }
+
+  it('creates the write-back statement indexes on the configured collection only when write-back is on', async () => {
+    const off = await migrate({});
+    expect(off.filter((name) => name.startsWith('statements.'))).to.deep.equal([]);
+    expect(await indexNamesOf('statements')).to.not.include.members(writeBackNames);
+
+    const on = await migrate({ WRITE_BACK_STATEMENTS: 'true', WRITE_BACK_COLLECTION: 'llStatements' });
+    expect(on).to.include.members(writeBackNames.map((name) => `llStatements.${name}`));
+    expect(await indexNamesOf('llStatements')).to.include.members(writeBackNames);
+    expect(await migrate({ WRITE_BACK_STATEMENTS: 'true', WRITE_BACK_COLLECTION: 'llStatements' }), 'idempotent').to.deep.equal(on);
+  });
+});
