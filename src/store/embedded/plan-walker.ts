@@ -43,8 +43,8 @@ export function* walkPlan(source: WalkSource, plan: Plan, resumeAfter?: WalkPosi
     const after = resumeAfter?.rangeIndex === rangeIndex ? resumeAfter.key : undefined;
     if (range.isExact) {
       if (after) continue;
-      const found = fetchExact(source, plan, range, transactionOption);
-      if (found && remember(seen, found.idBytes)) yield { ...found, position: { rangeIndex, key: range.start } };
+      const found = fetchExact(source, plan, range, rangeIndex, transactionOption);
+      if (found && remember(seen, found.idBytes)) yield found;
       continue;
     }
     const database = plan.index ? source.environment.indexes : source.environment.documents;
@@ -58,16 +58,17 @@ export function* walkPlan(source: WalkSource, plan: Plan, resumeAfter?: WalkPosi
   }
 }
 
-function fetchExact(source: WalkSource, plan: Plan, range: KeyRange, transactionOption: { transaction?: Transaction }): Omit<WalkedDocument, 'position'> | null {
+function fetchExact(source: WalkSource, plan: Plan, range: KeyRange, rangeIndex: number, transactionOption: { transaction?: Transaction }): WalkedDocument | null {
   const decode = source.decode ?? decodeDocument;
+  const position = { rangeIndex, key: range.start };
   if (!plan.index) {
     const raw = source.transaction ? getFast(source.environment.documents, range.start, transactionOption) : source.environment.documents.get(range.start);
-    return raw ? { document: decode(raw), raw, idBytes: range.start.subarray(source.collectionPrefix.length) } : null;
+    return raw ? { document: decode(raw), raw, idBytes: range.start.subarray(source.collectionPrefix.length), position } : null;
   }
   const idBytes = source.environment.indexes.get(range.start, transactionOption);
   if (!idBytes) return null;
   const raw = getDocument(source, idBytes, transactionOption);
-  return raw ? { document: decode(raw), raw, idBytes } : null;
+  return raw ? { document: decode(raw), raw, idBytes, position } : null;
 }
 
 const documentKey = new KeyWriter();

@@ -164,10 +164,13 @@ function rangeOf(start: Buffer, condition: FieldCondition, direction: SortDirect
   return { start: from, end: to, isExact: false };
 }
 
+// Sorted by latin1 strings of the keys: one code unit per byte, so string order is byte order, and comparing
+// strings avoids a native Buffer.compare call per comparison (a 1000-value `$in` sorts ~10,000 times per index).
 function sortedUnique(ranges: KeyRange[]): KeyRange[] {
   if (ranges.length < 2) return ranges;
-  const sorted = [...ranges].sort((a, b) => Buffer.compare(a.start, b.start));
-  return sorted.filter((range, position) => position === 0 || !range.start.equals(sorted[position - 1].start));
+  const keyed = ranges.map((range) => ({ key: range.start.toString('latin1'), range }));
+  keyed.sort((a, b) => (a.key < b.key ? -1 : a.key > b.key ? 1 : 0));
+  return keyed.filter((entry, position) => position === 0 || entry.key !== keyed[position - 1].key).map((entry) => entry.range);
 }
 
 /**
