@@ -116,6 +116,7 @@ export async function createApp(config: Config, options: AppOptions = {}): Promi
     queue?.registerMetrics(metrics.registry);
     const statementSink = options.statementSink ?? (queue ? createQueuedStatementSink({ queue: queue.statements, inline }) : inline);
     const jobs = createJobsService({ queue: queue?.statements ?? null });
+    const compat = createCompatRouters({ store, services, mergeService: identity.merges, bodyLimit: config.BODY_LIMIT });
     const { app, openapi } = createHttpApp({
       logger, metrics, authenticator: services.authenticator, bodyLimit: config.BODY_LIMIT, metricsToken: config.METRICS_TOKEN, rateLimitPerMinute: config.RATE_LIMIT_PER_MINUTE,
       async checkReady() {
@@ -134,11 +135,12 @@ export async function createApp(config: Config, options: AppOptions = {}): Promi
         identity.registerRoutes(kit);
         registerCompatOpenApi(kit.openapi);
       },
-      extraRouters: createCompatRouters({ store, services, mergeService: identity.merges, bodyLimit: config.BODY_LIMIT }),
+      extraRouters: compat.routers,
     });
     return {
       app, store, services, metrics, openapi, statementSink, identity,
       async close() {
+        await compat.idle();
         await identity.close();
         await mergeEvents?.close();
         await apiWorker?.close();

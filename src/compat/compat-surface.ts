@@ -37,7 +37,13 @@ export function callerAuthenticator(authenticator: ClientAuthenticator): (req: R
   };
 }
 
-export function createCompatRouters(options: CompatSurfaceOptions): Array<{ path: string; router: RequestHandler }> {
+export interface CompatSurface {
+  routers: Array<{ path: string; router: RequestHandler }>;
+  /** Resolves when no Learning Locker CSV import is running any more (for a clean shutdown). */
+  idle(): Promise<void>;
+}
+
+export function createCompatRouters(options: CompatSurfaceOptions): CompatSurface {
   const authenticateCaller = callerAuthenticator(options.services.authenticator);
   const mergeService = options.mergeService ?? createMergeService({ store: options.store });
   const ports = createLlPorts({ store: options.store, services: options.services, mergeService });
@@ -46,9 +52,12 @@ export function createCompatRouters(options: CompatSurfaceOptions): Array<{ path
   const learningLocker = createLearningLockerApi({ ports, authenticateCaller, bodyLimit: options.bodyLimit, llImports });
   // LL's API process serves these paths bare (its nginx strips `/api`); clients configured that way keep working.
   const bare: RequestHandler = (req, res, next) => (LL_BARE_PATHS.test(req.path) ? learningLocker(req, res, next) : next());
-  return [
-    { path: '/api', router: learningLocker },
-    { path: '/', router: bare },
-    { path: '/crud', router: createCrudRouter({ personas: options.services.personas, authenticate: authenticateCaller, bodyLimit: options.bodyLimit }) },
-  ];
+  return {
+    routers: [
+      { path: '/api', router: learningLocker },
+      { path: '/', router: bare },
+      { path: '/crud', router: createCrudRouter({ personas: options.services.personas, authenticate: authenticateCaller, bodyLimit: options.bodyLimit }) },
+    ],
+    idle: () => llImports.idle(),
+  };
 }
