@@ -19,7 +19,7 @@ function richDocument(): Document {
     small: 7, negative: -3, int8: -100, uint8: 200, int16: -30_000, uint16: 60_000, int32: -2_000_000_000, uint32: 4_000_000_000,
     big: 2 ** 53 - 1, float: 1.25, nan: Number.NaN, zero: 0,
     yes: true, no: false, nothing: null,
-    short: 'abc', medium: 'm'.repeat(40), long: 'l'.repeat(300), huge: 'h'.repeat(70_000), unicode: 'héllo ✓ 😀', empty: '',
+    short: 'abc', medium: 'm'.repeat(40), long: 'l'.repeat(300), huge: 'h'.repeat(70_000), unicode: 'héllo ✓ 😀', empty: '', lone: 'x\ud800y', // a lone surrogate: both decoders give the same replacement
     when: new Date(1_700_000_000_123), old: new Date(-5_000), far: new Date(8_000_000_000_000_000),
     nested: { a: 1, b: [1, 'two', { c: new ObjectId() }], d: { e: null } },
     list: Array.from({ length: 20 }, (_, n) => n * 1.5), longList: Array.from({ length: 70_000 }, (_, n) => n),
@@ -37,7 +37,7 @@ describe('embedded store: partial decoding of projected finds', function () {
     const names = Object.keys(whole);
     const subsets = [
       ['_id'], ['persona', 'canonicalKey', '_id'], ['mergedInto'], ['huge', 'longList', 'bytes'], ['nested', 'wide', 'far', 'old'],
-      ['nan', 'uint32', 'int32', 'big', 'float', 'negative', 'unicode', 'empty', 'nothing', 'no'], ['x'.repeat(40)], names,
+      ['nan', 'uint32', 'int32', 'big', 'float', 'negative', 'unicode', 'empty', 'nothing', 'no', 'lone'], ['x'.repeat(40)], names,
     ];
     for (const fields of subsets) {
       const partial = compilePartialDecoder(fields)(bytes);
