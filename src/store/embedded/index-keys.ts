@@ -2,6 +2,7 @@
 // order (null/missing < numbers < strings < objects < arrays < binary < ObjectId < booleans < Dates < regexes).
 // Every component is self-delimiting, so a key prefix addresses exactly the keys starting with those values;
 // a descending component is the byte-inverse of the ascending one.
+import { createHash } from 'node:crypto';
 import { ObjectId } from 'bson';
 
 export const TYPE_TAG = {
@@ -86,15 +87,28 @@ export function typeTagOf(value: unknown): number {
 
 const utf8 = (text: string): Buffer => Buffer.from(text, 'utf8');
 
+// LMDB refuses keys over ~2 KB, and MongoDB (4.2+) indexes values of any length. A long string or binary value is
+// indexed as its first LONG_VALUE_PREFIX bytes, a 0xff marker (never valid UTF-8, so it sorts after every shorter
+// string with that prefix) and its SHA-256: equal values still give equal keys, so lookups and unique indexes keep
+// their meaning; only the order among long values that share the prefix is by digest rather than by content.
+const LONG_VALUE_BYTES = 256;
+const LONG_VALUE_PREFIX = 200;
+
+function boundedBytes(bytes: Uint8Array): Uint8Array {
+  if (bytes.length <= LONG_VALUE_BYTES) return bytes;
+  const digest = createHash('sha256').update(bytes).digest();
+  return Buffer.concat([bytes.subarray(0, LONG_VALUE_PREFIX), Buffer.from([0xff]), digest]);
+}
+
 function writeBody(writer: KeyWriter, tag: number, value: any): void {
   switch (tag) {
     case TYPE_TAG.null: return;
     case TYPE_TAG.number: writer.number(typeof value === 'number' ? value : Number(typeof value === 'bigint' ? value : value.toNumber())); return;
-    case TYPE_TAG.string: writer.escaped(utf8(value)); return;
+    case TYPE_TAG.string: writer.escaped(boundedBytes(utf8(value))); return;
     case TYPE_TAG.boolean: writer.byte(value ? 1 : 0); return;
     case TYPE_TAG.objectId: writer.raw((value as ObjectId).id); return;
     case TYPE_TAG.date: writer.number((value as Date).getTime()); return;
-    case TYPE_TAG.binary: writer.escaped(value as Uint8Array); return;
+    case TYPE_TAG.binary: writer.escaped(boundedBytes(value as Uint8Array)); return;
     case TYPE_TAG.regex: writer.escaped(utf8((value as RegExp).source)); writer.escaped(utf8((value as RegExp).flags)); return;
     case TYPE_TAG.array:
       for (const element of value as unknown[]) writeValue(writer, element);
