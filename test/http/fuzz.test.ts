@@ -5,6 +5,10 @@ import fc from 'fast-check';
 import { validateIfi } from '../../src/domain/xapi/index.ts';
 import { startTestApi, type TestApi } from './http-support.ts';
 
+// A fixed seed by default, so a run is reproducible and CI is not decided by chance (this one once found a 2 KB
+// filter value answering 500); FUZZ_SEED=<n> explores other inputs.
+const FUZZ_SEED = Number(process.env.FUZZ_SEED ?? 1130588277);
+
 const COLLECTIONS = ['personas', 'personaIdentifiers', 'personaAttributes', 'personaLinks', 'personaEmailClaims'];
 const LIST_ROUTES = ['/v1/personas', '/v1/personas/count', '/v1/identifiers', '/v1/identifiers/count', '/v1/attributes', '/v1/persona-links'];
 const FIELDS = ['id', 'name', 'active', 'createdAt', 'metadata', 'metadata.x', 'identifier.key', 'identifier.value', 'attribute.level',
@@ -58,7 +62,7 @@ describe('HTTP: fuzzing the list and create routes', function () {
       const context = `${route}?${queryString(entries)}`;
       expect(answer.status, context).to.be.below(500);
       if (answer.status >= 400) expectClientError(answer, context);
-    }), { numRuns: 300 });
+    }), { numRuns: 300, seed: FUZZ_SEED });
     expect(await snapshot(api)).to.equal(initial);
   });
 
@@ -69,7 +73,7 @@ describe('HTTP: fuzzing the list and create routes', function () {
       const answer = await api.request('GET', `/v1/personas?limit=3&${direction}=${encodeURIComponent(cursor)}`);
       expect(answer.status, cursor).to.equal(400);
       expect(answer.body.error.code, cursor).to.equal('query.invalid_cursor');
-    }), { numRuns: 200 });
+    }), { numRuns: 200, seed: FUZZ_SEED });
   });
 
   it('malformed and invalid bodies on the create routes: 4xx with a code, nothing stored', async () => {
@@ -102,7 +106,7 @@ describe('HTTP: fuzzing the list and create routes', function () {
         return;
       }
       expectClientError(answer, context);
-    }), { numRuns: 300 });
+    }), { numRuns: 300, seed: FUZZ_SEED });
     expect(await snapshot(api)).to.equal(initial);
   });
 });
