@@ -10,7 +10,7 @@ import { applyProjection } from './connection-params.ts';
 import { ErmQueryError, parseAttributeQuery, parseErmSelect, parseErmSort } from './attribute-query.ts';
 import { scopeFilter } from './filter-parsing.ts';
 import type { CallerContext, LlPorts } from './ports.ts';
-import { bodyObject, callerOf, intParameter, isObjectIdText, sendError } from './route-kit.ts';
+import { bodyObject, callerOf, intParameter, isObjectIdText, sendErmError, sendError } from './route-kit.ts';
 import { ObjectId as BsonObjectId } from 'bson';
 
 const notFound = () => new CompatError(404, 'attributes.attribute_not_found', 'No model found for Attribute');
@@ -79,12 +79,7 @@ export function attributeRoutes(ports: LlPorts, authenticate: RequestHandler): R
         assertAllowed(caller, ermAction(req.method, hasId));
         await handler(req, res, caller);
       } catch (error) {
-        const ermBody = (error as { ermBody?: Record<string, unknown> })?.ermBody;
-        if (ermBody && error instanceof CompatError) {
-          res.status(400).json({ ...ermBody, statusCode: 400, error: { code: error.code, message: error.message, details: error.details } });
-          return;
-        }
-        ermError(res, error);
+        sendErmError(res, error);
       }
     },
   ];

@@ -16,7 +16,7 @@ import {
   PERSONAS_IMPORT_TEMPLATES, PERSONAS_IMPORTS, deleteImportCsv, newPersonasImport, personasImportJson,
 } from './personas-import-model.ts';
 import type { CallerContext } from './ports.ts';
-import { bodyObject, callerOf, intParameter, isObjectIdText, llRoute, sendError } from './route-kit.ts';
+import { bodyObject, callerOf, intParameter, isObjectIdText, llRoute, sendErmError, sendError } from './route-kit.ts';
 
 interface ModelKind {
   name: string;
@@ -102,12 +102,7 @@ export function importModelRoutes(deps: { store: Store }, authenticate: RequestH
           assertAllowed(caller, ermAction(req.method, hasId));
           await handler(req, res, caller);
         } catch (error) {
-          const ermBody = (error as { ermBody?: Record<string, unknown> })?.ermBody;
-          if (ermBody && error instanceof CompatError) {
-            res.status(400).json({ ...ermBody, statusCode: 400, error: { code: error.code, message: error.message, details: error.details } });
-            return;
-          }
-          sendError(res, 'erm', error, (error as { description?: string })?.description);
+          sendErmError(res, error);
         }
       },
     ];

@@ -15,6 +15,19 @@ export function sendError(res: Response, shape: ErrorBodyShape, error: unknown, 
   res.status(described.status).json(errorBody(shape, described, description));
 }
 
+/**
+ * Renders an error of an ERM-generated route (attributes, import models): a mongoose-style validation error keeps its
+ * ERM body (400), anything else gets ERM's error shape with its `description` when it has one.
+ */
+export function sendErmError(res: Response, error: unknown): void {
+  const ermBody = (error as { ermBody?: Record<string, unknown> })?.ermBody;
+  if (ermBody && error instanceof CompatError) {
+    res.status(400).json({ ...ermBody, statusCode: 400, error: { code: error.code, message: error.message, details: error.details } });
+    return;
+  }
+  sendError(res, 'erm', error, (error as { description?: string })?.description);
+}
+
 /** Wraps an async handler: checks the action's scope first, then renders any error in the given shape. */
 export function llRoute(action: LlAction, handler: (req: Request, res: Response, caller: CallerContext) => Promise<void>, shape: ErrorBodyShape = 'll'): RequestHandler {
   return async (req: Request, res: Response, next: NextFunction) => {
