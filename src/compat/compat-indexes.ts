@@ -9,5 +9,7 @@ export const COMPAT_INDEXES: IndexDefinition[] = [
   { collection: COLLECTIONS.personas, keys: { organisation: 1, _id: 1 } },
   { collection: COLLECTIONS.identifiers, keys: { organisation: 1, _id: 1 } },
   { collection: COLLECTIONS.attributes, keys: { organisation: 1, _id: 1 } },
+  // LL's `$personaIdent` filter condition looks up the personas holding one attribute value (persona-ident.ts).
+  { collection: COLLECTIONS.attributes, keys: { organisation: 1, key: 1, value: 1 } },
   ...LL_IMPORT_INDEXES,
 ];

@@ -48,7 +48,9 @@ export function castAttributeFilter(filter: Filter): Filter {
 
 export function parseAttributeQuery(raw: unknown): Filter {
   try {
-    return castAttributeFilter(parseFilter(raw, { parameter: 'query', ermShorthands: true }));
+    // `$personaIdent` is checked here (before authentication, as ERM parses) and expanded by the route once the
+    // caller's organisation is known.
+    return castAttributeFilter(parseFilter(raw, { parameter: 'query', ermShorthands: true, personaIdent: true }));
   } catch (error) {
     if (error instanceof CompatError && error.code === 'query.invalid_json') {
       throw new ErmQueryError(400, error.code, error.message, error.details);

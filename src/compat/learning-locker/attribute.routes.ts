@@ -7,23 +7,25 @@ import { COLLECTIONS, type AttributeDoc } from '../../domain/model.ts';
 import { CompatError } from '../compat-error.ts';
 import { assertAllowed, ermAction } from './access.ts';
 import { applyProjection } from './connection-params.ts';
+import { withVersionKey } from './connection.ts';
 import { ErmQueryError, parseAttributeQuery, parseErmSelect, parseErmSort } from './attribute-query.ts';
 import { scopeFilter } from './filter-parsing.ts';
+import { expandPersonaIdents } from './persona-ident.ts';
 import type { CallerContext, LlPorts } from './ports.ts';
 import { bodyObject, callerOf, intParameter, isObjectIdText, sendErmError, sendError } from './route-kit.ts';
 import { ObjectId as BsonObjectId } from 'bson';
 
 const notFound = () => new CompatError(404, 'attributes.attribute_not_found', 'No model found for Attribute');
 
-/** ERM's `toJSON` of a mongoose document: every stored field (res.json renders ObjectIds as hex, Dates as ISO). */
+/** ERM's `toJSON` of a mongoose document: every stored field and `__v` (res.json renders ObjectIds as hex, Dates as ISO). */
 export function attributeJson(attribute: AttributeDoc): Record<string, unknown> {
-  return { ...attribute };
+  return withVersionKey({ ...attribute });
 }
 
 /** `/shallow`: every object-valued field except `_id` replaced by `true` (ObjectIds and Dates are objects). */
 export function shallowAttributeJson(attribute: AttributeDoc): Record<string, unknown> {
   const shallow: Record<string, unknown> = {};
-  for (const [key, value] of Object.entries(attribute)) shallow[key] = key !== '_id' && value !== null && typeof value === 'object' ? true : value;
+  for (const [key, value] of Object.entries(withVersionKey({ ...attribute }))) shallow[key] = key !== '_id' && value !== null && typeof value === 'object' ? true : value;
   return shallow;
 }
 
@@ -77,6 +79,8 @@ export function attributeRoutes(ports: LlPorts, authenticate: RequestHandler): R
       try {
         const caller = callerOf(res);
         assertAllowed(caller, ermAction(req.method, hasId));
+        // LL's parseQuery expands $personaIdent in the caller's organisation, hence after authentication.
+        res.locals.ermQuery = await expandPersonaIdents(res.locals.ermQuery, ports.store, caller.organisation);
         await handler(req, res, caller);
       } catch (error) {
         sendErmError(res, error);

@@ -8,7 +8,8 @@ import { CompatError } from '../compat-error.ts';
 import { paginateConnection } from './connection.ts';
 import { parseCursorParameter, parseHint, parsePageSize, parseProjection, parseSort } from './connection-params.ts';
 import type { CursorFormat } from './cursor-codec.ts';
-import { parseFilter, scopeFilter } from './filter-parsing.ts';
+import { scopeFilter } from './filter-parsing.ts';
+import { parseQueryFilter } from './persona-ident.ts';
 import { withPersonaCondition } from './identifier.routes.ts';
 import { LIVE_PERSONA } from './persona.routes.ts';
 import type { LlPorts } from './ports.ts';
@@ -51,7 +52,7 @@ export function connectionRoutes(ports: LlPorts): Router {
   const router = Router({ caseSensitive: false, strict: false });
   for (const kind of KINDS) {
     router.get(kind.path, llRoute('view', async (req: Request, res, caller) => {
-      const parsed = parseFilter(req.query.filter, { parameter: 'filter' });
+      const parsed = await parseQueryFilter(req.query.filter, { parameter: 'filter' }, ports.store, caller.organisation);
       const filter = scopeFilter(kind.extraFilter ? kind.extraFilter(parsed) : parsed, caller.organisation);
       const request = {
         filter,

@@ -2,6 +2,8 @@
 // JSON text → `{"$oid"}`/`{"$dte"}` conversions → a recursive allow-list of query operators (so `$where`,
 // `$function`, `$accumulator`, `$expr` and anything else that could run JavaScript or escape the scope is refused
 // with a 400 naming the path) → the caller's organisation forced at the top level, where no filter can override it.
+// LL's `$personaIdent` is checked here where parseQuery applies and expanded after parsing (persona-ident.ts), since
+// its expansion reads the caller's attributes.
 import { ObjectId } from 'bson';
 import type { Filter } from '../../store/port.ts';
 import { CompatError, badParameter } from '../compat-error.ts';
@@ -17,6 +19,14 @@ const MAX_DEPTH = 24;
 /** User regexes run in-process: a length cap keeps pathological patterns small. */
 const MAX_REGEX_LENGTH = 512;
 const HEX24 = /^[0-9a-fA-F]{24}$/;
+/** LL's attribute operator (compat spec 3.1): `{"<field>": {"$personaIdent": {"key": "persona.import.<k>", "value": v}}}`. */
+export const PERSONA_IDENT = '$personaIdent';
+
+/** What the checks accept beyond the allow-list: `$personaIdent` only where LL's parseQuery runs. */
+interface CheckContext {
+  personaIdent: boolean;
+}
+const PLAIN: CheckContext = { personaIdent: false };
 
 export function isPlainObject(value: unknown): value is Record<string, any> {
   if (value === null || typeof value !== 'object') return false;
@@ -74,20 +84,23 @@ function refuseOperator(operator: string, path: string): CompatError {
 }
 
 /** Throws a 400 unless `filter` (a query document) uses only allow-listed operators. */
-export function assertSafeFilter(filter: unknown, path: string): void {
+export function assertSafeFilter(filter: unknown, path: string, context: CheckContext = PLAIN): void {
   if (!isPlainObject(filter)) throw badParameter('query.invalid_filter', path, 'must be a JSON object');
-  checkQueryDocument(filter, path, 0);
+  checkQueryDocument(filter, path, 0, context);
 }
 
 function checkDepth(depth: number, path: string): void {
   if (depth > MAX_DEPTH) throw badParameter('query.invalid_filter', path, `nests deeper than ${MAX_DEPTH} levels`);
 }
 
-function checkQueryDocument(query: Record<string, any>, path: string, depth: number): void {
+function checkQueryDocument(query: Record<string, any>, path: string, depth: number, context: CheckContext): void {
   checkDepth(depth, path);
   for (const key of Object.keys(query)) {
     const value = query[key];
     if (key === '__proto__') throw badParameter('query.invalid_filter', `${path}.${key}`, 'is not a field name');
+    if (key === PERSONA_IDENT && context.personaIdent) {
+      throw badParameter('query.invalid_filter', `${path}.${key}`, 'must be the condition of a field, e.g. {"persona": {"$personaIdent": {"key": "persona.import.<key>", "value": ...}}}');
+    }
     if (key.startsWith('$')) {
       if (!LOGICAL_OPERATORS.has(key)) throw refuseOperator(key, path);
       if (!Array.isArray(value) || value.length === 0) {
@@ -95,16 +108,16 @@ function checkQueryDocument(query: Record<string, any>, path: string, depth: num
       }
       value.forEach((clause, index) => {
         if (!isPlainObject(clause)) throw badParameter('query.invalid_filter', `${path}.${key}.${index}`, 'must be an object');
-        checkQueryDocument(clause, `${path}.${key}.${index}`, depth + 1);
+        checkQueryDocument(clause, `${path}.${key}.${index}`, depth + 1, context);
       });
     } else {
-      checkFieldCondition(value, `${path}.${key}`, depth + 1);
+      checkFieldCondition(value, `${path}.${key}`, depth + 1, context);
     }
   }
 }
 
 /** A field's condition: an operator document (`{$gt: 1}`), or a value compared for equality. */
-function checkFieldCondition(condition: unknown, path: string, depth: number): void {
+function checkFieldCondition(condition: unknown, path: string, depth: number, context: CheckContext): void {
   checkDepth(depth, path);
   if (condition instanceof RegExp) return checkRegex(condition.source, path);
   if (!isPlainObject(condition)) return checkLiteral(condition, path, depth);
@@ -114,30 +127,49 @@ function checkFieldCondition(condition: unknown, path: string, depth: number): v
   if (operatorKeys.length !== keys.length) {
     throw badParameter('query.invalid_filter', path, 'mixes operators and field names');
   }
-  for (const operator of operatorKeys) checkOperator(operator, condition[operator], condition, path, depth);
+  if (context.personaIdent && PERSONA_IDENT in condition) return checkPersonaIdent(condition, path, depth);
+  for (const operator of operatorKeys) checkOperator(operator, condition[operator], condition, path, depth, context);
 }
 
-function checkOperator(operator: string, operand: unknown, condition: Record<string, any>, path: string, depth: number): void {
+/**
+ * `{"$personaIdent": {"key", "value"}}` becomes `{"$in": [persona ids]}` as a whole, so other operators beside it would
+ * be dropped silently (LL did): refused instead. `value` is compared like any field value (safe operators allowed).
+ */
+function checkPersonaIdent(condition: Record<string, any>, path: string, depth: number): void {
+  const at = `${path}.${PERSONA_IDENT}`;
+  if (Object.keys(condition).length !== 1) {
+    throw badParameter('query.invalid_filter', at, 'must be the only operator of its condition');
+  }
+  const operand = condition[PERSONA_IDENT];
+  if (!isPlainObject(operand)) throw badParameter('query.invalid_filter', at, 'must be an object {"key": ..., "value": ...}');
+  const extra = Object.keys(operand).find((key) => key !== 'key' && key !== 'value');
+  if (extra !== undefined) throw badParameter('query.invalid_filter', `${at}.${extra}`, 'is not allowed (only key and value)');
+  if (typeof operand.key !== 'string' || operand.key === '') throw badParameter('query.invalid_filter', `${at}.key`, 'must be a non-empty string');
+  if (!('value' in operand)) throw badParameter('query.invalid_filter', `${at}.value`, 'is required');
+  checkFieldCondition(operand.value, `${at}.value`, depth + 1, PLAIN);
+}
+
+function checkOperator(operator: string, operand: unknown, condition: Record<string, any>, path: string, depth: number, context: CheckContext): void {
   const at = `${path}.${operator}`;
   if (!FIELD_OPERATORS.has(operator)) throw refuseOperator(operator, path);
   switch (operator) {
     case '$in': case '$nin': case '$all':
       if (!Array.isArray(operand)) throw badParameter('query.invalid_filter', at, 'must be an array');
       operand.forEach((item, index) => (item instanceof RegExp ? checkRegex(item.source, `${at}.${index}`)
-        : operator === '$all' && isPlainObject(item) && '$elemMatch' in item ? checkFieldCondition(item, `${at}.${index}`, depth + 1)
+        : operator === '$all' && isPlainObject(item) && '$elemMatch' in item ? checkFieldCondition(item, `${at}.${index}`, depth + 1, context)
           : checkLiteral(item, `${at}.${index}`, depth + 1)));
       return;
     case '$not':
       if (!(operand instanceof RegExp) && !(isPlainObject(operand) && Object.keys(operand).every((key) => key.startsWith('$')))) {
         throw badParameter('query.invalid_filter', at, 'must be an operator document or a regular expression');
       }
-      return checkFieldCondition(operand, at, depth + 1);
+      return checkFieldCondition(operand, at, depth + 1, context);
     case '$elemMatch':
       if (!isPlainObject(operand)) throw badParameter('query.invalid_filter', at, 'must be an object');
       if (Object.keys(operand).some((key) => key.startsWith('$') && !LOGICAL_OPERATORS.has(key))) {
-        return checkFieldCondition(operand, at, depth + 1);
+        return checkFieldCondition(operand, at, depth + 1, context);
       }
-      return checkQueryDocument(operand, at, depth + 1);
+      return checkQueryDocument(operand, at, depth + 1, context);
     case '$regex':
       if (operand instanceof RegExp) return checkRegex(operand.source, at);
       if (typeof operand !== 'string') throw badParameter('query.invalid_filter', at, 'must be a string');
@@ -201,6 +233,11 @@ export interface ParseFilterOptions {
   ermShorthands?: boolean;
   /** Apply `$oid`/`$dte` conversions (LL's parseQuery); the v2 list routes of LL do not. */
   extendedJson?: boolean;
+  /**
+   * Accept LL's `$personaIdent` field conditions (parseQuery: connection filters, count queries, ERM queries). The
+   * caller must then expand them with expandPersonaIdents before the filter reaches the store.
+   */
+  personaIdent?: boolean;
 }
 
 /** JSON text of a filter → a safe filter document (not yet scoped; see scopeFilter). Absent → `{}`. */
@@ -209,7 +246,7 @@ export function parseFilter(raw: unknown, options: ParseFilterOptions): Filter {
   if (parsed === undefined || parsed === null) return {};
   if (!isPlainObject(parsed)) throw badParameter('query.invalid_filter', options.parameter, 'must be a JSON object');
   const converted = options.extendedJson === false ? parsed : convertExtendedJson(parsed, options.parameter);
-  assertSafeFilter(converted, options.parameter);
+  assertSafeFilter(converted, options.parameter, { personaIdent: options.personaIdent === true });
   return converted as Filter;
 }
 

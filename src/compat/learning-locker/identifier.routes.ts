@@ -7,8 +7,9 @@ import { COLLECTIONS, type IdentifierDoc } from '../../domain/model.ts';
 import type { Filter } from '../../store/port.ts';
 import { CompatError } from '../compat-error.ts';
 import { parseSort } from './connection-params.ts';
-import { isPlainObject, parseFilter, scopeFilter } from './filter-parsing.ts';
+import { isPlainObject, scopeFilter } from './filter-parsing.ts';
 import { listFilter, personaNotFound } from './persona.routes.ts';
+import { parseQueryFilter } from './persona-ident.ts';
 import type { LlPorts } from './ports.ts';
 import { bodyObject, intParameter, isObjectIdText, llRoute, objectIdOr } from './route-kit.ts';
 
@@ -61,7 +62,7 @@ export function identifierRoutes(ports: LlPorts): Router {
   const parameterOf = (req: Request) => (req.query.filter !== undefined && req.query.filter !== '' ? 'filter' : 'query');
 
   router.get('/v2/personaidentifier/count', llRoute('view', async (req, res, caller) => {
-    const filter = parseFilter(req.query.query, { parameter: 'query' });
+    const filter = await parseQueryFilter(req.query.query, { parameter: 'query' }, ports.store, caller.organisation);
     res.json({ count: await identifiers().countDocuments(scopeFilter(filter, caller.organisation)) });
   }));
 

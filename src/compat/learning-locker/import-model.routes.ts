@@ -10,7 +10,8 @@ import { assertAllowed, ermAction } from './access.ts';
 import { parseAttributeQuery, parseErmSelect, parseErmSort } from './attribute-query.ts';
 import { paginateConnection } from './connection.ts';
 import { applyProjection, parseCursorParameter, parseHint, parsePageSize, parseProjection, parseSort } from './connection-params.ts';
-import { parseFilter, scopeFilter } from './filter-parsing.ts';
+import { scopeFilter } from './filter-parsing.ts';
+import { expandPersonaIdents, parseQueryFilter } from './persona-ident.ts';
 import { validateStructure } from './import-structure.ts';
 import {
   PERSONAS_IMPORT_TEMPLATES, PERSONAS_IMPORTS, deleteImportCsv, newPersonasImport, personasImportJson,
@@ -100,6 +101,7 @@ export function importModelRoutes(deps: { store: Store }, authenticate: RequestH
         try {
           const caller = callerOf(res);
           assertAllowed(caller, ermAction(req.method, hasId));
+          res.locals.ermQuery = await expandPersonaIdents(res.locals.ermQuery, deps.store, caller.organisation);
           await handler(req, res, caller);
         } catch (error) {
           sendErmError(res, error);
@@ -150,7 +152,7 @@ export function importModelRoutes(deps: { store: Store }, authenticate: RequestH
 
     router.get(`/connection/${kind.name}`, authenticate, llRoute('view', async (req, res, caller) => {
       const connection = await paginateConnection(collection(), {
-        filter: scopeFilter(parseFilter(req.query.filter, { parameter: 'filter' }), caller.organisation),
+        filter: scopeFilter(await parseQueryFilter(req.query.filter, { parameter: 'filter' }, deps.store, caller.organisation), caller.organisation),
         sort: parseSort(req.query.sort), projection: parseProjection(req.query.project), hint: parseHint(req.query.hint),
         first: parsePageSize(req.query.first, 'first'), last: parsePageSize(req.query.last, 'last'),
         after: parseCursorParameter(req.query.after, 'after'), before: parseCursorParameter(req.query.before, 'before'),

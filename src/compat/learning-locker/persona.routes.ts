@@ -8,6 +8,7 @@ import type { Filter } from '../../store/port.ts';
 import { CompatError } from '../compat-error.ts';
 import { parseSort } from './connection-params.ts';
 import { parseFilter, scopeFilter } from './filter-parsing.ts';
+import { parseQueryFilter } from './persona-ident.ts';
 import type { LlPorts } from './ports.ts';
 import { bodyObject, intParameter, llRoute, objectIdOr } from './route-kit.ts';
 
@@ -50,7 +51,7 @@ export function personaRoutes(ports: LlPorts): Router {
   const scoped = (organisation: ObjectId, filter: Filter) => ({ ...scopeFilter(filter, organisation), ...LIVE_PERSONA });
 
   router.get('/v2/persona/count', llRoute('view', async (req, res, caller) => {
-    const filter = parseFilter(req.query.query, { parameter: 'query' });
+    const filter = await parseQueryFilter(req.query.query, { parameter: 'query' }, ports.store, caller.organisation);
     res.json({ count: await personas().countDocuments(scoped(caller.organisation, filter)) });
   }));
 
