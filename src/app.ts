@@ -32,6 +32,8 @@ import { startQueueRuntime, type QueueRuntime } from './queue/queue-runtime.ts';
 import { startWorkerProcess, type WorkerProcess } from './queue/worker-process.ts';
 import { ensureAllIndexes } from './features/all-indexes.ts';
 import { serviceWriteBackHooks, type ServiceWriteBackHooks } from './features/write-back/service-write-back.ts';
+import { createIfiHasStatements } from './features/write-back/ifi-statements.ts';
+import { openWriteBackStatements, type WriteBackStatements } from './features/write-back/write-back-target.ts';
 import { openStore } from './store/open-store.ts';
 import type { Store } from './store/port.ts';
 
@@ -75,7 +77,7 @@ export function buildServices(
 ): Services {
   const cursors = createCursorCodec(cursorSecret);
   const authenticator = createClientAuthenticator({ store, recheckMs: authRecheckMs });
-  const identifiers = createIdentifiersService({ store, cursors, onAssigned: writeBack.onAssigned });
+  const identifiers = createIdentifiersService({ store, cursors, onAssigned: writeBack.onAssigned, ifiHasStatements: writeBack.ifiHasStatements });
   const attributes = createAttributesService({ store, cursors });
   const links = createLinksService({ store, cursors });
   return {
@@ -97,14 +99,22 @@ export async function createApp(config: Config, options: AppOptions = {}): Promi
   let queue: QueueRuntime | null = null;
   let apiWorker: WorkerProcess | null = null;
   let mergeEvents: ReturnType<typeof startMergeEvents> | null = null;
+  let writeBackTarget: WriteBackStatements | null = null;
   try {
     await ensureAllIndexes(store);
     if (!options.statementSink) queue = await startQueueRuntime(config, logger);
-    // Write-back on: renames and identifiers created or moved through the services queue their statement re-stamps.
-    const services = buildServices(store, config, await loadCursorSecret(store), options.authRecheckMs, serviceWriteBackHooks(queue, logger));
+    writeBackTarget = await openWriteBackStatements(config, store);
+    // Write-back on: renames and identifiers created or moved through the services queue their statement re-stamps;
+    // an identifier whose IFI is the actor of statements is not deleted (compat spec 3.4).
+    const services = buildServices(store, config, await loadCursorSecret(store), options.authRecheckMs, {
+      ...serviceWriteBackHooks(queue, logger),
+      ifiHasStatements: writeBackTarget ? createIfiHasStatements(writeBackTarget.statements) : undefined,
+    });
     // Merges and undos are announced on the workers' persona events stream (and webhooks) when the queue is on.
     mergeEvents = queue ? startMergeEvents(config, logger) : null;
-    const identity = await startIdentityFeature(config, store, { onMergeChange: mergeEvents?.afterMergeChange });
+    const identity = await startIdentityFeature(config, store, {
+      onMergeChange: mergeEvents?.afterMergeChange, writeBackStatements: writeBackTarget?.statements ?? null,
+    });
     const metrics = createMetrics({ defaultMetrics: options.defaultMetrics });
     const inline = createInlineStatementSink({ resolver: services.resolver, metrics });
     // With QUEUE=auto the API also consumes the queue, so `npm start` alone resolves what it accepts (no loss, no
@@ -142,6 +152,7 @@ export async function createApp(config: Config, options: AppOptions = {}): Promi
       async close() {
         await compat.idle();
         await identity.close();
+        await writeBackTarget?.close();
         await mergeEvents?.close();
         await apiWorker?.close();
         await queue?.close();
@@ -151,6 +162,7 @@ export async function createApp(config: Config, options: AppOptions = {}): Promi
   } catch (error) {
     await apiWorker?.close().catch(() => {});
     await mergeEvents?.close().catch(() => {});
+    await writeBackTarget?.close().catch(() => {});
     await queue?.close().catch(() => {});
     await store.close().catch(() => {});
     throw error;

@@ -106,7 +106,10 @@ export function createLlPorts({ store, services, mergeService }: { store: Store;
         });
       },
       remove(caller, id) {
-        return translated(() => services.identifiers.remove(caller, id), { 'identifiers.identifier_not_found': [404, 'No model found for Identifier'] });
+        return translated(() => services.identifiers.remove(caller, id), {
+          'identifiers.identifier_not_found': [404, 'No model found for Identifier'],
+          'identifiers.identifier_has_statements': [400, 'Cannot remove personaIdentifier; statements exists in LRS with ifi'],
+        });
       },
     },
     attributes: {

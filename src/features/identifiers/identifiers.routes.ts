@@ -70,7 +70,10 @@ export function registerIdentifierRoutes(kit: RouteKit, { identifiers }: { ident
 
   defineRoute(kit, {
     method: 'delete', path: '/v1/identifiers/{id}', scope: 'personas:write', tags, summary: 'Delete an identifier', params: idParams,
-    responses: { 204: { description: 'Deleted' }, 404: { description: 'identifiers.identifier_not_found' } },
+    responses: {
+      204: { description: 'Deleted' }, 404: { description: 'identifiers.identifier_not_found' },
+      409: { description: 'identifiers.identifier_has_statements: with statement write-back on, statements of the organisation have this IFI as actor (move the identifier instead)' },
+    },
     async handler(req, res, caller) {
       await identifiers.remove(caller, identifierId(req));
       res.status(204).end();

@@ -44,13 +44,18 @@ export interface IdentifiersDependencies {
    * statements of its IFI). Not called for an identifier a losing attach() removed again.
    */
   onAssigned?: (identifier: IdentifierDoc, change: 'created' | 'moved') => Promise<void>;
+  /**
+   * Statement write-back on: whether Learning Locker's statements of the organisation have this IFI as actor. While
+   * they do, the identifier is not deleted (compat spec 3.4; they are stamped with it): move it instead.
+   */
+  ifiHasStatements?: (organisation: ObjectId, ifi: Ifi) => Promise<boolean>;
 }
 
 export function identifierNotFound(id: ObjectId) {
   return apiError('identifiers.identifier_not_found', { id: id.toHexString() });
 }
 
-export function createIdentifiersService({ store, cursors, onAssigned }: IdentifiersDependencies): IdentifiersService {
+export function createIdentifiersService({ store, cursors, onAssigned, ifiHasStatements }: IdentifiersDependencies): IdentifiersService {
   const identifiers = store.collection<IdentifierDoc>(COLLECTIONS.identifiers);
   const personas = store.collection<PersonaDoc>(COLLECTIONS.personas);
   const claims = store.collection<EmailClaimDoc>(COLLECTIONS.emailClaims);
@@ -194,6 +199,12 @@ export function createIdentifiersService({ store, cursors, onAssigned }: Identif
     },
     move,
     async remove(caller, id) {
+      if (ifiHasStatements) {
+        const current = await get(caller, id);
+        if (await ifiHasStatements(caller.organisation, current.ifi)) {
+          throw apiError('identifiers.identifier_has_statements', { id: id.toHexString() });
+        }
+      }
       const removed = await identifiers.findOneAndDelete({ _id: id, organisation: caller.organisation });
       if (!removed) throw identifierNotFound(id);
       await releaseEmail(caller.organisation, removed);

@@ -5,14 +5,14 @@ import type { Config } from '../../config.ts';
 import { createCursorCodec, type CursorCodec } from '../../http/list/cursor.ts';
 import { loadCursorSecret } from '../../http/list/cursor-secret.ts';
 import type { RouteKit } from '../../http/route-kit.ts';
-import type { Store } from '../../store/port.ts';
+import type { Collection, Store } from '../../store/port.ts';
 import { registerDuplicateRoutes } from '../duplicates/duplicates.routes.ts';
 import { createDuplicatesService, type DuplicatesService } from '../duplicates/duplicates.service.ts';
 import { registerErasureRoutes } from '../erasure/erasure.routes.ts';
 import { createErasureService, type ErasureService } from '../erasure/erasure.service.ts';
 import { registerImportRoutes } from '../imports/imports.routes.ts';
 import { createImportService, type ImportService } from '../imports/imports.service.ts';
-import { openIdentityWriteBack, type IdentityWriteBack } from './identity-write-back.ts';
+import { createIdentityWriteBack, type IdentityWriteBack } from './identity-write-back.ts';
 import type { MergeRecordDoc } from './merge-record.ts';
 import { recoverMerges } from './merge-recovery.ts';
 import { createMergeService, type MergeService } from './merge.service.ts';
@@ -79,24 +79,19 @@ export function createIdentityFeature(options: IdentityFeatureOptions): Identity
 
 /**
  * For the composition root: completes merges and undos a crash interrupted (before any route can see a half-merged
- * persona), opens the write-back target when write-back is on, and builds the feature.
+ * persona) and builds the feature; `writeBackStatements` (write-back on) is the target the root opened and closes.
  */
 export async function startIdentityFeature(
-  config: Config, store: Store, hooks: Pick<IdentityFeatureOptions, 'onMergeChange'> = {},
+  config: Config, store: Store,
+  hooks: Pick<IdentityFeatureOptions, 'onMergeChange'> & { writeBackStatements?: Collection | null } = {},
 ): Promise<IdentityFeature> {
   await recoverMerges(store);
-  const writeBack = await openIdentityWriteBack(config, store);
+  const statements = hooks.writeBackStatements;
   const feature = createIdentityFeature({
-    store, cursors: createCursorCodec(await loadCursorSecret(store)), writeBack: writeBack?.writeBack,
+    store, cursors: createCursorCodec(await loadCursorSecret(store)), writeBack: statements ? createIdentityWriteBack({ store, statements }) : null,
     onMergeChange: hooks.onMergeChange,
     identifyingAttributes: config.DUPLICATE_IDENTIFYING_ATTRIBUTES,
     autoMergeCertain: config.AUTO_MERGE_CERTAIN,
   });
-  return {
-    ...feature,
-    async close() {
-      await feature.close();
-      await writeBack?.close();
-    },
-  };
+  return feature;
 }

@@ -6,9 +6,8 @@
 import { ObjectId } from 'bson';
 import type { Config } from '../../config.ts';
 import type { Collection, Store } from '../../store/port.ts';
-import { openStore } from '../../store/open-store.ts';
 import { personaDisplays } from '../write-back/statement-stamping.ts';
-import { ensureWriteBackIndexes } from '../write-back/write-back.runtime.ts';
+import { openWriteBackStatements } from '../write-back/write-back-target.ts';
 import type { MergeRecordDoc } from './merge-record.ts';
 
 /** Identifier ids per updateMany on undo (an `$in` list, on top of the person index). */
@@ -55,15 +54,11 @@ export function createIdentityWriteBack({ store, statements }: { store: Store; s
 }
 
 /**
- * The write-back target of the API process when WRITE_BACK_STATEMENTS is on: Learning Locker's database
- * (WRITE_BACK_MONGODB_URL) or the statements collection of our own store, as the workers use it.
+ * For processes other than the API (the CLI) when WRITE_BACK_STATEMENTS is on: opens the write-back target
+ * (write-back-target.ts) and builds the identity write-back over it.
  */
 export async function openIdentityWriteBack(config: Config, store: Store): Promise<{ writeBack: IdentityWriteBack; close(): Promise<void> } | null> {
-  if (!config.WRITE_BACK_STATEMENTS) return null;
-  const target = config.WRITE_BACK_MONGODB_URL
-    ? await openStore({ ...config, STORE: 'mongodb', MONGODB_URL: config.WRITE_BACK_MONGODB_URL, MONGODB_DB: config.WRITE_BACK_MONGODB_DB })
-    : null;
-  const statements = (target ?? store).collection(config.WRITE_BACK_COLLECTION);
-  await ensureWriteBackIndexes(statements);
-  return { writeBack: createIdentityWriteBack({ store, statements }), close: async () => { await target?.close(); } };
+  const target = await openWriteBackStatements(config, store);
+  if (!target) return null;
+  return { writeBack: createIdentityWriteBack({ store, statements: target.statements }), close: target.close };
 }

@@ -3,10 +3,13 @@
 // identifier created or moved queues the back-fill of its IFI (spec 2.2). Both run as background jobs.
 import type { IdentifierDoc, PersonaDoc } from '../../domain/model.ts';
 import type { QueueRuntime } from '../../queue/queue-runtime.ts';
+import type { IfiHasStatements } from './ifi-statements.ts';
 
 export interface ServiceWriteBackHooks {
   onRenamed?: (persona: PersonaDoc) => Promise<void>;
   onAssigned?: (identifier: IdentifierDoc, change: 'created' | 'moved') => Promise<void>;
+  /** Write-back on (with or without the queue): identifier deletes are refused while statements have the IFI. */
+  ifiHasStatements?: IfiHasStatements;
 }
 
 /**

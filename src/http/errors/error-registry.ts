@@ -72,6 +72,7 @@ export const ERROR_REGISTRY: Record<string, ErrorDefinition> = {
   'identifiers.identifier_not_found': { status: 404, message: 'Identifier {id} not found' },
   'identifiers.identifier_exists': { status: 409, message: 'The identifier {canonicalKey} is already assigned to persona {persona}' },
   'identifiers.invalid_ifi': { status: 422, message: 'Invalid identifier: {reason}' },
+  'identifiers.identifier_has_statements': { status: 409, message: 'Identifier {id} is the actor of statements in the LRS; move it to another persona instead of deleting it' },
   // Attributes.
   'attributes.attribute_not_found': { status: 404, message: 'Persona {id} has no attribute {key}' },
   'attributes.invalid_key': { status: 422, message: 'An attribute key is 1-200 characters' },

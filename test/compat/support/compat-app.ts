@@ -28,10 +28,13 @@ export interface CompatApp {
 export const basic = (client: Pick<Client, 'key' | 'secret'>) => `Basic ${Buffer.from(`${client.key}:${client.secret}`).toString('base64')}`;
 export const q = (value: unknown) => encodeURIComponent(JSON.stringify(value));
 
-/** `dataDir`: an existing embedded store (e.g. a migrated Learning Locker database); removed on close either way. */
-export async function startCompatApp(options: { dataDir?: string } = {}): Promise<CompatApp> {
+/**
+ * `dataDir`: an existing embedded store (e.g. a migrated Learning Locker database); removed on close either way.
+ * `env`: more configuration (e.g. `WRITE_BACK_STATEMENTS`).
+ */
+export async function startCompatApp(options: { dataDir?: string; env?: Record<string, string> } = {}): Promise<CompatApp> {
   const dataDir = options.dataDir ?? makeTempDir('persona-compat-');
-  const config = loadConfig({ DATA_DIR: dataDir, QUEUE: 'inline', LOG_LEVEL: 'silent' });
+  const config = loadConfig({ DATA_DIR: dataDir, QUEUE: 'inline', LOG_LEVEL: 'silent', ...options.env });
   const store = await openEmbeddedStore({ dataDir });
   const built = await createApp(config, { store, logger: pino({ level: 'silent' }), defaultMetrics: false, authRecheckMs: 0 });
   const server: Server = createServer(built.app);
