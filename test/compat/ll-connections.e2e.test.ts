@@ -173,7 +173,7 @@ describe('LL /api connection routes (real app)', () => {
     expect(foreign.body.edges).to.deep.equal([]);
   });
 
-  it('attribute connection: LL generic cursors (plain hex ids), "e30=" cursors on an empty page, paging both ways', async () => {
+  it('attribute connection: LL generic cursors (plain hex ids), no cursors on an empty page, paging both ways', async () => {
     const personaId = expected[0]._id;
     for (const key of ['k1', 'k2', 'k3', 'k4', 'k5']) await app.call('POST', '/api/v2/personaattribute', { body: { personaId, key, value: 'same' } });
     const first = await connection('personaattribute', { filter: { personaId: { $oid: personaId } }, sort: { value: 1 }, first: '2' });
@@ -189,7 +189,7 @@ describe('LL /api connection routes (real app)', () => {
     }
     expect(keys.sort()).to.deep.equal(['k1', 'k2', 'k3', 'k4', 'k5']);
     const empty = await connection('personaattribute', { filter: { key: 'none' } });
-    expect(empty.body.pageInfo).to.deep.equal({ hasNextPage: false, hasPreviousPage: false, startCursor: 'e30=', endCursor: 'e30=' });
+    expect(empty.body.pageInfo).to.deep.equal({ hasNextPage: false, hasPreviousPage: false });
   });
 
   it('the queries the routes run on indexed fields use indexes (store explain)', async () => {

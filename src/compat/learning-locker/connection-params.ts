@@ -4,6 +4,7 @@ import type { IndexKeys, Projection, Sort } from '../../store/port.ts';
 import { badParameter } from '../compat-error.ts';
 import { getPath, isPlainObjectLike } from './document-paths.ts';
 import { isPlainObject, parseJsonParameter } from './filter-parsing.ts';
+import { parseIntLikeLl } from './route-kit.ts';
 
 export const DEFAULT_SORT: Sort = { _id: 1 };
 
@@ -64,11 +65,11 @@ export function parseHint(raw: unknown, parameter = 'hint'): string | IndexKeys 
   throw badParameter('query.invalid_hint', parameter, 'must be an index name (JSON string) or an index key object');
 }
 
-/** LL's parseInt: non-numbers become NaN (treated as absent); a negative size is refused. */
+/** LL's parseInt (parseIntLikeLl): non-numbers become NaN (treated as absent); a negative size is refused. */
 export function parsePageSize(raw: unknown, parameter: string): number | undefined {
   if (raw === undefined || raw === '') return undefined;
   if (typeof raw !== 'string') throw badParameter('query.invalid_page_size', parameter, 'must be given once');
-  const value = Number.parseInt(raw, 10);
+  const value = parseIntLikeLl(raw);
   if (Number.isNaN(value)) return undefined;
   if (value < 0) throw badParameter('query.invalid_page_size', parameter, 'must not be negative');
   return value;

@@ -1,6 +1,7 @@
 // Keyset pagination of the `/api/connection/...` routes (compat spec 4), with LL's response shapes but without its
 // defects (section 8: 22-24, 28): `_id` is appended to every sort as the tie-breaker, a backward page holds the N
-// items immediately before the cursor (in forward order), and hasNextPage/hasPreviousPage are checked, not guessed.
+// items immediately before the cursor (in forward order), hasNextPage/hasPreviousPage are checked, not guessed,
+// `last` is a page size for every connection, and an empty page has no cursors (no "e30=").
 // The cursor condition keeps the organisation at the top level of the filter so the store can walk an index.
 import type { Collection, Document, Filter, IndexKeys, Projection, Sort } from '../../store/port.ts';
 import { applyProjection } from './connection-params.ts';
@@ -92,9 +93,17 @@ export async function paginateConnection(
 
   const edges = page.map((document) => ({
     cursor: encodeCursor(document, sort, format),
-    node: applyProjection(document, request.projection),
+    node: applyProjection(format === 'generic' ? withVersionKey(document) : document, request.projection),
   }));
   return { edges, pageInfo: pageInfoOf(edges, hasNextPage, hasPreviousPage, format) };
+}
+
+/**
+ * LL's generic connection and ERM routes serve mongoose documents, which carry mongoose's version key `__v` (0 until
+ * an array field changes); documents our services wrote have none, so it is shown as 0 (before any projection).
+ */
+export function withVersionKey<T extends Record<string, unknown>>(document: T): T & { __v: unknown } {
+  return '__v' in document ? (document as T & { __v: unknown }) : { ...document, __v: 0 };
 }
 
 function positionOf(document: Document, sort: Sort): Map<string, unknown> {
@@ -107,13 +116,16 @@ function positionOf(document: Document, sort: Sort): Map<string, unknown> {
   return position;
 }
 
-/** Key order and empty-page cursors as LL emits them: PS omits the cursors, the generic connection gives "e30=". */
+/**
+ * Key order as LL emits it (PS: endCursor first; generic: the flags first). An empty page has no cursors in either
+ * format: LL's generic connection gave "e30=" (base64 of `{}`), which a client passing it back as `after` got the
+ * first page again with (compat spec 8.28); "e30=" is still accepted on input as no position.
+ */
 function pageInfoOf(edges: Edge[], hasNextPage: boolean, hasPreviousPage: boolean, format: CursorFormat): Record<string, unknown> {
   const startCursor = edges[0]?.cursor;
   const endCursor = edges[edges.length - 1]?.cursor;
   if (format === 'ps') {
     return { ...(endCursor ? { endCursor } : {}), hasNextPage, hasPreviousPage, ...(startCursor ? { startCursor } : {}) };
   }
-  const empty = Buffer.from('{}').toString('base64');
-  return { hasNextPage, hasPreviousPage, startCursor: startCursor ?? empty, endCursor: endCursor ?? empty };
+  return { hasNextPage, hasPreviousPage, ...(startCursor ? { startCursor } : {}), ...(endCursor ? { endCursor } : {}) };
 }

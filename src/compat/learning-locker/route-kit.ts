@@ -69,11 +69,19 @@ export function bodyObject(req: Request): Record<string, any> {
   return body !== null && typeof body === 'object' && !Array.isArray(body) ? body : {};
 }
 
+/**
+ * LL's integer parameters: JavaScript's `parseInt(value)` with no radix, as LL calls it (compat spec 3.1), so
+ * leading whitespace is skipped, trailing text ignored and a `0x` prefix read as hexadecimal. NaN counts as absent.
+ */
+export function parseIntLikeLl(raw: string): number {
+  return Number.parseInt(raw);
+}
+
 /** parseInt like LL; NaN or absent → fallback. A negative number is refused. */
 export function intParameter(raw: unknown, name: string, fallback: number): number {
   if (raw === undefined || raw === '') return fallback;
   if (typeof raw !== 'string') throw new CompatError(400, 'query.invalid_integer', `${name}: must be given once`, [{ path: name, code: 'query.invalid_integer', message: 'must be given once' }]);
-  const value = Number.parseInt(raw, 10);
+  const value = parseIntLikeLl(raw);
   if (Number.isNaN(value)) return fallback;
   if (value < 0) throw new CompatError(400, 'query.invalid_integer', `${name}: must not be negative`, [{ path: name, code: 'query.invalid_integer', message: 'must not be negative' }]);
   return value;
