@@ -19,12 +19,34 @@ export type CrudAuthenticate = (req: Request) => Promise<Caller | 'organisation_
 
 const HEX24 = /^[0-9a-fA-F]{24}$/;
 
+const invalidParameter = (path: string, message: string) => crudError(400, 'crud.invalid_parameter', [{ path, code: 'crud.invalid_parameter', message }]);
+
 function integer(raw: unknown, name: string, fallback: number, min: number, max: number): number {
   if (raw === undefined || raw === '') return fallback;
   if (typeof raw !== 'string' || !/^\d{1,9}$/.test(raw) || Number(raw) < min || Number(raw) > max) {
-    throw crudError(400, 'crud.invalid_parameter', [{ path: name, code: 'crud.invalid_parameter', message: `must be an integer from ${min} to ${max}` }]);
+    throw invalidParameter(name, `must be an integer from ${min} to ${max}`);
   }
   return Number(raw);
+}
+
+/** `?id=`: one non-empty value (a repeated parameter arrives as an array); a malformed one is an unknown persona. */
+function idParameter(raw: unknown): string {
+  if (typeof raw !== 'string') throw invalidParameter('id', 'must be given once');
+  if (raw === '') throw invalidParameter('id', 'must not be empty');
+  return raw;
+}
+
+/**
+ * A batch naming one persona twice would write it twice from one read (the second item undoing the first) or delete
+ * it and then fail on the repeat after the first delete: refused before any write.
+ */
+function assertDistinctIds(ids: Array<{ id: string; path: string }>): void {
+  const seen = new Map<string, string>();
+  for (const { id, path } of ids) {
+    const earlier = seen.get(id.toLowerCase());
+    if (earlier) throw crudError(400, 'crud.invalid_batch', [{ path, code: 'crud.invalid_batch', message: `repeats ${earlier}` }]);
+    seen.set(id.toLowerCase(), path);
+  }
 }
 
 function personaNotFound(id: string, path = 'id'): CompatError {
@@ -105,9 +127,9 @@ export function createCrudRouter({ personas, authenticate, bodyLimit }: { person
   router.get('/personas', async (req, res) => {
     const caller = callerOf(res);
     if (req.query.id !== undefined) {
-      if (typeof req.query.id !== 'string') throw personaNotFound(String(req.query.id));
+      const id = idParameter(req.query.id);
       checkProject(caller, req.query.project_id, 'project_id');
-      res.json(crudPersonaJson(await load(caller, req.query.id, 'id')));
+      res.json(crudPersonaJson(await load(caller, id, 'id')));
       return;
     }
     checkProject(caller, req.query.project_id, 'project_id');
@@ -133,6 +155,7 @@ export function createCrudRouter({ personas, authenticate, bodyLimit }: { person
   router.put('/personas', async (req, res) => {
     const caller = callerOf(res);
     const { inputs, isBatch } = items(req, 'update');
+    if (isBatch) assertDistinctIds(inputs.map((input, index) => ({ id: input.id as string, path: `[${index}].id` })));
     const current = [];
     for (const [index, input] of inputs.entries()) {
       const prefix = isBatch ? `[${index}].` : '';
@@ -154,14 +177,14 @@ export function createCrudRouter({ personas, authenticate, bodyLimit }: { person
     const caller = callerOf(res);
     let ids: Array<{ id: string; path: string }>;
     if (req.query.id !== undefined) {
-      if (typeof req.query.id !== 'string') throw personaNotFound(String(req.query.id));
-      ids = [{ id: req.query.id, path: 'id' }];
+      ids = [{ id: idParameter(req.query.id), path: 'id' }];
     } else if (Array.isArray(req.body) && req.body.length > 0 && req.body.length <= CRUD_MAX_BATCH) {
       ids = req.body.map((item: unknown, index: number) => {
         const id = (item as { id?: unknown } | null)?.id;
         if (typeof id !== 'string') throw crudError(400, 'crud.invalid_batch', [{ path: `[${index}].id`, code: 'crud.invalid_batch', message: 'is required' }]);
         return { id, path: `[${index}].id` };
       });
+      assertDistinctIds(ids);
     } else {
       throw crudError(400, 'crud.invalid_batch', [{ path: 'id', code: 'crud.invalid_batch', message: `pass ?id= or a body array of 1 to ${CRUD_MAX_BATCH} { "id" } objects` }]);
     }
