@@ -11,7 +11,10 @@ const LlError = z.object({ errorId: z.string(), message: z.string(), error: z.ob
 const ErmError = z.object({ statusCode: z.number().int(), description: z.string().optional() }).meta({ id: 'ErmError' });
 const LlPersona = z.object({ _id: hex, name: z.unknown().optional(), organisation: hex }).meta({ id: 'LlPersona' });
 const LlIdentifier = z.object({ _id: hex, ifi: z.object({ key: z.string(), value: z.unknown() }), organisation: hex, persona: hex.optional() }).meta({ id: 'LlIdentifier' });
-const LlAttribute = z.object({ _id: hex, organisation: hex, personaId: hex, key: z.string(), value: z.unknown() }).meta({ id: 'LlAttribute' });
+const LlAttribute = z.object({
+  _id: hex, organisation: hex, personaId: hex, key: z.string(), value: z.unknown(),
+  createdAt: z.string().optional(), updatedAt: z.string().optional(), __v: z.number().int(),
+}).meta({ id: 'LlAttribute' });
 const LlCount = z.object({ count: z.number().int() }).meta({ id: 'LlCount' });
 const LlConnection = z.object({
   edges: z.array(z.object({ cursor: z.string(), node: z.record(z.string(), z.unknown()) })),
@@ -22,6 +25,8 @@ const crudFields: Record<string, z.ZodType> = { id: hex, project_id: hex, name: 
 for (const field of DESCRIPTIVE_FIELDS) crudFields[field] = (JSON_FIELDS as readonly string[]).includes(field) ? z.record(z.string(), z.unknown()).nullable() : z.string().nullable();
 const CrudPersona = z.object({ ...crudFields, created_at: z.string(), updated_at: z.string() }).meta({ id: 'CrudPersona' });
 const CrudError = z.object({ error: z.object({ code: z.string(), message: z.string(), details: z.array(z.object({ path: z.string(), code: z.string(), message: z.string() })) }) }).meta({ id: 'CrudError' });
+const CrudPersonaInput = z.record(z.string(), z.unknown());
+const oneOrBatch = (schema: z.ZodType) => z.union([schema, z.array(schema)]);
 
 const json = (schema: z.ZodType) => ({ 'application/json': { schema } });
 const llQuery = (names: string[]) => z.object(Object.fromEntries(names.map((name) => [name, z.string().optional()])));
@@ -34,6 +39,8 @@ interface CompatPath {
   summary: string;
   status: number;
   schema?: z.ZodType;
+  /** The request body; any JSON when absent (writes), none for GET and DELETE. */
+  body?: z.ZodType;
   query?: string[];
   params?: string[];
   errors: Record<number, string>;
@@ -85,17 +92,20 @@ const LL_ROUTES: CompatPath[] = [
 
 const CRUD_ROUTES: CompatPath[] = [
   { methods: ['get'], path: '/crud/personas', summary: 'List personas of a project (`project_id`, `limit` default 100, `offset`, `search` over name and tagline), or one with `?id=`', status: 200, schema: z.array(CrudPersona), query: ['project_id', 'id', 'limit', 'offset', 'search'], errors: { 400: 'bad parameter', 404: 'unknown project or persona' } },
-  { methods: ['post'], path: '/crud/personas', summary: 'Create a persona, or a batch (array)', status: 201, schema: CrudPersona, errors: { 400: 'invalid field (named)', 404: 'unknown project' } },
-  { methods: ['put'], path: '/crud/personas', summary: 'Update a persona (id in the body), or a batch (array)', status: 200, schema: CrudPersona, errors: { 400: 'invalid field (named)', 404: 'unknown persona or project' } },
-  { methods: ['delete'], path: '/crud/personas', summary: 'Delete a persona (`?id=`), or a batch (body array of {id})', status: 200, schema: z.object({ deleted: z.array(hex) }), query: ['id', 'project_id'], errors: { 404: 'unknown persona', 409: 'persona still has identifiers' } },
+  { methods: ['post'], path: '/crud/personas', summary: 'Create a persona, or a batch (array; answers an array in request order)', status: 201, schema: oneOrBatch(CrudPersona), body: oneOrBatch(CrudPersonaInput), errors: { 400: 'invalid field (named)', 404: 'unknown project' } },
+  { methods: ['put'], path: '/crud/personas', summary: 'Update a persona (id in the body), or a batch (array; an id may appear once)', status: 200, schema: oneOrBatch(CrudPersona), body: oneOrBatch(CrudPersonaInput), errors: { 400: 'invalid field (named) or repeated id', 404: 'unknown persona or project' } },
+  { methods: ['delete'], path: '/crud/personas', summary: 'Delete a persona (`?id=`), or a batch (body array of {id}, each id once)', status: 200, schema: z.object({ deleted: z.array(hex) }), body: z.array(z.object({ id: hex })), query: ['id', 'project_id'], errors: { 400: 'no id, empty or repeated id', 404: 'unknown persona', 409: 'persona still has identifiers' } },
 ];
 
-function register(registry: OpenAPIRegistry, route: CompatPath, tag: string, errorSchema: z.ZodType): void {
+/** The 401/403 answers: LL's text 401 and LL body 403 on /api, the route family's error body on /crud. */
+const LL_AUTH = { 401: { description: 'Unauthorized (text)' }, 403: { description: 'Priviliges not sufficient for this operation (scope or expired organisation)', content: json(LlError) } };
+const CRUD_AUTH = { 401: { description: 'Missing or invalid credentials', content: json(CrudError) }, 403: { description: 'Missing scope or expired organisation', content: json(CrudError) } };
+
+function register(registry: OpenAPIRegistry, route: CompatPath, tag: string, errorSchema: z.ZodType, auth: typeof LL_AUTH | typeof CRUD_AUTH): void {
   for (const method of route.methods) {
     const responses: Record<string, { description: string; content?: ReturnType<typeof json> }> = {
       [route.status]: { description: 'Success', ...(route.schema ? { content: json(route.schema) } : {}) },
-      401: { description: 'Unauthorized' },
-      403: { description: 'Priviliges not sufficient for this operation (scope or expired organisation)', content: json(LlError) },
+      ...auth,
     };
     for (const [status, description] of Object.entries(route.errors)) responses[status] = { description, content: json(errorSchema) };
     registry.registerPath({
@@ -103,7 +113,7 @@ function register(registry: OpenAPIRegistry, route: CompatPath, tag: string, err
       request: {
         ...(route.params ? { params: z.object(Object.fromEntries(route.params.map((name) => [name, z.string()]))) } : {}),
         ...(route.query ? { query: llQuery(route.query) } : {}),
-        ...(method !== 'get' && method !== 'delete' ? { body: { content: json(z.unknown()) } } : {}),
+        ...(route.body ? { body: { content: json(route.body) } } : method !== 'get' && method !== 'delete' ? { body: { content: json(z.unknown()) } } : {}),
       },
       responses,
     });
@@ -111,6 +121,6 @@ function register(registry: OpenAPIRegistry, route: CompatPath, tag: string, err
 }
 
 export function registerCompatOpenApi(registry: OpenAPIRegistry): void {
-  for (const route of LL_ROUTES) register(registry, route, 'Learning Locker compatibility', /\/v2\/(personaattribute|personasimport)/.test(route.path) ? ErmError : LlError);
-  for (const route of CRUD_ROUTES) register(registry, route, 'CRUD personas compatibility', CrudError);
+  for (const route of LL_ROUTES) register(registry, route, 'Learning Locker compatibility', /\/v2\/(personaattribute|personasimport)/.test(route.path) ? ErmError : LlError, LL_AUTH);
+  for (const route of CRUD_ROUTES) register(registry, route, 'CRUD personas compatibility', CrudError, CRUD_AUTH);
 }

@@ -141,4 +141,20 @@ describe('/crud/personas spec audit (real app)', () => {
     ];
     for (const [label, res, status, code] of cases) expectCrudError(res, status, code, label);
   });
+
+  it('the OpenAPI document describes these answers: one object or a batch, and every refusal in the CRUD error body', async () => {
+    const doc = (await app.call('GET', '/openapi.json', { client: null })).body;
+    const crud = doc.paths['/crud/personas'];
+    const errorRef = { $ref: '#/components/schemas/CrudError' };
+    for (const method of ['get', 'post', 'put', 'delete']) {
+      for (const status of ['400', '401', '403', '404']) {
+        expect(crud[method].responses[status]?.content?.['application/json']?.schema, `${method} ${status}`).to.deep.equal(errorRef);
+      }
+    }
+    const created = crud.post.responses['201'].content['application/json'].schema;
+    expect(created.anyOf).to.deep.include({ type: 'array', items: { $ref: '#/components/schemas/CrudPersona' } });
+    expect(crud.put.requestBody.content['application/json'].schema.anyOf).to.have.length(2);
+    expect(crud.delete.requestBody.content['application/json'].schema.type).to.equal('array');
+    expect(doc.components.schemas.LlAttribute.required).to.include('__v');
+  });
 });
