@@ -166,6 +166,23 @@ describe('LL /api spec audit (real app)', () => {
     expect(Object.keys(projected).sort()).to.deep.equal(['_id', 'key']);
   });
 
+  it('generic connections cast filter values to the model\'s types as mongoose does (hex ids, date text); PS connections do not', async () => {
+    const ids = (kind: string, filter: unknown) => app.call('GET', `/api/connection/${kind}?filter=${q(filter)}`)
+      .then((res) => { expect(res.status, `${kind} ${JSON.stringify(filter)}`).to.equal(200); return res.body.edges.map((edge: any) => edge.node._id); });
+    expect(await ids('personaattribute', { personaId: personaIds[0] })).to.deep.equal([attributeId]);
+    expect(await ids('personaattribute', { _id: attributeId })).to.deep.equal([attributeId]);
+    expect(await ids('personaattribute', { personaId: { $in: [personaIds[0]] }, createdAt: { $gte: '2000-01-01T00:00:00Z' } })).to.deep.equal([attributeId]);
+    expect(await ids('personaattribute', { personaId: { $oid: personaIds[0] } })).to.deep.equal([attributeId]);
+    const created = await app.call('POST', '/api/v2/personasimport', { body: { title: 'cast me' } });
+    expect(await ids('personasimport', { _id: created.body._id })).to.deep.equal([created.body._id]);
+    // The ERM list of the same model casts the same way.
+    const listed = await app.call('GET', `/api/v2/personaattribute?query=${q({ personaId: personaIds[0], _id: attributeId })}`);
+    expect(listed.body.map((attribute: any) => attribute._id)).to.deep.equal([attributeId]);
+    // PS connections (personas, identifiers) use the driver without a schema: a hex string is only a string there.
+    expect(await ids('persona', { _id: personaIds[0] })).to.deep.equal([]);
+    expect(await ids('persona', { _id: { $oid: personaIds[0] } })).to.deep.equal([personaIds[0]]);
+  });
+
   it('generic connections give no "e30=" cursors on an empty page (defect 8.28), and still accept "e30=" as no position', async () => {
     for (const kind of ['personaattribute', 'personasimport', 'personasimporttemplate']) {
       const empty = await app.call('GET', `/api/connection/${kind}?filter=${q({ _id: { $oid: new ObjectId().toHexString() } })}`);

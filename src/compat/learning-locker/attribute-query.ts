@@ -37,6 +37,7 @@ function castCondition(field: string, condition: unknown): unknown {
   return cast;
 }
 
+/** Mongoose's casting of a filter's values for LL's models (attributes, import models): ERM queries and generic connections. */
 export function castAttributeFilter(filter: Filter): Filter {
   const cast: Filter = {};
   for (const [key, value] of Object.entries(filter)) {

@@ -3,6 +3,7 @@
 // The organisation is forced on the filter; merge tombstones are not personas for LL clients.
 import { Router, type Request } from 'express';
 import { COLLECTIONS } from '../../domain/model.ts';
+import { castAttributeFilter } from './attribute-query.ts';
 import type { Filter } from '../../store/port.ts';
 import { CompatError } from '../compat-error.ts';
 import { paginateConnection } from './connection.ts';
@@ -41,7 +42,8 @@ function isLlOnlyHint(collection: string, hint: unknown): boolean {
 const KINDS: ConnectionKind[] = [
   { path: '/connection/persona', collection: COLLECTIONS.personas, format: 'ps', extraFilter: (filter) => ({ ...filter, ...LIVE_PERSONA }) },
   { path: '/connection/personaidentifier', collection: COLLECTIONS.identifiers, format: 'ps', extraFilter: (filter) => withPersonaCondition(filter, 'filter', true) },
-  { path: '/connection/personaattribute', collection: COLLECTIONS.attributes, format: 'generic' },
+  // LL's generic connection queries through the mongoose model, which casts hex ids and date text (spec 4.3).
+  { path: '/connection/personaattribute', collection: COLLECTIONS.attributes, format: 'generic', extraFilter: castAttributeFilter },
 ];
 
 function isHintError(error: unknown): boolean {

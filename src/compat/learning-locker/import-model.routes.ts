@@ -7,7 +7,7 @@ import { ObjectId } from 'bson';
 import type { Store } from '../../store/port.ts';
 import { CompatError } from '../compat-error.ts';
 import { assertAllowed, ermAction } from './access.ts';
-import { parseAttributeQuery, parseErmSelect, parseErmSort } from './attribute-query.ts';
+import { castAttributeFilter, parseAttributeQuery, parseErmSelect, parseErmSort } from './attribute-query.ts';
 import { paginateConnection } from './connection.ts';
 import { applyProjection, parseCursorParameter, parseHint, parsePageSize, parseProjection, parseSort } from './connection-params.ts';
 import { scopeFilter } from './filter-parsing.ts';
@@ -152,7 +152,8 @@ export function importModelRoutes(deps: { store: Store }, authenticate: RequestH
 
     router.get(`/connection/${kind.name}`, authenticate, llRoute('view', async (req, res, caller) => {
       const connection = await paginateConnection(collection(), {
-        filter: scopeFilter(await parseQueryFilter(req.query.filter, { parameter: 'filter' }, deps.store, caller.organisation), caller.organisation),
+        // Cast as mongoose casts (hex ids, date text), like this model's ERM query (spec 4.3).
+        filter: scopeFilter(castAttributeFilter(await parseQueryFilter(req.query.filter, { parameter: 'filter' }, deps.store, caller.organisation)), caller.organisation),
         sort: parseSort(req.query.sort), projection: parseProjection(req.query.project), hint: parseHint(req.query.hint),
         first: parsePageSize(req.query.first, 'first'), last: parsePageSize(req.query.last, 'last'),
         after: parseCursorParameter(req.query.after, 'after'), before: parseCursorParameter(req.query.before, 'before'),
