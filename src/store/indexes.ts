@@ -36,13 +36,14 @@ export const INDEXES: IndexDefinition[] = [
   { collection: COLLECTIONS.merges, keys: { organisation: 1, sources: 1 } },
   { collection: COLLECTIONS.merges, keys: { state: 1 } },
   // Identity management (issue 6): duplicate key index and its incremental refresh, dismissals, import errors.
-  { collection: 'personaDuplicateKeys', keys: { organisation: 1, key: 1, persona: 1 } },
-  { collection: 'personaDuplicateKeys', keys: { organisation: 1, persona: 1 } },
+  // One document per persona (_id = persona): who else holds a key is a multikey lookup.
+  { collection: 'personaMatchKeys', keys: { organisation: 1, keys: 1 } },
   { collection: 'personaDuplicatePairs', keys: { organisation: 1, pair: 1 }, options: { unique: true } },
   { collection: 'personaDuplicatePairs', keys: { organisation: 1, score: -1, pair: 1 } },
   { collection: 'personaDuplicatePairs', keys: { organisation: 1, personas: 1 } },
   { collection: COLLECTIONS.identifiers, keys: { organisation: 1, updatedAt: 1 } },
   { collection: COLLECTIONS.attributes, keys: { organisation: 1, updatedAt: 1 } },
+  { collection: COLLECTIONS.merges, keys: { organisation: 1, updatedAt: 1 } },
   { collection: COLLECTIONS.duplicateDismissals, keys: { organisation: 1, pair: 1 }, options: { unique: true } },
   { collection: COLLECTIONS.duplicateDismissals, keys: { organisation: 1, personas: 1 } },
   { collection: 'personaImportErrors', keys: { importId: 1, row: 1 } },

@@ -3,6 +3,7 @@
 import { expect } from 'chai';
 import { ObjectId } from 'bson';
 import { COLLECTIONS } from '../../src/domain/model.ts';
+import { DUPLICATE_STATE_COLLECTION } from '../../src/features/duplicates/duplicate-index.ts';
 import { normaliseName } from '../../src/features/duplicates/duplicate-keys.ts';
 import { createDuplicatesService } from '../../src/features/duplicates/duplicates.service.ts';
 import { createMergeService } from '../../src/features/merges/merge.service.ts';
@@ -83,6 +84,23 @@ describe('duplicate suggestions', () => {
     expect(pairs).to.deep.include(pairOf(ids.e, k));
     expect(pairs).to.deep.include(pairOf(ids.f, k));
     expect(await service.suggestionsFor(organisation, ids.c)).to.deep.equal([]);
+  });
+
+  it('re-indexes only what is new: the seconds re-read before the last refresh count only when they changed', async () => {
+    const service = createDuplicatesService({ store: temp.store });
+    await service.refresh(organisation);
+    const personas = temp.store.collection(COLLECTIONS.personas);
+    await personas.updateMany({ _id: { $in: [ids.a, ids.c] } }, { $set: { name: 'Renamed', updatedAt: new Date() } });
+    expect(await service.refresh(organisation)).to.be.at.least(2);
+    // The same writes, read again in the overlap: already indexed.
+    expect(await service.refresh(organisation)).to.equal(0);
+    // A write that commits late, with an updatedAt from before the last refresh started: picked up all the same.
+    const state = await temp.store.collection(DUPLICATE_STATE_COLLECTION).findOne({ _id: organisation });
+    await seedIdentifier(temp.store, organisation, ids.g, account('http://late.example.org', 'jdoe'));
+    await temp.store.collection(COLLECTIONS.identifiers).updateOne({ persona: ids.g }, { $set: { updatedAt: new Date(state!.watermark.getTime() - 1000) } });
+    expect(await service.refresh(organisation)).to.be.at.least(1);
+    expect((await service.suggestionsFor(organisation, ids.g)).map((pair) => pair.personas)).to.deep.include(pairOf(ids.e, ids.g));
+    expect(await service.refresh(organisation)).to.equal(0);
   });
 
   it('auto-merges certain pairs only when enabled, recorded in the history like a manual merge', async () => {

@@ -5,7 +5,8 @@ import { expect } from 'chai';
 import { ObjectId } from 'bson';
 import { COLLECTIONS } from '../../src/domain/model.ts';
 import { createDuplicatesService } from '../../src/features/duplicates/duplicates.service.ts';
-import { DUPLICATE_KEYS_COLLECTION } from '../../src/features/duplicates/duplicate-keys.ts';
+import { DUPLICATE_KEYS_COLLECTION, LEGACY_DUPLICATE_KEYS_COLLECTION } from '../../src/features/duplicates/duplicate-keys.ts';
+import { DUPLICATE_PAIRS_COLLECTION } from '../../src/features/duplicates/duplicate-pairs.ts';
 import { createErasureService } from '../../src/features/erasure/erasure.service.ts';
 import { IdentityError } from '../../src/features/merges/identity-error.ts';
 import { createMergeService } from '../../src/features/merges/merge.service.ts';
@@ -15,7 +16,7 @@ import { account, mbox, seedPersona, sha1 } from './support/seed.ts';
 const SECRETS = ['erin@example.org', sha1('mailto:erin@example.org'), 'erin-lms', 'B-99-erin', 'Erin Secret', 'Old Erin'];
 
 async function everything(temp: TempStore): Promise<string> {
-  const names = [...Object.values(COLLECTIONS), DUPLICATE_KEYS_COLLECTION, 'personaDuplicateIndexState'];
+  const names = [...Object.values(COLLECTIONS), DUPLICATE_KEYS_COLLECTION, LEGACY_DUPLICATE_KEYS_COLLECTION, DUPLICATE_PAIRS_COLLECTION, 'personaDuplicateIndexState'];
   const dumps = await Promise.all(names.map(async (name) => JSON.stringify(await temp.store.collection(name).find({}))));
   return dumps.join('\n');
 }

@@ -1,18 +1,38 @@
-// The duplicate index: every live persona's match keys (duplicate-keys.ts) in collection personaDuplicateKeys,
-// brought up to date incrementally. A refresh recomputes the keys of personas touched since the last refresh (their
-// own updatedAt, or that of one of their identifiers or attributes) and removes keys of personas that became
-// tombstones or vanished. The first refresh of an organisation builds the whole index in one streaming pass.
+// The duplicate index: every live persona's match keys (duplicate-keys.ts), one document per persona in collection
+// personaMatchKeys (a multikey index on the keys finds who else holds one), brought up to date incrementally. A
+// refresh recomputes the keys of personas touched since the last refresh (duplicate-changes.ts says which) and
+// removes those of personas that became tombstones or vanished. The first
+// refresh of an organisation builds the whole index in one streaming pass. Deletions leave no updatedAt behind:
+// what is read from the index is checked against the data on the way out (duplicates.service.ts), so a deleted
+// identifier or persona is never suggested even before a refresh sees it.
 import { ObjectId } from 'bson';
 import { COLLECTIONS, type AttributeDoc, type IdentifierDoc, type PersonaDoc } from '../../domain/model.ts';
-import type { Store } from '../../store/port.ts';
-import { DUPLICATE_KEYS_COLLECTION, matchKeysOf } from './duplicate-keys.ts';
+import type { Collection, Store } from '../../store/port.ts';
+import { changedSince, type RefreshMark } from './duplicate-changes.ts';
+import { DUPLICATE_KEYS_COLLECTION, LEGACY_DUPLICATE_KEYS_COLLECTION, matchKeysOf } from './duplicate-keys.ts';
 
 export const DUPLICATE_STATE_COLLECTION = 'personaDuplicateIndexState';
 
-/** Writes that committed just before a refresh started may carry a slightly older updatedAt: re-read this far back. */
-const OVERLAP_MS = 5_000;
+/** Bumped when the stored keys change shape or meaning: an organisation indexed in another format is rebuilt. */
+const INDEX_FORMAT = 2;
 const CHUNK = 1000;
+/** Documents per read and per insert of a whole build: fewer, larger transactions (each commit is flushed). */
+const BUILD_BATCH = 10_000;
+/**
+ * Reads by a list of ids walk the primary key: the embedded store's planner would otherwise pick an index that
+ * merely starts with `organisation`, several times slower for a long list (MongoDB picks _id by itself).
+ */
+export const BY_ID = { hint: { _id: 1 } } as const;
 
+/** One stored document per live persona that has keys: `_id` is the persona; `origins[i]` produced `keys[i]`. */
+export interface PersonaKeysDoc {
+  _id: ObjectId;
+  organisation: ObjectId;
+  keys: string[];
+  origins: string[];
+}
+
+/** One key of one persona: the unit the pairing works on. */
 export interface DuplicateKeyDoc {
   organisation: ObjectId;
   persona: ObjectId;
@@ -20,9 +40,54 @@ export interface DuplicateKeyDoc {
   origin: string;
 }
 
+export const keysOf = (store: Store): Collection<PersonaKeysDoc> => store.collection<PersonaKeysDoc>(DUPLICATE_KEYS_COLLECTION);
 
-/** What a refresh changed: everything (first build) or these personas. */
-export type RefreshedPersonas = { isFull: true } | { isFull: false; touched: ObjectId[] };
+/** The keys of stored documents, one entry per key; only those in `only` when given. */
+export function entriesOf(docs: PersonaKeysDoc[], only?: ReadonlySet<string>): DuplicateKeyDoc[] {
+  return docs.flatMap((doc) => doc.keys.flatMap((key, index) => (
+    only && !only.has(key) ? [] : [{ organisation: doc.organisation, persona: doc._id, key, origin: doc.origins[index] }])));
+}
+
+/** Who holds any of these keys (a multikey index lookup per thousand keys), as entries for those keys only. */
+export async function holdersOf(store: Store, organisation: ObjectId, keys: string[], except?: ObjectId): Promise<DuplicateKeyDoc[]> {
+  const entries: DuplicateKeyDoc[] = [];
+  for (let start = 0; start < keys.length; start += CHUNK) {
+    const wanted = keys.slice(start, start + CHUNK);
+    const docs = await keysOf(store).find({ organisation, keys: { $in: wanted }, ...(except ? { _id: { $ne: except } } : {}) });
+    entries.push(...entriesOf(docs, new Set(wanted)));
+  }
+  return entries;
+}
+
+/** The documents of these keys, grouped per persona (the build and the reindex write them). */
+function toDocs(organisation: ObjectId, entries: DuplicateKeyDoc[]): PersonaKeysDoc[] {
+  const byPersona = new Map<string, PersonaKeysDoc>();
+  for (const entry of entries) {
+    const hex = entry.persona.toHexString();
+    const doc = byPersona.get(hex) ?? { _id: entry.persona, organisation, keys: [], origins: [] };
+    doc.keys.push(entry.key);
+    doc.origins.push(entry.origin);
+    byPersona.set(hex, doc);
+  }
+  return [...byPersona.values()];
+}
+
+/** Another refresh that stored the same persona's keys meanwhile computed them from the same data: its copy stands. */
+async function insertKeyDocs(store: Store, docs: PersonaKeysDoc[]): Promise<void> {
+  if (docs.length === 0) return;
+  try {
+    await keysOf(store).insertMany(docs, { ordered: false });
+  } catch (error) {
+    const writeErrors = (error as { writeErrors?: Array<{ code: number }> }).writeErrors;
+    if ((error as { code?: number }).code !== 11000 || writeErrors?.some((entry) => entry.code !== 11000)) throw error;
+  }
+}
+
+/**
+ * What a refresh changed: everything (first build; `sharedKeys` are the keys held by more than one persona, with
+ * how many hold each, the only keys that can make pairs) or these personas.
+ */
+export type RefreshedPersonas = { isFull: true; sharedKeys: Map<string, number> } | { isFull: false; touched: ObjectId[] };
 
 /**
  * `afterKeys` runs once the keys are current and before the watermark moves (the pairs follow the keys there; a
@@ -36,29 +101,30 @@ export async function refreshDuplicateIndex(
   const previous = await state.findOne({ _id: organisation });
   const attributeKeys = [...identifyingAttributes].sort();
   // A change of which attributes identify a person changes every persona's keys.
-  const isFull = !previous || JSON.stringify(previous.identifyingAttributes) !== JSON.stringify(attributeKeys);
+  const isFull = !previous || previous.format !== INDEX_FORMAT || JSON.stringify(previous.identifyingAttributes) !== JSON.stringify(attributeKeys);
   let refreshed = 0;
+  let mark: RefreshMark;
   if (isFull) {
-    await store.collection(DUPLICATE_KEYS_COLLECTION).deleteMany({ organisation });
-    refreshed = await buildWholeIndex(store, organisation, identifyingAttributes);
-    await afterKeys({ isFull: true });
+    await keysOf(store).deleteMany({ organisation });
+    // Indexed before format 2: one document per key, in the collection of that time.
+    if (previous && previous.format !== INDEX_FORMAT) await store.collection(LEGACY_DUPLICATE_KEYS_COLLECTION).deleteMany({ organisation });
+    const built = await buildWholeIndex(store, organisation, identifyingAttributes);
+    refreshed = built.personas;
+    await afterKeys({ isFull: true, sharedKeys: built.sharedKeys });
+    mark = { watermark: started, overlapDigest: null };
   } else {
-    const since = new Date((previous.watermark as Date).getTime() - OVERLAP_MS);
-    const touched = new Map<string, ObjectId>();
-    const note = (id: ObjectId) => touched.set(id.toHexString(), id);
-    for await (const doc of store.collection<PersonaDoc>(COLLECTIONS.personas).iterate({ organisation, updatedAt: { $gt: since } }, { projection: { _id: 1 } })) note(doc._id);
-    for await (const doc of store.collection<IdentifierDoc>(COLLECTIONS.identifiers).iterate({ organisation, updatedAt: { $gt: since } }, { projection: { persona: 1 } })) note(doc.persona);
-    for await (const doc of store.collection<AttributeDoc>(COLLECTIONS.attributes).iterate({ organisation, updatedAt: { $gt: since } }, { projection: { personaId: 1 } })) note(doc.personaId);
-    const ids = [...touched.values()];
+    const changes = await changedSince(store, organisation, { watermark: previous.watermark as Date, overlapDigest: previous.overlapDigest ?? null }, started);
+    const ids = changes.touched;
     // Only personas whose keys changed can have different pairs (a pair depends on the keys of its two personas).
     const changed: ObjectId[] = [];
     for (let start = 0; start < ids.length; start += CHUNK) {
-      changed.push(...await reindexPersonas(store, organisation, ids.slice(start, start + CHUNK), identifyingAttributes));
+      changed.push(...(await reindexPersonas(store, organisation, ids.slice(start, start + CHUNK), identifyingAttributes)).changed);
     }
     refreshed = ids.length;
     await afterKeys({ isFull: false, touched: changed });
+    mark = changes.mark;
   }
-  await state.updateOne({ _id: organisation }, { $set: { watermark: started, identifyingAttributes: attributeKeys } }, { upsert: true });
+  await state.updateOne({ _id: organisation }, { $set: { ...mark, identifyingAttributes: attributeKeys, format: INDEX_FORMAT } }, { upsert: true });
   return refreshed;
 }
 
@@ -66,36 +132,42 @@ export async function refreshDuplicateIndex(
  * The first build of an organisation's index, in sequential reads instead of per-chunk `$in` look-ups: live persona
  * names (the one per-persona thing held in memory), identifying attributes, then identifiers in persona order (the
  * (organisation, persona) index), so each persona's identifiers arrive together and its keys are written at once.
+ * Each key is counted on the way (a number per distinct key, tens of bytes): the keys held more than once are the
+ * only ones that can pair personas, so building the pairs reads just their holders back instead of walking the
+ * whole key index in key order.
  */
-async function buildWholeIndex(store: Store, organisation: ObjectId, identifyingAttributes: ReadonlySet<string>): Promise<number> {
+async function buildWholeIndex(
+  store: Store, organisation: ObjectId, identifyingAttributes: ReadonlySet<string>,
+): Promise<{ personas: number; sharedKeys: Map<string, number> }> {
   const names = new Map<string, string | null | undefined>();
-  for await (const persona of store.collection<PersonaDoc>(COLLECTIONS.personas).iterate({ organisation }, { projection: { _id: 1, name: 1, mergedInto: 1 }, batchSize: CHUNK })) {
+  for await (const persona of store.collection<PersonaDoc>(COLLECTIONS.personas).iterate({ organisation }, { projection: { _id: 1, name: 1, mergedInto: 1 }, batchSize: BUILD_BATCH })) {
     if (!persona.mergedInto) names.set(persona._id.toHexString(), persona.name);
   }
   const attributes = new Map<string, Array<{ key: string; value: unknown }>>();
   if (identifyingAttributes.size > 0) {
     for await (const attribute of store.collection<AttributeDoc>(COLLECTIONS.attributes).iterate(
-      { organisation, key: { $in: [...identifyingAttributes] } }, { projection: { personaId: 1, key: 1, value: 1 }, batchSize: CHUNK },
+      { organisation, key: { $in: [...identifyingAttributes] } }, { projection: { personaId: 1, key: 1, value: 1 }, batchSize: BUILD_BATCH },
     )) {
       const id = attribute.personaId.toHexString();
       attributes.set(id, [...(attributes.get(id) ?? []), { key: attribute.key, value: attribute.value }]);
     }
   }
-  const keys = store.collection<DuplicateKeyDoc>(DUPLICATE_KEYS_COLLECTION);
-  let pending: DuplicateKeyDoc[] = [];
+  const holders = new Map<string, number>();
+  let pending: PersonaKeysDoc[] = [];
   const emit = async (id: ObjectId, identifiers: IdentifierDoc['ifi'][]) => {
     const hex = id.toHexString();
     if (!names.has(hex)) return;
-    for (const { key, origin } of matchKeysOf({ name: names.get(hex), identifiers, attributes: attributes.get(hex) ?? [] }, identifyingAttributes)) {
-      pending.push({ organisation, persona: id, key, origin });
-    }
+    const matchKeys = matchKeysOf({ name: names.get(hex), identifiers, attributes: attributes.get(hex) ?? [] }, identifyingAttributes);
     names.delete(hex);
-    if (pending.length >= 5 * CHUNK) { await keys.insertMany(pending, { ordered: false }); pending = []; }
+    if (matchKeys.length === 0) return;
+    for (const { key } of matchKeys) holders.set(key, (holders.get(key) ?? 0) + 1);
+    pending.push({ _id: id, organisation, keys: matchKeys.map((entry) => entry.key), origins: matchKeys.map((entry) => entry.origin) });
+    if (pending.length >= BUILD_BATCH) { await insertKeyDocs(store, pending); pending = []; }
   };
   const count = names.size;
   let current: { id: ObjectId; identifiers: IdentifierDoc['ifi'][] } | null = null;
   for await (const identifier of store.collection<IdentifierDoc>(COLLECTIONS.identifiers).iterate(
-    { organisation }, { projection: { persona: 1, ifi: 1 }, sort: { organisation: 1, persona: 1 }, batchSize: CHUNK },
+    { organisation }, { projection: { persona: 1, ifi: 1 }, sort: { organisation: 1, persona: 1 }, batchSize: BUILD_BATCH },
   )) {
     if (current && !current.id.equals(identifier.persona)) { await emit(current.id, current.identifiers); current = null; }
     current ??= { id: identifier.persona, identifiers: [] };
@@ -104,38 +176,48 @@ async function buildWholeIndex(store: Store, organisation: ObjectId, identifying
   if (current) await emit(current.id, current.identifiers);
   // Personas without identifiers: their name and attributes only.
   for (const hex of [...names.keys()]) await emit(new ObjectId(hex), []);
-  if (pending.length > 0) await keys.insertMany(pending, { ordered: false });
-  return count;
+  await insertKeyDocs(store, pending);
+  const sharedKeys = new Map<string, number>();
+  for (const [key, held] of holders) if (held > 1) sharedKeys.set(key, held);
+  return { personas: count, sharedKeys };
 }
 
 /**
  * Recomputes the keys of these personas from their current data (none for tombstones and missing personas) and
  * writes only the difference with what the index holds: a refresh that finds nothing changed writes nothing.
- * Answers the personas whose keys changed.
+ * Answers the personas whose keys changed, and the keys as they are now.
  */
-export async function reindexPersonas(store: Store, organisation: ObjectId, ids: ObjectId[], identifyingAttributes: ReadonlySet<string>): Promise<ObjectId[]> {
-  if (ids.length === 0) return [];
-  const keys = store.collection<DuplicateKeyDoc & { _id: ObjectId }>(DUPLICATE_KEYS_COLLECTION);
-  const [wanted, held] = await Promise.all([
+export async function reindexPersonas(
+  store: Store, organisation: ObjectId, ids: ObjectId[], identifyingAttributes: ReadonlySet<string>,
+): Promise<{ changed: ObjectId[]; current: DuplicateKeyDoc[] }> {
+  if (ids.length === 0) return { changed: [], current: [] };
+  const [current, held] = await Promise.all([
     computeKeys(store, organisation, ids, identifyingAttributes),
-    keys.find({ organisation, persona: { $in: ids } }, { projection: { _id: 1, persona: 1, key: 1, origin: 1 } }),
+    keysOf(store).find({ organisation, _id: { $in: ids } }, BY_ID),
   ]);
-  const identity = (doc: DuplicateKeyDoc) => `${doc.persona.toHexString()}\u0000${doc.key}\u0000${doc.origin}`;
-  const heldByIdentity = new Map(held.map((doc) => [identity(doc), doc._id]));
-  const toInsert = wanted.filter((doc) => !heldByIdentity.delete(identity(doc)));
-  const toDelete = [...heldByIdentity.values()];
-  if (toDelete.length > 0) await keys.deleteMany({ organisation, _id: { $in: toDelete } });
-  if (toInsert.length > 0) await keys.insertMany(toInsert, { ordered: false });
-  const changed = new Map<string, ObjectId>();
-  for (const doc of toInsert) changed.set(doc.persona.toHexString(), doc.persona);
-  const deleted = new Set(toDelete.map((id) => id.toHexString()));
-  for (const doc of held) if (deleted.has(doc._id.toHexString())) changed.set(doc.persona.toHexString(), doc.persona);
-  return [...changed.values()];
+  const same = (a: PersonaKeysDoc | undefined, b: PersonaKeysDoc | undefined) => (
+    JSON.stringify([a?.keys ?? [], a?.origins ?? []]) === JSON.stringify([b?.keys ?? [], b?.origins ?? []]));
+  const heldById = new Map(held.map((doc) => [doc._id.toHexString(), doc]));
+  const wantedById = new Map(toDocs(organisation, current).map((doc) => [doc._id.toHexString(), doc]));
+  const changed = ids.filter((id) => !same(heldById.get(id.toHexString()), wantedById.get(id.toHexString())));
+  if (changed.length > 0) {
+    const result = await keysOf(store).bulkWrite(changed.map((id) => {
+      const wanted = wantedById.get(id.toHexString());
+      return wanted
+        ? { replaceOne: { filter: { _id: id, organisation }, replacement: wanted, upsert: true } }
+        : { deleteOne: { filter: { _id: id, organisation } } };
+    }), { ordered: false });
+    // A duplicate key: a concurrent refresh inserted the same persona's keys first, from the same data.
+    const failed = result.writeErrors.find((error) => error.code !== 11000);
+    if (failed) throw new Error(`storing match keys failed: ${failed.errmsg}`);
+  }
+  return { changed, current };
 }
 
 export async function computeKeys(store: Store, organisation: ObjectId, ids: ObjectId[], identifyingAttributes: ReadonlySet<string>): Promise<DuplicateKeyDoc[]> {
   const [personas, identifiers, attributes] = await Promise.all([
-    store.collection<PersonaDoc>(COLLECTIONS.personas).find({ organisation, _id: { $in: ids } }, { projection: { _id: 1, name: 1, mergedInto: 1 } }),
+    // Hinted: by primary key, whatever compound index also starts with `organisation` (see BY_ID).
+    store.collection<PersonaDoc>(COLLECTIONS.personas).find({ organisation, _id: { $in: ids } }, { projection: { _id: 1, name: 1, mergedInto: 1 }, ...BY_ID }),
     store.collection<IdentifierDoc>(COLLECTIONS.identifiers).find({ organisation, persona: { $in: ids } }, { projection: { persona: 1, ifi: 1 } }),
     identifyingAttributes.size === 0 ? Promise.resolve([] as AttributeDoc[]) : store.collection<AttributeDoc>(COLLECTIONS.attributes).find(
       { organisation, personaId: { $in: ids }, key: { $in: [...identifyingAttributes] } }, { projection: { personaId: 1, key: 1, value: 1 } },

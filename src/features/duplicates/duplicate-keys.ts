@@ -4,7 +4,9 @@
 import { createHash } from 'node:crypto';
 import type { Ifi } from '../../domain/model.ts';
 
-export const DUPLICATE_KEYS_COLLECTION = 'personaDuplicateKeys';
+export const DUPLICATE_KEYS_COLLECTION = 'personaMatchKeys';
+/** Where keys were kept before (one document per key); emptied per organisation when it is next indexed, and by erasure. */
+export const LEGACY_DUPLICATE_KEYS_COLLECTION = 'personaDuplicateKeys';
 
 export type MatchReasonCode = 'mbox_sha1sum' | 'email_case_variant' | 'account_name' | 'display_name' | 'identifying_attribute';
 

@@ -5,8 +5,8 @@
 import { ObjectId } from 'bson';
 import { COLLECTIONS } from '../../domain/model.ts';
 import type { Store } from '../../store/port.ts';
-import type { DuplicateKeyDoc } from './duplicate-index.ts';
-import { CERTAIN_REASONS, DUPLICATE_KEYS_COLLECTION, combineScores, reasonOf, type MatchReasonCode } from './duplicate-keys.ts';
+import { BY_ID, entriesOf, holdersOf, keysOf, type DuplicateKeyDoc } from './duplicate-index.ts';
+import { CERTAIN_REASONS, REASON_SCORES, combineScores, reasonOf, type MatchReasonCode } from './duplicate-keys.ts';
 
 export const DUPLICATE_PAIRS_COLLECTION = 'personaDuplicatePairs';
 
@@ -34,6 +34,16 @@ export interface DuplicatePairDoc {
 
 export const pairKey = (a: string, b: string): string => (a < b ? `${a}:${b}` : `${b}:${a}`);
 
+export function groupByKey(entries: DuplicateKeyDoc[]): Map<string, DuplicateKeyDoc[]> {
+  const byKey = new Map<string, DuplicateKeyDoc[]>();
+  for (const entry of entries) {
+    const group = byKey.get(entry.key);
+    if (group) group.push(entry);
+    else byKey.set(entry.key, [entry]);
+  }
+  return byKey;
+}
+
 /** Accumulates one reason per pair of the key's holders (groups larger than maxGroupSize are too common to mean anything). */
 export function addGroup(pairs: Map<string, DuplicatePair>, group: DuplicateKeyDoc[], maxGroupSize: number, keep: (a: ObjectId, b: ObjectId) => boolean = () => true): void {
   if (group.length < 2 || group.length > maxGroupSize) return;
@@ -46,7 +56,11 @@ export function addGroup(pairs: Map<string, DuplicatePair>, group: DuplicateKeyD
       const [first, second] = a.persona.toHexString() < b.persona.toHexString() ? [a, b] : [b, a];
       const id = pairKey(first.persona.toHexString(), second.persona.toHexString());
       const pair = pairs.get(id) ?? { personas: [first.persona.toHexString(), second.persona.toHexString()], score: 0, isCertain: false, reasons: [] };
-      if (!pair.reasons.some((reason) => reason.code === code)) pair.reasons.push({ code, detail: `${first.origin} / ${second.origin}` });
+      // One reason per code; of several keys giving it, the first detail in text order (the same whatever read order).
+      const detail = `${first.origin} / ${second.origin}`;
+      const same = pair.reasons.find((reason) => reason.code === code);
+      if (!same) pair.reasons.push({ code, detail });
+      else if (detail < same.detail) same.detail = detail;
       pairs.set(id, pair);
     }
   }
@@ -64,7 +78,9 @@ export async function scorePairs(store: Store, organisation: ObjectId, pairs: Ma
   }
   const result = [...pairs.entries()].filter(([id]) => !dismissed.has(id)).map(([, pair]) => {
     const codes = pair.reasons.map((reason) => reason.code);
-    return { ...pair, score: combineScores(codes), isCertain: codes.some((code) => CERTAIN_REASONS.has(code)) };
+    // Strongest reason first, whatever order the keys were read in (a build and a refresh read them differently).
+    const reasons = [...pair.reasons].sort((x, y) => REASON_SCORES[y.code] - REASON_SCORES[x.code] || x.code.localeCompare(y.code));
+    return { ...pair, reasons, score: combineScores(codes), isCertain: codes.some((code) => CERTAIN_REASONS.has(code)) };
   });
   return result.sort((x, y) => y.score - x.score || x.personas[0].localeCompare(y.personas[0]) || x.personas[1].localeCompare(y.personas[1]));
 }
@@ -80,15 +96,14 @@ export function toPairView(doc: DuplicatePairDoc): DuplicatePair {
   return { personas: [doc.personas[0].toHexString(), doc.personas[1].toHexString()], score: doc.score, isCertain: doc.isCertain, reasons: doc.reasons };
 }
 
-/** Recomputes every pair of the organisation from the key index (first build, or a change of identifying attributes). */
-export async function rebuildPairs(store: Store, organisation: ObjectId, maxGroupSize: number): Promise<void> {
+/**
+ * Recomputes every pair of the organisation (first build, or a change of identifying attributes) from the holders
+ * of the keys the build found shared; keys held by more than maxGroupSize personas are skipped unread.
+ */
+export async function rebuildPairs(store: Store, organisation: ObjectId, maxGroupSize: number, sharedKeys: Map<string, number>): Promise<void> {
+  const wanted = [...sharedKeys].filter(([, held]) => held <= maxGroupSize).map(([key]) => key);
   const pairs = new Map<string, DuplicatePair>();
-  let group: DuplicateKeyDoc[] = [];
-  for await (const doc of store.collection<DuplicateKeyDoc>(DUPLICATE_KEYS_COLLECTION).iterate({ organisation }, { sort: { organisation: 1, key: 1, persona: 1 }, batchSize: 5000 })) {
-    if (group.length > 0 && group[0].key !== doc.key) { addGroup(pairs, group, maxGroupSize); group = []; }
-    group.push(doc);
-  }
-  addGroup(pairs, group, maxGroupSize);
+  for (const group of groupByKey(await holdersOf(store, organisation, wanted)).values()) addGroup(pairs, group, maxGroupSize);
   const collection = store.collection<DuplicatePairDoc>(DUPLICATE_PAIRS_COLLECTION);
   await collection.deleteMany({ organisation });
   const scored = await scorePairs(store, organisation, pairs);
@@ -100,15 +115,12 @@ export async function rebuildPairs(store: Store, organisation: ObjectId, maxGrou
 /** Recomputes the pairs of these personas (their keys are up to date in the index) and writes the difference. */
 export async function refreshPairsOf(store: Store, organisation: ObjectId, personaIds: ObjectId[], maxGroupSize: number): Promise<void> {
   if (personaIds.length === 0) return;
-  const keys = store.collection<DuplicateKeyDoc>(DUPLICATE_KEYS_COLLECTION);
   const collection = store.collection<DuplicatePairDoc & { _id: ObjectId }>(DUPLICATE_PAIRS_COLLECTION);
   const touched = new Set(personaIds.map((id) => id.toHexString()));
-  const own = await keys.find({ organisation, persona: { $in: personaIds } }, { projection: { key: 1 } });
-  const holders = own.length === 0 ? [] : await keys.find({ organisation, key: { $in: [...new Set(own.map((doc) => doc.key))] } });
-  const byKey = new Map<string, DuplicateKeyDoc[]>();
-  for (const doc of holders) byKey.set(doc.key, [...(byKey.get(doc.key) ?? []), doc]);
+  const own = entriesOf(await keysOf(store).find({ organisation, _id: { $in: personaIds } }, BY_ID));
+  const holders = await holdersOf(store, organisation, [...new Set(own.map((doc) => doc.key))]);
   const pairs = new Map<string, DuplicatePair>();
-  for (const group of byKey.values()) addGroup(pairs, group, maxGroupSize, (a, b) => touched.has(a.toHexString()) || touched.has(b.toHexString()));
+  for (const group of groupByKey(holders).values()) addGroup(pairs, group, maxGroupSize, (a, b) => touched.has(a.toHexString()) || touched.has(b.toHexString()));
   const wanted = new Map((await scorePairs(store, organisation, pairs)).map((pair) => [pairKey(pair.personas[0], pair.personas[1]), toDoc(organisation, pair)]));
   const held = await collection.find({ organisation, personas: { $in: personaIds } });
   const same = (a: DuplicatePairDoc, b: DuplicatePairDoc) => a.score === b.score && JSON.stringify(a.reasons) === JSON.stringify(b.reasons);

@@ -1,16 +1,16 @@
 // Duplicate suggestions: pairs of live personas that share match keys, with a score and the reasons. One persona's
 // suggestions are an index lookup on its keys; the organisation-wide list is a paginated read of the stored pairs
 // (duplicate-pairs.ts), which each refresh brings up to date for the personas that changed since the last one.
-// Dismissed pairs ("not a duplicate") and merged or deleted personas are never suggested.
+// Dismissed pairs ("not a duplicate") and merged or deleted personas are never suggested; what is shown is checked
+// against the current data first (see verify).
 import { ObjectId } from 'bson';
 import { COLLECTIONS, type PersonaDoc } from '../../domain/model.ts';
 import type { Store } from '../../store/port.ts';
 import { identityError } from '../merges/identity-error.ts';
 import type { MergeService } from '../merges/merge.service.ts';
-import { computeKeys, refreshDuplicateIndex, type DuplicateKeyDoc, type RefreshedPersonas } from './duplicate-index.ts';
-import { DUPLICATE_KEYS_COLLECTION } from './duplicate-keys.ts';
+import { computeKeys, holdersOf, refreshDuplicateIndex, reindexPersonas, type DuplicateKeyDoc, type RefreshedPersonas } from './duplicate-index.ts';
 import {
-  DUPLICATE_PAIRS_COLLECTION, addGroup, pairKey, rebuildPairs, refreshPairsOf, scorePairs, toPairView, type DuplicatePair, type DuplicatePairDoc,
+  DUPLICATE_PAIRS_COLLECTION, addGroup, groupByKey, pairKey, rebuildPairs, refreshPairsOf, scorePairs, toPairView, type DuplicatePair, type DuplicatePairDoc,
 } from './duplicate-pairs.ts';
 
 export interface DuplicatesServiceOptions {
@@ -32,13 +32,12 @@ export function createDuplicatesService(options: DuplicatesServiceOptions) {
   const { store } = options;
   const identifying = new Set(options.identifyingAttributes ?? []);
   const maxGroupSize = options.maxGroupSize ?? 50;
-  const keys = store.collection<DuplicateKeyDoc>(DUPLICATE_KEYS_COLLECTION);
   const dismissals = store.collection(COLLECTIONS.duplicateDismissals);
 
   const pairsCollection = store.collection<DuplicatePairDoc & { _id: ObjectId }>(DUPLICATE_PAIRS_COLLECTION);
 
   async function followKeys(organisation: ObjectId, refreshed: RefreshedPersonas): Promise<void> {
-    if (refreshed.isFull) return rebuildPairs(store, organisation, maxGroupSize);
+    if (refreshed.isFull) return rebuildPairs(store, organisation, maxGroupSize, refreshed.sharedKeys);
     for (let start = 0; start < refreshed.touched.length; start += 1000) {
       await refreshPairsOf(store, organisation, refreshed.touched.slice(start, start + 1000), maxGroupSize);
     }
@@ -47,46 +46,48 @@ export function createDuplicatesService(options: DuplicatesServiceOptions) {
   const refresh = (organisation: ObjectId) => refreshDuplicateIndex(store, organisation, identifying, (refreshed) => followKeys(organisation, refreshed));
 
   /**
-   * Personas deleted outside merges and erasure (DELETE /v1/personas) leave keys and pairs behind that no refresh
-   * sees (nothing of theirs is updated): pairs read for a page are checked against live personas, and the dead ones
-   * pruned with their keys. Answers whether anything was pruned.
+   * Deletions (a persona deleted outside merges and erasure, an identifier or attribute removed) leave no updatedAt
+   * for a refresh to find. So the personas of whatever is about to be shown have their keys recomputed from their
+   * current data; where any differ, their index entries and pairs are corrected first. Answers the current keys,
+   * and whether anything had to be corrected.
    */
-  async function livePersonas(organisation: ObjectId, candidates: ObjectId[]): Promise<Set<string>> {
+  async function verify(organisation: ObjectId, candidates: ObjectId[]): Promise<{ current: DuplicateKeyDoc[]; isCorrected: boolean }> {
     const ids = [...new Map(candidates.map((id) => [id.toHexString(), id])).values()];
-    if (ids.length === 0) return new Set();
-    return new Set((await store.collection<PersonaDoc>(COLLECTIONS.personas).find(
-      { organisation, _id: { $in: ids }, mergedInto: { $exists: false } }, { projection: { _id: 1 } },
-    )).map((doc) => doc._id.toHexString()));
-  }
-
-  async function pruneDead(organisation: ObjectId, docs: DuplicatePairDoc[]): Promise<boolean> {
-    const ids = [...new Map(docs.flatMap((doc) => doc.personas).map((id) => [id.toHexString(), id])).values()];
-    if (ids.length === 0) return false;
-    const live = await livePersonas(organisation, ids);
-    const dead = ids.filter((id) => !live.has(id.toHexString()));
-    if (dead.length === 0) return false;
-    await keys.deleteMany({ organisation, persona: { $in: dead } });
-    await pairsCollection.deleteMany({ organisation, personas: { $in: dead } });
-    return true;
+    const current: DuplicateKeyDoc[] = [];
+    let isCorrected = false;
+    for (let start = 0; start < ids.length; start += 1000) {
+      const reindexed = await reindexPersonas(store, organisation, ids.slice(start, start + 1000), identifying);
+      current.push(...reindexed.current);
+      if (reindexed.changed.length > 0) {
+        await refreshPairsOf(store, organisation, reindexed.changed, maxGroupSize);
+        isCorrected = true;
+      }
+    }
+    return { current, isCorrected };
   }
 
   return {
     refresh,
 
-    /** Suggestions for one persona, computed from its current data (the others' keys come from the index). */
+    /**
+     * Suggestions for one persona, computed from its current data and that of the personas the index says share
+     * a key with it (so nothing deleted since the last refresh is suggested).
+     */
     async suggestionsFor(organisation: ObjectId, personaId: ObjectId): Promise<DuplicatePair[]> {
       const persona = await store.collection<PersonaDoc>(COLLECTIONS.personas).findOne({ _id: personaId, organisation }, { projection: { _id: 1, mergedInto: 1 } });
       if (!persona) throw identityError('personas.persona_not_found', `persona ${personaId.toHexString()} not found`);
       await refresh(organisation);
       const own = await computeKeys(store, organisation, [personaId], identifying);
       if (own.length === 0) return [];
-      const held = await keys.find({ organisation, key: { $in: own.map((doc) => doc.key) }, persona: { $ne: personaId } });
-      const live = await livePersonas(organisation, held.map((doc) => doc.persona));
-      const others = held.filter((doc) => live.has(doc.persona.toHexString()));
-      const byKey = new Map<string, DuplicateKeyDoc[]>();
-      for (const doc of [...own, ...others]) byKey.set(doc.key, [...(byKey.get(doc.key) ?? []), doc]);
+      const held = await holdersOf(store, organisation, own.map((doc) => doc.key), personaId);
+      // Keys held by more personas than a group may have pair nobody: their holders need not be read.
+      const holders = new Map<string, number>();
+      for (const doc of held) holders.set(doc.key, (holders.get(doc.key) ?? 0) + 1);
+      const candidates = held.filter((doc) => (holders.get(doc.key) ?? 0) < maxGroupSize).map((doc) => doc.persona);
+      const ownKeys = new Set(own.map((doc) => doc.key));
+      const others = (await verify(organisation, candidates)).current.filter((doc) => ownKeys.has(doc.key));
       const pairs = new Map<string, DuplicatePair>();
-      for (const group of byKey.values()) addGroup(pairs, group, maxGroupSize);
+      for (const group of groupByKey([...own, ...others]).values()) addGroup(pairs, group, maxGroupSize);
       return scorePairs(store, organisation, pairs);
     },
 
@@ -98,7 +99,8 @@ export function createDuplicatesService(options: DuplicatesServiceOptions) {
           { organisation, score: { $gte: minScore } },
           { sort: { organisation: 1, score: -1, pair: 1 }, skip: offset, ...(limit === undefined ? {} : { limit }) },
         );
-        if (!(await pruneDead(organisation, docs))) return docs.map(toPairView);
+        // A corrected page is read again: pairs were removed or rescored, others may have moved into it.
+        if (!(await verify(organisation, docs.flatMap((doc) => doc.personas))).isCorrected) return docs.map(toPairView);
       }
     },
 

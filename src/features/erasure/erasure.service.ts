@@ -6,7 +6,7 @@
 import type { ObjectId } from 'bson';
 import { COLLECTIONS, type AttributeDoc, type EmailClaimDoc, type IdentifierDoc, type LinkDoc, type PersonaDoc } from '../../domain/model.ts';
 import type { Store } from '../../store/port.ts';
-import { DUPLICATE_KEYS_COLLECTION } from '../duplicates/duplicate-keys.ts';
+import { DUPLICATE_KEYS_COLLECTION, LEGACY_DUPLICATE_KEYS_COLLECTION } from '../duplicates/duplicate-keys.ts';
 import { DUPLICATE_PAIRS_COLLECTION } from '../duplicates/duplicate-pairs.ts';
 import { identityError } from '../merges/identity-error.ts';
 import { emptyMoves, mergesOf, toMergeView } from '../merges/merge-record.ts';
@@ -82,7 +82,8 @@ export function createErasureService({ store, afterErase }: ErasureServiceOption
       const removedIdentifiers = await identifiers.deleteMany({ organisation, persona: { $in: all } });
       const attributes = await store.collection(COLLECTIONS.attributes).deleteMany({ organisation, personaId: { $in: all } });
       const links = await store.collection(COLLECTIONS.links).deleteMany({ organisation, persona: { $in: all } });
-      await store.collection(DUPLICATE_KEYS_COLLECTION).deleteMany({ organisation, persona: { $in: all } });
+      await store.collection(DUPLICATE_KEYS_COLLECTION).deleteMany({ organisation, _id: { $in: all } });
+      await store.collection(LEGACY_DUPLICATE_KEYS_COLLECTION).deleteMany({ organisation, persona: { $in: all } });
       await store.collection(DUPLICATE_PAIRS_COLLECTION).deleteMany({ organisation, personas: { $in: all } });
       await store.collection(COLLECTIONS.duplicateDismissals).deleteMany({ organisation, personas: { $in: all } });
       const now = new Date();
