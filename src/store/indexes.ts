@@ -44,6 +44,8 @@ export const INDEXES: IndexDefinition[] = [
   { collection: COLLECTIONS.identifiers, keys: { organisation: 1, updatedAt: 1 } },
   { collection: COLLECTIONS.attributes, keys: { organisation: 1, updatedAt: 1 } },
   { collection: COLLECTIONS.merges, keys: { organisation: 1, updatedAt: 1 } },
+  // What each merge moved, in chunks beside its record (merge-moves.ts).
+  { collection: 'personaMergeMoves', keys: { organisation: 1, merge: 1, kind: 1 } },
   { collection: COLLECTIONS.duplicateDismissals, keys: { organisation: 1, pair: 1 }, options: { unique: true } },
   { collection: COLLECTIONS.duplicateDismissals, keys: { organisation: 1, personas: 1 } },
   { collection: 'personaImportErrors', keys: { importId: 1, row: 1 } },

@@ -7,7 +7,7 @@ import { promisify } from 'node:util';
 import { ObjectId } from 'bson';
 import { expect } from 'chai';
 import { COLLECTIONS } from '../../src/domain/model.ts';
-import { emptyMoves, mergesOf } from '../../src/features/merges/merge-record.ts';
+import { mergesOf } from '../../src/features/merges/merge-record.ts';
 import { agents, statementBy } from '../support/statements.ts';
 import { makeTempDir, openTempEmbeddedStore } from '../support/temp-store.ts';
 
@@ -110,7 +110,7 @@ describe('persona identity commands (merge, duplicates, export, erase)', () => {
     try {
       const organisation = (await temp.store.collection(COLLECTIONS.personas).findOne({ _id: target }))!.organisation as ObjectId;
       const now = new Date();
-      await mergesOf(temp.store).insertOne({ _id: mergeId, organisation, target, sources: [source], actor: 'cli', state: 'pending', moved: emptyMoves(), createdAt: now, updatedAt: now });
+      await mergesOf(temp.store).insertOne({ _id: mergeId, organisation, target, sources: [source], actor: 'cli', state: 'pending', createdAt: now, updatedAt: now });
     } finally {
       await temp.close();
     }

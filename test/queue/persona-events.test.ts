@@ -5,7 +5,7 @@ import { expect } from 'chai';
 import { ObjectId } from 'bson';
 import { COLLECTIONS, type Ifi } from '../../src/domain/model.ts';
 import { eventOfMerge, eventsOfResolution } from '../../src/features/events/persona-events.ts';
-import { emptyMoves, type MergeRecordDoc } from '../../src/features/merges/merge-record.ts';
+import type { MergeRecordDoc } from '../../src/features/merges/merge-record.ts';
 import type { ResolutionResult, ResolvedAgent } from '../../src/features/resolver/resolution-result.ts';
 import { openTempEmbeddedStore, type TempStore } from '../support/temp-store.ts';
 
@@ -85,7 +85,7 @@ describe('persona events of a resolution', () => {
     const source = new ObjectId();
     const appliedAt = new Date('2026-01-02T03:04:05.000Z');
     const record: MergeRecordDoc = {
-      _id: new ObjectId(), organisation, target, sources: [source], actor: 'admin', state: 'applied', moved: emptyMoves(),
+      _id: new ObjectId(), organisation, target, sources: [source], actor: 'admin', state: 'applied',
       createdAt: appliedAt, updatedAt: appliedAt, appliedAt,
     };
     expect(eventOfMerge(record)).to.deep.equal({

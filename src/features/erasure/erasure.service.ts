@@ -9,7 +9,8 @@ import type { Store } from '../../store/port.ts';
 import { DUPLICATE_KEYS_COLLECTION, LEGACY_DUPLICATE_KEYS_COLLECTION } from '../duplicates/duplicate-keys.ts';
 import { DUPLICATE_PAIRS_COLLECTION } from '../duplicates/duplicate-pairs.ts';
 import { identityError } from '../merges/identity-error.ts';
-import { emptyMoves, mergesOf, toMergeView } from '../merges/merge-record.ts';
+import { deleteMoves } from '../merges/merge-moves.ts';
+import { mergeViews, mergesOf } from '../merges/merge-record.ts';
 
 export interface ErasureServiceOptions {
   store: Store;
@@ -63,7 +64,7 @@ export function createErasureService({ store, afterErase }: ErasureServiceOption
         links: links.map((doc) => ({ id: hex(doc._id), recTypeName: doc.recTypeName, recId: doc.recId, metadata: doc.metadata ?? {}, active: doc.active })),
         emailClaims: claims.map((doc) => ({ sha1: doc.sha1 })),
         mergedPersonas: tombstones.map((doc) => ({ id: hex(doc._id), name: doc.name })),
-        merges: merges.map(toMergeView),
+        merges: await mergeViews(store, organisation, merges),
       };
     },
 
@@ -87,10 +88,11 @@ export function createErasureService({ store, afterErase }: ErasureServiceOption
       await store.collection(DUPLICATE_PAIRS_COLLECTION).deleteMany({ organisation, personas: { $in: all } });
       await store.collection(COLLECTIONS.duplicateDismissals).deleteMany({ organisation, personas: { $in: all } });
       const now = new Date();
-      const records = await mergesOf(store).updateMany(
-        { organisation, $or: [{ target: { $in: all } }, { sources: { $in: all } }] },
-        { $set: { moved: emptyMoves(), erasedAt: now, updatedAt: now } },
-      );
+      const involved = { organisation, $or: [{ target: { $in: all } }, { sources: { $in: all } }] };
+      const mergeIds = (await mergesOf(store).find(involved, { projection: { _id: 1 } })).map((doc) => doc._id);
+      // Marked first: a record marked erased cannot be undone, whatever happens to the rest of the erasure.
+      const records = await mergesOf(store).updateMany(involved, { $set: { erasedAt: now, updatedAt: now }, $unset: { moved: '' } });
+      await deleteMoves(store, organisation, mergeIds);
       const removedPersonas = await personas.deleteMany({ organisation, _id: { $in: all } });
       const counts = {
         personas: removedPersonas.deletedCount, identifiers: removedIdentifiers.deletedCount, emailClaims: claims.deletedCount,

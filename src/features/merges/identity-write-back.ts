@@ -8,6 +8,7 @@ import type { Config } from '../../config.ts';
 import type { Collection, Store } from '../../store/port.ts';
 import { personaDisplays } from '../write-back/statement-stamping.ts';
 import { openWriteBackStatements } from '../write-back/write-back-target.ts';
+import { readMovesOf } from './merge-moves.ts';
 import type { MergeRecordDoc } from './merge-record.ts';
 
 /** Identifier ids per updateMany on undo (an `$in` list, on top of the person index). */
@@ -27,14 +28,16 @@ export function createIdentityWriteBack({ store, statements }: { store: Store; s
     async afterMergeChange(record) {
       const { organisation, target } = record;
       if (record.state === 'applied') {
-        const from = [...record.sources, ...record.moved.tombstones.map((entry) => entry._id)];
+        const { tombstones } = await readMovesOf(store, record, ['tombstones']);
+        const from = [...record.sources, ...tombstones.map((entry) => entry._id)];
         await statements.updateMany(
           { organisation, 'person._id': { $in: from } },
           { $set: { 'person._id': target, 'person.display': await displayOf(organisation, target) } },
         );
       } else if (record.state === 'undone') {
+        const { identifiers } = await readMovesOf(store, record, ['identifiers']);
         for (const source of record.sources) {
-          const ids = record.moved.identifiers.filter((entry) => entry.source.equals(source)).map((entry) => entry._id);
+          const ids = identifiers.filter((entry) => entry.source.equals(source)).map((entry) => entry._id);
           const display = await displayOf(organisation, source);
           for (let start = 0; start < ids.length; start += UNDO_CHUNK) {
             await statements.updateMany(

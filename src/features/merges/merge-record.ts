@@ -1,9 +1,11 @@
-// The merge record (collection personaMerges): written first as an intent, then filled with what moved as each
-// idempotent step runs, then marked applied. It is the journal that recovery replays and undo reverses, and the
-// merge history the API lists. Erasure scrubs the identifying parts (see erasure/).
+// The merge record (collection personaMerges): written first as an intent, then marked applied once its idempotent
+// steps ran; what each step moved is journaled beside it in chunks (merge-moves.ts), so the record stays small
+// however much moved. Record and journal are what recovery replays and undo reverses, and the merge history the API
+// lists. Erasure scrubs the identifying parts (see erasure/).
 import type { ObjectId } from 'bson';
-import { COLLECTIONS, type AttributeDoc, type LinkDoc } from '../../domain/model.ts';
+import { COLLECTIONS } from '../../domain/model.ts';
 import type { Collection, Store } from '../../store/port.ts';
+import { readMoves, type MergeMoves, type MovedEntry } from './merge-moves.ts';
 
 /**
  * intent: recorded, not yet checked against concurrent merges (recovery abandons it: nothing was written);
@@ -11,36 +13,6 @@ import type { Collection, Store } from '../../store/port.ts';
  * undoing: undo being applied (recovery completes it); undone; abandoned.
  */
 export type MergeState = 'intent' | 'pending' | 'applied' | 'refused' | 'undoing' | 'undone' | 'abandoned';
-
-export interface MovedEntry {
-  _id: ObjectId;
-  source: ObjectId;
-}
-
-export interface AttributeConflict {
-  source: ObjectId;
-  key: string;
-  sourceValue: AttributeDoc['value'];
-  targetValue: AttributeDoc['value'];
-  /** The source's attribute as it was (deleted from the source; undo re-inserts it). */
-  attribute: AttributeDoc;
-}
-
-export interface LinkConflict {
-  source: ObjectId;
-  link: LinkDoc;
-}
-
-export interface MergeMoves {
-  identifiers: MovedEntry[];
-  attributes: MovedEntry[];
-  links: MovedEntry[];
-  claims: MovedEntry[];
-  /** Older tombstones that pointed at a source and now point at the target (chains stay one hop). */
-  tombstones: MovedEntry[];
-  attributeConflicts: AttributeConflict[];
-  linkConflicts: LinkConflict[];
-}
 
 export interface MergeRecordDoc {
   _id: ObjectId;
@@ -50,7 +22,8 @@ export interface MergeRecordDoc {
   /** API client id (hex), `cli`, `import` or `auto-merge`. */
   actor: string;
   state: MergeState;
-  moved: MergeMoves;
+  /** Only in records written before the journal moved to merge-moves.ts chunks (still read, never written). */
+  moved?: MergeMoves;
   createdAt: Date;
   updatedAt: Date;
   appliedAt?: Date;
@@ -62,16 +35,12 @@ export interface MergeRecordDoc {
   erasedAt?: Date;
 }
 
-export const emptyMoves = (): MergeMoves => ({
-  identifiers: [], attributes: [], links: [], claims: [], tombstones: [], attributeConflicts: [], linkConflicts: [],
-});
-
 export const mergesOf = (store: Store): Collection<MergeRecordDoc> => store.collection<MergeRecordDoc>(COLLECTIONS.merges);
 
 const hex = (id: ObjectId): string => id.toHexString();
 
-/** The API shape of a merge record. */
-export function toMergeView(record: MergeRecordDoc) {
+/** The API shape of a merge record, with what it moved (readMoves). */
+export function toMergeView(record: MergeRecordDoc, moved: MergeMoves) {
   const ids = (entries: MovedEntry[]) => entries.map((entry) => ({ id: hex(entry._id), source: hex(entry.source) }));
   return {
     id: hex(record._id),
@@ -86,15 +55,15 @@ export function toMergeView(record: MergeRecordDoc) {
     reason: record.reason ?? null,
     erased: Boolean(record.erasedAt),
     moved: {
-      identifiers: ids(record.moved.identifiers),
-      attributes: ids(record.moved.attributes),
-      links: ids(record.moved.links),
-      emailClaims: ids(record.moved.claims),
-      tombstones: ids(record.moved.tombstones),
-      attributeConflicts: record.moved.attributeConflicts.map((conflict) => ({
+      identifiers: ids(moved.identifiers),
+      attributes: ids(moved.attributes),
+      links: ids(moved.links),
+      emailClaims: ids(moved.claims),
+      tombstones: ids(moved.tombstones),
+      attributeConflicts: moved.attributeConflicts.map((conflict) => ({
         source: hex(conflict.source), key: conflict.key, sourceValue: conflict.sourceValue, targetValue: conflict.targetValue,
       })),
-      linkConflicts: record.moved.linkConflicts.map((conflict) => ({
+      linkConflicts: moved.linkConflicts.map((conflict) => ({
         source: hex(conflict.source), id: hex(conflict.link._id), recTypeName: conflict.link.recTypeName, recId: conflict.link.recId,
       })),
     },
@@ -102,3 +71,13 @@ export function toMergeView(record: MergeRecordDoc) {
 }
 
 export type MergeView = ReturnType<typeof toMergeView>;
+
+/** The views of merge records of one organisation, their journals read together. */
+export async function mergeViews(store: Store, organisation: ObjectId, records: MergeRecordDoc[]): Promise<MergeView[]> {
+  const moves = await readMoves(store, organisation, records);
+  return records.map((record) => toMergeView(record, moves.get(hex(record._id))!));
+}
+
+export async function mergeView(store: Store, record: MergeRecordDoc): Promise<MergeView> {
+  return (await mergeViews(store, record.organisation, [record]))[0];
+}

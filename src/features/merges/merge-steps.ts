@@ -1,12 +1,13 @@
 // The idempotent steps of a merge, replayed as they are by recovery. Order matters for concurrent ingestion: the
 // sources become tombstones FIRST, so a resolver that puts an identifier on a source afterwards sees the tombstone
 // and moves it to the target itself (identifier-resolution.ts), while anything it put there before is swept here.
-// Every step records what it is about to move in the merge record before moving it (filtered by the source, so a
-// replay never moves something twice and never moves what someone else moved meanwhile).
+// Every step records what it is about to move in the merge's journal (merge-moves.ts) before moving it (filtered by
+// the source, so a replay never moves something twice and never moves what someone else moved meanwhile).
 import type { ObjectId } from 'bson';
 import { COLLECTIONS, type AttributeDoc, type EmailClaimDoc, type IdentifierDoc, type LinkDoc, type PersonaDoc } from '../../domain/model.ts';
 import type { Store } from '../../store/port.ts';
-import { mergesOf, type MergeMoves, type MergeRecordDoc, type MovedEntry } from './merge-record.ts';
+import { readMovesOf, recordMoves, type MergeMoves, type MovedEntry } from './merge-moves.ts';
+import { mergesOf, type MergeRecordDoc } from './merge-record.ts';
 
 /** Called after each named step; tests use it to kill the process between steps. */
 export type MergeStepHook = (step: string) => void | Promise<void>;
@@ -15,7 +16,7 @@ const SWEEP_CHUNK = 5000;
 
 export async function applyMergeSteps(store: Store, mergeId: ObjectId, onStep: MergeStepHook = () => {}): Promise<MergeRecordDoc> {
   const merges = mergesOf(store);
-  let record = await merges.findOne({ _id: mergeId });
+  const record = await merges.findOne({ _id: mergeId });
   if (!record || record.state !== 'pending') return record!;
   const { organisation, target } = record;
   const now = () => new Date();
@@ -29,10 +30,8 @@ export async function applyMergeSteps(store: Store, mergeId: ObjectId, onStep: M
   for (const source of record.sources) {
     await sweepIdentifiers(store, record, source);
     await onStep(`identifiers:${source.toHexString()}`);
-    record = (await merges.findOne({ _id: mergeId }))!;
     await moveAttributes(store, record, source);
     await onStep(`attributes:${source.toHexString()}`);
-    record = (await merges.findOne({ _id: mergeId }))!;
     await moveLinks(store, record, source);
     await onStep(`links:${source.toHexString()}`);
     await moveByPersona(store, record, source, COLLECTIONS.emailClaims, 'persona', 'claims');
@@ -51,21 +50,9 @@ export async function applyMergeSteps(store: Store, mergeId: ObjectId, onStep: M
   return (await merges.findOne({ _id: mergeId }))!;
 }
 
-/**
- * Appends entries to the journal. `$push`, not `$addToSet`: $addToSet compares every new entry with every recorded
- * one (quadratic: 10,000 identifiers took seconds); callers pass only entries not recorded yet (see `unrecorded`).
- */
-async function recordMoves(store: Store, mergeId: ObjectId, field: keyof MergeMoves, entries: unknown[]): Promise<void> {
-  if (entries.length === 0) return;
-  await mergesOf(store).updateOne(
-    { _id: mergeId },
-    { $push: { [`moved.${field}`]: { $each: entries } }, $set: { updatedAt: new Date() } },
-  );
-}
-
-/** Ids already in the journal under `field` (a replay after a crash between recording and moving finds them there). */
-function recordedIds(record: MergeRecordDoc, field: 'identifiers' | 'claims'): Set<string> {
-  return new Set(record.moved[field].map((entry) => entry._id.toHexString()));
+/** Ids already in the journal under `kind` (a replay after a crash between recording and moving finds them there). */
+async function recordedIds(store: Store, record: MergeRecordDoc, kind: 'identifiers' | 'claims'): Promise<Set<string>> {
+  return new Set((await readMovesOf(store, record, [kind]))[kind].map((entry) => entry._id.toHexString()));
 }
 
 /** Moves every identifier of the source, in chunks, until none is left on it. */
@@ -78,7 +65,7 @@ async function moveByPersona(
   field: 'identifiers' | 'claims',
 ): Promise<void> {
   const collection = store.collection<IdentifierDoc | EmailClaimDoc>(collectionName);
-  const recorded = recordedIds((await mergesOf(store).findOne({ _id: record._id }, { projection: { [`moved.${field}`]: 1 } })) ?? record, field);
+  const recorded = await recordedIds(store, record, field);
   for (;;) {
     const found = await collection.find(
       { organisation: record.organisation, [personaField]: source }, { projection: { _id: 1 }, limit: SWEEP_CHUNK },
@@ -87,7 +74,7 @@ async function moveByPersona(
     const ids = found.map((document) => document._id);
     const fresh = ids.filter((id) => !recorded.has(id.toHexString()));
     for (const id of fresh) recorded.add(id.toHexString());
-    await recordMoves(store, record._id, field, fresh.map((_id): MovedEntry => ({ _id, source })));
+    await recordMoves(store, record, field, fresh.map((_id): MovedEntry => ({ _id, source })));
     const update: Record<string, unknown> = { [personaField]: record.target };
     if (collectionName === COLLECTIONS.identifiers) update.updatedAt = new Date();
     await collection.updateMany({ _id: { $in: ids }, organisation: record.organisation, [personaField]: source }, { $set: update });
@@ -101,8 +88,9 @@ async function moveAttributes(store: Store, record: MergeRecordDoc, source: Obje
   if (onSource.length === 0) return;
   const onTarget = await attributes.find({ organisation: record.organisation, personaId: record.target });
   const targetValues = new Map(onTarget.map((attribute) => [attribute.key, attribute.value]));
-  const alreadyMoved = new Set(record.moved.attributes.map((entry) => entry._id.toHexString()));
-  const alreadyConflicting = new Set(record.moved.attributeConflicts.map((entry) => entry.attribute._id.toHexString()));
+  const recorded = await readMovesOf(store, record, ['attributes', 'attributeConflicts']);
+  const alreadyMoved = new Set(recorded.attributes.map((entry) => entry._id.toHexString()));
+  const alreadyConflicting = new Set(recorded.attributeConflicts.map((entry) => entry.attribute._id.toHexString()));
   const moves: MovedEntry[] = [];
   const conflicts: MergeMoves['attributeConflicts'] = [];
   for (const attribute of onSource) {
@@ -116,8 +104,8 @@ async function moveAttributes(store: Store, record: MergeRecordDoc, source: Obje
       targetValues.set(attribute.key, attribute.value);
     }
   }
-  await recordMoves(store, record._id, 'attributes', moves.filter((entry) => !alreadyMoved.has(entry._id.toHexString())));
-  await recordMoves(store, record._id, 'attributeConflicts', conflicts.filter((entry) => !alreadyConflicting.has(entry.attribute._id.toHexString())));
+  await recordMoves(store, record, 'attributes', moves.filter((entry) => !alreadyMoved.has(entry._id.toHexString())));
+  await recordMoves(store, record, 'attributeConflicts', conflicts.filter((entry) => !alreadyConflicting.has(entry.attribute._id.toHexString())));
   const now = new Date();
   if (moves.length > 0) {
     await attributes.updateMany(
@@ -138,8 +126,9 @@ async function moveLinks(store: Store, record: MergeRecordDoc, source: ObjectId)
   const onTarget = await links.find({ organisation: record.organisation, persona: record.target }, { projection: { recTypeName: 1, recId: 1 } });
   const linkKey = (link: Pick<LinkDoc, 'recTypeName' | 'recId'>) => `${link.recTypeName}\u0000${link.recId}`;
   const targetKeys = new Set(onTarget.map(linkKey));
-  const alreadyMoved = new Set(record.moved.links.map((entry) => entry._id.toHexString()));
-  const alreadyConflicting = new Set(record.moved.linkConflicts.map((entry) => entry.link._id.toHexString()));
+  const recorded = await readMovesOf(store, record, ['links', 'linkConflicts']);
+  const alreadyMoved = new Set(recorded.links.map((entry) => entry._id.toHexString()));
+  const alreadyConflicting = new Set(recorded.linkConflicts.map((entry) => entry.link._id.toHexString()));
   const moves: MovedEntry[] = [];
   const conflicts: MergeMoves['linkConflicts'] = [];
   for (const link of onSource) {
@@ -147,8 +136,8 @@ async function moveLinks(store: Store, record: MergeRecordDoc, source: ObjectId)
     if (alreadyConflicting.has(id) || (!alreadyMoved.has(id) && targetKeys.has(linkKey(link)))) conflicts.push({ source, link });
     else moves.push({ _id: link._id, source });
   }
-  await recordMoves(store, record._id, 'links', moves.filter((entry) => !alreadyMoved.has(entry._id.toHexString())));
-  await recordMoves(store, record._id, 'linkConflicts', conflicts.filter((entry) => !alreadyConflicting.has(entry.link._id.toHexString())));
+  await recordMoves(store, record, 'links', moves.filter((entry) => !alreadyMoved.has(entry._id.toHexString())));
+  await recordMoves(store, record, 'linkConflicts', conflicts.filter((entry) => !alreadyConflicting.has(entry.link._id.toHexString())));
   if (moves.length > 0) {
     await links.updateMany(
       { _id: { $in: moves.map((entry) => entry._id) }, organisation: record.organisation, persona: source },
@@ -165,7 +154,7 @@ async function repointTombstones(store: Store, record: MergeRecordDoc, source: O
   const older = await personas.find({ organisation: record.organisation, mergedInto: source }, { projection: { _id: 1 } });
   if (older.length === 0) return;
   const ids = older.map((persona) => persona._id);
-  await recordMoves(store, record._id, 'tombstones', ids.map((_id): MovedEntry => ({ _id, source })));
+  await recordMoves(store, record, 'tombstones', ids.map((_id): MovedEntry => ({ _id, source })));
   await personas.updateMany(
     { _id: { $in: ids }, organisation: record.organisation, mergedInto: source },
     { $set: { mergedInto: record.target, updatedAt: new Date() } },

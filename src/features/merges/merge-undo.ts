@@ -6,16 +6,21 @@ import type { ObjectId } from 'bson';
 import { COLLECTIONS, type AttributeDoc, type LinkDoc, type PersonaDoc } from '../../domain/model.ts';
 import type { Store } from '../../store/port.ts';
 import type { IdentityErrorDetail } from './identity-error.ts';
-import { mergesOf, type MergeRecordDoc, type MovedEntry } from './merge-record.ts';
+import { readMovesOf, type MovedEntry } from './merge-moves.ts';
+import { mergesOf, type MergeRecordDoc } from './merge-record.ts';
 import type { MergeStepHook } from './merge-steps.ts';
 
 const hex = (id: ObjectId): string => id.toHexString();
 
+/** Items per look-up or write of an undo (a merge may have moved hundreds of thousands). */
+const UNDO_CHUNK = 5000;
+
 export async function findUndoConflicts(store: Store, record: MergeRecordDoc): Promise<IdentityErrorDetail[]> {
   const { organisation, target } = record;
+  const moved = await readMovesOf(store, record);
   const conflicts: IdentityErrorDetail[] = [];
   const personas = await store.collection<PersonaDoc>(COLLECTIONS.personas).find(
-    { organisation, _id: { $in: [target, ...record.sources, ...record.moved.tombstones.map((entry) => entry._id)] } },
+    { organisation, _id: { $in: [target, ...record.sources, ...moved.tombstones.map((entry) => entry._id)] } },
     { projection: { _id: 1, mergedInto: 1 } },
   );
   const personaById = new Map(personas.map((persona) => [hex(persona._id), persona]));
@@ -28,16 +33,16 @@ export async function findUndoConflicts(store: Store, record: MergeRecordDoc): P
       conflicts.push({ path: `sources.${hex(source)}`, code: 'merges.persona_changed', message: `source persona ${hex(source)} ${doc ? 'no longer redirects to the target' : 'no longer exists'}` });
     }
   }
-  for (const entry of record.moved.tombstones) {
+  for (const entry of moved.tombstones) {
     const doc = personaById.get(hex(entry._id));
     if (!doc?.mergedInto?.equals(target)) {
       conflicts.push({ path: `tombstones.${hex(entry._id)}`, code: 'merges.persona_changed', message: `merged persona ${hex(entry._id)} no longer redirects to the target` });
     }
   }
-  await checkStillOnTarget(store, record, COLLECTIONS.identifiers, 'persona', record.moved.identifiers, 'identifier', conflicts);
-  await checkStillOnTarget(store, record, COLLECTIONS.attributes, 'personaId', record.moved.attributes, 'attribute', conflicts);
-  await checkStillOnTarget(store, record, COLLECTIONS.links, 'persona', record.moved.links, 'link', conflicts);
-  await checkStillOnTarget(store, record, COLLECTIONS.emailClaims, 'persona', record.moved.claims, 'emailClaim', conflicts);
+  await checkStillOnTarget(store, record, COLLECTIONS.identifiers, 'persona', moved.identifiers, 'identifier', conflicts);
+  await checkStillOnTarget(store, record, COLLECTIONS.attributes, 'personaId', moved.attributes, 'attribute', conflicts);
+  await checkStillOnTarget(store, record, COLLECTIONS.links, 'persona', moved.links, 'link', conflicts);
+  await checkStillOnTarget(store, record, COLLECTIONS.emailClaims, 'persona', moved.claims, 'emailClaim', conflicts);
   return conflicts;
 }
 
@@ -46,10 +51,13 @@ async function checkStillOnTarget(
   conflicts: IdentityErrorDetail[],
 ): Promise<void> {
   if (entries.length === 0) return;
-  const docs = await store.collection(collection).find(
-    { organisation: record.organisation, _id: { $in: entries.map((entry) => entry._id) } }, { projection: { _id: 1, [personaField]: 1 } },
-  );
-  const where = new Map(docs.map((doc) => [hex(doc._id), doc[personaField] as ObjectId]));
+  const where = new Map<string, ObjectId>();
+  for (let start = 0; start < entries.length; start += UNDO_CHUNK) {
+    const docs = await store.collection(collection).find(
+      { organisation: record.organisation, _id: { $in: entries.slice(start, start + UNDO_CHUNK).map((entry) => entry._id) } }, { projection: { _id: 1, [personaField]: 1 } },
+    );
+    for (const doc of docs) where.set(hex(doc._id), doc[personaField] as ObjectId);
+  }
   for (const entry of entries) {
     const persona = where.get(hex(entry._id));
     if (persona?.equals(record.target)) continue;
@@ -65,6 +73,7 @@ export async function applyUndoSteps(store: Store, mergeId: ObjectId, onStep: Me
   const record = await merges.findOne({ _id: mergeId });
   if (!record || record.state !== 'undoing') return record!;
   const { organisation, target } = record;
+  const moved = await readMovesOf(store, record);
   const personas = store.collection<PersonaDoc>(COLLECTIONS.personas);
   const now = () => new Date();
 
@@ -72,16 +81,16 @@ export async function applyUndoSteps(store: Store, mergeId: ObjectId, onStep: Me
   await onStep('undo:sources-live');
   for (const source of record.sources) {
     const of = (entries: MovedEntry[]) => entries.filter((entry) => entry._id && entry.source.equals(source)).map((entry) => entry._id);
-    await moveBack(store, COLLECTIONS.identifiers, 'persona', organisation, target, source, of(record.moved.identifiers), true);
+    await moveBack(store, COLLECTIONS.identifiers, 'persona', organisation, target, source, of(moved.identifiers), true);
     await onStep(`undo:identifiers:${hex(source)}`);
-    await moveBack(store, COLLECTIONS.attributes, 'personaId', organisation, target, source, of(record.moved.attributes), true);
-    await reinsert<AttributeDoc>(store, COLLECTIONS.attributes, record.moved.attributeConflicts.filter((c) => c.source.equals(source)).map((c) => c.attribute));
+    await moveBack(store, COLLECTIONS.attributes, 'personaId', organisation, target, source, of(moved.attributes), true);
+    await reinsert<AttributeDoc>(store, COLLECTIONS.attributes, moved.attributeConflicts.filter((c) => c.source.equals(source)).map((c) => c.attribute));
     await onStep(`undo:attributes:${hex(source)}`);
-    await moveBack(store, COLLECTIONS.links, 'persona', organisation, target, source, of(record.moved.links), true);
-    await reinsert<LinkDoc>(store, COLLECTIONS.links, record.moved.linkConflicts.filter((c) => c.source.equals(source)).map((c) => c.link));
+    await moveBack(store, COLLECTIONS.links, 'persona', organisation, target, source, of(moved.links), true);
+    await reinsert<LinkDoc>(store, COLLECTIONS.links, moved.linkConflicts.filter((c) => c.source.equals(source)).map((c) => c.link));
     await onStep(`undo:links:${hex(source)}`);
-    await moveBack(store, COLLECTIONS.emailClaims, 'persona', organisation, target, source, of(record.moved.claims), false);
-    const older = of(record.moved.tombstones);
+    await moveBack(store, COLLECTIONS.emailClaims, 'persona', organisation, target, source, of(moved.claims), false);
+    const older = of(moved.tombstones);
     if (older.length > 0) {
       await personas.updateMany({ organisation, _id: { $in: older }, mergedInto: target }, { $set: { mergedInto: source, updatedAt: now() } });
     }
@@ -96,10 +105,11 @@ async function moveBack(
   store: Store, collection: string, personaField: string, organisation: ObjectId, target: ObjectId, source: ObjectId, ids: ObjectId[],
   touch: boolean,
 ): Promise<void> {
-  if (ids.length === 0) return;
   const set: Record<string, unknown> = { [personaField]: source };
   if (touch) set.updatedAt = new Date();
-  await store.collection(collection).updateMany({ organisation, _id: { $in: ids }, [personaField]: target }, { $set: set });
+  for (let start = 0; start < ids.length; start += UNDO_CHUNK) {
+    await store.collection(collection).updateMany({ organisation, _id: { $in: ids.slice(start, start + UNDO_CHUNK) }, [personaField]: target }, { $set: set });
+  }
 }
 
 /** Re-creates documents a merge deleted as conflicts, by `_id`, so a replay does not duplicate them. */

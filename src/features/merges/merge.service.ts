@@ -5,7 +5,7 @@ import { ObjectId } from 'bson';
 import { COLLECTIONS, type PersonaDoc } from '../../domain/model.ts';
 import type { Store } from '../../store/port.ts';
 import { identityError } from './identity-error.ts';
-import { emptyMoves, mergesOf, toMergeView, type MergeRecordDoc, type MergeView } from './merge-record.ts';
+import { mergeView, mergeViews, mergesOf, type MergeRecordDoc, type MergeView } from './merge-record.ts';
 import { applyMergeSteps, type MergeStepHook } from './merge-steps.ts';
 import { applyUndoSteps, findUndoConflicts } from './merge-undo.ts';
 
@@ -71,7 +71,7 @@ export function createMergeService({ store, onStep, afterChange }: MergeServiceO
 
   async function finish(record: MergeRecordDoc): Promise<MergeView> {
     if (afterChange) await afterChange(record);
-    return toMergeView(record);
+    return mergeView(store, record);
   }
 
   return {
@@ -80,7 +80,7 @@ export function createMergeService({ store, onStep, afterChange }: MergeServiceO
       const now = new Date();
       const record: MergeRecordDoc = {
         _id: new ObjectId(), organisation: request.organisation, target: request.targetId, sources, actor: request.actor,
-        state: 'intent', moved: emptyMoves(), createdAt: now, updatedAt: now,
+        state: 'intent', createdAt: now, updatedAt: now,
       };
       await merges.insertOne(record);
       await onStep?.('intent');
@@ -125,7 +125,7 @@ export function createMergeService({ store, onStep, afterChange }: MergeServiceO
     async getMerge(organisation: ObjectId, mergeId: ObjectId): Promise<MergeView> {
       const record = await merges.findOne({ _id: mergeId, organisation });
       if (!record) throw identityError('merges.merge_not_found', `merge ${mergeId.toHexString()} not found`);
-      return toMergeView(record);
+      return mergeView(store, record);
     },
 
     /** Newest first; `persona` matches the target or any source. */
@@ -136,7 +136,7 @@ export function createMergeService({ store, onStep, afterChange }: MergeServiceO
         merges.find(filter, { sort: { createdAt: -1, _id: -1 }, skip: query.offset ?? 0, limit: query.limit ?? 20 }),
         merges.countDocuments(filter),
       ]);
-      return { data: records.map(toMergeView), total };
+      return { data: await mergeViews(store, query.organisation, records), total };
     },
   };
 }
