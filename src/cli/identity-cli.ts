@@ -1,5 +1,6 @@
 // What the identity-management commands (merge, duplicates, export/erase) share: the services built over the
-// configured store exactly as the API builds them (statement write-back included when configured), the organisation
+// configured store exactly as the API builds them (statement write-back and persona events included when
+// configured), the organisation
 // (--organisation or the default one), id parsing, and errors printed with their stable code and exit code 1.
 import { ObjectId } from 'bson';
 import { InvalidArgumentError, type Command } from 'commander';
@@ -7,7 +8,9 @@ import type { Config } from '../config.ts';
 import { createDuplicatesService, type DuplicatesService } from '../features/duplicates/duplicates.service.ts';
 import { createErasureService, type ErasureService } from '../features/erasure/erasure.service.ts';
 import { IdentityError } from '../features/merges/identity-error.ts';
-import { openIdentityWriteBack } from '../features/merges/identity-write-back.ts';
+import { openMergeEvents } from '../features/events/events.runtime.ts';
+import { openIdentityWriteBack, type IdentityWriteBack } from '../features/merges/identity-write-back.ts';
+import { afterMergeChangeOf, type AfterMergeChange } from '../features/merges/merge-effects.ts';
 import { createMergeService, type MergeService } from '../features/merges/merge.service.ts';
 import { ensureDefaultOrganisation } from '../features/tenancy/default-organisation.ts';
 import type { Store } from '../store/port.ts';
@@ -28,6 +31,41 @@ export interface IdentityContext {
   merges: MergeService;
   duplicates: DuplicatesService;
   erasure: ErasureService;
+  /** What follows a merge or undo here (write-back, events), for recovery to run as the merge service does. */
+  afterChange: AfterMergeChange | undefined;
+}
+
+/** Warnings of the CLI's background parts (the events publisher), on stderr like every other message. */
+const CLI_LOGGER = {
+  warn(fields: object, message?: string) {
+    const err = (fields as { err?: string }).err;
+    console.error(`persona: ${message ?? 'warning'}${err ? `: ${err}` : ''}`);
+  },
+};
+
+/**
+ * The effects of merges made from the command line, as the API has them (merge-effects.ts): statement write-back
+ * when configured, and persona events when the queue would be on. The events publisher (and its Redis probe) is
+ * opened at the first merge, so commands that merge nothing never wait for Redis.
+ */
+export async function openCliMergeEffects(config: Config, store: Store): Promise<{
+  writeBack: IdentityWriteBack | null; afterChange: AfterMergeChange | undefined; close(): Promise<void>;
+}> {
+  const target = await openIdentityWriteBack(config, store);
+  let events: ReturnType<typeof openMergeEvents> | null = null;
+  const onMergeChange: AfterMergeChange = async (record) => {
+    events ??= openMergeEvents(config, CLI_LOGGER);
+    await (await events)?.afterMergeChange(record);
+  };
+  const writeBack = target?.writeBack ?? null;
+  return {
+    writeBack,
+    afterChange: afterMergeChangeOf({ writeBack, onMergeChange }),
+    async close() {
+      await (await events?.catch(() => null))?.close();
+      await target?.close();
+    },
+  };
 }
 
 /** Adds the options every identity command takes. */
@@ -42,14 +80,15 @@ export async function withIdentity(options: IdentityOptions, run: (context: Iden
   try {
     await withStore(async (store, config) => {
       const organisation = options.organisation ?? (await ensureDefaultOrganisation(store)).organisation._id;
-      const writeBack = await openIdentityWriteBack(config, store);
+      const effects = await openCliMergeEffects(config, store);
       try {
-        const merges = createMergeService({ store, afterChange: writeBack ? (record) => writeBack.writeBack.afterMergeChange(record) : undefined });
+        const { writeBack, afterChange } = effects;
+        const merges = createMergeService({ store, afterChange });
         const duplicates = createDuplicatesService({ store, identifyingAttributes: config.DUPLICATE_IDENTIFYING_ATTRIBUTES, mergeService: merges });
-        const erasure = createErasureService({ store, afterErase: writeBack ? (erased) => writeBack.writeBack.afterErase(erased) : undefined });
-        await run({ store, config, organisation, merges, duplicates, erasure });
+        const erasure = createErasureService({ store, afterErase: writeBack ? (erased) => writeBack.afterErase(erased) : undefined });
+        await run({ store, config, organisation, merges, duplicates, erasure, afterChange });
       } finally {
-        await writeBack?.close();
+        await effects.close();
       }
     });
   } catch (error) {

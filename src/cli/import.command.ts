@@ -8,9 +8,11 @@ import { Presets, SingleBar } from 'cli-progress';
 import type { Command } from 'commander';
 import { InvalidArgumentError } from 'commander';
 import { createImportService, toImportView } from '../features/imports/imports.service.ts';
-import { createMergeService } from '../features/merges/merge.service.ts';
+import { createMergeService, type MergeService } from '../features/merges/merge.service.ts';
 import { ensureDefaultOrganisation } from '../features/tenancy/default-organisation.ts';
+import type { Store } from '../store/port.ts';
 import { withStore } from './cli-store.ts';
+import { openCliMergeEffects } from './identity-cli.ts';
 
 interface ImportOptions {
   mapping: string;
@@ -34,24 +36,34 @@ export function registerImportCommand(program: Command): void {
     .option('--json', 'print the summary as one JSON line')
     .action(async (file: string, options: ImportOptions) => {
       const mapping = readMapping(options.mapping);
-      await withStore(async (store) => {
+      await withStore(async (store, config) => {
         const organisation = options.organisation ?? (await ensureDefaultOrganisation(store)).organisation._id;
-        const service = createImportService({ store, mergeService: createMergeService({ store }) });
-        const bar = process.stderr.isTTY && !options.json ? new SingleBar({ format: 'import [{bar}] {percentage}% | {value}/{total} rows | {eta}s' }, Presets.shades_classic) : null;
-        const { import: started, done } = await service.startImport(
-          { organisation, filePath: file, mapping, title: options.title ?? file, mergeConflicts: options.mergeConflicts, actor: 'cli' },
-          (progress) => bar?.update(progress.processedRows),
-        );
-        bar?.start(started.totalRows, 0);
-        const finished = await done;
-        bar?.stop();
-        if (options.errors) await pipeline(await service.errorsCsv(organisation, finished._id), createWriteStream(options.errors));
-        const view = toImportView(finished);
-        if (options.json) console.log(JSON.stringify(view));
-        else console.log(`import ${view.id}: ${view.state}; ${view.processedRows}/${view.totalRows} rows; created ${view.counts.created}, matched ${view.counts.matched}, merged ${view.counts.merged}, conflicts ${view.counts.conflicts}, errors ${view.counts.errors}${view.failure ? `; failure: ${view.failure}` : ''}`);
-        if (finished.state !== 'completed' || view.counts.errors + view.counts.conflicts > 0) process.exitCode = 1;
+        // --merge-conflicts merges: with their write-back and events, as every merge.
+        const effects = await openCliMergeEffects(config, store);
+        try {
+          await runImport(store, organisation, file, mapping, options, createMergeService({ store, afterChange: effects.afterChange }));
+        } finally {
+          await effects.close();
+        }
       });
     });
+}
+
+async function runImport(store: Store, organisation: ObjectId, file: string, mapping: unknown, options: ImportOptions, mergeService: MergeService): Promise<void> {
+  const service = createImportService({ store, mergeService });
+  const bar = process.stderr.isTTY && !options.json ? new SingleBar({ format: 'import [{bar}] {percentage}% | {value}/{total} rows | {eta}s' }, Presets.shades_classic) : null;
+  const { import: started, done } = await service.startImport(
+    { organisation, filePath: file, mapping, title: options.title ?? file, mergeConflicts: options.mergeConflicts, actor: 'cli' },
+    (progress) => bar?.update(progress.processedRows),
+  );
+  bar?.start(started.totalRows, 0);
+  const finished = await done;
+  bar?.stop();
+  if (options.errors) await pipeline(await service.errorsCsv(organisation, finished._id), createWriteStream(options.errors));
+  const view = toImportView(finished);
+  if (options.json) console.log(JSON.stringify(view));
+  else console.log(`import ${view.id}: ${view.state}; ${view.processedRows}/${view.totalRows} rows; created ${view.counts.created}, matched ${view.counts.matched}, merged ${view.counts.merged}, conflicts ${view.counts.conflicts}, errors ${view.counts.errors}${view.failure ? `; failure: ${view.failure}` : ''}`);
+  if (finished.state !== 'completed' || view.counts.errors + view.counts.conflicts > 0) process.exitCode = 1;
 }
 
 function readMapping(value: string): unknown {

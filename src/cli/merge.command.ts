@@ -57,14 +57,15 @@ export function registerMergeCommands(program: Command): void {
     .description('complete merges and undos a crash interrupted (the server also does this at start-up)')
     .option('--stale-seconds <n>', 'only records untouched for this long (another process may be working on newer ones)', parsePositiveInt))
     .action(async (options: IdentityOptions & { staleSeconds?: number }) => {
-      await withIdentity(options, async ({ store }) => {
+      await withIdentity(options, async ({ store, afterChange }) => {
         // Recovery spans every organisation: an interrupted merge is completed whoever started it.
-        const report = await recoverMerges(store, { staleMs: (options.staleSeconds ?? 0) * 1000 });
+        const report = await recoverMerges(store, { staleMs: (options.staleSeconds ?? 0) * 1000, afterChange });
         if (options.json) return void console.log(JSON.stringify(report));
         for (const id of report.completed) console.log(`merge ${id}: completed`);
         for (const id of report.undone) console.log(`merge ${id}: undo completed`);
         for (const id of report.abandoned) console.log(`merge ${id}: abandoned (interrupted before anything was written)`);
-        console.log(`recovered ${report.completed.length + report.undone.length + report.abandoned.length} merge(s)`);
+        for (const id of report.announced) console.log(`merge ${id}: write-back and event completed`);
+        console.log(`recovered ${report.completed.length + report.undone.length + report.abandoned.length + report.announced.length} merge(s)`);
       });
     });
 }

@@ -44,6 +44,8 @@ export const INDEXES: IndexDefinition[] = [
   { collection: COLLECTIONS.identifiers, keys: { organisation: 1, updatedAt: 1 } },
   { collection: COLLECTIONS.attributes, keys: { organisation: 1, updatedAt: 1 } },
   { collection: COLLECTIONS.merges, keys: { organisation: 1, updatedAt: 1 } },
+  // Merges applied or undone whose write-back and event did not run yet (recovery runs them).
+  { collection: COLLECTIONS.merges, keys: { effectsPending: 1 }, options: { sparse: true } },
   // What each merge moved, in chunks beside its record (merge-moves.ts).
   { collection: 'personaMergeMoves', keys: { organisation: 1, merge: 1, kind: 1 } },
   { collection: COLLECTIONS.duplicateDismissals, keys: { organisation: 1, pair: 1 }, options: { unique: true } },

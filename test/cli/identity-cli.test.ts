@@ -6,10 +6,9 @@ import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { ObjectId } from 'bson';
 import { expect } from 'chai';
-import { COLLECTIONS } from '../../src/domain/model.ts';
-import { mergesOf } from '../../src/features/merges/merge-record.ts';
+import { leavePendingMerge } from '../identity/support/seed.ts';
 import { agents, statementBy } from '../support/statements.ts';
-import { makeTempDir, openTempEmbeddedStore } from '../support/temp-store.ts';
+import { makeTempDir } from '../support/temp-store.ts';
 
 const run = promisify(execFile);
 const cli = join(import.meta.dirname, '..', '..', 'bin', 'persona.js');
@@ -104,17 +103,8 @@ describe('persona identity commands (merge, duplicates, export, erase)', () => {
   it('merges recover completes a merge left pending and reports it', async () => {
     const [pair] = await seed([agents.mbox('Fay@example.org'), agents.mbox('fay@example.org')]);
     const [target, source] = pair.personas.map((id) => new ObjectId(id));
-    const mergeId = new ObjectId();
-    // A merge interrupted right after its intent passed the guard: recorded `pending`, nothing applied yet.
-    const temp = await openTempEmbeddedStore({ dataDir: join(dir, 'data') });
-    try {
-      const organisation = (await temp.store.collection(COLLECTIONS.personas).findOne({ _id: target }))!.organisation as ObjectId;
-      const now = new Date();
-      await mergesOf(temp.store).insertOne({ _id: mergeId, organisation, target, sources: [source], actor: 'cli', state: 'pending', createdAt: now, updatedAt: now });
-    } finally {
-      await temp.close();
-    }
-    expect(await json(['merges', 'recover'])).to.deep.equal({ completed: [mergeId.toHexString()], undone: [], abandoned: [] });
+    const mergeId = await leavePendingMerge(join(dir, 'data'), target, source, 'cli');
+    expect(await json(['merges', 'recover'])).to.deep.equal({ completed: [mergeId.toHexString()], undone: [], abandoned: [], announced: [] });
     const [merge] = (await json(['merges', 'list'])).data;
     expect(merge).to.include({ id: mergeId.toHexString(), state: 'applied' });
     expect((await json(['export', target.toHexString()])).identifiers).to.have.length(2);

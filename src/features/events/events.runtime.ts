@@ -3,7 +3,7 @@
 // startMergeEvents; their webhook deliveries are run by the workers' delivery worker.
 import { Worker } from 'bullmq';
 import type { Config } from '../../config.ts';
-import { bullConnection } from '../../queue/redis-connection.ts';
+import { bullConnection, describeRedisUrl, probeRedis, QueueUnavailableError } from '../../queue/redis-connection.ts';
 import type { AfterResolveHook, WorkerLogger } from '../../queue/statement-worker.ts';
 import type { Store } from '../../store/port.ts';
 import { createEventPublisher, webhookQueueName } from './event-publisher.ts';
@@ -45,6 +45,25 @@ export function startMergeEvents(
     },
     close: () => publisher.close(),
   };
+}
+
+/**
+ * Merge events for a process without a queue runtime of its own (the CLI), on exactly when the API's would be:
+ * never with QUEUE=inline; with QUEUE=auto when Redis answers (otherwise null, with a warning); with QUEUE=bullmq
+ * Redis must answer (QueueUnavailableError: the merge stays marked for recovery to announce).
+ */
+export async function openMergeEvents(
+  config: EventsConfig & Pick<Config, 'QUEUE' | 'QUEUE_STARTUP_TIMEOUT_MS'>, logger: Pick<WorkerLogger, 'warn'>,
+): Promise<ReturnType<typeof startMergeEvents> | null> {
+  if (config.QUEUE === 'inline') return null;
+  try {
+    await probeRedis(config.REDIS_URL, config.QUEUE_STARTUP_TIMEOUT_MS);
+  } catch (error) {
+    if (config.QUEUE === 'bullmq') throw new QueueUnavailableError(`QUEUE=bullmq but ${(error as Error).message}; persona events not published`);
+    logger.warn({ redis: describeRedisUrl(config.REDIS_URL) }, `queue off (${(error as Error).message}): persona events not published`);
+    return null;
+  }
+  return startMergeEvents(config, logger);
 }
 
 export function startEvents(config: EventsConfig, store: Store, logger: WorkerLogger): { hook: AfterResolveHook; close(): Promise<void> } {

@@ -12,23 +12,20 @@ import { registerErasureRoutes } from '../erasure/erasure.routes.ts';
 import { createErasureService, type ErasureService } from '../erasure/erasure.service.ts';
 import { registerImportRoutes } from '../imports/imports.routes.ts';
 import { createImportService, type ImportService } from '../imports/imports.service.ts';
-import { createIdentityWriteBack, type IdentityWriteBack } from './identity-write-back.ts';
-import type { MergeRecordDoc } from './merge-record.ts';
+import { createIdentityWriteBack } from './identity-write-back.ts';
+import { afterMergeChangeOf, type MergeEffectHooks } from './merge-effects.ts';
 import { recoverMerges } from './merge-recovery.ts';
 import { createMergeService, type MergeService } from './merge.service.ts';
 import { registerMergeRoutes } from './merges.routes.ts';
 
-export interface IdentityFeatureOptions {
+/** `writeBack` also removes stamps on erasure; `onMergeChange` publishes persona events (merge-effects.ts). */
+export interface IdentityFeatureOptions extends MergeEffectHooks {
   store: Store;
   cursors: CursorCodec;
   /** Attribute keys whose equal values mark the same person (duplicate suggestions), e.g. ['employeeNumber']. */
   identifyingAttributes?: string[];
   /** Merge certain duplicate pairs automatically (off by default). */
   autoMergeCertain?: boolean;
-  /** Statement write-back (re-stamp on merge and undo, remove stamps on erasure); absent when write-back is off. */
-  writeBack?: IdentityWriteBack | null;
-  /** Called after write-back for each merge applied or undone (persona events when the queue is on). */
-  onMergeChange?: (record: MergeRecordDoc) => Promise<void>;
   uploadDir?: string;
   maxImportBytes?: number;
 }
@@ -45,12 +42,7 @@ export interface IdentityFeature {
 
 export function createIdentityFeature(options: IdentityFeatureOptions): IdentityFeature {
   const { store, cursors, writeBack } = options;
-  const { onMergeChange } = options;
-  const afterChange = writeBack || onMergeChange ? async (record: MergeRecordDoc) => {
-    await writeBack?.afterMergeChange(record);
-    await onMergeChange?.(record);
-  } : undefined;
-  const merges = createMergeService({ store, afterChange });
+  const merges = createMergeService({ store, afterChange: afterMergeChangeOf(options) });
   const duplicates = createDuplicatesService({
     store, identifyingAttributes: options.identifyingAttributes, autoMergeCertain: options.autoMergeCertain, mergeService: merges,
   });
@@ -79,16 +71,18 @@ export function createIdentityFeature(options: IdentityFeatureOptions): Identity
 
 /**
  * For the composition root: completes merges and undos a crash interrupted (before any route can see a half-merged
- * persona) and builds the feature; `writeBackStatements` (write-back on) is the target the root opened and closes.
+ * persona), with their write-back and events as any merge of this process, and builds the feature;
+ * `writeBackStatements` (write-back on) is the target the root opened and closes.
  */
 export async function startIdentityFeature(
   config: Config, store: Store,
   hooks: Pick<IdentityFeatureOptions, 'onMergeChange'> & { writeBackStatements?: Collection | null } = {},
 ): Promise<IdentityFeature> {
-  await recoverMerges(store);
   const statements = hooks.writeBackStatements;
+  const writeBack = statements ? createIdentityWriteBack({ store, statements }) : null;
+  await recoverMerges(store, { afterChange: afterMergeChangeOf({ writeBack, onMergeChange: hooks.onMergeChange }) });
   const feature = createIdentityFeature({
-    store, cursors: createCursorCodec(await loadCursorSecret(store)), writeBack: statements ? createIdentityWriteBack({ store, statements }) : null,
+    store, cursors: createCursorCodec(await loadCursorSecret(store)), writeBack,
     onMergeChange: hooks.onMergeChange,
     identifyingAttributes: config.DUPLICATE_IDENTIFYING_ATTRIBUTES,
     autoMergeCertain: config.AUTO_MERGE_CERTAIN,

@@ -33,6 +33,8 @@ export interface MergeRecordDoc {
   reason?: string;
   /** Set by erasure: the identifying parts of this record were removed. */
   erasedAt?: Date;
+  /** Applied or undone, but its write-back and event have not run yet (merge-effects.ts). */
+  effectsPending?: boolean;
 }
 
 export const mergesOf = (store: Store): Collection<MergeRecordDoc> => store.collection<MergeRecordDoc>(COLLECTIONS.merges);

@@ -45,7 +45,7 @@ export async function applyMergeSteps(store: Store, mergeId: ObjectId, onStep: M
     await moveByPersona(store, record, source, COLLECTIONS.emailClaims, 'persona', 'claims');
   }
   await onStep('swept');
-  await merges.updateOne({ _id: mergeId, state: 'pending' }, { $set: { state: 'applied', appliedAt: now(), updatedAt: now() } });
+  await merges.updateOne({ _id: mergeId, state: 'pending' }, { $set: { state: 'applied', appliedAt: now(), updatedAt: now(), effectsPending: true } });
   await onStep('applied');
   return (await merges.findOne({ _id: mergeId }))!;
 }

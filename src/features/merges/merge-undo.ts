@@ -96,7 +96,7 @@ export async function applyUndoSteps(store: Store, mergeId: ObjectId, onStep: Me
     }
     await onStep(`undo:claims-tombstones:${hex(source)}`);
   }
-  await merges.updateOne({ _id: mergeId, state: 'undoing' }, { $set: { state: 'undone', undoneAt: now(), updatedAt: now() } });
+  await merges.updateOne({ _id: mergeId, state: 'undoing' }, { $set: { state: 'undone', undoneAt: now(), updatedAt: now(), effectsPending: true } });
   await onStep('undo:undone');
   return (await merges.findOne({ _id: mergeId }))!;
 }

@@ -5,6 +5,7 @@ import { ObjectId } from 'bson';
 import { COLLECTIONS, type PersonaDoc } from '../../domain/model.ts';
 import type { Store } from '../../store/port.ts';
 import { identityError } from './identity-error.ts';
+import { completeMergeEffects, type AfterMergeChange } from './merge-effects.ts';
 import { mergeView, mergeViews, mergesOf, type MergeRecordDoc, type MergeView } from './merge-record.ts';
 import { applyMergeSteps, type MergeStepHook } from './merge-steps.ts';
 import { applyUndoSteps, findUndoConflicts } from './merge-undo.ts';
@@ -21,8 +22,11 @@ export interface MergeServiceOptions {
   store: Store;
   /** Test hook: called after each step (kill-between-steps tests). */
   onStep?: MergeStepHook;
-  /** Called after a merge or undo is applied (statement write-back re-stamps, events); failures do not undo it. */
-  afterChange?: (record: MergeRecordDoc) => Promise<void>;
+  /**
+   * Called after a merge or undo is applied (statement write-back re-stamps, events: afterMergeChangeOf); failures do
+   * not undo it, and leave it for recovery to run again.
+   */
+  afterChange?: AfterMergeChange;
 }
 
 export interface MergeListQuery {
@@ -70,7 +74,7 @@ export function createMergeService({ store, onStep, afterChange }: MergeServiceO
   }
 
   async function finish(record: MergeRecordDoc): Promise<MergeView> {
-    if (afterChange) await afterChange(record);
+    await completeMergeEffects(store, record, afterChange);
     return mergeView(store, record);
   }
 
