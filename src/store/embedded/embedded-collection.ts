@@ -90,8 +90,8 @@ export class EmbeddedCollection<T extends Document = Document> implements Collec
     return this.update({ filter, replacement, upsert: options.upsert, isMulti: false });
   }
 
-  private update(request: Parameters<typeof updateDocuments>[1]): UpdateResult {
-    const outcome = this.engine.write(() => updateDocuments(this.engine.context(this.name), request));
+  private async update(request: Parameters<typeof updateDocuments>[1]): Promise<UpdateResult> {
+    const outcome = await this.engine.write(() => updateDocuments(this.engine.context(this.name), request));
     return {
       matchedCount: outcome.matchedCount,
       modifiedCount: outcome.modifiedCount,
@@ -101,23 +101,23 @@ export class EmbeddedCollection<T extends Document = Document> implements Collec
   }
 
   async findOneAndUpdate(filter: Filter, update: Update, options: FindOneAndUpdateOptions = {}): Promise<T | null> {
-    const outcome = this.engine.write(() =>
+    const outcome = await this.engine.write(() =>
       updateDocuments(this.engine.context(this.name), { filter, update, upsert: options.upsert, isMulti: false, sort: options.sort, returnsDocuments: true }));
     const document = options.returnDocument === 'after' ? outcome.after : outcome.before;
     return document ? projectDocuments([document as T], options.projection)[0] : null;
   }
 
   async findOneAndDelete(filter: Filter, options: FindOneAndDeleteOptions = {}): Promise<T | null> {
-    const [document] = this.engine.write(() => deleteDocuments(this.engine.context(this.name), filter, { isMulti: false, sort: options.sort }));
+    const [document] = await this.engine.write(() => deleteDocuments(this.engine.context(this.name), filter, { isMulti: false, sort: options.sort }));
     return document ? projectDocuments([document as T], options.projection)[0] : null;
   }
 
   async deleteOne(filter: Filter): Promise<DeleteResult> {
-    return { deletedCount: this.engine.write(() => deleteDocuments(this.engine.context(this.name), filter, { isMulti: false }).length) };
+    return { deletedCount: await this.engine.write(() => deleteDocuments(this.engine.context(this.name), filter, { isMulti: false }).length) };
   }
 
   async deleteMany(filter: Filter): Promise<DeleteResult> {
-    return { deletedCount: this.engine.write(() => deleteDocuments(this.engine.context(this.name), filter, { isMulti: true }).length) };
+    return { deletedCount: await this.engine.write(() => deleteDocuments(this.engine.context(this.name), filter, { isMulti: true }).length) };
   }
 
   async bulkWrite(operations: BulkOperation[], options: BulkWriteOptions = {}): Promise<BulkWriteResult> {

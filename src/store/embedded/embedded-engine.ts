@@ -57,8 +57,11 @@ export class EmbeddedEngine {
     return documents;
   }
 
-  write<T>(action: () => T): T {
-    return this.environment.write(action);
+  /** Runs `action` in one write transaction and resolves once it is on disk (an acknowledged write is durable). */
+  async write<T>(action: () => T): Promise<T> {
+    const result = this.environment.write(action);
+    await this.environment.durable();
+    return result;
   }
 
   read<T>(action: (transaction: Transaction) => T): T {

@@ -48,7 +48,8 @@ export function updateByKey(context: CollectionContext, request: UpdateRequest):
   }
   if (!request.upsert) return outcome;
   const { document, hasFreshId } = buildInserted(filter, paths, update);
-  context.writer.insert(document, { hasFreshId, provenAbsent: lookup.absentKey });
+  // The `_id` was looked up in this transaction and not found, or generated just now: no need to check it again.
+  context.writer.insert(document, { hasFreshId: hasFreshId || lookup.absentId === true, provenAbsent: lookup.absentKey });
   outcome.upsertedId = document._id;
   return outcome;
 }
@@ -60,6 +61,8 @@ interface Lookup {
   residual: string[];
   /** The unique index entry key looked up and not found (an insert need not check it again). */
   absentKey?: Buffer;
+  /** The filter's `_id` was looked up and not found. */
+  absentId?: boolean;
 }
 
 function lookUp(context: CollectionContext, filter: Filter, paths: string[]): Lookup | null {
@@ -70,7 +73,7 @@ function lookUp(context: CollectionContext, filter: Filter, paths: string[]): Lo
     keyWriter.raw(collectionPrefix);
     keyWriter.raw(idBytes);
     const raw = environment.documents.get(keyWriter.view());
-    return { match: raw ? { idBytes, raw } : null, residual: paths.filter((path) => path !== '_id') };
+    return { match: raw ? { idBytes, raw } : null, residual: paths.filter((path) => path !== '_id'), absentId: !raw };
   }
   const index = context.indexes.find((candidate) => candidate.unique && !candidate.sparse && Object.keys(candidate.key).every((path) => paths.includes(path)));
   if (!index) return null;

@@ -1,9 +1,24 @@
 // The LMDB environment of one data directory and its three sub-databases. Every write goes through write(): one
-// synchronous, durable LMDB transaction (LMDB's writer lock serialises it against every other process sharing the
-// directory); every read through read(): a fresh read snapshot, so another process's committed writes are seen.
+// synchronous LMDB transaction (LMDB's writer lock serialises it against every other process sharing the
+// directory), visible to every process and safe from any process crash once it returns; durable() then waits until
+// it is on disk. Every read goes through read(): a fresh read snapshot, so another process's committed writes are seen.
+//
+// Why commit and flush are separate: the flush (fsync) is most of a commit's cost, and while a transaction flushes
+// inside the writer lock, nobody — no other request, no other process — can write. lmdb-js's overlapping sync
+// commits without flushing and keeps a crash-safe meta page protocol (after an OS crash the last *flushed*
+// transaction is used, never a torn one); the flush then runs on a worker thread, outside the lock, and one flush
+// covers every commit made before it, so concurrent writers share it (group commit).
 import { mkdirSync } from 'node:fs';
 import { open, type Database, type RootDatabase, type Transaction } from 'lmdb';
 import { translateLmdbError } from './errors.ts';
+
+// lmdb-js transaction flags: abortable (a throw rolls the transaction back), and LMDB's MDB_NOSYNC, which under
+// overlapping sync means "commit now, flush later".
+const ABORTABLE_WITHOUT_SYNC = 0x1 | 0x10000;
+
+interface SyncableRoot {
+  sync(callback: (error?: unknown) => void): void;
+}
 
 export interface EnvironmentOptions {
   dataDir: string;
@@ -27,8 +42,8 @@ export class LmdbEnvironment {
       path: options.dataDir,
       mapSize: options.mapSizeBytes ?? (options.mapSizeGb ?? 64) * 1024 ** 3,
       maxDbs: 8,
-      // Durability: every commit is flushed before the call returns (no noSync, no overlapping sync).
-      overlappingSync: false,
+      // Commits are flushed by durable(), after the writer lock is released (see the top of this file).
+      overlappingSync: true,
       cache: false,
     });
     this.documents = this.root.openDB<Buffer, Buffer>('documents', { keyEncoding: 'binary', encoding: 'binary', cache: false });
@@ -36,13 +51,41 @@ export class LmdbEnvironment {
     this.catalogue = this.root.openDB<any, string>('catalogue', { encoding: 'json', cache: false });
   }
 
-  /** Runs `action` in one synchronous write transaction: all of it commits, or (on a throw) none of it. */
+  /**
+   * Runs `action` in one synchronous write transaction: all of it commits, or (on a throw) none of it. The commit is
+   * not flushed yet: call durable() before acknowledging it.
+   */
   write<T>(action: () => T): T {
     try {
-      return this.root.transactionSync(action);
+      return this.root.transactionSync(action, ABORTABLE_WITHOUT_SYNC);
     } catch (error) {
       throw translateLmdbError(error);
     }
+  }
+
+  /** Resolves once every transaction committed before the call (by any process) is on disk. */
+  durable(): Promise<void> {
+    // A flush that is already running may have started before the caller's commit: wait for the next one, which
+    // every caller arriving meanwhile shares.
+    if (!this.flushing) {
+      this.flushing = this.flush().finally(() => { this.flushing = null; });
+      return this.flushing;
+    }
+    this.nextFlush ??= this.flushing.then(() => {
+      this.nextFlush = null;
+      return this.durable();
+    });
+    return this.nextFlush;
+  }
+
+  private flushing: Promise<void> | null = null;
+  private nextFlush: Promise<void> | null = null;
+
+  private flush(): Promise<void> {
+    return new Promise((resolve, reject) => {
+      // sync(callback) runs LMDB's flush on libuv's thread pool: the event loop goes on meanwhile.
+      (this.root as unknown as SyncableRoot).sync((error) => (error ? reject(translateLmdbError(error)) : resolve()));
+    });
   }
 
   /** Runs `action` against one consistent read snapshot that includes every commit made before the call. */
@@ -59,6 +102,7 @@ export class LmdbEnvironment {
   }
 
   async close(): Promise<void> {
+    await this.durable();
     await this.root.close();
   }
 }
