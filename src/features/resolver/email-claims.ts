@@ -34,9 +34,15 @@ export async function claimEmailPersonas(store: Store, organisation: ObjectId, g
     const operations: BulkOperation[] = [...proposals].map(([sha1, persona]) => ({
       updateOne: { filter: { organisation, sha1 }, update: { $setOnInsert: { persona, createdAt: now } }, upsert: true },
     }));
-    // Lost races show up as duplicate-key write errors or as matches: either way the re-read below has the winner.
-    await claims.bulkWrite(operations, { ordered: false });
-    for (const [key, persona] of await readClaimOwners(claims, organisation, [...proposals.keys()])) owners.set(key, persona);
+    const result = await claims.bulkWrite(operations, { ordered: false });
+    const proposed = [...proposals];
+    const lost: string[] = [];
+    proposed.forEach(([sha1, persona], position) => {
+      if (position in result.upsertedIds) owners.set(sha1, persona);
+      else lost.push(sha1);
+    });
+    // A lost race shows up as a duplicate-key write error or as a match: the re-read has the winner.
+    for (const [key, persona] of await readClaimOwners(claims, organisation, lost)) owners.set(key, persona);
   }
   return groups.map((group) => {
     const owner = group.map((key) => owners.get(key)).find(Boolean);

@@ -46,6 +46,8 @@ interface StoredIdentifier {
   identifierId: ObjectId;
   personaId: ObjectId;
   wasCreated: boolean;
+  /** Created here with a persona id generated here: that persona cannot exist yet, nor be a tombstone. */
+  hasFreshPersona?: boolean;
 }
 
 export async function resolveIdentifiers(context: IdentifierResolutionContext, requests: IdentifierRequest[]): Promise<IdentifierResolution> {
@@ -54,8 +56,8 @@ export async function resolveIdentifiers(context: IdentifierResolutionContext, r
   const missing = requests.filter((request) => !stored.has(request.canonicalKey));
   let identifiersCreated = 0;
   if (missing.length > 0) {
-    const proposedPersonas = await proposePersonas(context, missing);
-    const created = await upsertIdentifiers(identifiers, context, missing, proposedPersonas);
+    const { personas: proposedPersonas, isFresh } = await proposePersonas(context, missing);
+    const created = await upsertIdentifiers(identifiers, context, missing, proposedPersonas, isFresh);
     identifiersCreated = created.size;
     for (const [key, value] of created) stored.set(key, value);
     const lost = missing.filter((request) => !created.has(request.canonicalKey)).map((request) => request.canonicalKey);
@@ -84,21 +86,29 @@ async function readIdentifiers(identifiers: Collection<IdentifierDoc>, organisat
   return found;
 }
 
-/** A persona id for each missing identifier: email identifiers share the persona that owns their address. */
-async function proposePersonas(context: IdentifierResolutionContext, missing: IdentifierRequest[]): Promise<ObjectId[]> {
-  const proposals = missing.map(() => new ObjectId());
-  if (!context.linkMboxSha1sum) return proposals;
+/**
+ * A persona id for each missing identifier: email identifiers share the persona that owns their address, the others
+ * get a fresh id (`isFresh`).
+ */
+async function proposePersonas(context: IdentifierResolutionContext, missing: IdentifierRequest[]): Promise<{ personas: ObjectId[]; isFresh: boolean[] }> {
+  const personas = missing.map(() => new ObjectId());
+  const isFresh = missing.map(() => true);
+  if (!context.linkMboxSha1sum) return { personas, isFresh };
   const emailIndexes = missing.flatMap((request, index) => (emailClaimKeys(request.ifi).length > 0 ? [index] : []));
-  if (emailIndexes.length === 0) return proposals;
+  if (emailIndexes.length === 0) return { personas, isFresh };
   const owners = await claimEmailPersonas(
     context.store, context.organisation, emailIndexes.map((index) => emailClaimKeys(missing[index].ifi)), context.now,
   );
-  emailIndexes.forEach((missingIndex, position) => { proposals[missingIndex] = owners[position]; });
-  return proposals;
+  emailIndexes.forEach((missingIndex, position) => {
+    personas[missingIndex] = owners[position];
+    isFresh[missingIndex] = false;
+  });
+  return { personas, isFresh };
 }
 
 async function upsertIdentifiers(
   identifiers: Collection<IdentifierDoc>, context: IdentifierResolutionContext, missing: IdentifierRequest[], personas: ObjectId[],
+  isFresh: boolean[],
 ): Promise<Map<string, StoredIdentifier>> {
   const operations: BulkOperation[] = missing.map((request, index) => ({
     updateOne: {
@@ -115,7 +125,9 @@ async function upsertIdentifiers(
   const created = new Map<string, StoredIdentifier>();
   for (const [index, id] of Object.entries(result.upsertedIds)) {
     const position = Number(index);
-    created.set(missing[position].canonicalKey, { identifierId: id as ObjectId, personaId: personas[position], wasCreated: true });
+    created.set(missing[position].canonicalKey, {
+      identifierId: id as ObjectId, personaId: personas[position], wasCreated: true, hasFreshPersona: isFresh[position],
+    });
   }
   return created;
 }
@@ -127,12 +139,14 @@ async function upsertIdentifiers(
 async function settlePersonas(
   context: IdentifierResolutionContext, requests: IdentifierRequest[], stored: Map<string, StoredIdentifier>,
 ): Promise<ObjectId[]> {
-  const nameByPersona = new Map<string, { id: ObjectId; name: string }>();
+  const nameByPersona = new Map<string, { id: ObjectId; name: string; isFresh: boolean }>();
   for (const request of requests) {
-    const personaId = stored.get(request.canonicalKey)!.personaId;
-    if (!nameByPersona.has(personaId.toHexString())) nameByPersona.set(personaId.toHexString(), { id: personaId, name: request.personaName });
+    const identifier = stored.get(request.canonicalKey)!;
+    const hex = identifier.personaId.toHexString();
+    if (!nameByPersona.has(hex)) nameByPersona.set(hex, { id: identifier.personaId, name: request.personaName, isFresh: identifier.hasFreshPersona === true });
   }
-  const ids = [...nameByPersona.values()].map((entry) => entry.id);
+  // Fresh personas need no lookup: they are absent by construction (the upsert below still arbitrates).
+  const ids = [...nameByPersona.values()].filter((entry) => !entry.isFresh).map((entry) => entry.id);
   const states = await lookupPersonaStates(context.store, context.organisation, ids);
   const absent = [...nameByPersona.entries()].filter(([hex]) => !states.has(hex)).map(([, entry]) => entry);
   const created: ObjectId[] = [];
