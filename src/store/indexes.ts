@@ -51,6 +51,8 @@ export const INDEXES: IndexDefinition[] = [
   { collection: COLLECTIONS.duplicateDismissals, keys: { organisation: 1, pair: 1 }, options: { unique: true } },
   { collection: COLLECTIONS.duplicateDismissals, keys: { organisation: 1, personas: 1 } },
   { collection: 'personaImportErrors', keys: { importId: 1, row: 1 } },
+  // Erasure finds the failing rows that name an erased persona's identifiers (import-error-traces.ts).
+  { collection: 'personaImportErrors', keys: { organisation: 1, traces: 1 } },
   { collection: COLLECTIONS.imports, keys: { organisation: 1, createdAt: -1 } },
 ];
 

@@ -1,6 +1,8 @@
 // GDPR export and erasure: the export holds everything stored about a persona; after erasure no collection holds
 // the erased identifiers, names or attribute values (not even merge history or the duplicate index), and the audit
 // log records that an erasure happened without any of the erased data.
+import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { expect } from 'chai';
 import { ObjectId } from 'bson';
 import { COLLECTIONS } from '../../src/domain/model.ts';
@@ -8,15 +10,21 @@ import { createDuplicatesService } from '../../src/features/duplicates/duplicate
 import { DUPLICATE_KEYS_COLLECTION, LEGACY_DUPLICATE_KEYS_COLLECTION } from '../../src/features/duplicates/duplicate-keys.ts';
 import { DUPLICATE_PAIRS_COLLECTION } from '../../src/features/duplicates/duplicate-pairs.ts';
 import { createErasureService } from '../../src/features/erasure/erasure.service.ts';
+import { IMPORT_ERRORS_COLLECTION } from '../../src/features/imports/import-error-traces.ts';
+import { createImportService } from '../../src/features/imports/imports.service.ts';
+import { MERGE_MOVES_COLLECTION } from '../../src/features/merges/merge-moves.ts';
 import { IdentityError } from '../../src/features/merges/identity-error.ts';
 import { createMergeService } from '../../src/features/merges/merge.service.ts';
-import { openTempEmbeddedStore, type TempStore } from '../support/temp-store.ts';
+import { makeTempDir, openTempEmbeddedStore, type TempStore } from '../support/temp-store.ts';
 import { account, mbox, seedPersona, sha1 } from './support/seed.ts';
 
 const SECRETS = ['erin@example.org', sha1('mailto:erin@example.org'), 'erin-lms', 'B-99-erin', 'Erin Secret', 'Old Erin'];
 
 async function everything(temp: TempStore): Promise<string> {
-  const names = [...Object.values(COLLECTIONS), DUPLICATE_KEYS_COLLECTION, LEGACY_DUPLICATE_KEYS_COLLECTION, DUPLICATE_PAIRS_COLLECTION, 'personaDuplicateIndexState'];
+  const names = [
+    ...Object.values(COLLECTIONS), DUPLICATE_KEYS_COLLECTION, LEGACY_DUPLICATE_KEYS_COLLECTION, DUPLICATE_PAIRS_COLLECTION, 'personaDuplicateIndexState',
+    MERGE_MOVES_COLLECTION, IMPORT_ERRORS_COLLECTION,
+  ];
   const dumps = await Promise.all(names.map(async (name) => JSON.stringify(await temp.store.collection(name).find({}))));
   return dumps.join('\n');
 }
@@ -36,6 +44,12 @@ describe('export and erasure', () => {
     const bystander = await seedPersona(store, organisation, { name: 'Bystander', identifiers: [mbox('by@example.org')], attributes: { employeeNumber: 'E-4711' } });
     await createMergeService({ store }).mergePersonas({ organisation, targetId: erin, sourceIds: [old], actor: 'admin' });
     await createDuplicatesService({ store, identifyingAttributes: ['employeeNumber'] }).listDuplicates(organisation);
+    // Failing import rows keep their columns: two name Erin (one by her address's SHA-1), one only the bystander.
+    const csv = join(makeTempDir('erasure-import-'), 'rows.csv');
+    writeFileSync(csv, ['email,other', 'erin@example.org,not an address', `by@example.org,${sha1('mailto:erin@example.org')}`, 'by@example.org,also not an address'].join('\n'));
+    const imports = createImportService({ store, mergeService: createMergeService({ store }) });
+    const { done } = await imports.startImport({ organisation, filePath: csv, mapping: { columns: { email: { type: 'mbox' }, other: { type: 'mbox_sha1sum' } } }, actor: 'hr' });
+    expect((await done).counts).to.include({ errors: 2, conflicts: 1 });
     return { erin, old, bystander };
   }
 
@@ -74,6 +88,7 @@ describe('export and erasure', () => {
     expect(audit[0]).to.include({ action: 'persona.erased', actor: 'dpo' });
     expect(await createDuplicatesService({ store: temp.store, identifyingAttributes: ['employeeNumber'] }).listDuplicates(organisation)).to.deep.equal([]);
     expect((await service.exportPersona(organisation, bystander)).identifiers).to.have.length(1);
+    expect((await temp.store.collection(IMPORT_ERRORS_COLLECTION).find({ organisation })).map((row) => row.data.other)).to.deep.equal(['also not an address']);
   });
 
   it('refuses to erase an unknown persona, another organisation\'s, or a tombstone', async () => {

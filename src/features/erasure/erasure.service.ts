@@ -1,13 +1,15 @@
 // GDPR export and erasure of one persona. Export gathers everything stored about the persona into one document.
 // Erasure removes the persona and everything that identifies it — identifiers, email claims, attributes, links,
 // older tombstones that were merged into it, its duplicate-index entries and dismissals, the identifying parts of its
-// merge records — and writes an audit entry that says an erasure happened without saying what was erased. Claims go
-// first so that a concurrent resolver stops proposing this persona for new email identifiers.
+// merge records, failing import rows that name its identifiers — and writes an audit entry that says an erasure
+// happened without saying what was erased. Claims go first so that a concurrent resolver stops proposing this
+// persona for new email identifiers.
 import type { ObjectId } from 'bson';
 import { COLLECTIONS, type AttributeDoc, type EmailClaimDoc, type IdentifierDoc, type LinkDoc, type PersonaDoc } from '../../domain/model.ts';
 import type { Store } from '../../store/port.ts';
 import { DUPLICATE_KEYS_COLLECTION, LEGACY_DUPLICATE_KEYS_COLLECTION } from '../duplicates/duplicate-keys.ts';
 import { DUPLICATE_PAIRS_COLLECTION } from '../duplicates/duplicate-pairs.ts';
+import { claimTrace, deleteImportErrorsNaming } from '../imports/import-error-traces.ts';
 import { identityError } from '../merges/identity-error.ts';
 import { deleteMoves } from '../merges/merge-moves.ts';
 import { mergeViews, mergesOf } from '../merges/merge-record.ts';
@@ -77,7 +79,9 @@ export function createErasureService({ store, afterErase }: ErasureServiceOption
       const tombstones = (await personas.find({ organisation, mergedInto: personaId }, { projection: { _id: 1 } })).map((doc) => doc._id);
       const all = [personaId, ...tombstones];
       const identifiers = store.collection<IdentifierDoc>(COLLECTIONS.identifiers);
-      const identifierIds = (await identifiers.find({ organisation, persona: { $in: all } }, { projection: { _id: 1 } })).map((doc) => doc._id);
+      const erasedIdentifiers = await identifiers.find({ organisation, persona: { $in: all } }, { projection: { _id: 1, canonicalKey: 1 } });
+      const identifierIds = erasedIdentifiers.map((doc) => doc._id);
+      const erasedClaims = await store.collection<EmailClaimDoc>(COLLECTIONS.emailClaims).find({ organisation, persona: { $in: all } }, { projection: { sha1: 1 } });
 
       const claims = await store.collection(COLLECTIONS.emailClaims).deleteMany({ organisation, persona: { $in: all } });
       const removedIdentifiers = await identifiers.deleteMany({ organisation, persona: { $in: all } });
@@ -87,6 +91,7 @@ export function createErasureService({ store, afterErase }: ErasureServiceOption
       await store.collection(LEGACY_DUPLICATE_KEYS_COLLECTION).deleteMany({ organisation, persona: { $in: all } });
       await store.collection(DUPLICATE_PAIRS_COLLECTION).deleteMany({ organisation, personas: { $in: all } });
       await store.collection(COLLECTIONS.duplicateDismissals).deleteMany({ organisation, personas: { $in: all } });
+      await deleteImportErrorsNaming(store, organisation, [...erasedIdentifiers.map((doc) => doc.canonicalKey), ...erasedClaims.map((doc) => claimTrace(doc.sha1))]);
       const now = new Date();
       const involved = { organisation, $or: [{ target: { $in: all } }, { sources: { $in: all } }] };
       const mergeIds = (await mergesOf(store).find(involved, { projection: { _id: 1 } })).map((doc) => doc._id);

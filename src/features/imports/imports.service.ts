@@ -12,9 +12,10 @@ import type { Store } from '../../store/port.ts';
 import { identityError } from '../merges/identity-error.ts';
 import type { MergeService } from '../merges/merge.service.ts';
 import { writeImportBatch, type ImportRow } from './import-batch.ts';
+import { IMPORT_ERRORS_COLLECTION, tracesOf } from './import-error-traces.ts';
 import { compileMapping, validateMapping, type ImportMapping } from './import-mapping.ts';
 
-export const IMPORT_ERRORS_COLLECTION = 'personaImportErrors';
+export { IMPORT_ERRORS_COLLECTION } from './import-error-traces.ts';
 const BATCH_ROWS = 500;
 
 export interface ImportDoc {
@@ -79,13 +80,19 @@ export function createImportService({ store, mergeService }: { store: Store; mer
     const flush = async () => {
       if (batch.length === 0) return;
       const outcomes = await writeImportBatch(store, doc.organisation, batch, { mergeConflicts: doc.mergeConflicts, actor: doc.actor });
+      const plans = new Map(batch.map((row) => [row.index, row.plan]));
       const failed = [];
       for (const outcome of outcomes) {
         if (outcome.status === 'created') counts.created += 1;
         if (outcome.status === 'matched') counts.matched += 1;
         if (outcome.status === 'conflict') counts.conflicts += 1;
         if (outcome.status === 'error') counts.errors += 1;
-        if (outcome.errors.length > 0) failed.push({ organisation: doc.organisation, importId: doc._id, row: outcome.index, status: outcome.status, errors: outcome.errors, data: raw.get(outcome.index) });
+        if (outcome.errors.length > 0) {
+          failed.push({
+            organisation: doc.organisation, importId: doc._id, row: outcome.index, status: outcome.status, errors: outcome.errors, data: raw.get(outcome.index),
+            traces: tracesOf(plans.get(outcome.index)?.ifis ?? []),
+          });
+        }
         if (outcome.others.length > 0 && outcome.status !== 'conflict' && outcome.personaId) {
           await mergeService.mergePersonas({ organisation: doc.organisation, targetId: outcome.personaId, sourceIds: outcome.others, actor: `import:${doc._id.toHexString()}` });
           counts.merged += 1;
