@@ -1,8 +1,10 @@
-// `persona duplicates [--persona ID]` and `persona duplicates dismiss A B`: duplicate suggestions from the command
-// line (the same service and index as GET /v1/duplicates); human output is one pair per line with its reasons.
+// `persona duplicates [--persona ID]`, `persona duplicates dismiss A B` and `persona duplicates auto-merge`: duplicate
+// suggestions from the command line (the same service and index as GET /v1/duplicates); human output is one pair
+// per line with its reasons.
 import type { ObjectId } from 'bson';
 import type { Command } from 'commander';
 import type { DuplicatePair } from '../features/duplicates/duplicates.service.ts';
+import { identityError } from '../features/merges/identity-error.ts';
 import { CLI_ACTOR, identityOptions, parseId, parsePositiveInt, parseScore, withIdentity, type IdentityOptions } from './identity-cli.ts';
 
 interface ListOptions extends IdentityOptions {
@@ -40,6 +42,25 @@ export function registerDuplicatesCommand(program: Command): void {
       await withIdentity(options, async ({ organisation, duplicates: service }) => {
         const dismissed = await service.dismiss(organisation, [[a, b]], CLI_ACTOR);
         console.log(options.json ? JSON.stringify({ dismissed }) : `dismissed ${a.toHexString()} / ${b.toHexString()}: not suggested again`);
+      });
+    });
+
+  registerAutoMerge(duplicates);
+}
+
+/** `persona duplicates auto-merge`: POST /v1/duplicates/auto-merge from the command line (off unless AUTO_MERGE_CERTAIN). */
+function registerAutoMerge(duplicates: Command): void {
+  identityOptions(duplicates
+    .command('auto-merge')
+    .description('apply the auto-merge rules (AUTO_MERGE_CERTAIN=true): merge every certain pair into its older persona'))
+    .action(async (_options: IdentityOptions, command: Command) => {
+      const options = command.optsWithGlobals<IdentityOptions>();
+      await withIdentity(options, async ({ organisation, duplicates: service }) => {
+        if (!service.isAutoMergeOn) throw identityError('duplicates.auto_merge_off', 'auto-merge rules are off (set AUTO_MERGE_CERTAIN=true)');
+        const merges = await service.applyAutoMerges(organisation);
+        if (options.json) return void console.log(JSON.stringify({ merges }));
+        for (const id of merges) console.log(`merge ${id}: applied`);
+        console.log(`${merges.length} merge(s)`);
       });
     });
 }

@@ -84,7 +84,9 @@ export async function withIdentity(options: IdentityOptions, run: (context: Iden
       try {
         const { writeBack, afterChange } = effects;
         const merges = createMergeService({ store, afterChange });
-        const duplicates = createDuplicatesService({ store, identifyingAttributes: config.DUPLICATE_IDENTIFYING_ATTRIBUTES, mergeService: merges });
+        const duplicates = createDuplicatesService({
+          store, identifyingAttributes: config.DUPLICATE_IDENTIFYING_ATTRIBUTES, autoMergeCertain: config.AUTO_MERGE_CERTAIN, mergeService: merges,
+        });
         const erasure = createErasureService({ store, afterErase: writeBack ? (erased) => writeBack.afterErase(erased) : undefined });
         await run({ store, config, organisation, merges, duplicates, erasure, afterChange });
       } finally {

@@ -78,6 +78,19 @@ describe('persona identity commands (merge, duplicates, export, erase)', () => {
     expect((await json(['duplicates'])).data).to.deep.equal([byName]);
   });
 
+  it('duplicates auto-merge merges certain pairs only when AUTO_MERGE_CERTAIN is on, recorded as auto-merge', async () => {
+    const sha1 = (await import('node:crypto')).createHash('sha1').update('mailto:eve@example.org').digest('hex');
+    const [certain] = await seed([agents.mbox('eve@example.org', 'Eve'), agents.sha1(sha1), agents.mbox('x@example.org', 'Eve Adams'), agents.mbox('y@example.org', 'Eve Adams')], { LINK_MBOX_SHA1SUM: 'false' });
+    expect(certain.isCertain).to.equal(true);
+    expect((await failure(['duplicates', 'auto-merge'])).stderr).to.include('duplicates.auto_merge_off');
+    expect((await json(['merges', 'list'])).data).to.deep.equal([]);
+    const { merges } = JSON.parse((await persona(['duplicates', 'auto-merge', '--json'], { AUTO_MERGE_CERTAIN: 'true' })).stdout);
+    expect(merges).to.have.length(1);
+    const [merge] = (await json(['merges', 'list'])).data;
+    expect(merge).to.include({ id: merges[0], actor: 'auto-merge', state: 'applied' });
+    expect([merge.target, ...merge.sources].sort()).to.deep.equal([...certain.personas].sort());
+  });
+
   it('export writes the document with identifiers; erase refuses without --yes and with it removes everything', async () => {
     const [pair] = await seed([agents.mbox('Eve@example.org', 'Eve'), agents.mbox('eve@example.org', 'Eve')]);
     const [id] = pair.personas;
