@@ -103,6 +103,23 @@ describe('duplicate suggestions', () => {
     expect(await service.refresh(organisation)).to.equal(0);
   });
 
+  it('a refresh that finds nothing written since the last overlap writes nothing', async () => {
+    const service = createDuplicatesService({ store: temp.store });
+    await service.refresh(organisation);
+    const hourAgo = new Date(Date.now() - 3_600_000);
+    for (const name of [COLLECTIONS.personas, COLLECTIONS.identifiers, COLLECTIONS.attributes]) {
+      await temp.store.collection(name).updateMany({ organisation }, { $set: { updatedAt: hourAgo } });
+    }
+    const state = () => temp.store.collection(DUPLICATE_STATE_COLLECTION).findOne({ _id: organisation });
+    const before = await state();
+    expect(await service.refresh(organisation)).to.equal(0);
+    expect(await state()).to.deep.equal(before);
+    await temp.store.collection(COLLECTIONS.personas).updateOne({ _id: ids.i }, { $set: { name: 'Zoe Martin', updatedAt: new Date() } });
+    expect(await service.refresh(organisation)).to.equal(1);
+    expect((await state())!.watermark.getTime()).to.be.greaterThan(before!.watermark.getTime());
+    expect((await service.listDuplicates(organisation)).map((pair) => pair.personas)).to.deep.include(pairOf(ids.g, ids.i));
+  });
+
   it('auto-merges certain pairs only when enabled, recorded in the history like a manual merge', async () => {
     const mergeService = createMergeService({ store: temp.store });
     expect(await createDuplicatesService({ store: temp.store, mergeService }).applyAutoMerges(organisation)).to.deep.equal([]);

@@ -39,7 +39,7 @@ const digestOf = (entries: string[]): string => createHash('sha256').update(entr
  */
 export async function changedSince(
   store: Store, organisation: ObjectId, previous: RefreshMark, started: Date,
-): Promise<{ touched: ObjectId[]; mark: RefreshMark }> {
+): Promise<{ touched: ObjectId[]; mark: RefreshMark; isQuiet: boolean }> {
   const since = previous.watermark.getTime() - OVERLAP_MS;
   const nextSince = started.getTime() - OVERLAP_MS;
   const news = new Map<string, ObjectId>();
@@ -60,5 +60,9 @@ export async function changedSince(
   }
   const isOverlapKnown = previous.overlapDigest !== null && previous.overlapDigest === digestOf(seenInOverlap);
   const touched = new Map(isOverlapKnown ? news : [...overlap, ...news]);
-  return { touched: [...touched.values()], mark: { watermark: started, overlapDigest: digestOf(seenInNextOverlap) } };
+  return {
+    touched: [...touched.values()], mark: { watermark: started, overlapDigest: digestOf(seenInNextOverlap) },
+    // Nothing written since the previous overlap began: the previous mark still says all there is to say.
+    isQuiet: news.size === 0 && seenInOverlap.length === 0,
+  };
 }

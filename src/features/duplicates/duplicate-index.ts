@@ -114,6 +114,8 @@ export async function refreshDuplicateIndex(
     mark = { watermark: started, overlapDigest: null };
   } else {
     const changes = await changedSince(store, organisation, { watermark: previous.watermark as Date, overlapDigest: previous.overlapDigest ?? null }, started);
+    // Then there is nothing to index, and nothing to write (a state write is a flushed commit per request).
+    if (changes.isQuiet) return 0;
     const ids = changes.touched;
     // Only personas whose keys changed can have different pairs (a pair depends on the keys of its two personas).
     const changed: ObjectId[] = [];
