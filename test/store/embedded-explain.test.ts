@@ -49,6 +49,23 @@ describe('embedded store: index use (explain)', function () {
     expect(plan).to.include({ indexName: '_id_', docsExamined: 30, nReturned: 30 });
   });
 
+  it('prefers point lookups of _ids to a walk of a compound index that also names the _id', async function () {
+    const compound = store.collection('compound');
+    await compound.createIndex({ organisation: 1, _id: 1 });
+    await compound.createIndex({ organisation: 1, persona: 1 });
+    const ids = Array.from({ length: 30 }, () => new ObjectId());
+    await compound.insertMany(ids.map((_id, n) => ({ _id, organisation: organisations[n % 2], persona: organisations[0] })));
+    const wanted = ids.filter((_, n) => n % 2 === 0);
+    for (const filter of [
+      { organisation: organisations[0], _id: wanted[3] },
+      { organisation: organisations[0], _id: { $in: wanted }, persona: organisations[0] },
+    ]) {
+      const plan = await compound.explain(filter);
+      const expected = '$in' in (filter._id as object) ? wanted.length : 1;
+      expect(plan).to.include({ indexName: '_id_', docsExamined: expected, nReturned: expected });
+    }
+  });
+
   it('serves a range on the field after an equality prefix', async function () {
     const from = new Date(1_700_000_000_000 + 100 * 1000);
     const to = new Date(1_700_000_000_000 + 140 * 1000);

@@ -62,7 +62,10 @@ export function planQuery(input: {
   const candidates = [primary, ...input.indexes]
     .map((index) => candidateFor(index, prefixOf(index), conditions, sort, false))
     .filter((candidate) => candidate.score > 0 || (candidate.sortedByIndex && Object.keys(sort).length > 0 && !candidate.index?.sparse));
-  candidates.sort((a, b) => b.score - a.score
+  // Point lookups of complete unique keys (an `_id` or `$in` of them) beat any range walk, however many fields the
+  // walked index matches — MongoDB's planner does the same for `_id` equality.
+  candidates.sort((a, b) => Number(isPointLookup(b)) - Number(isPointLookup(a))
+    || b.score - a.score
     || Number(b.sortedByIndex) - Number(a.sortedByIndex)
     || Number(b.index?.unique ?? true) - Number(a.index?.unique ?? true)
     || Object.keys(a.index?.key ?? { _id: 1 }).length - Object.keys(b.index?.key ?? { _id: 1 }).length);
@@ -74,6 +77,8 @@ export function planQuery(input: {
   const scan = candidateFor(primary, input.collectionPrefix, conditions, sort, true);
   return { ...scan, indexName: null, residualFilter: input.filter };
 }
+
+const isPointLookup = (candidate: Candidate): boolean => candidate.score > 0 && candidate.ranges.every((range) => range.isExact);
 
 const isPlainObject = (value: unknown): value is Record<string, unknown> =>
   value !== null && typeof value === 'object' && Object.getPrototypeOf(value) === Object.prototype;
