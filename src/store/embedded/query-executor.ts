@@ -85,8 +85,17 @@ export function compileMatcher(filter: Filter | null): ((document: Document) => 
   if (filter === null || Object.keys(filter).length === 0) return null;
   const simple = compileSimpleFilter(filter);
   if (simple) return simple;
-  const query = new Query(filter);
-  return (document) => query.test(document);
+  // Top-level conditions are ANDed, so the simple ones can be tested apart from the rest: a long `$in` beside an
+  // `$exists` is then one Set lookup per document instead of mingo's scan of the whole list.
+  const simplePart: Filter = {};
+  const rest: Filter = {};
+  for (const [path, expression] of Object.entries(filter)) {
+    if (compileSimpleFilter({ [path]: expression })) simplePart[path] = expression;
+    else rest[path] = expression;
+  }
+  const query = new Query(rest);
+  const head = Object.keys(simplePart).length > 0 ? compileSimpleFilter(simplePart) : null;
+  return head ? (document) => head(document) && query.test(document) : (document) => query.test(document);
 }
 
 export function projectDocuments<T extends Document>(documents: T[], projection: Projection | undefined): T[] {
