@@ -1,6 +1,7 @@
 // Resolver throughput on the embedded store, with its two reference points measured in the same run:
 //   ceiling  — the store's raw bulk-insert rate of equivalent documents (one identifier-like document per statement);
 //   baseline — Learning Locker's way: per statement, find the identifier, else insert identifier, persona and link.
+// The resolver and the baseline maintain every index the service creates (ensureAllIndexes), as in production.
 // Sizes: BENCH_STATEMENTS (default 1,000,000), BENCH_LEARNERS (100,000), BENCH_BASELINE_STATEMENTS (20,000).
 import { rmSync } from 'node:fs';
 import { ObjectId } from 'bson';
@@ -8,7 +9,7 @@ import { COLLECTIONS } from '../src/domain/model.ts';
 import { canonicalIdentifierKey, toStoredIfi } from '../src/domain/xapi/index.ts';
 import { createResolver } from '../src/features/resolver/resolver.service.ts';
 import { openEmbeddedStore } from '../src/store/embedded/index.ts';
-import { ensureIndexes } from '../src/store/indexes.ts';
+import { ensureAllIndexes } from '../src/features/all-indexes.ts';
 import type { Store } from '../src/store/port.ts';
 import { makeTempDir } from '../test/support/temp-store.ts';
 import { batchesOf, statementAt, type CorpusOptions } from './corpus.ts';
@@ -25,7 +26,7 @@ export async function runResolverBench(): Promise<void> {
   try {
     const organisation = new ObjectId();
     let store = await openEmbeddedStore({ dataDir: `${dataDir}/resolver` });
-    await ensureIndexes(store);
+    await ensureAllIndexes(store);
     const resolver = createResolver({ store, options: { includeAuthority: false, linkMboxSha1sum: true, batchSize } });
     // Only resolveStatements is timed (generating the synthetic statements is not the resolver's work).
     let resolverMs = 0;
@@ -86,7 +87,7 @@ async function measureBulkInsertCeiling(dataDir: string, corpus: CorpusOptions, 
 /** Learning Locker's persona service, one statement at a time: find, else insert locked identifier, persona, unlock. */
 async function measurePerStatementBaseline(dataDir: string, corpus: CorpusOptions, statements: number): Promise<number> {
   const store: Store = await openEmbeddedStore({ dataDir });
-  await ensureIndexes(store);
+  await ensureAllIndexes(store);
   const identifiers = store.collection(COLLECTIONS.identifiers);
   const personas = store.collection(COLLECTIONS.personas);
   const organisation = new ObjectId();

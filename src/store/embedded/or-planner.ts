@@ -50,6 +50,7 @@ export function planDisjunction(input: {
         reverse: order === 'reverse',
         sortedByIndex: order !== null,
         isCoveredByKeys: false,
+        isPointLookup: false,
         residualFilter: input.filter,
         score: Math.min(...parts.map((part) => part.score)),
       };

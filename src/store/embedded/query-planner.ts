@@ -37,6 +37,8 @@ export interface Plan {
 
 export interface Candidate extends Plan {
   score: number;
+  /** Every range is one complete unique key (an `_id`, or a `$in` of them): gets, not walks. */
+  isPointLookup: boolean;
 }
 
 export function primaryDefinition(collection: string): IndexDefinition {
@@ -59,17 +61,18 @@ export function planQuery(input: {
     if (!hinted) throw new StoreWriteError(2, 'hint provided does not correspond to an existing index');
     return withCoverage(candidateFor(hinted, prefixOf(hinted), conditions, sort, true), input.filter);
   }
-  const candidates = [primary, ...input.indexes]
-    .map((index) => candidateFor(index, prefixOf(index), conditions, sort, false))
-    .filter((candidate) => candidate.score > 0 || (candidate.sortedByIndex && Object.keys(sort).length > 0 && !candidate.index?.sparse));
+  const scored = [primary, ...input.indexes]
+    .map((definition) => ({ definition, candidate: candidateFor(definition, prefixOf(definition), conditions, sort, false, false) }))
+    .filter(({ candidate }) => candidate.score > 0 || (candidate.sortedByIndex && Object.keys(sort).length > 0 && !candidate.index?.sparse));
   // Point lookups of complete unique keys (an `_id` or `$in` of them) beat any range walk, however many fields the
   // walked index matches — MongoDB's planner does the same for `_id` equality.
-  candidates.sort((a, b) => Number(isPointLookup(b)) - Number(isPointLookup(a))
+  scored.sort(({ candidate: a }, { candidate: b }) => Number(b.isPointLookup) - Number(a.isPointLookup)
     || b.score - a.score
     || Number(b.sortedByIndex) - Number(a.sortedByIndex)
     || Number(b.index?.unique ?? true) - Number(a.index?.unique ?? true)
     || Object.keys(a.index?.key ?? { _id: 1 }).length - Object.keys(b.index?.key ?? { _id: 1 }).length);
-  const best = candidates[0];
+  const chosen = scored[0]?.definition;
+  const best = chosen && candidateFor(chosen, prefixOf(chosen), conditions, sort, false);
   const disjunction = planDisjunction({ filter: input.filter, sort, indexes: [primary, ...input.indexes], prefixOf });
   if (disjunction && (!best || disjunction.score > best.score
     || (disjunction.score === best.score && (disjunction.sortedByIndex || !best.sortedByIndex)))) return disjunction;
@@ -77,8 +80,6 @@ export function planQuery(input: {
   const scan = candidateFor(primary, input.collectionPrefix, conditions, sort, true);
   return { ...scan, indexName: null, residualFilter: input.filter };
 }
-
-const isPointLookup = (candidate: Candidate): boolean => candidate.score > 0 && candidate.ranges.every((range) => range.isExact);
 
 const isPlainObject = (value: unknown): value is Record<string, unknown> =>
   value !== null && typeof value === 'object' && Object.getPrototypeOf(value) === Object.prototype;
@@ -106,32 +107,45 @@ function findHinted(hint: string | IndexKeys, indexes: IndexDefinition[]): Index
   return indexes.find((index) => JSON.stringify(Object.entries(index.key)) === wanted);
 }
 
-export function candidateFor(index: IndexDefinition, prefix: Buffer, conditions: Map<string, FieldCondition>, sort: Sort, isForced: boolean): Candidate {
+/**
+ * How `index` would serve the conditions. `withRanges: false` only scores it (no key is built): planning scores every
+ * index and builds the ranges of the chosen one alone — a 1,000-value `$in` makes 1,000 keys per index otherwise.
+ */
+export function candidateFor(
+  index: IndexDefinition, prefix: Buffer, conditions: Map<string, FieldCondition>, sort: Sort, isForced: boolean, withRanges = true,
+): Candidate {
   const fields = Object.entries(index.key) as Array<[string, SortDirection]>;
   let prefixes: Buffer[] = [prefix];
-  let ranges: KeyRange[] | null = null;
+  let prefixCount = 1;
+  let rangeCondition: { condition: FieldCondition; direction: SortDirection } | null = null;
   let equalityFields = 0;
   let usesNull = false;
   const singleValued: boolean[] = [];
   for (const [path, direction] of fields) {
     const condition = conditions.get(path);
-    if (condition?.values && prefixes.length * condition.values.length <= MAX_RANGES) {
+    if (condition?.values && prefixCount * condition.values.length <= MAX_RANGES) {
       usesNull ||= condition.values.some((value) => value === null);
-      prefixes = prefixes.flatMap((start) => condition.values!.map((value) => appendValue(start, value, direction)));
+      prefixCount *= condition.values.length;
+      if (withRanges) prefixes = prefixes.flatMap((start) => condition.values!.map((value) => appendValue(start, value, direction)));
       singleValued.push(condition.values.length === 1);
       equalityFields += 1;
       continue;
     }
-    if (condition && !condition.values) ranges = prefixes.map((start) => rangeOf(start, condition, direction));
+    if (condition && !condition.values) rangeCondition = { condition, direction };
     break;
   }
   const isComplete = equalityFields === fields.length && index.unique;
-  ranges ??= prefixes.map((start) => ({ start, end: prefixEnd(start), isExact: isComplete }));
-  ranges = sortedUnique(ranges);
-  const usesRange = equalityFields < fields.length && conditions.has(fields[equalityFields][0]) && !conditions.get(fields[equalityFields][0])!.values;
+  let ranges: KeyRange[] = [];
+  if (withRanges) {
+    ranges = rangeCondition
+      ? prefixes.map((start) => rangeOf(start, rangeCondition.condition, rangeCondition.direction))
+      : prefixes.map((start) => ({ start, end: prefixEnd(start), isExact: isComplete }));
+    ranges = sortedUnique(ranges);
+  }
   // A sparse index lacks documents missing its fields: only usable when the query requires a non-null value.
-  const isSparseUnsafe = index.sparse && !isForced && (usesNull || (equalityFields === 0 && !usesRange));
+  const isSparseUnsafe = index.sparse && !isForced && (usesNull || (equalityFields === 0 && !rangeCondition));
   const order = sortOrder(fields, singleValued, sort, index.unique);
+  const score = isSparseUnsafe ? 0 : equalityFields * 2 + (rangeCondition ? 1 : 0);
   return {
     index: index.id === -1 ? null : index,
     indexName: index.name,
@@ -140,7 +154,8 @@ export function candidateFor(index: IndexDefinition, prefix: Buffer, conditions:
     sortedByIndex: order !== null,
     isCoveredByKeys: false,
     residualFilter: {},
-    score: isSparseUnsafe ? 0 : equalityFields * 2 + (usesRange ? 1 : 0),
+    score,
+    isPointLookup: score > 0 && isComplete && !rangeCondition,
   };
 }
 
