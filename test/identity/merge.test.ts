@@ -4,7 +4,7 @@ import { expect } from 'chai';
 import { ObjectId } from 'bson';
 import { COLLECTIONS } from '../../src/domain/model.ts';
 import { IdentityError } from '../../src/features/merges/identity-error.ts';
-import { createMergeService } from '../../src/features/merges/merge.service.ts';
+import { createMergeService, LISTED_UNDO_CONFLICTS } from '../../src/features/merges/merge.service.ts';
 import { availableStoreFactories, type TempStore } from '../support/temp-store.ts';
 import { account, mbox, mboxSha1, openid, seedIdentifier, seedPersona, sha1, snapshot } from './support/seed.ts';
 
@@ -117,6 +117,21 @@ for (const factory of availableStoreFactories()) {
       const error = await expectRefusal(service.undoMerge({ organisation, mergeId: new ObjectId(merge.id), actor: 't' }), 'merges.undo_conflict', 409);
       expect(error.details).to.deep.equal([{ path: `identifiers.${moved}`, code: 'merges.item_moved', message: `identifier ${moved} is now on persona ${other.toHexString()}` }]);
       expect(await snapshot(store, organisation)).to.deep.equal(before);
+    });
+
+    it('a refused undo names at most LISTED_UNDO_CONFLICTS changes and counts the rest', async () => {
+      const { store } = temp;
+      const target = await seedPersona(store, organisation);
+      const identifiers = Array.from({ length: LISTED_UNDO_CONFLICTS + 7 }, (_, n) => openid(`http://id.example.org/many/${n}`));
+      const source = await seedPersona(store, organisation, { identifiers });
+      const service = createMergeService({ store });
+      const merge = await service.mergePersonas({ organisation, targetId: target, sourceIds: [source], actor: 'tester' });
+      await store.collection(COLLECTIONS.identifiers).deleteMany({ organisation, persona: target });
+      const error = await expectRefusal(service.undoMerge({ organisation, mergeId: new ObjectId(merge.id), actor: 't' }), 'merges.undo_conflict', 409);
+      expect(error.message).to.contain(`${identifiers.length} item(s) changed`);
+      expect(error.details).to.have.length(LISTED_UNDO_CONFLICTS + 1);
+      expect(error.details!.slice(0, LISTED_UNDO_CONFLICTS).every((detail) => detail.code === 'merges.item_deleted')).to.equal(true);
+      expect(error.details![LISTED_UNDO_CONFLICTS]).to.deep.equal({ path: 'conflicts', code: 'merges.more_conflicts', message: '7 more changed item(s) not listed' });
     });
 
     it('undo of a merge whose target was merged again answers 409', async () => {

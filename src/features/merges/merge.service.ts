@@ -4,7 +4,7 @@
 import { ObjectId } from 'bson';
 import { COLLECTIONS, type PersonaDoc } from '../../domain/model.ts';
 import type { Store } from '../../store/port.ts';
-import { identityError } from './identity-error.ts';
+import { identityError, type IdentityErrorDetail } from './identity-error.ts';
 import { completeMergeEffects, type AfterMergeChange } from './merge-effects.ts';
 import { mergeView, mergeViews, mergesOf, type MergeRecordDoc, type MergeView } from './merge-record.ts';
 import { applyMergeSteps, type MergeStepHook } from './merge-steps.ts';
@@ -115,7 +115,7 @@ export function createMergeService({ store, onStep, afterChange }: MergeServiceO
       if (rival) throw identityError('merges.merge_in_progress', `merge ${rival._id.toHexString()} involving these personas is in progress; retry`);
       const conflicts = await findUndoConflicts(store, record);
       if (conflicts.length > 0) {
-        throw identityError('merges.undo_conflict', `merge ${mergeId.toHexString()} cannot be undone: ${conflicts.length} item(s) changed since`, conflicts);
+        throw identityError('merges.undo_conflict', `merge ${mergeId.toHexString()} cannot be undone: ${conflicts.length} item(s) changed since`, listedConflicts(conflicts));
       }
       const claimed = await merges.findOneAndUpdate(
         { _id: mergeId, state: 'applied' },
@@ -148,4 +148,16 @@ export function createMergeService({ store, onStep, afterChange }: MergeServiceO
 function dedupe(ids: ObjectId[]): ObjectId[] {
   const seen = new Set<string>();
   return ids.filter((id) => !seen.has(id.toHexString()) && seen.add(id.toHexString()));
+}
+
+/** At most this many changes are named in a refused undo (a merge may have moved hundreds of thousands of items). */
+export const LISTED_UNDO_CONFLICTS = 100;
+
+function listedConflicts(conflicts: IdentityErrorDetail[]): IdentityErrorDetail[] {
+  if (conflicts.length <= LISTED_UNDO_CONFLICTS) return conflicts;
+  const rest = conflicts.length - LISTED_UNDO_CONFLICTS;
+  return [
+    ...conflicts.slice(0, LISTED_UNDO_CONFLICTS),
+    { path: 'conflicts', code: 'merges.more_conflicts', message: `${rest} more changed item(s) not listed` },
+  ];
 }
