@@ -3,6 +3,7 @@
 import { expect } from 'chai';
 import { ObjectId } from 'bson';
 import { COLLECTIONS } from '../../src/domain/model.ts';
+import { HISTORY_MOVED_ITEMS } from '../../src/features/merges/merge-record.ts';
 import { createLink, createPersona, expectError, mboxIfi, accountIfi, startTestApi, unknownId, type TestApi } from './support/identity-api.ts';
 
 describe('HTTP: merges', () => {
@@ -41,6 +42,27 @@ describe('HTTP: merges', () => {
     const record = await api.request('GET', `/v1/merges/${answer.body.id}`);
     expect(record.status).to.equal(200);
     expect(record.body).to.deep.equal(answer.body);
+  });
+
+  it('history lists at most HISTORY_MOVED_ITEMS moved items per kind, with counts; the record itself lists all', async () => {
+    const { target, source } = await pair();
+    const organisation = new ObjectId(api.admin.organisation);
+    const many = HISTORY_MOVED_ITEMS + 5;
+    await api.built.store.collection(COLLECTIONS.identifiers).insertMany(Array.from({ length: many }, (_, n) => ({
+      organisation, persona: new ObjectId(source), ifi: { key: 'openid', value: `http://id.example.org/many/${n}` },
+      canonicalKey: `openid|http://id.example.org/many/${n}`, locked: false, createdAt: new Date(), updatedAt: new Date(),
+    })));
+    const merge = await api.request('POST', `/v1/personas/${target}/merge`, { body: { from: [source] } });
+    expect(merge.status).to.equal(201);
+    expect(merge.body.movedCounts).to.deep.include({ identifiers: many + 2, attributes: 1 });
+    const history = await api.request('GET', `/v1/merges?persona=${target}`);
+    const [entry] = history.body.data;
+    expect(entry).to.include({ id: merge.body.id, movedTruncated: true });
+    expect(entry.moved.identifiers).to.have.length(HISTORY_MOVED_ITEMS);
+    expect(entry.movedCounts.identifiers).to.equal(many + 2);
+    const record = await api.request('GET', `/v1/merges/${merge.body.id}`);
+    expect(record.body).to.include({ movedTruncated: false });
+    expect(record.body.moved.identifiers).to.have.length(many + 2);
   });
 
   it('refuses with stable codes: itself, a tombstone either side, unknown ids, bad ids and bad bodies', async () => {

@@ -56,6 +56,11 @@ export function toMergeView(record: MergeRecordDoc, moved: MergeMoves) {
     undoneBy: record.undoneBy ?? null,
     reason: record.reason ?? null,
     erased: Boolean(record.erasedAt),
+    movedCounts: {
+      identifiers: moved.identifiers.length, attributes: moved.attributes.length, links: moved.links.length,
+      emailClaims: moved.claims.length, tombstones: moved.tombstones.length,
+    },
+    movedTruncated: false,
     moved: {
       identifiers: ids(moved.identifiers),
       attributes: ids(moved.attributes),
@@ -73,6 +78,21 @@ export function toMergeView(record: MergeRecordDoc, moved: MergeMoves) {
 }
 
 export type MergeView = ReturnType<typeof toMergeView>;
+
+/** Moved items listed per kind in the merge history (one record, GET /v1/merges/{id}, lists them all). */
+export const HISTORY_MOVED_ITEMS = 1000;
+
+/**
+ * A view for the history page: each moved list cut to HISTORY_MOVED_ITEMS (`movedTruncated` says so; movedCounts
+ * still counts everything) — a merge of 200,000 identifiers would otherwise put megabytes in every page that shows it.
+ */
+export function historyView(view: MergeView): MergeView {
+  const lists = ['identifiers', 'attributes', 'links', 'emailClaims', 'tombstones'] as const;
+  if (lists.every((kind) => view.moved[kind].length <= HISTORY_MOVED_ITEMS)) return view;
+  const moved = { ...view.moved };
+  for (const kind of lists) moved[kind] = moved[kind].slice(0, HISTORY_MOVED_ITEMS);
+  return { ...view, moved, movedTruncated: true };
+}
 
 /** The views of merge records of one organisation, their journals read together. */
 export async function mergeViews(store: Store, organisation: ObjectId, records: MergeRecordDoc[]): Promise<MergeView[]> {

@@ -18,6 +18,10 @@ export const MergeSchema = z.object({
   createdAt: z.string(), appliedAt: z.string().nullable(), undoneAt: z.string().nullable(), undoneBy: z.string().nullable(),
   reason: z.string().nullable(),
   erased: z.boolean().meta({ description: 'A persona of this merge was erased: what moved is no longer recorded' }),
+  movedCounts: z.object({ identifiers: z.number().int(), attributes: z.number().int(), links: z.number().int(), emailClaims: z.number().int(), tombstones: z.number().int() })
+    .meta({ description: 'How many items of each kind moved' }),
+  movedTruncated: z.boolean()
+    .meta({ description: 'In GET /v1/merges, each moved list shows at most 1,000 items; true when one was cut (GET /v1/merges/{id} lists all)' }),
   moved: z.object({
     identifiers: moved, attributes: moved, links: moved, emailClaims: moved,
     tombstones: moved.meta({ description: 'Older tombstones re-pointed from a source to the target (chains stay one hop)' }),
