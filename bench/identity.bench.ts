@@ -1,7 +1,7 @@
 // Identity-management figures: merge of a persona with many identifiers, duplicate suggestions over many personas,
 // and a large CSV import (rows/s and peak RSS). Sizes from IDENTITY_BENCH_MERGE_IDENTIFIERS (10,000),
 // IDENTITY_BENCH_PERSONAS (100,000) and IDENTITY_BENCH_IMPORT_ROWS (1,000,000), or the options object.
-import { createWriteStream, rmSync } from 'node:fs';
+import { createWriteStream, readFileSync, rmSync } from 'node:fs';
 import { mkdtemp } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -112,10 +112,12 @@ async function benchImport(rows: number): Promise<void> {
     // the JavaScript heap is what the import itself holds.
     let peakRss = process.memoryUsage().rss;
     let peakHeap = process.memoryUsage().heapUsed;
+    let peakPrivate = privateRssBytes();
     const sampler = setInterval(() => {
       const usage = process.memoryUsage();
       peakRss = Math.max(peakRss, usage.rss);
       peakHeap = Math.max(peakHeap, usage.heapUsed);
+      peakPrivate = Math.max(peakPrivate, privateRssBytes());
     }, 100);
     const organisation = new ObjectId();
     const service = createImportService({ store, mergeService: createMergeService({ store }) });
@@ -127,7 +129,7 @@ async function benchImport(rows: number): Promise<void> {
     const finished = await done;
     clearInterval(sampler);
     const seconds = (performance.now() - started) / 1000;
-    console.log(`import of ${rows.toLocaleString('en')} CSV rows: ${Math.round(rows / seconds).toLocaleString('en')} rows/s (${seconds.toFixed(1)} s, state ${finished.state}), peak RSS ${Math.round(peakRss / 1048576)} MB, peak JS heap ${Math.round(peakHeap / 1048576)} MB`);
+    console.log(`import of ${rows.toLocaleString('en')} CSV rows: ${Math.round(rows / seconds).toLocaleString('en')} rows/s (${seconds.toFixed(1)} s, state ${finished.state}), peak RSS ${Math.round(peakRss / 1048576)} MB (of which private, not the store's mapped file: ${Math.round(peakPrivate / 1048576)} MB), peak JS heap ${Math.round(peakHeap / 1048576)} MB`);
   });
 }
 
@@ -138,3 +140,13 @@ export async function runIdentityBench(options: IdentityBenchOptions = {}): Prom
 }
 
 if (import.meta.url === `file://${process.argv[1]}`) await runIdentityBench();
+
+/** Anonymous (private) resident memory from /proc/self/status: RSS without file-backed pages such as the store's map. */
+function privateRssBytes(): number {
+  try {
+    const match = /^RssAnon:\s+(\d+) kB$/m.exec(readFileSync('/proc/self/status', 'utf8'));
+    return match ? Number(match[1]) * 1024 : 0;
+  } catch {
+    return 0; // not Linux
+  }
+}
