@@ -3,7 +3,7 @@
 // exactly what `npm start` runs. close() stops the queue and closes the store (the HTTP server is main.ts's).
 import type { Express } from 'express';
 import { pino, type Logger } from 'pino';
-import { createCompatRouters, registerCompatOpenApi } from './compat/compat-surface.ts';
+import { compatErasureScrubbers, createCompatRouters, registerCompatOpenApi } from './compat/compat-surface.ts';
 import type { Config } from './config.ts';
 import { createAttributesService, type AttributesService } from './features/attributes/attributes.service.ts';
 import { registerAttributeRoutes } from './features/attributes/attributes.routes.ts';
@@ -114,6 +114,7 @@ export async function createApp(config: Config, options: AppOptions = {}): Promi
     mergeEvents = queue ? startMergeEvents(config, logger) : null;
     const identity = await startIdentityFeature(config, store, {
       onMergeChange: mergeEvents?.afterMergeChange, writeBackStatements: writeBackTarget?.statements ?? null,
+      erasureScrubbers: compatErasureScrubbers(store),
     });
     const metrics = createMetrics({ defaultMetrics: options.defaultMetrics });
     const inline = createInlineStatementSink({ resolver: services.resolver, metrics });

@@ -4,6 +4,7 @@
 // (--organisation or the default one), id parsing, and errors printed with their stable code and exit code 1.
 import { ObjectId } from 'bson';
 import { InvalidArgumentError, type Command } from 'commander';
+import { compatErasureScrubbers } from '../compat/compat-surface.ts';
 import type { Config } from '../config.ts';
 import { createDuplicatesService, type DuplicatesService } from '../features/duplicates/duplicates.service.ts';
 import { createErasureService, type ErasureService } from '../features/erasure/erasure.service.ts';
@@ -87,7 +88,10 @@ export async function withIdentity(options: IdentityOptions, run: (context: Iden
         const duplicates = createDuplicatesService({
           store, identifyingAttributes: config.DUPLICATE_IDENTIFYING_ATTRIBUTES, autoMergeCertain: config.AUTO_MERGE_CERTAIN, mergeService: merges,
         });
-        const erasure = createErasureService({ store, afterErase: writeBack ? (erased) => writeBack.afterErase(erased) : undefined });
+        // The scrubbers the API registers (app.ts): an erasure from here reaches the same copies.
+        const erasure = createErasureService({
+          store, scrubbers: compatErasureScrubbers(store), afterErase: writeBack ? (erased) => writeBack.afterErase(erased) : undefined,
+        });
         await run({ store, config, organisation, merges, duplicates, erasure, afterChange });
       } finally {
         await effects.close();

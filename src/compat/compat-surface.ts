@@ -4,12 +4,14 @@
 import type { Request, RequestHandler } from 'express';
 import type { ClientAuthenticator } from '../features/clients/client-authenticator.ts';
 import type { Caller } from '../features/clients/caller.ts';
+import type { ErasureScrubber } from '../features/erasure/erasure.service.ts';
 import { createImportService } from '../features/imports/imports.service.ts';
 import { createMergeService, type MergeService } from '../features/merges/merge.service.ts';
 import { parseAuthorization } from '../http/auth/authenticate.ts';
 import type { Store } from '../store/port.ts';
 import { createCrudRouter } from './crud/personas.router.ts';
 import { createLearningLockerApi } from './learning-locker/api.router.ts';
+import { createLlImportCsvScrubber } from './learning-locker/import-csv-scrubber.ts';
 import { createLlImportService } from './learning-locker/personas-import.service.ts';
 import { createLlPorts, type LlServices } from './learning-locker/service-adapter.ts';
 
@@ -24,6 +26,14 @@ export interface CompatSurfaceOptions {
   /** The merge service /v1 uses (same journal, same hooks); one over the store when the app has none. */
   mergeService?: MergeService;
   bodyLimit?: string;
+}
+
+/**
+ * What a persona erasure must also scrub from the compat surfaces' own data: Learning Locker's stored import CSVs.
+ * The API (app.ts) and the CLI give these to the erasure service, so both erase the same things.
+ */
+export function compatErasureScrubbers(store: Store): ErasureScrubber[] {
+  return [createLlImportCsvScrubber(store)];
 }
 
 /** Credentials → the caller, null (401), or 'organisation_expired' (LL answers 403). */

@@ -6,15 +6,7 @@ import { ObjectId } from 'bson';
 import { COLLECTIONS } from '../../src/domain/model.ts';
 import { ALL_SCOPES } from '../../src/features/clients/clients.service.ts';
 import { startCompatApp, type Client, type CompatApp } from './support/compat-app.ts';
-
-function multipart(fields: Record<string, string>, file?: { name: string; content: string }) {
-  const boundary = `----ll${new ObjectId().toHexString()}`;
-  let raw = '';
-  for (const [name, value] of Object.entries(fields)) raw += `--${boundary}\r\nContent-Disposition: form-data; name="${name}"\r\n\r\n${value}\r\n`;
-  if (file) raw += `--${boundary}\r\nContent-Disposition: form-data; name="file"; filename="${file.name}"\r\nContent-Type: text/csv\r\n\r\n${file.content}\r\n`;
-  raw += `--${boundary}--\r\n`;
-  return { raw, headers: { 'content-type': `multipart/form-data; boundary=${boundary}` } };
-}
+import { llImportClient, multipart } from './support/ll-import-client.ts';
 
 const STRUCTURE = {
   email: { columnName: 'email', columnType: 'COLUMN_MBOX', relatedColumn: null, primary: 1 },
@@ -36,19 +28,9 @@ describe('LL /api persona import routes (real app)', function () {
   before(async () => { app = await startCompatApp(); });
   after(async () => app.close());
 
-  const createImport = async (client: Client = app.a) => (await app.call('POST', '/api/v2/personasimport', { client, body: { title: 'HR export', importStage: 'STAGE_IMPORTED' } })).body;
-  const upload = (id: string, content: string, client: Client = app.a) => {
-    const form = multipart({ id }, { name: 'people.csv', content });
-    return app.call('POST', '/api/uploadpersonas', { client, raw: form.raw, headers: form.headers });
-  };
-  const waitImported = async (id: string) => {
-    for (let attempt = 0; attempt < 600; attempt += 1) {
-      const doc = (await app.call('GET', `/api/v2/personasimport/${id}`)).body;
-      if (doc.importStage === 'STAGE_IMPORTED') return doc;
-      await new Promise((resolve) => setTimeout(resolve, 25));
-    }
-    throw new Error('import never finished');
-  };
+  const createImport = (client: Client = app.a) => llImportClient(app).createImport(client);
+  const upload = (id: string, content: string, client: Client = app.a) => llImportClient(app).upload(id, content, client);
+  const waitImported = (id: string) => llImportClient(app).waitImported(id);
 
   it('runs the whole flow: create (201), upload, structure validation, import, imported with result, errors and error CSV', async () => {
     const created = await createImport();

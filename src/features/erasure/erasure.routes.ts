@@ -52,7 +52,7 @@ export function registerErasureRoutes(kit: RouteKit, { store, erasure }: { store
   defineRoute(kit, {
     method: 'post', path: '/v1/personas/{id}/erase', scope: 'personas:erase', tags, params: objectIdParams('id'),
     summary: 'Erase a persona (GDPR erasure)',
-    description: 'Removes the persona, personas merged into it, their identifiers, email claims, attributes, links, duplicate-index entries and dismissals, and the identifying parts of their merge records; removes statement write-back stamps when write-back is on. An audit entry records that an erasure happened, without the erased data.',
+    description: 'Removes the persona, personas merged into it, their identifiers, email claims, attributes, links, duplicate-index entries and dismissals, and the identifying parts of their merge records; removes statement write-back stamps when write-back is on; empties the rows and cells of stored Learning Locker import CSVs that hold their identifiers (rows keep their numbers). An audit entry records that an erasure happened, without the erased data.',
     responses: {
       200: { description: 'What was removed, counted', schema: ErasureReportSchema },
       404: { description: 'personas.persona_not_found' },

@@ -3,9 +3,12 @@
 // older tombstones that were merged into it, its duplicate-index entries and dismissals, the identifying parts of its
 // merge records, failing import rows that name its identifiers — and writes an audit entry that says an erasure
 // happened without saying what was erased. Claims go first so that a concurrent resolver stops proposing this
-// persona for new email identifiers.
+// persona for new email identifiers. Copies of the identifiers kept by other surfaces (Learning Locker's stored
+// import CSVs) are scrubbed by the scrubbers the composition root registers, before anything is deleted: a scrubber
+// that fails leaves the persona in place, so the erasure can be retried (after the deletes there is nothing left to
+// name what must be scrubbed).
 import type { ObjectId } from 'bson';
-import { COLLECTIONS, type AttributeDoc, type EmailClaimDoc, type IdentifierDoc, type LinkDoc, type PersonaDoc } from '../../domain/model.ts';
+import { COLLECTIONS, type AttributeDoc, type EmailClaimDoc, type Ifi, type IdentifierDoc, type LinkDoc, type PersonaDoc } from '../../domain/model.ts';
 import type { Store } from '../../store/port.ts';
 import { DUPLICATE_KEYS_COLLECTION, LEGACY_DUPLICATE_KEYS_COLLECTION } from '../duplicates/duplicate-keys.ts';
 import { DUPLICATE_PAIRS_COLLECTION } from '../duplicates/duplicate-pairs.ts';
@@ -14,8 +17,17 @@ import { identityError } from '../merges/identity-error.ts';
 import { deleteMoves } from '../merges/merge-moves.ts';
 import { mergeViews, mergesOf } from '../merges/merge-record.ts';
 
+/**
+ * Removes the erased identifiers from data outside the identity collections (e.g. stored import files) of one
+ * organisation. `ifis`: every identifier of the erased personas, plus each email claim as an `mbox_sha1sum`. Must be
+ * idempotent (an erasure may be retried).
+ */
+export type ErasureScrubber = (erased: { organisation: ObjectId; ifis: Ifi[] }) => Promise<void>;
+
 export interface ErasureServiceOptions {
   store: Store;
+  /** Run in order before anything is deleted (see the header). */
+  scrubbers?: ErasureScrubber[];
   /** Called after an erasure with the erased identifier ids (statement write-back removes its stamps). */
   afterErase?: (erased: { organisation: ObjectId; personaIds: ObjectId[]; identifierIds: ObjectId[] }) => Promise<void>;
 }
@@ -30,7 +42,7 @@ export type ErasureService = ReturnType<typeof createErasureService>;
 
 const hex = (id: ObjectId): string => id.toHexString();
 
-export function createErasureService({ store, afterErase }: ErasureServiceOptions) {
+export function createErasureService({ store, afterErase, scrubbers = [] }: ErasureServiceOptions) {
   const personas = store.collection<PersonaDoc>(COLLECTIONS.personas);
 
   async function livePersona(organisation: ObjectId, id: ObjectId): Promise<PersonaDoc> {
@@ -79,9 +91,11 @@ export function createErasureService({ store, afterErase }: ErasureServiceOption
       const tombstones = (await personas.find({ organisation, mergedInto: personaId }, { projection: { _id: 1 } })).map((doc) => doc._id);
       const all = [personaId, ...tombstones];
       const identifiers = store.collection<IdentifierDoc>(COLLECTIONS.identifiers);
-      const erasedIdentifiers = await identifiers.find({ organisation, persona: { $in: all } }, { projection: { _id: 1, canonicalKey: 1 } });
+      const erasedIdentifiers = await identifiers.find({ organisation, persona: { $in: all } }, { projection: { _id: 1, canonicalKey: 1, ifi: 1 } });
       const identifierIds = erasedIdentifiers.map((doc) => doc._id);
       const erasedClaims = await store.collection<EmailClaimDoc>(COLLECTIONS.emailClaims).find({ organisation, persona: { $in: all } }, { projection: { sha1: 1 } });
+      const erasedIfis: Ifi[] = [...erasedIdentifiers.map((doc) => doc.ifi), ...erasedClaims.map((doc): Ifi => ({ key: 'mbox_sha1sum', value: doc.sha1 }))];
+      for (const scrub of scrubbers) await scrub({ organisation, ifis: erasedIfis });
 
       const claims = await store.collection(COLLECTIONS.emailClaims).deleteMany({ organisation, persona: { $in: all } });
       const removedIdentifiers = await identifiers.deleteMany({ organisation, persona: { $in: all } });

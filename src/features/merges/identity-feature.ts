@@ -9,7 +9,7 @@ import type { Collection, Store } from '../../store/port.ts';
 import { registerDuplicateRoutes } from '../duplicates/duplicates.routes.ts';
 import { createDuplicatesService, type DuplicatesService } from '../duplicates/duplicates.service.ts';
 import { registerErasureRoutes } from '../erasure/erasure.routes.ts';
-import { createErasureService, type ErasureService } from '../erasure/erasure.service.ts';
+import { createErasureService, type ErasureScrubber, type ErasureService } from '../erasure/erasure.service.ts';
 import { registerImportRoutes } from '../imports/imports.routes.ts';
 import { createImportService, type ImportService } from '../imports/imports.service.ts';
 import { createIdentityWriteBack } from './identity-write-back.ts';
@@ -28,6 +28,8 @@ export interface IdentityFeatureOptions extends MergeEffectHooks {
   autoMergeCertain?: boolean;
   uploadDir?: string;
   maxImportBytes?: number;
+  /** Scrub the erased identifiers from other surfaces' data (the composition root registers them). */
+  erasureScrubbers?: ErasureScrubber[];
 }
 
 export interface IdentityFeature {
@@ -47,7 +49,9 @@ export function createIdentityFeature(options: IdentityFeatureOptions): Identity
     store, identifyingAttributes: options.identifyingAttributes, autoMergeCertain: options.autoMergeCertain, mergeService: merges,
   });
   const imports = createImportService({ store, mergeService: merges });
-  const erasure = createErasureService({ store, afterErase: writeBack ? (erased) => writeBack.afterErase(erased) : undefined });
+  const erasure = createErasureService({
+    store, scrubbers: options.erasureScrubbers, afterErase: writeBack ? (erased) => writeBack.afterErase(erased) : undefined,
+  });
   const running = new Set<Promise<unknown>>();
   return {
     merges, duplicates, imports, erasure,
@@ -76,7 +80,7 @@ export function createIdentityFeature(options: IdentityFeatureOptions): Identity
  */
 export async function startIdentityFeature(
   config: Config, store: Store,
-  hooks: Pick<IdentityFeatureOptions, 'onMergeChange'> & { writeBackStatements?: Collection | null } = {},
+  hooks: Pick<IdentityFeatureOptions, 'onMergeChange' | 'erasureScrubbers'> & { writeBackStatements?: Collection | null } = {},
 ): Promise<IdentityFeature> {
   const statements = hooks.writeBackStatements;
   const writeBack = statements ? createIdentityWriteBack({ store, statements }) : null;
@@ -84,6 +88,7 @@ export async function startIdentityFeature(
   const feature = createIdentityFeature({
     store, cursors: createCursorCodec(await loadCursorSecret(store)), writeBack,
     onMergeChange: hooks.onMergeChange,
+    erasureScrubbers: hooks.erasureScrubbers,
     identifyingAttributes: config.DUPLICATE_IDENTIFYING_ATTRIBUTES,
     autoMergeCertain: config.AUTO_MERGE_CERTAIN,
   });
