@@ -1,6 +1,7 @@
 // The storage contract against MongoDB: MONGODB_URL when set, else mongodb-memory-server when it can start; when
 // neither is available the suite is registered as pending and a loud warning says so (it never fails the run).
 import { openMongoStore } from '../../src/store/mongodb/index.ts';
+import { makeTempDir } from '../support/temp-store.ts';
 import { describeStoreContract } from './contract.ts';
 
 const START_TIMEOUT_MS = 5_000;
@@ -10,7 +11,8 @@ async function startMemoryServer(): Promise<{ url: string; stop: () => Promise<v
   let timer: NodeJS.Timeout | undefined;
   const timeout = new Promise<never>((_, reject) => { timer = setTimeout(() => reject(new Error(`no server after ${START_TIMEOUT_MS} ms`)), START_TIMEOUT_MS); });
   try {
-    const server = await Promise.race([MongoMemoryServer.create(), timeout]);
+    // Our own data directory (removed at exit): a start that times out would otherwise leave its temporary one behind.
+    const server = await Promise.race([MongoMemoryServer.create({ instance: { dbPath: makeTempDir('persona-mongo-') } }), timeout]);
     return { url: server.getUri(), stop: async () => { await server.stop(); } };
   } finally {
     clearTimeout(timer);

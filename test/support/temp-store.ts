@@ -8,9 +8,18 @@ import { openMongoStore } from '../../src/store/mongodb/index.ts';
 import { ensureIndexes } from '../../src/store/indexes.ts';
 import type { Store } from '../../src/store/port.ts';
 
+const madeDirs: string[] = [];
+
+/** A new temporary directory, removed when the process exits (callers that finish earlier may remove it themselves). */
 export function makeTempDir(prefix = 'persona-test-'): string {
-  return mkdtempSync(join(tmpdir(), prefix));
+  const dir = mkdtempSync(join(tmpdir(), prefix));
+  madeDirs.push(dir);
+  return dir;
 }
+
+process.on('exit', () => {
+  for (const dir of madeDirs) rmSync(dir, { recursive: true, force: true });
+});
 
 export interface TempStore {
   store: Store;
