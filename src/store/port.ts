@@ -105,6 +105,12 @@ export interface BulkWriteResult {
 export interface BulkWriteOptions {
   /** Default true, as in MongoDB. */
   ordered?: boolean;
+  /**
+   * The store may acknowledge once the write is applied and visible, before it is on disk (as MongoDB's `j: false`);
+   * the caller then awaits `Store.flush()` before acknowledging anything that depends on it. Lets a caller that writes
+   * several times in a row pay for one flush. Stores that flush otherwise (MongoDB: its write concern) ignore it.
+   */
+  deferFlush?: boolean;
 }
 
 export interface IndexOptions {
@@ -172,6 +178,8 @@ export interface Store {
    * Absent when the engine cannot offer it (MongoDB standalone server): callers must then use journaled steps.
    */
   applyAtomically?: (operations: AtomicOperation[]) => Promise<BulkWriteResult>;
+  /** Resolves once every write acknowledged before the call (deferFlush ones too) is on disk. */
+  flush(): Promise<void>;
   /** Resolves when the store answers; throws otherwise. */
   ping(): Promise<void>;
   close(): Promise<void>;

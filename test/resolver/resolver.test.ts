@@ -161,6 +161,21 @@ for (const factory of availableStoreFactories()) {
       expect(again.counts.personasCreated).to.equal(0);
     });
 
+    it('writes a batch without waiting for the disk each time, then flushes once before answering', async () => {
+      const events: string[] = [];
+      const recording = createResolver({ store: recordingStore(store, events), options: { includeAuthority: false, linkMboxSha1sum: true } });
+      const batch = [statementBy(agents.mbox('flush-a@example.org')), statementBy(agents.openid('http://id.example.org/flush-b'))];
+      await recording.resolveStatements(organisation, batch);
+      const writes = events.filter((event) => event.startsWith('bulkWrite'));
+      expect(writes.length, events.join(' ')).to.be.at.least(3); // email claims, identifiers, personas
+      expect(writes.every((event) => event.endsWith('deferFlush')), events.join(' ')).to.equal(true);
+      expect(events.filter((event) => event === 'flush')).to.have.length(1);
+      expect(events.at(-1), 'the flush comes after the last write').to.equal('flush');
+      events.length = 0;
+      await recording.resolveStatements(organisation, batch);
+      expect(events.filter((event) => event.startsWith('bulkWrite') || event === 'flush'), 'known identifiers: nothing to write or flush').to.deep.equal([]);
+    });
+
     it('makes a constant number of store round trips per batch, whatever the number of statements', async () => {
       const calls = { count: 0 };
       const counted = countingStore(store, calls);
@@ -191,6 +206,27 @@ function countingStore(store: Store, calls: { count: number }): Store {
           const value = Reflect.get(collection, method, collectionReceiver);
           if (typeof value !== 'function') return value;
           return (...args: unknown[]) => { calls.count += 1; return value.apply(collection, args); };
+        },
+      });
+    },
+  });
+}
+
+/** Wraps a store so that bulk writes (with their deferFlush option) and flushes are recorded in order. */
+function recordingStore(store: Store, events: string[]): Store {
+  return new Proxy(store, {
+    get(target, property, receiver) {
+      if (property === 'flush') return async () => { await target.flush(); events.push('flush'); };
+      if (property !== 'collection') return Reflect.get(target, property, receiver);
+      return (name: string) => new Proxy(target.collection(name), {
+        get(collection: Collection, method, collectionReceiver) {
+          const value = Reflect.get(collection, method, collectionReceiver);
+          if (method !== 'bulkWrite') return typeof value === 'function' ? value.bind(collection) : value;
+          return async (operations: unknown, options: { deferFlush?: boolean } = {}) => {
+            const result = await value.call(collection, operations, options);
+            events.push(`bulkWrite:${name}${options.deferFlush ? ':deferFlush' : ''}`);
+            return result;
+          };
         },
       });
     },

@@ -34,7 +34,8 @@ export async function claimEmailPersonas(store: Store, organisation: ObjectId, g
     const operations: BulkOperation[] = [...proposals].map(([sha1, persona]) => ({
       updateOne: { filter: { organisation, sha1 }, update: { $setOnInsert: { persona, createdAt: now } }, upsert: true },
     }));
-    const result = await claims.bulkWrite(operations, { ordered: false });
+    // Not flushed here: resolveIdentifiers flushes once for the whole batch.
+    const result = await claims.bulkWrite(operations, { ordered: false, deferFlush: true });
     const proposed = [...proposals];
     const lost: string[] = [];
     proposed.forEach(([sha1, persona], position) => {

@@ -6,7 +6,8 @@
 //      writer win; losers re-read and use the winner's persona;
 //   4. read the personas; a missing one (its creator crashed or has not got there yet) is upserted by _id, so it is
 //      created exactly once whoever gets there; a tombstone redirects to the persona it was merged into.
-// Round trips grow with the number of batches, not statements.
+// Round trips grow with the number of batches, not statements. The writes of a batch do not wait for the disk one by
+// one (deferFlush): the batch waits once, at the end, before its result is acknowledged.
 import { ObjectId } from 'bson';
 import { COLLECTIONS, type IdentifierDoc, type Ifi, type PersonaDoc } from '../../domain/model.ts';
 import type { BulkOperation, Collection, Store } from '../../store/port.ts';
@@ -63,7 +64,8 @@ export async function resolveIdentifiers(context: IdentifierResolutionContext, r
     const lost = missing.filter((request) => !created.has(request.canonicalKey)).map((request) => request.canonicalKey);
     for (const [key, value] of await readIdentifiers(identifiers, context.organisation, lost)) stored.set(key, value);
   }
-  const createdPersonaIds = await settlePersonas(context, requests, stored);
+  const { created: createdPersonaIds, wrote } = await settlePersonas(context, requests, stored);
+  if (missing.length > 0 || wrote) await context.store.flush();
   const byKey = new Map<string, ResolvedIdentifier>();
   for (const request of requests) {
     const identifier = stored.get(request.canonicalKey);
@@ -119,7 +121,7 @@ async function upsertIdentifiers(
       upsert: true,
     },
   }));
-  const result = await identifiers.bulkWrite(operations, { ordered: false });
+  const result = await identifiers.bulkWrite(operations, { ordered: false, deferFlush: true });
   const unexpected = result.writeErrors.find((error) => error.code !== 11000);
   if (unexpected) throw new Error(`identifier upsert failed: ${unexpected.errmsg}`);
   const created = new Map<string, StoredIdentifier>();
@@ -138,7 +140,7 @@ async function upsertIdentifiers(
  */
 async function settlePersonas(
   context: IdentifierResolutionContext, requests: IdentifierRequest[], stored: Map<string, StoredIdentifier>,
-): Promise<ObjectId[]> {
+): Promise<{ created: ObjectId[]; wrote: boolean }> {
   const nameByPersona = new Map<string, { id: ObjectId; name: string; isFresh: boolean }>();
   for (const request of requests) {
     const identifier = stored.get(request.canonicalKey)!;
@@ -162,19 +164,19 @@ async function settlePersonas(
         upsert: true,
       },
     }));
-    const result = await context.store.collection<PersonaDoc>(COLLECTIONS.personas).bulkWrite(operations, { ordered: false });
+    const result = await context.store.collection<PersonaDoc>(COLLECTIONS.personas).bulkWrite(operations, { ordered: false, deferFlush: true });
     const unexpected = result.writeErrors.find((error) => error.code !== 11000);
     if (unexpected) throw new Error(`persona upsert failed: ${unexpected.errmsg}`);
     for (const index of Object.keys(result.upsertedIds)) created.push(absent[Number(index)].id);
   }
-  await redirectFromTombstones(context, stored, states);
-  return created;
+  const redirected = await redirectFromTombstones(context, stored, states);
+  return { created, wrote: absent.length > 0 || redirected };
 }
 
 /** Identifiers still on a tombstone answer with its target and are moved there (a merge may have swept before they were created). */
 async function redirectFromTombstones(
   context: IdentifierResolutionContext, stored: Map<string, StoredIdentifier>, states: Map<string, { liveId: ObjectId; isTombstone: boolean }>,
-): Promise<void> {
+): Promise<boolean> {
   const moves: BulkOperation[] = [];
   for (const identifier of stored.values()) {
     const state = states.get(identifier.personaId.toHexString());
@@ -187,5 +189,6 @@ async function redirectFromTombstones(
     });
     identifier.personaId = state.liveId;
   }
-  if (moves.length > 0) await context.store.collection(COLLECTIONS.identifiers).bulkWrite(moves, { ordered: false });
+  if (moves.length > 0) await context.store.collection(COLLECTIONS.identifiers).bulkWrite(moves, { ordered: false, deferFlush: true });
+  return moves.length > 0;
 }

@@ -125,7 +125,7 @@ export class EmbeddedCollection<T extends Document = Document> implements Collec
     return this.engine.write(() => {
       const context = this.engine.context(this.name);
       return applyBulk(() => context, operations, { isOrdered: options.ordered !== false });
-    });
+    }, { deferFlush: options.deferFlush });
   }
 
   /** A leading `$match` is run as a find (so it uses indexes); the rest of the pipeline by mingo. */

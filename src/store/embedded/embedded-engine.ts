@@ -57,10 +57,13 @@ export class EmbeddedEngine {
     return documents;
   }
 
-  /** Runs `action` in one write transaction and resolves once it is on disk (an acknowledged write is durable). */
-  async write<T>(action: () => T): Promise<T> {
+  /**
+   * Runs `action` in one write transaction and resolves once it is on disk (an acknowledged write is durable), or at
+   * once with `deferFlush` (the caller awaits the store's flush() later).
+   */
+  async write<T>(action: () => T, { deferFlush = false }: { deferFlush?: boolean } = {}): Promise<T> {
     const result = this.environment.write(action);
-    await this.environment.durable();
+    if (!deferFlush) await this.environment.durable();
     return result;
   }
 

@@ -40,6 +40,10 @@ export class EmbeddedStore implements Store {
     });
   };
 
+  async flush(): Promise<void> {
+    await this.engine.environment.durable();
+  }
+
   async ping(): Promise<void> {
     this.engine.read(() => undefined);
   }

@@ -69,8 +69,9 @@ export class MongoCollection<T extends Document = Document> implements Collectio
     return { deletedCount: (await this.driver.deleteMany(filter)).deletedCount };
   }
 
-  async bulkWrite(operations: BulkOperation[], options: BulkWriteOptions = {}): Promise<BulkWriteResult> {
+  async bulkWrite(operations: BulkOperation[], { deferFlush: _ignored, ...options }: BulkWriteOptions = {}): Promise<BulkWriteResult> {
     try {
+      // deferFlush is ours: durability on MongoDB is the write concern's business.
       return bulkResult(await this.driver.bulkWrite(operations as AnyBulkWriteOperation[], options), []);
     } catch (error) {
       if (!(error instanceof MongoBulkWriteError)) throw error;

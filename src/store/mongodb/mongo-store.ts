@@ -38,6 +38,9 @@ export class MongoStore implements Store {
     }
   }
 
+  /** Nothing to wait for: every write was acknowledged under the connection's write concern. */
+  async flush(): Promise<void> {}
+
   async ping(): Promise<void> {
     await this.db.command({ ping: 1 });
   }
