@@ -4,7 +4,8 @@ import { ObjectId } from 'bson';
 import { addExtension, Packr } from 'msgpackr';
 import type { Document } from '../port.ts';
 
-const OBJECT_ID_EXTENSION = 0x42;
+/** msgpack extension type of an ObjectId (its 12 bytes); partial-decode.ts reads it without msgpackr. */
+export const OBJECT_ID_EXTENSION = 0x42;
 
 addExtension({
   Class: ObjectId,

@@ -19,7 +19,8 @@ export class DocumentWriter {
 
   /**
    * `hasFreshId`: the engine generated this `_id` just now (a new ObjectId: unique by construction) or has just looked
-   * it up in this transaction and not found it, so the primary key check is skipped. `provenAbsent`: an entry key the caller has just looked up in this transaction and not found.
+   * it up in this transaction and not found it, so the primary key check is skipped. `provenAbsent`: a unique entry
+   * key the caller has just looked up in this transaction and not found.
    */
   insert(document: Document, options: { hasFreshId?: boolean; provenAbsent?: Buffer } = {}): Buffer {
     const idBytes = encodeValue(document._id);

@@ -3,14 +3,14 @@
 // mingo's filter; an upsert builds its document directly; a `$setOnInsert`-only update of an existing document
 // writes nothing and does not even decode it. Any other shape returns null and takes the general path.
 import { ObjectId } from 'bson';
-import { Query } from 'mingo';
 import type { Document, Filter, Update } from '../port.ts';
 import { decodeDocument } from './codec.ts';
 import { immutableIdError } from './errors.ts';
 import type { IndexDefinition } from './index-entries.ts';
 import { encodeValue, KeyWriter, writeValue } from './index-keys.ts';
 import { indexPrefix } from './index-entries.ts';
-import { compileSimpleFilter, isScalar } from './simple-filter.ts';
+import { compileMatcher } from './query-executor.ts';
+import { isScalar } from './simple-filter.ts';
 import { applyUpdate, validateUpdate } from './update-document.ts';
 import { upsertDocument } from './upsert.ts';
 import type { CollectionContext, UpdateOutcome, UpdateRequest } from './write-operations.ts';
@@ -95,9 +95,7 @@ function matchesResidual(match: KeyedMatch, filter: Filter, residual: string[]):
   if (residual.length === 0) return true;
   const rest: Filter = {};
   for (const path of residual) rest[path] = filter[path];
-  const document = decodeDocument(match.raw);
-  const simple = compileSimpleFilter(rest);
-  return simple ? simple(document) : new Query(rest).test(document);
+  return compileMatcher(rest)!(decodeDocument(match.raw));
 }
 
 const isInsertOnly = (update: Update): boolean => {

@@ -35,6 +35,9 @@ export class LmdbEnvironment {
   /** [index id][value components]([_id component]) → _id component. */
   readonly indexes: Database<Buffer, Buffer>;
   readonly catalogue: Database<any, string>;
+  /** The flush under way, and the one queued behind it for commits made meanwhile (see durable()). */
+  private flushing: Promise<void> | null = null;
+  private nextFlush: Promise<void> | null = null;
 
   constructor(options: EnvironmentOptions) {
     mkdirSync(options.dataDir, { recursive: true });
@@ -77,9 +80,6 @@ export class LmdbEnvironment {
     });
     return this.nextFlush;
   }
-
-  private flushing: Promise<void> | null = null;
-  private nextFlush: Promise<void> | null = null;
 
   private flush(): Promise<void> {
     return new Promise((resolve, reject) => {

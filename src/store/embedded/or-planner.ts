@@ -8,7 +8,7 @@ import type { Filter, Sort, SortDirection } from '../port.ts';
 import { extractConditions, type FieldCondition } from './filter-conditions.ts';
 import type { IndexDefinition } from './index-entries.ts';
 import { encodeValue } from './index-keys.ts';
-import { candidateFor, MAX_RANGES, sortOrder, type Candidate, type KeyRange } from './query-planner.ts';
+import { candidateFor, candidateOf, MAX_RANGES, sortOrder, type Candidate, type KeyRange } from './query-planner.ts';
 
 const isPlainObject = (value: unknown): value is Record<string, unknown> =>
   value !== null && typeof value === 'object' && Object.getPrototypeOf(value) === Object.prototype;
@@ -43,17 +43,7 @@ export function planDisjunction(input: {
       if (ranges.length > MAX_RANGES) continue;
       const fields = Object.entries(index.key) as Array<[string, SortDirection]>;
       const order = sortOrder(fields, pinnedFields(fields, conditionSets), input.sort, index.unique);
-      const candidate: Candidate = {
-        index: index.id === -1 ? null : index,
-        indexName: index.name,
-        ranges,
-        reverse: order === 'reverse',
-        sortedByIndex: order !== null,
-        isCoveredByKeys: false,
-        isPointLookup: false,
-        residualFilter: input.filter,
-        score: Math.min(...parts.map((part) => part.score)),
-      };
+      const candidate = candidateOf(index, ranges, order, Math.min(...parts.map((part) => part.score)), { residualFilter: input.filter });
       if (!best || candidate.score > best.score || (candidate.score === best.score && candidate.sortedByIndex && !best.sortedByIndex)) best = candidate;
     }
   }

@@ -2,10 +2,8 @@
 // it does not need (no object built for them), and decodes the wanted values alone. A find whose filter, sort and
 // projection name few top-level fields (the resolver's point reads) pays for those fields, not the whole document.
 import { ObjectId } from 'bson';
-import { decodeDocument } from './codec.ts';
+import { decodeDocument, OBJECT_ID_EXTENSION } from './codec.ts';
 import type { Document } from '../port.ts';
-
-const OBJECT_ID_EXTENSION = 0x42;
 
 export type PartialDecoder = (bytes: Uint8Array) => Document;
 

@@ -83,8 +83,6 @@ function sortWalked(matches: WalkedDocument[], sort: Sort): WalkedDocument[] {
 /** Tests a filter: simple equality filters without mingo, the rest with mingo's compiled Query; null tests nothing. */
 export function compileMatcher(filter: Filter | null): ((document: Document) => boolean) | null {
   if (filter === null || Object.keys(filter).length === 0) return null;
-  const simple = compileSimpleFilter(filter);
-  if (simple) return simple;
   // Top-level conditions are ANDed, so the simple ones can be tested apart from the rest: a long `$in` beside an
   // `$exists` is then one Set lookup per document instead of mingo's scan of the whole list.
   const simplePart: Filter = {};
@@ -93,8 +91,9 @@ export function compileMatcher(filter: Filter | null): ((document: Document) => 
     if (compileSimpleFilter({ [path]: expression })) simplePart[path] = expression;
     else rest[path] = expression;
   }
-  const query = new Query(rest);
   const head = Object.keys(simplePart).length > 0 ? compileSimpleFilter(simplePart) : null;
+  if (Object.keys(rest).length === 0) return head;
+  const query = new Query(rest);
   return head ? (document) => head(document) && query.test(document) : (document) => query.test(document);
 }
 

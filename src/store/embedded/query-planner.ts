@@ -29,8 +29,6 @@ export interface Plan {
   ranges: KeyRange[];
   reverse: boolean;
   sortedByIndex: boolean;
-  /** Every range is an exact key and the filter is nothing but those equalities: a found entry is a match. */
-  isCoveredByKeys: boolean;
   /** What a walked document must still be tested against: the filter, less conditions the exact keys proved. */
   residualFilter: Filter;
 }
@@ -98,7 +96,7 @@ function withCoverage(plan: Candidate, filter: Filter): Candidate {
         || Object.keys(expression).every((key) => key === '$in' || key === '$eq'));
     if (!isProved) residualFilter[path] = expression;
   }
-  return { ...plan, isCoveredByKeys: Object.keys(residualFilter).length === 0, residualFilter };
+  return { ...plan, residualFilter };
 }
 
 function findHinted(hint: string | IndexKeys, indexes: IndexDefinition[]): IndexDefinition | undefined {
@@ -146,16 +144,23 @@ export function candidateFor(
   const isSparseUnsafe = index.sparse && !isForced && (usesNull || (equalityFields === 0 && !rangeCondition));
   const order = sortOrder(fields, singleValued, sort, index.unique);
   const score = isSparseUnsafe ? 0 : equalityFields * 2 + (rangeCondition ? 1 : 0);
+  return candidateOf(index, ranges, order, score, { isPointLookup: score > 0 && isComplete && !rangeCondition });
+}
+
+/** A candidate walking `ranges` of `index` in `order` (null: not in sort order); its residual filter is set later. */
+export function candidateOf(
+  index: IndexDefinition, ranges: KeyRange[], order: 'forward' | 'reverse' | null, score: number,
+  { isPointLookup = false, residualFilter = {} }: { isPointLookup?: boolean; residualFilter?: Filter } = {},
+): Candidate {
   return {
     index: index.id === -1 ? null : index,
     indexName: index.name,
     ranges,
     reverse: order === 'reverse',
     sortedByIndex: order !== null,
-    isCoveredByKeys: false,
-    residualFilter: {},
+    residualFilter,
     score,
-    isPointLookup: score > 0 && isComplete && !rangeCondition,
+    isPointLookup,
   };
 }
 
