@@ -5,6 +5,7 @@ const BENCHMARKS: Record<string, { module: string; run: string }> = {
   http: { module: './http.bench.ts', run: 'runHttpBench' },
   pipeline: { module: './pipeline.bench.ts', run: 'runPipelineBench' },
   identity: { module: './identity.bench.ts', run: 'runIdentityBench' },
+  store: { module: './store.bench.ts', run: 'runStoreBench' },
 };
 
 const requested = process.argv.slice(2);
