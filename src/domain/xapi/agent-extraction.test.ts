@@ -1,6 +1,6 @@
 import { expect } from 'chai';
 import { extractAgents } from './agent-extraction.ts';
-import { agent, anonymousGroup, identifiedGroup, oauthAuthority, statement, subStatement } from './statement-fixtures.ts';
+import { agent, anonymousGroup, identifiedGroup, oauthAuthority, statement, subStatement } from '../../../test/support/statement-fixtures.ts';
 import { validateStatement } from './statement-validation.ts';
 
 function rolesAndPaths(value: Record<string, any>, includeAuthority = false): Array<[string, string]> {

@@ -1,6 +1,6 @@
 import { expect } from 'chai';
 import { STATEMENT_ERROR_CODES as CODES } from './errors.ts';
-import { agent, anonymousGroup, identifiedGroup, statement } from './statement-fixtures.ts';
+import { agent, anonymousGroup, identifiedGroup, statement } from '../../../test/support/statement-fixtures.ts';
 import { validateStatement } from './statement-validation.ts';
 
 function rejects(value: unknown, path: string, code?: string): void {

@@ -2,7 +2,7 @@ import { expect } from 'chai';
 import { STATEMENT_ERROR_CODES as CODES } from './errors.ts';
 import {
   STATEMENT_REF_ID, agent, anonymousGroup, identifiedGroup, oauthAuthority, statement, subStatement,
-} from './statement-fixtures.ts';
+} from '../../../test/support/statement-fixtures.ts';
 import { validateStatement } from './statement-validation.ts';
 
 function rejects(value: unknown, path: string, code?: string): void {
