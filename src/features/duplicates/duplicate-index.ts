@@ -7,7 +7,7 @@
 // identifier or persona is never suggested even before a refresh sees it.
 import { ObjectId } from 'bson';
 import { COLLECTIONS, type AttributeDoc, type IdentifierDoc, type PersonaDoc } from '../../domain/model.ts';
-import type { Collection, Store } from '../../store/port.ts';
+import { DUPLICATE_KEY_CODE, isDuplicateKeyError, type Collection, type Store } from '../../store/port.ts';
 import { changedSince, type RefreshMark } from './duplicate-changes.ts';
 import { DUPLICATE_KEYS_COLLECTION, LEGACY_DUPLICATE_KEYS_COLLECTION, matchKeysOf } from './duplicate-keys.ts';
 
@@ -72,14 +72,17 @@ function toDocs(organisation: ObjectId, entries: DuplicateKeyDoc[]): PersonaKeys
   return [...byPersona.values()];
 }
 
-/** Another refresh that stored the same persona's keys meanwhile computed them from the same data: its copy stands. */
-async function insertKeyDocs(store: Store, docs: PersonaKeysDoc[]): Promise<void> {
+/**
+ * Inserts what a refresh computed (keys, pairs). A document another refresh stored meanwhile (a unique key taken)
+ * was computed from the same data: its copy stands.
+ */
+export async function insertComputed<T extends object>(collection: Collection<T>, docs: Array<T | Omit<T, '_id'>>): Promise<void> {
   if (docs.length === 0) return;
   try {
-    await keysOf(store).insertMany(docs, { ordered: false });
+    await collection.insertMany(docs, { ordered: false });
   } catch (error) {
     const writeErrors = (error as { writeErrors?: Array<{ code: number }> }).writeErrors;
-    if ((error as { code?: number }).code !== 11000 || writeErrors?.some((entry) => entry.code !== 11000)) throw error;
+    if (!isDuplicateKeyError(error) || writeErrors?.some((entry) => entry.code !== DUPLICATE_KEY_CODE)) throw error;
   }
 }
 
@@ -164,7 +167,7 @@ async function buildWholeIndex(
     if (matchKeys.length === 0) return;
     for (const { key } of matchKeys) holders.set(key, (holders.get(key) ?? 0) + 1);
     pending.push({ _id: id, organisation, keys: matchKeys.map((entry) => entry.key), origins: matchKeys.map((entry) => entry.origin) });
-    if (pending.length >= BUILD_BATCH) { await insertKeyDocs(store, pending); pending = []; }
+    if (pending.length >= BUILD_BATCH) { await insertComputed(keysOf(store), pending); pending = []; }
   };
   const count = names.size;
   let current: { id: ObjectId; identifiers: IdentifierDoc['ifi'][] } | null = null;
@@ -178,7 +181,7 @@ async function buildWholeIndex(
   if (current) await emit(current.id, current.identifiers);
   // Personas without identifiers: their name and attributes only.
   for (const hex of [...names.keys()]) await emit(new ObjectId(hex), []);
-  await insertKeyDocs(store, pending);
+  await insertComputed(keysOf(store), pending);
   const sharedKeys = new Map<string, number>();
   for (const [key, held] of holders) if (held > 1) sharedKeys.set(key, held);
   return { personas: count, sharedKeys };

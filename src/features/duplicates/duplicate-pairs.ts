@@ -5,7 +5,7 @@
 import { ObjectId } from 'bson';
 import { COLLECTIONS } from '../../domain/model.ts';
 import type { Store } from '../../store/port.ts';
-import { BY_ID, entriesOf, holdersOf, keysOf, type DuplicateKeyDoc } from './duplicate-index.ts';
+import { BY_ID, entriesOf, holdersOf, insertComputed, keysOf, type DuplicateKeyDoc } from './duplicate-index.ts';
 import { CERTAIN_REASONS, REASON_SCORES, combineScores, reasonOf, type MatchReasonCode } from './duplicate-keys.ts';
 
 export const DUPLICATE_PAIRS_COLLECTION = 'personaDuplicatePairs';
@@ -108,7 +108,7 @@ export async function rebuildPairs(store: Store, organisation: ObjectId, maxGrou
   await collection.deleteMany({ organisation });
   const scored = await scorePairs(store, organisation, pairs);
   for (let start = 0; start < scored.length; start += 5000) {
-    await insertPairs(store, scored.slice(start, start + 5000).map((pair) => toDoc(organisation, pair)));
+    await insertComputed(collection, scored.slice(start, start + 5000).map((pair) => toDoc(organisation, pair)));
   }
 }
 
@@ -130,17 +130,6 @@ export async function refreshPairsOf(store: Store, organisation: ObjectId, perso
     return true;
   });
   if (stale.length > 0) await collection.deleteMany({ organisation, _id: { $in: stale.map((doc) => doc._id) } });
-  await insertPairs(store, [...wanted.values()]);
+  await insertComputed(collection, [...wanted.values()]);
 }
 
-
-/** A pair another refresh stored meanwhile (unique per organisation and pair) stands: the same data, computed twice. */
-async function insertPairs(store: Store, docs: DuplicatePairDoc[]): Promise<void> {
-  if (docs.length === 0) return;
-  try {
-    await store.collection<DuplicatePairDoc>(DUPLICATE_PAIRS_COLLECTION).insertMany(docs, { ordered: false });
-  } catch (error) {
-    const writeErrors = (error as { writeErrors?: Array<{ code: number }> }).writeErrors;
-    if ((error as { code?: number }).code !== 11000 || writeErrors?.some((entry) => entry.code !== 11000)) throw error;
-  }
-}
