@@ -2,9 +2,8 @@
 import { z } from 'zod';
 import type { Request } from 'express';
 import { parseId } from '../../http/batch.ts';
-import { parseListQuery } from '../../http/list/list-query.ts';
-import { stackItems } from '../../http/list/paginate.ts';
-import { CountSchema, defineRoute, listOf, listQueryDoc, type RouteKit } from '../../http/route-kit.ts';
+import { defineListRoutes } from '../../http/list-routes.ts';
+import { defineRoute, listOf, type RouteKit } from '../../http/route-kit.ts';
 import { parseWith } from '../../http/validation.ts';
 import { attributeView } from './attribute-view.ts';
 import { ATTRIBUTE_LIST, AttributeKeySchema, AttributePutSchema, AttributeSchema } from './attributes.schemas.ts';
@@ -15,23 +14,11 @@ const personaId = (req: Request) => parseId(req.params.id, 'personas.invalid_per
 const keyParams = z.object({ id: z.string(), key: z.string() });
 
 export function registerAttributeRoutes(kit: RouteKit, { attributes }: { attributes: AttributesService }): void {
-  defineRoute(kit, {
-    method: 'get', path: '/v1/attributes', scope: 'personas:read', tags, summary: 'Attributes across personas (?key=&value=)',
-    query: listQueryDoc(ATTRIBUTE_LIST), responses: { 200: { description: 'A page', schema: listOf(AttributeSchema, 'AttributeList') } },
-    async handler(req, res, caller) {
-      const query = parseListQuery(ATTRIBUTE_LIST, req.query as Record<string, unknown>);
-      const { items, page } = await attributes.search(caller, query);
-      const rendered = items.map((raw) => ({ raw, rendered: attributeView(raw) }));
-      res.json({ data: query.stack ? stackItems(rendered, query.stack.path) : rendered.map((item) => item.rendered), page });
-    },
-  });
-
-  defineRoute(kit, {
-    method: 'get', path: '/v1/attributes/count', scope: 'personas:read', tags, summary: 'Count attributes', query: listQueryDoc(ATTRIBUTE_LIST),
-    responses: { 200: { description: 'The count', schema: CountSchema } },
-    async handler(req, res, caller) {
-      res.json({ count: await attributes.count(caller, parseListQuery(ATTRIBUTE_LIST, req.query as Record<string, unknown>)) });
-    },
+  defineListRoutes(kit, {
+    path: '/v1/attributes', scope: 'personas:read', tags, spec: ATTRIBUTE_LIST,
+    list: { summary: 'Attributes across personas (?key=&value=)', response: { description: 'A page', schema: listOf(AttributeSchema, 'AttributeList') } },
+    count: { summary: 'Count attributes' },
+    find: (caller, query) => attributes.search(caller, query), view: attributeView, countOf: (caller, query) => attributes.count(caller, query),
   });
 
   defineRoute(kit, {

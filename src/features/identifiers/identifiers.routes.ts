@@ -2,9 +2,8 @@
 import type { Request } from 'express';
 import { ObjectId } from 'bson';
 import { parseId } from '../../http/batch.ts';
-import { parseListQuery } from '../../http/list/list-query.ts';
-import { stackItems } from '../../http/list/paginate.ts';
-import { CountSchema, defineRoute, listOf, listQueryDoc, objectIdParams, type RouteKit } from '../../http/route-kit.ts';
+import { defineListRoutes } from '../../http/list-routes.ts';
+import { defineRoute, listOf, objectIdParams, type RouteKit } from '../../http/route-kit.ts';
 import { parseWith } from '../../http/validation.ts';
 import { identifierView } from './identifier-view.ts';
 import { IDENTIFIER_LIST, IdentifierCreateSchema, IdentifierMoveSchema, IdentifierSchema } from './identifiers.schemas.ts';
@@ -15,23 +14,11 @@ const idParams = objectIdParams('id');
 const identifierId = (req: Request) => parseId(req.params.id, 'identifiers.invalid_identifier_id');
 
 export function registerIdentifierRoutes(kit: RouteKit, { identifiers }: { identifiers: IdentifiersService }): void {
-  defineRoute(kit, {
-    method: 'get', path: '/v1/identifiers', scope: 'personas:read', tags, summary: 'List identifiers', query: listQueryDoc(IDENTIFIER_LIST),
-    responses: { 200: { description: 'A page', schema: listOf(IdentifierSchema, 'IdentifierList') } },
-    async handler(req, res, caller) {
-      const query = parseListQuery(IDENTIFIER_LIST, req.query as Record<string, unknown>);
-      const { items, page } = await identifiers.list(caller, query);
-      const rendered = items.map((raw) => ({ raw, rendered: identifierView(raw) }));
-      res.json({ data: query.stack ? stackItems(rendered, query.stack.path) : rendered.map((item) => item.rendered), page });
-    },
-  });
-
-  defineRoute(kit, {
-    method: 'get', path: '/v1/identifiers/count', scope: 'personas:read', tags, summary: 'Count identifiers', query: listQueryDoc(IDENTIFIER_LIST),
-    responses: { 200: { description: 'The count', schema: CountSchema } },
-    async handler(req, res, caller) {
-      res.json({ count: await identifiers.count(caller, parseListQuery(IDENTIFIER_LIST, req.query as Record<string, unknown>)) });
-    },
+  defineListRoutes(kit, {
+    path: '/v1/identifiers', scope: 'personas:read', tags, spec: IDENTIFIER_LIST,
+    list: { summary: 'List identifiers', response: { description: 'A page', schema: listOf(IdentifierSchema, 'IdentifierList') } },
+    count: { summary: 'Count identifiers' },
+    find: (caller, query) => identifiers.list(caller, query), view: identifierView, countOf: (caller, query) => identifiers.count(caller, query),
   });
 
   defineRoute(kit, {

@@ -2,9 +2,8 @@
 import type { Request } from 'express';
 import { ObjectId } from 'bson';
 import { parseId } from '../../http/batch.ts';
-import { parseListQuery } from '../../http/list/list-query.ts';
-import { stackItems } from '../../http/list/paginate.ts';
-import { CountSchema, defineRoute, listOf, listQueryDoc, objectIdParams, type RouteKit } from '../../http/route-kit.ts';
+import { defineListRoutes } from '../../http/list-routes.ts';
+import { defineRoute, listOf, objectIdParams, type RouteKit } from '../../http/route-kit.ts';
 import { parseWith } from '../../http/validation.ts';
 import { linkView } from './link-view.ts';
 import { LINK_LIST, LinkCreateSchema, LinkSchema, LinkUpdateSchema } from './links.schemas.ts';
@@ -15,23 +14,11 @@ const idParams = objectIdParams('id');
 const linkId = (req: Request) => parseId(req.params.id, 'links.invalid_link_id');
 
 export function registerLinkRoutes(kit: RouteKit, { links }: { links: LinksService }): void {
-  defineRoute(kit, {
-    method: 'get', path: '/v1/persona-links', scope: 'personas:read', tags, summary: 'List links', query: listQueryDoc(LINK_LIST),
-    responses: { 200: { description: 'A page', schema: listOf(LinkSchema, 'LinkList') } },
-    async handler(req, res, caller) {
-      const query = parseListQuery(LINK_LIST, req.query as Record<string, unknown>);
-      const { items, page } = await links.list(caller, query);
-      const rendered = items.map((raw) => ({ raw, rendered: linkView(raw) }));
-      res.json({ data: query.stack ? stackItems(rendered, query.stack.path) : rendered.map((item) => item.rendered), page });
-    },
-  });
-
-  defineRoute(kit, {
-    method: 'get', path: '/v1/persona-links/count', scope: 'personas:read', tags, summary: 'Count links', query: listQueryDoc(LINK_LIST),
-    responses: { 200: { description: 'The count', schema: CountSchema } },
-    async handler(req, res, caller) {
-      res.json({ count: await links.count(caller, parseListQuery(LINK_LIST, req.query as Record<string, unknown>)) });
-    },
+  defineListRoutes(kit, {
+    path: '/v1/persona-links', scope: 'personas:read', tags, spec: LINK_LIST,
+    list: { summary: 'List links', response: { description: 'A page', schema: listOf(LinkSchema, 'LinkList') } },
+    count: { summary: 'Count links' },
+    find: (caller, query) => links.list(caller, query), view: linkView, countOf: (caller, query) => links.count(caller, query),
   });
 
   defineRoute(kit, {

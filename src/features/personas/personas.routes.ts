@@ -4,9 +4,8 @@ import { z } from 'zod';
 import type { Request } from 'express';
 import { runBatch, parseId } from '../../http/batch.ts';
 import { apiError } from '../../http/errors/api-error.ts';
-import { parseListQuery } from '../../http/list/list-query.ts';
-import { stackItems } from '../../http/list/paginate.ts';
-import { BatchResultSchema, CountSchema, defineRoute, listOf, listQueryDoc, objectIdParams, type RouteKit } from '../../http/route-kit.ts';
+import { defineListRoutes } from '../../http/list-routes.ts';
+import { BatchResultSchema, defineRoute, listOf, objectIdParams, type RouteKit } from '../../http/route-kit.ts';
 import { parseWith } from '../../http/validation.ts';
 import type { Caller } from '../clients/caller.ts';
 import { IdentifierSchema } from '../identifiers/identifiers.schemas.ts';
@@ -28,23 +27,13 @@ const idParams = objectIdParams('id');
 const personaId = (req: Request) => parseId(req.params.id, 'personas.invalid_persona_id');
 
 export function registerPersonaRoutes(kit: RouteKit, { personas }: { personas: PersonasService }): void {
-  defineRoute(kit, {
-    method: 'get', path: '/v1/personas', scope: 'personas:read', tags, summary: 'List personas', query: listQueryDoc(PERSONA_LIST),
-    responses: { 200: { description: 'A page of personas (or stacked groups with stack=)', schema: listOf(PersonaSchema, 'PersonaList') } },
-    async handler(req, res, caller) {
-      const query = parseListQuery(PERSONA_LIST, req.query as Record<string, unknown>);
-      const { items, page, embeds } = await personas.list(caller, query);
-      const rendered = items.map((persona) => ({ raw: persona, rendered: query.include.length ? personaWithEmbedsView(persona, embeds.get(persona._id.toHexString()) ?? {}) : personaView(persona) }));
-      res.json({ data: query.stack ? stackItems(rendered, query.stack.path) : rendered.map((item) => item.rendered), page });
-    },
-  });
-
-  defineRoute(kit, {
-    method: 'get', path: '/v1/personas/count', scope: 'personas:read', tags, summary: 'Count personas (same filters as the list)',
-    query: listQueryDoc(PERSONA_LIST), responses: { 200: { description: 'The count', schema: CountSchema } },
-    async handler(req, res, caller) {
-      res.json({ count: await personas.count(caller, parseListQuery(PERSONA_LIST, req.query as Record<string, unknown>)) });
-    },
+  defineListRoutes(kit, {
+    path: '/v1/personas', scope: 'personas:read', tags, spec: PERSONA_LIST,
+    list: { summary: 'List personas', response: { description: 'A page of personas (or stacked groups with stack=)', schema: listOf(PersonaSchema, 'PersonaList') } },
+    count: { summary: 'Count personas (same filters as the list)' },
+    find: (caller, query) => personas.list(caller, query),
+    view: (persona, found, query) => (query.include.length ? personaWithEmbedsView(persona, found.embeds.get(persona._id.toHexString()) ?? {}) : personaView(persona)),
+    countOf: (caller, query) => personas.count(caller, query),
   });
 
   async function createOne(caller: Caller, body: unknown, prefix = '') {
