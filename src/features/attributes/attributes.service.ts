@@ -8,7 +8,7 @@ import { conditionsFilter, oneOrAny } from '../../http/list/condition-filter.ts'
 import type { CursorCodec } from '../../http/list/cursor.ts';
 import { listDigest } from '../../http/list/list-digest.ts';
 import type { ListQuery } from '../../http/list/list-query.ts';
-import { findPage, type Page } from '../../http/list/paginate.ts';
+import { countInScope, findPage, type Page } from '../../http/list/paginate.ts';
 import type { Caller } from '../clients/caller.ts';
 import { readPersona, writablePersona } from '../personas/persona-guard.ts';
 
@@ -73,8 +73,7 @@ export function createAttributesService({ store, cursors }: { store: Store; curs
       });
     },
     count(caller, query) {
-      const filter = conditionsFilter(query.conditions);
-      return attributes.countDocuments({ organisation: caller.organisation, ...(Object.keys(filter).length ? { $and: [filter] } : {}) });
+      return countInScope(attributes, { organisation: caller.organisation }, conditionsFilter(query.conditions));
     },
   };
 }

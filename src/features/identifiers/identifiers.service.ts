@@ -9,7 +9,7 @@ import { apiError } from '../../http/errors/api-error.ts';
 import type { CursorCodec } from '../../http/list/cursor.ts';
 import type { ListQuery } from '../../http/list/list-query.ts';
 import { oneOrAny } from '../../http/list/condition-filter.ts';
-import { findPage, type Page } from '../../http/list/paginate.ts';
+import { countInScope, findPage, type Page } from '../../http/list/paginate.ts';
 import type { Caller } from '../clients/caller.ts';
 import { emailClaimKeys } from '../resolver/email-claims.ts';
 import { writablePersona } from '../personas/persona-guard.ts';
@@ -126,7 +126,7 @@ export function createIdentifiersService({ store, cursors, onAssigned, ifiHasSta
     },
     count(caller, query) {
       const { filter } = identifierListFilter(caller.organisation, query);
-      return identifiers.countDocuments({ organisation: caller.organisation, ...(Object.keys(filter).length ? { $and: [filter] } : {}) });
+      return countInScope(identifiers, { organisation: caller.organisation }, filter);
     },
     get,
     findByIfi(caller, ifi) {

@@ -8,7 +8,7 @@ import { conditionsFilter, oneOrAny } from '../../http/list/condition-filter.ts'
 import type { CursorCodec } from '../../http/list/cursor.ts';
 import { listDigest } from '../../http/list/list-digest.ts';
 import type { ListQuery } from '../../http/list/list-query.ts';
-import { findPage, type Page } from '../../http/list/paginate.ts';
+import { countInScope, findPage, type Page } from '../../http/list/paginate.ts';
 import type { Caller } from '../clients/caller.ts';
 import { writablePersona } from '../personas/persona-guard.ts';
 
@@ -45,11 +45,6 @@ export function createLinksService({ store, cursors }: { store: Store; cursors: 
     return link;
   }
 
-  function scopedFilter(caller: Caller, query: ListQuery) {
-    const filter = conditionsFilter(query.conditions);
-    return { organisation: caller.organisation, ...(Object.keys(filter).length ? { $and: [filter] } : {}) };
-  }
-
   return {
     list(caller, query) {
       return findPage({
@@ -58,7 +53,7 @@ export function createLinksService({ store, cursors }: { store: Store; cursors: 
       });
     },
     count(caller, query) {
-      return links.countDocuments(scopedFilter(caller, query));
+      return countInScope(links, { organisation: caller.organisation }, conditionsFilter(query.conditions));
     },
     get,
     listOfPersonas(caller, personaIds) {

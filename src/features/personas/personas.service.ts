@@ -9,7 +9,7 @@ import { apiError } from '../../http/errors/api-error.ts';
 import type { CursorCodec } from '../../http/list/cursor.ts';
 import { listDigest } from '../../http/list/list-digest.ts';
 import type { ListQuery } from '../../http/list/list-query.ts';
-import { findPage, type Page } from '../../http/list/paginate.ts';
+import { countInScope, findPage, type Page } from '../../http/list/paginate.ts';
 import type { AttributesService, AttributeValue } from '../attributes/attributes.service.ts';
 import type { Caller } from '../clients/caller.ts';
 import type { IdentifiersService } from '../identifiers/identifiers.service.ts';
@@ -137,7 +137,7 @@ export function createPersonasService(dependencies: PersonasDependencies): Perso
     },
     async count(caller, query) {
       const filter = await personaListFilter(store, caller.organisation, query);
-      return personas.countDocuments({ ...liveScope(caller), ...(Object.keys(filter).length ? { $and: [filter] } : {}) });
+      return countInScope(personas, liveScope(caller), filter);
     },
     async get(caller, id) {
       return withEmbeds(caller, await readPersona(store, caller.organisation, id));

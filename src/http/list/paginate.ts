@@ -115,6 +115,11 @@ export async function findPage<T extends Document>(request: PageRequest<T>): Pro
   };
 }
 
+/** What a list's filter matches in its scope: the list's count routes (the scope stays top-level, as in findPage). */
+export function countInScope<T extends Document>(collection: Collection<T>, scope: Filter, filter: Filter): Promise<number> {
+  return collection.countDocuments(Object.keys(filter).length > 0 ? { ...scope, $and: [filter] } : { ...scope });
+}
+
 export interface StackGroup<R> {
   key: unknown;
   count: number;
