@@ -84,6 +84,10 @@ describe('HTTP: identifiers, attributes and links', () => {
     expect(listed.body.data.map((attribute: { key: string; value: unknown }) => [attribute.key, attribute.value])).to.deep.equal([['active', true], ['grade', 'seven']]);
     const across = await api.request('GET', '/v1/attributes?key=grade&value=seven');
     expect(across.body.data.map((attribute: { persona: string }) => attribute.persona)).to.deep.equal([id]);
+    expect((await api.request('GET', '/v1/attributes/count?key=grade&value=seven')).body.count).to.equal(1);
+    expect((await api.request('GET', '/v1/attributes/count?key=grade&value=7')).body.count).to.equal(0);
+    const outsider = await api.newClient({ newOrganisation: true });
+    expect((await api.request('GET', '/v1/attributes/count?key=grade', { auth: outsider })).body.count).to.equal(0);
     expect((await api.request('PUT', `/v1/personas/${id}/attributes/grade`, { body: { value: [1] } })).body.error.details[0]).to.include({ path: 'value', code: 'attributes.invalid_value' });
     expect((await api.request('PUT', `/v1/personas/${id}/attributes/grade`, { body: {} })).status).to.equal(422);
     expect((await api.request('PUT', `/v1/personas/${new ObjectId().toHexString()}/attributes/grade`, { body: { value: 1 } })).status).to.equal(404);
@@ -104,6 +108,10 @@ describe('HTTP: identifiers, attributes and links', () => {
     expect((await api.request('GET', `/v1/persona-links/${created.body.id}`)).body.active).to.equal(false);
     expect((await api.request('GET', '/v1/persona-links?recTypeName=company&active=false')).body.data).to.have.length(1);
     expect((await api.request('GET', '/v1/persona-links?active=true&recTypeName=company')).body.data).to.have.length(0);
+    expect((await api.request('GET', '/v1/persona-links/count?recTypeName=company&active=false')).body.count).to.equal(1);
+    expect((await api.request('GET', '/v1/persona-links/count?recTypeName=company&active=true')).body.count).to.equal(0);
+    const outsider = await api.newClient({ newOrganisation: true });
+    expect((await api.request('GET', '/v1/persona-links/count', { auth: outsider })).body.count).to.equal(0);
     const bad = await api.request('POST', '/v1/persona-links', { body: { persona: 'x', recTypeName: '', recId: 'a' } });
     expect(bad.body.error.details.map((entry: { code: string }) => entry.code)).to.have.members(['links.invalid_persona', 'links.invalid_rec_type_name']);
     expect((await api.request('POST', '/v1/persona-links', { body: { persona: new ObjectId().toHexString(), recTypeName: 'a', recId: 'b' } })).status).to.equal(404);
