@@ -77,7 +77,9 @@ function group<T>(rows: T[], personaOf: (row: T) => ObjectId): Map<string, T[]> 
   const grouped = new Map<string, T[]>();
   for (const row of rows) {
     const key = personaOf(row).toHexString();
-    grouped.set(key, [...(grouped.get(key) ?? []), row]);
+    const rows = grouped.get(key);
+    if (rows) rows.push(row);
+    else grouped.set(key, [row]);
   }
   return grouped;
 }
