@@ -113,11 +113,12 @@ export function createPersonasService(dependencies: PersonasDependencies): Perso
     return { persona, embeds };
   }
 
-  async function update(caller: Caller, id: ObjectId, set: Record<string, unknown>, unset: Record<string, ''> = {}): Promise<PersonaDoc> {
-    const before = await writablePersona(store, caller.organisation, id);
+  /** `before`: the persona as the caller already read it with writablePersona (read here otherwise). */
+  async function update(caller: Caller, id: ObjectId, set: Record<string, unknown>, before?: PersonaDoc): Promise<PersonaDoc> {
+    before ??= await writablePersona(store, caller.organisation, id);
     const updated = await personas.findOneAndUpdate(
       { _id: id, organisation: caller.organisation, mergedInto: { $exists: false } },
-      { $set: { ...set, updatedAt: new Date(), updatedBy: caller.clientId }, ...(Object.keys(unset).length ? { $unset: unset } : {}) },
+      { $set: { ...set, updatedAt: new Date(), updatedBy: caller.clientId } },
       { returnDocument: 'after' },
     );
     if (!updated) throw personaNotFound(id);
@@ -183,7 +184,7 @@ export function createPersonasService(dependencies: PersonasDependencies): Perso
         if (value === undefined) continue;
         set[field] = value === null ? {} : mergePatch(current[field] ?? {}, value);
       }
-      return update(caller, id, set);
+      return update(caller, id, set, current);
     },
     async remove(caller, id, options = {}) {
       await writablePersona(store, caller.organisation, id);
