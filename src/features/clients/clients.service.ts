@@ -22,7 +22,6 @@ export interface ClientsService {
   get(organisation: ObjectId, id: ObjectId): Promise<ClientDoc>;
   /** Revocation is immediate in this process (onRevoked) and within the auth cache period elsewhere. */
   revoke(organisation: ObjectId | null, id: ObjectId): Promise<ClientDoc>;
-  findByKey(key: string): Promise<ClientDoc | null>;
   /** True when no client exists at all (first start). */
   isEmpty(): Promise<boolean>;
 }
@@ -70,9 +69,6 @@ export function createClientsService({ store, onRevoked }: { store: Store; onRev
       if (!client) throw apiError('clients.client_not_found', { id: id.toHexString() });
       onRevoked?.(client.key);
       return client;
-    },
-    findByKey(key) {
-      return clients.findOne({ key });
     },
     async isEmpty() {
       return (await clients.findOne({}, { projection: { _id: 1 } })) === null;

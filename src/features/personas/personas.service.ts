@@ -58,7 +58,6 @@ export interface PersonasService extends PersonaUsers {
   remove(caller: Caller, id: ObjectId, options?: { cascade?: boolean }): Promise<void>;
   /** The persona owning an identifier (its live persona), with embeds; 404 when the identifier is unknown. */
   byIdentifier(caller: Caller, ifi: Ifi): Promise<PersonaWithEmbeds>;
-  embedsOf(caller: Caller, ids: ObjectId[], include: readonly EmbedName[]): Promise<Map<string, PersonaEmbeds>>;
 }
 
 export interface PersonasDependencies {
@@ -203,7 +202,6 @@ export function createPersonasService(dependencies: PersonasDependencies): Perso
       if (!persona) throw personaNotFound(identifier.persona);
       return withEmbeds(caller, persona.mergedInto ? await readPersona(store, caller.organisation, persona.mergedInto) : persona);
     },
-    embedsOf,
     ...createPersonaUsers({
       store, identifiers, defaultHomePage: dependencies.defaultHomePage,
       create: (caller, input) => service.create(caller, input), replace: (caller, id, fields) => service.replace(caller, id, fields),
