@@ -29,7 +29,7 @@ describe('LL /api persona attribute routes (real app)', () => {
 
   it('create errors: content type (400 missing/invalid), validation (400 naming key/value), unknown persona (404)', async () => {
     const noType = await app.call('POST', '/api/v2/personaattribute', { raw: '{}', headers: { 'content-type': '' } });
-    expect(noType.status).to.equal(400);
+    expect(noType.body).to.include({ description: 'missing_content_type', statusCode: 400 });
     const textType = await app.call('POST', '/api/v2/personaattribute', { raw: 'x', headers: { 'content-type': 'text/plain' } });
     expect(textType.status).to.equal(400);
     expect(textType.body.description).to.equal('invalid_content_type');

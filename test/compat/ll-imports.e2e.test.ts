@@ -89,6 +89,23 @@ describe('LL /api persona import routes (real app)', function () {
     expect((await waitImported(created._id)).result).to.deep.equal({ created: 0, merged: 2 });
   });
 
+  it('import models answer as ERM routes (spec 3.6): content type missing/invalid 400, template create 201, validation 400, delete 204, then 404', async () => {
+    for (const kind of ['personasimport', 'personasimporttemplate']) {
+      const noType = await app.call('POST', `/api/v2/${kind}`, { raw: '{}', headers: { 'content-type': '' } });
+      expect(noType.body, kind).to.include({ description: 'missing_content_type', statusCode: 400 });
+      const textType = await app.call('POST', `/api/v2/${kind}`, { raw: 'x', headers: { 'content-type': 'text/plain' } });
+      expect(textType.body, kind).to.include({ description: 'invalid_content_type', statusCode: 400 });
+    }
+    const template = await app.call('POST', '/api/v2/personasimporttemplate', { body: { name: 'HR', structure: STRUCTURE } });
+    expect(template.status).to.equal(201);
+    expect(template.body).to.include({ name: 'HR', isPublic: false, organisation: app.a.organisation.toHexString() });
+    const notBoolean = await app.call('PATCH', `/api/v2/personasimporttemplate/${template.body._id}`, { body: { isPublic: 'yes' } });
+    expect(notBoolean.status).to.equal(400);
+    expect(Object.keys(notBoolean.body.errors)).to.deep.equal(['isPublic']);
+    expect((await app.call('DELETE', `/api/v2/personasimporttemplate/${template.body._id}`)).status).to.equal(204);
+    expect((await app.call('GET', `/api/v2/personasimporttemplate/${template.body._id}`)).status).to.equal(404);
+  });
+
   it('upload errors: empty CSV and duplicate headings are 400 with LL texts; unknown import 404', async () => {
     const { _id: id } = await createImport();
     const empty = await upload(id, '');

@@ -2,22 +2,22 @@
 // /v2/personasimporttemplate (list, count, get, create 201, update, delete 204) and their generic connections.
 // Only LL's user fields are writable (title and structure; name, structure and isPublic of templates): the stage,
 // counts and errors belong to the import routes. A structure is validated as LL's model does (ERM 400).
-import { Router, type NextFunction, type Request, type RequestHandler, type Response } from 'express';
+import { Router, type RequestHandler } from 'express';
 import { ObjectId } from 'bson';
 import type { Store } from '../../store/port.ts';
 import { CompatError } from '../compat-error.ts';
-import { assertAllowed, ermAction } from './access.ts';
-import { castAttributeFilter, parseAttributeQuery, parseErmSelect, parseErmSort } from './attribute-query.ts';
+import { castAttributeFilter, parseErmSelect, parseErmSort } from './attribute-query.ts';
 import { paginateConnection } from './connection.ts';
 import { applyProjection, parseCursorParameter, parseHint, parsePageSize, parseProjection, parseSort } from './connection-params.ts';
+import { ermRoutes } from './erm-route.ts';
 import { scopeFilter } from './filter-parsing.ts';
-import { expandPersonaIdents, parseQueryFilter } from './persona-ident.ts';
+import { parseQueryFilter } from './persona-ident.ts';
 import { validateStructure } from './import-structure.ts';
 import {
   PERSONAS_IMPORT_TEMPLATES, PERSONAS_IMPORTS, deleteImportCsv, newPersonasImport, personasImportJson,
 } from './personas-import-model.ts';
 import type { CallerContext } from './ports.ts';
-import { bodyObject, callerOf, intParameter, isObjectIdText, llRoute, sendErmError, sendError } from './route-kit.ts';
+import { bodyObject, intParameter, llRoute, objectIdOr } from './route-kit.ts';
 
 interface ModelKind {
   name: string;
@@ -75,39 +75,15 @@ const json = (doc: Record<string, any>) => personasImportJson(doc as never);
 
 export function importModelRoutes(deps: { store: Store }, authenticate: RequestHandler): Router {
   const router = Router({ caseSensitive: false, strict: false });
+  const erm = ermRoutes(deps.store, authenticate);
   for (const kind of KINDS) {
     const collection = () => deps.store.collection(kind.collection);
     const notFound = () => new CompatError(404, 'imports.model_not_found', `No model found for ${kind.label}`);
     const findOwned = async (caller: CallerContext, idText: unknown) => {
-      if (!isObjectIdText(idText)) throw notFound();
-      const doc = await collection().findOne({ _id: new ObjectId(idText), organisation: caller.organisation });
+      const doc = await collection().findOne({ _id: objectIdOr(idText, notFound), organisation: caller.organisation });
       if (!doc) throw notFound();
       return doc;
     };
-    const erm = (hasId: boolean, handler: (req: Request, res: Response, caller: CallerContext) => Promise<void>): RequestHandler[] => [
-      (req: Request, res: Response, next: NextFunction) => {
-        try {
-          res.locals.ermQuery = parseAttributeQuery(req.query.query);
-          if (['POST', 'PUT', 'PATCH'].includes(req.method) && !String(req.headers['content-type'] ?? '').includes('application/json')) {
-            throw Object.assign(new CompatError(400, 'request.invalid_content_type', 'Content-Type must be application/json'), { description: 'invalid_content_type' });
-          }
-          next();
-        } catch (error) {
-          sendError(res, 'erm', error, (error as { description?: string }).description);
-        }
-      },
-      authenticate,
-      async (req: Request, res: Response) => {
-        try {
-          const caller = callerOf(res);
-          assertAllowed(caller, ermAction(req.method, hasId));
-          res.locals.ermQuery = await expandPersonaIdents(res.locals.ermQuery, deps.store, caller.organisation);
-          await handler(req, res, caller);
-        } catch (error) {
-          sendErmError(res, error);
-        }
-      },
-    ];
     const base = `/v2/${kind.name}`;
 
     router.get(`${base}/count`, ...erm(false, async (_req, res, caller) => {
