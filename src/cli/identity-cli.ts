@@ -6,13 +6,14 @@ import { ObjectId } from 'bson';
 import { InvalidArgumentError, type Command } from 'commander';
 import { compatErasureScrubbers } from '../compat/compat-surface.ts';
 import type { Config } from '../config.ts';
-import { createDuplicatesService, type DuplicatesService } from '../features/duplicates/duplicates.service.ts';
-import { createErasureService, type ErasureService } from '../features/erasure/erasure.service.ts';
+import type { DuplicatesService } from '../features/duplicates/duplicates.service.ts';
+import type { ErasureService } from '../features/erasure/erasure.service.ts';
 import { IdentityError } from '../features/merges/identity-error.ts';
 import { openMergeEvents } from '../features/events/events.runtime.ts';
+import { createIdentityServices } from '../features/merges/identity-feature.ts';
 import { openIdentityWriteBack, type IdentityWriteBack } from '../features/merges/identity-write-back.ts';
 import { afterMergeChangeOf, type AfterMergeChange } from '../features/merges/merge-effects.ts';
-import { createMergeService, type MergeService } from '../features/merges/merge.service.ts';
+import type { MergeService } from '../features/merges/merge.service.ts';
 import { ensureDefaultOrganisation } from '../features/tenancy/default-organisation.ts';
 import type { Store } from '../store/port.ts';
 import { withStore } from './cli-store.ts';
@@ -50,7 +51,7 @@ const CLI_LOGGER = {
  * opened at the first merge, so commands that merge nothing never wait for Redis.
  */
 export async function openCliMergeEffects(config: Config, store: Store): Promise<{
-  writeBack: IdentityWriteBack | null; afterChange: AfterMergeChange | undefined; close(): Promise<void>;
+  writeBack: IdentityWriteBack | null; onMergeChange: AfterMergeChange; afterChange: AfterMergeChange | undefined; close(): Promise<void>;
 }> {
   const target = await openIdentityWriteBack(config, store);
   let events: ReturnType<typeof openMergeEvents> | null = null;
@@ -61,6 +62,7 @@ export async function openCliMergeEffects(config: Config, store: Store): Promise
   const writeBack = target?.writeBack ?? null;
   return {
     writeBack,
+    onMergeChange,
     afterChange: afterMergeChangeOf({ writeBack, onMergeChange }),
     async close() {
       await (await events?.catch(() => null))?.close();
@@ -83,16 +85,13 @@ export async function withIdentity(options: IdentityOptions, run: (context: Iden
       const organisation = options.organisation ?? (await ensureDefaultOrganisation(store)).organisation._id;
       const effects = await openCliMergeEffects(config, store);
       try {
-        const { writeBack, afterChange } = effects;
-        const merges = createMergeService({ store, afterChange });
-        const duplicates = createDuplicatesService({
-          store, identifyingAttributes: config.DUPLICATE_IDENTIFYING_ATTRIBUTES, autoMergeCertain: config.AUTO_MERGE_CERTAIN, mergeService: merges,
+        const { merges, duplicates, erasure } = createIdentityServices({
+          store, writeBack: effects.writeBack, onMergeChange: effects.onMergeChange,
+          identifyingAttributes: config.DUPLICATE_IDENTIFYING_ATTRIBUTES, autoMergeCertain: config.AUTO_MERGE_CERTAIN,
+          // The scrubbers the API registers (app.ts): an erasure from here reaches the same copies.
+          erasureScrubbers: compatErasureScrubbers(store),
         });
-        // The scrubbers the API registers (app.ts): an erasure from here reaches the same copies.
-        const erasure = createErasureService({
-          store, scrubbers: compatErasureScrubbers(store), afterErase: writeBack ? (erased) => writeBack.afterErase(erased) : undefined,
-        });
-        await run({ store, config, organisation, merges, duplicates, erasure, afterChange });
+        await run({ store, config, organisation, merges, duplicates, erasure, afterChange: effects.afterChange });
       } finally {
         await effects.close();
       }

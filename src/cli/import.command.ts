@@ -7,10 +7,9 @@ import { ObjectId } from 'bson';
 import { Presets, SingleBar } from 'cli-progress';
 import type { Command } from 'commander';
 import { InvalidArgumentError } from 'commander';
-import { createImportService, toImportView } from '../features/imports/imports.service.ts';
-import { createMergeService, type MergeService } from '../features/merges/merge.service.ts';
+import { toImportView, type ImportService } from '../features/imports/imports.service.ts';
+import { createIdentityServices } from '../features/merges/identity-feature.ts';
 import { ensureDefaultOrganisation } from '../features/tenancy/default-organisation.ts';
-import type { Store } from '../store/port.ts';
 import { withStore } from './cli-store.ts';
 import { openCliMergeEffects } from './identity-cli.ts';
 
@@ -41,7 +40,8 @@ export function registerImportCommand(program: Command): void {
         // --merge-conflicts merges: with their write-back and events, as every merge.
         const effects = await openCliMergeEffects(config, store);
         try {
-          await runImport(store, organisation, file, mapping, options, createMergeService({ store, afterChange: effects.afterChange }));
+          const { imports } = createIdentityServices({ store, writeBack: effects.writeBack, onMergeChange: effects.onMergeChange });
+          await runImport(imports, organisation, file, mapping, options);
         } finally {
           await effects.close();
         }
@@ -49,8 +49,7 @@ export function registerImportCommand(program: Command): void {
     });
 }
 
-async function runImport(store: Store, organisation: ObjectId, file: string, mapping: unknown, options: ImportOptions, mergeService: MergeService): Promise<void> {
-  const service = createImportService({ store, mergeService });
+async function runImport(service: ImportService, organisation: ObjectId, file: string, mapping: unknown, options: ImportOptions): Promise<void> {
   const bar = process.stderr.isTTY && !options.json ? new SingleBar({ format: 'import [{bar}] {percentage}% | {value}/{total} rows | {eta}s' }, Presets.shades_classic) : null;
   const { import: started, done } = await service.startImport(
     { organisation, filePath: file, mapping, title: options.title ?? file, mergeConflicts: options.mergeConflicts, actor: 'cli' },

@@ -42,8 +42,15 @@ export interface IdentityFeature {
   close(): Promise<void>;
 }
 
-export function createIdentityFeature(options: IdentityFeatureOptions): IdentityFeature {
-  const { store, cursors, writeBack } = options;
+export type IdentityServicesOptions = Omit<IdentityFeatureOptions, 'cursors' | 'uploadDir' | 'maxImportBytes'>;
+
+/**
+ * The identity services over one store, wired to each other and to the write-back and event hooks: the one
+ * construction the API (below) and the CLI's identity commands share, so a merge, import or erasure has the same
+ * effects from either.
+ */
+export function createIdentityServices(options: IdentityServicesOptions): Omit<IdentityFeature, 'registerRoutes' | 'close'> {
+  const { store, writeBack } = options;
   const merges = createMergeService({ store, afterChange: afterMergeChangeOf(options) });
   const duplicates = createDuplicatesService({
     store, identifyingAttributes: options.identifyingAttributes, autoMergeCertain: options.autoMergeCertain, mergeService: merges,
@@ -52,6 +59,12 @@ export function createIdentityFeature(options: IdentityFeatureOptions): Identity
   const erasure = createErasureService({
     store, scrubbers: options.erasureScrubbers, afterErase: writeBack ? (erased) => writeBack.afterErase(erased) : undefined,
   });
+  return { merges, duplicates, imports, erasure };
+}
+
+export function createIdentityFeature(options: IdentityFeatureOptions): IdentityFeature {
+  const { store, cursors } = options;
+  const { merges, duplicates, imports, erasure } = createIdentityServices(options);
   const running = new Set<Promise<unknown>>();
   return {
     merges, duplicates, imports, erasure,
