@@ -27,6 +27,8 @@ export interface IdentifiersService {
   findByIfi(caller: Caller, ifi: Ifi): Promise<IdentifierDoc | null>;
   listOfPersonas(caller: Caller, personaIds: ObjectId[]): Promise<IdentifierDoc[]>;
   countOfPersona(caller: Caller, personaId: ObjectId): Promise<number>;
+  /** 409 identifiers.identifier_exists when any of the ifis is already assigned (one query). */
+  assertUnassigned(caller: Caller, ifis: Ifi[]): Promise<void>;
   /** Attaches new identifiers to a live persona; any already assigned: 409 identifiers.identifier_exists, nothing attached. */
   attach(caller: Caller, personaId: ObjectId, ifis: Ifi[]): Promise<IdentifierDoc[]>;
   /** POST /v1/identifiers: find-or-create; with `persona`, creates on it or moves (splits) the existing one to it. */
@@ -101,6 +103,11 @@ export function createIdentifiersService({ store, cursors, onAssigned, ifiHasSta
     return identifier;
   }
 
+  async function assertUnassigned(caller: Caller, ifis: Ifi[]): Promise<void> {
+    const taken = await identifiers.findOne({ organisation: caller.organisation, canonicalKey: { $in: ifis.map((ifi) => canonicalIdentifierKey(ifi)) } });
+    if (taken) throw exists(taken);
+  }
+
   async function move(caller: Caller, id: ObjectId, personaId: ObjectId): Promise<IdentifierDoc> {
     const current = await get(caller, id);
     await writablePersona(store, caller.organisation, personaId);
@@ -139,10 +146,9 @@ export function createIdentifiersService({ store, cursors, onAssigned, ifiHasSta
     countOfPersona(caller, personaId) {
       return identifiers.countDocuments({ organisation: caller.organisation, persona: personaId });
     },
+    assertUnassigned,
     async attach(caller, personaId, ifis) {
-      const keys = ifis.map((ifi) => canonicalIdentifierKey(ifi));
-      const taken = await identifiers.findOne({ organisation: caller.organisation, canonicalKey: { $in: keys } });
-      if (taken) throw exists(taken);
+      await assertUnassigned(caller, ifis);
       const attached: IdentifierDoc[] = [];
       for (const ifi of ifis) {
         if (attached.some((identifier) => identifier.canonicalKey === canonicalIdentifierKey(ifi))) continue;

@@ -152,13 +152,8 @@ export function createPersonasService(dependencies: PersonasDependencies): Perso
         createdBy: caller.clientId, updatedBy: caller.clientId,
       };
       const ifis = input.identifiers ?? [];
-      if (ifis.length > 0) {
-        // Checked before the persona exists so a refused create leaves nothing behind; attach() re-checks atomically.
-        for (const ifi of ifis) {
-          const taken = await identifiers.findByIfi(caller, ifi);
-          if (taken) throw apiError('identifiers.identifier_exists', { canonicalKey: taken.canonicalKey, persona: taken.persona.toHexString() });
-        }
-      }
+      // Checked before the persona exists so a refused create leaves nothing behind; attach() re-checks atomically.
+      if (ifis.length > 0) await identifiers.assertUnassigned(caller, ifis);
       await personas.insertOne(persona);
       let attached: IdentifierDoc[] = [];
       try {
