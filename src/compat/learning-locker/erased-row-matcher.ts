@@ -5,6 +5,7 @@
 // identifiers — so the whole row goes; without a usable structure (never configured), by its cells. In other rows,
 // a single cell holding an erased value (an ignored column, an attribute such as a manager's address) is blanked.
 import type { Ifi } from '../../domain/model.ts';
+import { hasMailtoPrefix, isSha1Hex } from '../../domain/xapi/iri-uuid-timestamp.ts';
 import { tracesOf } from '../../features/imports/import-error-traces.ts';
 import { compileMapping, validateMapping } from '../../features/imports/import-mapping.ts';
 import { structureToMapping, validateStructure } from './import-structure.ts';
@@ -13,15 +14,16 @@ import type { StructureColumn } from './personas-import-model.ts';
 /** What to blank in a data row: nothing, the whole row, or these cell positions. */
 export type RowVerdict = { kind: 'keep' } | { kind: 'row' } | { kind: 'cells'; positions: number[] };
 
-const SHA1 = /^[0-9a-f]{40}$/i;
-
-/** The traces a lone cell would have as any identifier it can spell (accounts need two cells: see below). */
+/**
+ * The traces a lone cell would have as any identifier it can spell (accounts need two cells: see below). tracesOf
+ * compares canonically (canonicalIdentifierKey, mboxSha1sums), so a guess only needs the import's `mailto:` rule.
+ */
 function cellTraces(cell: string): string[] {
   const value = cell.trim();
   if (value === '') return [];
   const guesses: Ifi[] = [{ key: 'openid', value }];
-  if (value.includes('@')) guesses.push({ key: 'mbox', value: /^mailto:/i.test(value) ? value : `mailto:${value}` });
-  if (SHA1.test(value)) guesses.push({ key: 'mbox_sha1sum', value: value.toLowerCase() });
+  if (value.includes('@')) guesses.push({ key: 'mbox', value: hasMailtoPrefix(value) ? value : `mailto:${value}` });
+  if (isSha1Hex(value)) guesses.push({ key: 'mbox_sha1sum', value });
   return tracesOf(guesses);
 }
 
@@ -42,13 +44,14 @@ export function erasedRowMatcher(erased: Ifi[], headers: string[], structure: Re
       const row: Record<string, string> = {};
       headers.forEach((header, position) => { row[header] = record[position] ?? ''; });
       if (tracesOf(plan(row).ifis).some((trace) => erasedTraces.has(trace))) return { kind: 'row' };
-    } else {
+    } else if (accounts.length > 0) {
       const cells = new Set(record.map((cell) => cell.trim()));
       // An account is two cells of one row; a name alone (often a short number) would blank unrelated rows.
       if (accounts.some((account) => cells.has(account.name) && cells.has(account.homePage))) return { kind: 'row' };
-      if (record.some(cellMatches)) return { kind: 'row' };
     }
+    // Each cell is matched once: without a structure any matching cell takes the row, with one only the cell.
     const positions = record.flatMap((cell, position) => (cellMatches(cell) ? [position] : []));
-    return positions.length > 0 ? { kind: 'cells', positions } : { kind: 'keep' };
+    if (positions.length === 0) return { kind: 'keep' };
+    return plan ? { kind: 'cells', positions } : { kind: 'row' };
   };
 }
