@@ -41,9 +41,17 @@ export const mergesOf = (store: Store): Collection<MergeRecordDoc> => store.coll
 
 const hex = (id: ObjectId): string => id.toHexString();
 
-/** The API shape of a merge record, with what it moved (readMoves). */
-export function toMergeView(record: MergeRecordDoc, moved: MergeMoves) {
-  const ids = (entries: MovedEntry[]) => entries.map((entry) => ({ id: hex(entry._id), source: hex(entry.source) }));
+/** Moved items listed per kind in the merge history (one record, GET /v1/merges/{id}, lists them all). */
+export const HISTORY_MOVED_ITEMS = 1000;
+
+/**
+ * The API shape of a merge record, with what it moved (readMoves). The history lists at most `listed` moved items
+ * per kind (`movedTruncated` says so; movedCounts still counts everything): a merge of 200,000 identifiers would
+ * otherwise put megabytes in every page that shows it.
+ */
+export function toMergeView(record: MergeRecordDoc, moved: MergeMoves, listed = Infinity) {
+  const ids = (entries: MovedEntry[]) => entries.slice(0, listed).map((entry) => ({ id: hex(entry._id), source: hex(entry.source) }));
+  const lists = [moved.identifiers, moved.attributes, moved.links, moved.claims, moved.tombstones];
   return {
     id: hex(record._id),
     target: hex(record.target),
@@ -60,7 +68,7 @@ export function toMergeView(record: MergeRecordDoc, moved: MergeMoves) {
       identifiers: moved.identifiers.length, attributes: moved.attributes.length, links: moved.links.length,
       emailClaims: moved.claims.length, tombstones: moved.tombstones.length,
     },
-    movedTruncated: false,
+    movedTruncated: lists.some((entries) => entries.length > listed),
     moved: {
       identifiers: ids(moved.identifiers),
       attributes: ids(moved.attributes),
@@ -79,25 +87,10 @@ export function toMergeView(record: MergeRecordDoc, moved: MergeMoves) {
 
 export type MergeView = ReturnType<typeof toMergeView>;
 
-/** Moved items listed per kind in the merge history (one record, GET /v1/merges/{id}, lists them all). */
-export const HISTORY_MOVED_ITEMS = 1000;
-
-/**
- * A view for the history page: each moved list cut to HISTORY_MOVED_ITEMS (`movedTruncated` says so; movedCounts
- * still counts everything) — a merge of 200,000 identifiers would otherwise put megabytes in every page that shows it.
- */
-export function historyView(view: MergeView): MergeView {
-  const lists = ['identifiers', 'attributes', 'links', 'emailClaims', 'tombstones'] as const;
-  if (lists.every((kind) => view.moved[kind].length <= HISTORY_MOVED_ITEMS)) return view;
-  const moved = { ...view.moved };
-  for (const kind of lists) moved[kind] = moved[kind].slice(0, HISTORY_MOVED_ITEMS);
-  return { ...view, moved, movedTruncated: true };
-}
-
-/** The views of merge records of one organisation, their journals read together. */
-export async function mergeViews(store: Store, organisation: ObjectId, records: MergeRecordDoc[]): Promise<MergeView[]> {
+/** The views of merge records of one organisation, their journals read together (`listed`: see toMergeView). */
+export async function mergeViews(store: Store, organisation: ObjectId, records: MergeRecordDoc[], listed?: number): Promise<MergeView[]> {
   const moves = await readMoves(store, organisation, records);
-  return records.map((record) => toMergeView(record, moves.get(hex(record._id))!));
+  return records.map((record) => toMergeView(record, moves.get(hex(record._id))!, listed));
 }
 
 export async function mergeView(store: Store, record: MergeRecordDoc): Promise<MergeView> {

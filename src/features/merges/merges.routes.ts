@@ -12,7 +12,7 @@ import { defineRoute, listOf, listQueryDoc, objectIdParams, type RouteKit } from
 import { parseWith } from '../../http/validation.ts';
 import type { Filter, Store } from '../../store/port.ts';
 import { identityError } from './identity-error.ts';
-import { historyView, mergeViews, mergesOf } from './merge-record.ts';
+import { HISTORY_MOVED_ITEMS, mergeViews, mergesOf } from './merge-record.ts';
 import type { MergeService } from './merge.service.ts';
 import { MERGE_LIST, MergeRequestSchema, MergeSchema } from './merges.schemas.ts';
 
@@ -73,7 +73,7 @@ export function registerMergeRoutes(kit: RouteKit, { store, cursors, merges }: M
         collection: mergesOf(store), scope: { organisation: caller.organisation }, filter, query, codec: cursors,
         digest: listDigest('merges', caller.organisation, query), sortIndexes: [{ createdAt: -1, _id: -1 }],
       });
-      const views = (await mergeViews(store, caller.organisation, items)).map(historyView);
+      const views = await mergeViews(store, caller.organisation, items, HISTORY_MOVED_ITEMS);
       const rendered = items.map((record, index) => ({ raw: record, rendered: views[index] }));
       res.json({ data: query.stack ? stackItems(rendered, query.stack.path) : rendered.map((item) => item.rendered), page });
     },
