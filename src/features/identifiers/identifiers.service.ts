@@ -104,8 +104,11 @@ export function createIdentifiersService({ store, cursors, onAssigned, ifiHasSta
   }
 
   async function assertUnassigned(caller: Caller, ifis: Ifi[]): Promise<void> {
-    const taken = await identifiers.findOne({ organisation: caller.organisation, canonicalKey: { $in: ifis.map((ifi) => canonicalIdentifierKey(ifi)) } });
-    if (taken) throw exists(taken);
+    const keys = ifis.map((ifi) => canonicalIdentifierKey(ifi));
+    const taken = await identifiers.find({ organisation: caller.organisation, canonicalKey: { $in: keys } });
+    // The first taken one in request order is named, whatever order the store returns them in.
+    const first = keys.map((key) => taken.find((doc) => doc.canonicalKey === key)).find(Boolean);
+    if (first) throw exists(first);
   }
 
   async function move(caller: Caller, id: ObjectId, personaId: ObjectId): Promise<IdentifierDoc> {
