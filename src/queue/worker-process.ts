@@ -20,12 +20,13 @@ export async function startWorkerProcess(
 ): Promise<WorkerProcess> {
   // A worker without Redis has nothing to do: fail fast with the reason instead of retrying silently.
   await probeRedis(config.REDIS_URL, config.QUEUE_STARTUP_TIMEOUT_MS);
-  // The API process passes its own store (one LMDB environment per process); it stays the API's to close.
+  // The API process passes its own store (one LMDB environment per process), its indexes already ensured; it
+  // stays the API's to close.
   const ownsStore = !overrides.store;
   const store = overrides.store ?? await openStore(config);
   const closers: Array<() => Promise<void>> = [];
   try {
-    await ensureAllIndexes(store);
+    if (ownsStore) await ensureAllIndexes(store);
     const resolver = createResolver({
       store, options: { includeAuthority: config.RESOLVE_AUTHORITY, linkMboxSha1sum: config.LINK_MBOX_SHA1SUM, batchSize: config.RESOLVER_BATCH_SIZE },
     });
