@@ -4,8 +4,9 @@
 import { expect } from 'chai';
 import { ObjectId } from 'bson';
 import { COLLECTIONS } from '../../src/domain/model.ts';
+import { PERSONAS_IMPORTS } from '../../src/compat/learning-locker/personas-import-model.ts';
 import { ALL_SCOPES } from '../../src/features/clients/clients.service.ts';
-import { startCompatApp, type Client, type CompatApp } from './support/compat-app.ts';
+import { q, startCompatApp, type Client, type CompatApp } from './support/compat-app.ts';
 import { llImportClient, multipart } from './support/ll-import-client.ts';
 
 const STRUCTURE = {
@@ -106,6 +107,24 @@ describe('LL /api persona import routes (real app)', function () {
     expect((await app.call('GET', `/api/v2/personasimporttemplate/${template.body._id}`)).status).to.equal(404);
   });
 
+  it('import model connections answer as LL\'s other connections: 401 with passport\'s challenges, a hint naming no index 400, nodes without our fields', async () => {
+    const { _id: id } = await createImport();
+    for (const kind of ['personasimport', 'personasimporttemplate']) {
+      const anonymous = await app.call('GET', `/api/connection/${kind}`, { client: null });
+      expect(anonymous.status, kind).to.equal(401);
+      expect(anonymous.headers.get('www-authenticate'), kind).to.match(/Basic realm="Users"/);
+      const hint = await app.call('GET', `/api/connection/${kind}?hint=${q({ nope: 1 })}`);
+      expect(hint.status, kind).to.equal(400);
+      expect(hint.body.error.code, kind).to.equal('query.invalid_hint');
+    }
+    // An import that ran holds the identity import's id, which LL's model has not: the node leaves it out.
+    await app.built.store.collection(PERSONAS_IMPORTS).updateOne({ _id: new ObjectId(id) }, { $set: { resolverImportId: new ObjectId() } });
+    const listed = await app.call('GET', `/api/connection/personasimport?filter=${q({ _id: id })}`);
+    expect(listed.body.edges.map((edge: any) => edge.node._id)).to.deep.equal([id]);
+    expect(listed.body.edges[0].node).to.include({ title: 'HR export', __v: 0 });
+    expect(listed.body.edges[0].node).not.to.have.property('resolverImportId');
+  });
+
   it('upload errors: empty CSV and duplicate headings are 400 with LL texts; unknown import 404', async () => {
     const { _id: id } = await createImport();
     const empty = await upload(id, '');
@@ -133,7 +152,7 @@ describe('LL /api persona import routes (real app)', function () {
     const { _id: id } = await createImport();
     await upload(id, 'email,name,login,site,dept\nstale@example.com,Stale,,,d');
     await app.call('PATCH', `/api/v2/personasimport/${id}`, { body: { structure: STRUCTURE } });
-    const imports = app.built.store.collection('personasImports');
+    const imports = app.built.store.collection(PERSONAS_IMPORTS);
     await imports.updateOne({ _id: new ObjectId(id) }, { $set: { importStage: 'STAGE_PROCESSING', updatedAt: new Date() } });
     expect((await app.call('POST', '/api/importpersonas', { body: { id } })).status).to.equal(409);
     expect((await app.call('PATCH', `/api/v2/personasimport/${id}`, { body: { title: 'renamed' } })).status).to.equal(409);

@@ -67,7 +67,7 @@ export function createLearningLockerApi(options: LearningLockerApiOptions): Rout
   controllers.use(connectionRoutes(options.ports));
   controllers.use(indexesRoute(options.ports));
   if (options.llImports) controllers.use(importRoutes({ store: options.ports.store, llImports: options.llImports }));
-  const isControllerPath = /^\/(v2\/(persona|personaidentifier)(\/|$)|mergepersona\/?$|connection\/(persona|personaidentifier|personaattribute)\/?$|indexes\/[^/]+\/?$|(uploadpersonas|importpersonas|uploadpersona)\/?$|organisation\/[^/]+\/importpersonaserror\/[^/]+\/?$)/i;
+  const isControllerPath = /^\/(v2\/(persona|personaidentifier)(\/|$)|mergepersona\/?$|connection\/(persona|personaidentifier|personaattribute|personasimport|personasimporttemplate)\/?$|indexes\/[^/]+\/?$|(uploadpersonas|importpersonas|uploadpersona)\/?$|organisation\/[^/]+\/importpersonaserror\/[^/]+\/?$)/i;
   router.use((req, res, next) => (isControllerPath.test(req.path) ? llAuthentication(options.authenticateCaller, true)(req, res, next) : next()));
   router.use(controllers);
   // Errors raised before a route ran (unparsable JSON body, oversized body) in the body shape of the route family.

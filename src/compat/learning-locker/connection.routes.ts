@@ -1,10 +1,11 @@
 // GET /connection/persona, /connection/personaidentifier (PS connections, compat spec 4.2) and
-// /connection/personaattribute (LL's generic connection, 4.3): filter/sort/project/hint/first/last/after/before.
+// /connection/personaattribute, /connection/personasimport, /connection/personasimporttemplate (LL's generic
+// connection, 4.3): filter/sort/project/hint/first/last/after/before.
 // The organisation is forced on the filter; merge tombstones are not personas for LL clients.
 import { Router, type Request } from 'express';
 import { COLLECTIONS } from '../../domain/model.ts';
 import { castAttributeFilter } from './attribute-query.ts';
-import type { Filter } from '../../store/port.ts';
+import type { Document, Filter } from '../../store/port.ts';
 import { CompatError } from '../compat-error.ts';
 import { paginateConnection } from './connection.ts';
 import { parseCursorParameter, parseHint, parsePageSize, parseProjection, parseSort } from './connection-params.ts';
@@ -13,6 +14,7 @@ import { scopeFilter } from './filter-parsing.ts';
 import { parseQueryFilter } from './persona-ident.ts';
 import { withPersonaCondition } from './identifier.routes.ts';
 import { LIVE_PERSONA } from './persona.routes.ts';
+import { PERSONAS_IMPORT_TEMPLATES, PERSONAS_IMPORTS, personasImportJson } from './personas-import-model.ts';
 import type { LlPorts } from './ports.ts';
 import { llRoute } from './route-kit.ts';
 
@@ -21,6 +23,8 @@ interface ConnectionKind {
   collection: string;
   format: CursorFormat;
   extraFilter?: (filter: Filter) => Filter;
+  /** The model's JSON of a node, when it is not the stored document. */
+  node?: (document: Document) => Record<string, unknown>;
 }
 
 /**
@@ -44,6 +48,10 @@ const KINDS: ConnectionKind[] = [
   { path: '/connection/personaidentifier', collection: COLLECTIONS.identifiers, format: 'ps', extraFilter: (filter) => withPersonaCondition(filter, 'filter', true) },
   // LL's generic connection queries through the mongoose model, which casts hex ids and date text (spec 4.3).
   { path: '/connection/personaattribute', collection: COLLECTIONS.attributes, format: 'generic', extraFilter: castAttributeFilter },
+  ...[PERSONAS_IMPORTS, PERSONAS_IMPORT_TEMPLATES].map((collection): ConnectionKind => ({
+    path: `/connection/${collection === PERSONAS_IMPORTS ? 'personasimport' : 'personasimporttemplate'}`,
+    collection, format: 'generic', extraFilter: castAttributeFilter, node: (document) => personasImportJson(document as never),
+  })),
 ];
 
 function isHintError(error: unknown): boolean {
@@ -67,7 +75,9 @@ export function connectionRoutes(ports: LlPorts): Router {
         before: parseCursorParameter(req.query.before, 'before'),
       };
       try {
-        res.json(await paginateConnection(ports.store.collection(kind.collection), request, kind.format));
+        const connection = await paginateConnection(ports.store.collection(kind.collection), request, kind.format);
+        const { node } = kind;
+        res.json(node ? { ...connection, edges: connection.edges.map((edge) => ({ ...edge, node: node(edge.node) })) } : connection);
       } catch (error) {
         // The store refuses a hint naming no usable index: the client's mistake, not ours.
         if (request.hint && isHintError(error)) {

@@ -1,23 +1,22 @@
 // ERM REST routes of LL's import models (compat spec 3.5, 3.7 #28): /v2/personasimport and
-// /v2/personasimporttemplate (list, count, get, create 201, update, delete 204) and their generic connections.
+// /v2/personasimporttemplate (list, count, get, create 201, update, delete 204); their generic connections are
+// served with the other connections (connection.routes.ts).
 // Only LL's user fields are writable (title and structure; name, structure and isPublic of templates): the stage,
 // counts and errors belong to the import routes. A structure is validated as LL's model does (ERM 400).
 import { Router, type RequestHandler } from 'express';
 import { ObjectId } from 'bson';
 import type { Store } from '../../store/port.ts';
 import { CompatError } from '../compat-error.ts';
-import { castAttributeFilter, parseErmSelect, parseErmSort } from './attribute-query.ts';
-import { paginateConnection } from './connection.ts';
-import { applyProjection, parseCursorParameter, parseHint, parsePageSize, parseProjection, parseSort } from './connection-params.ts';
+import { parseErmSelect, parseErmSort } from './attribute-query.ts';
+import { applyProjection } from './connection-params.ts';
 import { ermRoutes } from './erm-route.ts';
 import { scopeFilter } from './filter-parsing.ts';
-import { parseQueryFilter } from './persona-ident.ts';
 import { validateStructure } from './import-structure.ts';
 import {
   PERSONAS_IMPORT_TEMPLATES, PERSONAS_IMPORTS, deleteImportCsv, newPersonasImport, personasImportJson,
 } from './personas-import-model.ts';
 import type { CallerContext } from './ports.ts';
-import { bodyObject, intParameter, llRoute, objectIdOr } from './route-kit.ts';
+import { bodyObject, intParameter, objectIdOr } from './route-kit.ts';
 
 interface ModelKind {
   name: string;
@@ -124,17 +123,6 @@ export function importModelRoutes(deps: { store: Store }, authenticate: RequestH
       await collection().deleteOne({ _id: existing._id, organisation: caller.organisation });
       if (kind.collection === PERSONAS_IMPORTS) await deleteImportCsv(deps.store, caller.organisation, existing._id);
       res.status(204).end();
-    }));
-
-    router.get(`/connection/${kind.name}`, authenticate, llRoute('view', async (req, res, caller) => {
-      const connection = await paginateConnection(collection(), {
-        // Cast as mongoose casts (hex ids, date text), like this model's ERM query (spec 4.3).
-        filter: scopeFilter(castAttributeFilter(await parseQueryFilter(req.query.filter, { parameter: 'filter' }, deps.store, caller.organisation)), caller.organisation),
-        sort: parseSort(req.query.sort), projection: parseProjection(req.query.project), hint: parseHint(req.query.hint),
-        first: parsePageSize(req.query.first, 'first'), last: parsePageSize(req.query.last, 'last'),
-        after: parseCursorParameter(req.query.after, 'after'), before: parseCursorParameter(req.query.before, 'before'),
-      }, 'generic');
-      res.json({ ...connection, edges: connection.edges.map((edge) => ({ ...edge, node: json(edge.node) })) });
     }));
   }
   return router;
