@@ -9,13 +9,12 @@ import { join } from 'node:path';
 import { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import type { ObjectId } from 'bson';
-import { parse } from 'csv-parse';
 import { stringify } from 'csv-stringify';
 import type { Ifi } from '../../domain/model.ts';
 import type { ErasureScrubber } from '../../features/erasure/erasure.service.ts';
 import type { Store } from '../../store/port.ts';
 import { erasedRowMatcher } from './erased-row-matcher.ts';
-import { PERSONAS_IMPORTS, readImportCsv, saveImportCsv, type PersonasImportDoc } from './personas-import-model.ts';
+import { PERSONAS_IMPORTS, readImportCsv, saveImportCsv, storedCsvParser, type PersonasImportDoc } from './personas-import-model.ts';
 
 /** A re-upload racing the scrub is scrubbed again; this many times, then the erasure fails (and can be retried). */
 const MAX_ATTEMPTS = 5;
@@ -63,8 +62,8 @@ async function scrubbedCopy(store: Store, doc: ImportView, ifis: Ifi[]): Promise
   try {
     await pipeline(
       Readable.from(readImportCsv(store, doc.organisation, doc._id)),
-      // The options the error CSV reads the file with, so that both count the same rows.
-      parse({ bom: true, skip_empty_lines: true, relax_column_count: true }),
+      // The error CSV's parser, so that both count the same rows.
+      storedCsvParser(),
       async function* (records: AsyncIterable<string[]>) {
         for await (const record of records) {
           row += 1;

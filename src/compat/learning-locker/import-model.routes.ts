@@ -13,7 +13,7 @@ import { ermRoutes } from './erm-route.ts';
 import { scopeFilter } from './filter-parsing.ts';
 import { validateStructure } from './import-structure.ts';
 import {
-  PERSONAS_IMPORT_TEMPLATES, PERSONAS_IMPORTS, deleteImportCsv, newPersonasImport, personasImportJson,
+  PERSONAS_IMPORT_TEMPLATES, PERSONAS_IMPORTS, deleteImportCsv, importProcessingError, newPersonasImport, personasImportJson,
 } from './personas-import-model.ts';
 import type { CallerContext } from './ports.ts';
 import { bodyObject, intParameter, objectIdOr } from './route-kit.ts';
@@ -111,7 +111,7 @@ export function importModelRoutes(deps: { store: Store }, authenticate: RequestH
       // A running import keeps the structure it started with.
       const filter = { _id: existing._id, organisation: caller.organisation, ...(kind.collection === PERSONAS_IMPORTS ? { importStage: { $ne: 'STAGE_PROCESSING' } } : {}) };
       const updated = await collection().findOneAndUpdate(filter, { $set: { ...set, updatedAt: new Date() }, $inc: { __v: 1 } }, { returnDocument: 'after' });
-      if (!updated) throw new CompatError(409, 'imports.import_processing', `personasImport - ${existing._id.toHexString()} cannot be processed in it's current state.`);
+      if (!updated) throw importProcessingError(existing._id);
       res.json(json(updated));
     });
     router.post(`${base}/:id`, ...update);
@@ -119,7 +119,7 @@ export function importModelRoutes(deps: { store: Store }, authenticate: RequestH
     router.patch(`${base}/:id`, ...update);
     router.delete(`${base}/:id`, ...erm(true, async (req, res, caller) => {
       const existing = await findOwned(caller, req.params.id);
-      if (existing.importStage === 'STAGE_PROCESSING') throw new CompatError(409, 'imports.import_processing', `personasImport - ${existing._id.toHexString()} cannot be processed in it's current state.`);
+      if (existing.importStage === 'STAGE_PROCESSING') throw importProcessingError(existing._id);
       await collection().deleteOne({ _id: existing._id, organisation: caller.organisation });
       if (kind.collection === PERSONAS_IMPORTS) await deleteImportCsv(deps.store, caller.organisation, existing._id);
       res.status(204).end();

@@ -2,8 +2,10 @@
 // collections, their ERM-writable fields (the rest is the import's state, written only by the import routes), and
 // the uploaded CSV, kept in the store in chunks so that any API process can run the import it was uploaded to.
 import { ObjectId } from 'bson';
+import { parse, type Parser } from 'csv-parse';
 import type { Store } from '../../store/port.ts';
 import type { IndexDefinition } from '../../store/indexes.ts';
+import { CompatError } from '../compat-error.ts';
 
 export const PERSONAS_IMPORTS = 'personasImports';
 export const PERSONAS_IMPORT_TEMPLATES = 'personasImportTemplates';
@@ -103,6 +105,19 @@ export async function* readImportCsv(store: Store, organisation: ObjectId, impor
   for await (const chunk of store.collection(PERSONAS_IMPORT_FILES).iterate({ organisation, importId }, { sort: { importId: 1, seq: 1 } })) {
     yield Buffer.from(chunk.data as string, 'base64');
   }
+}
+
+/**
+ * The parser of a stored CSV for every reader that numbers its rows (the error CSV, the erasure scrub): one set of
+ * options, so that all of them count the same rows.
+ */
+export function storedCsvParser(): Parser {
+  return parse({ bom: true, skip_empty_lines: true, relax_column_count: true });
+}
+
+/** LL's 409 (sic) for an import whose stage forbids the operation (a run in progress). */
+export function importProcessingError(id: ObjectId): CompatError {
+  return new CompatError(409, 'imports.import_processing', `personasImport - ${id.toHexString()} cannot be processed in it's current state.`);
 }
 
 export async function deleteImportCsv(store: Store, organisation: ObjectId, importId: ObjectId): Promise<void> {

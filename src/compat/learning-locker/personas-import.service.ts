@@ -9,7 +9,6 @@ import { join } from 'node:path';
 import { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { ObjectId } from 'bson';
-import { parse } from 'csv-parse';
 import { stringify } from 'csv-stringify';
 import { IMPORT_ERRORS_COLLECTION, inspectCsv, type ImportService } from '../../features/imports/imports.service.ts';
 import { validateMapping } from '../../features/imports/import-mapping.ts';
@@ -17,7 +16,7 @@ import type { Store } from '../../store/port.ts';
 import { CompatError } from '../compat-error.ts';
 import { proposeStructure, structureToMapping, validateStructure } from './import-structure.ts';
 import {
-  PERSONAS_IMPORTS, readImportCsv, saveImportCsv, type PersonasImportDoc,
+  PERSONAS_IMPORTS, importProcessingError, readImportCsv, saveImportCsv, storedCsvParser, type PersonasImportDoc,
 } from './personas-import-model.ts';
 import type { CallerContext } from './ports.ts';
 
@@ -67,7 +66,7 @@ export function createLlImportService({ store, imports }: { store: Store; import
     /** Stores the CSV (400 when empty or with duplicate headings), proposes a structure, stage CONFIGURE_FIELDS. */
     async upload(caller: CallerContext, id: ObjectId, filePath: string, fileName: string): Promise<PersonasImportDoc> {
       const doc = await owned(caller.organisation, id);
-      if (doc.importStage === 'STAGE_PROCESSING') throw processing(id);
+      if (doc.importStage === 'STAGE_PROCESSING') throw importProcessingError(id);
       let headers: string[];
       try {
         ({ headers } = await inspectCsv(filePath));
@@ -96,7 +95,7 @@ export function createLlImportService({ store, imports }: { store: Store; import
     async start(caller: CallerContext, id: ObjectId): Promise<PersonasImportDoc> {
       const doc = await owned(caller.organisation, id);
       const staleBefore = new Date(Date.now() - STALE_PROCESSING_MS);
-      if (doc.importStage === 'STAGE_PROCESSING' && doc.updatedAt > staleBefore) throw processing(id);
+      if (doc.importStage === 'STAGE_PROCESSING' && doc.updatedAt > staleBefore) throw importProcessingError(id);
       if (doc.csvHeaders.length === 0) throw new CompatError(400, 'imports.file_required', 'Upload a CSV to this import before importing it', [{ path: 'id', code: 'imports.file_required', message: 'no CSV uploaded' }]);
       const { structure, problems } = validateStructure(doc.structure);
       const mapping = structure ? structureToMapping(structure) : null;
@@ -112,7 +111,7 @@ export function createLlImportService({ store, imports }: { store: Store; import
         { $set: { importStage: 'STAGE_PROCESSING', processedCount: 0, importErrors: [], result: { created: 0, merged: 0 }, updatedAt: new Date() }, $inc: { __v: 1 } },
         { returnDocument: 'after' },
       );
-      if (!claimed) throw processing(id);
+      if (!claimed) throw importProcessingError(id);
       const tempDir = await mkdtemp(join(tmpdir(), 'll-import-'));
       try {
         const filePath = join(tempDir, 'import.csv');
@@ -146,7 +145,7 @@ export function createLlImportService({ store, imports }: { store: Store; import
         : null;
       let pending = failures ? await failures.next() : null;
       let row = -1;
-      const records = source.pipe(parse({ bom: true, skip_empty_lines: true, relax_column_count: true }));
+      const records = source.pipe(storedCsvParser());
       // Both sides are in row order: one pass, one error entry in memory at a time.
       async function* withErrors() {
         for await (const record of records as AsyncIterable<string[]>) {
@@ -165,8 +164,4 @@ export function createLlImportService({ store, imports }: { store: Store; import
       await Promise.allSettled([...running]);
     },
   };
-}
-
-function processing(id: ObjectId): CompatError {
-  return new CompatError(409, 'imports.import_processing', `personasImport - ${id.toHexString()} cannot be processed in it's current state.`);
 }
