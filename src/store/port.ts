@@ -191,3 +191,17 @@ export const DUPLICATE_KEY_CODE = 11000;
 export function isDuplicateKeyError(error: unknown): boolean {
   return typeof error === 'object' && error !== null && (error as { code?: unknown }).code === DUPLICATE_KEY_CODE;
 }
+
+/**
+ * Inserts documents, unordered, where a document that already exists (a concurrent writer got there first, or a
+ * retry) is fine: duplicate-key failures are ignored, any other failure is thrown.
+ */
+export async function insertManyIgnoringDuplicates<T extends Document>(collection: Collection<T>, documents: Array<T | Omit<T, '_id'>>): Promise<void> {
+  if (documents.length === 0) return;
+  try {
+    await collection.insertMany(documents, { ordered: false });
+  } catch (error) {
+    const writeErrors = (error as { writeErrors?: Array<{ code: number }> }).writeErrors;
+    if (!isDuplicateKeyError(error) || writeErrors?.some((entry) => entry.code !== DUPLICATE_KEY_CODE)) throw error;
+  }
+}

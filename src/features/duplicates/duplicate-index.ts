@@ -7,7 +7,7 @@
 // identifier or persona is never suggested even before a refresh sees it.
 import { ObjectId } from 'bson';
 import { COLLECTIONS, type AttributeDoc, type IdentifierDoc, type PersonaDoc } from '../../domain/model.ts';
-import { DUPLICATE_KEY_CODE, isDuplicateKeyError, type Collection, type Store } from '../../store/port.ts';
+import { insertManyIgnoringDuplicates, type Collection, type Store } from '../../store/port.ts';
 import { changedSince, type RefreshMark } from './duplicate-changes.ts';
 import { DUPLICATE_KEYS_COLLECTION, LEGACY_DUPLICATE_KEYS_COLLECTION, matchKeysOf } from './duplicate-keys.ts';
 
@@ -70,20 +70,6 @@ function toDocs(organisation: ObjectId, entries: DuplicateKeyDoc[]): PersonaKeys
     byPersona.set(hex, doc);
   }
   return [...byPersona.values()];
-}
-
-/**
- * Inserts what a refresh computed (keys, pairs). A document another refresh stored meanwhile (a unique key taken)
- * was computed from the same data: its copy stands.
- */
-export async function insertComputed<T extends object>(collection: Collection<T>, docs: Array<T | Omit<T, '_id'>>): Promise<void> {
-  if (docs.length === 0) return;
-  try {
-    await collection.insertMany(docs, { ordered: false });
-  } catch (error) {
-    const writeErrors = (error as { writeErrors?: Array<{ code: number }> }).writeErrors;
-    if (!isDuplicateKeyError(error) || writeErrors?.some((entry) => entry.code !== DUPLICATE_KEY_CODE)) throw error;
-  }
 }
 
 /**
@@ -167,7 +153,7 @@ async function buildWholeIndex(
     if (matchKeys.length === 0) return;
     for (const { key } of matchKeys) holders.set(key, (holders.get(key) ?? 0) + 1);
     pending.push({ _id: id, organisation, keys: matchKeys.map((entry) => entry.key), origins: matchKeys.map((entry) => entry.origin) });
-    if (pending.length >= BUILD_BATCH) { await insertComputed(keysOf(store), pending); pending = []; }
+    if (pending.length >= BUILD_BATCH) { await insertManyIgnoringDuplicates(keysOf(store), pending); pending = []; }
   };
   const count = names.size;
   let current: { id: ObjectId; identifiers: IdentifierDoc['ifi'][] } | null = null;
@@ -181,7 +167,7 @@ async function buildWholeIndex(
   if (current) await emit(current.id, current.identifiers);
   // Personas without identifiers: their name and attributes only.
   for (const hex of [...names.keys()]) await emit(new ObjectId(hex), []);
-  await insertComputed(keysOf(store), pending);
+  await insertManyIgnoringDuplicates(keysOf(store), pending);
   const sharedKeys = new Map<string, number>();
   for (const [key, held] of holders) if (held > 1) sharedKeys.set(key, held);
   return { personas: count, sharedKeys };

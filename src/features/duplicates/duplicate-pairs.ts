@@ -4,8 +4,8 @@
 // recomputed from the key index and only the difference is written. Dismissed pairs are never stored.
 import { ObjectId } from 'bson';
 import { COLLECTIONS } from '../../domain/model.ts';
-import type { Store } from '../../store/port.ts';
-import { BY_ID, entriesOf, holdersOf, insertComputed, keysOf, type DuplicateKeyDoc } from './duplicate-index.ts';
+import { insertManyIgnoringDuplicates, type Store } from '../../store/port.ts';
+import { BY_ID, entriesOf, holdersOf, keysOf, type DuplicateKeyDoc } from './duplicate-index.ts';
 import { CERTAIN_REASONS, REASON_SCORES, combineScores, reasonOf, type MatchReasonCode } from './duplicate-keys.ts';
 
 export const DUPLICATE_PAIRS_COLLECTION = 'personaDuplicatePairs';
@@ -108,7 +108,7 @@ export async function rebuildPairs(store: Store, organisation: ObjectId, maxGrou
   await collection.deleteMany({ organisation });
   const scored = await scorePairs(store, organisation, pairs);
   for (let start = 0; start < scored.length; start += 5000) {
-    await insertComputed(collection, scored.slice(start, start + 5000).map((pair) => toDoc(organisation, pair)));
+    await insertManyIgnoringDuplicates(collection, scored.slice(start, start + 5000).map((pair) => toDoc(organisation, pair)));
   }
 }
 
@@ -130,6 +130,6 @@ export async function refreshPairsOf(store: Store, organisation: ObjectId, perso
     return true;
   });
   if (stale.length > 0) await collection.deleteMany({ organisation, _id: { $in: stale.map((doc) => doc._id) } });
-  await insertComputed(collection, [...wanted.values()]);
+  await insertManyIgnoringDuplicates(collection, [...wanted.values()]);
 }
 

@@ -6,7 +6,7 @@
 import { ObjectId } from 'bson';
 import { COLLECTIONS, type Ifi, type PersonaDoc } from '../../domain/model.ts';
 import { canonicalIdentifierKey } from '../../domain/xapi/index.ts';
-import type { BulkOperation, Store } from '../../store/port.ts';
+import { insertManyIgnoringDuplicates, type BulkOperation, type Store } from '../../store/port.ts';
 import { lookupPersonaStates } from '../personas/persona-lookup.ts';
 import { emailClaimKeys } from '../resolver/email-claims.ts';
 import type { ImportRowPlan } from './import-mapping.ts';
@@ -121,8 +121,8 @@ async function writePlanned(store: Store, organisation: ObjectId, planned: Plann
   const identifiers = planned.flatMap((entry) => entry.toCreate.map(({ key, ifi }) => ({
     organisation, canonicalKey: key, ifi, persona: entry.target, locked: false, createdAt: now, updatedAt: now,
   })));
-  await insertIgnoringLostRaces(store, COLLECTIONS.emailClaims, claims);
-  await insertIgnoringLostRaces(store, COLLECTIONS.identifiers, identifiers);
+  await insertManyIgnoringDuplicates(store.collection(COLLECTIONS.emailClaims), claims);
+  await insertManyIgnoringDuplicates(store.collection(COLLECTIONS.identifiers), identifiers);
 
   const newPersonas: PersonaDoc[] = [];
   const personaOps: BulkOperation[] = [];
@@ -158,21 +158,10 @@ async function writePlanned(store: Store, organisation: ObjectId, planned: Plann
       });
     }
   }
-  await insertIgnoringLostRaces(store, COLLECTIONS.personas, newPersonas);
+  await insertManyIgnoringDuplicates(store.collection(COLLECTIONS.personas), newPersonas);
   if (personaOps.length > 0) await checked(store.collection(COLLECTIONS.personas).bulkWrite(personaOps, { ordered: false }));
-  await insertIgnoringLostRaces(store, COLLECTIONS.attributes, newAttributes);
+  await insertManyIgnoringDuplicates(store.collection(COLLECTIONS.attributes), newAttributes);
   if (attributeOps.length > 0) await checked(store.collection(COLLECTIONS.attributes).bulkWrite(attributeOps, { ordered: false }));
-}
-
-async function insertIgnoringLostRaces(store: Store, collection: string, documents: object[]): Promise<void> {
-  if (documents.length === 0) return;
-  try {
-    await store.collection(collection).insertMany(documents as never[], { ordered: false });
-  } catch (error) {
-    const writeErrors = (error as { writeErrors?: Array<{ code: number }> }).writeErrors;
-    const isLostRace = (error as { code?: number }).code === 11000 && (!writeErrors || writeErrors.every((entry) => entry.code === 11000));
-    if (!isLostRace) throw error;
-  }
 }
 
 async function checked(result: Promise<{ writeErrors: Array<{ code: number; errmsg: string }> }>): Promise<void> {
