@@ -2,6 +2,7 @@
 // item in order; one bad item never blocks the others. Items run one after another (each may touch several documents).
 import { ObjectId } from 'bson';
 import { ApiError, apiError } from './errors/api-error.ts';
+import { isObjectIdText } from '../domain/object-id-text.ts';
 
 export const MAX_BATCH_ITEMS = 1000;
 
@@ -29,10 +30,9 @@ export async function runBatch(items: unknown[], handle: (item: unknown, index: 
   return { results };
 }
 
-const HEX24 = /^[0-9a-fA-F]{24}$/;
 
 /** A path id: 24 hex or 400 with the route's code (`personas.invalid_persona_id`). */
 export function parseId(raw: unknown, code: string): ObjectId {
-  if (typeof raw !== 'string' || !HEX24.test(raw)) throw apiError(code, { id: String(raw).slice(0, 100) });
+  if (!isObjectIdText(raw)) throw apiError(code, { id: String(raw).slice(0, 100) });
   return new ObjectId(raw);
 }

@@ -5,10 +5,10 @@ import { ObjectId } from 'bson';
 import type { Filter, Projection, Sort } from '../../store/port.ts';
 import { CompatError, badParameter } from '../compat-error.ts';
 import { isPlainObject, parseFilter } from './filter-parsing.ts';
+import { isObjectIdText } from '../../domain/object-id-text.ts';
 
 const OBJECT_ID_FIELDS = new Set(['_id', 'personaId', 'organisation']);
 const DATE_FIELDS = new Set(['createdAt', 'updatedAt']);
-const HEX24 = /^[0-9a-fA-F]{24}$/;
 
 /** ERM answers an unparsable `query` with `{"description": "invalid_json", "statusCode": 400}`. */
 export class ErmQueryError extends CompatError {
@@ -17,7 +17,7 @@ export class ErmQueryError extends CompatError {
 
 function castValue(field: string, value: unknown): unknown {
   if (Array.isArray(value)) return value.map((item) => castValue(field, item));
-  if (OBJECT_ID_FIELDS.has(field) && typeof value === 'string' && HEX24.test(value)) return new ObjectId(value);
+  if (OBJECT_ID_FIELDS.has(field) && isObjectIdText(value)) return new ObjectId(value);
   if (DATE_FIELDS.has(field) && (typeof value === 'string' || typeof value === 'number')) {
     const date = new Date(value);
     return Number.isNaN(date.getTime()) ? value : date;

@@ -11,7 +11,8 @@ import { parseErmSelect, parseErmSort } from './attribute-query.ts';
 import { ermRoutes } from './erm-route.ts';
 import { scopeFilter } from './filter-parsing.ts';
 import type { CallerContext, LlPorts } from './ports.ts';
-import { bodyObject, intParameter, isObjectIdText, objectIdOr } from './route-kit.ts';
+import { isObjectIdText } from '../../domain/object-id-text.ts';
+import { bodyObject, intParameter, objectIdOr } from './route-kit.ts';
 import { ObjectId as BsonObjectId } from 'bson';
 
 const notFound = () => new CompatError(404, 'attributes.attribute_not_found', 'No model found for Attribute');

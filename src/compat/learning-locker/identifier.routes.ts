@@ -11,7 +11,8 @@ import { isPlainObject, scopeFilter } from './filter-parsing.ts';
 import { listFilter, personaNotFound } from './persona.routes.ts';
 import { parseQueryFilter } from './persona-ident.ts';
 import type { LlPorts } from './ports.ts';
-import { bodyObject, intParameter, isObjectIdText, llRoute, objectIdOr } from './route-kit.ts';
+import { isObjectIdText } from '../../domain/object-id-text.ts';
+import { bodyObject, intParameter, llRoute, objectIdOr } from './route-kit.ts';
 
 export function identifierNotFound(model: 'Identifier' | 'Persona Identifier' = 'Identifier'): CompatError {
   return new CompatError(404, 'identifiers.identifier_not_found', `No model found for ${model}`);

@@ -6,8 +6,8 @@ import { CompatError } from '../compat-error.ts';
 import { assertAllowed, type LlAction } from './access.ts';
 import { describeError, errorBody, type ErrorBodyShape } from './error-bodies.ts';
 import type { CallerContext } from './ports.ts';
+import { isObjectIdText } from '../../domain/object-id-text.ts';
 
-const HEX24 = /^[0-9a-fA-F]{24}$/;
 
 export function sendError(res: Response, shape: ErrorBodyShape, error: unknown, description?: string): void {
   const described = describeError(error);
@@ -46,10 +46,6 @@ export function callerOf(res: Response): CallerContext {
   const caller = res.locals.llCaller as CallerContext | undefined;
   if (!caller) throw new CompatError(401, 'auth.missing_credentials', 'Unauthorized');
   return caller;
-}
-
-export function isObjectIdText(value: unknown): value is string {
-  return typeof value === 'string' && HEX24.test(value);
 }
 
 /** An id that cannot exist (malformed) is answered like an unknown one: `notFound` (LL answered 500). */

@@ -4,9 +4,10 @@ import { z } from 'zod';
 import type { Ifi } from '../../domain/model.ts';
 import { toStoredIfi, validateIfi } from '../../domain/xapi/index.ts';
 import type { ListSpec } from '../../http/list/list-fields.ts';
+import { OBJECT_ID_TEXT } from '../../domain/object-id-text.ts';
 
 const INVALID_IFI = 'identifiers.invalid_ifi';
-export const objectIdText = z.string().regex(/^[0-9a-fA-F]{24}$/).meta({ description: '24-hex ObjectId', example: '65f1c0ffee0000000000abcd' });
+export const objectIdText = z.string().regex(OBJECT_ID_TEXT).meta({ description: '24-hex ObjectId', example: '65f1c0ffee0000000000abcd' });
 
 export const IfiSchema = z.object({
   key: z.enum(['mbox', 'mbox_sha1sum', 'openid', 'account'], { error: INVALID_IFI }),

@@ -2,6 +2,7 @@
 import { z } from 'zod';
 import type { ListSpec } from '../../http/list/list-fields.ts';
 import { objectIdText } from '../identifiers/identifiers.schemas.ts';
+import { OBJECT_ID_TEXT } from '../../domain/object-id-text.ts';
 
 const recTypeName = z.string({ error: 'links.invalid_rec_type_name' }).min(1, { error: 'links.invalid_rec_type_name' })
   .max(200, { error: 'links.invalid_rec_type_name' }).meta({ example: 'lms-user' });
@@ -10,7 +11,7 @@ const recId = z.string({ error: 'links.invalid_rec_id' }).min(1, { error: 'links
 const metadata = z.record(z.string(), z.unknown(), { error: 'personas.invalid_metadata' });
 
 export const LinkCreateSchema = z.object({
-  persona: z.string({ error: 'links.invalid_persona' }).regex(/^[0-9a-fA-F]{24}$/, { error: 'links.invalid_persona' }),
+  persona: z.string({ error: 'links.invalid_persona' }).regex(OBJECT_ID_TEXT, { error: 'links.invalid_persona' }),
   recTypeName, recId, metadata: metadata.optional(), active: z.boolean({ error: 'personas.invalid_active' }).optional(),
 }).strict().meta({ id: 'LinkCreate' });
 

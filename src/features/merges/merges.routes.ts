@@ -15,12 +15,12 @@ import { identityError } from './identity-error.ts';
 import { HISTORY_MOVED_ITEMS, mergeViews, mergesOf } from './merge-record.ts';
 import type { MergeService } from './merge.service.ts';
 import { MERGE_LIST, MergeRequestSchema, MergeSchema } from './merges.schemas.ts';
+import { isObjectIdText } from '../../domain/object-id-text.ts';
 
 const tags = ['Identity management'];
-const HEX24 = /^[0-9a-fA-F]{24}$/;
 
 export function parsePathId(raw: unknown, code: 'personas.invalid_persona_id' | 'merges.invalid_merge_id' | 'imports.invalid_import_id'): ObjectId {
-  if (typeof raw === 'string' && HEX24.test(raw)) return new ObjectId(raw);
+  if (isObjectIdText(raw)) return new ObjectId(raw);
   if (code === 'personas.invalid_persona_id') throw apiError(code, { id: String(raw).slice(0, 100) });
   throw identityError(code, `invalid id ${String(raw).slice(0, 100)}: expected 24 hex characters`);
 }

@@ -5,8 +5,8 @@
 import { createHash, createHmac, timingSafeEqual } from 'node:crypto';
 import { ObjectId } from 'bson';
 import { apiError } from '../errors/api-error.ts';
+import { isObjectIdText } from '../../domain/object-id-text.ts';
 
-const HEX24 = /^[0-9a-fA-F]{24}$/;
 
 export interface CursorCodec {
   encode(position: Record<string, unknown>, queryDigest: string): string;
@@ -24,7 +24,7 @@ function toJsonValue(value: unknown): unknown {
 function fromJsonValue(value: unknown): unknown {
   if (value !== null && typeof value === 'object' && !Array.isArray(value)) {
     const object = value as Record<string, unknown>;
-    if (typeof object.$oid === 'string' && HEX24.test(object.$oid)) return new ObjectId(object.$oid);
+    if (isObjectIdText(object.$oid)) return new ObjectId(object.$oid);
     if (typeof object.$date === 'string') {
       const date = new Date(object.$date);
       if (!Number.isNaN(date.getTime())) return date;

@@ -5,10 +5,10 @@
 import { ObjectId } from 'bson';
 import { apiError, detail } from '../errors/api-error.ts';
 import { fieldSpecOf, OPERATORS, type FieldSpec, type FieldType, type ListSpec, type Operator } from './list-fields.ts';
+import { OBJECT_ID_TEXT } from '../../domain/object-id-text.ts';
 
 export const DEFAULT_LIMIT = 20;
 export const MAX_LIMIT = 100;
-const HEX24 = /^[0-9a-fA-F]{24}$/;
 const MAX_VALUE_LENGTH = 1000;
 
 export interface Condition {
@@ -52,7 +52,7 @@ function parseScalar(raw: string, type: FieldType, parameter: string): unknown {
   if (raw.length > MAX_VALUE_LENGTH) throw invalidFilter(parameter, `values are at most ${MAX_VALUE_LENGTH} characters`);
   switch (type) {
     case 'id':
-      if (!HEX24.test(raw)) throw invalidFilter(parameter, 'expected a 24-hex id');
+      if (!OBJECT_ID_TEXT.test(raw)) throw invalidFilter(parameter, 'expected a 24-hex id');
       return new ObjectId(raw);
     case 'date': {
       const date = /^\d{4}-\d{2}-\d{2}/.test(raw) ? new Date(raw) : new Date(Number.NaN);
