@@ -12,6 +12,7 @@ import { ensureInitialClient, type InitialClient } from '../../src/features/clie
 import { createOrganisationsService } from '../../src/features/organisations/organisations.service.ts';
 import { openEmbeddedStore } from '../../src/store/embedded/index.ts';
 import { makeTempDir } from '../support/temp-store.ts';
+import { httpCall } from '../support/http-call.ts';
 
 export interface ApiAnswer<T = any> {
   status: number;
@@ -49,19 +50,9 @@ export async function startTestApi(env: Record<string, string> = {}): Promise<Te
   return {
     baseUrl, built, admin, dataDir,
     async request(method, path, options = {}) {
-      const headers: Record<string, string> = { ...(options.headers ?? {}) };
       const auth = options.auth === undefined ? admin : options.auth;
-      if (typeof auth === 'string') headers.authorization = auth;
-      else if (auth) headers.authorization = basic(auth);
-      let body: string | undefined;
-      if (options.raw !== undefined) body = options.raw;
-      else if (options.body !== undefined) body = JSON.stringify(options.body);
-      if (body !== undefined) headers['content-type'] ??= 'application/json';
-      const response = await fetch(`${baseUrl}${path}`, { method, headers, body, redirect: 'manual' });
-      const text = await response.text();
-      let parsed: unknown = text;
-      try { parsed = text ? JSON.parse(text) : null; } catch { /* not JSON */ }
-      return { status: response.status, body: parsed as any, headers: response.headers };
+      const authorization = typeof auth === 'string' ? auth : auth ? basic(auth) : undefined;
+      return httpCall(`${baseUrl}${path}`, method, { ...options, authorization });
     },
     async newClient(options = {}) {
       const organisation = options.newOrganisation

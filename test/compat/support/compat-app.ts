@@ -12,6 +12,7 @@ import { COLLECTIONS, type Scope } from '../../../src/domain/model.ts';
 import { ALL_SCOPES } from '../../../src/features/clients/clients.service.ts';
 import { openEmbeddedStore } from '../../../src/store/embedded/index.ts';
 import { makeTempDir } from '../../support/temp-store.ts';
+import { httpCall } from '../../support/http-call.ts';
 
 export interface Client { key: string; secret: string; organisation: ObjectId }
 export interface Answer { status: number; body: any; text: string; headers: Headers }
@@ -59,18 +60,8 @@ export async function startCompatApp(options: { dataDir?: string; env?: Record<s
   return {
     built, a, b, client,
     async call(method, path, options = {}) {
-      const headers: Record<string, string> = { ...(options.headers ?? {}) };
       const who = options.client === undefined ? a : options.client;
-      if (who) headers.authorization = basic(who);
-      let body: string | undefined;
-      if (options.raw !== undefined) body = options.raw;
-      else if (options.body !== undefined) body = JSON.stringify(options.body);
-      if (body !== undefined) headers['content-type'] ??= 'application/json';
-      const response = await fetch(`${base}${path}`, { method, headers, body, redirect: 'manual' });
-      const text = await response.text();
-      let parsed: unknown = text;
-      try { parsed = text ? JSON.parse(text) : null; } catch { /* text body */ }
-      return { status: response.status, body: parsed, text, headers: response.headers };
+      return httpCall(`${base}${path}`, method, { ...options, authorization: who ? basic(who) : undefined });
     },
     async close() {
       await new Promise<void>((resolve) => server.close(() => resolve()));

@@ -1,0 +1,24 @@
+// One HTTP call to a test server: a JSON body (or a raw one) sent with its content type, no redirects followed, and
+// the answer's body parsed as JSON when it is JSON (kept as text otherwise).
+export interface HttpAnswer {
+  status: number;
+  body: any;
+  text: string;
+  headers: Headers;
+}
+
+export async function httpCall(
+  url: string, method: string, options: { authorization?: string; body?: unknown; raw?: string; headers?: Record<string, string> } = {},
+): Promise<HttpAnswer> {
+  const headers: Record<string, string> = { ...(options.headers ?? {}) };
+  if (options.authorization) headers.authorization = options.authorization;
+  let body: string | undefined;
+  if (options.raw !== undefined) body = options.raw;
+  else if (options.body !== undefined) body = JSON.stringify(options.body);
+  if (body !== undefined) headers['content-type'] ??= 'application/json';
+  const response = await fetch(url, { method, headers, body, redirect: 'manual' });
+  const text = await response.text();
+  let parsed: unknown = text;
+  try { parsed = text ? JSON.parse(text) : null; } catch { /* not JSON */ }
+  return { status: response.status, body: parsed, text, headers: response.headers };
+}
