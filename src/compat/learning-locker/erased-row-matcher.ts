@@ -5,7 +5,7 @@
 // identifiers — so the whole row goes; without a usable structure (never configured), by its cells. In other rows,
 // a single cell holding an erased value (an ignored column, an attribute such as a manager's address) is blanked.
 import type { Ifi } from '../../domain/model.ts';
-import { hasMailtoPrefix, isSha1Hex } from '../../domain/xapi/iri-uuid-timestamp.ts';
+import { isSha1Hex, withMailto } from '../../domain/xapi/index.ts';
 import { tracesOf } from '../../features/imports/import-error-traces.ts';
 import { compileMapping, validateMapping } from '../../features/imports/import-mapping.ts';
 import { structureToMapping, validateStructure } from './import-structure.ts';
@@ -22,7 +22,7 @@ function cellTraces(cell: string): string[] {
   const value = cell.trim();
   if (value === '') return [];
   const guesses: Ifi[] = [{ key: 'openid', value }];
-  if (value.includes('@')) guesses.push({ key: 'mbox', value: hasMailtoPrefix(value) ? value : `mailto:${value}` });
+  if (value.includes('@')) guesses.push({ key: 'mbox', value: withMailto(value) });
   if (isSha1Hex(value)) guesses.push({ key: 'mbox_sha1sum', value });
   return tracesOf(guesses);
 }

@@ -13,6 +13,7 @@ import type { Store } from '../../store/port.ts';
 import { CompatError } from '../compat-error.ts';
 import { createLlMergePort } from './merge-adapter.ts';
 import type { LlPorts } from './ports.ts';
+import { withMailto } from '../../domain/xapi/index.ts';
 
 export interface LlServices {
   personas: PersonasService;
@@ -49,7 +50,7 @@ export function parseLlIfi(raw: unknown): Ifi {
   let input = raw;
   if (input !== null && typeof input === 'object' && !Array.isArray(input)) {
     const ifi = input as Record<string, unknown>;
-    if (ifi.key === 'mbox' && typeof ifi.value === 'string' && !ifi.value.toLowerCase().startsWith('mailto:')) input = { ...ifi, value: `mailto:${ifi.value}` };
+    if (ifi.key === 'mbox' && typeof ifi.value === 'string') input = { ...ifi, value: withMailto(ifi.value) };
   }
   const parsed = IfiSchema.safeParse(input);
   if (parsed.success) return parsed.data;

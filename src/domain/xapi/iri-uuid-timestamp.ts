@@ -26,6 +26,11 @@ export function hasMailtoPrefix(value: string): boolean {
   return MAILTO_PREFIX.test(value);
 }
 
+/** An address as an mbox IRI: `mailto:` added unless it is there already (in any case), as LL and CSV imports take it. */
+export function withMailto(value: string): string {
+  return hasMailtoPrefix(value) ? value : `mailto:${value}`;
+}
+
 /** A `mailto:` IRI of an email address (unusual but well-formed ones such as `mailto:mailto:s@s.com` pass). */
 export function isMailtoAddress(value: string): boolean {
   return MAILTO_ADDRESS.test(value);

@@ -4,7 +4,7 @@
 // persona it describes (identifiers in `primary` order: the first one decides the persona).
 import { z } from 'zod';
 import type { Ifi } from '../../domain/model.ts';
-import { validateIfi } from '../../domain/xapi/ifi-validation.ts';
+import { validateIfi, withMailto } from '../../domain/xapi/index.ts';
 import type { IdentityErrorDetail } from '../merges/identity-error.ts';
 
 const columnSchema = z.object({
@@ -98,7 +98,7 @@ export function compileMapping(mapping: ImportMapping): (row: Record<string, str
       const value = cell(header);
       if (value === '') continue;
       let ifi: Ifi;
-      if (column.type === 'mbox') ifi = { key: 'mbox', value: /^mailto:/i.test(value) ? value : `mailto:${value}` };
+      if (column.type === 'mbox') ifi = { key: 'mbox', value: withMailto(value) };
       else if (column.type === 'mbox_sha1sum') ifi = { key: 'mbox_sha1sum', value: value.toLowerCase() };
       else if (column.type === 'openid') ifi = { key: 'openid', value };
       else ifi = { key: 'account', value: { homePage: column.homePage ?? cell(column.homePageColumn), name: value } };
