@@ -4,7 +4,7 @@
 import { Job, Queue, type JobsOptions } from 'bullmq';
 import { ObjectId } from 'bson';
 import type { ResolutionResult } from '../features/resolver/resolution-result.ts';
-import { addCounts, emptyCounts } from '../features/resolver/resolution-result.ts';
+import { addCounts, addResult, emptyCounts, emptyResult } from '../features/resolver/resolution-result.ts';
 import { RESOLVE_JOB_NAME, splitIntoJobs, type ResolveJobData } from './job-payload.ts';
 import { bullConnection } from './redis-connection.ts';
 
@@ -128,15 +128,12 @@ function reportOf(id: string, jobs: Array<Job<ResolveJobData>>, states: string[]
 
 function mergeResults(parts: Array<JobReport['result']>): JobReport['result'] {
   if (parts.length === 1) return parts[0];
-  const counts = emptyCounts();
-  const hasResults = parts.every((part) => part !== null && 'results' in part);
-  const results: ResolutionResult['results'] = [];
-  const createdPersonaIds: string[] = [];
-  for (const part of parts) {
-    if (!part) continue;
-    addCounts(counts, part.counts);
-    if (hasResults) results.push(...(part as ResolutionResult).results);
-    if (hasResults) createdPersonaIds.push(...((part as ResolutionResult).createdPersonaIds ?? []));
+  if (parts.every((part) => part !== null && 'results' in part)) {
+    const total = emptyResult();
+    for (const part of parts) addResult(total, part as ResolutionResult);
+    return total;
   }
-  return hasResults ? { results, counts, createdPersonaIds } : { counts };
+  const counts = emptyCounts();
+  for (const part of parts) if (part) addCounts(counts, part.counts);
+  return { counts };
 }
