@@ -6,6 +6,8 @@ import { spawn } from 'node:child_process';
 import { CHILD_SCRIPT, spawnStoreChild } from './child-process.ts';
 import { freshDataDir } from './temp-dir.ts';
 import { ObjectId } from 'bson';
+import { statSync } from 'node:fs';
+import { join } from 'node:path';
 
 describe('embedded store: durability and failures', function () {
   this.timeout(120_000);
@@ -85,6 +87,18 @@ describe('embedded store: durability and failures', function () {
       expect(found!.k).to.equal(9999);
       const plan = await store.collection('c').explain({ k: 5 });
       expect(plan).to.include({ indexName: 'k_1', docsExamined: 1 });
+    } finally {
+      await store.close();
+    }
+  });
+
+  it('opens a data directory whose name has a dot in it (a directory, not a file name)', async function () {
+    const dataDir = join(freshDataDir(), 'data.prod');
+    const store = await openEmbeddedStore({ dataDir, mapSizeGb: 1 });
+    try {
+      await store.collection('c').insertOne({ k: 1 });
+      expect(await store.collection('c').countDocuments({})).to.equal(1);
+      expect(statSync(dataDir).isDirectory()).to.equal(true);
     } finally {
       await store.close();
     }

@@ -43,6 +43,9 @@ export class LmdbEnvironment {
     mkdirSync(options.dataDir, { recursive: true });
     this.root = open({
       path: options.dataDir,
+      // DATA_DIR is always a directory: lmdb-js would otherwise take a path with a dot in it (`./data.prod`,
+      // `/tmp/tmp.x1Y2`) for a file name and fail to open it.
+      noSubdir: false,
       mapSize: options.mapSizeBytes ?? (options.mapSizeGb ?? 64) * 1024 ** 3,
       maxDbs: 8,
       // Commits are flushed by durable(), after the writer lock is released (see the top of this file).
