@@ -1,10 +1,10 @@
-// The shared corpus (../shared/data, see its README): every published valid statement must pass validation and
+// The real-statement corpus (test/fixtures/xapi, see its README for sources and licences): every published valid statement must pass validation and
 // extraction; every invalid one must be rejected at a path its reason names (reasons may list several problems).
 import { expect } from 'chai';
 import { readFileSync } from 'node:fs';
 import { extractAgents, validateStatement } from '../src/domain/xapi/index.ts';
 
-const dataDir = new URL('../../shared/data/', import.meta.url);
+const dataDir = new URL('./fixtures/xapi/', import.meta.url);
 
 function lines(file: string): string[] {
   return readFileSync(new URL(file, dataDir), 'utf8').split('\n').filter((line) => line.trim() !== '');

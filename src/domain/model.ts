@@ -1,5 +1,5 @@
 // The stored data model: collection names and document shapes. Shapes follow Learning Locker's collections
-// (../shared/spec/learning-locker-compat.md section 1) so that LL tools can read what we write, plus the fields our
+// (docs/spec/learning-locker-compat.md section 1) so that LL tools can read what we write, plus the fields our
 // resolver needs (`canonicalKey`, timestamps, `mergedInto` tombstones).
 import type { ObjectId } from 'bson';
 

@@ -1,4 +1,4 @@
-// The public queue interface (../shared/spec/native-api.md, "Statements"): any BullMQ client may add a job named
+// The public queue interface (docs/spec/native-api.md, "Statements"): any BullMQ client may add a job named
 // `resolve` to the statements queue with data `{ organisation: "<24-hex>", statements: [...] }`. This schema is the
 // one check of that payload; a payload that fails it can never succeed, so the worker dead-letters it at once.
 import { z } from 'zod';

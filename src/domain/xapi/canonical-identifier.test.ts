@@ -53,7 +53,7 @@ describe('toStoredIfi', () => {
 });
 
 describe('mbox ↔ mbox_sha1sum', () => {
-  const corpus = readFileSync(new URL('../../../../shared/data/xapi-valid-statements.jsonl', import.meta.url), 'utf8');
+  const corpus = readFileSync(new URL('../../../test/fixtures/xapi/xapi-valid-statements.jsonl', import.meta.url), 'utf8');
 
   it('the SHA-1 of mailto:xapi@adlnet.gov and mailto:bob@example.com are the sums the corpus carries', () => {
     expect(mboxSha1sums('mailto:xapi@adlnet.gov')).to.deep.equal(['cd9b00a5611f94eaa7b1661edab976068e364975']);
