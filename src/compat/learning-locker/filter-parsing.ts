@@ -7,6 +7,7 @@
 import { ObjectId } from 'bson';
 import type { Filter } from '../../store/port.ts';
 import { CompatError, badParameter } from '../compat-error.ts';
+import { userRegexRefusal } from '../../domain/user-regex.ts';
 
 const LOGICAL_OPERATORS = new Set(['$and', '$or', '$nor']);
 const FIELD_OPERATORS = new Set([
@@ -16,8 +17,6 @@ const FIELD_OPERATORS = new Set([
 /** Operators that evaluate JavaScript or aggregation expressions: named in the refusal so callers see why. */
 const JAVASCRIPT_OPERATORS = new Set(['$where', '$function', '$accumulator', '$expr']);
 const MAX_DEPTH = 24;
-/** User regexes run in-process: a length cap keeps pathological patterns small. */
-const MAX_REGEX_LENGTH = 512;
 const HEX24 = /^[0-9a-fA-F]{24}$/;
 /** LL's attribute operator (compat spec 3.1): `{"<field>": {"$personaIdent": {"key": "persona.import.<k>", "value": v}}}`. */
 export const PERSONA_IDENT = '$personaIdent';
@@ -44,6 +43,7 @@ export function parseJsonParameter(name: string, raw: unknown, reviver?: (key: s
   try {
     return JSON.parse(raw, reviver);
   } catch (error) {
+    if (error instanceof CompatError) throw error; // a reviver's refusal (an unsafe `~` regex) keeps its own code
     throw badParameter('query.invalid_json', name, `is not valid JSON (${(error as Error).message})`);
   }
 }
@@ -119,7 +119,7 @@ function checkQueryDocument(query: Record<string, any>, path: string, depth: num
 /** A field's condition: an operator document (`{$gt: 1}`), or a value compared for equality. */
 function checkFieldCondition(condition: unknown, path: string, depth: number, context: CheckContext): void {
   checkDepth(depth, path);
-  if (condition instanceof RegExp) return checkRegex(condition.source, path);
+  if (condition instanceof RegExp) return checkRegex(condition.source, path, condition.flags);
   if (!isPlainObject(condition)) return checkLiteral(condition, path, depth);
   const keys = Object.keys(condition);
   const operatorKeys = keys.filter((key) => key.startsWith('$'));
@@ -155,7 +155,7 @@ function checkOperator(operator: string, operand: unknown, condition: Record<str
   switch (operator) {
     case '$in': case '$nin': case '$all':
       if (!Array.isArray(operand)) throw badParameter('query.invalid_filter', at, 'must be an array');
-      operand.forEach((item, index) => (item instanceof RegExp ? checkRegex(item.source, `${at}.${index}`)
+      operand.forEach((item, index) => (item instanceof RegExp ? checkRegex(item.source, `${at}.${index}`, item.flags)
         : operator === '$all' && isPlainObject(item) && '$elemMatch' in item ? checkFieldCondition(item, `${at}.${index}`, depth + 1, context)
           : checkLiteral(item, `${at}.${index}`, depth + 1)));
       return;
@@ -171,12 +171,12 @@ function checkOperator(operator: string, operand: unknown, condition: Record<str
       }
       return checkQueryDocument(operand, at, depth + 1, context);
     case '$regex':
-      if (operand instanceof RegExp) return checkRegex(operand.source, at);
+      if (operand instanceof RegExp) return checkRegex(operand.source, at, operand.flags);
       if (typeof operand !== 'string') throw badParameter('query.invalid_filter', at, 'must be a string');
       return checkRegex(operand, at, typeof condition.$options === 'string' ? condition.$options : '');
     case '$options':
-      if (typeof operand !== 'string' || !/^[imsx]*$/.test(operand) || !('$regex' in condition)) {
-        throw badParameter('query.invalid_filter', at, 'must be regex options (i, m, s, x) next to $regex');
+      if (typeof operand !== 'string' || !/^[ims]*$/.test(operand) || !('$regex' in condition)) {
+        throw badParameter('query.invalid_filter', at, 'must be regex options (i, m, s) next to $regex');
       }
       return;
     case '$size':
@@ -205,7 +205,7 @@ function checkOperator(operator: string, operand: unknown, condition: Record<str
 function checkLiteral(value: unknown, path: string, depth: number): void {
   checkDepth(depth, path);
   if (Array.isArray(value)) return value.forEach((item, index) => checkLiteral(item, `${path}.${index}`, depth + 1));
-  if (value instanceof RegExp) return checkRegex(value.source, path);
+  if (value instanceof RegExp) return checkRegex(value.source, path, value.flags);
   if (!isPlainObject(value)) return;
   for (const key of Object.keys(value)) {
     if (key.startsWith('$') || key === '__proto__') {
@@ -215,15 +215,10 @@ function checkLiteral(value: unknown, path: string, depth: number): void {
   }
 }
 
+/** 400 `query.invalid_filter` for a malformed pattern, `query.unsafe_regex` for one that could backtrack catastrophically or match differently per store. */
 function checkRegex(source: string, path: string, flags = ''): void {
-  if (source.length > MAX_REGEX_LENGTH) {
-    throw badParameter('query.invalid_filter', path, `regular expression longer than ${MAX_REGEX_LENGTH} characters`);
-  }
-  try {
-    new RegExp(source, flags.replace(/x/g, ''));
-  } catch {
-    throw badParameter('query.invalid_filter', path, 'is not a valid regular expression');
-  }
+  const refusal = userRegexRefusal(source, flags);
+  if (refusal) throw badParameter(refusal.kind === 'invalid' ? 'query.invalid_filter' : 'query.unsafe_regex', path, refusal.reason);
 }
 
 export interface ParseFilterOptions {

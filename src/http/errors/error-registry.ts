@@ -52,6 +52,7 @@ export const ERROR_REGISTRY: Record<string, ErrorDefinition> = {
   'query.invalid_cursor': { status: 400, message: 'The cursor is malformed, forged or belongs to another query' },
   'query.conflicting_paging': { status: 400, message: 'Use one of offset, after and before' },
   'query.invalid_parameter': { status: 400, message: 'Invalid query parameter {parameter}: {reason}' },
+  'query.unsafe_regex': { status: 400, message: 'Regular expression refused at {parameter}: {reason}' },
   // Personas.
   'personas.invalid_persona_id': { status: 400, message: 'Invalid persona ID {id}' },
   'personas.persona_not_found': { status: 404, message: 'Persona {id} not found' },

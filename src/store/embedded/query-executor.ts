@@ -2,6 +2,7 @@
 // (only when the index walk did not), skips, limits and projects. When the walk is in sort order it stops after
 // skip + limit matches, so a page costs the same at any depth.
 import { Aggregator, Query } from 'mingo';
+import { LinearQuery } from './linear-regex.ts';
 import type { Document, Filter, FindOptions, Projection, QueryPlan, Sort } from '../port.ts';
 import type { IndexDefinition } from './index-entries.ts';
 import { walkPlan, type WalkedDocument, type WalkSource } from './plan-walker.ts';
@@ -80,7 +81,7 @@ function sortWalked(matches: WalkedDocument[], sort: Sort): WalkedDocument[] {
   return sortDocuments(matches.map((walked) => walked.document), sort).map((document) => byDocument.get(document)!);
 }
 
-/** Tests a filter: simple equality filters without mingo, the rest with mingo's compiled Query; null tests nothing. */
+/** Tests a filter: simple equality filters without mingo, the rest with mingo's compiled Query (regexes on RE2); null tests nothing. */
 export function compileMatcher(filter: Filter | null): ((document: Document) => boolean) | null {
   if (filter === null || Object.keys(filter).length === 0) return null;
   // Top-level conditions are ANDed, so the simple ones can be tested apart from the rest: a long `$in` beside an
@@ -93,7 +94,7 @@ export function compileMatcher(filter: Filter | null): ((document: Document) => 
   }
   const head = Object.keys(simplePart).length > 0 ? compileSimpleFilter(simplePart) : null;
   if (Object.keys(rest).length === 0) return head;
-  const query = new Query(rest);
+  const query = new LinearQuery(rest);
   return head ? (document) => head(document) && query.test(document) : (document) => query.test(document);
 }
 
