@@ -11,6 +11,7 @@ import type { ClientAuthenticator } from '../features/clients/client-authenticat
 import { docsRouter } from './docs.ts';
 import { apiError } from './errors/api-error.ts';
 import { errorHandler, routeNotFound } from './errors/error-handler.ts';
+import { jsonBody } from './json-body.ts';
 import type { Metrics } from './metrics.ts';
 import { createOpenApiRegistry, generateOpenApiDocument } from './openapi.ts';
 import type { RouteKit } from './route-kit.ts';
@@ -68,7 +69,7 @@ export function createHttpApp(options: HttpAppOptions): { app: Express; openapi:
   const v1 = Router();
   v1.use(authenticate(options.authenticator));
   v1.use(rateLimitPerClient(options.rateLimitPerMinute ?? 0));
-  v1.use(express.json({ limit: options.bodyLimit, type: ['application/json', 'application/*+json'] }));
+  v1.use(jsonBody(options.bodyLimit));
   options.registerRoutes({ router: v1, openapi: registry });
   const openapi = generateOpenApiDocument(registry);
   app.get('/openapi.json', (_req, res) => { res.json(openapi); });

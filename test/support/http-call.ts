@@ -8,11 +8,11 @@ export interface HttpAnswer {
 }
 
 export async function httpCall(
-  url: string, method: string, options: { authorization?: string; body?: unknown; raw?: string; headers?: Record<string, string> } = {},
+  url: string, method: string, options: { authorization?: string; body?: unknown; raw?: string | Uint8Array; headers?: Record<string, string> } = {},
 ): Promise<HttpAnswer> {
   const headers: Record<string, string> = { ...(options.headers ?? {}) };
   if (options.authorization) headers.authorization = options.authorization;
-  let body: string | undefined;
+  let body: string | Uint8Array | undefined;
   if (options.raw !== undefined) body = options.raw;
   else if (options.body !== undefined) body = JSON.stringify(options.body);
   if (body !== undefined) headers['content-type'] ??= 'application/json';

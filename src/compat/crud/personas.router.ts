@@ -2,7 +2,8 @@
 // tagline), get by `?id=`, create/update/delete one or a batch. A thin adapter over the persona service of /v1:
 // lists and search are its list(), writes its create/replace/remove. Batches are checked whole before any write
 // (every item valid, every id found), so a refused batch changes nothing. Errors: `{"error": {code, message, details}}`.
-import express, { Router, type NextFunction, type Request, type Response } from 'express';
+import { Router, type NextFunction, type Request, type Response } from 'express';
+import { jsonBody } from '../../http/json-body.ts';
 import { ObjectId } from 'bson';
 import type { Caller } from '../../features/clients/caller.ts';
 import type { PersonasService } from '../../features/personas/personas.service.ts';
@@ -70,7 +71,7 @@ function listQuery(limit: number, offset: number, search: string | null): ListQu
 
 export function createCrudRouter({ personas, authenticate, bodyLimit }: { personas: PersonasService; authenticate: CrudAuthenticate; bodyLimit?: string }): Router {
   const router = Router({ caseSensitive: false, strict: false });
-  router.use(express.json({ limit: bodyLimit ?? '10mb', type: ['application/json', 'application/*+json'] }));
+  router.use(jsonBody(bodyLimit ?? '10mb'));
   router.use(async (req, res, next) => {
     const caller = await authenticate(req);
     if (caller === 'organisation_expired') throw crudError(403, 'auth.organisation_expired', [], 'The organisation of this client has expired');

@@ -2,7 +2,8 @@
 // attribute routes (which check their query and content type before authentication, as ERM does), then client
 // authentication for LL's controller routes, whose failure is LL's 401 text with passport's challenges.
 // Routing is case-insensitive and tolerates one trailing slash, as Express routing in LL does.
-import express, { Router, type NextFunction, type Request, type RequestHandler, type Response } from 'express';
+import { Router, type NextFunction, type Request, type RequestHandler, type Response } from 'express';
+import { jsonBody } from '../../http/json-body.ts';
 import { attributeRoutes } from './attribute.routes.ts';
 import { connectionRoutes } from './connection.routes.ts';
 import { identifierRoutes } from './identifier.routes.ts';
@@ -57,7 +58,7 @@ function llAuthentication(authenticateCaller: AuthenticateCaller, withChallenge:
 export function createLearningLockerApi(options: LearningLockerApiOptions): Router {
   const router = Router({ caseSensitive: false, strict: false });
   router.use(noCacheHeaders);
-  router.use(express.json({ limit: options.bodyLimit ?? '10mb', type: ['application/json', 'application/*+json'] }));
+  router.use(jsonBody(options.bodyLimit ?? '10mb'));
   router.use(attributeRoutes(options.ports, llAuthentication(options.authenticateCaller, false)));
   if (options.llImports) router.use(importModelRoutes({ store: options.ports.store }, llAuthentication(options.authenticateCaller, false)));
   const controllers = Router({ caseSensitive: false, strict: false });

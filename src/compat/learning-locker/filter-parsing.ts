@@ -97,7 +97,7 @@ function checkQueryDocument(query: Record<string, any>, path: string, depth: num
   checkDepth(depth, path);
   for (const key of Object.keys(query)) {
     const value = query[key];
-    if (key === '__proto__') throw badParameter('query.invalid_filter', `${path}.${key}`, 'is not a field name');
+    if (key.split('.').includes('__proto__')) throw badParameter('query.invalid_filter', `${path}.${key}`, 'is not a field name (__proto__)');
     if (key === PERSONA_IDENT && context.personaIdent) {
       throw badParameter('query.invalid_filter', `${path}.${key}`, 'must be the condition of a field, e.g. {"persona": {"$personaIdent": {"key": "persona.import.<key>", "value": ...}}}');
     }

@@ -35,6 +35,12 @@ export const ERROR_REGISTRY: Record<string, ErrorDefinition> = {
   'request.route_not_found': { status: 404, message: 'No route {method} {path}' },
   'request.rate_limited': { status: 429, message: 'More than {limit} requests per minute from this client; retry later' },
   'request.unsupported_media_type': { status: 415, message: 'Send JSON with Content-Type: application/json' },
+  'request.unsupported_charset': { status: 415, message: 'Unsupported charset "{charset}": send UTF-8' },
+  'request.unsupported_content_encoding': { status: 415, message: 'Unsupported Content-Encoding "{encoding}": use gzip, deflate or none' },
+  'request.invalid_content_encoding': { status: 400, message: 'The body is not valid {encoding} data' },
+  'request.invalid_unicode': { status: 400, message: 'The request body is not valid UTF-8' },
+  'request.json_too_deep': { status: 400, message: 'The JSON body nests deeper than {max} levels (at {path})' },
+  'request.json_too_many_keys': { status: 400, message: 'An object of the JSON body has more than {max} keys (at {path})' },
   'internal.unexpected_error': { status: 500, message: 'Unexpected error (request {requestId})' },
   'store.unavailable': { status: 503, message: 'The store does not answer: {reason}' },
   // Auth (native-api.md "Auth"): 401 for credentials, 403 for scopes.

@@ -35,7 +35,8 @@ export function fieldSpecOf(spec: ListSpec, field: string): FieldSpec | null {
   if (Object.hasOwn(spec.fields, field)) return spec.fields[field];
   for (const [prefix, family] of Object.entries(spec.families ?? {})) {
     const rest = field.startsWith(prefix) ? field.slice(prefix.length) : '';
-    if (rest !== '' && /^[A-Za-z0-9_\-:]+(\.[A-Za-z0-9_\-:]+)*$/.test(rest) && !rest.includes('$')) {
+    // `__proto__` is never a stored field (MongoDB and mingo both refuse it in a path): an unknown field, 400.
+    if (rest !== '' && /^[A-Za-z0-9_\-:]+(\.[A-Za-z0-9_\-:]+)*$/.test(rest) && !rest.split('.').includes('__proto__')) {
       return { path: family.pathPrefix === undefined ? undefined : `${family.pathPrefix}${rest}`, type: family.type };
     }
   }

@@ -22,7 +22,7 @@ export interface CompatApp {
   a: Client;
   b: Client;
   client(options: { scopes?: readonly Scope[]; organisation?: ObjectId; expiredOrganisation?: boolean }): Promise<Client>;
-  call(method: string, path: string, options?: { client?: Client | null; body?: unknown; raw?: string; headers?: Record<string, string> }): Promise<Answer>;
+  call(method: string, path: string, options?: { client?: Client | null; body?: unknown; raw?: string | Uint8Array; headers?: Record<string, string> }): Promise<Answer>;
   close(): Promise<void>;
 }
 
