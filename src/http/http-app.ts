@@ -12,6 +12,7 @@ import { docsRouter } from './docs.ts';
 import { apiError } from './errors/api-error.ts';
 import { errorHandler, routeNotFound } from './errors/error-handler.ts';
 import { jsonBody } from './json-body.ts';
+import { redactedUrl } from './log-redaction.ts';
 import type { Metrics } from './metrics.ts';
 import { createOpenApiRegistry, generateOpenApiDocument } from './openapi.ts';
 import type { RouteKit } from './route-kit.ts';
@@ -47,7 +48,7 @@ export function createHttpApp(options: HttpAppOptions): { app: Express; openapi:
       return id;
     },
     customLogLevel: (_req, res, error) => (error || res.statusCode >= 500 ? 'error' : 'info'),
-    serializers: { req: (req) => ({ id: req.id, method: req.method, url: req.url }), res: (res) => ({ statusCode: res.statusCode }) },
+    serializers: { req: (req) => ({ id: req.id, method: req.method, url: redactedUrl(req.url) }), res: (res) => ({ statusCode: res.statusCode }) },
   }));
   app.use(options.metrics.middleware);
 

@@ -2,13 +2,14 @@
 // in the persona's `profile`, so they round-trip exactly and `/v1` shows them too; `project_id` is the organisation.
 // Input validation names the field and the reason (`[2].demographics: must be a JSON object`).
 import type { PersonaDoc } from '../../domain/model.ts';
+import { MAX_PERSONA_NAME_LENGTH } from '../../domain/xapi/index.ts';
 import { CompatError, type CompatErrorDetail } from '../compat-error.ts';
 
 export const TEXT_FIELDS = ['user_role', 'tagline', 'avatar_description'] as const;
 export const JSON_FIELDS = ['demographics', 'psychographics', 'behavioral_patterns', 'goals_and_needs', 'pain_points', 'narrative'] as const;
 export const DESCRIPTIVE_FIELDS = [...TEXT_FIELDS, ...JSON_FIELDS] as const;
 const KNOWN_FIELDS = new Set<string>(['id', 'project_id', 'name', ...DESCRIPTIVE_FIELDS, 'created_at', 'updated_at']);
-export const MAX_NAME_LENGTH = 200;
+export const MAX_NAME_LENGTH = MAX_PERSONA_NAME_LENGTH;
 
 export interface CrudPersonaInput {
   id?: string;

@@ -7,13 +7,26 @@ import { pipeline } from 'node:stream/promises';
 import { Router, type Request, type Response } from 'express';
 import multer from 'multer';
 import type { Ifi } from '../../domain/model.ts';
+import { MAX_PERSONA_NAME_LENGTH } from '../../domain/xapi/index.ts';
+import { AttributeKeySchema, AttributeValueSchema } from '../../features/attributes/attributes.schemas.ts';
 import { writeImportBatch } from '../../features/imports/import-batch.ts';
 import type { Store } from '../../store/port.ts';
-import { CompatError } from '../compat-error.ts';
+import { CompatError, badParameter } from '../compat-error.ts';
 import type { LlImportService } from './personas-import.service.ts';
 import { personasImportJson } from './personas-import-model.ts';
 import { bodyObject, llRoute, objectIdOr } from './route-kit.ts';
 import { parseLlIfi } from './service-adapter.ts';
+
+/** uploadpersona writes through the import batch, not the persona and attribute services: the same limits here. */
+function assertStorablePerson(name: string | null, attributes: Array<{ key: string; value: string }>): void {
+  if (name !== null && name.length > MAX_PERSONA_NAME_LENGTH) {
+    throw badParameter('personas.name_too_long', 'personaName', `is longer than ${MAX_PERSONA_NAME_LENGTH} characters`);
+  }
+  attributes.forEach(({ key, value }, index) => {
+    if (!AttributeKeySchema.safeParse(key).success) throw badParameter('attributes.invalid_key', `attributes.${index}.key`, 'is 1-200 characters, not $-prefixed, without NUL, not __proto__');
+    if (!AttributeValueSchema.safeParse(value).success) throw badParameter('attributes.invalid_value', `attributes.${index}.value`, 'is too long');
+  });
+}
 
 const importNotFound = () => new CompatError(404, 'imports.import_not_found', 'No model found for PersonasImport');
 
@@ -83,6 +96,7 @@ export function importRoutes(deps: { store: Store; llImports: LlImportService; m
       .filter((entry) => entry !== null && typeof entry === 'object' && typeof entry.key === 'string' && entry.key !== '' && ['string', 'number', 'boolean'].includes(typeof entry.value))
       .map((entry) => ({ key: entry.key as string, value: String(entry.value) }));
     const name = typeof body.personaName === 'string' && body.personaName.trim() !== '' ? body.personaName.trim() : null;
+    assertStorablePerson(name, attributes);
     const [outcome] = await writeImportBatch(deps.store, caller.organisation, [{ index: 1, plan: { name, ifis, attributes, errors: [] } }], { mergeConflicts: false, actor: caller.clientId });
     if (outcome.status === 'conflict') {
       throw new CompatError(409, 'imports.identifiers_conflict', outcome.errors.join(', '), [{ path: 'ifis', code: 'imports.identifiers_conflict', message: outcome.errors.join(', ') }]);

@@ -5,7 +5,8 @@ import { Router, type Request } from 'express';
 import type { ObjectId } from 'bson';
 import { COLLECTIONS, type PersonaDoc } from '../../domain/model.ts';
 import type { Filter } from '../../store/port.ts';
-import { CompatError } from '../compat-error.ts';
+import { MAX_PERSONA_NAME_LENGTH } from '../../domain/xapi/index.ts';
+import { CompatError, badParameter } from '../compat-error.ts';
 import { parseSort } from './connection-params.ts';
 import { parseFilter, scopeFilter } from './filter-parsing.ts';
 import { parseQueryFilter } from './persona-ident.ts';
@@ -41,6 +42,9 @@ function nameFromBody(body: Record<string, any>, isRequired: boolean): string | 
   if (body.name === null && !isRequired) return null;
   if (typeof body.name !== 'string') {
     throw new CompatError(400, 'personas.invalid_name', 'name: must be a string', [{ path: 'name', code: 'personas.invalid_name', message: 'must be a string' }]);
+  }
+  if (body.name.length > MAX_PERSONA_NAME_LENGTH) {
+    throw badParameter('personas.name_too_long', 'name', `is longer than ${MAX_PERSONA_NAME_LENGTH} characters`);
   }
   return body.name;
 }

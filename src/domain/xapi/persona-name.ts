@@ -3,12 +3,24 @@
 import type { Ifi } from '../model.ts';
 
 const MAILTO_PREFIX = /^mailto:/i;
+/** Longest persona name on every surface (/v1, /api, /crud refuse longer ones; resolution shortens an agent's). */
+export const MAX_PERSONA_NAME_LENGTH = 200;
 
 export function personaNameFor(agent: { name?: unknown }, ifi: Ifi): string {
   const name = agent.name;
   // A blank name is as good as none: fall back to something a person can recognise.
-  if (typeof name === 'string' && name.trim() !== '') return name;
-  return readableIdentifier(ifi);
+  if (typeof name === 'string' && name.trim() !== '') return shortenedName(name);
+  return shortenedName(readableIdentifier(ifi));
+}
+
+/**
+ * An xAPI agent's name (or identifier) of any length is valid in a statement, so it is shortened rather than
+ * refused: the first MAX_PERSONA_NAME_LENGTH characters, without splitting a surrogate pair.
+ */
+function shortenedName(name: string): string {
+  if (name.length <= MAX_PERSONA_NAME_LENGTH) return name;
+  const cut = name.slice(0, MAX_PERSONA_NAME_LENGTH);
+  return /[\uD800-\uDBFF]$/.test(cut) ? cut.slice(0, -1) : cut;
 }
 
 /** The address without `mailto:`, the account name, the openid, or the sha1 hex. */

@@ -3,16 +3,30 @@ import { z } from 'zod';
 import type { ListSpec } from '../../http/list/list-fields.ts';
 import { objectIdText } from '../identifiers/identifiers.schemas.ts';
 
-export const AttributeKeySchema = z.string({ error: 'attributes.invalid_key' }).min(1, { error: 'attributes.invalid_key' })
-  .max(200, { error: 'attributes.invalid_key' }).refine((key) => !key.startsWith('$') && !key.includes('\0'), { error: 'attributes.invalid_key' });
+/** Longest attribute string value, on every surface. */
+export const MAX_ATTRIBUTE_STRING_LENGTH = 10_000;
 
-export const AttributeValueSchema = z.union([z.string().max(10_000), z.number().finite(), z.boolean()], { error: 'attributes.invalid_value' })
+// `$`-prefixed keys and NUL are refused as MongoDB refuses them in field names; `__proto__` because a JSON object
+// of attributes cannot carry it through a JavaScript object (it would be dropped on create and kept by PUT).
+export const AttributeKeySchema = z.string({ error: 'attributes.invalid_key' }).min(1, { error: 'attributes.invalid_key' })
+  .max(200, { error: 'attributes.invalid_key' })
+  .refine((key) => !key.startsWith('$') && !key.includes('\0') && key !== '__proto__', { error: 'attributes.invalid_key' });
+
+export const AttributeValueSchema = z.union([z.string().max(MAX_ATTRIBUTE_STRING_LENGTH), z.number().finite(), z.boolean()], { error: 'attributes.invalid_value' })
   .meta({ description: 'string, number or boolean', example: 'grade-7' });
 
 export const AttributePutSchema = z.object({ value: AttributeValueSchema }).strict().meta({ id: 'AttributePut' });
 
-/** `attributes` of a persona create: an object of key → value. */
-export const AttributeMapSchema = z.record(AttributeKeySchema, AttributeValueSchema).meta({ example: { cohort: '2024-a', level: 3 } });
+/**
+ * `attributes` of a persona create: an object of key → value. zod's record skips an own `__proto__` key silently
+ * (JSON.parse makes one), so it is refused here as AttributeKeySchema refuses it in a PUT's path.
+ */
+export const AttributeMapSchema = z.preprocess((input, context) => {
+  if (input !== null && typeof input === 'object' && Object.hasOwn(input, '__proto__')) {
+    context.issues.push({ code: 'custom', message: 'attributes.invalid_key', input, path: ['__proto__'] });
+  }
+  return input;
+}, z.record(AttributeKeySchema, AttributeValueSchema)).meta({ example: { cohort: '2024-a', level: 3 } });
 
 export const AttributeSchema = z.object({
   id: objectIdText,

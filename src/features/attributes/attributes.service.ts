@@ -3,7 +3,7 @@
 import { ObjectId } from 'bson';
 import { COLLECTIONS, type AttributeDoc } from '../../domain/model.ts';
 import type { Store } from '../../store/port.ts';
-import { apiError } from '../../http/errors/api-error.ts';
+import { apiError, detail } from '../../http/errors/api-error.ts';
 import { conditionsFilter, oneOrAny } from '../../http/list/condition-filter.ts';
 import type { CursorCodec } from '../../http/list/cursor.ts';
 import { listDigest } from '../../http/list/list-digest.ts';
@@ -11,6 +11,7 @@ import type { ListQuery } from '../../http/list/list-query.ts';
 import { countInScope, findPage, type Page } from '../../http/list/paginate.ts';
 import type { Caller } from '../clients/caller.ts';
 import { readPersona, writablePersona } from '../personas/persona-guard.ts';
+import { AttributeKeySchema, AttributeValueSchema } from './attributes.schemas.ts';
 
 export type AttributeValue = string | number | boolean;
 
@@ -26,10 +27,24 @@ export interface AttributesService {
   count(caller: Caller, query: ListQuery): Promise<number>;
 }
 
+/**
+ * The same key and value rules on every surface that writes attributes (/v1 validates them first with the same
+ * schemas; the LL routes, uploadpersona and CSV imports rely on this check): 422 attributes.invalid_key / invalid_value.
+ */
+function assertStorableAttribute(key: string, value: unknown): void {
+  if (!AttributeKeySchema.safeParse(key).success) {
+    throw apiError('attributes.invalid_key', {}, [detail('key', 'attributes.invalid_key')]);
+  }
+  if (!AttributeValueSchema.safeParse(value).success) {
+    throw apiError('attributes.invalid_value', {}, [detail('value', 'attributes.invalid_value')]);
+  }
+}
+
 export function createAttributesService({ store, cursors }: { store: Store; cursors: CursorCodec }): AttributesService {
   const attributes = store.collection<AttributeDoc>(COLLECTIONS.attributes);
 
   async function upsert(caller: Caller, personaId: ObjectId, key: string, value: AttributeValue) {
+    assertStorableAttribute(key, value);
     const now = new Date();
     const before = await attributes.findOneAndUpdate(
       { organisation: caller.organisation, personaId, key },

@@ -1,5 +1,6 @@
 // Request and response schemas of /v1/personas; the same objects validate requests and generate the OpenAPI document.
 import { z } from 'zod';
+import { MAX_PERSONA_NAME_LENGTH } from '../../domain/xapi/index.ts';
 import type { ListSpec } from '../../http/list/list-fields.ts';
 import { AttributeMapSchema } from '../attributes/attributes.schemas.ts';
 import { IfiSchema, objectIdText } from '../identifiers/identifiers.schemas.ts';
@@ -7,7 +8,7 @@ import { IfiSchema, objectIdText } from '../identifiers/identifiers.schemas.ts';
 export const MAX_BATCH = 1000;
 
 const name = z.string({ error: (issue) => (issue.input === undefined ? 'personas.name_required' : 'personas.invalid_name') })
-  .trim().min(1, { error: 'personas.name_required' }).max(200, { error: 'personas.name_too_long' })
+  .trim().min(1, { error: 'personas.name_required' }).max(MAX_PERSONA_NAME_LENGTH, { error: 'personas.name_too_long' })
   .meta({ description: '1-200 characters', example: 'Ada Lovelace' });
 const profile = z.record(z.string(), z.unknown(), { error: 'personas.invalid_profile' })
   .meta({ description: 'Free descriptive JSON: tagline, role, demographics, goalsAndNeeds, painPoints, narrative…', example: { tagline: 'Keen learner' } });

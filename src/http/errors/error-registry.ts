@@ -82,8 +82,8 @@ export const ERROR_REGISTRY: Record<string, ErrorDefinition> = {
   'identifiers.identifier_has_statements': { status: 409, message: 'Identifier {id} is the actor of statements in the LRS; move it to another persona instead of deleting it' },
   // Attributes.
   'attributes.attribute_not_found': { status: 404, message: 'Persona {id} has no attribute {key}' },
-  'attributes.invalid_key': { status: 422, message: 'An attribute key is 1-200 characters' },
-  'attributes.invalid_value': { status: 422, message: 'An attribute value is a string, number or boolean' },
+  'attributes.invalid_key': { status: 422, message: 'An attribute key is 1-200 characters, not $-prefixed, without NUL, not __proto__' },
+  'attributes.invalid_value': { status: 422, message: 'An attribute value is a string (at most 10,000 characters), number or boolean' },
   // Links.
   'links.invalid_link_id': { status: 400, message: 'Invalid link ID {id}' },
   'links.link_not_found': { status: 404, message: 'Link {id} not found' },
