@@ -21,7 +21,7 @@ import { createOrganisationsService, type OrganisationsService } from './feature
 import { registerPersonaLookupRoutes } from './features/personas/persona-lookup.routes.ts';
 import { registerPersonaItemRoutes, registerPersonaRoutes } from './features/personas/personas.routes.ts';
 import { createPersonasService, type PersonasService } from './features/personas/personas.service.ts';
-import { createResolver, type Resolver } from './features/resolver/resolver.service.ts';
+import { createResolver, resolverOptionsOf, type Resolver } from './features/resolver/resolver.service.ts';
 import { createInlineStatementSink, createQueuedStatementSink, type StatementSink } from './features/statements/statement-sink.ts';
 import { registerStatementRoutes } from './features/statements/statements.routes.ts';
 import { createHttpApp } from './http/http-app.ts';
@@ -88,7 +88,7 @@ export function buildServices(
     }),
     identifiers, attributes, links, authenticator,
     resolver: createResolver({
-      store, options: { includeAuthority: config.RESOLVE_AUTHORITY, linkMboxSha1sum: config.LINK_MBOX_SHA1SUM, batchSize: config.RESOLVER_BATCH_SIZE },
+      store, options: resolverOptionsOf(config),
     }),
   };
 }
@@ -135,7 +135,7 @@ export async function createApp(config: Config, options: AppOptions = {}): Promi
         await queue?.ping();
       },
       registerRoutes(kit) {
-        registerStatementRoutes(kit, { sink: statementSink, resolver: services.resolver, jobs });
+        registerStatementRoutes(kit, { sink: statementSink, resolver: services.resolver, jobs, maxAgentsPerRequest: config.MAX_AGENTS_PER_REQUEST, includeAuthority: config.RESOLVE_AUTHORITY });
         registerPersonaRoutes(kit, services);
         registerPersonaLookupRoutes(kit, services);
         registerPersonaItemRoutes(kit, services);

@@ -48,6 +48,8 @@ export const configSchema = z
     WEBHOOK_SECRET: z.string().min(16).optional().describe('HMAC-SHA256 key of the X-Persona-Signature header'),
     WEBHOOK_ATTEMPTS: positiveInt.default(10),
     RESOLVER_BATCH_SIZE: positiveInt.default(1000),
+    MAX_AGENTS_PER_STATEMENT: positiveInt.default(1000).describe('a statement naming more agents, groups and members is rejected (statements.too_many_agents)'),
+    MAX_AGENTS_PER_REQUEST: positiveInt.default(50000).describe('POST /v1/statements naming more agents in all is refused whole (413 request.too_many_agents)'),
     RESOLVE_AUTHORITY: booleanFromEnv.default(false),
     LINK_MBOX_SHA1SUM: booleanFromEnv.default(true),
     DEFAULT_ACCOUNT_HOMEPAGE: z.string().url().optional(),

@@ -7,7 +7,7 @@ import { SingleBar, Presets } from 'cli-progress';
 import type { Command } from 'commander';
 import { InvalidArgumentError } from 'commander';
 import type { ResolutionResult } from '../features/resolver/resolution-result.ts';
-import { createResolver } from '../features/resolver/resolver.service.ts';
+import { createResolver, resolverOptionsOf } from '../features/resolver/resolver.service.ts';
 import { ensureDefaultOrganisation } from '../features/tenancy/default-organisation.ts';
 import { withStore } from './cli-store.ts';
 
@@ -38,7 +38,7 @@ export function registerIngestCommand(program: Command): void {
       await withStore(async (store, config) => {
         const organisation = options.organisation ?? (await ensureDefaultOrganisation(store)).organisation._id;
         const resolver = createResolver({
-          store, options: { includeAuthority: config.RESOLVE_AUTHORITY, linkMboxSha1sum: config.LINK_MBOX_SHA1SUM, batchSize: options.batchSize },
+          store, options: resolverOptionsOf(config, options.batchSize),
         });
         const summary = await ingestFile(file, options, (statements) => resolver.resolveStatements(organisation, statements));
         console.log(options.json ? JSON.stringify(summary) : formatSummary(summary));

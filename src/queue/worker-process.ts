@@ -3,7 +3,7 @@
 // lets running ones finish, then closes everything, so SIGTERM loses nothing.
 import type { Config } from '../config.ts';
 import { startEvents } from '../features/events/events.runtime.ts';
-import { createResolver } from '../features/resolver/resolver.service.ts';
+import { createResolver, resolverOptionsOf } from '../features/resolver/resolver.service.ts';
 import { startWriteBack } from '../features/write-back/write-back.runtime.ts';
 import { ensureAllIndexes } from '../features/all-indexes.ts';
 import { openStore } from '../store/open-store.ts';
@@ -28,7 +28,7 @@ export async function startWorkerProcess(
   try {
     if (ownsStore) await ensureAllIndexes(store);
     const resolver = createResolver({
-      store, options: { includeAuthority: config.RESOLVE_AUTHORITY, linkMboxSha1sum: config.LINK_MBOX_SHA1SUM, batchSize: config.RESOLVER_BATCH_SIZE },
+      store, options: resolverOptionsOf(config),
     });
     const hooks: AfterResolveHook[] = [];
     if (config.WRITE_BACK_STATEMENTS) {

@@ -18,49 +18,70 @@ export interface ExtractedAgent {
   name: string;
 }
 
+/** Called for each identity of a statement in document order: an identified Agent or Group, or a Group member. */
+type AgentVisitor = (agent: Record<string, any>, role: AgentRole, path: string) => void;
+
 export function extractAgents(statement: Record<string, any>, options: { includeAuthority: boolean }): ExtractedAgent[] {
   const found: ExtractedAgent[] = [];
-  collectStatementParts(statement, '', found);
-  if (options.includeAuthority && statement.authority !== undefined) {
-    collectActor(statement.authority, 'authority', 'authority', found);
-  }
+  visitAgents(statement, options, (agent, role, path) => found.push(toExtracted(agent, role, path)));
   return found;
 }
 
-function collectStatementParts(statement: Record<string, any>, prefix: string, found: ExtractedAgent[]): void {
-  collectActor(statement.actor, 'actor', `${prefix}actor`, found);
-  const object = statement.object;
-  const objectType = object?.objectType;
-  if (objectType === 'Agent' || objectType === 'Group') collectActor(object, 'object', `${prefix}object`, found);
-  else if (objectType === 'SubStatement' && prefix === '') collectStatementParts(object, 'object.', found);
-  const context = statement.context;
-  if (context !== undefined) collectContext(context, `${prefix}context`, found);
+/**
+ * How many identities extractAgents would find, without canonicalising them: cheap enough to bound a request
+ * before it is validated or queued (any JSON value is accepted; what is not a statement counts nothing).
+ */
+export function countAgents(statement: unknown, options: { includeAuthority: boolean }): number {
+  if (!isObject(statement)) return 0;
+  let count = 0;
+  visitAgents(statement, options, () => { count += 1; });
+  return count;
 }
 
-function collectContext(context: Record<string, any>, path: string, found: ExtractedAgent[]): void {
-  if (context.instructor !== undefined) collectActor(context.instructor, 'instructor', `${path}.instructor`, found);
-  if (context.team !== undefined) collectActor(context.team, 'team', `${path}.team`, found);
+function visitAgents(statement: Record<string, any>, options: { includeAuthority: boolean }, visit: AgentVisitor): void {
+  visitStatementParts(statement, '', visit);
+  if (options.includeAuthority && statement.authority !== undefined) visitActor(statement.authority, 'authority', 'authority', visit);
+}
+
+function visitStatementParts(statement: Record<string, any>, prefix: string, visit: AgentVisitor): void {
+  visitActor(statement.actor, 'actor', `${prefix}actor`, visit);
+  const object = statement.object;
+  const objectType = object?.objectType;
+  if (objectType === 'Agent' || objectType === 'Group') visitActor(object, 'object', `${prefix}object`, visit);
+  else if (objectType === 'SubStatement' && prefix === '') visitStatementParts(object, 'object.', visit);
+  const context = statement.context;
+  if (isObject(context)) visitContext(context, `${prefix}context`, visit);
+}
+
+function visitContext(context: Record<string, any>, path: string, visit: AgentVisitor): void {
+  if (context.instructor !== undefined) visitActor(context.instructor, 'instructor', `${path}.instructor`, visit);
+  if (context.team !== undefined) visitActor(context.team, 'team', `${path}.team`, visit);
   const contextAgents = context.contextAgents;
-  if (contextAgents !== undefined) {
+  if (Array.isArray(contextAgents)) {
     for (let i = 0; i < contextAgents.length; i++) {
-      collectActor(contextAgents[i].agent, 'contextAgent', `${path}.contextAgents[${i}].agent`, found);
+      visitActor(contextAgents[i]?.agent, 'contextAgent', `${path}.contextAgents[${i}].agent`, visit);
     }
   }
   const contextGroups = context.contextGroups;
-  if (contextGroups !== undefined) {
+  if (Array.isArray(contextGroups)) {
     for (let i = 0; i < contextGroups.length; i++) {
-      collectActor(contextGroups[i].group, 'contextGroup', `${path}.contextGroups[${i}].group`, found);
+      visitActor(contextGroups[i]?.group, 'contextGroup', `${path}.contextGroups[${i}].group`, visit);
     }
   }
 }
 
 /** The Agent or Group itself when identified, then each member as role `member`. */
-function collectActor(actor: Record<string, any>, role: AgentRole, path: string, found: ExtractedAgent[]): void {
-  if (hasIfi(actor)) found.push(toExtracted(actor, role, path));
+function visitActor(actor: unknown, role: AgentRole, path: string, visit: AgentVisitor): void {
+  if (!isObject(actor)) return;
+  if (hasIfi(actor)) visit(actor, role, path);
   const members = actor.member;
-  if (actor.objectType === 'Group' && members !== undefined) {
-    for (let i = 0; i < members.length; i++) found.push(toExtracted(members[i], 'member', `${path}.member[${i}]`));
+  if (actor.objectType === 'Group' && Array.isArray(members)) {
+    for (let i = 0; i < members.length; i++) visit(members[i], 'member', `${path}.member[${i}]`);
   }
+}
+
+function isObject(value: unknown): value is Record<string, any> {
+  return value !== null && typeof value === 'object' && !Array.isArray(value);
 }
 
 function toExtracted(agent: Record<string, any>, role: AgentRole, path: string): ExtractedAgent {

@@ -20,6 +20,8 @@ export const STATEMENT_ERROR_CODES = {
   invalidObject: 'statements.invalid_object',
   /** `id`, `timestamp`, `stored` or `version` has a malformed value. */
   invalidEnvelope: 'statements.invalid_envelope',
+  /** More identities (Agents, identified Groups, members) than MAX_AGENTS_PER_STATEMENT: valid xAPI, refused here. */
+  tooManyAgents: 'statements.too_many_agents',
 } as const;
 
 export type StatementErrorCode = (typeof STATEMENT_ERROR_CODES)[keyof typeof STATEMENT_ERROR_CODES];

@@ -6,5 +6,5 @@ export { validateIfi } from './ifi-validation.ts';
 export { canonicalIdentifierKey, canonicalMbox, mboxSha1sums, toStoredIfi } from './canonical-identifier.ts';
 export { MAX_PERSONA_NAME_LENGTH, personaNameFor } from './persona-name.ts';
 export { isSha1Hex, withMailto } from './iri-uuid-timestamp.ts';
-export { extractAgents, type AgentRole, type ExtractedAgent } from './agent-extraction.ts';
+export { countAgents, extractAgents, type AgentRole, type ExtractedAgent } from './agent-extraction.ts';
 export { toPersonObject, type PersonObject } from './person-object.ts';

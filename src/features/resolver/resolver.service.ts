@@ -1,10 +1,12 @@
 // The resolver: turns xAPI statements into identifiers and personas of one organisation. Statements are validated
 // one by one (a bad one is rejected with the path of the problem and writes nothing); the agents of the good ones are
 // resolved per batch by identifier-resolution.ts.
+import { setImmediate as nextTurn } from 'node:timers/promises';
 import type { ObjectId } from 'bson';
+import type { Config } from '../../config.ts';
 import { COLLECTIONS, type IdentifierDoc } from '../../domain/model.ts';
 import {
-  canonicalIdentifierKey, extractAgents, toStoredIfi, validateIfi, validateStatement, type ExtractedAgent,
+  canonicalIdentifierKey, countAgents, extractAgents, STATEMENT_ERROR_CODES, toStoredIfi, validateIfi, validateStatement, type ExtractedAgent,
 } from '../../domain/xapi/index.ts';
 import type { Store } from '../../store/port.ts';
 import { lookupPersonaStates } from '../personas/persona-lookup.ts';
@@ -16,8 +18,20 @@ export interface ResolverOptions {
   includeAuthority: boolean;
   /** mbox and mbox_sha1sum of one address resolve to one persona. */
   linkMboxSha1sum: boolean;
-  /** Statements per store round-trip group; larger arrays are resolved in several batches. */
+  /** Statements (and agents) per store round-trip group; larger arrays are resolved in several batches. */
   batchSize?: number;
+  /** A statement naming more identities than this is rejected (statements.too_many_agents). */
+  maxAgentsPerStatement?: number;
+}
+
+export const DEFAULT_MAX_AGENTS_PER_STATEMENT = 1000;
+
+/** The resolver options the configuration gives (API, workers and the ingest command alike). */
+export function resolverOptionsOf(config: Config, batchSize = config.RESOLVER_BATCH_SIZE): ResolverOptions {
+  return {
+    includeAuthority: config.RESOLVE_AUTHORITY, linkMboxSha1sum: config.LINK_MBOX_SHA1SUM, batchSize,
+    maxAgentsPerStatement: config.MAX_AGENTS_PER_STATEMENT,
+  };
 }
 
 export interface AgentLookup {
@@ -33,10 +47,11 @@ export interface Resolver {
 
 export function createResolver({ store, options }: { store: Store; options: ResolverOptions }): Resolver {
   const batchSize = options.batchSize ?? 1000;
+  const maxAgents = options.maxAgentsPerStatement ?? DEFAULT_MAX_AGENTS_PER_STATEMENT;
 
   async function resolveBatch(organisation: ObjectId, statements: unknown[]): Promise<ResolutionResult> {
     const counts = emptyCounts();
-    const extracted = statements.map((statement) => extractValidAgents(statement, options.includeAuthority));
+    const extracted = statements.map((statement) => extractValidAgents(statement, options.includeAuthority, maxAgents));
     const requests = new Map<string, IdentifierRequest>();
     for (const entry of extracted) {
       for (const agent of entry.agents ?? []) {
@@ -79,8 +94,11 @@ export function createResolver({ store, options }: { store: Store; options: Reso
   return {
     async resolveStatements(organisation, statements) {
       const total = emptyResult();
-      for (let start = 0; start < statements.length; start += batchSize) {
-        addResult(total, await resolveBatch(organisation, statements.slice(start, start + batchSize)));
+      for (const batch of batchesOf(statements, batchSize, options.includeAuthority)) {
+        addResult(total, await resolveBatch(organisation, batch));
+        // The embedded store answers synchronously: without this turn, a large request would hold the event loop
+        // (and every other client, /health included) until its last batch.
+        await nextTurn();
       }
       return total;
     },
@@ -108,11 +126,38 @@ interface ExtractedStatement {
   agents: ExtractedAgent[] | null;
 }
 
-function extractValidAgents(statement: unknown, includeAuthority: boolean): ExtractedStatement {
+/**
+ * Consecutive groups of at most `batchSize` statements naming at most `batchSize` identities together (a statement
+ * with more identities goes alone), so one group's resolution stays short whatever the shape of the statements.
+ */
+function* batchesOf(statements: unknown[], batchSize: number, includeAuthority: boolean): Generator<unknown[]> {
+  let batch: unknown[] = [];
+  let agents = 0;
+  for (const statement of statements) {
+    const count = countAgents(statement, { includeAuthority });
+    if (batch.length > 0 && (batch.length >= batchSize || agents + count > batchSize)) {
+      yield batch;
+      batch = [];
+      agents = 0;
+    }
+    batch.push(statement);
+    agents += count;
+  }
+  if (batch.length > 0) yield batch;
+}
+
+function extractValidAgents(statement: unknown, includeAuthority: boolean, maxAgents: number): ExtractedStatement {
   const statementId = isObject(statement) && typeof statement.id === 'string' ? statement.id : null;
   const error = validateStatement(statement);
   if (error) return { statementId, error, agents: null };
-  return { statementId, error: null, agents: extractAgents(statement as Record<string, any>, { includeAuthority }) };
+  const agents = extractAgents(statement as Record<string, any>, { includeAuthority });
+  if (agents.length > maxAgents) {
+    // Named by where the limit was crossed: the member list (`context.team.member`) or the part holding it.
+    const path = agents[maxAgents].path.replace(/\[\d+\]$/, '');
+    const message = `names ${agents.length} agents and groups; at most ${maxAgents} per statement (MAX_AGENTS_PER_STATEMENT)`;
+    return { statementId, error: { code: STATEMENT_ERROR_CODES.tooManyAgents, path, message }, agents: null };
+  }
+  return { statementId, error: null, agents };
 }
 
 function canonicalKeyOfAgent(agent: unknown): string | null {

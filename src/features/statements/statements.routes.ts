@@ -1,7 +1,8 @@
 // Ingestion and lookup: POST /v1/statements (one statement or an array; each validated on its own), POST /v1/resolve
 // (read-only: the persona of each agent, or null) and GET /v1/jobs/{id} (queued requests).
 import { z } from 'zod';
-import { apiError } from '../../http/errors/api-error.ts';
+import { countAgents } from '../../domain/xapi/index.ts';
+import { apiError, detail } from '../../http/errors/api-error.ts';
 import { defineRoute, type RouteKit } from '../../http/route-kit.ts';
 import { parseWith } from '../../http/validation.ts';
 import type { JobsService } from '../jobs/jobs.service.ts';
@@ -31,7 +32,27 @@ export const ResolveBodySchema = z.object({
   agents: z.array(z.unknown(), { error: 'validation.invalid_type' }).min(1).max(1000).meta({ description: 'xAPI Agents or identified Groups' }),
 }).strict().meta({ id: 'ResolveRequest' });
 
-export function registerStatementRoutes(kit: RouteKit, deps: { sink: StatementSink; resolver: Resolver; jobs: JobsService }): void {
+export interface StatementRouteDeps {
+  sink: StatementSink;
+  resolver: Resolver;
+  jobs: JobsService;
+  /** MAX_AGENTS_PER_REQUEST: more agents in one POST are refused before anything is resolved or queued. */
+  maxAgentsPerRequest?: number;
+  /** RESOLVE_AUTHORITY: the authority counts as an agent then. */
+  includeAuthority?: boolean;
+}
+
+/** 413 request.too_many_agents when the statements name more identities in all than the request may. */
+function assertAgentBudget(statements: unknown[], deps: StatementRouteDeps): void {
+  if (deps.maxAgentsPerRequest === undefined) return;
+  let count = 0;
+  for (const statement of statements) count += countAgents(statement, { includeAuthority: deps.includeAuthority === true });
+  if (count > deps.maxAgentsPerRequest) {
+    throw apiError('request.too_many_agents', { max: deps.maxAgentsPerRequest, count }, [detail('body', 'request.too_many_agents', { max: deps.maxAgentsPerRequest, count })]);
+  }
+}
+
+export function registerStatementRoutes(kit: RouteKit, deps: StatementRouteDeps): void {
   defineRoute(kit, {
     method: 'post', path: '/v1/statements', scope: 'statements:write', tags: ['Statements'], body: StatementsBody,
     query: z.object({ wait: z.enum(['true', 'false']).optional().meta({ description: 'With the queue on: resolve inline anyway' }) }),
@@ -39,7 +60,7 @@ export function registerStatementRoutes(kit: RouteKit, deps: { sink: StatementSi
     responses: {
       200: { description: 'Inline: the result document', schema: ResolutionResultSchema },
       202: { description: 'Queued', schema: z.object({ jobId: z.string(), accepted: z.number().int() }) },
-      413: { description: 'request.payload_too_large' },
+      413: { description: 'request.payload_too_large, request.too_many_agents (MAX_AGENTS_PER_REQUEST)' },
     },
     async handler(req, res, caller) {
       const body: unknown = req.body;
@@ -47,6 +68,7 @@ export function registerStatementRoutes(kit: RouteKit, deps: { sink: StatementSi
       if (!statements || statements.length === 0) {
         throw apiError('statements.failed_to_validate', { count: 1 }, [{ path: '', code: 'validation.invalid_type', message: 'send a statement object or a non-empty array' }]);
       }
+      assertAgentBudget(statements, deps);
       const wait = req.query.wait === 'true';
       const answer = await deps.sink.submit(caller, statements, { wait });
       res.status(answer.status).json(answer.body);

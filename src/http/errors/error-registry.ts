@@ -32,6 +32,7 @@ export const ERROR_REGISTRY: Record<string, ErrorDefinition> = {
   'validation.unknown_field': { status: 422, message: 'is not a known field' },
   'request.payload_too_large': { status: 413, message: 'The request body is larger than {limit}' },
   'request.batch_too_large': { status: 413, message: 'A batch holds at most {max} items, got {count}' },
+  'request.too_many_agents': { status: 413, message: 'The statements name {count} agents, groups and members in all; at most {max} per request (MAX_AGENTS_PER_REQUEST)' },
   'request.route_not_found': { status: 404, message: 'No route {method} {path}' },
   'request.rate_limited': { status: 429, message: 'More than {limit} requests per minute from this client; retry later' },
   'request.unsupported_media_type': { status: 415, message: 'Send JSON with Content-Type: application/json' },
