@@ -129,7 +129,7 @@ export async function createApp(config: Config, options: AppOptions = {}): Promi
     const jobs = createJobsService({ queue: queue?.statements ?? null });
     const compat = createCompatRouters({ store, services, mergeService: identity.merges, bodyLimit: config.BODY_LIMIT });
     const { app, openapi } = createHttpApp({
-      logger, metrics, authenticator: services.authenticator, bodyLimit: config.BODY_LIMIT, metricsToken: config.METRICS_TOKEN, rateLimitPerMinute: config.RATE_LIMIT_PER_MINUTE,
+      logger, metrics, authenticator: services.authenticator, bodyLimit: config.BODY_LIMIT, queryTimeoutMs: config.QUERY_TIMEOUT_MS, metricsToken: config.METRICS_TOKEN, rateLimitPerMinute: config.RATE_LIMIT_PER_MINUTE,
       async checkReady() {
         await store.ping();
         await queue?.ping();

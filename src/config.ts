@@ -49,6 +49,7 @@ export const configSchema = z
     WEBHOOK_ATTEMPTS: positiveInt.default(10),
     RESOLVER_BATCH_SIZE: positiveInt.default(1000),
     MAX_AGENTS_PER_STATEMENT: positiveInt.default(1000).describe('a statement naming more agents, groups and members is rejected (statements.too_many_agents)'),
+    QUERY_TIMEOUT_MS: positiveInt.default(10000).describe('time limit of the reads of one GET request (lists, counts, LL filters): maxTimeMS on MongoDB, a deadline in embedded scans; then 503 query.timeout'),
     MAX_AGENTS_PER_REQUEST: positiveInt.default(50000).describe('POST /v1/statements naming more agents in all is refused whole (413 request.too_many_agents)'),
     RESOLVE_AUTHORITY: booleanFromEnv.default(false),
     LINK_MBOX_SHA1SUM: booleanFromEnv.default(true),

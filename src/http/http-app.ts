@@ -13,6 +13,7 @@ import { apiError } from './errors/api-error.ts';
 import { errorHandler, routeNotFound } from './errors/error-handler.ts';
 import { jsonBody } from './json-body.ts';
 import { redactedUrl } from './log-redaction.ts';
+import { runWithQueryDeadline } from '../store/query-deadline.ts';
 import type { Metrics } from './metrics.ts';
 import { createOpenApiRegistry, generateOpenApiDocument } from './openapi.ts';
 import type { RouteKit } from './route-kit.ts';
@@ -22,6 +23,8 @@ export interface HttpAppOptions {
   metrics: Metrics;
   authenticator: ClientAuthenticator;
   bodyLimit: string;
+  /** QUERY_TIMEOUT_MS: the reads of one GET/HEAD request (lists, counts, LL filters) stop after this long (503). */
+  queryTimeoutMs?: number;
   metricsToken?: string;
   /** Requests per minute per API client on /v1 (0: no limit). */
   rateLimitPerMinute?: number;
@@ -51,6 +54,11 @@ export function createHttpApp(options: HttpAppOptions): { app: Express; openapi:
     serializers: { req: (req) => ({ id: req.id, method: req.method, url: redactedUrl(req.url) }), res: (res) => ({ statusCode: res.statusCode }) },
   }));
   app.use(options.metrics.middleware);
+  if (options.queryTimeoutMs) {
+    const timeoutMs = options.queryTimeoutMs;
+    // Reads only: a write request (a merge) stopped between its steps would be left for recovery to finish.
+    app.use((req, _res, next) => (req.method === 'GET' || req.method === 'HEAD' ? runWithQueryDeadline(timeoutMs, next) : next()));
+  }
 
   app.get('/health', (_req, res) => { res.json({ status: 'ok' }); });
   app.get('/ready', async (_req, res) => {

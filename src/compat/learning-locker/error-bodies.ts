@@ -24,7 +24,8 @@ export function describeError(error: unknown): ErrorLike {
   if (typeof error === 'object' && error !== null) {
     const candidate = error as Record<string, any>;
     const status = asNumber(candidate.status) ?? asNumber(candidate.statusCode);
-    if (status !== undefined && status < 500 && typeof candidate.code === 'string') {
+    // A client mistake, or a store that gave up on the client's query (503 query.timeout): its code and message.
+    if (status !== undefined && (status < 500 || status === 503) && typeof candidate.code === 'string') {
       return { status, code: candidate.code, message: String(candidate.message ?? ''), details: candidate.details };
     }
     if (status !== undefined && status < 500 && candidate.type === 'entity.parse.failed') {

@@ -44,6 +44,7 @@ export const ERROR_REGISTRY: Record<string, ErrorDefinition> = {
   'request.json_too_many_keys': { status: 400, message: 'An object of the JSON body has more than {max} keys (at {path})' },
   'internal.unexpected_error': { status: 500, message: 'Unexpected error (request {requestId})' },
   'store.unavailable': { status: 503, message: 'The store does not answer: {reason}' },
+  'query.timeout': { status: 503, message: 'The query ran past the time limit (QUERY_TIMEOUT_MS); narrow the filter' },
   // Auth (native-api.md "Auth"): 401 for credentials, 403 for scopes.
   'auth.missing_credentials': { status: 401, message: 'Send HTTP Basic (key:secret) or Bearer credentials' },
   'auth.invalid_credentials': { status: 401, message: 'Unknown key, wrong secret or revoked client' },

@@ -3,6 +3,7 @@
 // skip + limit matches, so a page costs the same at any depth.
 import { Aggregator, Query } from 'mingo';
 import { LinearQuery } from './linear-regex.ts';
+import { checkQueryDeadline } from '../query-deadline.ts';
 import type { Document, Filter, FindOptions, Projection, QueryPlan, Sort } from '../port.ts';
 import type { IndexDefinition } from './index-entries.ts';
 import { walkPlan, type WalkedDocument, type WalkSource } from './plan-walker.ts';
@@ -33,6 +34,8 @@ export function runFind(source: WalkSource, indexes: IndexDefinition[], filter: 
   let docsExamined = 0;
   let matches: WalkedDocument[] = [];
   for (const walked of walkPlan(source, plan)) {
+    // Every 64 documents: a scan driven by a client's filter stops at its request's deadline (QUERY_TIMEOUT_MS).
+    if ((docsExamined & 63) === 0) checkQueryDeadline();
     docsExamined += 1;
     if (query && !query(walked.document)) continue;
     matches.push(walked);

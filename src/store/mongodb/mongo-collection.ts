@@ -7,6 +7,25 @@ import type {
   UpdateOptions, UpdateResult, WriteError,
 } from '../port.ts';
 import { planFromExplain } from './explain-plan.ts';
+import { QueryTimeoutError, remainingQueryTimeMs } from '../query-deadline.ts';
+
+/** `maxTimeMS` for a read inside a request's deadline (query-deadline.ts); none outside one. */
+function deadlineOption(): { maxTimeMS?: number } {
+  const remaining = remainingQueryTimeMs();
+  return remaining === undefined ? {} : { maxTimeMS: remaining };
+}
+
+/** The server's MaxTimeMSExpired (code 50) becomes the same QueryTimeoutError the embedded engine throws. */
+async function withinDeadline<R>(read: () => Promise<R>): Promise<R> {
+  try {
+    return await read();
+  } catch (error) {
+    if ((error as { code?: unknown })?.code === MAX_TIME_MS_EXPIRED) throw new QueryTimeoutError();
+    throw error;
+  }
+}
+
+const MAX_TIME_MS_EXPIRED = 50;
 
 export class MongoCollection<T extends Document = Document> implements Collection<T> {
   constructor(private readonly driver: DriverCollection<DriverDocument>) {}
@@ -16,7 +35,7 @@ export class MongoCollection<T extends Document = Document> implements Collectio
   }
 
   async find(filter: Filter = {}, options: FindOptions = {}): Promise<T[]> {
-    return (await this.driver.find(filter, options as any).toArray()) as unknown as T[];
+    return withinDeadline(async () => (await this.driver.find(filter, { ...options, ...deadlineOption() } as any).toArray()) as unknown as T[]);
   }
 
   async *iterate(filter: Filter = {}, options: FindOptions & { batchSize?: number } = {}): AsyncIterable<T> {
@@ -24,11 +43,11 @@ export class MongoCollection<T extends Document = Document> implements Collectio
   }
 
   async findOne(filter: Filter = {}, options: FindOptions = {}): Promise<T | null> {
-    return (await this.driver.findOne(filter, options as any)) as T | null;
+    return withinDeadline(async () => (await this.driver.findOne(filter, { ...options, ...deadlineOption() } as any)) as T | null);
   }
 
   async countDocuments(filter: Filter = {}, options: CountOptions = {}): Promise<number> {
-    return this.driver.countDocuments(filter, options);
+    return withinDeadline(() => this.driver.countDocuments(filter, { ...options, ...deadlineOption() }));
   }
 
   async insertOne(document: T | Omit<T, '_id'>): Promise<InsertOneResult> {
