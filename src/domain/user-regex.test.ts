@@ -1,5 +1,5 @@
 import { expect } from 'chai';
-import { userRegexRefusal } from './user-regex.ts';
+import { pcreEquivalentSource, userRegexRefusal } from './user-regex.ts';
 
 describe('user regexes (LL $regex and ~ filters)', () => {
   it('accepts the patterns filters are written with', () => {
@@ -29,5 +29,13 @@ describe('user regexes (LL $regex and ~ filters)', () => {
     expect(userRegexRefusal('a'.repeat(513))?.reason).to.match(/longer than 512/);
     expect(userRegexRefusal('a{1,1000}')?.reason).to.match(/at most 100/);
     expect(userRegexRefusal('(')?.reason).to.match(/not a valid/);
+  });
+});
+
+describe('PCRE-equivalent RE2 source', () => {
+  it("rewrites end anchors outside multiline mode to PCRE's end-or-before-final-newline, and nothing else", () => {
+    expect(pcreEquivalentSource('^a$', '')).to.equal('^a(?:\\n?$)');
+    expect(pcreEquivalentSource('(x$|y)[$]\\$', 'i')).to.equal('(x(?:\\n?$)|y)[$]\\$');
+    expect(pcreEquivalentSource('^a$', 'm')).to.equal('^a$');
   });
 });

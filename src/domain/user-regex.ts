@@ -8,7 +8,8 @@
 // - no escape whose meaning differs between PCRE and JavaScript (`\z`, `\Q`, `\v`, `\u0041`, `\p{L}`, octal…);
 // - no repetition (`*`, `+`, `{n,}`, `{n,m}` with m > 1) of a group that itself repeats or alternates: the
 //   ambiguity that makes a backtracking engine try exponentially many splits (`(a+)+`, `(a|a)*`, `(aa?)+`).
-// `$` without the m option is the one difference left: PCRE also matches it before a final newline (documented).
+// `$` without the m option means "at the end, or before a final newline" to PCRE and only "at the end" to RE2 and
+// JavaScript: pcreEquivalentSource rewrites it for RE2, so the embedded store matches as MongoDB does.
 import { RE2JS } from 're2js';
 import regjsparser, { type AstNode as GenericAstNode, type RootNode } from 'regjsparser';
 
@@ -53,6 +54,23 @@ export function userRegexRefusal(source: string, flags = ''): RegexRefusal | nul
     return { kind: 'unsafe', reason: 'uses a construct that filters do not support' };
   }
   return null;
+}
+
+/**
+ * The RE2 source that matches what PCRE matches for `source` (for a yes/no match): each end anchor `$` outside
+ * multiline mode becomes `\n?$`, PCRE's "end of the subject or before a newline that ends it".
+ */
+export function pcreEquivalentSource(source: string, flags: string): string {
+  if (flags.includes('m')) return source;
+  const ends: Array<[number, number]> = [];
+  const collect = (node: AstNode): void => {
+    if (node.type === 'anchor' && node.kind === 'end') ends.push(node.range);
+    childrenOf(node).forEach(collect);
+  };
+  collect(regjsparser.parse(source, flags, { lookbehind: true, namedGroups: true }));
+  let rewritten = source;
+  for (const [start, end] of ends.sort((a, b) => b[0] - a[0])) rewritten = `${rewritten.slice(0, start)}(?:\\n?$)${rewritten.slice(end)}`;
+  return rewritten;
 }
 
 function childrenOf(node: AstNode): AstNode[] {

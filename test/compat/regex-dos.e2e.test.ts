@@ -44,4 +44,10 @@ describe('user regexes cannot block the service (regex DoS)', () => {
     const found = await app.call('GET', `/api/v2/personaattribute?query=${q({ value: '~^A*a*a*a*a*a*a*!$' })}`);
     expect(found.body.map((attribute: any) => attribute.personaId)).to.deep.equal([personaId]);
   });
+
+  it('reads $ as MongoDB (PCRE) does: also before a final newline', async () => {
+    const id = (await app.call('POST', '/api/v2/persona', { body: { name: 'Trailing\n' } })).body._id;
+    const found = await app.call('GET', `/api/v2/persona?query=${q({ name: { $regex: '^Trailing$' } })}`);
+    expect(found.body.map((persona: any) => persona._id)).to.deep.equal([id]);
+  });
 });

@@ -3,12 +3,12 @@
 // (its constructor clones the condition, `$regex` strings are compiled with `$options`) and then calls `test`/`exec`
 // on them in `$regex`, `$in`, `$nin` and `$all`: those four operators are wrapped to hand mingo a LinearRegExp
 // instead, a RegExp whose matching is delegated to RE2. Patterns reaching here were checked by
-// domain/user-regex.ts, so they compile in both engines and mean the same in each.
+// domain/user-regex.ts, so they compile in both engines; `$` is rewritten to mean what it means to MongoDB's PCRE.
 import { Context } from 'mingo/core';
 import { Query as BaseQuery } from 'mingo/query';
 import * as queryOperators from 'mingo/operators/query';
 import { RE2JS } from 're2js';
-import { re2Flags } from '../../domain/user-regex.ts';
+import { pcreEquivalentSource, re2Flags } from '../../domain/user-regex.ts';
 
 type QueryOperator = (selector: string, value: any, options: any) => (document: unknown) => boolean;
 
@@ -18,7 +18,7 @@ export class LinearRegExp extends RegExp {
 
   constructor(pattern: RegExp) {
     super(pattern.source, pattern.flags);
-    this.#linear = RE2JS.compile(pattern.source, re2Flags(pattern.flags));
+    this.#linear = RE2JS.compile(pcreEquivalentSource(pattern.source, pattern.flags), re2Flags(pattern.flags));
   }
 
   override exec(text: string): RegExpExecArray | null {
