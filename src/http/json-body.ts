@@ -34,16 +34,42 @@ function asBodyError(error: any, req: Request): unknown {
   }
 }
 
-/** The first place (a path such as `profile.a.a`) where `value` nests too deep or has too many keys, iteratively. */
+/** The first place (a path such as `profile.a.a`) where `value` nests too deep or has too many keys. */
 export function jsonShapeProblem(value: unknown): ApiError | null {
-  const stack: Array<{ value: unknown; depth: number; path: string }> = [{ value, depth: 0, path: '' }];
-  while (stack.length > 0) {
-    const { value: current, depth, path } = stack.pop()!;
-    if (current === null || typeof current !== 'object') continue;
-    if (depth >= MAX_JSON_DEPTH) return apiError('request.json_too_deep', { max: MAX_JSON_DEPTH, path: path || '(body)' });
-    const keys = Object.keys(current);
-    if (keys.length > MAX_JSON_KEYS_PER_OBJECT) return apiError('request.json_too_many_keys', { max: MAX_JSON_KEYS_PER_OBJECT, path: path || '(body)' });
-    for (const key of keys) stack.push({ value: (current as Record<string, unknown>)[key], depth: depth + 1, path: path ? `${path}.${key}` : key });
+  const path: string[] = [];
+  const problem = shapeProblemAt(value, 0, path);
+  if (!problem) return null;
+  const where = path.reverse().join('.') || '(body)';
+  return problem === 'depth'
+    ? apiError('request.json_too_deep', { max: MAX_JSON_DEPTH, path: where })
+    : apiError('request.json_too_many_keys', { max: MAX_JSON_KEYS_PER_OBJECT, path: where });
+}
+
+/**
+ * Recursion is safe: it stops at MAX_JSON_DEPTH. The path is collected only on the way back from a problem
+ * (innermost key first), so a valid body costs one pass without allocations.
+ */
+function shapeProblemAt(value: unknown, depth: number, path: string[]): 'depth' | 'keys' | null {
+  if (value === null || typeof value !== 'object') return null;
+  if (depth >= MAX_JSON_DEPTH) return 'depth';
+  if (Array.isArray(value)) {
+    for (let index = 0; index < value.length; index++) {
+      const problem = shapeProblemAt(value[index], depth + 1, path);
+      if (problem) {
+        path.push(String(index));
+        return problem;
+      }
+    }
+    return null;
+  }
+  let keyCount = 0;
+  for (const key in value) {
+    if (++keyCount > MAX_JSON_KEYS_PER_OBJECT) return 'keys';
+    const problem = shapeProblemAt((value as Record<string, unknown>)[key], depth + 1, path);
+    if (problem) {
+      path.push(key);
+      return problem;
+    }
   }
   return null;
 }

@@ -54,9 +54,9 @@ const LINEAR_CONTEXT = Context.init({
   },
 } as any);
 
-/** mingo's Query with every regex of the condition matched by RE2. */
+/** mingo's Query with every regex of the condition matched by RE2, and no `$where` JavaScript (MongoDB's is off too). */
 export class LinearQuery extends BaseQuery {
   constructor(condition: object) {
-    super(condition as any, { context: LINEAR_CONTEXT } as any);
+    super(condition as any, { context: LINEAR_CONTEXT, scriptEnabled: false } as any);
   }
 }
