@@ -66,7 +66,7 @@ export interface PersonasDependencies {
   identifiers: IdentifiersService;
   attributes: AttributesService;
   links: LinksService;
-  /** homePage assumed by /v1/personas/user/{userId} when the request names none. */
+  /** homePage assumed by /v1/personas/by-user?userId= when the request names none. */
   defaultHomePage?: string;
   /** Called after a replace or patch changed a persona's name (statement write-back refreshes `person.display`). */
   onRenamed?: (persona: PersonaDoc) => Promise<void>;
