@@ -155,7 +155,7 @@ export function createPersonasService(dependencies: PersonasDependencies): Perso
       // Checked before the persona exists so a refused create leaves nothing behind; attach() re-checks atomically.
       if (ifis.length > 0) await identifiers.assertUnassigned(caller, ifis);
       await personas.insertOne(persona);
-      let attached: IdentifierDoc[] = [];
+      let attached: IdentifierDoc[];
       try {
         attached = ifis.length ? await identifiers.attach(caller, persona._id, ifis) : [];
       } catch (error) {
