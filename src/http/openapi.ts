@@ -2,6 +2,8 @@
 // validate with, plus the operations routes.
 import { OpenAPIRegistry, OpenApiGeneratorV31 } from '@asteasolutions/zod-to-openapi';
 import { z } from 'zod';
+import { addOperationIds } from './openapi-operation-ids.ts';
+import { ErrorSchema } from './route-kit.ts';
 
 export function createOpenApiRegistry(): OpenAPIRegistry {
   const registry = new OpenAPIRegistry();
@@ -10,7 +12,7 @@ export function createOpenApiRegistry(): OpenAPIRegistry {
   const text = (description: string) => ({ 200: { description, content: { 'text/plain': { schema: z.string() } } } });
   registry.registerPath({ method: 'get', path: '/health', tags: ['Operations'], summary: 'The process is up', security: [], responses: { 200: { description: 'Up', content: { 'application/json': { schema: z.object({ status: z.literal('ok') }) } } } } });
   registry.registerPath({ method: 'get', path: '/ready', tags: ['Operations'], summary: 'The store (and queue, when on) answer', security: [], responses: { 200: { description: 'Ready' }, 503: { description: 'store.unavailable' } } });
-  registry.registerPath({ method: 'get', path: '/metrics', tags: ['Operations'], summary: 'Prometheus metrics (Bearer METRICS_TOKEN when configured)', security: [], responses: text('Prometheus text format') });
+  registry.registerPath({ method: 'get', path: '/metrics', tags: ['Operations'], summary: 'Prometheus metrics (Bearer METRICS_TOKEN when configured)', security: [], responses: { ...text('Prometheus text format'), 401: { description: 'auth.invalid_credentials: METRICS_TOKEN is set and the request does not bear it', content: { 'application/json': { schema: ErrorSchema } } } } });
   registry.registerPath({ method: 'get', path: '/openapi.json', tags: ['Operations'], summary: 'This document', security: [], responses: { 200: { description: 'OpenAPI 3.1' } } });
   registry.registerPath({ method: 'get', path: '/docs', tags: ['Operations'], summary: 'Rendered API reference', security: [], responses: { 200: { description: 'HTML' } } });
   return registry;
@@ -24,9 +26,13 @@ const DESCRIPTION = `Resolves xAPI statement identifiers to personas, per organi
 - Batch endpoints take at most 1000 items and answer one result per item.`;
 
 export function generateOpenApiDocument(registry: OpenAPIRegistry): Record<string, unknown> {
-  return new OpenApiGeneratorV31(registry.definitions).generateDocument({
+  const document = new OpenApiGeneratorV31(registry.definitions).generateDocument({
     openapi: '3.1.0',
-    info: { title: 'persona-resolver', version: '1', description: DESCRIPTION },
+    info: { title: 'persona-resolver', version: '1', description: DESCRIPTION, license: { name: 'MIT', identifier: 'MIT' } },
+    // Relative: every instance serves the document that describes it, whatever host and port it is reached on.
+    servers: [{ url: '/', description: 'The instance serving this document' }],
     security: [{ basicAuth: [] }, { bearerAuth: [] }],
-  }) as unknown as Record<string, unknown>;
+  });
+  addOperationIds(document.paths as Parameters<typeof addOperationIds>[0]);
+  return document as unknown as Record<string, unknown>;
 }

@@ -110,7 +110,7 @@ describe('HTTP: auth, clients and operations', () => {
     const expected: Array<[string, string]> = [
       ['post', '/v1/statements'], ['post', '/v1/resolve'], ['get', '/v1/jobs/{id}'],
       ['get', '/v1/personas'], ['post', '/v1/personas'], ['put', '/v1/personas'], ['delete', '/v1/personas'], ['get', '/v1/personas/count'],
-      ['get', '/v1/personas/by-identifier'], ['get', '/v1/personas/user/{userId}'], ['put', '/v1/personas/user/{userId}'],
+      ['get', '/v1/personas/by-identifier'], ['get', '/v1/personas/by-user'], ['put', '/v1/personas/by-user'],
       ['get', '/v1/personas/{id}'], ['put', '/v1/personas/{id}'], ['patch', '/v1/personas/{id}'], ['delete', '/v1/personas/{id}'],
       ['get', '/v1/personas/{id}/attributes'], ['put', '/v1/personas/{id}/attributes/{key}'], ['delete', '/v1/personas/{id}/attributes/{key}'],
       ['get', '/v1/attributes'], ['get', '/v1/identifiers'], ['get', '/v1/identifiers/count'], ['post', '/v1/identifiers'],

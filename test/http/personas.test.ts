@@ -172,29 +172,33 @@ describe('HTTP: personas', () => {
     }
   });
 
-  it('user/{userId}: default homePage, explicit homePage, 409 when ambiguous, PUT replaces or creates', async () => {
-    const created = await api.request('PUT', '/v1/personas/user/u-1', { body: { name: 'User One' } });
+  it('by-user?userId=: default homePage, explicit homePage, 409 when ambiguous, PUT replaces or creates', async () => {
+    const created = await api.request('PUT', '/v1/personas/by-user?userId=u-1', { body: { name: 'User One' } });
     expect(created.status).to.equal(201);
-    const read = await api.request('GET', '/v1/personas/user/u-1');
+    const read = await api.request('GET', '/v1/personas/by-user?userId=u-1');
     expect(read.body).to.include({ id: created.body.id, name: 'User One' });
     expect(read.body.identifiers[0].ifi).to.deep.equal({ key: 'account', value: { homePage: 'https://lms.example.org', name: 'u-1' } });
-    const replaced = await api.request('PUT', '/v1/personas/user/u-1', { body: { name: 'User 1' } });
+    const replaced = await api.request('PUT', '/v1/personas/by-user?userId=u-1', { body: { name: 'User 1' } });
     expect(replaced.status).to.equal(200);
     expect(replaced.body.name).to.equal('User 1');
     await api.request('POST', '/v1/personas', { body: { name: 'Other u-1', identifiers: [{ key: 'account', value: { homePage: 'https://other.example.org', name: 'u-1' } }] } });
-    expect((await api.request('GET', '/v1/personas/user/u-1?homePage=https://other.example.org')).body.name).to.equal('Other u-1');
-    expect((await api.request('GET', '/v1/personas/user/u-404')).status).to.equal(404);
+    expect((await api.request('GET', '/v1/personas/by-user?userId=u-1&homePage=https://other.example.org')).body.name).to.equal('Other u-1');
+    expect((await api.request('GET', '/v1/personas/by-user?userId=u-404')).status).to.equal(404);
+    const withoutUser = await api.request('GET', '/v1/personas/by-user?homePage=https://lms.example.org');
+    expect(withoutUser.status).to.equal(400);
+    expect(withoutUser.body.error).to.include({ code: 'query.invalid_parameter' });
+    expect(withoutUser.body.error.message).to.include('userId');
 
     const noDefault = await startTestApi();
     try {
       for (const homePage of ['https://a.example.org', 'https://b.example.org']) {
         await noDefault.request('POST', '/v1/personas', { body: { name: homePage, identifiers: [{ key: 'account', value: { homePage, name: 'dup' } }] } });
       }
-      const ambiguous = await noDefault.request('GET', '/v1/personas/user/dup');
+      const ambiguous = await noDefault.request('GET', '/v1/personas/by-user?userId=dup');
       expect(ambiguous.status).to.equal(409);
       expect(ambiguous.body.error.code).to.equal('personas.user_ambiguous');
       expect(ambiguous.body.error.details).to.have.length(2);
-      expect((await noDefault.request('PUT', '/v1/personas/user/new-user', { body: { name: 'x' } })).body.error.code).to.equal('personas.user_home_page_required');
+      expect((await noDefault.request('PUT', '/v1/personas/by-user?userId=new-user', { body: { name: 'x' } })).body.error.code).to.equal('personas.user_home_page_required');
     } finally {
       await noDefault.close();
     }

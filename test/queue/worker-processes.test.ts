@@ -112,9 +112,8 @@ describe('worker processes (real Redis, shared embedded store)', function () {
     // Kill it mid-job: once the running job has written some of its identifiers (the victim is the only worker).
     const observer = await openTempEmbeddedStore({ dataDir, indexes: false });
     const identifiers = observer.store.collection(COLLECTIONS.identifiers);
-    let writtenBeforeKill = 0;
     try {
-      writtenBeforeKill = await waitFor('the first identifiers of the job', async () => identifiers.countDocuments({ organisation }));
+      const writtenBeforeKill = await waitFor('the first identifiers of the job', async () => identifiers.countDocuments({ organisation }));
       victim.child.kill('SIGKILL');
       expect((await victim.exited).signal).to.equal('SIGKILL');
       const writtenAtKill = await identifiers.countDocuments({ organisation });

@@ -91,7 +91,7 @@ export async function refreshDuplicateIndex(
   const attributeKeys = [...identifyingAttributes].sort();
   // A change of which attributes identify a person changes every persona's keys.
   const isFull = !previous || previous.format !== INDEX_FORMAT || JSON.stringify(previous.identifyingAttributes) !== JSON.stringify(attributeKeys);
-  let refreshed = 0;
+  let refreshed: number;
   let mark: RefreshMark;
   if (isFull) {
     await keysOf(store).deleteMany({ organisation });

@@ -42,7 +42,7 @@ export function createWebhookProcessor({ secret, timeoutMs = 10_000 }: { secret:
         },
       });
     } catch (error) {
-      throw new Error(`webhook ${job.data.url} unreachable: ${(error as Error).message}`);
+      throw new Error(`webhook ${job.data.url} unreachable: ${(error as Error).message}`, { cause: error });
     }
     await response.body?.cancel();
     if (response.ok) return { status: response.status };

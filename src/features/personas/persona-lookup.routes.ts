@@ -56,36 +56,42 @@ export function registerPersonaLookupRoutes(kit: RouteKit, { personas }: { perso
     },
   });
 
-  const userParams = z.object({ userId: z.string() });
-  const homePageQuery = z.object({ homePage: z.string().optional().meta({ description: 'account homePage; default DEFAULT_ACCOUNT_HOMEPAGE' }) });
-  const homePageOf = (query: Record<string, unknown>): string | undefined => {
-    const unknown = Object.keys(query).find((key) => key !== 'homePage');
+  // The user id is a query parameter, as by-identifier's are: a path `/v1/personas/user/{userId}` would be
+  // ambiguous with `/v1/personas/{id}/attributes` (and merge, duplicates, export, erase) for OpenAPI and for express.
+  const userQuery = z.object({
+    userId: z.string().meta({ description: 'account name', example: 'u-1' }),
+    homePage: z.string().optional().meta({ description: 'account homePage; default DEFAULT_ACCOUNT_HOMEPAGE' }),
+  });
+  const userOf = (query: Record<string, unknown>): { userId: string; homePage?: string } => {
+    const unknown = Object.keys(query).find((key) => key !== 'userId' && key !== 'homePage');
     if (unknown) throw apiError('query.invalid_parameter', { parameter: unknown, reason: 'unknown parameter' });
+    if (typeof query.userId !== 'string' || query.userId === '') throw apiError('query.invalid_parameter', { parameter: 'userId', reason: 'required, once' });
     if (query.homePage !== undefined && typeof query.homePage !== 'string') throw apiError('query.invalid_parameter', { parameter: 'homePage', reason: 'give it once' });
-    return query.homePage as string | undefined;
+    return { userId: query.userId, homePage: query.homePage as string | undefined };
   };
 
   defineRoute(kit, {
-    method: 'get', path: '/v1/personas/user/{userId}', scope: 'personas:read', tags, params: userParams, query: homePageQuery,
+    method: 'get', path: '/v1/personas/by-user', scope: 'personas:read', tags, query: userQuery,
     summary: 'The persona of the account identifier named userId',
     responses: {
       200: { description: 'The persona with embeds', schema: PersonaWithEmbedsSchema },
       404: { description: 'personas.persona_not_found' }, 409: { description: 'personas.user_ambiguous: several personas, no homePage' },
     },
     async handler(req, res, caller) {
-      const { persona, embeds } = await personas.byUser(caller, String(req.params.userId), homePageOf(req.query as Record<string, unknown>));
+      const { userId, homePage } = userOf(req.query as Record<string, unknown>);
+      const { persona, embeds } = await personas.byUser(caller, userId, homePage);
       res.json(personaWithEmbedsView(persona, embeds));
     },
   });
 
   defineRoute(kit, {
-    method: 'put', path: '/v1/personas/user/{userId}', scope: 'personas:write', tags, params: userParams, query: homePageQuery,
+    method: 'put', path: '/v1/personas/by-user', scope: 'personas:write', tags, query: userQuery,
     body: PersonaReplaceSchema, summary: "Replace the user's persona fields, or create the persona with that account",
     responses: { 200: { description: 'Replaced' }, 201: { description: 'Created' }, 409: { description: 'personas.user_ambiguous' } },
     async handler(req, res, caller) {
-      const homePage = homePageOf(req.query as Record<string, unknown>);
+      const { userId, homePage } = userOf(req.query as Record<string, unknown>);
       const fields = parseWith(PersonaReplaceSchema, req.body, 'personas');
-      const { persona, wasCreated } = await personas.putByUser(caller, String(req.params.userId), homePage, fields);
+      const { persona, wasCreated } = await personas.putByUser(caller, userId, homePage, fields);
       if (wasCreated) res.status(201).location(`/v1/personas/${persona._id.toHexString()}`);
       res.json(personaView(persona));
     },

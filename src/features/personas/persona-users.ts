@@ -1,4 +1,4 @@
-// /v1/personas/user/{userId}: the persona of the `account` identifier named userId, with the homePage from the
+// /v1/personas/by-user?userId=: the persona of the `account` identifier named userId, with the homePage from the
 // request or DEFAULT_ACCOUNT_HOMEPAGE. Without any homePage, a userId that names accounts of several personas is a
 // 409 listing them. PUT replaces that persona's fields, or creates the persona with the account when it is unknown.
 import type { ObjectId } from 'bson';

@@ -4,7 +4,7 @@ import { COLLECTIONS } from '../../domain/model.ts';
 import type { IndexDefinition } from '../../store/indexes.ts';
 
 export const NATIVE_API_INDEXES: IndexDefinition[] = [
-  // GET /v1/identifiers default sort; /v1/personas/user/{userId} without a homePage.
+  // GET /v1/identifiers default sort; /v1/personas/by-user?userId= without a homePage.
   { collection: COLLECTIONS.identifiers, keys: { organisation: 1, createdAt: 1, _id: 1 } },
   { collection: COLLECTIONS.identifiers, keys: { organisation: 1, 'ifi.value.name': 1 } },
   // GET /v1/attributes default sort (key) and /v1/persona-links default sort.

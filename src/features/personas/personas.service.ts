@@ -66,7 +66,7 @@ export interface PersonasDependencies {
   identifiers: IdentifiersService;
   attributes: AttributesService;
   links: LinksService;
-  /** homePage assumed by /v1/personas/user/{userId} when the request names none. */
+  /** homePage assumed by /v1/personas/by-user?userId= when the request names none. */
   defaultHomePage?: string;
   /** Called after a replace or patch changed a persona's name (statement write-back refreshes `person.display`). */
   onRenamed?: (persona: PersonaDoc) => Promise<void>;
@@ -155,7 +155,7 @@ export function createPersonasService(dependencies: PersonasDependencies): Perso
       // Checked before the persona exists so a refused create leaves nothing behind; attach() re-checks atomically.
       if (ifis.length > 0) await identifiers.assertUnassigned(caller, ifis);
       await personas.insertOne(persona);
-      let attached: IdentifierDoc[] = [];
+      let attached: IdentifierDoc[];
       try {
         attached = ifis.length ? await identifiers.attach(caller, persona._id, ifis) : [];
       } catch (error) {
