@@ -1,11 +1,13 @@
 // The port's Collection over the official driver: a pass-through with only the shape conversions the port
-// requires (bulk writes report write errors instead of throwing; explain is reduced to a QueryPlan).
-import { MongoBulkWriteError, type AnyBulkWriteOperation, type Collection as DriverCollection, type Document as DriverDocument } from 'mongodb';
+// requires (bulk writes report per-operation write errors instead of throwing, and throw every other failure;
+// explain is reduced to a QueryPlan).
+import { type AnyBulkWriteOperation, type Collection as DriverCollection, type Document as DriverDocument } from 'mongodb';
 import type {
   BulkOperation, BulkWriteOptions, BulkWriteResult, Collection, CountOptions, DeleteResult, Document, Filter, FindOneAndDeleteOptions,
   FindOneAndUpdateOptions, FindOptions, IndexDescription, IndexKeys, IndexOptions, InsertManyResult, InsertOneResult, QueryPlan, Update,
   UpdateOptions, UpdateResult, WriteError,
 } from '../port.ts';
+import { bulkFailure, reportedWriteErrors } from './bulk-failure.ts';
 import { planFromExplain } from './explain-plan.ts';
 
 export class MongoCollection<T extends Document = Document> implements Collection<T> {
@@ -37,7 +39,7 @@ export class MongoCollection<T extends Document = Document> implements Collectio
   }
 
   async insertMany(documents: Array<T | Omit<T, '_id'>>, options: BulkWriteOptions = {}): Promise<InsertManyResult> {
-    const result = await this.driver.insertMany(documents as DriverDocument[], options);
+    const result = await this.driver.insertMany(documents as DriverDocument[], options).catch((error: unknown) => { throw bulkFailure(error); });
     return { insertedCount: result.insertedCount, insertedIds: result.insertedIds };
   }
 
@@ -74,9 +76,9 @@ export class MongoCollection<T extends Document = Document> implements Collectio
       // deferFlush is ours: durability on MongoDB is the write concern's business.
       return bulkResult(await this.driver.bulkWrite(operations as AnyBulkWriteOperation[], options), []);
     } catch (error) {
-      if (!(error instanceof MongoBulkWriteError)) throw error;
-      const writeErrors = (Array.isArray(error.writeErrors) ? error.writeErrors : [error.writeErrors]).map(toWriteError);
-      return bulkResult(error.result, writeErrors);
+      const writeErrors = reportedWriteErrors(error);
+      if (!writeErrors) throw bulkFailure(error);
+      return bulkResult((error as { result: unknown }).result, writeErrors.map(toWriteError));
     }
   }
 

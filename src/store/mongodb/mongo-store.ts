@@ -38,7 +38,10 @@ export class MongoStore implements Store {
     }
   }
 
-  /** Nothing to wait for: every write was acknowledged under the connection's write concern. */
+  /**
+   * Nothing to wait for: the handle pins `{ w: 'majority', j: true }` (see PINNED_CONSISTENCY), so every write was
+   * journaled on a majority before it was acknowledged, whatever the URL or the cluster default says.
+   */
   async flush(): Promise<void> {}
 
   async ping(): Promise<void> {
