@@ -81,6 +81,54 @@ describe('MongoDB adapter against scripted server replies (client side only, no 
       expect(result.insertedCount).to.equal(1);
     });
   });
+
+  describe('the port\'s bulk-result promise holds on the driver', function () {
+    it('a mixed unordered bulk is sent in array order and its results are keyed by operation index', async function () {
+      let inserts = 0;
+      let updates = 0;
+      responder.script((command, name) => {
+        if (name === 'insert') return (inserts += 1) === 1 ? { ok: 1, n: 0, writeErrors: [duplicateAt(0)] } : applied(command);
+        if (name === 'update') return (updates += 1) === 1 ? { ok: 1, n: 1, nModified: 0, upserted: [{ index: 0, _id: 'upserted-1' }] } : applied(command);
+        return undefined;
+      });
+      const result = await store.collection('people').bulkWrite([
+        { insertOne: { document: { key: 'taken' } } },
+        { updateOne: { filter: { key: 'new1' }, update: { $setOnInsert: { v: 1 } }, upsert: true } },
+        { insertOne: { document: { key: 'new2' } } },
+        { updateOne: { filter: { key: 'taken' }, update: { $set: { v: 2 } } } },
+        { insertOne: { document: { key: 'new3' } } },
+      ], { ordered: false });
+      expect(responder.commands.map((command) => Object.keys(command)[0])).to.deep.equal(['insert', 'update', 'insert', 'update', 'insert']);
+      expect(result.writeErrors.map((error) => [error.index, error.code])).to.deep.equal([[0, 11000]]);
+      expect(result.upsertedIds).to.deep.equal({ 1: 'upserted-1' });
+      const sentIds = responder.commands.filter((command) => 'insert' in command).map((command) => String(command.documents[0]._id));
+      expect(Object.keys(result.insertedIds)).to.deep.equal(['2', '4']);
+      expect([result.insertedIds[2], result.insertedIds[4]].map(String)).to.deep.equal(sentIds.slice(1));
+      expect(result).to.include({ insertedCount: 2, upsertedCount: 1, matchedCount: 1, modifiedCount: 1 });
+    });
+  });
+
+  describe('applyAtomically', function () {
+    it('a transaction retried after a TransientTransactionError reports its writes once', async function () {
+      let commits = 0;
+      responder.script((command, name) => {
+        if (name === 'insert') return applied(command);
+        if (name === 'commitTransaction' && (commits += 1) === 1) {
+          return { ok: 0, code: 251, codeName: 'NoSuchTransaction', errmsg: 'transaction aborted', errorLabels: ['TransientTransactionError'] };
+        }
+        return undefined;
+      });
+      const result = await store.applyAtomically!([{ collection: 'people', insertOne: { document: { key: 'a' } } }]);
+      expect(commits, 'the driver should have retried the whole transaction').to.equal(2);
+      expect(result.insertedCount).to.equal(1);
+    });
+
+    it('refuses an empty operation list, as the embedded engine does, without starting a transaction', async function () {
+      const error = await store.applyAtomically!([]).then(() => null, (caught) => caught);
+      expect(error?.message).to.match(/at least one operation/);
+      expect(responder.commands).to.deep.equal([]);
+    });
+  });
 });
 
 describe('MongoDB adapter pins durability and primary reads whatever the URL says (client side only)', function () {

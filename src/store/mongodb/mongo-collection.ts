@@ -1,12 +1,17 @@
 // The port's Collection over the official driver: a pass-through with only the shape conversions the port
 // requires (bulk writes report per-operation write errors instead of throwing, and throw every other failure;
 // explain is reduced to a QueryPlan).
-import { type AnyBulkWriteOperation, type Collection as DriverCollection, type Document as DriverDocument } from 'mongodb';
+import type {
+  AnyBulkWriteOperation, BulkWriteResult as DriverBulkWriteResult, Collection as DriverCollection, Document as DriverDocument,
+  MongoBulkWriteError, WriteError as DriverWriteError,
+} from 'mongodb';
 import type {
   BulkOperation, BulkWriteOptions, BulkWriteResult, Collection, CountOptions, DeleteResult, Document, Filter, FindOneAndDeleteOptions,
   FindOneAndUpdateOptions, FindOptions, IndexDescription, IndexKeys, IndexOptions, InsertManyResult, InsertOneResult, QueryPlan, Update,
   UpdateOptions, UpdateResult, WriteError,
 } from '../port.ts';
+import { emptyBulkResult } from '../port.ts';
+import { bulkRuns, withInsertIds, type BulkRun } from './bulk-runs.ts';
 import { bulkFailure, reportedWriteErrors } from './bulk-failure.ts';
 import { planFromExplain } from './explain-plan.ts';
 
@@ -71,14 +76,24 @@ export class MongoCollection<T extends Document = Document> implements Collectio
     return { deletedCount: (await this.driver.deleteMany(filter)).deletedCount };
   }
 
-  async bulkWrite(operations: BulkOperation[], { deferFlush: _ignored, ...options }: BulkWriteOptions = {}): Promise<BulkWriteResult> {
+  async bulkWrite(operations: BulkOperation[], { deferFlush: _ignored, ordered = true }: BulkWriteOptions = {}): Promise<BulkWriteResult> {
+    // deferFlush is ours: durability on MongoDB is the write concern's business (pinned to majority + journal).
+    const total = emptyBulkResult();
+    for (const run of bulkRuns(withInsertIds(operations), ordered)) {
+      const { result, writeErrors } = await this.bulkRun(run.operations, ordered);
+      addRun(total, run, result, writeErrors.map((error) => toWriteError(error, run.start)), ordered);
+    }
+    return total;
+  }
+
+  /** One driver bulkWrite: its result and per-operation write errors; any other failure is thrown. */
+  private async bulkRun(operations: BulkOperation[], ordered: boolean): Promise<{ result: DriverBulkWriteResult; writeErrors: DriverWriteError[] }> {
     try {
-      // deferFlush is ours: durability on MongoDB is the write concern's business.
-      return bulkResult(await this.driver.bulkWrite(operations as AnyBulkWriteOperation[], options), []);
+      return { result: await this.driver.bulkWrite(operations as AnyBulkWriteOperation[], { ordered }), writeErrors: [] };
     } catch (error) {
       const writeErrors = reportedWriteErrors(error);
       if (!writeErrors) throw bulkFailure(error);
-      return bulkResult((error as { result: unknown }).result, writeErrors.map(toWriteError));
+      return { result: (error as MongoBulkWriteError).result, writeErrors };
     }
   }
 
@@ -109,26 +124,24 @@ function updateResult(result: { matchedCount: number; modifiedCount: number; ups
   return { matchedCount: result.matchedCount, modifiedCount: result.modifiedCount, upsertedCount: result.upsertedCount, upsertedId: result.upsertedId ?? null };
 }
 
-function toWriteError(error: { index: number; code?: number; errmsg?: string; errInfo?: unknown; err?: any }): WriteError {
-  const raw = error.err ?? {};
-  return {
-    index: error.index,
-    code: error.code ?? raw.code,
-    errmsg: error.errmsg ?? raw.errmsg ?? '',
-    ...(raw.keyPattern ? { keyPattern: raw.keyPattern } : {}),
-    ...(raw.keyValue ? { keyValue: raw.keyValue } : {}),
-  };
+function toWriteError(error: DriverWriteError, offset: number): WriteError {
+  return { index: error.index + offset, code: error.code, errmsg: error.errmsg ?? '' };
 }
 
-function bulkResult(result: any, writeErrors: WriteError[]): BulkWriteResult {
-  return {
-    insertedCount: result.insertedCount,
-    matchedCount: result.matchedCount,
-    modifiedCount: result.modifiedCount,
-    deletedCount: result.deletedCount,
-    upsertedCount: result.upsertedCount,
-    insertedIds: { ...result.insertedIds },
-    upsertedIds: { ...result.upsertedIds },
-    writeErrors,
-  };
+/** Adds one run's outcome to the bulk's, with indexes relative to the whole bulk. */
+function addRun(total: BulkWriteResult, run: BulkRun, result: DriverBulkWriteResult, writeErrors: WriteError[], ordered: boolean): void {
+  total.insertedCount += result.insertedCount;
+  total.matchedCount += result.matchedCount;
+  total.modifiedCount += result.modifiedCount;
+  total.deletedCount += result.deletedCount;
+  total.upsertedCount += result.upsertedCount;
+  for (const [index, id] of Object.entries(result.upsertedIds)) total.upsertedIds[run.start + Number(index)] = id;
+  // An insert took effect unless it failed, or (ordered) came after the failure that stopped the bulk.
+  const failed = new Set(writeErrors.map((error) => error.index));
+  const stoppedAt = ordered && writeErrors.length > 0 ? Math.min(...failed) : Infinity;
+  run.operations.forEach((operation, offset) => {
+    const index = run.start + offset;
+    if ('insertOne' in operation && !failed.has(index) && index < stoppedAt) total.insertedIds[index] = operation.insertOne.document._id;
+  });
+  total.writeErrors.push(...writeErrors);
 }

@@ -1,7 +1,7 @@
 // The MongoDB Store: one driver client and database. applyAtomically exists only on a replica set (or sharded
 // cluster), where it runs the operations in a session transaction; a standalone server cannot offer it.
 import type { Db, MongoClient } from 'mongodb';
-import type { AtomicOperation, BulkWriteResult, Collection, Document, Store } from '../port.ts';
+import { emptyBulkResult, type AtomicOperation, type BulkWriteResult, type Collection, type Document, type Store } from '../port.ts';
 import { MongoCollection } from './mongo-collection.ts';
 
 export class MongoStore implements Store {
@@ -17,10 +17,14 @@ export class MongoStore implements Store {
   }
 
   private async inTransaction(operations: AtomicOperation[]): Promise<BulkWriteResult> {
+    if (operations.length === 0) throw new Error('applyAtomically needs at least one operation');
     const session = this.client.startSession();
     try {
-      const total: BulkWriteResult = { insertedCount: 0, matchedCount: 0, modifiedCount: 0, deletedCount: 0, upsertedCount: 0, insertedIds: {}, upsertedIds: {}, writeErrors: [] };
+      let total = emptyBulkResult();
       await session.withTransaction(async () => {
+        // withTransaction runs this again after a TransientTransactionError or UnknownTransactionCommitResult:
+        // start the count afresh each time, or a retried unit would report its writes twice.
+        total = emptyBulkResult();
         for (const [position, { collection, ...operation }] of operations.entries()) {
           const result = await this.db.collection(collection).bulkWrite([operation as any], { session, ordered: true });
           total.insertedCount += result.insertedCount;
