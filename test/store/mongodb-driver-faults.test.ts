@@ -108,6 +108,36 @@ describe('MongoDB adapter against scripted server replies (client side only, no 
     });
   });
 
+  describe('documents MongoDB refuses become DocumentRefusedError (HTTP 413/422), not a 500', function () {
+    const seventeenMegabytes = () => 'x'.repeat(17 * 1024 * 1024);
+    const refusalOf = (work: Promise<unknown>) => work.then(() => null, (caught) => caught).then((error) => [error?.name, error?.code, error?.status]);
+
+    it('a key with a NUL byte (refused by bson before sending)', async function () {
+      const people = store.collection('people');
+      expect(await refusalOf(people.insertOne({ profile: { 'a\u0000b': 1 } }))).to.deep.equal(['DocumentRefusedError', 'store.invalid_document', 422]);
+      expect(await refusalOf(people.updateOne({ key: 'a' }, { $set: { profile: { 'a\u0000b': 1 } } }))).to.deep.equal(['DocumentRefusedError', 'store.invalid_document', 422]);
+      expect(responder.commands).to.deep.equal([]);
+    });
+
+    it('a document of 16 MB or more, alone or in a bulk (refused by the driver before sending)', async function () {
+      const people = store.collection('people');
+      const tooLarge = ['DocumentRefusedError', 'store.document_too_large', 413];
+      expect(await refusalOf(people.insertOne({ big: seventeenMegabytes() }))).to.deep.equal(tooLarge);
+      expect(await refusalOf(people.bulkWrite([{ insertOne: { document: { big: seventeenMegabytes() } } }]))).to.deep.equal(tooLarge);
+    });
+
+    it('an update whose result would outgrow 16 MB, and nesting deeper than 100 (refused by the server)', async function () {
+      responder.script((_command, name) => {
+        if (name === 'update') return { ok: 1, n: 0, writeErrors: [{ index: 0, code: 17419, errmsg: 'Resulting document after update is larger than 16777216' }] };
+        if (name === 'insert') return { ok: 1, n: 0, writeErrors: [{ index: 0, code: 15, errmsg: 'cannot insert document because it exceeds 100 levels of nesting' }] };
+        return undefined;
+      });
+      const people = store.collection('people');
+      expect(await refusalOf(people.updateOne({ key: 'a' }, { $push: { log: 'x' } }))).to.deep.equal(['DocumentRefusedError', 'store.document_too_large', 413]);
+      expect(await refusalOf(people.insertOne({ deep: {} }))).to.deep.equal(['DocumentRefusedError', 'store.invalid_document', 422]);
+    });
+  });
+
   describe('applyAtomically', function () {
     it('a transaction retried after a TransientTransactionError reports its writes once', async function () {
       let commits = 0;

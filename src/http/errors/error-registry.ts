@@ -37,6 +37,9 @@ export const ERROR_REGISTRY: Record<string, ErrorDefinition> = {
   'request.unsupported_media_type': { status: 415, message: 'Send JSON with Content-Type: application/json' },
   'internal.unexpected_error': { status: 500, message: 'Unexpected error (request {requestId})' },
   'store.unavailable': { status: 503, message: 'The store does not answer: {reason}' },
+  // A document MongoDB would refuse (src/store/document-refused.ts): 16 MB or more; a NUL in a key, nesting over 100.
+  'store.document_too_large': { status: 413, message: 'The document would be 16 MB or larger, which the store refuses: {reason}' },
+  'store.invalid_document': { status: 422, message: 'The store refuses this document: {reason}' },
   // Auth (native-api.md "Auth"): 401 for credentials, 403 for scopes.
   'auth.missing_credentials': { status: 401, message: 'Send HTTP Basic (key:secret) or Bearer credentials' },
   'auth.invalid_credentials': { status: 401, message: 'Unknown key, wrong secret or revoked client' },

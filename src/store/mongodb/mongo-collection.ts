@@ -1,6 +1,6 @@
 // The port's Collection over the official driver: a pass-through with only the shape conversions the port
 // requires (bulk writes report per-operation write errors instead of throwing, and throw every other failure;
-// explain is reduced to a QueryPlan).
+// a refused document becomes DocumentRefusedError; explain is reduced to a QueryPlan).
 import type {
   AnyBulkWriteOperation, BulkWriteResult as DriverBulkWriteResult, Collection as DriverCollection, Document as DriverDocument,
   MongoBulkWriteError, WriteError as DriverWriteError,
@@ -13,6 +13,7 @@ import type {
 import { emptyBulkResult } from '../port.ts';
 import { bulkRuns, withInsertIds, type BulkRun } from './bulk-runs.ts';
 import { bulkFailure, reportedWriteErrors } from './bulk-failure.ts';
+import { asDocumentRefusal } from './document-refusal.ts';
 import { planFromExplain } from './explain-plan.ts';
 
 export class MongoCollection<T extends Document = Document> implements Collection<T> {
@@ -39,29 +40,30 @@ export class MongoCollection<T extends Document = Document> implements Collectio
   }
 
   async insertOne(document: T | Omit<T, '_id'>): Promise<InsertOneResult> {
-    const result = await this.driver.insertOne(document as DriverDocument);
+    const result = await this.driver.insertOne(document as DriverDocument).catch(rethrowRefusal);
     return { insertedId: result.insertedId };
   }
 
   async insertMany(documents: Array<T | Omit<T, '_id'>>, options: BulkWriteOptions = {}): Promise<InsertManyResult> {
-    const result = await this.driver.insertMany(documents as DriverDocument[], options).catch((error: unknown) => { throw bulkFailure(error); });
+    const result = await this.driver.insertMany(documents as DriverDocument[], options).catch((error: unknown) => rethrowRefusal(bulkFailure(error)));
     return { insertedCount: result.insertedCount, insertedIds: result.insertedIds };
   }
 
   async updateOne(filter: Filter, update: Update, options: UpdateOptions = {}): Promise<UpdateResult> {
-    return updateResult(await this.driver.updateOne(filter, update, options));
+    return updateResult(await this.driver.updateOne(filter, update, options).catch(rethrowRefusal));
   }
 
   async updateMany(filter: Filter, update: Update, options: UpdateOptions = {}): Promise<UpdateResult> {
-    return updateResult(await this.driver.updateMany(filter, update, options));
+    return updateResult(await this.driver.updateMany(filter, update, options).catch(rethrowRefusal));
   }
 
   async replaceOne(filter: Filter, replacement: Document, options: UpdateOptions = {}): Promise<UpdateResult> {
-    return updateResult(await this.driver.replaceOne(filter, replacement, options));
+    return updateResult(await this.driver.replaceOne(filter, replacement, options).catch(rethrowRefusal));
   }
 
   async findOneAndUpdate(filter: Filter, update: Update, options: FindOneAndUpdateOptions = {}): Promise<T | null> {
-    return (await this.driver.findOneAndUpdate(filter, update, { ...options, includeResultMetadata: false } as any)) as unknown as T | null;
+    const driverOptions = { ...options, includeResultMetadata: false } as any;
+    return (await this.driver.findOneAndUpdate(filter, update, driverOptions).catch(rethrowRefusal)) as unknown as T | null;
   }
 
   async findOneAndDelete(filter: Filter, options: FindOneAndDeleteOptions = {}): Promise<T | null> {
@@ -92,7 +94,7 @@ export class MongoCollection<T extends Document = Document> implements Collectio
       return { result: await this.driver.bulkWrite(operations as AnyBulkWriteOperation[], { ordered }), writeErrors: [] };
     } catch (error) {
       const writeErrors = reportedWriteErrors(error);
-      if (!writeErrors) throw bulkFailure(error);
+      if (!writeErrors) return rethrowRefusal(bulkFailure(error));
       return { result: (error as MongoBulkWriteError).result, writeErrors };
     }
   }
@@ -118,6 +120,11 @@ export class MongoCollection<T extends Document = Document> implements Collectio
   async explain(filter: Filter = {}, options: FindOptions = {}): Promise<QueryPlan> {
     return planFromExplain(await this.driver.find(filter, options as any).explain('executionStats'));
   }
+}
+
+/** Throws the error, as a DocumentRefusedError when the store refused the document (so HTTP answers 413/422). */
+function rethrowRefusal(error: unknown): never {
+  throw asDocumentRefusal(error);
 }
 
 function updateResult(result: { matchedCount: number; modifiedCount: number; upsertedCount: number; upsertedId: unknown }): UpdateResult {
