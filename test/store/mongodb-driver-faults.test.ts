@@ -187,6 +187,18 @@ describe('MongoDB adapter pins durability and primary reads whatever the URL say
     expect(find.readConcern).to.deep.equal({ level: 'local' });
   });
 
+  it('a transaction commits with { w: majority, j: true } too (it takes no settings from the database handle)', async function () {
+    responder.script((command, name) => (name === 'insert' ? applied(command) : undefined));
+    const store = await openMongoStore({ url: responder.url(weakUrlOptions), dbName: 'test' });
+    try {
+      await store.applyAtomically!([{ collection: 'people', insertOne: { document: { key: 'a' } } }]);
+    } finally {
+      await store.close();
+    }
+    const commit = responder.commands.find((command) => 'commitTransaction' in command)!;
+    expect(commit.writeConcern).to.include({ w: 'majority', j: true }); // the driver may add a wtimeout to commits
+  });
+
   it('the Learning Locker write-back connection is pinned the same way', async function () {
     responder.script(emptyFind);
     const config = loadConfig({ WRITE_BACK_STATEMENTS: 'true', WRITE_BACK_MONGODB_URL: responder.url(weakUrlOptions), LOG_LEVEL: 'silent' });

@@ -1,8 +1,14 @@
 // The MongoDB Store: one driver client and database. applyAtomically exists only on a replica set (or sharded
 // cluster), where it runs the operations in a session transaction; a standalone server cannot offer it.
-import type { Db, MongoClient } from 'mongodb';
+import type { Db, MongoClient, TransactionOptions } from 'mongodb';
 import { emptyBulkResult, type AtomicOperation, type BulkWriteResult, type Collection, type Document, type Store } from '../port.ts';
 import { MongoCollection } from './mongo-collection.ts';
+
+/**
+ * A transaction takes its write concern from the session, i.e. the client and the URL, not from the database handle:
+ * the commit must be pinned on its own, like every other write (see PINNED_CONSISTENCY in index.ts).
+ */
+const TRANSACTION_CONSISTENCY: TransactionOptions = { writeConcern: { w: 'majority', journal: true }, readPreference: 'primary' };
 
 export class MongoStore implements Store {
   readonly kind = 'mongodb' as const;
@@ -35,7 +41,7 @@ export class MongoStore implements Store {
           if (result.insertedIds[0] !== undefined) total.insertedIds[position] = result.insertedIds[0];
           if (result.upsertedIds[0] !== undefined) total.upsertedIds[position] = result.upsertedIds[0];
         }
-      });
+      }, TRANSACTION_CONSISTENCY);
       return total;
     } finally {
       await session.endSession();
