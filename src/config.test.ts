@@ -27,4 +27,12 @@ describe('configuration', () => {
     expect(() => loadConfig({ STORE: 'mongodb' })).to.throw(ConfigError, /MONGODB_URL: is required when STORE=mongodb/);
     expect(loadConfig({ STORE: 'mongodb', MONGODB_URL: 'mongodb://127.0.0.1:27017' }).MONGODB_DB).to.equal('persona-resolver');
   });
+
+  it('MONGODB_URL without STORE means MongoDB, not a silent embedded store in ./data', () => {
+    expect(loadConfig({ MONGODB_URL: 'mongodb://127.0.0.1:27017/?replicaSet=rs0' }).STORE).to.equal('mongodb');
+  });
+
+  it('an explicit STORE=embedded is kept when MONGODB_URL is also set', () => {
+    expect(loadConfig({ STORE: 'embedded', MONGODB_URL: 'mongodb://127.0.0.1:27017' }).STORE).to.equal('embedded');
+  });
 });

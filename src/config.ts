@@ -10,7 +10,7 @@ const positiveInt = z.coerce.number().int().positive();
 
 export const configSchema = z
   .object({
-    STORE: z.enum(['embedded', 'mongodb']).default('embedded').describe('storage adapter'),
+    STORE: z.enum(['embedded', 'mongodb']).default('embedded').describe('storage adapter (unset: mongodb when MONGODB_URL is set, else embedded)'),
     DATA_DIR: z.string().min(1).default('./data').describe('embedded store directory'),
     EMBEDDED_MAP_SIZE_GB: positiveInt.default(64).describe('embedded store maximum size (sparse file)'),
     MONGODB_URL: z.string().regex(/^mongodb(\+srv)?:\/\//, 'must start with mongodb:// or mongodb+srv://').optional(),
@@ -83,6 +83,9 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   const relevant = Object.fromEntries(
     Object.keys(configSchema.shape).flatMap((key) => (env[key] === undefined || env[key] === '' ? [] : [[key, env[key]]])),
   );
+  // A deployment that sets only MONGODB_URL means MongoDB: running embedded in ./data instead would look healthy
+  // and keep its data where nobody expects it (review finding 19). An explicit STORE=embedded still wins.
+  if (relevant.STORE === undefined && relevant.MONGODB_URL !== undefined) relevant.STORE = 'mongodb';
   const parsed = configSchema.safeParse(relevant);
   if (!parsed.success) {
     const problems = parsed.error.issues.map((issue) => `${issue.path.join('.')}: ${issue.message}`);

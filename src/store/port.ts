@@ -73,21 +73,29 @@ export type BulkOperation =
   | { deleteOne: { filter: Filter } }
   | { deleteMany: { filter: Filter } };
 
-/** One failed operation of a bulk write, as MongoDB reports it. */
+/**
+ * One failed operation of a bulk write, as MongoDB reports it. Only `index`, `code` and `errmsg` are promised: the
+ * driver drops the server's keyPattern/keyValue from bulk write errors (the embedded engine may still fill them;
+ * never rely on them). A duplicate key thrown by a single-document write does carry keyPattern and keyValue.
+ */
 export interface WriteError {
   /** Index of the operation in the array passed to bulkWrite. */
   index: number;
   /** MongoDB error code: 11000 for a duplicate key. */
   code: number;
   errmsg: string;
+  /** Embedded only; absent on MongoDB. */
   keyPattern?: Record<string, any>;
+  /** Embedded only; absent on MongoDB. */
   keyValue?: Record<string, any>;
 }
 
 /**
  * Bulk writes never throw for per-operation write errors (unlike the driver, which throws MongoBulkWriteError):
- * the adapter reports them in `writeErrors`, so domain code handles lost races without try/catch.
- * Ordered: stops at the first error. Unordered: every operation is attempted.
+ * the adapter reports them in `writeErrors`, so domain code handles lost races without try/catch. Every other
+ * failure (a command error such as a stepdown, a write-concern error, a dropped connection) is thrown, and what the
+ * bulk wrote before it may stay written: a bulk is not atomic on MongoDB (use applyAtomically for that).
+ * Ordered: stops at the first error. Unordered: every operation is attempted, in array order.
  */
 export interface BulkWriteResult {
   insertedCount: number;
@@ -100,6 +108,10 @@ export interface BulkWriteResult {
   /** Operation index → `_id` of the upserted document. */
   upsertedIds: Record<number, any>;
   writeErrors: WriteError[];
+}
+
+export function emptyBulkResult(): BulkWriteResult {
+  return { insertedCount: 0, matchedCount: 0, modifiedCount: 0, deletedCount: 0, upsertedCount: 0, insertedIds: {}, upsertedIds: {}, writeErrors: [] };
 }
 
 export interface BulkWriteOptions {

@@ -1,4 +1,5 @@
-// The real express app on an ephemeral port over a fresh embedded store in a temp dir, and a small fetch client.
+// The real express app on an ephemeral port over a fresh store (test/support's store under test: MongoDB when
+// MONGODB_URL is set, else embedded in a temp dir), and a small fetch client.
 // Each test app has the first-start client (all scopes, organisation A) and helpers to make more clients.
 import type { AddressInfo } from 'node:net';
 import { createServer, type Server } from 'node:http';
@@ -10,8 +11,7 @@ import { createApp, type App } from '../../src/app.ts';
 import { loadConfig } from '../../src/config.ts';
 import { ensureInitialClient, type InitialClient } from '../../src/features/clients/initial-client.ts';
 import { createOrganisationsService } from '../../src/features/organisations/organisations.service.ts';
-import { openEmbeddedStore } from '../../src/store/embedded/index.ts';
-import { makeTempDir } from '../support/temp-store.ts';
+import { makeTempDir, openStoreUnderTest } from '../support/temp-store.ts';
 import { httpCall } from '../support/http-call.ts';
 
 export interface ApiAnswer<T = any> {
@@ -41,7 +41,7 @@ export function basic({ key, secret }: Credentials): string {
 export async function startTestApi(env: Record<string, string> = {}, options: { logger?: Logger } = {}): Promise<TestApi> {
   const dataDir = makeTempDir('persona-http-');
   const config = loadConfig({ DATA_DIR: dataDir, QUEUE: 'inline', LOG_LEVEL: 'silent', ...env });
-  const store = await openEmbeddedStore({ dataDir });
+  const { store, discard } = await openStoreUnderTest(dataDir);
   const built = await createApp(config, { store, logger: options.logger ?? pino({ level: 'silent' }), defaultMetrics: false, authRecheckMs: 200 });
   const initial = await ensureInitialClient({ store, clients: built.services.clients, dataDir });
   const server: Server = createServer(built.app);
@@ -65,6 +65,7 @@ export async function startTestApi(env: Record<string, string> = {}, options: { 
     async close() {
       await new Promise<void>((resolve) => server.close(() => resolve()));
       await built.close();
+      await discard();
       rmSync(dataDir, { recursive: true, force: true });
     },
   };

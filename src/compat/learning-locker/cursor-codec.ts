@@ -9,6 +9,7 @@ import type { Sort } from '../../store/port.ts';
 import { badParameter } from '../compat-error.ts';
 import { getPath, setPath } from './document-paths.ts';
 import { isPlainObject } from './filter-parsing.ts';
+import { isObjectId } from '../../domain/is-object-id.ts';
 
 export type CursorFormat = 'ps' | 'generic';
 
@@ -38,7 +39,7 @@ export function encodeCursor(document: Record<string, any>, sort: Sort, format: 
   }
   if (format === 'ps') {
     for (const key of Object.keys(picked)) {
-      if (picked[key] instanceof ObjectId) picked[key] = { $oid: picked[key].toHexString() };
+      if (isObjectId(picked[key])) picked[key] = { $oid: picked[key].toHexString() };
     }
   }
   // JSON.stringify renders nested ObjectIds as hex (ObjectId#toJSON) and Dates as ISO text, as LL's does.

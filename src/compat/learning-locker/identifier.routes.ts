@@ -13,6 +13,7 @@ import { parseQueryFilter } from './persona-ident.ts';
 import type { LlPorts } from './ports.ts';
 import { isObjectIdText } from '../../domain/object-id-text.ts';
 import { bodyObject, intParameter, llRoute, objectIdOr } from './route-kit.ts';
+import { isObjectId } from '../../domain/is-object-id.ts';
 
 export function identifierNotFound(model: 'Identifier' | 'Persona Identifier' = 'Identifier'): CompatError {
   return new CompatError(404, 'identifiers.identifier_not_found', `No model found for ${model}`);
@@ -36,7 +37,7 @@ export function withPersonaCondition(filter: Filter, parameter: string, allowObj
   if (!('persona' in filter)) return filter;
   const { persona, ...rest } = filter;
   if (!persona) return rest;
-  if (persona instanceof ObjectId) return { ...rest, persona };
+  if (isObjectId(persona)) return { ...rest, persona };
   if (isObjectIdText(persona)) return { ...rest, persona: new ObjectId(persona) };
   if (allowObject && isPlainObject(persona)) return { ...rest, persona };
   throw new CompatError(400, 'identifiers.invalid_persona_id', `${parameter}.persona: is not a persona id`, [

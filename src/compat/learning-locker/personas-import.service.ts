@@ -13,6 +13,7 @@ import { stringify } from 'csv-stringify';
 import { IMPORT_ERRORS_COLLECTION, inspectCsv, type ImportService } from '../../features/imports/imports.service.ts';
 import { validateMapping } from '../../features/imports/import-mapping.ts';
 import type { Store } from '../../store/port.ts';
+import { iterateInPages } from '../../store/iterate-in-pages.ts';
 import { CompatError } from '../compat-error.ts';
 import { proposeStructure, structureToMapping, validateStructure } from './import-structure.ts';
 import {
@@ -141,7 +142,8 @@ export function createLlImportService({ store, imports }: { store: Store; import
       const source = Readable.from(readImportCsv(store, organisation, id));
       if (doc.importStage !== 'STAGE_IMPORTED') return source;
       const failures = doc.resolverImportId
-        ? store.collection(IMPORT_ERRORS_COLLECTION).iterate({ importId: doc.resolverImportId, organisation }, { sort: { importId: 1, row: 1 } })[Symbol.asyncIterator]()
+        // In pages, not one cursor: this one advances only as fast as the client downloads (MongoDB's idle timeout).
+        ? iterateInPages(store.collection(IMPORT_ERRORS_COLLECTION), { importId: doc.resolverImportId, organisation }, { sort: { importId: 1, row: 1 } })[Symbol.asyncIterator]()
         : null;
       let pending = failures ? await failures.next() : null;
       let row = -1;

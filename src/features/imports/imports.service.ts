@@ -9,6 +9,7 @@ import { parse } from 'csv-parse';
 import { stringify } from 'csv-stringify';
 import { COLLECTIONS } from '../../domain/model.ts';
 import type { Store } from '../../store/port.ts';
+import { iterateInPages } from '../../store/iterate-in-pages.ts';
 import { identityError } from '../merges/identity-error.ts';
 import type { MergeService } from '../merges/merge.service.ts';
 import { writeImportBatch, type ImportRow } from './import-batch.ts';
@@ -150,7 +151,8 @@ export function createImportService({ store, mergeService }: { store: Store; mer
     /** The failing rows as CSV: `row`, the original columns, `errors` (joined by "; "), in row order. */
     async errorsCsv(organisation: ObjectId, id: ObjectId): Promise<Readable> {
       const doc = await this.getImport(organisation, id);
-      const entries = rowErrors.iterate({ importId: id, organisation }, { sort: { importId: 1, row: 1 } });
+      // In pages, not one cursor: the stream advances only as fast as the client downloads (MongoDB's idle timeout).
+      const entries = iterateInPages(rowErrors, { importId: id, organisation }, { sort: { importId: 1, row: 1 } });
       async function* records() {
         for await (const entry of entries) {
           yield [entry.row, ...doc.headers.map((header) => (entry.data as Record<string, string> | undefined)?.[header] ?? ''), (entry.errors as string[]).join('; ')];

@@ -8,8 +8,15 @@ import { apiError } from '../../http/errors/api-error.ts';
 import { allOf, conditionClause, likeClause } from '../../http/list/condition-filter.ts';
 import type { Condition, ListQuery } from '../../http/list/list-query.ts';
 
-/** More matching personas than this from another collection: 400, narrow the filter. */
+/**
+ * More records than this matched by the joined conditions of one request, all together: 400, narrow the filter.
+ * One budget for the request, not one per condition: each id costs ~20 bytes in the `$in`/`$nin` the query carries,
+ * so any number of conditions stays near 2 MB, far from MongoDB's 16 MB command limit (review finding 18).
+ */
 export const MAX_JOINED_PERSONAS = 100_000;
+
+/** What is left of a request's MAX_JOINED_PERSONAS as its joined conditions are looked up. */
+interface JoinBudget { remaining: number; max: number }
 
 type Related = { collection: string; personaField: string; toClause: (condition: Condition) => Filter };
 
@@ -26,14 +33,17 @@ const RELATED: Record<string, Related> = {
   },
 };
 
-async function personaIdsMatching(store: Store, organisation: ObjectId, related: Related, clauses: Filter[], parameter: string): Promise<ObjectId[]> {
+async function personaIdsMatching(
+  store: Store, organisation: ObjectId, related: Related, clauses: Filter[], parameter: string, budget: JoinBudget,
+): Promise<ObjectId[]> {
   const rows = await store.collection(related.collection).find(
     { organisation, ...(clauses.length ? { $and: clauses } : {}) },
-    { projection: { [related.personaField]: 1 }, limit: MAX_JOINED_PERSONAS + 1 },
+    { projection: { [related.personaField]: 1 }, limit: budget.remaining + 1 },
   );
-  if (rows.length > MAX_JOINED_PERSONAS) {
-    throw apiError('query.invalid_filter', { parameter, reason: `matches more than ${MAX_JOINED_PERSONAS} records; narrow it` });
+  if (rows.length > budget.remaining) {
+    throw apiError('query.invalid_filter', { parameter, reason: `the joined conditions match more than ${budget.max} records together; narrow them` });
   }
+  budget.remaining -= rows.length;
   const unique = new Map(rows.map((row) => [String(row[related.personaField]), row[related.personaField] as ObjectId]));
   return [...unique.values()];
 }
@@ -49,7 +59,8 @@ function positive(condition: Condition): Condition {
   return condition;
 }
 
-export async function personaListFilter(store: Store, organisation: ObjectId, query: ListQuery): Promise<Filter> {
+export async function personaListFilter(store: Store, organisation: ObjectId, query: ListQuery, maxJoined = MAX_JOINED_PERSONAS): Promise<Filter> {
+  const budget: JoinBudget = { remaining: maxJoined, max: maxJoined };
   const clauses: Filter[] = [];
   const grouped = new Map<string, Condition[]>();
   for (const condition of query.conditions) {
@@ -59,7 +70,7 @@ export async function personaListFilter(store: Store, organisation: ObjectId, qu
       const attributeRelated: Related = {
         collection: COLLECTIONS.attributes, personaField: 'personaId', toClause: (c) => ({ key, ...conditionClause(c, 'value') }),
       };
-      const ids = await personaIdsMatching(store, organisation, attributeRelated, [attributeRelated.toClause(positive(condition))], `search.${condition.field}`);
+      const ids = await personaIdsMatching(store, organisation, attributeRelated, [attributeRelated.toClause(positive(condition))], `search.${condition.field}`, budget);
       clauses.push({ _id: isNegative(condition) ? { $nin: ids } : { $in: ids } });
     } else {
       const family = condition.field.split('.')[0];
@@ -73,11 +84,11 @@ export async function personaListFilter(store: Store, organisation: ObjectId, qu
     const positives = conditions.filter((condition) => !isNegative(condition));
     const negatives = conditions.filter(isNegative);
     if (positives.length > 0 || negatives.length === 0) {
-      const ids = await personaIdsMatching(store, organisation, related, positives.map(related.toClause), `search.${family}`);
+      const ids = await personaIdsMatching(store, organisation, related, positives.map(related.toClause), `search.${family}`, budget);
       clauses.push({ _id: { $in: ids } });
     }
     for (const negative of negatives) {
-      const ids = await personaIdsMatching(store, organisation, related, [related.toClause(positive(negative))], `search.${negative.field}`);
+      const ids = await personaIdsMatching(store, organisation, related, [related.toClause(positive(negative))], `search.${negative.field}`, budget);
       clauses.push({ _id: { $nin: ids } });
     }
   }

@@ -2,6 +2,7 @@ import { expect } from 'chai';
 import type { Request, Response } from 'express';
 import { identityError } from '../../features/merges/identity-error.ts';
 import { JobNotFoundError } from '../../features/jobs/jobs.service.ts';
+import { DocumentRefusedError } from '../../store/document-refused.ts';
 import { ApiError } from './api-error.ts';
 import { errorHandler, resourceOfPath } from './error-handler.ts';
 import { ERROR_REGISTRY } from './error-registry.ts';
@@ -47,6 +48,13 @@ describe('error middleware', () => {
     expect(sent.status).to.equal(500);
     expect(sent.body.error.code).to.equal('internal.unexpected_error');
     expect(JSON.stringify(sent.body)).to.not.include('secret internals');
+  });
+
+  it('answers a document the store refuses with 413 or 422 and a registered code, not 500', () => {
+    const large = render(new DocumentRefusedError('too_large', 'Document is larger than the maximum size 16777216'));
+    expect([large.status, large.body.error.code]).to.deep.equal([413, 'store.document_too_large']);
+    const badKey = render(new DocumentRefusedError('invalid_key', 'key a\u0000b must not contain null bytes'));
+    expect([badKey.status, badKey.body.error.code]).to.deep.equal([422, 'store.invalid_document']);
   });
 
   it('names the resource of every body route', () => {

@@ -45,6 +45,9 @@ export const ERROR_REGISTRY: Record<string, ErrorDefinition> = {
   'internal.unexpected_error': { status: 500, message: 'Unexpected error (request {requestId})' },
   'store.unavailable': { status: 503, message: 'The store does not answer: {reason}' },
   'query.timeout': { status: 503, message: 'The query ran past the time limit (QUERY_TIMEOUT_MS); narrow the filter' },
+  // A document MongoDB would refuse (src/store/document-refused.ts): 16 MB or more; a NUL in a key, nesting over 100.
+  'store.document_too_large': { status: 413, message: 'The document would be 16 MB or larger, which the store refuses: {reason}' },
+  'store.invalid_document': { status: 422, message: 'The store refuses this document: {reason}' },
   // Auth (native-api.md "Auth"): 401 for credentials, 403 for scopes.
   'auth.missing_credentials': { status: 401, message: 'Send HTTP Basic (key:secret) or Bearer credentials' },
   'auth.invalid_credentials': { status: 401, message: 'Unknown key, wrong secret or revoked client' },

@@ -6,6 +6,7 @@ import { createHash, createHmac, timingSafeEqual } from 'node:crypto';
 import { ObjectId } from 'bson';
 import { apiError } from '../errors/api-error.ts';
 import { isObjectIdText } from '../../domain/object-id-text.ts';
+import { isObjectId } from '../../domain/is-object-id.ts';
 
 
 export interface CursorCodec {
@@ -15,7 +16,7 @@ export interface CursorCodec {
 }
 
 function toJsonValue(value: unknown): unknown {
-  if (value instanceof ObjectId) return { $oid: value.toHexString() };
+  if (isObjectId(value)) return { $oid: value.toHexString() };
   if (value instanceof Date) return { $date: value.toISOString() };
   if (value === undefined) return null;
   return value;

@@ -6,6 +6,7 @@ import { keysetCondition } from '../../compat/learning-locker/keyset-condition.t
 import { apiError } from '../errors/api-error.ts';
 import type { CursorCodec } from './cursor.ts';
 import type { ListQuery, SortKey } from './list-query.ts';
+import { isObjectId } from '../../domain/is-object-id.ts';
 
 export interface PageInfo {
   limit: number;
@@ -69,7 +70,7 @@ function hintFor(keys: SortKey[], indexes: IndexKeys[] | undefined): IndexKeys |
 /** A range on the first key (Dates and ids only, whose type is fixed) so the index walk starts at the position. */
 function leadingBound(key: SortKey, position: Map<string, unknown>, direction: 'after' | 'before'): Filter {
   const value = position.get(key.path);
-  const isTyped = value instanceof Date || (typeof value === 'object' && value !== null && (value as { _bsontype?: string })._bsontype === 'ObjectId');
+  const isTyped = value instanceof Date || isObjectId(value);
   if (!isTyped) return {};
   const forwards = (key.direction === 1) === (direction === 'after');
   return { [key.path]: { [forwards ? '$gte' : '$lte']: value } };

@@ -1,13 +1,9 @@
 // bulkWrite inside one write transaction. Ordered: stops at the first write error; unordered: attempts every
 // operation. Write errors (duplicate key, immutable _id, bad update) are reported per operation index and never
 // thrown; any other error (store full, I/O) is thrown and rolls the whole transaction back.
-import type { BulkOperation, BulkWriteResult } from '../port.ts';
+import { emptyBulkResult, type BulkOperation, type BulkWriteResult } from '../port.ts';
 import { StoreWriteError } from './errors.ts';
 import { deleteDocuments, insertDocument, updateDocuments, type CollectionContext } from './write-operations.ts';
-
-export function emptyBulkResult(): BulkWriteResult {
-  return { insertedCount: 0, matchedCount: 0, modifiedCount: 0, deletedCount: 0, upsertedCount: 0, insertedIds: {}, upsertedIds: {}, writeErrors: [] };
-}
 
 export function applyBulk(
   contextFor: (position: number) => CollectionContext,

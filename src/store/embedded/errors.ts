@@ -1,7 +1,7 @@
 // Errors of the embedded engine, shaped like the MongoDB driver's MongoServerError (code, errmsg, keyPattern,
 // keyValue) so domain code written against the port handles both adapters the same way.
-import { ObjectId } from 'bson';
 import { DUPLICATE_KEY_CODE, type WriteError } from '../port.ts';
+import { isObjectId } from '../../domain/is-object-id.ts';
 
 /** An error the server reports for one write; bulk writes turn it into a WriteError instead of throwing. */
 export class StoreWriteError extends Error {
@@ -77,7 +77,7 @@ function describeKey(keyValue: Record<string, any>): string {
 }
 
 function describeValue(value: unknown): string {
-  if (value instanceof ObjectId) return `ObjectId('${value.toHexString()}')`;
+  if (isObjectId(value)) return `ObjectId('${value.toHexString()}')`;
   if (value instanceof Date) return `new Date(${value.getTime()})`;
   if (value === undefined) return 'null';
   return JSON.stringify(value) ?? String(value);

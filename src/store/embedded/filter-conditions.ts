@@ -1,8 +1,8 @@
 // The index-usable conditions of a MongoDB filter: per field, equality values (`v`, `$eq`, `$in`) or a range
 // (`$gt $gte $lt $lte`), taken from the top level and from `$and`. Everything else is left to mingo, which tests
 // the full filter on every candidate, so a condition ignored here only costs speed, never correctness.
-import { ObjectId } from 'bson';
 import type { Filter } from '../port.ts';
+import { isObjectId } from '../../domain/is-object-id.ts';
 
 export interface Bound {
   value: unknown;
@@ -28,7 +28,7 @@ function isEqualityValue(value: unknown): boolean {
 }
 
 const isRangeValue = (value: unknown): boolean =>
-  typeof value === 'number' || typeof value === 'string' || value instanceof Date || value instanceof ObjectId;
+  typeof value === 'number' || typeof value === 'string' || value instanceof Date || isObjectId(value);
 
 export function extractConditions(filter: Filter): Map<string, FieldCondition> {
   const conditions = new Map<string, FieldCondition>();

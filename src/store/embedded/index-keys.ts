@@ -3,7 +3,8 @@
 // Every component is self-delimiting, so a key prefix addresses exactly the keys starting with those values;
 // a descending component is the byte-inverse of the ascending one.
 import { createHash } from 'node:crypto';
-import { ObjectId } from 'bson';
+import type { ObjectId } from 'bson';
+import { isObjectId } from '../../domain/is-object-id.ts';
 
 export const TYPE_TAG = {
   null: 0x05, number: 0x10, string: 0x20, object: 0x30, array: 0x40, binary: 0x50, objectId: 0x60, boolean: 0x70, date: 0x80, regex: 0x90,
@@ -76,7 +77,7 @@ export function typeTagOf(value: unknown): number {
     case 'boolean': return TYPE_TAG.boolean;
     default: break;
   }
-  if (value instanceof ObjectId) return TYPE_TAG.objectId;
+  if (isObjectId(value)) return TYPE_TAG.objectId;
   if (value instanceof Date) return TYPE_TAG.date;
   if (Array.isArray(value)) return TYPE_TAG.array;
   if (value instanceof Uint8Array) return TYPE_TAG.binary;

@@ -1,8 +1,9 @@
 // Matchers for the filters the hot paths use: top-level fields compared by equality (`v`, `$eq`) or `$in` with
 // scalar values (strings, numbers, booleans, ObjectIds, Dates, null). Anything else compiles to null and mingo
 // decides. Semantics are MongoDB's: an array field matches by any element, null matches a missing field.
-import { ObjectId } from 'bson';
+import type { ObjectId } from 'bson';
 import type { Document, Filter, Projection } from '../port.ts';
+import { isObjectId } from '../../domain/is-object-id.ts';
 
 export type Scalar = string | number | boolean | ObjectId | Date | null;
 
@@ -14,7 +15,7 @@ export function isScalar(value: unknown): value is Scalar {
   switch (typeof value) {
     case 'string': case 'boolean': return true;
     case 'number': return !Number.isNaN(value);
-    case 'object': return value instanceof ObjectId || (value instanceof Date && !Number.isNaN(value.getTime()));
+    case 'object': return isObjectId(value) || (value instanceof Date && !Number.isNaN(value.getTime()));
     default: return false;
   }
 }
@@ -23,7 +24,7 @@ export function isScalar(value: unknown): value is Scalar {
 function scalarKey(value: unknown): unknown {
   if (value === null || value === undefined) return null;
   if (typeof value !== 'object') return value;
-  if (value instanceof ObjectId) return `\u0000o${value.toHexString()}`;
+  if (isObjectId(value)) return `\u0000o${value.toHexString()}`;
   if (value instanceof Date) return `\u0000d${value.getTime()}`;
   return undefined; // sub-documents, binaries, ...: never equal to a scalar here
 }

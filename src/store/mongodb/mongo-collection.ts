@@ -1,11 +1,19 @@
 // The port's Collection over the official driver: a pass-through with only the shape conversions the port
-// requires (bulk writes report write errors instead of throwing; explain is reduced to a QueryPlan).
-import { MongoBulkWriteError, type AnyBulkWriteOperation, type Collection as DriverCollection, type Document as DriverDocument } from 'mongodb';
+// requires (bulk writes report per-operation write errors instead of throwing, and throw every other failure;
+// a refused document becomes DocumentRefusedError; explain is reduced to a QueryPlan).
+import type {
+  AnyBulkWriteOperation, BulkWriteResult as DriverBulkWriteResult, Collection as DriverCollection, Document as DriverDocument,
+  MongoBulkWriteError, WriteError as DriverWriteError,
+} from 'mongodb';
 import type {
   BulkOperation, BulkWriteOptions, BulkWriteResult, Collection, CountOptions, DeleteResult, Document, Filter, FindOneAndDeleteOptions,
   FindOneAndUpdateOptions, FindOptions, IndexDescription, IndexKeys, IndexOptions, InsertManyResult, InsertOneResult, QueryPlan, Update,
   UpdateOptions, UpdateResult, WriteError,
 } from '../port.ts';
+import { emptyBulkResult } from '../port.ts';
+import { bulkRuns, withInsertIds, type BulkRun } from './bulk-runs.ts';
+import { bulkFailure, reportedWriteErrors } from './bulk-failure.ts';
+import { asDocumentRefusal } from './document-refusal.ts';
 import { planFromExplain } from './explain-plan.ts';
 import { QueryTimeoutError, remainingQueryTimeMs } from '../query-deadline.ts';
 
@@ -51,29 +59,30 @@ export class MongoCollection<T extends Document = Document> implements Collectio
   }
 
   async insertOne(document: T | Omit<T, '_id'>): Promise<InsertOneResult> {
-    const result = await this.driver.insertOne(document as DriverDocument);
+    const result = await this.driver.insertOne(document as DriverDocument).catch(rethrowRefusal);
     return { insertedId: result.insertedId };
   }
 
   async insertMany(documents: Array<T | Omit<T, '_id'>>, options: BulkWriteOptions = {}): Promise<InsertManyResult> {
-    const result = await this.driver.insertMany(documents as DriverDocument[], options);
+    const result = await this.driver.insertMany(documents as DriverDocument[], options).catch((error: unknown) => rethrowRefusal(bulkFailure(error)));
     return { insertedCount: result.insertedCount, insertedIds: result.insertedIds };
   }
 
   async updateOne(filter: Filter, update: Update, options: UpdateOptions = {}): Promise<UpdateResult> {
-    return updateResult(await this.driver.updateOne(filter, update, options));
+    return updateResult(await this.driver.updateOne(filter, update, options).catch(rethrowRefusal));
   }
 
   async updateMany(filter: Filter, update: Update, options: UpdateOptions = {}): Promise<UpdateResult> {
-    return updateResult(await this.driver.updateMany(filter, update, options));
+    return updateResult(await this.driver.updateMany(filter, update, options).catch(rethrowRefusal));
   }
 
   async replaceOne(filter: Filter, replacement: Document, options: UpdateOptions = {}): Promise<UpdateResult> {
-    return updateResult(await this.driver.replaceOne(filter, replacement, options));
+    return updateResult(await this.driver.replaceOne(filter, replacement, options).catch(rethrowRefusal));
   }
 
   async findOneAndUpdate(filter: Filter, update: Update, options: FindOneAndUpdateOptions = {}): Promise<T | null> {
-    return (await this.driver.findOneAndUpdate(filter, update, { ...options, includeResultMetadata: false } as any)) as unknown as T | null;
+    const driverOptions = { ...options, includeResultMetadata: false } as any;
+    return (await this.driver.findOneAndUpdate(filter, update, driverOptions).catch(rethrowRefusal)) as unknown as T | null;
   }
 
   async findOneAndDelete(filter: Filter, options: FindOneAndDeleteOptions = {}): Promise<T | null> {
@@ -88,14 +97,24 @@ export class MongoCollection<T extends Document = Document> implements Collectio
     return { deletedCount: (await this.driver.deleteMany(filter)).deletedCount };
   }
 
-  async bulkWrite(operations: BulkOperation[], { deferFlush: _ignored, ...options }: BulkWriteOptions = {}): Promise<BulkWriteResult> {
+  async bulkWrite(operations: BulkOperation[], { deferFlush: _ignored, ordered = true }: BulkWriteOptions = {}): Promise<BulkWriteResult> {
+    // deferFlush is ours: durability on MongoDB is the write concern's business (pinned to majority + journal).
+    const total = emptyBulkResult();
+    for (const run of bulkRuns(withInsertIds(operations), ordered)) {
+      const { result, writeErrors } = await this.bulkRun(run.operations, ordered);
+      addRun(total, run, result, writeErrors.map((error) => toWriteError(error, run.start)), ordered);
+    }
+    return total;
+  }
+
+  /** One driver bulkWrite: its result and per-operation write errors; any other failure is thrown. */
+  private async bulkRun(operations: BulkOperation[], ordered: boolean): Promise<{ result: DriverBulkWriteResult; writeErrors: DriverWriteError[] }> {
     try {
-      // deferFlush is ours: durability on MongoDB is the write concern's business.
-      return bulkResult(await this.driver.bulkWrite(operations as AnyBulkWriteOperation[], options), []);
+      return { result: await this.driver.bulkWrite(operations as AnyBulkWriteOperation[], { ordered }), writeErrors: [] };
     } catch (error) {
-      if (!(error instanceof MongoBulkWriteError)) throw error;
-      const writeErrors = (Array.isArray(error.writeErrors) ? error.writeErrors : [error.writeErrors]).map(toWriteError);
-      return bulkResult(error.result, writeErrors);
+      const writeErrors = reportedWriteErrors(error);
+      if (!writeErrors) return rethrowRefusal(bulkFailure(error));
+      return { result: (error as MongoBulkWriteError).result, writeErrors };
     }
   }
 
@@ -122,30 +141,33 @@ export class MongoCollection<T extends Document = Document> implements Collectio
   }
 }
 
+/** Throws the error, as a DocumentRefusedError when the store refused the document (so HTTP answers 413/422). */
+function rethrowRefusal(error: unknown): never {
+  throw asDocumentRefusal(error);
+}
+
 function updateResult(result: { matchedCount: number; modifiedCount: number; upsertedCount: number; upsertedId: unknown }): UpdateResult {
   return { matchedCount: result.matchedCount, modifiedCount: result.modifiedCount, upsertedCount: result.upsertedCount, upsertedId: result.upsertedId ?? null };
 }
 
-function toWriteError(error: { index: number; code?: number; errmsg?: string; errInfo?: unknown; err?: any }): WriteError {
-  const raw = error.err ?? {};
-  return {
-    index: error.index,
-    code: error.code ?? raw.code,
-    errmsg: error.errmsg ?? raw.errmsg ?? '',
-    ...(raw.keyPattern ? { keyPattern: raw.keyPattern } : {}),
-    ...(raw.keyValue ? { keyValue: raw.keyValue } : {}),
-  };
+function toWriteError(error: DriverWriteError, offset: number): WriteError {
+  return { index: error.index + offset, code: error.code, errmsg: error.errmsg ?? '' };
 }
 
-function bulkResult(result: any, writeErrors: WriteError[]): BulkWriteResult {
-  return {
-    insertedCount: result.insertedCount,
-    matchedCount: result.matchedCount,
-    modifiedCount: result.modifiedCount,
-    deletedCount: result.deletedCount,
-    upsertedCount: result.upsertedCount,
-    insertedIds: { ...result.insertedIds },
-    upsertedIds: { ...result.upsertedIds },
-    writeErrors,
-  };
+/** Adds one run's outcome to the bulk's, with indexes relative to the whole bulk. */
+function addRun(total: BulkWriteResult, run: BulkRun, result: DriverBulkWriteResult, writeErrors: WriteError[], ordered: boolean): void {
+  total.insertedCount += result.insertedCount;
+  total.matchedCount += result.matchedCount;
+  total.modifiedCount += result.modifiedCount;
+  total.deletedCount += result.deletedCount;
+  total.upsertedCount += result.upsertedCount;
+  for (const [index, id] of Object.entries(result.upsertedIds)) total.upsertedIds[run.start + Number(index)] = id;
+  // An insert took effect unless it failed, or (ordered) came after the failure that stopped the bulk.
+  const failed = new Set(writeErrors.map((error) => error.index));
+  const stoppedAt = ordered && writeErrors.length > 0 ? Math.min(...failed) : Infinity;
+  run.operations.forEach((operation, offset) => {
+    const index = run.start + offset;
+    if ('insertOne' in operation && !failed.has(index) && index < stoppedAt) total.insertedIds[index] = operation.insertOne.document._id;
+  });
+  total.writeErrors.push(...writeErrors);
 }

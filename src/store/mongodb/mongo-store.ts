@@ -1,8 +1,14 @@
 // The MongoDB Store: one driver client and database. applyAtomically exists only on a replica set (or sharded
 // cluster), where it runs the operations in a session transaction; a standalone server cannot offer it.
-import type { Db, MongoClient } from 'mongodb';
-import type { AtomicOperation, BulkWriteResult, Collection, Document, Store } from '../port.ts';
+import type { Db, MongoClient, TransactionOptions } from 'mongodb';
+import { emptyBulkResult, type AtomicOperation, type BulkWriteResult, type Collection, type Document, type Store } from '../port.ts';
 import { MongoCollection } from './mongo-collection.ts';
+
+/**
+ * A transaction takes its write concern from the session, i.e. the client and the URL, not from the database handle:
+ * the commit must be pinned on its own, like every other write (see PINNED_CONSISTENCY in index.ts).
+ */
+const TRANSACTION_CONSISTENCY: TransactionOptions = { writeConcern: { w: 'majority', journal: true }, readPreference: 'primary' };
 
 export class MongoStore implements Store {
   readonly kind = 'mongodb' as const;
@@ -17,10 +23,14 @@ export class MongoStore implements Store {
   }
 
   private async inTransaction(operations: AtomicOperation[]): Promise<BulkWriteResult> {
+    if (operations.length === 0) throw new Error('applyAtomically needs at least one operation');
     const session = this.client.startSession();
     try {
-      const total: BulkWriteResult = { insertedCount: 0, matchedCount: 0, modifiedCount: 0, deletedCount: 0, upsertedCount: 0, insertedIds: {}, upsertedIds: {}, writeErrors: [] };
+      let total = emptyBulkResult();
       await session.withTransaction(async () => {
+        // withTransaction runs this again after a TransientTransactionError or UnknownTransactionCommitResult:
+        // start the count afresh each time, or a retried unit would report its writes twice.
+        total = emptyBulkResult();
         for (const [position, { collection, ...operation }] of operations.entries()) {
           const result = await this.db.collection(collection).bulkWrite([operation as any], { session, ordered: true });
           total.insertedCount += result.insertedCount;
@@ -31,14 +41,17 @@ export class MongoStore implements Store {
           if (result.insertedIds[0] !== undefined) total.insertedIds[position] = result.insertedIds[0];
           if (result.upsertedIds[0] !== undefined) total.upsertedIds[position] = result.upsertedIds[0];
         }
-      });
+      }, TRANSACTION_CONSISTENCY);
       return total;
     } finally {
       await session.endSession();
     }
   }
 
-  /** Nothing to wait for: every write was acknowledged under the connection's write concern. */
+  /**
+   * Nothing to wait for: the handle pins `{ w: 'majority', j: true }` (see PINNED_CONSISTENCY), so every write was
+   * journaled on a majority before it was acknowledged, whatever the URL or the cluster default says.
+   */
   async flush(): Promise<void> {}
 
   async ping(): Promise<void> {

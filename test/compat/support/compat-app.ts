@@ -1,6 +1,6 @@
-// The real app (createApp, as `npm start` builds it) over a fresh embedded store in a temp dir, on an ephemeral
-// port, with two organisations and clients: `a` (all scopes), `b` (another organisation, all scopes), and helpers to
-// make clients with chosen scopes. Requests go over HTTP with Basic auth, as Learning Locker clients send them.
+// The real app (createApp, as `npm start` builds it) over a fresh store (test/support's store under test: MongoDB
+// when MONGODB_URL is set, else embedded in a temp dir), on an ephemeral port, with two organisations and clients:
+// `a` (all scopes), `b` (another organisation, all scopes), and helpers to make clients with chosen scopes. Requests go over HTTP with Basic auth, as Learning Locker clients send them.
 import type { AddressInfo } from 'node:net';
 import { createServer, type Server } from 'node:http';
 import { rmSync } from 'node:fs';
@@ -11,7 +11,7 @@ import { loadConfig } from '../../../src/config.ts';
 import { COLLECTIONS, type Scope } from '../../../src/domain/model.ts';
 import { ALL_SCOPES } from '../../../src/features/clients/clients.service.ts';
 import { openEmbeddedStore } from '../../../src/store/embedded/index.ts';
-import { makeTempDir } from '../../support/temp-store.ts';
+import { makeTempDir, openStoreUnderTest, type StoreUnderTest } from '../../support/temp-store.ts';
 import { httpCall } from '../../support/http-call.ts';
 
 export interface Client { key: string; secret: string; organisation: ObjectId }
@@ -36,7 +36,10 @@ export const q = (value: unknown) => encodeURIComponent(JSON.stringify(value));
 export async function startCompatApp(options: { dataDir?: string; env?: Record<string, string> } = {}): Promise<CompatApp> {
   const dataDir = options.dataDir ?? makeTempDir('persona-compat-');
   const config = loadConfig({ DATA_DIR: dataDir, QUEUE: 'inline', LOG_LEVEL: 'silent', ...options.env });
-  const store = await openEmbeddedStore({ dataDir });
+  // A given data directory is an embedded store prepared by the test (e.g. a migrated LL database).
+  const { store, discard }: Pick<StoreUnderTest, 'store' | 'discard'> = options.dataDir
+    ? { store: await openEmbeddedStore({ dataDir }), discard: async () => {} }
+    : await openStoreUnderTest(dataDir);
   const built = await createApp(config, { store, logger: pino({ level: 'silent' }), defaultMetrics: false, authRecheckMs: 0 });
   const server: Server = createServer(built.app);
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
@@ -66,6 +69,7 @@ export async function startCompatApp(options: { dataDir?: string; env?: Record<s
     async close() {
       await new Promise<void>((resolve) => server.close(() => resolve()));
       await built.close();
+      await discard();
       rmSync(dataDir, { recursive: true, force: true });
     },
   };
