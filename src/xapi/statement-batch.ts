@@ -20,11 +20,13 @@ function isPlainObject(value: unknown): value is Record<string, unknown> {
 
 /**
  * Learning Locker's statement forwarding in "full document" mode posts its stored model,
- * `{_id, statement: {...}, lrs_id, organisation, person, ...}`. A real statement never has a top-level `statement`
- * property (it is not among the allowed ones), so the unwrapping cannot mistake one for the other.
+ * `{_id, statement: {...}, lrs_id, organisation, person, ...}`. A statement may not have a top-level `statement`
+ * property, and the model has none of a statement's parts, so the unwrapping cannot mistake one for the other; the
+ * model's `organisation` is LL's and is ignored (the caller's credentials name the organisation).
  */
 export function unwrapForwardedDocument(item: unknown): unknown {
-  return isPlainObject(item) && isPlainObject(item.statement) && !('actor' in item) ? item.statement : item;
+  const isModel = isPlainObject(item) && isPlainObject(item.statement) && !('actor' in item) && !('verb' in item) && !('object' in item);
+  return isModel ? item.statement : item;
 }
 
 function pathIn(prefix: string, path: string): string {
