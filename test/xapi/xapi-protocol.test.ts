@@ -196,6 +196,22 @@ describe('xAPI surface: protocol', () => {
     });
   });
 
+  describe('OpenAPI document', () => {
+    it('covers /xapi and /v1/personas/{id}/person, each xAPI operation with an operationId of its own', async () => {
+      const { paths } = (await api.request('GET', '/openapi.json', { auth: null })).body;
+      expect(paths['/xapi/statements']).to.have.keys('get', 'post', 'put');
+      expect(paths['/xapi/statements'].put.responses).to.have.property('204');
+      expect(paths['/xapi/agents'].get.responses['200'].content['application/json'].schema).to.deep.equal({ $ref: '#/components/schemas/PersonObject' });
+      expect(paths['/xapi/about'].get.security).to.deep.equal([]);
+      for (const path of ['/xapi/activities', '/xapi/activities/state', '/xapi/activities/profile', '/xapi/agents/profile']) expect(paths[path].get.responses).to.have.property('501');
+      expect(paths['/v1/personas/{id}/person'].get.responses).to.include.keys('200', '308', '404');
+      const operationIds = Object.entries(paths).filter(([path]) => path.startsWith('/xapi/'))
+        .flatMap(([, operations]) => Object.values(operations as Record<string, { operationId?: string }>).map((operation) => operation.operationId));
+      expect(operationIds.every((id) => typeof id === 'string')).to.equal(true);
+      expect(new Set(operationIds).size).to.equal(operationIds.length);
+    });
+  });
+
   describe('what is not served', () => {
     it('answers 501 xapi.not_implemented for reading statements and for the document resources; 404 for unknown paths', async () => {
       for (const [method, path] of [['GET', '/statements?statementId=0f9e8d7c-6b5a-4c3d-8e2f-1a0b9c8d7e6f'], ['GET', '/activities/state'], ['PUT', '/activities/profile'], ['POST', '/agents/profile'], ['GET', '/activities']]) {
