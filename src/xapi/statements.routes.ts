@@ -8,14 +8,14 @@ import { isUuid } from '../domain/xapi/index.ts';
 import { callerOf, requireScope } from '../http/auth/authenticate.ts';
 import { apiError } from '../http/errors/api-error.ts';
 import type { StatementSink } from '../features/statements/statement-sink.ts';
+import { statementsFromMultipart } from './multipart-statements.ts';
 import { prepareStatements, unwrapForwardedDocument } from './statement-batch.ts';
 
-/** The parsed JSON body; 400 when the request did not send JSON (xAPI statements are application/json). */
-function jsonBody(req: Request): unknown {
-  if (!req.is('application/json')) {
-    throw apiError('xapi.unsupported_content_type', { contentType: req.get('content-type') ?? 'none' });
-  }
-  return req.body;
+/** The statements of the body: JSON, or the first part of multipart/mixed (with attachments); 400 otherwise. */
+function statementsBody(req: Request): unknown {
+  if (req.is('application/json')) return req.body;
+  if (req.is('multipart/mixed') && Buffer.isBuffer(req.body)) return statementsFromMultipart(req.body, req.get('content-type')!);
+  throw apiError('xapi.unsupported_content_type', { contentType: req.get('content-type') ?? 'none' });
 }
 
 function statementIdParameter(req: Request): string {
@@ -27,7 +27,7 @@ function statementIdParameter(req: Request): string {
 
 export function registerXapiStatementRoutes(router: Router, { sink }: { sink: StatementSink }): void {
   router.post('/statements', requireScope('statements:write'), async (req, res) => {
-    const body = jsonBody(req);
+    const body = statementsBody(req);
     const isBatch = Array.isArray(body);
     const items = isBatch ? body : [body];
     if (items.length === 0) throw apiError('xapi.invalid_body');
@@ -38,7 +38,7 @@ export function registerXapiStatementRoutes(router: Router, { sink }: { sink: St
 
   router.put('/statements', requireScope('statements:write'), async (req, res) => {
     const statementId = statementIdParameter(req);
-    const body = jsonBody(req);
+    const body = statementsBody(req);
     if (Array.isArray(body)) throw apiError('xapi.single_statement_expected');
     const given = unwrapForwardedDocument(body) as Record<string, unknown>;
     // 1.0.3 Communication 2.1.1: the id in the body, when present, must be the statementId parameter.

@@ -17,6 +17,7 @@ const clientErrors = {
   401: error('auth.missing_credentials or auth.invalid_credentials'),
   403: error('auth.insufficient_scope'),
 };
+const Multipart = { 'multipart/mixed': { schema: z.string().meta({ description: 'Statements with attachments: the statements as application/json first, then one part per attachment with X-Experience-API-Hash' }) } };
 const Statement = z.record(z.string(), z.unknown()).meta({ description: 'An xAPI statement, or Learning Locker\'s forwarded "full document" {statement: {...}, ...}' });
 
 export function registerXapiOpenApi(registry: OpenAPIRegistry): void {
@@ -29,10 +30,10 @@ export function registerXapiOpenApi(registry: OpenAPIRegistry): void {
     method: 'post', path: '/xapi/statements', operationId: 'xapiPostStatements', tags, security,
     summary: 'Resolve the agents of one statement or an array (scope statements:write); rejected whole if one statement is invalid',
     description: 'Validated by the same rules as /v1/statements and resolved through the same pipeline (queued when the queue is on). Ids are assigned where missing. No statements are kept, so a repeated id is resolved again (idempotent) rather than answered 409.',
-    request: { headers: versionHeader, body: { required: true, content: { 'application/json': { schema: z.union([Statement, z.array(Statement).min(1)]) } } } },
+    request: { headers: versionHeader, body: { required: true, content: { 'application/json': { schema: z.union([Statement, z.array(Statement).min(1)]) }, ...Multipart } } },
     responses: {
       200: { description: 'The statement ids, in request order', headers: answerHeaders, content: { 'application/json': { schema: z.array(z.string().uuid()) } } },
-      400: error('xapi.version_required, xapi.statements_rejected (details name each statement and path), xapi.unsupported_content_type, xapi.invalid_body'),
+      400: error('xapi.version_required, xapi.statements_rejected (details name each statement and path), xapi.unsupported_content_type, xapi.invalid_multipart, xapi.invalid_body'),
       413: error('request.payload_too_large'), ...clientErrors,
     },
   });
@@ -41,7 +42,7 @@ export function registerXapiOpenApi(registry: OpenAPIRegistry): void {
     summary: 'Resolve the agents of one statement stored under statementId (scope statements:write)',
     request: {
       headers: versionHeader, query: z.object({ statementId: z.string().uuid() }),
-      body: { required: true, content: { 'application/json': { schema: Statement } } },
+      body: { required: true, content: { 'application/json': { schema: Statement }, ...Multipart } },
     },
     responses: {
       204: { description: 'Accepted (resolved, or queued)', headers: answerHeaders },

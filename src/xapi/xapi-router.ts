@@ -38,6 +38,7 @@ export function createXapiRouter(options: XapiRouterOptions): Router {
   router.use(authenticate(options.authenticator));
   router.use(rateLimitPerClient(options.rateLimitPerMinute ?? 0));
   router.use(express.json({ limit: options.bodyLimit, type: 'application/json' }));
+  router.use(express.raw({ limit: options.bodyLimit, type: 'multipart/mixed' }));
   for (const { path, methods, resource } of NOT_SERVED) {
     const notServed: RequestHandler = () => { throw apiError('xapi.not_implemented', { resource }); };
     if (methods === 'get') router.get(path, notServed);

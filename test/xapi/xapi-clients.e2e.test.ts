@@ -1,6 +1,7 @@
 // The xAPI surface driven by real xAPI client libraries from npm, unchanged, against the real server on an embedded
 // store: @xapi/xapi (statements, Agents, About) and tincanjs (statements; it has no Agents call).
 import { expect } from 'chai';
+import { createHash } from 'node:crypto';
 import xapiModule from '@xapi/xapi';
 import TinCan from 'tincanjs';
 import { startTestApi, type TestApi } from '../http/http-support.ts';
@@ -30,7 +31,10 @@ describe('xAPI surface with real client libraries', () => {
 
   describe('@xapi/xapi', () => {
     it('sends one statement without an id: the LRS answer is the id it assigned, and the learner has a persona', async () => {
-      const answer = await xapi.sendStatement({ statement: { actor: { objectType: 'Agent', name: 'Ada', mbox: 'mailto:ada@xapi.example.org' }, verb, object: activity } });
+      // The library's default axios adapter, under Node, sends its multipart Blob as application/octet-stream (the
+      // multipart Content-Type it sets is replaced by the Blob's), which any LRS refuses; its fetch adapter keeps it.
+      const viaFetch = new XAPI({ endpoint: `${api.baseUrl}/xapi`, auth: XAPI.toBasicAuth(api.admin.key, api.admin.secret), adapter: 'fetch' });
+      const answer = await viaFetch.sendStatement({ statement: { actor: { objectType: 'Agent', name: 'Ada', mbox: 'mailto:ada@xapi.example.org' }, verb, object: activity } });
       expect(answer.status).to.equal(200);
       expect(answer.headers['x-experience-api-version']).to.equal('1.0.3');
       expect(answer.data).to.have.length(1);
@@ -53,6 +57,23 @@ describe('xAPI surface with real client libraries', () => {
       expect(answer.data[1]).to.equal(second);
       expect(await personaOf('account.homePage=https://lms.example.org&account.name=cy-1')).to.have.property('id');
       expect(await personaOf('openid=https://id.example.org/dee')).to.have.property('id');
+    });
+
+    it('sends a statement with an attachment (multipart/mixed): the attachment is checked, the learner resolved', async () => {
+      const content = new TextEncoder().encode('certificate of completion');
+      const attachment = {
+        usageType: 'http://id.tincanapi.com/attachment/certificate-of-completion', display: { 'en-US': 'Certificate' },
+        contentType: 'text/plain', length: content.byteLength, sha2: createHash('sha256').update(content).digest('hex'),
+      };
+      // The library's default axios adapter, under Node, sends its multipart Blob as application/octet-stream (the
+      // multipart Content-Type it sets is replaced by the Blob's), which any LRS refuses; its fetch adapter keeps it.
+      const viaFetch = new XAPI({ endpoint: `${api.baseUrl}/xapi`, auth: XAPI.toBasicAuth(api.admin.key, api.admin.secret), adapter: 'fetch' });
+      const answer = await viaFetch.sendStatement({
+        statement: { actor: { mbox: 'mailto:att@xapi.example.org' }, verb, object: activity, attachments: [attachment] },
+        attachments: [content.buffer as ArrayBuffer],
+      });
+      expect(answer.status).to.equal(200);
+      expect(await personaOf('mbox=mailto:att@xapi.example.org')).to.have.property('id');
     });
 
     it('reads the Person of a learner before and after a merge of two personas, and sees the identifiers of both', async () => {
@@ -105,6 +126,15 @@ describe('xAPI surface with real client libraries', () => {
       expect(await tincanCall((callback) => lrs.saveStatement(unstamped, { callback }))).to.equal(200);
       expect((await personaOf('mbox=mailto:fay@tincan.example.org')).name).to.equal('fay@tincan.example.org');
       expect(await personaOf('mbox=mailto:gus@tincan.example.org')).to.have.property('id');
+    });
+
+    it('saves a statement with an attachment\'s content (multipart/mixed, PUT)', async () => {
+      const withAttachment = new TinCan.Statement({
+        actor: { mbox: 'mailto:jo@tincan.example.org' }, verb, target: { id: activity.id },
+        attachments: [{ usageType: 'http://id.tincanapi.com/attachment/supporting_media', display: { 'en-US': 'Notes' }, contentType: 'text/plain', content: 'notes of the session' }],
+      });
+      expect(await tincanCall((callback) => lrs.saveStatement(withAttachment, { callback }))).to.equal(204);
+      expect(await personaOf('mbox=mailto:jo@tincan.example.org')).to.have.property('id');
     });
 
     it('saves a batch with and without ids (POST)', async () => {

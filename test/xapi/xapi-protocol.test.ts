@@ -2,6 +2,7 @@
 // scopes, content types, whole-request rejection, PUT's statementId rules, 501 for what is not served, Learning
 // Locker's forwarded "full document" body, and the queue (accepted means resolved eventually).
 import { expect } from 'chai';
+import { createHash } from 'node:crypto';
 import { startTestApi, type TestApi } from '../http/http-support.ts';
 import { deletePrefix, REDIS_URL, uniquePrefix, waitFor } from '../queue/queue-support.ts';
 
@@ -86,6 +87,32 @@ describe('xAPI surface: protocol', () => {
       expect(await personaStatus('txt')).to.equal(404);
     });
 
+    it('checks multipart/mixed requests as an LRS does: statements first as JSON, every part hashed, every declared attachment sent', async () => {
+      const content = 'attachment body';
+      const sha2 = createHash('sha256').update(content).digest('hex');
+      const declared = byMail('multi', { attachments: [{ usageType: 'https://example.org/usage', display: { en: 'a' }, contentType: 'text/plain', length: content.length, sha2 }] });
+      const multipart = (parts: Array<{ headers: string[]; body: string }>) => ({
+        raw: parts.map((part) => `--xyz\r\n${part.headers.join('\r\n')}\r\n\r\n${part.body}\r\n`).join('') + '--xyz--\r\n',
+        headers: { 'content-type': 'multipart/mixed; boundary=xyz' },
+      });
+      const statementsPart = { headers: ['Content-Type: application/json'], body: JSON.stringify(declared) };
+      const attachmentPart = (hash: string, body = content) => ({ headers: ['Content-Type: text/plain', 'Content-Transfer-Encoding: binary', `X-Experience-API-Hash: ${hash}`], body });
+      const refusal = async (parts: Array<{ headers: string[]; body: string }>) => {
+        const answer = await xapi('POST', '/statements', multipart(parts));
+        expect(answer.status).to.equal(400);
+        expect(answer.body.error.code).to.equal('xapi.invalid_multipart');
+        return answer.body.error.message as string;
+      };
+      expect(await refusal([statementsPart])).to.match(new RegExp(`no part carries the attachment with sha2 ${sha2}`));
+      expect(await refusal([statementsPart, attachmentPart(sha2, 'tampered')])).to.match(/does not hash to/);
+      expect(await refusal([statementsPart, { headers: ['Content-Type: text/plain'], body: content }])).to.match(/no X-Experience-API-Hash/);
+      expect(await refusal([{ headers: ['Content-Type: text/plain'], body: JSON.stringify(declared) }, attachmentPart(sha2)])).to.match(/first part/);
+      expect(await personaStatus('multi')).to.equal(404);
+      const accepted = await xapi('POST', '/statements', multipart([statementsPart, attachmentPart(sha2)]));
+      expect(accepted.status).to.equal(200);
+      expect(await personaStatus('multi')).to.equal(200);
+    });
+
     it('rejects the whole request when one statement is invalid, naming its index and path; nothing is resolved', async () => {
       const answer = await xapi('POST', '/statements', { body: [byMail('whole-1'), { ...byMail('whole-2'), actor: { mbox: 'whole-2@protocol.example.org' } }] });
       expect(answer.status).to.equal(400);
@@ -165,7 +192,6 @@ describe('xAPI surface: protocol', () => {
 
     it('finds the persona of an address from its SHA-1 and the other way round (one person, LINK_MBOX_SHA1SUM)', async () => {
       expect((await xapi('POST', '/statements', { body: { ...byMail('sha'), actor: { mbox: 'mailto:sha@protocol.example.org', name: 'Sha' } } })).status).to.equal(200);
-      const { createHash } = await import('node:crypto');
       const sha1 = createHash('sha1').update('mailto:sha@protocol.example.org').digest('hex');
       const person = (await xapi('GET', `/agents?agent=${encodeURIComponent(JSON.stringify({ mbox_sha1sum: sha1 }))}`)).body;
       expect(person).to.deep.include({ name: ['Sha'], mbox: ['mailto:sha@protocol.example.org'] });
