@@ -40,7 +40,9 @@ export function registerXapiStatementRoutes(router: Router, { sink }: { sink: St
     const statementId = statementIdParameter(req);
     const body = statementsBody(req);
     if (Array.isArray(body)) throw apiError('xapi.single_statement_expected');
-    const given = unwrapForwardedDocument(body) as Record<string, unknown>;
+    const unwrapped = unwrapForwardedDocument(body);
+    if (typeof unwrapped !== 'object' || unwrapped === null) throw apiError('xapi.invalid_body');
+    const given = unwrapped as Record<string, unknown>;
     // 1.0.3 Communication 2.1.1: the id in the body, when present, must be the statementId parameter.
     if (given.id !== undefined && (typeof given.id !== 'string' || given.id.toLowerCase() !== statementId.toLowerCase())) {
       throw apiError('xapi.statement_id_mismatch', { id: JSON.stringify(given.id), statementId });

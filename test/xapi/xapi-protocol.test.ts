@@ -171,6 +171,10 @@ describe('xAPI surface: protocol', () => {
       expect(await codes(`/statements?statementId=${id}`, byMail('put-bad', { id: '11111111-2222-4333-8444-555555555555' }))).to.equal('xapi.statement_id_mismatch');
       expect(await codes(`/statements?statementId=${id}`, [byMail('put-bad')])).to.equal('xapi.single_statement_expected');
       expect(await codes(`/statements?statementId=${id}`, { ...byMail('put-bad'), verb: {} })).to.equal('xapi.statements_rejected');
+      const nullPart = await xapi('PUT', `/statements?statementId=${id}`, {
+        raw: '--b\r\nContent-Type: application/json\r\n\r\nnull\r\n--b--\r\n', headers: { 'content-type': 'multipart/mixed; boundary=b' },
+      });
+      expect(nullPart.body.error.code).to.equal('xapi.invalid_body');
       expect(await personaStatus('put-bad')).to.equal(404);
     });
   });
