@@ -1,4 +1,4 @@
-// The xAPI Agents resource (1.0.3 Communication 2.6, 2.0 "Agents Resource"): GET /agents?agent=<Agent JSON> answers
+// The xAPI Agents resource (1.0.3 Communication and 2.0, "Agents Resource"): GET /agents?agent=<Agent JSON> answers
 // the Person object of the persona owning the agent's identifier; an agent nobody has yet gives a Person built from
 // the agent alone, as the specification requires (never a 404).
 import type { Request, Router } from 'express';
