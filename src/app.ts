@@ -35,6 +35,7 @@ import { serviceWriteBackHooks, type ServiceWriteBackHooks } from './features/wr
 import { createIfiHasStatements } from './features/write-back/ifi-statements.ts';
 import { openWriteBackStatements, type WriteBackStatements } from './features/write-back/write-back-target.ts';
 import { openStore } from './store/open-store.ts';
+import { createXapiSurface } from './xapi/xapi-surface.ts';
 import type { Store } from './store/port.ts';
 
 export interface Services {
@@ -128,6 +129,7 @@ export async function createApp(config: Config, options: AppOptions = {}): Promi
     const statementSink = options.statementSink ?? (queue ? createQueuedStatementSink({ queue: queue.statements, inline }) : inline);
     const jobs = createJobsService({ queue: queue?.statements ?? null });
     const compat = createCompatRouters({ store, services, mergeService: identity.merges, bodyLimit: config.BODY_LIMIT });
+    const xapi = createXapiSurface({ store, config, services, sink: statementSink });
     const { app, openapi } = createHttpApp({
       logger, metrics, authenticator: services.authenticator, bodyLimit: config.BODY_LIMIT, queryTimeoutMs: config.QUERY_TIMEOUT_MS, metricsToken: config.METRICS_TOKEN, rateLimitPerMinute: config.RATE_LIMIT_PER_MINUTE,
       async checkReady() {
@@ -145,8 +147,9 @@ export async function createApp(config: Config, options: AppOptions = {}): Promi
         registerClientRoutes(kit, services);
         identity.registerRoutes(kit);
         registerCompatOpenApi(kit.openapi);
+        xapi.registerRoutes(kit);
       },
-      extraRouters: compat.routers,
+      extraRouters: [{ path: '/xapi', router: xapi.router }, ...compat.routers],
     });
     return {
       app, store, services, metrics, openapi, statementSink, identity,

@@ -10,7 +10,7 @@ import type { Store } from '../../store/port.ts';
 import { objectIdText } from '../identifiers/identifiers.schemas.ts';
 import { identityError } from '../merges/identity-error.ts';
 import { parsePathId } from '../merges/merges.routes.ts';
-import { readPersona } from '../personas/persona-guard.ts';
+import { personaReadResponses, readPersona } from '../personas/persona-guard.ts';
 import type { DuplicatesService } from './duplicates.service.ts';
 
 const tags = ['Identity management'];
@@ -75,8 +75,7 @@ export function registerDuplicateRoutes(kit: RouteKit, { store, duplicates }: { 
     summary: 'Suggested duplicates of one persona, best first',
     responses: {
       200: { description: 'Pairs that include this persona', schema: z.object({ data: z.array(DuplicatePairSchema) }) },
-      308: { description: 'Merged: Location names the persona it was merged into', headers: { Location: { description: 'the live persona' } } },
-      404: { description: 'personas.persona_not_found' },
+      ...personaReadResponses(),
     },
     async handler(req, res, caller) {
       const id = parsePathId(req.params.id, 'personas.invalid_persona_id');

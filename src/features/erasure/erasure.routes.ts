@@ -5,7 +5,7 @@ import { defineRoute, objectIdParams, type RouteKit } from '../../http/route-kit
 import type { Store } from '../../store/port.ts';
 import { parsePathId } from '../merges/merges.routes.ts';
 import { MergeSchema } from '../merges/merges.schemas.ts';
-import { readPersona } from '../personas/persona-guard.ts';
+import { personaReadResponses, readPersona } from '../personas/persona-guard.ts';
 import type { ErasureService } from './erasure.service.ts';
 
 const tags = ['Identity management'];
@@ -39,8 +39,7 @@ export function registerErasureRoutes(kit: RouteKit, { store, erasure }: { store
     summary: 'Everything stored about a persona, as one JSON document (GDPR access)',
     responses: {
       200: { description: 'Identifiers, attributes, links, email claims, merged personas and merge history', schema: PersonaExportSchema },
-      308: { description: 'Merged: Location names the persona it was merged into', headers: { Location: { description: 'the live persona' } } },
-      404: { description: 'personas.persona_not_found' },
+      ...personaReadResponses(),
     },
     async handler(req, res, caller) {
       const id = parsePathId(req.params.id, 'personas.invalid_persona_id');

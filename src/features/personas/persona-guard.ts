@@ -9,18 +9,30 @@ export function personaNotFound(id: ObjectId): ApiError {
   return apiError('personas.persona_not_found', { id: id.toHexString() });
 }
 
-export function personaMoved(id: ObjectId, target: ObjectId): ApiError {
+/** `subresource`: the same sub-path of the target (`/person`), so that following the redirect reads the same thing. */
+export function personaMoved(id: ObjectId, target: ObjectId, subresource = ''): ApiError {
   return new ApiError('personas.persona_merged', {
     params: { id: id.toHexString(), target: target.toHexString() },
-    headers: { Location: `/v1/personas/${target.toHexString()}` },
+    headers: { Location: `/v1/personas/${target.toHexString()}${subresource}` },
   });
 }
 
-/** For reads: the persona, or 404, or 308 to the merge target. */
-export async function readPersona(store: Store, organisation: ObjectId, id: ObjectId): Promise<PersonaDoc> {
+/** The OpenAPI responses of a route that reads a persona with readPersona: 308 for a tombstone, 404 when missing. */
+export function personaReadResponses(subresource = '') {
+  return {
+    308: {
+      description: `Merged: Location names ${subresource ? `${subresource} of ` : ''}the persona it was merged into`,
+      headers: { Location: { description: `/v1/personas/{target}${subresource}` } },
+    },
+    404: { description: 'personas.persona_not_found' },
+  };
+}
+
+/** For reads: the persona, or 404, or 308 to the merge target (its `subresource` when given). */
+export async function readPersona(store: Store, organisation: ObjectId, id: ObjectId, subresource = ''): Promise<PersonaDoc> {
   const persona = await store.collection<PersonaDoc>(COLLECTIONS.personas).findOne({ _id: id, organisation });
   if (!persona) throw personaNotFound(id);
-  if (persona.mergedInto) throw personaMoved(id, persona.mergedInto);
+  if (persona.mergedInto) throw personaMoved(id, persona.mergedInto, subresource);
   return persona;
 }
 

@@ -11,6 +11,7 @@ import type { Caller } from '../clients/caller.ts';
 import { IdentifierSchema } from '../identifiers/identifiers.schemas.ts';
 import { AttributeSchema } from '../attributes/attributes.schemas.ts';
 import { LinkSchema } from '../links/links.schemas.ts';
+import { personaReadResponses } from './persona-guard.ts';
 import { personaView, personaWithEmbedsView } from './persona-view.ts';
 import {
   MAX_BATCH, PERSONA_LIST, PersonaBatchDeleteItemSchema, PersonaBatchUpdateItemSchema, PersonaCreateSchema, PersonaPatchSchema,
@@ -100,8 +101,7 @@ export function registerPersonaItemRoutes(kit: RouteKit, { personas }: { persona
     params: idParams,
     responses: {
       200: { description: 'The persona', schema: PersonaWithEmbedsSchema },
-      308: { description: 'Merged: Location names the persona it was merged into', headers: { Location: { description: 'the live persona' } } },
-      404: { description: 'personas.persona_not_found' },
+      ...personaReadResponses(),
     },
     async handler(req, res, caller) {
       const { persona, embeds } = await personas.get(caller, personaId(req));

@@ -3,6 +3,7 @@
 // error middleware renders `{error: {code, message, details}}`. Codes used only inside `details` (a field's problem
 // inside a 422) are registered too, with the status of the failure they appear in.
 import { IDENTITY_ERROR_CODES } from '../../features/merges/identity-error.ts';
+import { XAPI_ERROR_CODES } from '../../xapi/xapi-errors.ts';
 
 export interface ErrorDefinition {
   status: number;
@@ -25,6 +26,7 @@ const identityCodes = Object.fromEntries(Object.entries(IDENTITY_ERROR_CODES).ma
 export const ERROR_REGISTRY: Record<string, ErrorDefinition> = {
   ...identityCodes,
   ...bodyCodes,
+  ...XAPI_ERROR_CODES,
   // Generic field problems (details of a 422).
   'validation.required': { status: 422, message: 'is required' },
   'validation.invalid_type': { status: 422, message: 'has the wrong type: {reason}' },
