@@ -52,7 +52,10 @@ export const configSchema = z
     LINK_MBOX_SHA1SUM: booleanFromEnv.default(true),
     DEFAULT_ACCOUNT_HOMEPAGE: z.string().url().optional(),
     RATE_LIMIT_PER_MINUTE: z.coerce.number().int().min(0).default(0).describe('requests per minute per API client on /v1, then 429 (0: no limit)'),
-    METRICS_TOKEN: z.string().min(1).optional(),
+    METRICS_TOKEN: z.string().min(1).optional().describe('when set, /metrics answers only Authorization: Bearer <token>'),
+    TRUST_PROXY: z.string().min(1).optional()
+      .transform((value) => (value === undefined ? undefined : value === 'true' ? true : value === 'false' ? false : /^\d+$/.test(value) ? Number(value) : value))
+      .describe("express 'trust proxy': which proxies' X-Forwarded-For names the client address (true, a hop count, or addresses/subnets)"),
     AUTO_MERGE_CERTAIN: booleanFromEnv.default(false)
       .describe('POST /v1/duplicates/auto-merge merges certain pairs (an address and its SHA-1); off by default'),
     DUPLICATE_IDENTIFYING_ATTRIBUTES: z.string().optional()

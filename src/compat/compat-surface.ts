@@ -7,7 +7,7 @@ import type { Caller } from '../features/clients/caller.ts';
 import type { ErasureScrubber } from '../features/erasure/erasure.service.ts';
 import { createImportService } from '../features/imports/imports.service.ts';
 import { createMergeService, type MergeService } from '../features/merges/merge.service.ts';
-import { parseAuthorization } from '../http/auth/authenticate.ts';
+import { clientAddress, parseAuthorization } from '../http/auth/authenticate.ts';
 import type { Store } from '../store/port.ts';
 import { createCrudRouter } from './crud/personas.router.ts';
 import { createLearningLockerApi } from './learning-locker/api.router.ts';
@@ -41,7 +41,7 @@ export function callerAuthenticator(authenticator: ClientAuthenticator): (req: R
   return async (req) => {
     const credentials = parseAuthorization(req.headers.authorization);
     if (!credentials) return null;
-    const outcome = await authenticator.authenticate(credentials.key, credentials.secret);
+    const outcome = await authenticator.authenticate(credentials.key, credentials.secret, clientAddress(req));
     if (outcome.ok) return outcome.caller;
     return outcome.reason === 'organisation_expired' ? 'organisation_expired' : null;
   };

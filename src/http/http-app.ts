@@ -21,6 +21,8 @@ export interface HttpAppOptions {
   authenticator: ClientAuthenticator;
   bodyLimit: string;
   metricsToken?: string;
+  /** express 'trust proxy': lets req.ip (the failed-secret throttle's unit) be the client behind a reverse proxy. */
+  trustProxy?: boolean | number | string;
   /** Requests per minute per API client on /v1 (0: no limit). */
   rateLimitPerMinute?: number;
   /** Throws when a dependency (store, queue) does not answer. */
@@ -37,6 +39,7 @@ export function createHttpApp(options: HttpAppOptions): { app: Express; openapi:
   const app = express();
   app.disable('x-powered-by');
   app.set('etag', false);
+  if (options.trustProxy !== undefined) app.set('trust proxy', options.trustProxy);
   app.use(pinoHttp({
     logger: options.logger,
     genReqId(req, res) {
