@@ -127,7 +127,9 @@ export async function createApp(config: Config, options: AppOptions = {}): Promi
     queue?.registerMetrics(metrics.registry);
     const statementSink = options.statementSink ?? (queue ? createQueuedStatementSink({ queue: queue.statements, inline }) : inline);
     const jobs = createJobsService({ queue: queue?.statements ?? null });
-    const compat = createCompatRouters({ store, services, mergeService: identity.merges, bodyLimit: config.BODY_LIMIT });
+    const compat = createCompatRouters({
+      store, services, mergeService: identity.merges, bodyLimit: config.BODY_LIMIT, uploadLimitBytes: config.UPLOAD_LIMIT,
+    });
     const { app, openapi } = createHttpApp({
       logger, metrics, authenticator: services.authenticator, bodyLimit: config.BODY_LIMIT, metricsToken: config.METRICS_TOKEN, rateLimitPerMinute: config.RATE_LIMIT_PER_MINUTE,
       trustProxy: config.TRUST_PROXY,

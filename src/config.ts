@@ -1,5 +1,6 @@
 // The one place that reads the environment: every setting, its default and its validation.
 // loadConfig() fails with one message listing every bad variable, so a misconfigured start stops at once.
+import bytes from 'bytes';
 import { z } from 'zod';
 
 const booleanFromEnv = z
@@ -19,6 +20,9 @@ export const configSchema = z
     PORT: z.coerce.number().int().min(0).max(65535).default(8080),
     LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
     BODY_LIMIT: z.string().regex(/^\d+(b|kb|mb)$/i, 'must look like 10mb').default('10mb'),
+    UPLOAD_LIMIT: z.string().regex(/^\d+(b|kb|mb|gb)$/i, 'must look like 100mb').default('100mb')
+      .transform((value) => bytes.parse(value) as number)
+      .describe('largest file a multipart import upload may carry (then 413 imports.file_too_large), checked while it streams'),
     QUEUE: z.enum(['auto', 'inline', 'bullmq']).default('auto'),
     REDIS_URL: z.string().regex(/^rediss?:\/\//, 'must start with redis:// or rediss://').default('redis://127.0.0.1:6379'),
     QUEUE_NAME: z.string().min(1).default('persona-statements'),

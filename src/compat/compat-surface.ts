@@ -26,6 +26,8 @@ export interface CompatSurfaceOptions {
   /** The merge service /v1 uses (same journal, same hooks); one over the store when the app has none. */
   mergeService?: MergeService;
   bodyLimit?: string;
+  /** Largest uploaded CSV (UPLOAD_LIMIT). */
+  uploadLimitBytes?: number;
 }
 
 /**
@@ -59,7 +61,9 @@ export function createCompatRouters(options: CompatSurfaceOptions): CompatSurfac
   const ports = createLlPorts({ store: options.store, services: options.services, mergeService });
   // LL's CSV import runs through the identity import service (the same factory /v1 uses) and the app's merge service.
   const llImports = createLlImportService({ store: options.store, imports: createImportService({ store: options.store, mergeService }) });
-  const learningLocker = createLearningLockerApi({ ports, authenticateCaller, bodyLimit: options.bodyLimit, llImports });
+  const learningLocker = createLearningLockerApi({
+    ports, authenticateCaller, bodyLimit: options.bodyLimit, llImports, uploadLimitBytes: options.uploadLimitBytes,
+  });
   // LL's API process serves these paths bare (its nginx strips `/api`); clients configured that way keep working.
   const bare: RequestHandler = (req, res, next) => (LL_BARE_PATHS.test(req.path) ? learningLocker(req, res, next) : next());
   return {

@@ -31,6 +31,8 @@ export interface LearningLockerApiOptions {
   bodyLimit?: string | number;
   /** LL's persona import (uploadpersonas, importpersonas, error CSV, uploadpersona, import models). */
   llImports?: LlImportService;
+  /** Largest uploaded CSV (UPLOAD_LIMIT). */
+  uploadLimitBytes?: number;
 }
 
 /** LL's 401: text `Unauthorized` with passport's challenges; our code travels in a header (the body is text). */
@@ -74,7 +76,7 @@ export function createLearningLockerApi(options: LearningLockerApiOptions): Rout
   controllers.use(mergeRoute(options.ports));
   controllers.use(connectionRoutes(options.ports));
   controllers.use(indexesRoute(options.ports));
-  if (options.llImports) controllers.use(importRoutes({ store: options.ports.store, llImports: options.llImports }));
+  if (options.llImports) controllers.use(importRoutes({ store: options.ports.store, llImports: options.llImports, maxFileBytes: options.uploadLimitBytes }));
   const isControllerPath = /^\/(v2\/(persona|personaidentifier)(\/|$)|mergepersona\/?$|connection\/(persona|personaidentifier|personaattribute|personasimport|personasimporttemplate)\/?$|indexes\/[^/]+\/?$|(uploadpersonas|importpersonas|uploadpersona)\/?$|organisation\/[^/]+\/importpersonaserror\/[^/]+\/?$)/i;
   const controllerAuthentication = thenRun(llAuthentication(options.authenticateCaller, true), jsonBody);
   router.use((req, res, next) => (isControllerPath.test(req.path) ? controllerAuthentication(req, res, next) : next()));
