@@ -132,7 +132,7 @@ export async function createApp(config: Config, options: AppOptions = {}): Promi
     });
     const { app, openapi } = createHttpApp({
       logger, metrics, authenticator: services.authenticator, bodyLimit: config.BODY_LIMIT, metricsToken: config.METRICS_TOKEN, rateLimitPerMinute: config.RATE_LIMIT_PER_MINUTE,
-      trustProxy: config.TRUST_PROXY,
+      trustProxy: config.TRUST_PROXY, corsOrigins: config.CORS_ORIGINS,
       async checkReady() {
         await store.ping();
         await queue?.ping();

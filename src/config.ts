@@ -56,6 +56,10 @@ export const configSchema = z
     LINK_MBOX_SHA1SUM: booleanFromEnv.default(true),
     DEFAULT_ACCOUNT_HOMEPAGE: z.string().url().optional(),
     RATE_LIMIT_PER_MINUTE: z.coerce.number().int().min(0).default(0).describe('requests per minute per API client on /v1, then 429 (0: no limit)'),
+    CORS_ORIGINS: z.string().optional()
+      .transform((value) => (value ?? '').split(',').map((origin) => origin.trim().replace(/\/$/, '')).filter(Boolean))
+      .refine((origins) => origins.every((origin) => origin === '*' || /^https?:\/\/[^/\s]+$/.test(origin)), 'origins look like https://dashboard.example.org (comma-separated) or *')
+      .describe('comma-separated origins whose browser pages may call the API (CORS); off when empty'),
     METRICS_TOKEN: z.string().min(1).optional().describe('when set, /metrics answers only Authorization: Bearer <token>'),
     TRUST_PROXY: z.string().min(1).optional()
       .transform((value) => (value === undefined ? undefined : value === 'true' ? true : value === 'false' ? false : /^\d+$/.test(value) ? Number(value) : value))

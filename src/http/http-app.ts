@@ -1,4 +1,5 @@
-// The express app: request ids and pino request logs, metrics, JSON bodies with a size limit, the operations routes
+// The express app: request ids and pino request logs (probes at debug), metrics, CORS when CORS_ORIGINS lists
+// origins, JSON bodies with a size limit, the operations routes
 // (/health, /ready, /metrics, /openapi.json, /docs; no credentials except /metrics when METRICS_TOKEN is set), then
 // the authenticated /v1 routes the features define, then 404 and the one error middleware.
 import { randomUUID } from 'node:crypto';
@@ -8,6 +9,7 @@ import { pinoHttp } from 'pino-http';
 import { authenticate } from './auth/authenticate.ts';
 import { rateLimitPerClient } from './auth/rate-limit.ts';
 import type { ClientAuthenticator } from '../features/clients/client-authenticator.ts';
+import { corsForOrigins } from './cors.ts';
 import { docsRouter } from './docs.ts';
 import { apiError } from './errors/api-error.ts';
 import { errorHandler, routeNotFound } from './errors/error-handler.ts';
@@ -21,6 +23,8 @@ export interface HttpAppOptions {
   authenticator: ClientAuthenticator;
   bodyLimit: string;
   metricsToken?: string;
+  /** Origins allowed to call from a browser (CORS_ORIGINS); none: no CORS headers. */
+  corsOrigins?: readonly string[];
   /** express 'trust proxy': lets req.ip (the failed-secret throttle's unit) be the client behind a reverse proxy. */
   trustProxy?: boolean | number | string;
   /** Requests per minute per API client on /v1 (0: no limit). */
@@ -34,6 +38,7 @@ export interface HttpAppOptions {
 }
 
 const REQUEST_ID = /^[\w.:-]{1,128}$/;
+const PROBE_PATHS = new Set(['/health', '/ready', '/metrics']);
 
 export function createHttpApp(options: HttpAppOptions): { app: Express; openapi: Record<string, unknown> } {
   const app = express();
@@ -48,10 +53,15 @@ export function createHttpApp(options: HttpAppOptions): { app: Express; openapi:
       res.setHeader('X-Request-Id', id);
       return id;
     },
-    customLogLevel: (_req, res, error) => (error || res.statusCode >= 500 ? 'error' : 'info'),
+    // Probes arrive every few seconds from every orchestrator and scraper: answered ones are debug, not info.
+    customLogLevel: (req, res, error) => (error || res.statusCode >= 500 ? 'error'
+      : res.statusCode < 400 && PROBE_PATHS.has((req.url ?? '').split('?')[0]) ? 'debug' : 'info'),
     serializers: { req: (req) => ({ id: req.id, method: req.method, url: req.url }), res: (res) => ({ statusCode: res.statusCode }) },
   }));
   app.use(options.metrics.middleware);
+  // Before every route and its authentication: a browser's preflight carries no credentials.
+  const corsMiddleware = corsForOrigins(options.corsOrigins ?? []);
+  if (corsMiddleware) app.use(corsMiddleware);
 
   app.get('/health', (_req, res) => { res.json({ status: 'ok' }); });
   app.get('/ready', async (_req, res) => {
