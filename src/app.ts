@@ -124,7 +124,8 @@ export async function createApp(config: Config, options: AppOptions = {}): Promi
     if (queue && apiWorkerConcurrency > 0) {
       apiWorker = await startWorkerProcess(config, logger, { concurrency: apiWorkerConcurrency, store });
     }
-    queue?.registerMetrics(metrics.registry);
+    // Queue depth and the workers' totals are the deployment's, not this replica's: /metrics/cluster.
+    queue?.registerMetrics(metrics.clusterRegistry);
     const statementSink = options.statementSink ?? (queue ? createQueuedStatementSink({ queue: queue.statements, inline }) : inline);
     const jobs = createJobsService({ queue: queue?.statements ?? null });
     const compat = createCompatRouters({

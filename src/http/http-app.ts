@@ -1,10 +1,12 @@
 // The express app: request ids and pino request logs (probes at debug), metrics, CORS when CORS_ORIGINS lists
 // origins, JSON bodies with a size limit, the operations routes
-// (/health, /ready, /metrics, /openapi.json, /docs; no credentials except /metrics when METRICS_TOKEN is set), then
+// (/health, /ready, /metrics, /metrics/cluster, /openapi.json, /docs; no credentials except the metrics when
+// METRICS_TOKEN is set), then
 // the authenticated /v1 routes the features define, then 404 and the one error middleware.
 import { randomUUID } from 'node:crypto';
 import express, { Router, type Express, type RequestHandler } from 'express';
 import type { Logger } from 'pino';
+import type { Registry } from 'prom-client';
 import { pinoHttp } from 'pino-http';
 import { authenticate } from './auth/authenticate.ts';
 import { rateLimitPerClient } from './auth/rate-limit.ts';
@@ -38,7 +40,7 @@ export interface HttpAppOptions {
 }
 
 const REQUEST_ID = /^[\w.:-]{1,128}$/;
-const PROBE_PATHS = new Set(['/health', '/ready', '/metrics']);
+const PROBE_PATHS = new Set(['/health', '/ready', '/metrics', '/metrics/cluster']);
 
 export function createHttpApp(options: HttpAppOptions): { app: Express; openapi: Record<string, unknown> } {
   const app = express();
@@ -72,10 +74,12 @@ export function createHttpApp(options: HttpAppOptions): { app: Express; openapi:
     }
     res.json({ status: 'ready' });
   });
-  app.get('/metrics', async (req, res) => {
+  const exposition = (registry: Registry): RequestHandler => async (req, res) => {
     if (options.metricsToken && req.headers.authorization !== `Bearer ${options.metricsToken}`) throw apiError('auth.invalid_credentials');
-    res.type(options.metrics.registry.contentType).send(await options.metrics.registry.metrics());
-  });
+    res.type(registry.contentType).send(await registry.metrics());
+  };
+  app.get('/metrics', exposition(options.metrics.registry));
+  app.get('/metrics/cluster', exposition(options.metrics.clusterRegistry));
 
   const registry = createOpenApiRegistry();
   const v1 = Router();

@@ -1,14 +1,9 @@
 // Browser dashboards on another origin (CORS_ORIGINS, off by default: preflights with the Authorization header work
 // for the listed origins only) and the request log (health, readiness and metrics probes at debug, not info).
 import { expect } from 'chai';
-import { createServer } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { Writable } from 'node:stream';
 import { pino } from 'pino';
-import { createApp } from '../../src/app.ts';
 import { ConfigError, loadConfig } from '../../src/config.ts';
-import { openEmbeddedStore } from '../../src/store/embedded/index.ts';
-import { makeTempDir } from '../support/temp-store.ts';
 import { basic, startTestApi, type TestApi } from './http-support.ts';
 
 const DASHBOARD = 'https://dashboard.example.org';
@@ -65,17 +60,11 @@ describe('request log: probes at debug', () => {
   it('logs /health, /ready and /metrics at debug and API requests at info', async () => {
     const lines: Array<{ level: number; req?: { url: string } }> = [];
     const sink = new Writable({ write(chunk, _encoding, done) { lines.push(JSON.parse(String(chunk))); done(); } });
-    const dataDir = makeTempDir('persona-logs-');
-    const config = loadConfig({ DATA_DIR: dataDir, QUEUE: 'inline', LOG_LEVEL: 'debug' });
-    const built = await createApp(config, { store: await openEmbeddedStore({ dataDir }), logger: pino({ level: 'debug' }, sink), defaultMetrics: false });
-    const server = createServer(built.app);
-    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-    const baseUrl = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+    const api = await startTestApi({}, { logger: pino({ level: 'debug' }, sink) });
     try {
-      for (const path of ['/health', '/ready', '/metrics', '/health?probe=k8s', '/v1/personas/count']) await (await fetch(`${baseUrl}${path}`)).text();
+      for (const path of ['/health', '/ready', '/metrics', '/health?probe=k8s', '/v1/personas/count']) await api.request('GET', path, { auth: null });
     } finally {
-      await new Promise<void>((resolve) => server.close(() => resolve()));
-      await built.close();
+      await api.close();
     }
     const levelOf = (url: string) => lines.find((line) => line.req?.url === url)?.level;
     for (const url of ['/health', '/ready', '/metrics', '/health?probe=k8s']) expect(levelOf(url), url).to.equal(20);

@@ -4,7 +4,7 @@ import type { AddressInfo } from 'node:net';
 import { createServer, type Server } from 'node:http';
 import { rmSync } from 'node:fs';
 import { ObjectId } from 'bson';
-import { pino } from 'pino';
+import { pino, type Logger } from 'pino';
 import type { Scope } from '../../src/domain/model.ts';
 import { createApp, type App } from '../../src/app.ts';
 import { loadConfig } from '../../src/config.ts';
@@ -37,11 +37,14 @@ export function basic({ key, secret }: Credentials): string {
   return `Basic ${Buffer.from(`${key}:${secret}`).toString('base64')}`;
 }
 
-export async function startTestApi(env: Record<string, string> = {}): Promise<TestApi> {
+/** `options`: the app's logger (silent by default) and process metrics (off by default). */
+export async function startTestApi(env: Record<string, string> = {}, options: { logger?: Logger; defaultMetrics?: boolean } = {}): Promise<TestApi> {
   const dataDir = makeTempDir('persona-http-');
   const config = loadConfig({ DATA_DIR: dataDir, QUEUE: 'inline', LOG_LEVEL: 'silent', ...env });
   const store = await openEmbeddedStore({ dataDir });
-  const built = await createApp(config, { store, logger: pino({ level: 'silent' }), defaultMetrics: false, authRecheckMs: 200 });
+  const built = await createApp(config, {
+    store, logger: options.logger ?? pino({ level: 'silent' }), defaultMetrics: options.defaultMetrics ?? false, authRecheckMs: 200,
+  });
   const initial = await ensureInitialClient({ store, clients: built.services.clients, dataDir });
   const server: Server = createServer(built.app);
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
