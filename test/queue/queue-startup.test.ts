@@ -7,7 +7,7 @@ import { loadConfig } from '../../src/config.ts';
 import { QueueUnavailableError } from '../../src/queue/redis-connection.ts';
 import { startQueueRuntime } from '../../src/queue/queue-runtime.ts';
 import { createMetricsRecorder } from '../../src/queue/queue-metrics.ts';
-import { conventionProblems, parseExposition } from '../support/prometheus-exposition.ts';
+import { conventionProblems, parseExposition, promtoolCheck } from '../support/prometheus-exposition.ts';
 import { Queue } from 'bullmq';
 import { Redis } from 'ioredis';
 import { bullConnection } from '../../src/queue/redis-connection.ts';
@@ -81,6 +81,8 @@ describe('queue start-up', () => {
       const families = parseExposition(text);
       expect(conventionProblems(families)).to.deep.equal([]);
       expect(families.find((family) => family.name === 'persona_queue_jobs_completed_total')?.type).to.equal('COUNTER');
+      const verdict = promtoolCheck(text);
+      if (verdict) expect(verdict.status, verdict.output).to.equal(0);
     } finally {
       redis.disconnect();
       await runtime!.close();
