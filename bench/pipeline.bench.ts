@@ -11,12 +11,17 @@ import { fileURLToPath } from 'node:url';
 import { ObjectId } from 'bson';
 import { Redis } from 'ioredis';
 import { createResolver } from '../src/features/resolver/resolver.service.ts';
-import { quantile } from '../src/queue/queue-metrics.ts';
 import { createStatementQueue } from '../src/queue/statement-queue.ts';
 import { openEmbeddedStore } from '../src/store/embedded/index.ts';
 import { ensureIndexes } from '../src/store/indexes.ts';
 import { makeTempDir } from '../test/support/temp-store.ts';
 import { batchesOf, type CorpusOptions } from './corpus.ts';
+
+/** The q-quantile of sorted values (nearest rank), or null when there are none. */
+function quantile(sorted: number[], q: number): number | null {
+  if (sorted.length === 0) return null;
+  return sorted[Math.min(sorted.length - 1, Math.ceil(q * sorted.length) - 1)];
+}
 
 export interface PipelineBenchOptions {
   statements?: number;

@@ -125,13 +125,17 @@ export async function createApp(config: Config, options: AppOptions = {}): Promi
     if (queue && apiWorkerConcurrency > 0) {
       apiWorker = await startWorkerProcess(config, logger, { concurrency: apiWorkerConcurrency, store });
     }
-    queue?.registerMetrics(metrics.registry);
+    // Queue depth and the workers' totals are the deployment's, not this replica's: /metrics/cluster.
+    queue?.registerMetrics(metrics.clusterRegistry);
     const statementSink = options.statementSink ?? (queue ? createQueuedStatementSink({ queue: queue.statements, inline }) : inline);
     const jobs = createJobsService({ queue: queue?.statements ?? null });
-    const compat = createCompatRouters({ store, services, mergeService: identity.merges, bodyLimit: config.BODY_LIMIT });
+    const compat = createCompatRouters({
+      store, services, mergeService: identity.merges, bodyLimit: config.BODY_LIMIT, uploadLimitBytes: config.UPLOAD_LIMIT,
+    });
     const xapi = createXapiSurface({ store, config, services, sink: statementSink });
     const { app, openapi } = createHttpApp({
       logger, metrics, authenticator: services.authenticator, bodyLimit: config.BODY_LIMIT, queryTimeoutMs: config.QUERY_TIMEOUT_MS, metricsToken: config.METRICS_TOKEN, rateLimitPerMinute: config.RATE_LIMIT_PER_MINUTE,
+      trustProxy: config.TRUST_PROXY, corsOrigins: config.CORS_ORIGINS,
       async checkReady() {
         await store.ping();
         await queue?.ping();

@@ -1,5 +1,6 @@
 // The one place that reads the environment: every setting, its default and its validation.
 // loadConfig() fails with one message listing every bad variable, so a misconfigured start stops at once.
+import bytes from 'bytes';
 import { z } from 'zod';
 
 const booleanFromEnv = z
@@ -19,6 +20,9 @@ export const configSchema = z
     PORT: z.coerce.number().int().min(0).max(65535).default(8080),
     LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
     BODY_LIMIT: z.string().regex(/^\d+(b|kb|mb)$/i, 'must look like 10mb').default('10mb'),
+    UPLOAD_LIMIT: z.string().regex(/^\d+(b|kb|mb|gb)$/i, 'must look like 100mb').default('100mb')
+      .transform((value) => bytes.parse(value) as number)
+      .describe('largest file a multipart import upload may carry (then 413 imports.file_too_large), checked while it streams'),
     QUEUE: z.enum(['auto', 'inline', 'bullmq']).default('auto'),
     REDIS_URL: z.string().regex(/^rediss?:\/\//, 'must start with redis:// or rediss://').default('redis://127.0.0.1:6379'),
     QUEUE_NAME: z.string().min(1).default('persona-statements'),
@@ -55,7 +59,14 @@ export const configSchema = z
     LINK_MBOX_SHA1SUM: booleanFromEnv.default(true),
     DEFAULT_ACCOUNT_HOMEPAGE: z.string().url().optional(),
     RATE_LIMIT_PER_MINUTE: z.coerce.number().int().min(0).default(0).describe('requests per minute per API client on /v1, then 429 (0: no limit)'),
-    METRICS_TOKEN: z.string().min(1).optional(),
+    CORS_ORIGINS: z.string().optional()
+      .transform((value) => (value ?? '').split(',').map((origin) => origin.trim().replace(/\/$/, '')).filter(Boolean))
+      .refine((origins) => origins.every((origin) => origin === '*' || /^https?:\/\/[^/\s]+$/.test(origin)), 'origins look like https://dashboard.example.org (comma-separated) or *')
+      .describe('comma-separated origins whose browser pages may call the API (CORS); off when empty'),
+    METRICS_TOKEN: z.string().min(1).optional().describe('when set, /metrics answers only Authorization: Bearer <token>'),
+    TRUST_PROXY: z.string().min(1).optional()
+      .transform((value) => (value === undefined ? undefined : value === 'true' ? true : value === 'false' ? false : /^\d+$/.test(value) ? Number(value) : value))
+      .describe("express 'trust proxy': which proxies' X-Forwarded-For names the client address (true, a hop count, or addresses/subnets)"),
     AUTO_MERGE_CERTAIN: booleanFromEnv.default(false)
       .describe('POST /v1/duplicates/auto-merge merges certain pairs (an address and its SHA-1); off by default'),
     DUPLICATE_IDENTIFYING_ATTRIBUTES: z.string().optional()

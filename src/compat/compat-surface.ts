@@ -7,7 +7,7 @@ import type { Caller } from '../features/clients/caller.ts';
 import type { ErasureScrubber } from '../features/erasure/erasure.service.ts';
 import { createImportService } from '../features/imports/imports.service.ts';
 import { createMergeService, type MergeService } from '../features/merges/merge.service.ts';
-import { parseAuthorization } from '../http/auth/authenticate.ts';
+import { clientAddress, parseAuthorization } from '../http/auth/authenticate.ts';
 import type { Store } from '../store/port.ts';
 import { createCrudRouter } from './crud/personas.router.ts';
 import { createLearningLockerApi } from './learning-locker/api.router.ts';
@@ -26,6 +26,8 @@ export interface CompatSurfaceOptions {
   /** The merge service /v1 uses (same journal, same hooks); one over the store when the app has none. */
   mergeService?: MergeService;
   bodyLimit?: string;
+  /** Largest uploaded CSV (UPLOAD_LIMIT). */
+  uploadLimitBytes?: number;
 }
 
 /**
@@ -41,7 +43,7 @@ export function callerAuthenticator(authenticator: ClientAuthenticator): (req: R
   return async (req) => {
     const credentials = parseAuthorization(req.headers.authorization);
     if (!credentials) return null;
-    const outcome = await authenticator.authenticate(credentials.key, credentials.secret);
+    const outcome = await authenticator.authenticate(credentials.key, credentials.secret, clientAddress(req));
     if (outcome.ok) return outcome.caller;
     return outcome.reason === 'organisation_expired' ? 'organisation_expired' : null;
   };
@@ -59,7 +61,9 @@ export function createCompatRouters(options: CompatSurfaceOptions): CompatSurfac
   const ports = createLlPorts({ store: options.store, services: options.services, mergeService });
   // LL's CSV import runs through the identity import service (the same factory /v1 uses) and the app's merge service.
   const llImports = createLlImportService({ store: options.store, imports: createImportService({ store: options.store, mergeService }) });
-  const learningLocker = createLearningLockerApi({ ports, authenticateCaller, bodyLimit: options.bodyLimit, llImports });
+  const learningLocker = createLearningLockerApi({
+    ports, authenticateCaller, bodyLimit: options.bodyLimit, llImports, uploadLimitBytes: options.uploadLimitBytes,
+  });
   // LL's API process serves these paths bare (its nginx strips `/api`); clients configured that way keep working.
   const bare: RequestHandler = (req, res, next) => (LL_BARE_PATHS.test(req.path) ? learningLocker(req, res, next) : next());
   return {

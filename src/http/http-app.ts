@@ -1,13 +1,17 @@
-// The express app: request ids and pino request logs, metrics, JSON bodies with a size limit, the operations routes
-// (/health, /ready, /metrics, /openapi.json, /docs; no credentials except /metrics when METRICS_TOKEN is set), then
+// The express app: request ids and pino request logs (probes at debug), metrics, CORS when CORS_ORIGINS lists
+// origins, JSON bodies with a size limit, the operations routes
+// (/health, /ready, /metrics, /metrics/cluster, /openapi.json, /docs; no credentials except the metrics when
+// METRICS_TOKEN is set), then
 // the authenticated /v1 routes the features define, then 404 and the one error middleware.
 import { randomUUID } from 'node:crypto';
 import express, { Router, type Express, type RequestHandler } from 'express';
 import type { Logger } from 'pino';
+import type { Registry } from 'prom-client';
 import { pinoHttp } from 'pino-http';
 import { authenticate } from './auth/authenticate.ts';
 import { rateLimitPerClient } from './auth/rate-limit.ts';
 import type { ClientAuthenticator } from '../features/clients/client-authenticator.ts';
+import { corsForOrigins } from './cors.ts';
 import { docsRouter } from './docs.ts';
 import { apiError } from './errors/api-error.ts';
 import { errorHandler, routeNotFound } from './errors/error-handler.ts';
@@ -26,6 +30,10 @@ export interface HttpAppOptions {
   /** QUERY_TIMEOUT_MS: the reads of one GET/HEAD request (lists, counts, LL filters) stop after this long (503). */
   queryTimeoutMs?: number;
   metricsToken?: string;
+  /** Origins allowed to call from a browser (CORS_ORIGINS); none: no CORS headers. */
+  corsOrigins?: readonly string[];
+  /** express 'trust proxy': lets req.ip (the failed-secret throttle's unit) be the client behind a reverse proxy. */
+  trustProxy?: boolean | number | string;
   /** Requests per minute per API client on /v1 (0: no limit). */
   rateLimitPerMinute?: number;
   /** Throws when a dependency (store, queue) does not answer. */
@@ -37,11 +45,13 @@ export interface HttpAppOptions {
 }
 
 const REQUEST_ID = /^[\w.:-]{1,128}$/;
+const PROBE_PATHS = new Set(['/health', '/ready', '/metrics', '/metrics/cluster']);
 
 export function createHttpApp(options: HttpAppOptions): { app: Express; openapi: Record<string, unknown> } {
   const app = express();
   app.disable('x-powered-by');
   app.set('etag', false);
+  if (options.trustProxy !== undefined) app.set('trust proxy', options.trustProxy);
   app.use(pinoHttp({
     logger: options.logger,
     genReqId(req, res) {
@@ -50,10 +60,15 @@ export function createHttpApp(options: HttpAppOptions): { app: Express; openapi:
       res.setHeader('X-Request-Id', id);
       return id;
     },
-    customLogLevel: (_req, res, error) => (error || res.statusCode >= 500 ? 'error' : 'info'),
+    // Probes arrive every few seconds from every orchestrator and scraper: answered ones are debug, not info.
+    customLogLevel: (req, res, error) => (error || res.statusCode >= 500 ? 'error'
+      : res.statusCode < 400 && PROBE_PATHS.has((req.url ?? '').split('?')[0]) ? 'debug' : 'info'),
     serializers: { req: (req) => ({ id: req.id, method: req.method, url: redactedUrl(req.url) }), res: (res) => ({ statusCode: res.statusCode }) },
   }));
   app.use(options.metrics.middleware);
+  // Before every route and its authentication: a browser's preflight carries no credentials.
+  const corsMiddleware = corsForOrigins(options.corsOrigins ?? []);
+  if (corsMiddleware) app.use(corsMiddleware);
   if (options.queryTimeoutMs) {
     const timeoutMs = options.queryTimeoutMs;
     // Reads only: a write request (a merge) stopped between its steps would be left for recovery to finish.
@@ -69,10 +84,12 @@ export function createHttpApp(options: HttpAppOptions): { app: Express; openapi:
     }
     res.json({ status: 'ready' });
   });
-  app.get('/metrics', async (req, res) => {
+  const exposition = (registry: Registry): RequestHandler => async (req, res) => {
     if (options.metricsToken && req.headers.authorization !== `Bearer ${options.metricsToken}`) throw apiError('auth.invalid_credentials');
-    res.type(options.metrics.registry.contentType).send(await options.metrics.registry.metrics());
-  });
+    res.type(registry.contentType).send(await registry.metrics());
+  };
+  app.get('/metrics', exposition(options.metrics.registry));
+  app.get('/metrics/cluster', exposition(options.metrics.clusterRegistry));
 
   const registry = createOpenApiRegistry();
   const v1 = Router();

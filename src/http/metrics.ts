@@ -1,12 +1,16 @@
 // Prometheus metrics of the API process: request counts and latency histograms per route (the route pattern, never
 // the raw URL, so ids do not explode the label set), and resolver counters other modules record through
-// recordResolution(). One registry per app (no global state), exposed at /metrics.
+// recordResolution(). One registry per app (no global state), exposed at /metrics; figures shared by the whole
+// deployment (queue depth, totals over all workers) have their own registry at /metrics/cluster.
 import type { RequestHandler } from 'express';
 import { Counter, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
 import type { ResolutionCounts } from '../features/resolver/resolution-result.ts';
 
 export interface Metrics {
+  /** This process's own figures (`/metrics`): a sum over replicas is the service's total. */
   registry: Registry;
+  /** Figures of the whole deployment, the same from every replica (`/metrics/cluster`: scrape one replica only). */
+  clusterRegistry: Registry;
   /** Counts one inline resolution (statements resolved/rejected, personas and identifiers created). */
   recordResolution(counts: ResolutionCounts): void;
   middleware: RequestHandler;
@@ -14,7 +18,12 @@ export interface Metrics {
 
 export function createMetrics(options: { defaultMetrics?: boolean } = {}): Metrics {
   const registry = new Registry();
-  if (options.defaultMetrics !== false) collectDefaultMetrics({ register: registry });
+  if (options.defaultMetrics !== false) {
+    collectDefaultMetrics({ register: registry });
+    // prom-client types these sums as gauges named *_total, which Prometheus reads as counters (promtool flags them);
+    // the same figures stay available per type in nodejs_active_{resources,handles,requests}.
+    for (const name of ['nodejs_active_resources_total', 'nodejs_active_handles_total', 'nodejs_active_requests_total']) registry.removeSingleMetric(name);
+  }
   const requests = new Counter({
     name: 'persona_http_requests_total', help: 'HTTP requests by method, route and status', labelNames: ['method', 'route', 'status'], registers: [registry],
   });
@@ -30,6 +39,7 @@ export function createMetrics(options: { defaultMetrics?: boolean } = {}): Metri
 
   return {
     registry,
+    clusterRegistry: new Registry(),
     recordResolution(counts) {
       statements.inc({ status: 'resolved' }, counts.resolved);
       statements.inc({ status: 'rejected' }, counts.rejected);

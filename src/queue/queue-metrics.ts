@@ -1,16 +1,22 @@
-// Pipeline metrics shared between worker processes and the API's /metrics: workers add their figures to one Redis
-// hash (and the latest job latencies to a capped list), so any process can report the whole pipeline, whichever
-// worker did the work. Queue depth comes straight from BullMQ's job counts.
+// Pipeline metrics shared between worker processes and the API's /metrics/cluster: workers add their figures to one
+// Redis hash (totals, and job latencies counted per histogram bucket), so any process can report the whole pipeline,
+// whichever worker did the work. Queue depth comes straight from BullMQ's job counts.
 import type { Queue } from 'bullmq';
 import type { Redis } from 'ioredis';
-import { Gauge, type Registry } from 'prom-client';
+import { Counter, Gauge, type Registry } from 'prom-client';
 import type { ResolutionCounts } from '../features/resolver/resolution-result.ts';
 
-/** Latencies kept for the p50/p99 gauges. */
-const LATENCY_SAMPLES = 1000;
+/** Upper bounds (seconds) of the enqueue-to-completion latency histogram; workers count each job in its bucket. */
+export const LATENCY_BUCKETS_SECONDS = [0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60, 300];
 
-export function metricsKeys(prefix: string, queueName: string): { totals: string; latencies: string } {
-  return { totals: `${prefix}:${queueName}:persona-metrics`, latencies: `${prefix}:${queueName}:persona-latencies` };
+export function metricsKeys(prefix: string, queueName: string): { totals: string } {
+  return { totals: `${prefix}:${queueName}:persona-metrics` };
+}
+
+/** The Redis field counting jobs whose latency falls in the bucket `le` (not cumulative; summed up when read). */
+function latencyBucketField(latencyMs: number): string {
+  const le = LATENCY_BUCKETS_SECONDS.find((bound) => latencyMs <= bound * 1000);
+  return `latencyBucket:${le ?? '+Inf'}`;
 }
 
 export interface MetricsRecorder {
@@ -28,8 +34,8 @@ export function createMetricsRecorder(redis: Redis, prefix: string, queueName: s
         .hincrby(keys.totals, 'statementsRejected', counts.rejected)
         .hincrby(keys.totals, 'personasCreated', counts.personasCreated)
         .hincrby(keys.totals, 'identifiersCreated', counts.identifiersCreated)
-        .lpush(keys.latencies, Math.round(latencyMs))
-        .ltrim(keys.latencies, 0, LATENCY_SAMPLES - 1)
+        .hincrby(keys.totals, latencyBucketField(latencyMs), 1)
+        .hincrby(keys.totals, 'latencySumMs', Math.round(latencyMs))
         .exec();
     },
     async recordFailed() {
@@ -41,36 +47,51 @@ export function createMetricsRecorder(redis: Redis, prefix: string, queueName: s
 export interface PipelineFigures {
   depth: Record<'waiting' | 'active' | 'delayed' | 'failed' | 'completed' | 'prioritized', number>;
   totals: Record<string, number>;
-  latencyMs: { p50: number | null; p99: number | null };
 }
 
 export async function readPipelineFigures(queue: Queue, redis: Redis, prefix: string): Promise<PipelineFigures> {
   const keys = metricsKeys(prefix, queue.name);
-  const [depth, totals, latencies] = await Promise.all([
+  const [depth, totals] = await Promise.all([
     queue.getJobCounts('waiting', 'active', 'delayed', 'failed', 'completed', 'prioritized'),
     redis.hgetall(keys.totals),
-    redis.lrange(keys.latencies, 0, -1),
   ]);
-  const sorted = latencies.map(Number).sort((a, b) => a - b);
   return {
     depth: depth as PipelineFigures['depth'],
     totals: Object.fromEntries(Object.entries(totals).map(([key, value]) => [key, Number(value)])),
-    latencyMs: { p50: quantile(sorted, 0.5), p99: quantile(sorted, 0.99) },
   };
 }
 
-export function quantile(sorted: number[], q: number): number | null {
-  if (sorted.length === 0) return null;
-  return sorted[Math.min(sorted.length - 1, Math.ceil(q * sorted.length) - 1)];
+/**
+ * The latency histogram from the workers' bucket counts, in the shape prom-client's registry renders (cumulative
+ * `_bucket{le}` series, `_sum`, `_count`): prom-client's own Histogram can only observe, not be read back from Redis.
+ */
+function latencyHistogram(figures: () => Promise<PipelineFigures>) {
+  const name = 'persona_queue_job_latency_seconds';
+  return {
+    name, help: 'enqueue-to-completion latency of statement jobs, over all workers', type: 'histogram', aggregator: 'sum',
+    async get() {
+      const { totals } = await figures();
+      let cumulative = 0;
+      const buckets = [...LATENCY_BUCKETS_SECONDS.map(String), '+Inf'].map((le) => {
+        cumulative += totals[`latencyBucket:${le}`] ?? 0;
+        return { metricName: `${name}_bucket`, labels: { le }, value: cumulative };
+      });
+      return {
+        name, help: this.help, type: this.type, aggregator: this.aggregator,
+        values: [...buckets, { metricName: `${name}_sum`, labels: {}, value: (totals.latencySumMs ?? 0) / 1000 }, { metricName: `${name}_count`, labels: {}, value: cumulative }],
+      };
+    },
+  };
 }
 
 /**
- * Registers the pipeline gauges on a prom-client registry; values are read from Redis at scrape time. Totals are
- * exposed as gauges (they are sums over all workers kept in Redis, not this process's counters).
+ * Registers the pipeline figures, read from Redis at scrape time, on the registry of `/metrics/cluster`: they are
+ * sums over every worker (whichever process did the work), the same in every API replica, so they are not part of
+ * the per-instance `/metrics` (a sum over instances would multiply them). Totals only grow: counters.
  */
 export function registerQueueMetrics(registry: Registry, source: { queue: Queue; redis: Redis; prefix: string }): void {
   let pending: Promise<PipelineFigures> | null = null;
-  // One Redis read per scrape, shared by every gauge's collect().
+  // One Redis read per scrape, shared by every metric's collect().
   const figures = (): Promise<PipelineFigures> => {
     pending ??= readPipelineFigures(source.queue, source.redis, source.prefix).finally(() => { setImmediate(() => { pending = null; }); });
     return pending;
@@ -91,16 +112,14 @@ export function registerQueueMetrics(registry: Registry, source: { queue: Queue;
     ['persona_identifiers_created_total', 'identifiersCreated', 'identifiers created by the pipeline'],
   ];
   for (const [name, field, help] of totals) {
-    new Gauge({ name, help, registers: [registry], async collect() { this.set((await figures()).totals[field] ?? 0); } });
+    new Counter({
+      name, help, registers: [registry],
+      // The total lives in Redis: the counter is set to it at each scrape (reset, then increased by it).
+      async collect() {
+        this.reset();
+        this.inc((await figures()).totals[field] ?? 0);
+      },
+    });
   }
-  new Gauge({
-    name: 'persona_queue_job_latency_seconds', help: `enqueue-to-completion latency of the last ${LATENCY_SAMPLES} jobs`,
-    labelNames: ['quantile'], registers: [registry],
-    async collect() {
-      const { latencyMs } = await figures();
-      for (const [label, value] of [['0.5', latencyMs.p50], ['0.99', latencyMs.p99]] as const) {
-        if (value !== null) this.set({ quantile: label }, value / 1000);
-      }
-    },
-  });
+  registry.registerMetric(latencyHistogram(figures) as unknown as Parameters<Registry['registerMetric']>[0]);
 }

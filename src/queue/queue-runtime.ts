@@ -21,7 +21,7 @@ export interface QueueLogger {
 
 export interface QueueRuntime {
   statements: StatementQueue;
-  /** Adds the pipeline gauges (depth, totals, latency; back-fill lag when write-back is on) to /metrics. */
+  /** Adds the pipeline figures (depth, totals, latency histogram; back-fill lag when write-back is on) to /metrics/cluster. */
   registerMetrics(registry: Registry): void;
   /**
    * Write-back on (WRITE_BACK_STATEMENTS): queue a background re-stamp of the statements of persona `fromId` onto

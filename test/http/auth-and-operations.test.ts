@@ -83,6 +83,24 @@ describe('HTTP: auth, clients and operations', () => {
     expect((await api.request('DELETE', `/v1/clients/${'a'.repeat(24)}`)).body.error.code).to.equal('clients.client_not_found');
   });
 
+  it('lets a client grant at most the scopes it holds (no escalation inside an organisation)', async () => {
+    const adminOnly = await api.newClient({ scopes: ['clients:admin'] });
+    const escalation = await api.request('POST', '/v1/clients', {
+      auth: adminOnly, body: { title: 'escalated', scopes: ['personas:read', 'clients:admin', 'personas:erase'] },
+    });
+    expect(escalation.status).to.equal(403);
+    expect(escalation.body.error.code).to.equal('clients.scope_not_held');
+    expect(escalation.body.error.message).to.include('personas:read, personas:erase');
+    expect(escalation.body.error.details.map((problem: { path: string }) => problem.path)).to.deep.equal(['scopes[0]', 'scopes[2]']);
+    const byDefault = await api.request('POST', '/v1/clients', { auth: adminOnly, body: { title: 'default scopes' } });
+    expect(byDefault.status, "no scopes asked: the caller's own").to.equal(201);
+    expect(byDefault.body.scopes).to.deep.equal(['clients:admin']);
+    const manager = await api.newClient({ scopes: ['clients:admin', 'personas:read', 'personas:write'] });
+    const narrower = await api.request('POST', '/v1/clients', { auth: manager, body: { scopes: ['personas:read'] } });
+    expect(narrower.status).to.equal(201);
+    expect((await api.request('GET', '/v1/clients', { auth: adminOnly })).body.data.filter((client: { title: string }) => client.title === 'escalated')).to.deep.equal([]);
+  });
+
   it("never shows another organisation's clients or documents: 404, not 403", async () => {
     const other = await api.newClient({ newOrganisation: true });
     const persona = await api.request('POST', '/v1/personas', { body: { name: 'Mine' } });

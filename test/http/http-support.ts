@@ -37,12 +37,14 @@ export function basic({ key, secret }: Credentials): string {
   return `Basic ${Buffer.from(`${key}:${secret}`).toString('base64')}`;
 }
 
-/** `logger`: where the app logs (silent unless a test reads the log). */
-export async function startTestApi(env: Record<string, string> = {}, options: { logger?: Logger } = {}): Promise<TestApi> {
+/** `options`: the app's logger (silent by default) and process metrics (off by default). */
+export async function startTestApi(env: Record<string, string> = {}, options: { logger?: Logger; defaultMetrics?: boolean } = {}): Promise<TestApi> {
   const dataDir = makeTempDir('persona-http-');
   const config = loadConfig({ DATA_DIR: dataDir, QUEUE: 'inline', LOG_LEVEL: 'silent', ...env });
   const { store, discard } = await openStoreUnderTest(dataDir);
-  const built = await createApp(config, { store, logger: options.logger ?? pino({ level: 'silent' }), defaultMetrics: false, authRecheckMs: 200 });
+  const built = await createApp(config, {
+    store, logger: options.logger ?? pino({ level: 'silent' }), defaultMetrics: options.defaultMetrics ?? false, authRecheckMs: 200,
+  });
   const initial = await ensureInitialClient({ store, clients: built.services.clients, dataDir });
   const server: Server = createServer(built.app);
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));

@@ -97,12 +97,13 @@ describe('statements over HTTP with the queue', function () {
       expect((await call(api, 'GET', '/v1/jobs/s000000000000000000000000')).status).to.equal(404);
     });
 
-    it('reports queue depth and pipeline totals in /metrics and Redis in /ready', async () => {
+    it('reports queue depth and pipeline totals in /metrics/cluster (not the per-instance /metrics) and Redis in /ready', async () => {
       await waitFor('a completed job in the totals', async () => {
-        const text = await (await fetch(`${api.base}/metrics`)).text();
+        const text = await (await fetch(`${api.base}/metrics/cluster`)).text();
         return /persona_queue_jobs_completed_total [1-9]/.test(text) ? text : null;
       });
-      const text = await (await fetch(`${api.base}/metrics`)).text();
+      expect(await (await fetch(`${api.base}/metrics`)).text()).not.to.include('persona_queue_jobs');
+      const text = await (await fetch(`${api.base}/metrics/cluster`)).text();
       expect(text).to.match(/persona_queue_jobs\{state="waiting"\} \d+/);
       expect(text).to.match(/persona_statements_resolved_total \d+/);
       expect((await fetch(`${api.base}/ready`)).status).to.equal(200);

@@ -7,6 +7,7 @@ import { loadConfig } from '../../src/config.ts';
 import { QueueUnavailableError } from '../../src/queue/redis-connection.ts';
 import { startQueueRuntime } from '../../src/queue/queue-runtime.ts';
 import { createMetricsRecorder } from '../../src/queue/queue-metrics.ts';
+import { conventionProblems, parseExposition, promtoolCheck } from '../support/prometheus-exposition.ts';
 import { Queue } from 'bullmq';
 import { Redis } from 'ioredis';
 import { bullConnection } from '../../src/queue/redis-connection.ts';
@@ -50,7 +51,7 @@ describe('queue start-up', () => {
     expect(message).not.to.include('hunter22');
   });
 
-  it('with Redis reachable the queue is on, answers /ready pings and reports pipeline metrics', async () => {
+  it('with Redis reachable the queue is on, answers /ready pings and reports pipeline metrics (for /metrics/cluster)', async () => {
     const prefix = uniquePrefix();
     const logger = recordingLogger();
     const runtime = await startQueueRuntime(loadConfig({ QUEUE: 'auto', REDIS_URL, QUEUE_PREFIX: prefix }), logger);
@@ -67,12 +68,21 @@ describe('queue start-up', () => {
       runtime!.registerMetrics(registry);
       const text = await registry.metrics();
       expect(text).to.match(/persona_queue_jobs\{state="waiting"\} 1/);
-      expect(text).to.match(/persona_queue_jobs_completed_total 2/);
+      expect(text).to.match(/persona_queue_jobs_completed_total 2\n/);
       expect(text).to.match(/persona_queue_jobs_failed_total 1/);
       expect(text).to.match(/persona_statements_resolved_total 10/);
       expect(text).to.match(/persona_identifiers_created_total 3/);
-      expect(text).to.match(/persona_queue_job_latency_seconds\{quantile="0.5"\} 0.04/);
-      expect(text).to.match(/persona_queue_job_latency_seconds\{quantile="0.99"\} 1/);
+      // Issue 11: a histogram over all workers (0.04 s and 1 s), not gauges with a quantile label; a clean exposition.
+      expect(text).to.match(/persona_queue_job_latency_seconds_bucket\{le="0.05"\} 1\n/);
+      expect(text).to.match(/persona_queue_job_latency_seconds_bucket\{le="1"\} 2\n/);
+      expect(text).to.match(/persona_queue_job_latency_seconds_bucket\{le="\+Inf"\} 2\n/);
+      expect(text).to.match(/persona_queue_job_latency_seconds_sum 1.04\n/);
+      expect(text).to.match(/persona_queue_job_latency_seconds_count 2\n/);
+      const families = parseExposition(text);
+      expect(conventionProblems(families)).to.deep.equal([]);
+      expect(families.find((family) => family.name === 'persona_queue_jobs_completed_total')?.type).to.equal('COUNTER');
+      const verdict = promtoolCheck(text);
+      if (verdict) expect(verdict.status, verdict.output).to.equal(0);
     } finally {
       redis.disconnect();
       await runtime!.close();

@@ -71,7 +71,6 @@ function listQuery(limit: number, offset: number, search: string | null): ListQu
 
 export function createCrudRouter({ personas, authenticate, bodyLimit }: { personas: PersonasService; authenticate: CrudAuthenticate; bodyLimit?: string }): Router {
   const router = Router({ caseSensitive: false, strict: false });
-  router.use(jsonBody(bodyLimit ?? '10mb'));
   router.use(async (req, res, next) => {
     const caller = await authenticate(req);
     if (caller === 'organisation_expired') throw crudError(403, 'auth.organisation_expired', [], 'The organisation of this client has expired');
@@ -84,6 +83,8 @@ export function createCrudRouter({ personas, authenticate, bodyLimit }: { person
     res.locals.crudCaller = caller;
     next();
   });
+  // After authentication: an anonymous request's body is never read (issue 11).
+  router.use(jsonBody(bodyLimit ?? '10mb'));
   const callerOf = (res: Response) => res.locals.crudCaller as Caller;
 
   /** Live persona of the caller's organisation (a merge tombstone is gone for this surface), or 404. */

@@ -1,6 +1,7 @@
 // The Learning Locker surface under /api (compat spec 3): LL's no-cache headers on every response, ERM-style
 // attribute routes (which check their query and content type before authentication, as ERM does), then client
-// authentication for LL's controller routes, whose failure is LL's 401 text with passport's challenges.
+// authentication for LL's controller routes, whose failure is LL's 401 text with passport's challenges. A JSON body
+// is read only after authentication, on every route (an anonymous 9 MB body is not read, let alone parsed).
 // Routing is case-insensitive and tolerates one trailing slash, as Express routing in LL does.
 import { Router, type NextFunction, type Request, type RequestHandler, type Response } from 'express';
 import { jsonBody } from '../../http/json-body.ts';
@@ -31,6 +32,8 @@ export interface LearningLockerApiOptions {
   bodyLimit?: string | number;
   /** LL's persona import (uploadpersonas, importpersonas, error CSV, uploadpersona, import models). */
   llImports?: LlImportService;
+  /** Largest uploaded CSV (UPLOAD_LIMIT). */
+  uploadLimitBytes?: number;
 }
 
 /** LL's 401: text `Unauthorized` with passport's challenges; our code travels in a header (the body is text). */
@@ -55,21 +58,29 @@ function llAuthentication(authenticateCaller: AuthenticateCaller, withChallenge:
   };
 }
 
+/** `first`, then `second` unless `first` answered or failed: one handler where a route takes a single one. */
+function thenRun(first: RequestHandler, second: RequestHandler): RequestHandler {
+  return (req, res, next) => first(req, res, (error?: unknown) => (error ? next(error) : second(req, res, next)));
+}
+
 export function createLearningLockerApi(options: LearningLockerApiOptions): Router {
   const router = Router({ caseSensitive: false, strict: false });
   router.use(noCacheHeaders);
-  router.use(jsonBody(options.bodyLimit ?? '10mb'));
-  router.use(attributeRoutes(options.ports, llAuthentication(options.authenticateCaller, false)));
-  if (options.llImports) router.use(importModelRoutes({ store: options.ports.store }, llAuthentication(options.authenticateCaller, false)));
+  // Bodies are read and parsed only once the client is known: an anonymous request costs no body parsing (issue 11).
+  const parseBody = jsonBody(options.bodyLimit ?? '10mb');
+  const ermAuthentication = thenRun(llAuthentication(options.authenticateCaller, false), parseBody);
+  router.use(attributeRoutes(options.ports, ermAuthentication));
+  if (options.llImports) router.use(importModelRoutes({ store: options.ports.store }, ermAuthentication));
   const controllers = Router({ caseSensitive: false, strict: false });
   controllers.use(personaRoutes(options.ports));
   controllers.use(identifierRoutes(options.ports));
   controllers.use(mergeRoute(options.ports));
   controllers.use(connectionRoutes(options.ports));
   controllers.use(indexesRoute(options.ports));
-  if (options.llImports) controllers.use(importRoutes({ store: options.ports.store, llImports: options.llImports }));
+  if (options.llImports) controllers.use(importRoutes({ store: options.ports.store, llImports: options.llImports, maxFileBytes: options.uploadLimitBytes }));
   const isControllerPath = /^\/(v2\/(persona|personaidentifier)(\/|$)|mergepersona\/?$|connection\/(persona|personaidentifier|personaattribute|personasimport|personasimporttemplate)\/?$|indexes\/[^/]+\/?$|(uploadpersonas|importpersonas|uploadpersona)\/?$|organisation\/[^/]+\/importpersonaserror\/[^/]+\/?$)/i;
-  router.use((req, res, next) => (isControllerPath.test(req.path) ? llAuthentication(options.authenticateCaller, true)(req, res, next) : next()));
+  const controllerAuthentication = thenRun(llAuthentication(options.authenticateCaller, true), parseBody);
+  router.use((req, res, next) => (isControllerPath.test(req.path) ? controllerAuthentication(req, res, next) : next()));
   router.use(controllers);
   // Errors raised before a route ran (unparsable JSON body, oversized body) in the body shape of the route family.
   router.use((error: unknown, req: Request, res: Response, next: NextFunction) => {

@@ -10,6 +10,7 @@ import type { Ifi } from '../../domain/model.ts';
 import { MAX_PERSONA_NAME_LENGTH } from '../../domain/xapi/index.ts';
 import { AttributeKeySchema, AttributeValueSchema } from '../../features/attributes/attributes.schemas.ts';
 import { writeImportBatch } from '../../features/imports/import-batch.ts';
+import { DEFAULT_UPLOAD_LIMIT_BYTES } from '../../features/imports/imports.routes.ts';
 import type { Store } from '../../store/port.ts';
 import { CompatError, badParameter } from '../compat-error.ts';
 import type { LlImportService } from './personas-import.service.ts';
@@ -30,12 +31,14 @@ function assertStorablePerson(name: string | null, attributes: Array<{ key: stri
 
 const importNotFound = () => new CompatError(404, 'imports.import_not_found', 'No model found for PersonasImport');
 
-function receive(upload: ReturnType<ReturnType<typeof multer>['single']>, req: Request, res: Response): Promise<void> {
+function receive(upload: ReturnType<ReturnType<typeof multer>['single']>, maxFileBytes: number, req: Request, res: Response): Promise<void> {
   return new Promise((resolve, reject) => {
     upload(req, res, (error: unknown) => {
       if (!error) return resolve();
-      const code = (error as { code?: string }).code === 'LIMIT_FILE_SIZE' ? 'imports.file_too_large' : 'imports.file_required';
-      reject(new CompatError(code === 'imports.file_too_large' ? 413 : 400, code, `The upload could not be read: ${(error as Error).message}`, [{ path: 'file', code, message: (error as Error).message }]));
+      const tooLarge = (error as { code?: string }).code === 'LIMIT_FILE_SIZE';
+      const code = tooLarge ? 'imports.file_too_large' : 'imports.file_required';
+      const message = tooLarge ? `larger than the upload limit (UPLOAD_LIMIT, ${maxFileBytes} bytes)` : (error as Error).message;
+      reject(new CompatError(tooLarge ? 413 : 400, code, `The upload could not be read: ${message}`, [{ path: 'file', code, message }]));
     });
   });
 }
@@ -53,10 +56,12 @@ function personIfi(raw: unknown, path: string): Ifi {
 
 export function importRoutes(deps: { store: Store; llImports: LlImportService; maxFileBytes?: number }): Router {
   const router = Router({ caseSensitive: false, strict: false });
-  const upload = multer({ dest: tmpdir(), limits: { fileSize: deps.maxFileBytes ?? 2 * 1024 ** 3, files: 1, fields: 10 } }).single('file');
+  // multer counts the file's bytes as they arrive and stops the upload (and removes the partial file) past the limit.
+  const maxFileBytes = deps.maxFileBytes ?? DEFAULT_UPLOAD_LIMIT_BYTES;
+  const upload = multer({ dest: tmpdir(), limits: { fileSize: maxFileBytes, files: 1, fields: 10 } }).single('file');
 
   router.post('/uploadpersonas', llRoute('edit', async (req, res, caller) => {
-    await receive(upload, req, res);
+    await receive(upload, maxFileBytes, req, res);
     const file = req.file;
     try {
       const id = objectIdOr(req.body?.id, importNotFound);

@@ -1,12 +1,13 @@
-// The authenticator's throttle of wrong secrets: after the limit, a key's uncached attempts fail without checking
-// the secret (so the right secret is refused too, which proves scrypt did not run) until the window has passed,
-// while a client whose right secret is already cached goes on working.
+// The authenticator's throttle of wrong secrets: after the limit, a key's uncached attempts from that address fail
+// without checking the secret (so the right secret from the same address is refused too, which proves scrypt did
+// not run) until the window has passed, while a client whose right secret is already cached, or who presents it from
+// another address, goes on working. Parallel guesses are counted before scrypt starts, and scrypt runs are bounded.
 import { expect } from 'chai';
 import { ObjectId } from 'bson';
 import { COLLECTIONS } from '../../domain/model.ts';
 import { openTempEmbeddedStore, type TempStore } from '../../../test/support/temp-store.ts';
 import { createClientAuthenticator } from './client-authenticator.ts';
-import { hashSecret } from './secret-hash.ts';
+import { hashSecret, verifySecret } from './secret-hash.ts';
 
 describe('client authenticator: throttling wrong secrets', () => {
   let temp: TempStore;
@@ -50,5 +51,42 @@ describe('client authenticator: throttling wrong secrets', () => {
     authenticator.forget('attacked');
     await authenticator.authenticate('attacked', 'wrong-2');
     expect((await authenticator.authenticate('attacked', 'attacked-secret')).ok, 'one failure since the success: under the limit').to.equal(true);
+  });
+
+  it('runs scrypt at most the limit for 200 parallel wrong guesses, two at a time, and still lets the right secret in from elsewhere', async () => {
+    let runs = 0;
+    let running = 0;
+    let mostAtOnce = 0;
+    const countingVerify = async (secret: string, stored: string) => {
+      runs += 1;
+      running += 1;
+      mostAtOnce = Math.max(mostAtOnce, running);
+      try {
+        return await verifySecret(secret, stored);
+      } finally {
+        running -= 1;
+      }
+    };
+    const authenticator = createClientAuthenticator({
+      store: temp.store, failureLimit: 5, maxConcurrentChecks: 2, failureWindowMs: 60_000, now, verifySecret: countingVerify,
+    });
+    const guesses = Array.from({ length: 200 }, (_, n) => authenticator.authenticate('attacked', `guess-${n}`, '203.0.113.7'));
+    const rightSecret = authenticator.authenticate('attacked', 'attacked-secret', '198.51.100.20');
+    const outcomes = await Promise.all(guesses);
+    expect(outcomes.every((outcome) => !outcome.ok)).to.equal(true);
+    expect((await rightSecret).ok, 'the right secret from another address').to.equal(true);
+    expect(runs, 'scrypt runs: 5 guesses admitted + the right secret').to.equal(6);
+    expect(mostAtOnce).to.be.at.most(2);
+    authenticator.forget('attacked');
+    expect((await authenticator.authenticate('attacked', 'attacked-secret', '203.0.113.7')).ok, "uncached, the attacker's address stays throttled").to.equal(false);
+    expect((await authenticator.authenticate('attacked', 'attacked-secret', '198.51.100.20')).ok, 'uncached, from the client address').to.equal(true);
+    expect(runs, 'the throttled attempt ran no scrypt').to.equal(7);
+  });
+
+  it("stops one address guessing across many keys with the address's own budget", async () => {
+    const authenticator = createClientAuthenticator({ store: temp.store, failureLimit: 5, addressFailureLimit: 3, failureWindowMs: 60_000, now });
+    for (let attempt = 0; attempt < 3; attempt += 1) await authenticator.authenticate(attempt % 2 ? 'attacked' : 'neighbour', `guess-${attempt}`, '203.0.113.7');
+    expect((await authenticator.authenticate('neighbour', 'neighbour-secret', '203.0.113.7')).ok, 'address budget spent').to.equal(false);
+    expect((await authenticator.authenticate('neighbour', 'neighbour-secret', '198.51.100.20')).ok, 'other addresses unaffected').to.equal(true);
   });
 });

@@ -2,20 +2,25 @@
 // (by key, with a SHA-256 of the secret compared in constant time) so scrypt runs once per client per period; a
 // cached entry is re-read from the store after `recheckMs`, so a revocation made by another process (the CLI) takes
 // effect within that period, and one made through this process's clients service at once (forget()).
-// Failed secrets are throttled per key: scrypt is deliberately expensive, so someone who knows a key (keys are not
-// secret) could otherwise spend a core per guess. After `failureLimit` wrong secrets within `failureWindowMs`, the
-// key's uncached attempts fail without running scrypt until the window ends; a client whose right secret is
-// already cached is not affected.
+// Checks of uncached secrets are bounded twice: the failed-secret throttle admits a few per key and client address
+// (and per address) each window, counted before scrypt starts; and at most `maxConcurrentChecks` scrypt runs at once,
+// the rest wait their turn, so a burst of guesses cannot take the thread pool from the clients' own requests.
 import { createHash, timingSafeEqual } from 'node:crypto';
 import { COLLECTIONS, type ClientDoc, type OrganisationDoc } from '../../domain/model.ts';
 import type { Store } from '../../store/port.ts';
 import type { Caller } from './caller.ts';
-import { verifySecret } from './secret-hash.ts';
+import pLimit from 'p-limit';
+import { createFailedSecretThrottle } from './failed-secret-throttle.ts';
+import { verifySecret as scryptVerifySecret } from './secret-hash.ts';
 
 export type AuthOutcome = { ok: true; caller: Caller } | { ok: false; reason: 'invalid_credentials' | 'organisation_expired' };
 
+/** Where an address is not known (the CLI, tests of the authenticator alone). */
+export const UNKNOWN_ADDRESS = 'unknown';
+
 export interface ClientAuthenticator {
-  authenticate(key: string, secret: string): Promise<AuthOutcome>;
+  /** `address`: the client's network address, the unit of the failed-secret throttle. */
+  authenticate(key: string, secret: string, address?: string): Promise<AuthOutcome>;
   forget(key: string): void;
 }
 
@@ -32,34 +37,26 @@ const MAX_ENTRIES = 10_000;
 export interface ClientAuthenticatorOptions {
   store: Store;
   recheckMs?: number;
+  /** Secret checks of one key from one address per window (then refused without running scrypt). */
   failureLimit?: number;
+  /** Secret checks from one address over all keys per window. */
+  addressFailureLimit?: number;
   failureWindowMs?: number;
+  /** scrypt runs at a time; further checks wait. */
+  maxConcurrentChecks?: number;
   /** The clock (tests move it). */
   now?: () => number;
+  /** The scrypt check (tests count its runs). */
+  verifySecret?: (secret: string, stored: string) => Promise<boolean>;
 }
 
 export function createClientAuthenticator({
-  store, recheckMs = 5000, failureLimit = 5, failureWindowMs = 60_000, now = Date.now,
+  store, recheckMs = 5000, failureLimit = 5, addressFailureLimit = 20, failureWindowMs = 60_000, maxConcurrentChecks = 2,
+  now = Date.now, verifySecret = scryptVerifySecret,
 }: ClientAuthenticatorOptions): ClientAuthenticator {
   const cache = new Map<string, CacheEntry>();
-  const failures = new Map<string, { count: number; since: number }>();
-
-  function isThrottled(key: string): boolean {
-    const entry = failures.get(key);
-    if (!entry) return false;
-    if (now() - entry.since < failureWindowMs) return entry.count >= failureLimit;
-    failures.delete(key);
-    return false;
-  }
-
-  function recordFailure(key: string): void {
-    const entry = failures.get(key);
-    if (entry) entry.count += 1;
-    else {
-      if (failures.size >= MAX_ENTRIES) failures.delete(failures.keys().next().value as string);
-      failures.set(key, { count: 1, since: now() });
-    }
-  }
+  const throttle = createFailedSecretThrottle({ perKeyAndAddress: failureLimit, perAddress: addressFailureLimit, windowMs: failureWindowMs, now });
+  const checkSlot = pLimit(maxConcurrentChecks);
   const clients = store.collection<ClientDoc>(COLLECTIONS.clients);
   const organisations = store.collection<OrganisationDoc>(COLLECTIONS.organisations);
 
@@ -77,7 +74,7 @@ export function createClientAuthenticator({
   }
 
   return {
-    async authenticate(key, secret) {
+    async authenticate(key, secret, address = UNKNOWN_ADDRESS) {
       const given = digest(secret);
       const cached = cache.get(key);
       if (cached && timingSafeEqual(cached.secretDigest, given)) {
@@ -91,14 +88,13 @@ export function createClientAuthenticator({
         cached.caller = { ...cached.caller, scopes: fresh.client.scopes, organisationExpiration: fresh.organisation.expiration ?? null };
         return outcomeOf(cached.caller);
       }
-      if (isThrottled(key)) return { ok: false, reason: 'invalid_credentials' };
       const loaded = await load(key);
       if (!loaded) return { ok: false, reason: 'invalid_credentials' };
-      if (!(await verifySecret(secret, loaded.client.secretHash))) {
-        recordFailure(key);
-        return { ok: false, reason: 'invalid_credentials' };
-      }
-      failures.delete(key);
+      // Admitted (and counted) synchronously, before scrypt starts: parallel guesses cannot all pass the check.
+      const attempt = throttle.admit(key, address);
+      if (!attempt) return { ok: false, reason: 'invalid_credentials' };
+      if (!(await checkSlot(() => verifySecret(secret, loaded.client.secretHash)))) return { ok: false, reason: 'invalid_credentials' };
+      attempt.succeeded();
       const caller: Caller = {
         organisation: loaded.client.organisation, clientId: loaded.client._id.toHexString(), scopes: loaded.client.scopes,
         organisationExpiration: loaded.organisation.expiration ?? null,

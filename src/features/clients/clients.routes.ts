@@ -19,10 +19,15 @@ export function clientView(client: ClientDoc) {
 export function registerClientRoutes(kit: RouteKit, { clients }: { clients: ClientsService }): void {
   defineRoute(kit, {
     method: 'post', path: '/v1/clients', scope: 'clients:admin', tags, summary: 'Create an API client in your organisation', body: ClientCreateSchema,
-    responses: { 201: { description: 'Created; the secret is shown only here', schema: NewClientSchema } },
+    responses: {
+      201: { description: 'Created; the secret is shown only here', schema: NewClientSchema },
+      403: { description: 'auth.insufficient_scope, or clients.scope_not_held: a scope the caller does not hold itself' },
+    },
     async handler(req, res, caller) {
       const input = parseWith(ClientCreateSchema, req.body ?? {}, 'clients');
-      const { client, secret, token } = await clients.create({ organisation: caller.organisation, title: input.title, scopes: input.scopes });
+      const { client, secret, token } = await clients.create({
+        organisation: caller.organisation, title: input.title, scopes: input.scopes, grantorScopes: caller.scopes,
+      });
       res.status(201).location(`/v1/clients/${client._id.toHexString()}`).json({ ...clientView(client), secret, token });
     },
   });

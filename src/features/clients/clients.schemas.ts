@@ -6,7 +6,7 @@ import { objectIdText } from '../identifiers/identifiers.schemas.ts';
 export const ClientCreateSchema = z.object({
   title: z.string().min(1).max(200).optional().meta({ example: 'LMS connector' }),
   scopes: z.array(z.enum(SCOPES, { error: 'clients.invalid_scope' })).min(1).optional()
-    .meta({ description: 'Default: every scope', example: ['statements:write', 'personas:read'] }),
+    .meta({ description: "At most the caller's own scopes; default: the caller's scopes", example: ['statements:write', 'personas:read'] }),
 }).strict().meta({ id: 'ClientCreate' });
 
 export const ClientSchema = z.object({

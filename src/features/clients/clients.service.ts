@@ -1,10 +1,11 @@
 // API clients of an organisation: created with a random key and secret (the secret is shown once and stored only as
-// a scrypt hash), listed, revoked. Used by `POST/GET/DELETE /v1/clients`, `persona clients …` and first start.
+// a scrypt hash), listed, revoked. Used by `POST/GET/DELETE /v1/clients`, `persona clients …` and first start. Over
+// HTTP a client grants at most the scopes it holds itself (no escalation inside an organisation).
 import { randomBytes } from 'node:crypto';
 import { ObjectId } from 'bson';
 import { COLLECTIONS, SCOPES, type ClientDoc, type OrganisationDoc, type Scope } from '../../domain/model.ts';
 import type { Store } from '../../store/port.ts';
-import { apiError } from '../../http/errors/api-error.ts';
+import { apiError, detail } from '../../http/errors/api-error.ts';
 import { hashSecret } from './secret-hash.ts';
 
 export interface NewClient {
@@ -16,7 +17,11 @@ export interface NewClient {
 }
 
 export interface ClientsService {
-  create(input: { organisation: ObjectId; title?: string; scopes?: readonly Scope[] }): Promise<NewClient>;
+  /**
+   * `grantorScopes`: the scopes of the API client creating this one, which it can grant at most (403
+   * clients.scope_not_held naming the others); the default scopes are then the grantor's. Absent for the operator (CLI).
+   */
+  create(input: { organisation: ObjectId; title?: string; scopes?: readonly Scope[]; grantorScopes?: readonly string[] }): Promise<NewClient>;
   /** One organisation's clients, or every client (CLI) when organisation is null. Newest last. */
   list(organisation: ObjectId | null): Promise<ClientDoc[]>;
   get(organisation: ObjectId, id: ObjectId): Promise<ClientDoc>;
@@ -32,6 +37,20 @@ export function bearerToken(key: string, secret: string): string {
   return `${key}.${secret}`;
 }
 
+/**
+ * The scopes a client holding `grantorScopes` may give a new client: the requested ones if it holds them all (else
+ * 403, so a `clients:admin`-only client cannot mint an all-scopes one), by default its own.
+ */
+export function grantableScopes(requested: readonly Scope[] | undefined, grantorScopes: readonly string[]): readonly Scope[] {
+  if (!requested) return SCOPES.filter((scope) => grantorScopes.includes(scope));
+  const notHeld = requested.flatMap((scope, index) => (grantorScopes.includes(scope) ? [] : [{ scope, index }]));
+  if (notHeld.length === 0) return requested;
+  throw apiError(
+    'clients.scope_not_held', { scopes: notHeld.map(({ scope }) => scope).join(', ') },
+    notHeld.map(({ scope, index }) => detail(`scopes[${index}]`, 'clients.scope_not_held', { scopes: scope })),
+  );
+}
+
 export function createClientsService({ store, onRevoked }: { store: Store; onRevoked?: (key: string) => void }): ClientsService {
   const clients = store.collection<ClientDoc>(COLLECTIONS.clients);
   const organisations = store.collection<OrganisationDoc>(COLLECTIONS.organisations);
@@ -41,7 +60,8 @@ export function createClientsService({ store, onRevoked }: { store: Store; onRev
   }
 
   return {
-    async create({ organisation, title, scopes }) {
+    async create({ organisation, title, scopes, grantorScopes }) {
+      if (grantorScopes) scopes = grantableScopes(scopes, grantorScopes);
       await requireOrganisation(organisation);
       const key = `pk_${randomBytes(12).toString('hex')}`;
       const secret = randomBytes(24).toString('base64url');

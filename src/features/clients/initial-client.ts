@@ -22,7 +22,7 @@ export async function ensureInitialClient({ store, clients, dataDir }: { store: 
   const { organisation } = await ensureDefaultOrganisation(store);
   const { client, secret } = await clients.create({ organisation: organisation._id, title: 'initial client', scopes: ALL_SCOPES });
   const credentials: InitialClient = { organisation: organisation._id.toHexString(), key: client.key, secret };
-  mkdirSync(dataDir, { recursive: true });
+  mkdirSync(dataDir, { recursive: true, mode: 0o700 });
   const file = join(dataDir, INITIAL_CLIENT_FILE);
   writeFileSync(file, `${JSON.stringify(credentials, null, 2)}\n`, { mode: 0o600 });
   return { credentials, file };

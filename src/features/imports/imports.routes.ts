@@ -15,6 +15,9 @@ import { toImportView, type ImportService } from './imports.service.ts';
 
 const tags = ['Identity management'];
 
+/** UPLOAD_LIMIT's default (config.ts), for routes built without the config. */
+export const DEFAULT_UPLOAD_LIMIT_BYTES = 100 * 1024 ** 2;
+
 export const ImportSchema = z.object({
   id: z.string(), title: z.string(), state: z.enum(['processing', 'completed', 'failed']), headers: z.array(z.string()),
   mapping: z.unknown(), mergeConflicts: z.boolean(), totalRows: z.number().int(), processedRows: z.number().int(),
@@ -26,18 +29,21 @@ export interface ImportRouteOptions {
   imports: ImportService;
   /** Where uploads are kept while they are imported (default: the OS temporary directory). */
   uploadDir?: string;
-  /** Largest accepted file (default 2 GiB: a million-row file is ~100 MB). */
+  /** Largest accepted file (UPLOAD_LIMIT; a million-row file is ~100 MB). multer stops the upload when it passes it. */
   maxFileBytes?: number;
   /** Keeps the background import's promise (the app's close() waits for running imports). */
   track(done: Promise<unknown>): void;
 }
 
-function receive(upload: ReturnType<ReturnType<typeof multer>['single']>, req: Request, res: Response): Promise<void> {
+function receive(upload: ReturnType<ReturnType<typeof multer>['single']>, maxFileBytes: number, req: Request, res: Response): Promise<void> {
   return new Promise((resolve, reject) => {
     upload(req, res, (error: unknown) => {
       if (!error) return resolve();
       const code = (error as { code?: string }).code;
-      if (code === 'LIMIT_FILE_SIZE') reject(identityError('imports.file_too_large', 'the file is larger than the import limit', [{ path: 'file', code: 'imports.file_too_large', message: 'too large' }]));
+      if (code === 'LIMIT_FILE_SIZE') {
+        const limit = `the upload limit (UPLOAD_LIMIT, ${maxFileBytes} bytes)`;
+        reject(identityError('imports.file_too_large', `the file is larger than ${limit}`, [{ path: 'file', code: 'imports.file_too_large', message: `larger than ${limit}` }]));
+      }
       else if (typeof code === 'string' && code.startsWith('LIMIT_')) reject(identityError('imports.file_required', `the form is not an import form: ${(error as Error).message}`, [{ path: (error as { field?: string }).field ?? 'file', code: 'imports.file_required', message: (error as Error).message }]));
       else reject(identityError('imports.malformed_csv', `the upload could not be read: ${(error as Error).message}`, [{ path: 'file', code: 'imports.malformed_csv', message: (error as Error).message }]));
     });
@@ -57,7 +63,8 @@ function parseMapping(text: unknown): unknown {
 
 export function registerImportRoutes(kit: RouteKit, options: ImportRouteOptions): void {
   const { imports } = options;
-  const upload = multer({ dest: options.uploadDir ?? tmpdir(), limits: { fileSize: options.maxFileBytes ?? 2 * 1024 ** 3, files: 1, fields: 10 } }).single('file');
+  const maxFileBytes = options.maxFileBytes ?? DEFAULT_UPLOAD_LIMIT_BYTES;
+  const upload = multer({ dest: options.uploadDir ?? tmpdir(), limits: { fileSize: maxFileBytes, files: 1, fields: 10 } }).single('file');
 
   defineRoute(kit, {
     method: 'post', path: '/v1/imports', scope: 'personas:write', tags, summary: 'Import personas from a CSV file (multipart/form-data)',
@@ -69,7 +76,7 @@ export function registerImportRoutes(kit: RouteKit, options: ImportRouteOptions)
       422: { description: 'imports.invalid_mapping (one detail per problem, paths under mapping.columns)' },
     },
     async handler(req, res, caller) {
-      await receive(upload, req, res);
+      await receive(upload, maxFileBytes, req, res);
       const file = req.file;
       try {
         if (!file) throw identityError('imports.file_required', 'send the CSV as the multipart/form-data field `file`', [{ path: 'file', code: 'imports.file_required', message: 'is required' }]);

@@ -104,6 +104,7 @@ export async function startIdentityFeature(
     erasureScrubbers: hooks.erasureScrubbers,
     identifyingAttributes: config.DUPLICATE_IDENTIFYING_ATTRIBUTES,
     autoMergeCertain: config.AUTO_MERGE_CERTAIN,
+    maxImportBytes: config.UPLOAD_LIMIT,
   });
   return feature;
 }

@@ -1,10 +1,10 @@
 // Authentication of /v1 requests: HTTP Basic (`key:secret`, as Learning Locker clients send) or
 // `Authorization: Bearer <key>.<secret>`. No or unreadable credentials: 401 auth.missing_credentials; unknown key,
 // wrong secret or revoked client: 401 auth.invalid_credentials. The caller lands in res.locals.caller.
-import type { RequestHandler, Response } from 'express';
+import type { Request, RequestHandler, Response } from 'express';
 import type { Scope } from '../../domain/model.ts';
 import type { Caller } from '../../features/clients/caller.ts';
-import type { ClientAuthenticator } from '../../features/clients/client-authenticator.ts';
+import { UNKNOWN_ADDRESS, type ClientAuthenticator } from '../../features/clients/client-authenticator.ts';
 import { apiError } from '../errors/api-error.ts';
 
 export interface Credentials {
@@ -30,6 +30,11 @@ export function parseAuthorization(header: string | undefined): Credentials | nu
   return { key, secret };
 }
 
+/** The client's address, the unit of the failed-secret throttle (behind a proxy: as TRUST_PROXY lets express read it). */
+export function clientAddress(req: Request): string {
+  return req.ip ?? req.socket.remoteAddress ?? UNKNOWN_ADDRESS;
+}
+
 export function authenticate(authenticator: ClientAuthenticator): RequestHandler {
   return async (req, res, next) => {
     const credentials = parseAuthorization(req.headers.authorization);
@@ -37,7 +42,7 @@ export function authenticate(authenticator: ClientAuthenticator): RequestHandler
       res.set('WWW-Authenticate', 'Basic realm="persona-resolver", Bearer');
       throw apiError('auth.missing_credentials');
     }
-    const outcome = await authenticator.authenticate(credentials.key, credentials.secret);
+    const outcome = await authenticator.authenticate(credentials.key, credentials.secret, clientAddress(req));
     if (!outcome.ok) {
       res.set('WWW-Authenticate', 'Basic realm="persona-resolver", Bearer error="invalid_token"');
       throw apiError(outcome.reason === 'organisation_expired' ? 'auth.organisation_expired' : 'auth.invalid_credentials');

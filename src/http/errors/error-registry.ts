@@ -102,6 +102,7 @@ export const ERROR_REGISTRY: Record<string, ErrorDefinition> = {
   'clients.invalid_client_id': { status: 400, message: 'Invalid client ID {id}' },
   'clients.client_not_found': { status: 404, message: 'Client {id} not found' },
   'clients.invalid_scope': { status: 422, message: 'Unknown scope; allowed: {allowed}' },
+  'clients.scope_not_held': { status: 403, message: 'A client can grant only scopes it holds; not held: {scopes}' },
   'organisations.organisation_not_found': { status: 404, message: 'Organisation {id} not found' },
   // Jobs (queued statements; the jobs service throws these).
   'jobs.job_not_found': { status: 404, message: 'Job {id} not found' },

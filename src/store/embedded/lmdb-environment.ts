@@ -9,12 +9,15 @@
 // transaction is used, never a torn one); the flush then runs on a worker thread, outside the lock, and one flush
 // covers every commit made before it, so concurrent writers share it (group commit).
 import { mkdirSync } from 'node:fs';
-import { open, type Database, type RootDatabase, type Transaction } from 'lmdb';
+import { open, type Database, type RootDatabase, type RootDatabaseOptionsWithPath, type Transaction } from 'lmdb';
 import { translateLmdbError } from './errors.ts';
 
 // lmdb-js transaction flags: abortable (a throw rolls the transaction back), and LMDB's MDB_NOSYNC, which under
 // overlapping sync means "commit now, flush later".
 const ABORTABLE_WITHOUT_SYNC = 0x1 | 0x10000;
+
+export const STORE_DIRECTORY_MODE = 0o700;
+export const STORE_FILE_MODE = 0o600;
 
 interface SyncableRoot {
   sync(callback: (error?: unknown) => void): void;
@@ -40,9 +43,14 @@ export class LmdbEnvironment {
   private nextFlush: Promise<void> | null = null;
 
   constructor(options: EnvironmentOptions) {
-    mkdirSync(options.dataDir, { recursive: true });
-    this.root = open({
+    // The store holds every organisation's personal data, the clients' scrypt hashes and the cursor HMAC secret: only
+    // the service's own user may read it. Both modes apply when the directory and files are created (an existing
+    // directory keeps the modes its operator gave it).
+    mkdirSync(options.dataDir, { recursive: true, mode: STORE_DIRECTORY_MODE });
+    const rootOptions: RootDatabaseOptionsWithPath & { permissionsMode: number } = {
       path: options.dataDir,
+      // Passed to mdb_env_open for data.mdb and lock.mdb (LMDB's default is 0664); lmdb-js reads it but does not type it.
+      permissionsMode: STORE_FILE_MODE,
       // DATA_DIR is always a directory: lmdb-js would otherwise take a path with a dot in it (`./data.prod`,
       // `/tmp/tmp.x1Y2`) for a file name and fail to open it.
       noSubdir: false,
@@ -51,7 +59,8 @@ export class LmdbEnvironment {
       // Commits are flushed by durable(), after the writer lock is released (see the top of this file).
       overlappingSync: true,
       cache: false,
-    });
+    };
+    this.root = open(rootOptions);
     this.documents = this.root.openDB<Buffer, Buffer>('documents', { keyEncoding: 'binary', encoding: 'binary', cache: false });
     this.indexes = this.root.openDB<Buffer, Buffer>('indexes', { keyEncoding: 'binary', encoding: 'binary', cache: false });
     this.catalogue = this.root.openDB<any, string>('catalogue', { encoding: 'json', cache: false });
