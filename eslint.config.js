@@ -1,9 +1,10 @@
 // Lint rules: typescript-eslint's recommended set over every TypeScript source.
 import js from '@eslint/js';
 import tseslint from 'typescript-eslint';
+import adminRules from './admin/eslint.config.js';
 
 export default tseslint.config(
-  { ignores: ['node_modules/**', 'data/**', 'coverage/**', '.tmp/**'] },
+  { ignores: ['node_modules/**', 'data/**', 'coverage/**', '.tmp/**', 'admin/dist/**', 'admin/src/api/generated/**', 'test-results/**'] },
   js.configs.recommended,
   ...tseslint.configs.recommended,
   {
@@ -13,4 +14,5 @@ export default tseslint.config(
       '@typescript-eslint/no-explicit-any': 'off',
     },
   },
+  ...adminRules,
 );
