@@ -133,9 +133,27 @@ describe('admin web app in headless Chromium', function () {
     const conflicts = page.locator('.conflicts');
     await conflicts.waitFor();
     expect(await conflicts.innerText()).to.contain('merges.undo_conflict')
-      .and.contain(`An identifier ${moved.id} was moved to another person after the merge`).and.contain('merges.item_moved');
+      .and.contain('An identifier (bo.source@example.org) was moved to another person after the merge').and.contain('merges.item_moved');
     expect((await api.request('GET', `/v1/merges/${merged.body.id}`)).body.state).to.equal('applied');
     await screenshot(page, 'undo-refused');
+  });
+
+  it('works from the keyboard: the merge dialog takes focus, Tab reaches its controls, Escape closes it', async function () {
+    const id = await createPerson('Di Keys', 'di.keys@example.org', {});
+    await page.goto(`${api.baseUrl}/admin/people/${id}`);
+    await page.getByRole('button', { name: 'Merge…' }).focus();
+    await page.keyboard.press('Enter');
+    const dialog = page.getByRole('dialog', { name: 'Merge Di Keys into another person' });
+    await dialog.waitFor();
+    expect(await page.evaluate(() => (globalThis as any).document.activeElement?.closest('dialog') !== null)).to.equal(true);
+    await page.keyboard.type('Ada Target');
+    expect(await page.getByLabel('Merge into').inputValue()).to.equal('Ada Target');
+    await page.getByRole('button', { name: /^Ada Target/ }).waitFor();
+    await page.keyboard.press('Tab');
+    expect(await page.evaluate(() => (globalThis as any).document.activeElement?.textContent)).to.match(/^Ada Target/);
+    await page.keyboard.press('Escape');
+    await dialog.waitFor({ state: 'detached' });
+    expect(await page.getByRole('button', { name: 'Merge…' }).isVisible()).to.equal(true);
   });
 
   it('erases a person after the name is typed', async function () {
@@ -188,6 +206,21 @@ describe('admin web app in headless Chromium', function () {
     } finally {
       await readerPage.close();
     }
+  });
+
+  it('compares a suggested duplicate pair side by side and dismisses it', async function () {
+    await page.goto(`${api.baseUrl}/admin/duplicates`);
+    await page.getByRole('button', { name: 'Compare: name Lou Wolford / name Lou Wolford' }).click();
+    const sideBySide = page.getByRole('region', { name: 'Side by side' });
+    await sideBySide.getByRole('heading', { level: 2, name: 'Lou Wolford' }).nth(1).waitFor();
+    expect(await sideBySide.getByRole('heading', { level: 2, name: 'Lou Wolford' }).count()).to.equal(2);
+    await expectAccessible('duplicates side by side');
+    await screenshot(page, 'duplicates-side-by-side');
+    await sideBySide.getByRole('button', { name: 'Not the same person (dismiss)' }).click();
+    await sideBySide.waitFor({ state: 'detached' });
+    const pairs = (await api.request('GET', '/v1/duplicates?limit=100')).body.data;
+    expect(pairs.map((pair: any) => pair.reasons[0].detail)).not.to.include('name Lou Wolford / name Lou Wolford');
+    expect(await page.getByRole('button', { name: 'Compare: name Lou Wolford / name Lou Wolford' }).count()).to.equal(0);
   });
 
   it('every other page passes the accessibility check', async function () {

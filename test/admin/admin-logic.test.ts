@@ -4,7 +4,7 @@ import { apiErrorOf, toApiError } from '../../admin/src/api/api-error.ts';
 import { authorizationOf, clearCredentials, readCredentials, saveCredentials } from '../../admin/src/auth/session.ts';
 import { displayName, identifierText } from '../../admin/src/lib/display-name.ts';
 import { guessColumn, importProgress, mappingOf } from '../../admin/src/lib/import-mapping.ts';
-import { conflictLines, movedIdentifierLines, movedSummary, undoConflictLines, type PreviewLike } from '../../admin/src/lib/merge-text.ts';
+import { conflictIdentifierIds, conflictLines, movedIdentifierLines, movedSummary, undoConflictLines, type PreviewLike } from '../../admin/src/lib/merge-text.ts';
 import { countParameters, DEFAULT_QUERY, listParameters, queryFromUrl, queryToUrl, searchTargetOf, withChange } from '../../admin/src/lib/people-query.ts';
 
 describe('admin app: the People query', () => {
@@ -90,6 +90,14 @@ describe('admin app: merge texts', () => {
       'An attribute a1 was deleted after the merge, so the person cannot be restored as it was (merges.item_deleted)',
       '3 more changed item(s) not listed (merges.more_conflicts)',
     ]);
+  });
+
+  it('picks the identifiers a refusal names, for the screen to show their values', () => {
+    expect(conflictIdentifierIds([
+      { path: 'identifiers.i1', code: 'merges.item_moved', message: '' },
+      { path: 'emailClaims.c1', code: 'merges.item_moved', message: '' },
+      { path: 'identifiers.i2', code: 'merges.item_deleted', message: '' },
+    ])).to.deep.equal(['i1', 'i2']);
   });
 });
 

@@ -69,3 +69,8 @@ export function undoConflictLines(details: ErrorDetail[], describe: (id: string)
     return `${what} ${reason} (${detail.code})`;
   });
 }
+
+/** Ids of the identifiers an undo refusal names (the screen looks them up to show their values), at most 100. */
+export function conflictIdentifierIds(details: ErrorDetail[]): string[] {
+  return details.filter((detail) => detail.path.startsWith('identifiers.')).map((detail) => detail.path.slice('identifiers.'.length)).slice(0, 100);
+}

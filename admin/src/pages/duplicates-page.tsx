@@ -30,7 +30,10 @@ export function DuplicatesPage() {
               <tr key={pair.personas.join()}>
                 <td>{Math.round(pair.score * 100)}%{pair.isCertain && ' (certain)'}</td>
                 <td>{pair.reasons.map((reason) => reason.detail).join('; ')}</td>
-                <td><button type="button" aria-expanded={open === pair} onClick={() => setOpen(open === pair ? null : pair)}>Compare</button></td>
+                <td>
+                  <button type="button" aria-expanded={open === pair} aria-label={`Compare: ${pair.reasons.map((reason) => reason.detail).join('; ')}`}
+                    onClick={() => setOpen(open === pair ? null : pair)}>Compare</button>
+                </td>
               </tr>
             ))}
           </tbody>

@@ -7,7 +7,7 @@ import { ErrorMessage, Loading } from '../../components/error-message.tsx';
 import { ScopedButton } from '../../components/scoped-button.tsx';
 import { Section } from '../../components/section.tsx';
 import { identifierText } from '../../lib/display-name.ts';
-import { movedSummary, undoConflictLines, valueText } from '../../lib/merge-text.ts';
+import { conflictIdentifierIds, movedSummary, undoConflictLines, valueText } from '../../lib/merge-text.ts';
 import type { Person } from '../person-page.tsx';
 
 type Merge = components['schemas']['Merge'];
@@ -35,8 +35,9 @@ export function MergeEntry({ merge, person }: { merge: Merge; person?: Person })
     mutationFn: () => call(api.POST('/v1/merges/{id}/undo', { params: { path: { id: merge.id } } })),
     onSuccess: () => queryClient.invalidateQueries(),
   });
-  const identifiers = new Map((person?.identifiers ?? []).map((identifier) => [identifier.id, identifierText(identifier.ifi)]));
   const failure = undo.isError ? toApiError(undo.error) : null;
+  const named = useNamedIdentifiers(failure ? conflictIdentifierIds(failure.details) : []);
+  const identifiers = new Map([...(person?.identifiers ?? []).map((identifier) => [identifier.id, identifierText(identifier.ifi)] as const), ...named]);
   return (
     <li>
       <p>
@@ -64,4 +65,14 @@ export function MergeEntry({ merge, person }: { merge: Merge; person?: Person })
       )}
     </li>
   );
+}
+
+/** The values of identifiers named by id (an undo refusal names what moved; the admin knows them by value). */
+function useNamedIdentifiers(ids: string[]): Map<string, string> {
+  const found = useQuery({
+    queryKey: ['identifiers', ids],
+    enabled: ids.length > 0,
+    queryFn: () => call(api.GET('/v1/identifiers', { params: { query: { 'search.id.in': ids.join(','), limit: '100' } as Record<string, string> } })),
+  });
+  return new Map((found.data?.data ?? []).map((identifier) => [identifier.id, identifierText(identifier.ifi)]));
 }
