@@ -92,6 +92,44 @@ describe('admin web app in headless Chromium', function () {
     await screenshot(page, 'person');
   });
 
+  it('edits a person: name, attributes, splitting an identifier off, and exports everything', async function () {
+    const id = await createPerson('Ed Before', 'ed.one@example.org', { cohort: 'x' });
+    await api.request('POST', '/v1/identifiers', { body: { persona: id, ifi: { key: 'openid', value: 'https://id.example.org/ed' } } });
+    await page.goto(`${api.baseUrl}/admin/people/${id}`);
+    await page.getByLabel('Display name').fill('Ed After');
+    await page.getByRole('button', { name: 'Save name' }).click();
+    await page.getByRole('heading', { level: 1, name: 'Ed After' }).waitFor();
+
+    await page.getByLabel('Attribute key').fill('city');
+    await page.getByLabel('Attribute value').fill('Hull');
+    await page.getByRole('button', { name: 'Save attribute' }).click();
+    await page.getByRole('button', { name: 'Delete city' }).waitFor();
+    await page.getByRole('button', { name: 'Edit cohort' }).click();
+    expect(await page.getByLabel('Attribute key').inputValue()).to.equal('cohort');
+    await page.getByLabel('Attribute value').fill('y');
+    await page.getByRole('button', { name: 'Save attribute' }).click();
+    await page.getByRole('cell', { name: 'y', exact: true }).waitFor();
+    await page.getByRole('button', { name: 'Delete city' }).click();
+    await page.getByRole('button', { name: 'Delete city' }).waitFor({ state: 'detached' });
+    const attributes = (await api.request('GET', `/v1/personas/${id}`)).body.attributes.map((attribute: any) => [attribute.key, attribute.value]);
+    expect(attributes).to.deep.equal([['cohort', 'y']]);
+
+    await page.getByRole('button', { name: 'Move https://id.example.org/ed' }).click();
+    await page.getByRole('button', { name: 'Split off to a new person' }).click();
+    await page.getByRole('cell', { name: 'https://id.example.org/ed', exact: true }).waitFor({ state: 'detached' });
+    const split = await api.request('GET', '/v1/personas/by-identifier?openid=https://id.example.org/ed');
+    expect(split.status).to.equal(200);
+    expect(split.body.id).not.to.equal(id);
+    expect(split.body.name).to.equal('https://id.example.org/ed');
+
+    const [download] = await Promise.all([page.waitForEvent('download'), page.getByRole('button', { name: 'Export' }).click()]);
+    expect(download.suggestedFilename()).to.equal(`person-${id}.json`);
+    const exported = JSON.parse(readFileSync((await download.path())!, 'utf8'));
+    expect(exported.persona.name).to.equal('Ed After');
+    expect(exported.identifiers.map((identifier: any) => identifier.ifi.value)).to.deep.equal(['mailto:ed.one@example.org']);
+    await screenshot(page, 'person-edited');
+  });
+
   it('merges two people through the preview, then undoes the merge', async function () {
     const sourceId = await createPerson('Ada Source', 'ada.source@example.org', { cohort: 'a', city: 'Leeds' });
     const targetId = await createPerson('Ada Target', 'ada.target@example.org', { cohort: 'b' });

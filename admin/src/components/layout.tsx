@@ -1,10 +1,12 @@
 // The frame of every signed-in page: who is signed in (organisation, client, scopes), the navigation, sign out.
-import { NavLink, Outlet } from 'react-router';
+import { ErrorBoundary } from 'react-error-boundary';
+import { NavLink, Outlet, useLocation } from 'react-router';
 import { useAuth } from '../auth/auth-context.tsx';
 import { ErrorMessage, Loading } from './error-message.tsx';
 
 export function Layout() {
   const { me, meQuery, signOut } = useAuth();
+  const { pathname } = useLocation();
   return (
     <>
       <a className="skip" href="#main">Skip to content</a>
@@ -30,7 +32,10 @@ export function Layout() {
       </header>
       <main id="main" tabIndex={-1}>
         {meQuery.isError && <ErrorMessage error={meQuery.error} title="Your credentials were not accepted" />}
-        <Outlet />
+        {/* A page that fails to render says so (and recovers on the next page) instead of leaving a blank screen. */}
+        <ErrorBoundary resetKeys={[pathname]} fallbackRender={({ error }) => <ErrorMessage error={error} title="This page failed" />}>
+          <Outlet />
+        </ErrorBoundary>
       </main>
     </>
   );

@@ -11,6 +11,8 @@ import type { Person } from '../person-page.tsx';
 
 export function IdentifiersSection({ person }: { person: Person }) {
   const [moving, setMoving] = useState<string | null>(null);
+  // Gone once it moved (the person is reloaded): the panel closes with it.
+  const movingIdentifier = person.identifiers.find((identifier) => identifier.id === moving);
   return (
     <Section id="identifiers" title="Identifiers" isEmpty={person.identifiers.length === 0} emptyText="No identifiers.">
         <table>
@@ -30,26 +32,25 @@ export function IdentifiersSection({ person }: { person: Person }) {
             ))}
           </tbody>
         </table>
-        {moving && <MoveIdentifier person={person} identifierId={moving} onDone={() => setMoving(null)} />}
+        {movingIdentifier && <MoveIdentifier person={person} identifier={movingIdentifier} onDone={() => setMoving(null)} />}
     </Section>
   );
 }
 
-function MoveIdentifier({ person, identifierId, onDone }: { person: Person; identifierId: string; onDone(): void }) {
+function MoveIdentifier({ person, identifier, onDone }: { person: Person; identifier: Person['identifiers'][number]; onDone(): void }) {
   const queryClient = useQueryClient();
-  const identifier = person.identifiers.find((candidate) => candidate.id === identifierId)!;
   const move = useMutation({
     // A split is a new person first, then the move: two calls, both on the public API.
     mutationFn: async (target: { id: string } | 'new') => {
       const personaId = target === 'new'
         ? (await call(api.POST('/v1/personas', { body: { name: identifierText(identifier.ifi) } })) as { id: string }).id
         : target.id;
-      await call(api.PUT('/v1/identifiers/{id}', { params: { path: { id: identifierId } }, body: { persona: personaId } }));
+      await call(api.PUT('/v1/identifiers/{id}', { params: { path: { id: identifier.id } }, body: { persona: personaId } }));
       return personaId;
     },
-    onSuccess: async () => {
-      await queryClient.invalidateQueries();
+    onSuccess: () => {
       onDone();
+      return queryClient.invalidateQueries();
     },
   });
   return (
