@@ -2,9 +2,10 @@
 import js from '@eslint/js';
 import { defineConfig } from 'eslint/config';
 import tseslint from 'typescript-eslint';
+import adminRules from './admin/eslint.config.js';
 
 export default defineConfig(
-  { ignores: ['node_modules/**', 'data/**', 'coverage/**', '.tmp/**'] },
+  { ignores: ['node_modules/**', 'data/**', 'coverage/**', '.tmp/**', 'admin/dist/**', 'admin/src/api/generated/**', 'test-results/**'] },
   js.configs.recommended,
   tseslint.configs.recommended,
   {
@@ -25,4 +26,5 @@ export default defineConfig(
       }],
     },
   },
+  ...adminRules,
 );

@@ -25,6 +25,7 @@ async function main(): Promise<void> {
       `  secret:       ${secret}`,
       `  saved to:     ${initial.file} (mode 0600)`,
       `  try:          curl -u '${key}:${secret}' http://${config.HOST}:${config.PORT}/v1/personas`,
+      `  admin app:    http://${config.HOST}:${config.PORT}/admin (sign in with this key and secret)`,
       '',
     ].join('\n') + '\n');
   }

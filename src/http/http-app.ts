@@ -1,7 +1,7 @@
 // The express app: request ids and pino request logs (probes at debug), metrics, CORS when CORS_ORIGINS lists
 // origins, JSON bodies with a size limit, the operations routes
-// (/health, /ready, /metrics, /metrics/cluster, /openapi.json, /docs; no credentials except the metrics when
-// METRICS_TOKEN is set), then
+// (/health, /ready, /metrics, /metrics/cluster, /openapi.json, /docs, the /admin web app; no credentials except the
+// metrics when METRICS_TOKEN is set), then
 // the authenticated /v1 routes the features define, then 404 and the one error middleware.
 import { randomUUID } from 'node:crypto';
 import express, { Router, type Express, type RequestHandler } from 'express';
@@ -12,6 +12,7 @@ import { authenticate } from './auth/authenticate.ts';
 import { rateLimitPerClient } from './auth/rate-limit.ts';
 import type { ClientAuthenticator } from '../features/clients/client-authenticator.ts';
 import { corsForOrigins } from './cors.ts';
+import { adminRouter } from './admin-app.ts';
 import { docsRouter } from './docs.ts';
 import { apiError } from './errors/api-error.ts';
 import { errorHandler, routeNotFound } from './errors/error-handler.ts';
@@ -100,6 +101,7 @@ export function createHttpApp(options: HttpAppOptions): { app: Express; openapi:
   const openapi = generateOpenApiDocument(registry);
   app.get('/openapi.json', (_req, res) => { res.json(openapi); });
   app.use(docsRouter());
+  app.use(adminRouter());
   app.use('/v1', v1);
   for (const extra of options.extraRouters ?? []) app.use(extra.path, extra.router);
   app.use(routeNotFound);

@@ -1,11 +1,15 @@
 // /v1/clients: API clients of the caller's organisation (scope clients:admin). The secret is answered once, at creation.
+// /v1/me: any signed-in client reads who it is (organisation, scopes), so a user interface can show what it may do.
+import { ObjectId } from 'bson';
 import type { ClientDoc } from '../../domain/model.ts';
+import { callerOf } from '../../http/auth/authenticate.ts';
 import { parseId } from '../../http/batch.ts';
 import { defineRoute, objectIdParams, type RouteKit } from '../../http/route-kit.ts';
 import { parseWith } from '../../http/validation.ts';
 import { z } from 'zod';
-import { ClientCreateSchema, ClientSchema, NewClientSchema } from './clients.schemas.ts';
+import { ClientCreateSchema, ClientSchema, MeSchema, NewClientSchema } from './clients.schemas.ts';
 import type { ClientsService } from './clients.service.ts';
+import type { OrganisationsService } from '../organisations/organisations.service.ts';
 
 const tags = ['Clients'];
 
@@ -16,7 +20,23 @@ export function clientView(client: ClientDoc) {
   };
 }
 
-export function registerClientRoutes(kit: RouteKit, { clients }: { clients: ClientsService }): void {
+export function registerClientRoutes(kit: RouteKit, { clients, organisations }: { clients: ClientsService; organisations: OrganisationsService }): void {
+  defineRoute(kit, {
+    method: 'get', path: '/v1/me', tags, summary: 'The calling client: its organisation and scopes (any valid credentials)',
+    responses: { 200: { description: 'The caller', schema: MeSchema } },
+    async handler(_req, res) {
+      const caller = callerOf(res);
+      const [client, organisation] = await Promise.all([
+        clients.get(caller.organisation, new ObjectId(caller.clientId)), organisations.get(caller.organisation),
+      ]);
+      res.json({
+        client: { id: caller.clientId, title: client.title, key: client.key },
+        organisation: { id: organisation._id.toHexString(), name: organisation.name },
+        scopes: caller.scopes,
+      });
+    },
+  });
+
   defineRoute(kit, {
     method: 'post', path: '/v1/clients', scope: 'clients:admin', tags, summary: 'Create an API client in your organisation', body: ClientCreateSchema,
     responses: {

@@ -18,3 +18,9 @@ export const NewClientSchema = ClientSchema.extend({
   secret: z.string().meta({ description: 'Shown once' }),
   token: z.string().meta({ description: 'Authorization: Bearer <token> (key.secret)' }),
 }).meta({ id: 'NewClient' });
+
+export const MeSchema = z.object({
+  client: z.object({ id: objectIdText, title: z.string(), key: z.string() }),
+  organisation: z.object({ id: objectIdText, name: z.string() }),
+  scopes: z.array(z.enum(SCOPES)),
+}).meta({ id: 'Me' });

@@ -6,7 +6,9 @@ import { COLLECTIONS, type PersonaDoc } from '../../domain/model.ts';
 import type { Store } from '../../store/port.ts';
 import { identityError, type IdentityErrorDetail } from './identity-error.ts';
 import { completeMergeEffects, type AfterMergeChange } from './merge-effects.ts';
-import { mergeView, mergeViews, mergesOf, type MergeRecordDoc, type MergeView } from './merge-record.ts';
+import { mergeView, mergeViews, mergesOf, toMergeView, type MergeRecordDoc, type MergeView } from './merge-record.ts';
+import { emptyMoves } from './merge-moves.ts';
+import { previewMergeMoves } from './merge-preview.ts';
 import { applyMergeSteps, type MergeStepHook } from './merge-steps.ts';
 import { applyUndoSteps, findUndoConflicts } from './merge-undo.ts';
 
@@ -103,6 +105,18 @@ export function createMergeService({ store, onStep, afterChange }: MergeServiceO
       await merges.updateOne({ _id: record._id, state: 'intent' }, { $set: { state: 'pending', updatedAt: new Date() } });
       await onStep?.('pending');
       return finish(await applyMergeSteps(store, record._id, onStep));
+    },
+
+    /** The dry run of mergePersonas: same validation and refusals, what would move, nothing written. */
+    async previewMerge(request: MergeRequest) {
+      const sources = await validate(request);
+      const moves = await previewMergeMoves(store, request.organisation, request.targetId, sources);
+      const now = new Date();
+      const { target, sources: sourceIds, movedCounts, moved } = toMergeView({
+        _id: request.targetId, organisation: request.organisation, target: request.targetId, sources, actor: request.actor,
+        state: 'intent', createdAt: now, updatedAt: now,
+      }, { ...emptyMoves(), ...moves });
+      return { dryRun: true as const, target, sources: sourceIds, movedCounts, moved };
     },
 
     async undoMerge({ organisation, mergeId, actor }: { organisation: ObjectId; mergeId: ObjectId; actor: string }): Promise<MergeView> {

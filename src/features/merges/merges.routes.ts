@@ -14,7 +14,7 @@ import type { Filter, Store } from '../../store/port.ts';
 import { identityError } from './identity-error.ts';
 import { HISTORY_MOVED_ITEMS, mergeViews, mergesOf } from './merge-record.ts';
 import type { MergeService } from './merge.service.ts';
-import { MERGE_LIST, MergeRequestSchema, MergeSchema } from './merges.schemas.ts';
+import { MERGE_LIST, MergePreviewSchema, MergeQuerySchema, MergeRequestSchema, MergeSchema } from './merges.schemas.ts';
 import { isObjectIdText } from '../../domain/object-id-text.ts';
 
 const tags = ['Identity management'];
@@ -43,10 +43,11 @@ export interface MergeRouteDependencies {
 
 export function registerMergeRoutes(kit: RouteKit, { store, cursors, merges }: MergeRouteDependencies): void {
   defineRoute(kit, {
-    method: 'post', path: '/v1/personas/{id}/merge', scope: 'personas:merge', tags, params: objectIdParams('id'), body: MergeRequestSchema,
+    method: 'post', path: '/v1/personas/{id}/merge', scope: 'personas:merge', tags, params: objectIdParams('id'), body: MergeRequestSchema, query: MergeQuerySchema,
     summary: 'Merge personas into this one',
     description: 'Every identifier, attribute and link of each persona in `from` moves to this persona; attribute keys both have keep this persona\'s value (the source value is recorded). Each source becomes a tombstone: GET on it answers 308 here. The merge is journaled and crash-safe; it is recorded in the history and can be undone.',
     responses: {
+      200: { description: 'dryRun=true: what would move and the attribute conflicts, nothing written', schema: MergePreviewSchema },
       201: { description: 'Applied: the merge record with what moved', schema: MergeSchema, headers: { Location: { description: 'URL of the merge record' } } },
       400: { description: 'merges.merge_into_itself, personas.invalid_persona_id' },
       404: { description: 'personas.persona_not_found (the target or a source, also of another organisation)' },
@@ -55,7 +56,13 @@ export function registerMergeRoutes(kit: RouteKit, { store, cursors, merges }: M
     async handler(req, res, caller) {
       const targetId = parsePathId(req.params.id, 'personas.invalid_persona_id');
       const { from } = parseWith(MergeRequestSchema, req.body, 'merges');
-      const view = await merges.mergePersonas({ organisation: caller.organisation, targetId, sourceIds: from.map((id) => new ObjectId(id)), actor: caller.clientId });
+      const { dryRun } = parseWith(MergeQuerySchema, req.query, 'merges', 'query');
+      const request = { organisation: caller.organisation, targetId, sourceIds: from.map((id) => new ObjectId(id)), actor: caller.clientId };
+      if (dryRun === 'true') {
+        res.json(await merges.previewMerge(request));
+        return;
+      }
+      const view = await merges.mergePersonas(request);
       res.status(201).location(`/v1/merges/${view.id}`).json(view);
     },
   });

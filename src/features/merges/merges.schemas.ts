@@ -31,6 +31,14 @@ export const MergeSchema = z.object({
   }),
 }).meta({ id: 'Merge' });
 
+export const MergePreviewSchema = MergeSchema.pick({ target: true, sources: true, movedCounts: true, moved: true })
+  .extend({ dryRun: z.literal(true) })
+  .meta({ id: 'MergePreview', description: 'What the merge would move now, and which attribute conflicts keep which value; nothing written' });
+
+export const MergeQuerySchema = z.object({
+  dryRun: z.enum(['true', 'false']).optional().meta({ description: '`true`: validate and answer what would move (200, MergePreview) without merging' }),
+});
+
 export const MERGE_LIST: ListSpec = {
   resource: 'merges',
   fields: {

@@ -44,7 +44,10 @@ export function authenticate(authenticator: ClientAuthenticator): RequestHandler
     }
     const outcome = await authenticator.authenticate(credentials.key, credentials.secret, clientAddress(req));
     if (!outcome.ok) {
-      res.set('WWW-Authenticate', 'Basic realm="persona-resolver", Bearer error="invalid_token"');
+      // Rejected Bearer credentials get a Bearer challenge only (RFC 6750 3.1): a Basic challenge would make a
+      // browser hold a script's request behind its own login prompt (the /admin app signs in with Bearer).
+      const isBearer = /^bearer\s/i.test(req.headers.authorization!.trim());
+      res.set('WWW-Authenticate', isBearer ? 'Bearer error="invalid_token"' : 'Basic realm="persona-resolver", Bearer error="invalid_token"');
       throw apiError(outcome.reason === 'organisation_expired' ? 'auth.organisation_expired' : 'auth.invalid_credentials');
     }
     res.locals.caller = outcome.caller;
