@@ -7,7 +7,8 @@ import { fileURLToPath } from 'node:url';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
 const skipped = new Set(['node_modules', '.git', 'data', 'coverage', 'dist']);
-const outside = /\.\.\/(?:\.\.\/)*shared\//;
+// A path into a sibling shared folder, written whole or joined from its segments.
+const outside = /\.\.\/(?:\.\.\/)*shared\/|['"]\.\.['"],\s*(?:['"]\.\.['"],\s*)*['"]shared['"]/;
 
 function* repositoryFiles(dir: string): Generator<string> {
   for (const entry of readdirSync(dir, { withFileTypes: true })) {

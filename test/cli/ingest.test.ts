@@ -4,7 +4,7 @@ import { rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { expect } from 'chai';
-import { agents, statementBy, SHARED_DATA_DIR } from '../support/statements.ts';
+import { agents, statementBy, XAPI_FIXTURES_DIR } from '../support/statements.ts';
 import { makeTempDir } from '../support/temp-store.ts';
 
 const run = promisify(execFile);
@@ -35,7 +35,7 @@ describe('persona CLI', () => {
   });
 
   it('ingest resolves the whole shared valid corpus', async () => {
-    const { stdout } = await persona(['ingest', '--json', join(SHARED_DATA_DIR, 'xapi-valid-statements.jsonl')]);
+    const { stdout } = await persona(['ingest', '--json', join(XAPI_FIXTURES_DIR, 'xapi-valid-statements.jsonl')]);
     expect(JSON.parse(stdout.trim().split('\n').at(-1)!)).to.include({ statements: 457, resolved: 457, rejected: 0 });
   });
 

@@ -1,10 +1,10 @@
-// Small builders for xAPI statements and agents used across tests, and the shared real corpus.
+// Small builders for xAPI statements and agents used across tests, and the real-statement corpus (test/fixtures/xapi).
 import { randomUUID } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
-export const SHARED_DATA_DIR = join(dirname(fileURLToPath(import.meta.url)), '..', '..', '..', 'shared', 'data');
+export const XAPI_FIXTURES_DIR = join(dirname(fileURLToPath(import.meta.url)), '..', 'fixtures', 'xapi');
 
 export type AgentLike = Record<string, unknown>;
 
@@ -27,7 +27,7 @@ export function statementBy(actor: AgentLike, extra: { instructor?: AgentLike } 
 }
 
 export function readJsonLines<T = unknown>(fileName: string): T[] {
-  return readFileSync(join(SHARED_DATA_DIR, fileName), 'utf8')
+  return readFileSync(join(XAPI_FIXTURES_DIR, fileName), 'utf8')
     .split('\n')
     .filter((line) => line.trim() !== '')
     .map((line) => JSON.parse(line) as T);
