@@ -83,6 +83,18 @@ describe('client authenticator: throttling wrong secrets', () => {
     expect(runs, 'the throttled attempt ran no scrypt').to.equal(7);
   });
 
+  it('lets a burst of requests with the right secret in before it is cached, with one scrypt run', async () => {
+    let runs = 0;
+    const countingVerify = (secret: string, stored: string) => {
+      runs += 1;
+      return verifySecret(secret, stored);
+    };
+    const authenticator = createClientAuthenticator({ store: temp.store, failureLimit: 5, now, verifySecret: countingVerify });
+    const outcomes = await Promise.all(Array.from({ length: 30 }, () => authenticator.authenticate('attacked', 'attacked-secret', '198.51.100.20')));
+    expect(outcomes.filter((outcome) => outcome.ok)).to.have.length(30);
+    expect(runs).to.equal(1);
+  });
+
   it("stops one address guessing across many keys with the address's own budget", async () => {
     const authenticator = createClientAuthenticator({ store: temp.store, failureLimit: 5, addressFailureLimit: 3, failureWindowMs: 60_000, now });
     for (let attempt = 0; attempt < 3; attempt += 1) await authenticator.authenticate(attempt % 2 ? 'attacked' : 'neighbour', `guess-${attempt}`, '203.0.113.7');

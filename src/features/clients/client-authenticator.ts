@@ -5,6 +5,7 @@
 // Checks of uncached secrets are bounded twice: the failed-secret throttle admits a few per key and client address
 // (and per address) each window, counted before scrypt starts; and at most `maxConcurrentChecks` scrypt runs at once,
 // the rest wait their turn, so a burst of guesses cannot take the thread pool from the clients' own requests.
+// Concurrent checks of the same key and secret share one run, so a client's first burst is one admission, not many.
 import { createHash, timingSafeEqual } from 'node:crypto';
 import { COLLECTIONS, type ClientDoc, type OrganisationDoc } from '../../domain/model.ts';
 import type { Store } from '../../store/port.ts';
@@ -57,6 +58,7 @@ export function createClientAuthenticator({
   const cache = new Map<string, CacheEntry>();
   const throttle = createFailedSecretThrottle({ perKeyAndAddress: failureLimit, perAddress: addressFailureLimit, windowMs: failureWindowMs, now });
   const checkSlot = pLimit(maxConcurrentChecks);
+  const checksInFlight = new Map<string, Promise<boolean>>();
   const clients = store.collection<ClientDoc>(COLLECTIONS.clients);
   const organisations = store.collection<OrganisationDoc>(COLLECTIONS.organisations);
 
@@ -90,11 +92,23 @@ export function createClientAuthenticator({
       }
       const loaded = await load(key);
       if (!loaded) return { ok: false, reason: 'invalid_credentials' };
-      // Admitted (and counted) synchronously, before scrypt starts: parallel guesses cannot all pass the check.
-      const attempt = throttle.admit(key, address);
-      if (!attempt) return { ok: false, reason: 'invalid_credentials' };
-      if (!(await checkSlot(() => verifySecret(secret, loaded.client.secretHash)))) return { ok: false, reason: 'invalid_credentials' };
-      attempt.succeeded();
+      // One scrypt run per key and secret at a time: a client's burst of requests before its secret is cached shares
+      // one check (and one admission), so the budget counts distinct guesses, never the right secret's repeats.
+      const flight = `${key}\u0000${given.toString('hex')}`;
+      let check = checksInFlight.get(flight);
+      if (!check) {
+        // Admitted (and counted) synchronously, before scrypt starts: parallel guesses cannot all pass the check.
+        const attempt = throttle.admit(key, address);
+        if (!attempt) return { ok: false, reason: 'invalid_credentials' };
+        check = checkSlot(() => verifySecret(secret, loaded.client.secretHash))
+          .then((isRight) => {
+            if (isRight) attempt.succeeded();
+            return isRight;
+          })
+          .finally(() => checksInFlight.delete(flight));
+        checksInFlight.set(flight, check);
+      }
+      if (!(await check)) return { ok: false, reason: 'invalid_credentials' };
       const caller: Caller = {
         organisation: loaded.client.organisation, clientId: loaded.client._id.toHexString(), scopes: loaded.client.scopes,
         organisationExpiration: loaded.organisation.expiration ?? null,
