@@ -172,6 +172,16 @@ describe('HTTP: personas', () => {
     }
   });
 
+  it('the first published path /v1/personas/user/{userId} redirects (308) to by-user with its homePage', async () => {
+    const get = await api.request('GET', '/v1/personas/user/u%2042?homePage=https://lms.example.org');
+    expect(get.status).to.equal(308);
+    expect(get.headers.get('location')).to.equal('/v1/personas/by-user?userId=u+42&homePage=https%3A%2F%2Flms.example.org');
+    const put = await api.request('PUT', '/v1/personas/user/u-9', { body: { name: 'Nine' } });
+    expect(put.status).to.equal(308);
+    expect(put.headers.get('location')).to.equal('/v1/personas/by-user?userId=u-9');
+    expect((await api.request('DELETE', '/v1/personas/user/u-9')).status).to.equal(404);
+  });
+
   it('by-user?userId=: default homePage, explicit homePage, 409 when ambiguous, PUT replaces or creates', async () => {
     const created = await api.request('PUT', '/v1/personas/by-user?userId=u-1', { body: { name: 'User One' } });
     expect(created.status).to.equal(201);

@@ -96,4 +96,13 @@ export function registerPersonaLookupRoutes(kit: RouteKit, { personas }: { perso
       res.json(personaView(persona));
     },
   });
+
+  // The path the native API first published: a 308 (method and body kept) to by-user, so clients written against it
+  // keep working. It is not in the OpenAPI document, where it was ambiguous with the /v1/personas/{id}/… routes.
+  kit.router.all('/personas/user/:userId' /* mounted under /v1 */, (req, res, next) => {
+    if (req.method !== 'GET' && req.method !== 'HEAD' && req.method !== 'PUT') return next();
+    const query = new URLSearchParams({ userId: req.params.userId });
+    if (typeof req.query.homePage === 'string') query.set('homePage', req.query.homePage);
+    res.redirect(308, `/v1/personas/by-user?${query}`);
+  });
 }
