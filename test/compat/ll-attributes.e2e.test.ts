@@ -96,6 +96,34 @@ describe('LL /api persona attribute routes (real app)', () => {
     expect(left.body.map((a: any) => a.key)).to.deep.equal(['keep']);
   });
 
+  it('an update that changes the key or persona keeps the _id and createdAt (ERM updates in place); the URL keeps answering', async () => {
+    const dora = (await app.call('POST', '/api/v2/persona', { body: { name: 'Dora' } })).body._id;
+    const eve = (await app.call('POST', '/api/v2/persona', { body: { name: 'Eve' } })).body._id;
+    const created = (await createAttribute({ personaId: dora, key: 'colour', value: 'red' })).body;
+    const renamed = await app.call('PATCH', `/api/v2/personaattribute/${created._id}`, { body: { key: 'favouriteColour' } });
+    expect(renamed.status).to.equal(200);
+    expect(renamed.body).to.include({ _id: created._id, key: 'favouriteColour', value: 'red', personaId: dora, createdAt: created.createdAt });
+    const again = await app.call('GET', `/api/v2/personaattribute/${created._id}`);
+    expect(again.status).to.equal(200);
+    expect(again.body).to.include({ key: 'favouriteColour', createdAt: created.createdAt });
+    expect((await app.call('GET', `/api/v2/personaattribute/count?query=${q({ personaId: dora })}`)).body).to.deep.equal({ count: 1 });
+
+    // Moved onto a persona that already holds the key: the moved attribute keeps its _id and replaces that value.
+    const evesColour = (await createAttribute({ personaId: eve, key: 'favouriteColour', value: 'blue' })).body;
+    const moved = await app.call('PUT', `/api/v2/personaattribute/${created._id}`, { body: { personaId: eve } });
+    expect(moved.status).to.equal(200);
+    expect(moved.body).to.include({ _id: created._id, personaId: eve, key: 'favouriteColour', value: 'red', createdAt: created.createdAt });
+    expect((await app.call('GET', `/api/v2/personaattribute/${evesColour._id}`)).status).to.equal(404);
+    const evesAttributes = await app.call('GET', `/api/v2/personaattribute?query=${q({ personaId: eve })}`);
+    expect(evesAttributes.body.map((a: any) => a._id)).to.deep.equal([created._id]);
+    expect((await app.call('GET', `/api/v2/personaattribute/count?query=${q({ personaId: dora })}`)).body).to.deep.equal({ count: 0 });
+    // Onto a persona of another organisation: LL's 404 text, nothing changed.
+    const theirs = (await app.call('POST', '/api/v2/persona', { client: app.b, body: { name: 'Theirs' } })).body._id;
+    const foreign = await app.call('PATCH', `/api/v2/personaattribute/${created._id}`, { body: { personaId: theirs } });
+    expect(foreign.status).to.equal(404);
+    expect((await app.call('GET', `/api/v2/personaattribute/${created._id}`)).body.personaId).to.equal(eve);
+  });
+
   it("isolates organisations: another organisation's attribute is 404 and never listed, counted or bulk-deleted", async () => {
     const theirPersona = (await app.call('POST', '/api/v2/persona', { client: app.b, body: { name: 'Theirs' } })).body._id;
     const theirs = (await createAttribute({ personaId: theirPersona, key: 'secret', value: 's' }, app.b)).body._id;
