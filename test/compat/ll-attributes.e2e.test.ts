@@ -96,6 +96,34 @@ describe('LL /api persona attribute routes (real app)', () => {
     expect(left.body.map((a: any) => a.key)).to.deep.equal(['keep']);
   });
 
+  it('values are mongoose Mixed: numbers, booleans, objects and arrays are stored and returned as given, and queried deeply', async () => {
+    const fay = (await app.call('POST', '/api/v2/persona', { body: { name: 'Fay' } })).body._id;
+    const address = { city: 'Oslo', floors: [1, 2], door: { colour: 'red' } };
+    for (const [key, value] of [['address', address], ['tags', ['a', 'b']], ['age', 41], ['staff', true]] as const) {
+      const created = await createAttribute({ personaId: fay, key, value });
+      expect(created.status, key).to.equal(201);
+      expect(created.body.value, key).to.deep.equal(value);
+    }
+    // (ERM's query turns every array into $in, as in LL, so whole-object equality with arrays inside goes to the
+    // connection route, whose filter is plain MongoDB JSON.)
+    const byValue = await app.call('GET', `/api/connection/personaattribute?filter=${q({ personaId: { $oid: fay }, value: address })}`);
+    expect(byValue.body.edges.map((edge: any) => edge.node.key)).to.deep.equal(['address']);
+    const byPath = await app.call('GET', `/api/v2/personaattribute?query=${q({ personaId: fay, 'value.door.colour': 'red' })}`);
+    expect(byPath.body.map((a: any) => a.value)).to.deep.equal([address]);
+    const byMember = await app.call('GET', `/api/v2/personaattribute/count?query=${q({ personaId: fay, value: 'b' })}`);
+    expect(byMember.body).to.deep.equal({ count: 1 });
+    const personas = await app.call('GET', `/api/connection/persona?filter=${q({ _id: { $personaIdent: { key: 'address', value: address } } })}`);
+    expect(personas.body.edges.map((edge: any) => edge.node._id)).to.deep.equal([fay]);
+    const tagsId = (await app.call('GET', `/api/v2/personaattribute?query=${q({ personaId: fay, key: 'tags' })}`)).body[0]._id;
+    const patched = await app.call('PATCH', `/api/v2/personaattribute/${tagsId}`, { body: { value: { nested: [{ deep: null }] } } });
+    expect(patched.status).to.equal(200);
+    expect(patched.body.value).to.deep.equal({ nested: [{ deep: null }] });
+    const refused = await createAttribute({ personaId: fay, key: 'bad', value: { $where: 'sleep(1000)' } });
+    expect(refused.status).to.equal(400);
+    expect(refused.body.errors.value.message).to.match(/\$where/);
+    expect((await app.call('PATCH', `/api/v2/personaattribute/${tagsId}`, { body: { value: null } })).status).to.equal(400);
+  });
+
   it('an update that changes the key or persona keeps the _id and createdAt (ERM updates in place); the URL keeps answering', async () => {
     const dora = (await app.call('POST', '/api/v2/persona', { body: { name: 'Dora' } })).body._id;
     const eve = (await app.call('POST', '/api/v2/persona', { body: { name: 'Eve' } })).body._id;

@@ -1,6 +1,7 @@
 // Persona attributes: key/value facts, one value per (persona, key). Writes need a live persona of the caller's
 // organisation; reads across personas are organisation-scoped lists.
 import { ObjectId } from 'bson';
+import type { AttributeValue } from '../../domain/attribute-value.ts';
 import { COLLECTIONS, type AttributeDoc } from '../../domain/model.ts';
 import type { Store } from '../../store/port.ts';
 import { apiError } from '../../http/errors/api-error.ts';
@@ -12,7 +13,7 @@ import { countInScope, findPage, type Page } from '../../http/list/paginate.ts';
 import type { Caller } from '../clients/caller.ts';
 import { readPersona, writablePersona } from '../personas/persona-guard.ts';
 
-export type AttributeValue = string | number | boolean;
+export type { AttributeValue } from '../../domain/attribute-value.ts';
 
 export interface AttributePatch {
   personaId?: ObjectId;
