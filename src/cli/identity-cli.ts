@@ -3,6 +3,7 @@
 // configured), the organisation
 // (--organisation or the default one), id parsing, and errors printed with their stable code and exit code 1
 // (2 for a usage error; exit-codes.ts).
+import { loadStoreId, withStoreQueuePrefix } from '../queue/store-queue-prefix.ts';
 import { ObjectId } from 'bson';
 import { InvalidArgumentError, type Command } from 'commander';
 import { compatErasureScrubbers } from '../compat/compat-surface.ts';
@@ -52,9 +53,10 @@ const CLI_LOGGER = {
  * when configured, and persona events when the queue would be on. The events publisher (and its Redis probe) is
  * opened at the first merge, so commands that merge nothing never wait for Redis.
  */
-export async function openCliMergeEffects(config: Config, store: Store): Promise<{
+export async function openCliMergeEffects(givenConfig: Config, store: Store): Promise<{
   writeBack: IdentityWriteBack | null; onMergeChange: AfterMergeChange; afterChange: AfterMergeChange | undefined; close(): Promise<void>;
 }> {
+  const config = withStoreQueuePrefix(givenConfig, await loadStoreId(store));
   const target = await openIdentityWriteBack(config, store);
   let events: ReturnType<typeof openMergeEvents> | null = null;
   const onMergeChange: AfterMergeChange = async (record) => {
