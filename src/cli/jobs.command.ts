@@ -11,8 +11,10 @@ import { listFailedJobs, retryFailedJobs } from '../queue/dead-letters.ts';
 import { bullConnection, probeRedis } from '../queue/redis-connection.ts';
 
 async function withStatementQueue<T>(run: (queue: Queue) => Promise<T>): Promise<T> {
-  const config = await queueConfigOfStore(loadConfig());
-  await probeRedis(config.REDIS_URL, config.QUEUE_STARTUP_TIMEOUT_MS);
+  // Redis first: without it nothing can be listed, and the store need not be opened.
+  const given = loadConfig();
+  await probeRedis(given.REDIS_URL, given.QUEUE_STARTUP_TIMEOUT_MS);
+  const config = await queueConfigOfStore(given);
   const queue = new Queue(config.QUEUE_NAME, { connection: bullConnection(config.REDIS_URL), prefix: config.QUEUE_PREFIX });
   try {
     return await run(queue);
