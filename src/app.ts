@@ -1,6 +1,7 @@
 // Composition root: builds the store, its indexes, the services, the statement sink (inline, or the BullMQ queue when
 // it is on) and the HTTP app from the config. Nothing else constructs services, so tests and the benchmark get
 // exactly what `npm start` runs. close() stops the queue and closes the store (the HTTP server is main.ts's).
+import { loadStoreId, withStoreQueuePrefix } from './queue/store-queue-prefix.ts';
 import type { Express } from 'express';
 import { pino, type Logger } from 'pino';
 import { compatErasureScrubbers, createCompatRouters, registerCompatOpenApi } from './compat/compat-surface.ts';
@@ -94,16 +95,20 @@ export function buildServices(
   };
 }
 
-export async function createApp(config: Config, options: AppOptions = {}): Promise<App> {
-  const logger = options.logger ?? pino({ level: config.LOG_LEVEL });
-  const store = options.store ?? await openStore(config);
+export async function createApp(givenConfig: Config, options: AppOptions = {}): Promise<App> {
+  const logger = options.logger ?? pino({ level: givenConfig.LOG_LEVEL });
+  const store = options.store ?? await openStore(givenConfig);
+  let config = givenConfig;
   let queue: QueueRuntime | null = null;
   let apiWorker: WorkerProcess | null = null;
   let mergeEvents: ReturnType<typeof startMergeEvents> | null = null;
   let writeBackTarget: WriteBackStatements | null = null;
   try {
     await ensureAllIndexes(store);
-    if (!options.statementSink) queue = await startQueueRuntime(config, logger);
+    // Queues named after this store, jobs naming it: installations sharing a Redis never mix (store-queue-prefix.ts).
+    const storeId = await loadStoreId(store);
+    config = withStoreQueuePrefix(config, storeId);
+    if (!options.statementSink) queue = await startQueueRuntime(config, logger, storeId);
     writeBackTarget = await openWriteBackStatements(config, store);
     // Write-back on: renames and identifiers created or moved through the services queue their statement re-stamps;
     // an identifier whose IFI is the actor of statements is not deleted (compat spec 3.4).

@@ -30,7 +30,8 @@ export const configSchema = z
     WORKER_CONCURRENCY: positiveInt.default(2),
     API_WORKER_CONCURRENCY: z.coerce.number().int().min(0).optional()
       .describe('queue jobs the API process resolves itself; default 1 with QUEUE=auto (so npm start alone resolves), 0 with QUEUE=bullmq'),
-    QUEUE_PREFIX: z.string().min(1).default('bull').describe('BullMQ Redis key prefix'),
+    // Unset: `bull-<store id>` once the store is open (queue/store-queue-prefix.ts), see QUEUE_PREFIX_FROM_STORE below.
+    QUEUE_PREFIX: z.string().min(1).optional().describe('BullMQ Redis key prefix (default bull-<store id>)'),
     QUEUE_JOB_ATTEMPTS: positiveInt.default(8).describe('attempts of a statement job before it is dead-lettered'),
     QUEUE_BACKOFF_MS: positiveInt.default(1000).describe('first retry delay; doubles per attempt'),
     QUEUE_KEEP_COMPLETED: positiveInt.default(10000).describe('completed jobs kept for GET /v1/jobs/{id}'),
@@ -85,7 +86,11 @@ export const configSchema = z
     }
   });
 
-export type Config = z.infer<typeof configSchema>;
+/**
+ * Two installations on one Redis must never share queues (issue 11): without QUEUE_PREFIX the prefix is derived from
+ * the store's identity once the store is open (queue/store-queue-prefix.ts); until then it reads `bull`.
+ */
+export type Config = z.infer<typeof configSchema> & { QUEUE_PREFIX: string; QUEUE_PREFIX_FROM_STORE: boolean };
 
 export class ConfigError extends Error {}
 
@@ -100,7 +105,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   const parsed = configSchema.safeParse(relevant);
   if (!parsed.success) {
     const problems = parsed.error.issues.map((issue) => `${issue.path.join('.')}: ${issue.message}`);
-    throw new ConfigError(`invalid configuration:\n  ${problems.join('\n  ')}`);
+    // One line: start-up prints it as is (README "Exit codes").
+    throw new ConfigError(`invalid configuration: ${problems.join('; ')}`);
   }
-  return parsed.data;
+  return { ...parsed.data, QUEUE_PREFIX: parsed.data.QUEUE_PREFIX ?? 'bull', QUEUE_PREFIX_FROM_STORE: parsed.data.QUEUE_PREFIX === undefined };
 }

@@ -5,7 +5,8 @@ import type { AddressInfo } from 'node:net';
 import { createServer } from 'node:http';
 import { pino } from 'pino';
 import { createApp } from './app.ts';
-import { ConfigError, loadConfig } from './config.ts';
+import { loadConfig } from './config.ts';
+import { exitOnStartupFailure } from './exit-codes.ts';
 import { ensureInitialClient } from './features/clients/initial-client.ts';
 
 const SHUTDOWN_TIMEOUT_MS = 10_000;
@@ -54,7 +55,5 @@ async function main(): Promise<void> {
   for (const signal of ['SIGTERM', 'SIGINT'] as const) process.once(signal, () => { stop(signal).catch((error) => { logger.error({ err: error }, 'shutdown failed'); process.exitCode = 1; }); });
 }
 
-main().catch((error) => {
-  process.stderr.write(`${error instanceof ConfigError ? error.message : (error as Error).stack ?? String(error)}\n`);
-  process.exit(1);
-});
+// A configuration or start-up error (bad variable, store or port unavailable) is one line, exit 2 or 1.
+main().catch((error) => exitOnStartupFailure('persona-resolver', error));

@@ -3,27 +3,32 @@
 // running ones, exit 0; a second signal exits at once (running jobs are then re-run elsewhere after WORKER_LOCK_MS).
 import { pino } from 'pino';
 import { loadConfig } from '../src/config.ts';
+import { exitOnStartupFailure } from '../src/exit-codes.ts';
 import { startWorkerProcess } from '../src/queue/worker-process.ts';
 
-const config = loadConfig();
-const logger = pino({ level: config.LOG_LEVEL });
-try {
-  const running = await startWorkerProcess(config, logger);
-  let stopping = false;
-  const stop = (signal: string): void => {
-    if (stopping) process.exit(1);
-    stopping = true;
-    logger.info({ signal }, 'stopping: finishing running jobs');
-    running.close().then(() => { logger.info({}, 'worker stopped'); process.exit(0); }, (error: Error) => {
-      logger.error({ err: error.message }, 'worker did not stop cleanly');
-      process.exit(1);
-    });
-  };
-  process.on('SIGTERM', () => stop('SIGTERM'));
-  process.on('SIGINT', () => stop('SIGINT'));
-  // For supervisors and tests: the worker is connected and taking jobs.
-  logger.info({ pid: process.pid }, 'worker ready');
-} catch (error) {
-  logger.fatal({ err: (error as Error).message }, 'worker failed to start');
-  process.exit(1);
+/** A bad variable or an unreachable Redis or store: one line on stderr, exit 2 or 1 (README "Exit codes"). */
+async function startOrExit() {
+  try {
+    const config = loadConfig();
+    const logger = pino({ level: config.LOG_LEVEL });
+    return { logger, running: await startWorkerProcess(config, logger) };
+  } catch (error) {
+    return exitOnStartupFailure('persona worker', error);
+  }
 }
+
+const { logger, running } = await startOrExit();
+let stopping = false;
+const stop = (signal: string): void => {
+  if (stopping) process.exit(1);
+  stopping = true;
+  logger.info({ signal }, 'stopping: finishing running jobs');
+  running.close().then(() => { logger.info({}, 'worker stopped'); process.exit(0); }, (error: Error) => {
+    logger.error({ err: error.message }, 'worker did not stop cleanly');
+    process.exit(1);
+  });
+};
+process.on('SIGTERM', () => stop('SIGTERM'));
+process.on('SIGINT', () => stop('SIGINT'));
+// For supervisors and tests: the worker is connected and taking jobs.
+logger.info({ pid: process.pid }, 'worker ready');

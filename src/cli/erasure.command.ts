@@ -1,6 +1,7 @@
 // `persona export ID [--out FILE]` and `persona erase ID --yes`: GDPR access and erasure from the command line (the
 // same service as GET /v1/personas/{id}/export and POST /v1/personas/{id}/erase). Erasure cannot be undone, so it
 // refuses to run without --yes; the audit entry records the actor `cli`.
+import { EXIT_CODES } from '../exit-codes.ts';
 import { writeFile } from 'node:fs/promises';
 import type { ObjectId } from 'bson';
 import type { Command } from 'commander';
@@ -31,7 +32,7 @@ export function registerErasureCommands(program: Command): void {
     .option('--yes', 'confirm the erasure'))
     .action(async (personaId: ObjectId, options: IdentityOptions & { yes?: boolean }) => {
       if (!options.yes) {
-        return reportError({ code: 'cli.confirmation_required', message: `erasing persona ${personaId.toHexString()} cannot be undone; run again with --yes` }, options.json);
+        return reportError({ code: 'cli.confirmation_required', message: `erasing persona ${personaId.toHexString()} cannot be undone; run again with --yes` }, options.json, EXIT_CODES.usage);
       }
       await withIdentity(options, async ({ organisation, erasure }) => {
         const report = await erasure.erasePersona({ organisation, personaId, actor: CLI_ACTOR });

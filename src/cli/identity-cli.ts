@@ -1,7 +1,9 @@
 // What the identity-management commands (merge, duplicates, export/erase) share: the services built over the
 // configured store exactly as the API builds them (statement write-back and persona events included when
 // configured), the organisation
-// (--organisation or the default one), id parsing, and errors printed with their stable code and exit code 1.
+// (--organisation or the default one), id parsing, and errors printed with their stable code and exit code 1
+// (2 for a usage error; exit-codes.ts).
+import { loadStoreId, withStoreQueuePrefix } from '../queue/store-queue-prefix.ts';
 import { ObjectId } from 'bson';
 import { InvalidArgumentError, type Command } from 'commander';
 import { compatErasureScrubbers } from '../compat/compat-surface.ts';
@@ -16,6 +18,7 @@ import { afterMergeChangeOf, type AfterMergeChange } from '../features/merges/me
 import type { MergeService } from '../features/merges/merge.service.ts';
 import { ensureDefaultOrganisation } from '../features/tenancy/default-organisation.ts';
 import type { Store } from '../store/port.ts';
+import { EXIT_CODES } from '../exit-codes.ts';
 import { withStore } from './cli-store.ts';
 
 /** The actor recorded in merge history and audit entries for commands run from the CLI. */
@@ -50,9 +53,10 @@ const CLI_LOGGER = {
  * when configured, and persona events when the queue would be on. The events publisher (and its Redis probe) is
  * opened at the first merge, so commands that merge nothing never wait for Redis.
  */
-export async function openCliMergeEffects(config: Config, store: Store): Promise<{
+export async function openCliMergeEffects(givenConfig: Config, store: Store): Promise<{
   writeBack: IdentityWriteBack | null; onMergeChange: AfterMergeChange; afterChange: AfterMergeChange | undefined; close(): Promise<void>;
 }> {
+  const config = withStoreQueuePrefix(givenConfig, await loadStoreId(store));
   const target = await openIdentityWriteBack(config, store);
   let events: ReturnType<typeof openMergeEvents> | null = null;
   const onMergeChange: AfterMergeChange = async (record) => {
@@ -102,8 +106,8 @@ export async function withIdentity(options: IdentityOptions, run: (context: Iden
   }
 }
 
-/** Prints an error the way the commands do (stderr, the code first) and sets exit code 1. */
-export function reportError(error: { code: string; message: string; details?: Array<{ path: string; code: string; message: string }> }, json?: boolean): void {
+/** Prints an error the way the commands do (stderr, the code first) and sets the exit code (exit-codes.ts: 1, or 2 for usage). */
+export function reportError(error: { code: string; message: string; details?: Array<{ path: string; code: string; message: string }> }, json?: boolean, exitCode: number = EXIT_CODES.incomplete): void {
   const details = error.details ?? [];
   if (json) {
     console.error(JSON.stringify({ error: { code: error.code, message: error.message, details } }));
@@ -111,7 +115,7 @@ export function reportError(error: { code: string; message: string; details?: Ar
     console.error(`persona: ${error.code}: ${error.message}`);
     for (const detail of details) console.error(`  ${detail.path}: ${detail.code}: ${detail.message}`);
   }
-  process.exitCode = 1;
+  process.exitCode = exitCode;
 }
 
 /** Commander argument parser for a 24-hex id; the message names what was expected. */

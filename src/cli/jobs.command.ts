@@ -1,20 +1,35 @@
 // `persona jobs failed [--limit n] [--json]` lists dead-lettered statement jobs (BullMQ's failed set);
-// `persona jobs retry <id...> | --all` re-drives them with fresh attempts. Needs Redis only, not the store.
+// `persona jobs retry <id...> | --all` re-drives them with fresh attempts. Needs Redis, and the store only when
+// QUEUE_PREFIX is unset (the prefix is then derived from the store's identity, store-queue-prefix.ts).
 import { Queue } from 'bullmq';
 import type { Command } from 'commander';
 import { InvalidArgumentError } from 'commander';
-import { loadConfig } from '../config.ts';
+import { loadConfig, type Config } from '../config.ts';
+import { loadStoreId, withStoreQueuePrefix } from '../queue/store-queue-prefix.ts';
+import { openStore } from '../store/open-store.ts';
 import { listFailedJobs, retryFailedJobs } from '../queue/dead-letters.ts';
 import { bullConnection, probeRedis } from '../queue/redis-connection.ts';
 
 async function withStatementQueue<T>(run: (queue: Queue) => Promise<T>): Promise<T> {
-  const config = loadConfig();
-  await probeRedis(config.REDIS_URL, config.QUEUE_STARTUP_TIMEOUT_MS);
+  // Redis first: without it nothing can be listed, and the store need not be opened.
+  const given = loadConfig();
+  await probeRedis(given.REDIS_URL, given.QUEUE_STARTUP_TIMEOUT_MS);
+  const config = await queueConfigOfStore(given);
   const queue = new Queue(config.QUEUE_NAME, { connection: bullConnection(config.REDIS_URL), prefix: config.QUEUE_PREFIX });
   try {
     return await run(queue);
   } finally {
     await queue.close();
+  }
+}
+
+async function queueConfigOfStore(config: Config): Promise<Config> {
+  if (!config.QUEUE_PREFIX_FROM_STORE) return config;
+  const store = await openStore(config);
+  try {
+    return withStoreQueuePrefix(config, await loadStoreId(store));
+  } finally {
+    await store.close();
   }
 }
 

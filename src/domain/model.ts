@@ -1,6 +1,7 @@
 // The stored data model: collection names and document shapes. Shapes follow Learning Locker's collections
 // (docs/spec/learning-locker-compat.md section 1) so that LL tools can read what we write, plus the fields our
 // resolver needs (`canonicalKey`, timestamps, `mergedInto` tombstones).
+import type { AttributeValue } from './attribute-value.ts';
 import type { ObjectId } from 'bson';
 
 export const COLLECTIONS = {
@@ -62,7 +63,8 @@ export interface AttributeDoc {
   organisation: ObjectId;
   personaId: ObjectId;
   key: string;
-  value: string | number | boolean;
+  /** Any JSON value except null (LL's mongoose `Mixed`; attribute-value.ts). */
+  value: AttributeValue;
   createdAt?: Date;
   updatedAt?: Date;
   __v?: number;

@@ -9,6 +9,8 @@ export const DEFAULT_QUEUE_NAME = 'persona-statements';
 export const resolveJobDataSchema = z.object({
   organisation: z.string().regex(/^[0-9a-f]{24}$/i, 'must be a 24-hex organisation id'),
   statements: z.array(z.unknown()).min(1, 'must hold at least one statement'),
+  /** The identity of the store the job was enqueued for (store-queue-prefix.ts); other producers may leave it out. */
+  store: z.string().min(1).optional(),
 });
 
 export type ResolveJobData = z.infer<typeof resolveJobDataSchema>;
@@ -21,11 +23,11 @@ export function describePayloadProblems(data: unknown): string | null {
 }
 
 /** Splits a statement array into job payloads of at most `batchSize` statements, in order. */
-export function splitIntoJobs(organisation: string, statements: unknown[], batchSize: number): ResolveJobData[] {
+export function splitIntoJobs(organisation: string, statements: unknown[], batchSize: number, store?: string): ResolveJobData[] {
   if (!Number.isInteger(batchSize) || batchSize < 1) throw new RangeError(`batchSize must be a positive integer, got ${batchSize}`);
   const jobs: ResolveJobData[] = [];
   for (let start = 0; start < statements.length; start += batchSize) {
-    jobs.push({ organisation, statements: statements.slice(start, start + batchSize) });
+    jobs.push({ organisation, statements: statements.slice(start, start + batchSize), ...(store ? { store } : {}) });
   }
   return jobs;
 }

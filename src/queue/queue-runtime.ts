@@ -46,16 +46,19 @@ export interface IdentifierBackfill {
   moved: boolean;
 }
 
-export function statementQueueOptions(config: QueueConfig) {
+export function statementQueueOptions(config: QueueConfig, storeId?: string) {
   return {
-    redisUrl: config.REDIS_URL, queueName: config.QUEUE_NAME, prefix: config.QUEUE_PREFIX, batchSize: config.QUEUE_BATCH_SIZE,
+    redisUrl: config.REDIS_URL, queueName: config.QUEUE_NAME, prefix: config.QUEUE_PREFIX, storeId, batchSize: config.QUEUE_BATCH_SIZE,
     attempts: config.QUEUE_JOB_ATTEMPTS, backoffMs: config.QUEUE_BACKOFF_MS,
     keepCompleted: config.QUEUE_KEEP_COMPLETED, keepCompletedSeconds: config.QUEUE_KEEP_COMPLETED_SECONDS,
   };
 }
 
-/** Returns the running queue, or null when statements resolve inline. Throws QueueUnavailableError for QUEUE=bullmq. */
-export async function startQueueRuntime(config: QueueConfig, logger: QueueLogger): Promise<QueueRuntime | null> {
+/**
+ * Returns the running queue, or null when statements resolve inline. Throws QueueUnavailableError for QUEUE=bullmq.
+ * `storeId` is named in every job (store-queue-prefix.ts).
+ */
+export async function startQueueRuntime(config: QueueConfig, logger: QueueLogger, storeId?: string): Promise<QueueRuntime | null> {
   if (config.QUEUE === 'inline') {
     logger.info({ queue: 'off' }, 'queue off (QUEUE=inline): statements resolve inline');
     return null;
@@ -71,12 +74,12 @@ export async function startQueueRuntime(config: QueueConfig, logger: QueueLogger
     logger.warn({ queue: 'off', redis: describeRedisUrl(config.REDIS_URL) }, `queue off: ${(error as Error).message}; statements resolve inline`);
     return null;
   }
-  const statements = createStatementQueue(statementQueueOptions(config));
+  const statements = createStatementQueue(statementQueueOptions(config, storeId));
   const redis = new Redis(config.REDIS_URL, { maxRetriesPerRequest: 1 });
   const backfills = config.WRITE_BACK_STATEMENTS
     ? createBackfillQueue({ redisUrl: config.REDIS_URL, prefix: config.QUEUE_PREFIX, queueName: config.QUEUE_NAME }) : null;
   redis.on('error', () => {});
-  logger.info({ queue: config.QUEUE_NAME, redis: describeRedisUrl(config.REDIS_URL) }, 'queue on: statements are resolved by workers');
+  logger.info({ queue: config.QUEUE_NAME, prefix: config.QUEUE_PREFIX, redis: describeRedisUrl(config.REDIS_URL) }, 'queue on: statements are resolved by workers');
   return {
     statements,
     restampPersona: backfills

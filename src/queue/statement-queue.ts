@@ -13,6 +13,8 @@ export interface StatementQueueOptions {
   queueName: string;
   /** BullMQ key prefix; tests use their own so they never collide. */
   prefix: string;
+  /** Named in every job, so that only this store's workers resolve it (store-queue-prefix.ts). */
+  storeId?: string;
   batchSize: number;
   attempts: number;
   backoffMs: number;
@@ -81,7 +83,7 @@ export function createStatementQueue(options: StatementQueueOptions): StatementQ
     queueName: options.queueName,
 
     async enqueue(organisation, statements) {
-      const payloads = splitIntoJobs(organisation, statements, options.batchSize);
+      const payloads = splitIntoJobs(organisation, statements, options.batchSize, options.storeId);
       const base = `s${new ObjectId().toHexString()}`;
       const publicId = payloads.length === 1 ? base : `${base}-${payloads.length}`;
       const jobIds = payloads.length === 1 ? [publicId] : payloads.map((_, index) => `${publicId}-${index}`);

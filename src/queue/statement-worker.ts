@@ -32,6 +32,8 @@ export interface StatementWorkerOptions {
   fallbackRetry?: { attempts: number; backoffMs: number };
   /** Statements resolved between two yields to the event loop (the resolver's batch size). */
   sliceSize?: number;
+  /** This worker's store: a job naming another store is never resolved here (store-queue-prefix.ts). */
+  storeId?: string;
   /** Recorded on each job as `processedBy`; default `<host>:<pid>`. */
   workerName?: string;
 }
@@ -54,7 +56,7 @@ export interface StatementWorker {
 }
 
 export function createStatementProcessor(
-  options: Pick<StatementWorkerOptions, 'jobResult' | 'sliceSize' | 'fallbackRetry'>, dependencies: StatementWorkerDependencies,
+  options: Pick<StatementWorkerOptions, 'jobResult' | 'sliceSize' | 'fallbackRetry' | 'storeId'>, dependencies: StatementWorkerDependencies,
 ) {
   const sliceSize = options.sliceSize ?? 1000;
   const fallback = options.fallbackRetry ?? { attempts: 1, backoffMs: 0 };
@@ -76,6 +78,11 @@ export function createStatementProcessor(
     if (job.name !== RESOLVE_JOB_NAME) throw new UnrecoverableError(`unknown job name "${job.name}" (expected "${RESOLVE_JOB_NAME}")`);
     const problems = describePayloadProblems(job.data);
     if (problems) throw new UnrecoverableError(`invalid job payload: ${problems}`);
+    if (job.data.store && options.storeId && job.data.store !== options.storeId) {
+      // Two installations share a queue (the same QUEUE_PREFIX and QUEUE_NAME on one Redis): resolving here would
+      // write another store's personas into this one. Failed for good, it stays visible in `persona jobs failed`.
+      throw new UnrecoverableError(`job was enqueued for store ${job.data.store}, this worker resolves into store ${options.storeId}; give each installation its own QUEUE_PREFIX`);
+    }
     const organisation = new ObjectId(job.data.organisation);
     // A job added without `attempts` (another producer) would fail for good on its first store error: retry it here.
     const attempts = (job.opts.attempts ?? 1) > 1 ? 1 : fallback.attempts;

@@ -1,6 +1,7 @@
 // A statements worker process, composed from config: store, resolver, optional write-back and events, the BullMQ
 // worker. Used by `npm run worker` (workers/statements.worker.ts) and `persona worker`. close() stops taking jobs,
 // lets running ones finish, then closes everything, so SIGTERM loses nothing.
+import { loadStoreId, withStoreQueuePrefix } from './store-queue-prefix.ts';
 import type { Config } from '../config.ts';
 import { startEvents } from '../features/events/events.runtime.ts';
 import { createResolver, resolverOptionsOf } from '../features/resolver/resolver.service.ts';
@@ -16,8 +17,9 @@ export interface WorkerProcess {
 }
 
 export async function startWorkerProcess(
-  config: Config, logger: WorkerLogger, overrides: { concurrency?: number; store?: Store } = {},
+  givenConfig: Config, logger: WorkerLogger, overrides: { concurrency?: number; store?: Store } = {},
 ): Promise<WorkerProcess> {
+  let config = givenConfig;
   // A worker without Redis has nothing to do: fail fast with the reason instead of retrying silently.
   await probeRedis(config.REDIS_URL, config.QUEUE_STARTUP_TIMEOUT_MS);
   // The API process passes its own store (one LMDB environment per process), its indexes already ensured; it
@@ -27,6 +29,9 @@ export async function startWorkerProcess(
   const closers: Array<() => Promise<void>> = [];
   try {
     if (ownsStore) await ensureAllIndexes(store);
+    // The queues of this store (the API's, when it passes its store and resolved config, are the same).
+    const storeId = await loadStoreId(store);
+    config = withStoreQueuePrefix(config, storeId);
     const resolver = createResolver({
       store, options: resolverOptionsOf(config),
     });
@@ -42,7 +47,7 @@ export async function startWorkerProcess(
     hooks.push(events.hook);
     closers.unshift(events.close);
     const worker = startStatementWorker({
-      redisUrl: config.REDIS_URL, queueName: config.QUEUE_NAME, prefix: config.QUEUE_PREFIX,
+      redisUrl: config.REDIS_URL, queueName: config.QUEUE_NAME, prefix: config.QUEUE_PREFIX, storeId,
       concurrency: overrides.concurrency ?? config.WORKER_CONCURRENCY, lockMs: config.WORKER_LOCK_MS,
       stalledIntervalMs: config.WORKER_STALLED_INTERVAL_MS, maxStalled: config.WORKER_MAX_STALLED, jobResult: config.JOB_RESULT,
       sliceSize: config.RESOLVER_BATCH_SIZE, fallbackRetry: { attempts: config.QUEUE_JOB_ATTEMPTS, backoffMs: config.QUEUE_BACKOFF_MS },

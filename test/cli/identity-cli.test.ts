@@ -101,7 +101,7 @@ describe('persona identity commands (merge, duplicates, export, erase)', () => {
     expect(document.identifiers.map((entry: { ifi: unknown }) => entry.ifi)).to.deep.equal([{ key: 'mbox', value: 'mailto:Eve@example.org' }]);
 
     const refused = await failure(['erase', id]);
-    expect(refused.code).to.equal(1);
+    expect(refused.code).to.equal(2); // a usage error: nothing was done (README "Exit codes")
     expect(refused.stderr).to.include('--yes');
     expect((await json(['export', id])).persona.id).to.equal(id);
 
@@ -124,15 +124,17 @@ describe('persona identity commands (merge, duplicates, export, erase)', () => {
     expect((await persona(['merges', 'recover'])).stdout).to.include('recovered 0 merge(s)');
   });
 
-  it('bad and unknown ids exit 1 with a message naming the problem or the code', async () => {
+  it('bad ids exit 2 (usage), unknown ids 1, with a message naming the problem or the code', async () => {
     const [existing] = await seed([agents.mbox('Gil@example.org'), agents.mbox('gil@example.org')]);
     const unknown = new ObjectId().toHexString();
     const malformed = await failure(['merge', 'nope', unknown]);
-    expect(malformed.code).to.equal(1);
+    expect(malformed.code).to.equal(2);
     expect(malformed.stderr).to.include('24-character hex persona id');
     expect((await failure(['merges', 'list', '--limit', '0'])).stderr).to.include('positive integer');
     expect((await failure(['duplicates', '--min-score', '2'])).stderr).to.include('from 0 to 1');
-    expect((await failure(['merges', 'undo', unknown])).stderr).to.include('merges.merge_not_found');
+    const notFound = await failure(['merges', 'undo', unknown]);
+    expect(notFound.code).to.equal(1);
+    expect(notFound.stderr).to.include('merges.merge_not_found');
     expect((await failure(['merge', unknown, new ObjectId().toHexString()])).stderr).to.include('personas.persona_not_found');
     expect((await failure(['merge', unknown, unknown])).stderr).to.include('merges.merge_into_itself');
     expect((await failure(['duplicates', '--persona', unknown])).stderr).to.include('personas.persona_not_found');

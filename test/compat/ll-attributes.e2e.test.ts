@@ -96,6 +96,62 @@ describe('LL /api persona attribute routes (real app)', () => {
     expect(left.body.map((a: any) => a.key)).to.deep.equal(['keep']);
   });
 
+  it('values are mongoose Mixed: numbers, booleans, objects and arrays are stored and returned as given, and queried deeply', async () => {
+    const fay = (await app.call('POST', '/api/v2/persona', { body: { name: 'Fay' } })).body._id;
+    const address = { city: 'Oslo', floors: [1, 2], door: { colour: 'red' } };
+    for (const [key, value] of [['address', address], ['tags', ['a', 'b']], ['age', 41], ['staff', true]] as const) {
+      const created = await createAttribute({ personaId: fay, key, value });
+      expect(created.status, key).to.equal(201);
+      expect(created.body.value, key).to.deep.equal(value);
+    }
+    // (ERM's query turns every array into $in, as in LL, so whole-object equality with arrays inside goes to the
+    // connection route, whose filter is plain MongoDB JSON.)
+    const byValue = await app.call('GET', `/api/connection/personaattribute?filter=${q({ personaId: { $oid: fay }, value: address })}`);
+    expect(byValue.body.edges.map((edge: any) => edge.node.key)).to.deep.equal(['address']);
+    const byPath = await app.call('GET', `/api/v2/personaattribute?query=${q({ personaId: fay, 'value.door.colour': 'red' })}`);
+    expect(byPath.body.map((a: any) => a.value)).to.deep.equal([address]);
+    const byMember = await app.call('GET', `/api/v2/personaattribute/count?query=${q({ personaId: fay, value: 'b' })}`);
+    expect(byMember.body).to.deep.equal({ count: 1 });
+    const personas = await app.call('GET', `/api/connection/persona?filter=${q({ _id: { $personaIdent: { key: 'address', value: address } } })}`);
+    expect(personas.body.edges.map((edge: any) => edge.node._id)).to.deep.equal([fay]);
+    const tagsId = (await app.call('GET', `/api/v2/personaattribute?query=${q({ personaId: fay, key: 'tags' })}`)).body[0]._id;
+    const patched = await app.call('PATCH', `/api/v2/personaattribute/${tagsId}`, { body: { value: { nested: [{ deep: null }] } } });
+    expect(patched.status).to.equal(200);
+    expect(patched.body.value).to.deep.equal({ nested: [{ deep: null }] });
+    const refused = await createAttribute({ personaId: fay, key: 'bad', value: { $where: 'sleep(1000)' } });
+    expect(refused.status).to.equal(400);
+    expect(refused.body.errors.value.message).to.match(/\$where/);
+    expect((await app.call('PATCH', `/api/v2/personaattribute/${tagsId}`, { body: { value: null } })).status).to.equal(400);
+  });
+
+  it('an update that changes the key or persona keeps the _id and createdAt (ERM updates in place); the URL keeps answering', async () => {
+    const dora = (await app.call('POST', '/api/v2/persona', { body: { name: 'Dora' } })).body._id;
+    const eve = (await app.call('POST', '/api/v2/persona', { body: { name: 'Eve' } })).body._id;
+    const created = (await createAttribute({ personaId: dora, key: 'colour', value: 'red' })).body;
+    const renamed = await app.call('PATCH', `/api/v2/personaattribute/${created._id}`, { body: { key: 'favouriteColour' } });
+    expect(renamed.status).to.equal(200);
+    expect(renamed.body).to.include({ _id: created._id, key: 'favouriteColour', value: 'red', personaId: dora, createdAt: created.createdAt });
+    const again = await app.call('GET', `/api/v2/personaattribute/${created._id}`);
+    expect(again.status).to.equal(200);
+    expect(again.body).to.include({ key: 'favouriteColour', createdAt: created.createdAt });
+    expect((await app.call('GET', `/api/v2/personaattribute/count?query=${q({ personaId: dora })}`)).body).to.deep.equal({ count: 1 });
+
+    // Moved onto a persona that already holds the key: the moved attribute keeps its _id and replaces that value.
+    const evesColour = (await createAttribute({ personaId: eve, key: 'favouriteColour', value: 'blue' })).body;
+    const moved = await app.call('PUT', `/api/v2/personaattribute/${created._id}`, { body: { personaId: eve } });
+    expect(moved.status).to.equal(200);
+    expect(moved.body).to.include({ _id: created._id, personaId: eve, key: 'favouriteColour', value: 'red', createdAt: created.createdAt });
+    expect((await app.call('GET', `/api/v2/personaattribute/${evesColour._id}`)).status).to.equal(404);
+    const evesAttributes = await app.call('GET', `/api/v2/personaattribute?query=${q({ personaId: eve })}`);
+    expect(evesAttributes.body.map((a: any) => a._id)).to.deep.equal([created._id]);
+    expect((await app.call('GET', `/api/v2/personaattribute/count?query=${q({ personaId: dora })}`)).body).to.deep.equal({ count: 0 });
+    // Onto a persona of another organisation: LL's 404 text, nothing changed.
+    const theirs = (await app.call('POST', '/api/v2/persona', { client: app.b, body: { name: 'Theirs' } })).body._id;
+    const foreign = await app.call('PATCH', `/api/v2/personaattribute/${created._id}`, { body: { personaId: theirs } });
+    expect(foreign.status).to.equal(404);
+    expect((await app.call('GET', `/api/v2/personaattribute/${created._id}`)).body.personaId).to.equal(eve);
+  });
+
   it("isolates organisations: another organisation's attribute is 404 and never listed, counted or bulk-deleted", async () => {
     const theirPersona = (await app.call('POST', '/api/v2/persona', { client: app.b, body: { name: 'Theirs' } })).body._id;
     const theirs = (await createAttribute({ personaId: theirPersona, key: 'secret', value: 's' }, app.b)).body._id;

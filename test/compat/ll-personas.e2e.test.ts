@@ -143,10 +143,17 @@ describe('LL /api persona routes (real app)', () => {
     const missingTarget = await app.call('POST', `/api/mergepersona?mergePersonaFromId=${to._id}&mergePersonaToId=${unknown}`);
     expect(missingTarget.status).to.equal(404);
     expect(missingTarget.body.message).to.equal(`No model found for Persona with id ${unknown}`);
+    // LL (persona-service mergePersona checks only the target): a missing or merged-away source moves nothing, 200.
     const missingSource = await app.call('POST', `/api/mergepersona?mergePersonaFromId=${unknown}&mergePersonaToId=${to._id}`);
-    expect(missingSource.status).to.equal(404);
+    expect(missingSource.status).to.equal(200);
+    expect(missingSource.body).to.deep.equal({ identifierIds: [] });
     const again = await app.call('POST', `/api/mergepersona?mergePersonaFromId=${from._id}&mergePersonaToId=${to._id}`);
-    expect(again.status).to.equal(404);
+    expect(again.status).to.equal(200);
+    expect(again.body).to.deep.equal({ identifierIds: [] });
+    const stillMoved = await app.call('GET', `/api/v2/personaidentifier?filter=${q({ persona: to._id })}`);
+    expect(stillMoved.body.map((i: any) => i._id).sort()).to.deep.equal([...ids].sort());
+    const bothMissing = await app.call('POST', `/api/mergepersona?mergePersonaFromId=${unknown}&mergePersonaToId=${new ObjectId().toHexString()}`);
+    expect(bothMissing.status).to.equal(404);
   });
 
   it('401 without or with wrong credentials (text Unauthorized with challenges), 403 without the scope or when the organisation expired', async () => {
@@ -180,11 +187,14 @@ describe('LL /api persona routes (real app)', () => {
     for (const [method, path, body] of [
       ['GET', `/api/v2/persona/${theirs._id}`, undefined], ['POST', `/api/v2/persona/${theirs._id}`, { name: 'hijack' }],
       ['DELETE', `/api/v2/persona/${theirs._id}`, undefined],
-      ['POST', `/api/mergepersona?mergePersonaFromId=${theirs._id}&mergePersonaToId=${mine._id}`, undefined],
       ['POST', `/api/mergepersona?mergePersonaFromId=${mine._id}&mergePersonaToId=${theirs._id}`, undefined],
     ] as const) {
       expect((await app.call(method, path, { body })).status, `${method} ${path}`).to.equal(404);
     }
+    // Another organisation's persona as the source does not exist for this caller: as LL, nothing moves (200, []).
+    const foreignSource = await app.call('POST', `/api/mergepersona?mergePersonaFromId=${theirs._id}&mergePersonaToId=${mine._id}`);
+    expect(foreignSource.status).to.equal(200);
+    expect(foreignSource.body).to.deep.equal({ identifierIds: [] });
     const list = await app.call('GET', `/api/v2/persona?filter=${q({ organisation: theirs.organisation })}`);
     expect(list.body.map((p: any) => p._id)).to.not.include(theirs._id);
     expect(list.body.every((p: any) => p.organisation === app.a.organisation.toHexString())).to.equal(true);

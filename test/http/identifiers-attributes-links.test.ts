@@ -88,11 +88,48 @@ describe('HTTP: identifiers, attributes and links', () => {
     expect((await api.request('GET', '/v1/attributes/count?key=grade&value=7')).body.count).to.equal(0);
     const outsider = await api.newClient({ newOrganisation: true });
     expect((await api.request('GET', '/v1/attributes/count?key=grade', { auth: outsider })).body.count).to.equal(0);
-    expect((await api.request('PUT', `/v1/personas/${id}/attributes/grade`, { body: { value: [1] } })).body.error.details[0]).to.include({ path: 'value', code: 'attributes.invalid_value' });
+    expect((await api.request('PUT', `/v1/personas/${id}/attributes/grade`, { body: { value: null } })).body.error.details[0]).to.include({ path: 'value', code: 'attributes.invalid_value' });
     expect((await api.request('PUT', `/v1/personas/${id}/attributes/grade`, { body: {} })).status).to.equal(422);
     expect((await api.request('PUT', `/v1/personas/${new ObjectId().toHexString()}/attributes/grade`, { body: { value: 1 } })).status).to.equal(404);
     expect((await api.request('DELETE', `/v1/personas/${id}/attributes/grade`)).status).to.equal(204);
     expect((await api.request('DELETE', `/v1/personas/${id}/attributes/grade`)).body.error.code).to.equal('attributes.attribute_not_found');
+  });
+
+  it('attribute values are any non-null JSON value (LL Mixed): stored and returned as given, filtered and merged deeply, bounded', async () => {
+    const address = { city: 'Paris', zip: '75001', lines: ['1 rue de Rivoli', { floor: 2 }] };
+    const created = await api.request('POST', '/v1/personas', { body: { name: 'Mixed', attributes: { address, skills: ['ts', 'sql'], score: 4.5, admin: false } } });
+    expect(created.status).to.equal(201);
+    const id = created.body.id as string;
+    const put = await api.request('PUT', `/v1/personas/${id}/attributes/prefs`, { body: { value: { theme: 'dark', sizes: [1, 2] } } });
+    expect(put.status).to.equal(201);
+    expect(put.body.value).to.deep.equal({ theme: 'dark', sizes: [1, 2] });
+    const listed = await api.request('GET', `/v1/personas/${id}/attributes`);
+    expect(Object.fromEntries(listed.body.data.map((attribute: { key: string; value: unknown }) => [attribute.key, attribute.value]))).to.deep.equal({
+      address, admin: false, prefs: { theme: 'dark', sizes: [1, 2] }, score: 4.5, skills: ['ts', 'sql'],
+    });
+    // Filters compare with MongoDB's rule (as LL's queries did): an object in JSON matches an equal stored object
+    // (fields in the same order, nested values deeply), a member matches an array.
+    const sameAddress = encodeURIComponent(JSON.stringify({ city: 'Paris', zip: '75001', lines: ['1 rue de Rivoli', { floor: 2 }] }));
+    const byAddress = await api.request('GET', `/v1/personas?search.attribute.address.eq=${sameAddress}`);
+    expect(byAddress.body.data.map((persona: { id: string }) => persona.id)).to.deep.equal([id]);
+    const otherAddress = encodeURIComponent(JSON.stringify({ ...address, zip: '75002' }));
+    expect((await api.request('GET', `/v1/personas?search.attribute.address.eq=${otherAddress}`)).body.data).to.deep.equal([]);
+    expect((await api.request('GET', '/v1/personas?search.attribute.skills.eq=sql')).body.data.map((persona: { id: string }) => persona.id)).to.deep.equal([id]);
+    // Bounds: null, a nested operator-like key, a 10,001-character JSON value and 21 levels are refused, naming why.
+    for (const [value, reason] of [
+      [null, /null/], [{ a: { $gt: 1 } }, /\$gt/], [{ 'a.b': 1 }, /a\.b/], [Array.from({ length: 2_000 }, () => 'abcd'), /10000 characters as JSON/],
+      [JSON.parse('['.repeat(21) + ']'.repeat(21)), /deeper than 20/],
+    ] as const) {
+      const refused = await api.request('PUT', `/v1/personas/${id}/attributes/bad`, { body: { value } });
+      expect(refused.status, JSON.stringify(value).slice(0, 40)).to.equal(422);
+      expect(refused.body.error.details[0]).to.include({ path: 'value', code: 'attributes.invalid_value' });
+      expect(refused.body.error.details[0].message).to.match(reason);
+    }
+    // Merge: a deeply equal object (other key order) on both sides is no conflict; a different one is.
+    const twin = (await api.request('POST', '/v1/personas', { body: { name: 'Twin', attributes: { prefs: { sizes: [1, 2], theme: 'dark' }, address: { city: 'Lyon' } } } })).body.id;
+    const merged = await api.request('POST', `/v1/personas/${id}/merge`, { body: { from: [twin] } });
+    expect(merged.status).to.equal(201);
+    expect(merged.body.moved.attributeConflicts).to.deep.equal([{ source: twin, key: 'address', sourceValue: { city: 'Lyon' }, targetValue: address }]);
   });
 
   it('creates, reads, updates, lists and deletes links; a duplicate is 409 links.link_exists', async () => {

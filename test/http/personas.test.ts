@@ -45,7 +45,8 @@ describe('HTTP: personas', () => {
       [{ name: 'a', colour: 'red' }, 'colour', 'validation.unknown_field'],
       [{ name: 'a', identifiers: [{ key: 'mbox', value: 'ada@example.org' }] }, 'identifiers[0].value', 'identifiers.invalid_ifi'],
       [{ name: 'a', identifiers: [{ key: 'phone', value: '1' }] }, 'identifiers[0].key', 'identifiers.invalid_ifi'],
-      [{ name: 'a', attributes: { level: { deep: 1 } } }, 'attributes.level', 'attributes.invalid_value'],
+      [{ name: 'a', attributes: { level: null } }, 'attributes.level', 'attributes.invalid_value'],
+      [{ name: 'a', attributes: { level: { $gt: 1 } } }, 'attributes.level', 'attributes.invalid_value'],
     ];
     for (const [body, path, code] of cases) {
       const answer = await api.request('POST', '/v1/personas', { body });

@@ -3,6 +3,7 @@
 // (400) → authentication (401) → scope (403) → id lookup (404) → operation. Writes go through the attribute service.
 import { Router, type RequestHandler } from 'express';
 import type { ObjectId } from 'bson';
+import { attributeValueProblem, type AttributeValue } from '../../domain/attribute-value.ts';
 import { COLLECTIONS, type AttributeDoc } from '../../domain/model.ts';
 import { CompatError } from '../compat-error.ts';
 import { applyProjection } from './connection-params.ts';
@@ -42,9 +43,6 @@ function parsePersonaId(value: unknown): ObjectId {
   return new BsonObjectId(value);
 }
 
-function isAttributeValue(value: unknown): boolean {
-  return typeof value === 'string' || typeof value === 'number' || typeof value === 'boolean';
-}
 
 export function attributeRoutes(ports: LlPorts, authenticate: RequestHandler): Router {
   const router = Router({ caseSensitive: false, strict: false });
@@ -96,8 +94,8 @@ export function attributeRoutes(ports: LlPorts, authenticate: RequestHandler): R
     const body = bodyObject(req);
     const problems: Record<string, string> = {};
     if (typeof body.key !== 'string' || body.key === '') problems.key = 'Path `key` is required.';
-    if (body.value === undefined || body.value === null) problems.value = 'Path `value` is required.';
-    else if (!isAttributeValue(body.value)) problems.value = 'Path `value` must be a string, number or boolean.';
+    const valueProblem = body.value === undefined || body.value === null ? 'is required' : attributeValueProblem(body.value);
+    if (valueProblem) problems.value = `Path \`value\` ${valueProblem}.`;
     if (Object.keys(problems).length) throw validationError(problems);
     const personaId = parsePersonaId(body.personaId);
     const created = await ports.attributes.create(caller, { personaId, key: body.key, value: body.value });
@@ -107,15 +105,16 @@ export function attributeRoutes(ports: LlPorts, authenticate: RequestHandler): R
   const update = erm(true, async (req, res, caller) => {
     const existing = await findOwned(caller, req.params.id as string);
     const body = bodyObject(req);
-    const patch: { personaId?: ObjectId; key?: string; value?: unknown } = {};
+    const patch: { personaId?: ObjectId; key?: string; value?: AttributeValue } = {};
     if ('personaId' in body) patch.personaId = parsePersonaId(body.personaId);
     if ('key' in body) {
       if (typeof body.key !== 'string' || body.key === '') throw validationError({ key: 'Path `key` is required.' });
       patch.key = body.key;
     }
     if ('value' in body) {
-      if (!isAttributeValue(body.value)) throw validationError({ value: 'Path `value` must be a string, number or boolean.' });
-      patch.value = body.value;
+      const problem = body.value === null ? 'is required' : attributeValueProblem(body.value);
+      if (problem) throw validationError({ value: `Path \`value\` ${problem}.` });
+      patch.value = body.value as AttributeValue;
     }
     res.json(attributeJson(await ports.attributes.update(caller, existing._id, patch)));
   });

@@ -1,10 +1,13 @@
 // LL's merge port over the identity feature's merge service (the same journaled, undoable merge as /v1), with LL's
-// error texts: an unknown target is "No model found for Persona with id <to>"; a source that was already merged
-// away is answered like LL's missing source would be, but as 404 instead of a silent 200.
+// answers: an unknown or merged-away target is "No model found for Persona with id <to>" (404); a source that does not
+// exist in the organisation, or was already merged away, is 200 with no identifiers moved, as persona-service's
+// mergePersona checks only the target (compat spec 5.2) and LL's own tests expect.
 import { ObjectId } from 'bson';
 import type { MergeService } from '../../features/merges/merge.service.ts';
 import { CompatError } from '../compat-error.ts';
 import type { LlMergePort } from './ports.ts';
+
+const NOTHING_MOVED = { identifierIds: [] as ObjectId[] };
 
 export function createLlMergePort(mergeService: MergeService): LlMergePort {
   return {
@@ -14,15 +17,19 @@ export function createLlMergePort(mergeService: MergeService): LlMergePort {
         return { identifierIds: view.moved.identifiers.map((entry) => new ObjectId(entry.id)) };
       } catch (error) {
         const code = (error as { code?: string }).code;
-        const isSource = ((error as { details?: Array<{ path?: string }> }).details ?? []).some((detail) => detail.path?.startsWith('from'));
-        if (code === 'personas.persona_not_found' || code === 'merges.target_is_tombstone' || code === 'merges.source_is_tombstone') {
-          const id = isSource || code === 'merges.source_is_tombstone' ? from : to;
-          throw new CompatError(404, 'personas.persona_not_found', `No model found for Persona with id ${id.toHexString()}`, [
-            { path: isSource || code === 'merges.source_is_tombstone' ? 'mergePersonaFromId' : 'mergePersonaToId', code: code as string, message: (error as Error).message },
+        if (code === 'merges.source_is_tombstone' || (code === 'personas.persona_not_found' && isAboutSource(error))) return NOTHING_MOVED;
+        if (code === 'personas.persona_not_found' || code === 'merges.target_is_tombstone') {
+          throw new CompatError(404, 'personas.persona_not_found', `No model found for Persona with id ${to.toHexString()}`, [
+            { path: 'mergePersonaToId', code, message: (error as Error).message },
           ]);
         }
         throw error;
       }
     },
   };
+}
+
+/** The merge service names a missing source at `from[i]`; a missing target has no details. */
+function isAboutSource(error: unknown): boolean {
+  return ((error as { details?: Array<{ path?: string }> }).details ?? []).some((detail) => detail.path?.startsWith('from'));
 }

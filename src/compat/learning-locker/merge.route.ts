@@ -1,6 +1,7 @@
 // POST /mergepersona?mergePersonaFromId=&mergePersonaToId= (compat spec 3.3, 5.2): LL's merge route over the
-// journaled, undoable merge of /v1 (identity feature). Unlike LL: a self-merge is 400, an unknown or malformed
-// source is 404 (LL answered 500 and 200), and attributes are resolved by the merge rules instead of duplicated.
+// journaled, undoable merge of /v1 (identity feature). As LL: a source missing from the organisation (or merged away)
+// moves nothing and answers 200 `{"identifierIds": []}`. Unlike LL: a self-merge is 400 and a malformed id 404 (LL
+// answered 500 for both), and attributes are resolved by the merge rules instead of duplicated.
 import { Router } from 'express';
 import { CompatError } from '../compat-error.ts';
 import { personaNotFound } from './persona.routes.ts';

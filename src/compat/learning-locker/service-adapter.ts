@@ -3,7 +3,7 @@
 // services' typed errors into LL's texts (compat spec 3.2), keeping our stable code beside them.
 import type { ObjectId } from 'bson';
 import { COLLECTIONS, type AttributeDoc, type Ifi } from '../../domain/model.ts';
-import type { AttributesService, AttributeValue } from '../../features/attributes/attributes.service.ts';
+import type { AttributePatch, AttributesService, AttributeValue } from '../../features/attributes/attributes.service.ts';
 import type { IdentifiersService } from '../../features/identifiers/identifiers.service.ts';
 import { IfiSchema } from '../../features/identifiers/identifiers.schemas.ts';
 import type { MergeService } from '../../features/merges/merge.service.ts';
@@ -124,18 +124,12 @@ export function createLlPorts({ store, services, mergeService }: { store: Store;
         return attribute;
       },
       async update(caller, id, patch) {
+        // In place, as ERM's update: the attribute keeps its _id (the URL just used keeps answering) and createdAt.
         const current = await ownedAttribute(caller.organisation, id);
         const personaId = patch.personaId ?? current.personaId;
-        const key = patch.key ?? current.key;
-        const value = (patch.value ?? current.value) as AttributeValue;
-        const { attribute } = await translated(() => services.attributes.put(caller, personaId, key, value), personaTexts(personaId));
-        if (!personaId.equals(current.personaId) || key !== current.key) {
-          // Moving an attribute to another persona or key: the old (persona, key) fact goes away.
-          await translated(() => services.attributes.remove(caller, current.personaId, current.key), {
-            ...personaTexts(current.personaId), 'attributes.attribute_not_found': [404, 'No model found for Attribute'],
-          });
-        }
-        return attribute;
+        const updated = await translated(() => services.attributes.update(caller, id, patch as AttributePatch), personaTexts(personaId));
+        if (!updated) throw attributeNotFound();
+        return updated;
       },
       async remove(caller, id) {
         const current = await ownedAttribute(caller.organisation, id);

@@ -1,6 +1,7 @@
 // Persona attributes: key/value facts, one value per (persona, key). Writes need a live persona of the caller's
 // organisation; reads across personas are organisation-scoped lists.
 import { ObjectId } from 'bson';
+import type { AttributeValue } from '../../domain/attribute-value.ts';
 import { COLLECTIONS, type AttributeDoc } from '../../domain/model.ts';
 import type { Store } from '../../store/port.ts';
 import { apiError, detail } from '../../http/errors/api-error.ts';
@@ -13,7 +14,13 @@ import type { Caller } from '../clients/caller.ts';
 import { readPersona, writablePersona } from '../personas/persona-guard.ts';
 import { AttributeKeySchema, AttributeValueSchema } from './attributes.schemas.ts';
 
-export type AttributeValue = string | number | boolean;
+export type { AttributeValue } from '../../domain/attribute-value.ts';
+
+export interface AttributePatch {
+  personaId?: ObjectId;
+  key?: string;
+  value?: AttributeValue;
+}
 
 export interface AttributesService {
   listOfPersona(caller: Caller, personaId: ObjectId): Promise<AttributeDoc[]>;
@@ -21,6 +28,11 @@ export interface AttributesService {
   put(caller: Caller, personaId: ObjectId, key: string, value: AttributeValue): Promise<{ attribute: AttributeDoc; wasCreated: boolean }>;
   /** Sets several attributes of a persona the caller just checked or created. */
   putMany(caller: Caller, personaId: ObjectId, values: Record<string, AttributeValue>): Promise<AttributeDoc[]>;
+  /**
+   * Changes an attribute in place, found by id (LL's ERM update): it keeps its `_id` and `createdAt` when its key or
+   * persona changes. Null when no such attribute is in the caller's organisation.
+   */
+  update(caller: Caller, id: ObjectId, patch: AttributePatch): Promise<AttributeDoc | null>;
   remove(caller: Caller, personaId: ObjectId, key: string): Promise<void>;
   removeAllOfPersona(caller: Caller, personaId: ObjectId): Promise<number>;
   search(caller: Caller, query: ListQuery): Promise<Page<AttributeDoc>>;
@@ -72,6 +84,20 @@ export function createAttributesService({ store, cursors }: { store: Store; curs
       const written: AttributeDoc[] = [];
       for (const [key, value] of Object.entries(values)) written.push((await upsert(caller, personaId, key, value)).attribute);
       return written;
+    },
+    async update(caller, id, patch) {
+      const current = await attributes.findOne({ _id: id, organisation: caller.organisation });
+      if (!current) return null;
+      const personaId = patch.personaId ?? current.personaId;
+      const key = patch.key ?? current.key;
+      await writablePersona(store, caller.organisation, personaId);
+      if (!personaId.equals(current.personaId) || key !== current.key) {
+        // One value per (persona, key): the fact moved here replaces the one the persona held under that key.
+        await attributes.deleteMany({ organisation: caller.organisation, personaId, key, _id: { $ne: id } });
+      }
+      const value = patch.value === undefined ? current.value : patch.value;
+      await attributes.updateOne({ _id: id, organisation: caller.organisation }, { $set: { personaId, key, value, updatedAt: new Date() } });
+      return attributes.findOne({ _id: id, organisation: caller.organisation });
     },
     async remove(caller, personaId, key) {
       await writablePersona(store, caller.organisation, personaId);

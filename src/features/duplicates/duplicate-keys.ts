@@ -1,6 +1,7 @@
 // Match keys: what two personas must share to be suggested as duplicates, and how much each kind of match counts.
 // Pure functions. Each persona's keys are kept in an index collection (duplicate-index.ts), so finding the personas
 // that share a key is an index lookup and the organisation-wide list is one walk of that index, never all pairs.
+import { attributeValueText } from '../../domain/attribute-value.ts';
 import { createHash } from 'node:crypto';
 import type { Ifi } from '../../domain/model.ts';
 
@@ -65,7 +66,9 @@ export function matchKeysOf(facts: PersonaFacts, identifyingAttributes: Readonly
   if (name.length >= 4) add(`name:${name}`, `name ${facts.name}`);
   for (const attribute of facts.attributes) {
     if (identifyingAttributes.has(attribute.key) && attribute.value !== '' && attribute.value !== null) {
-      add(`attribute:${attribute.key}=${String(attribute.value)}`, `attribute ${attribute.key}=${String(attribute.value)}`);
+      // Objects and arrays by their content (key order aside), never as "[object Object]".
+      const text = attributeValueText(attribute.value);
+      add(`attribute:${attribute.key}=${text}`, `attribute ${attribute.key}=${text}`);
     }
   }
   return [...keys].map(([key, origin]) => ({ key, origin }));

@@ -2,6 +2,7 @@
 // steps ran; what each step moved is journaled beside it in chunks (merge-moves.ts), so the record stays small
 // however much moved. Record and journal are what recovery replays and undo reverses, and the merge history the API
 // lists. Erasure scrubs the identifying parts (see erasure/).
+import { isSameAttributeValue } from '../../domain/attribute-value.ts';
 import type { ObjectId } from 'bson';
 import { COLLECTIONS } from '../../domain/model.ts';
 import type { Collection, Store } from '../../store/port.ts';
@@ -75,7 +76,8 @@ export function toMergeView(record: MergeRecordDoc, moved: MergeMoves, listed = 
       links: ids(moved.links),
       emailClaims: ids(moved.claims),
       tombstones: ids(moved.tombstones),
-      attributeConflicts: moved.attributeConflicts.map((conflict) => ({
+      // A source value deeply equal to the target's lost nothing: recorded (undo restores it), not a conflict.
+      attributeConflicts: moved.attributeConflicts.filter((conflict) => !isSameAttributeValue(conflict.sourceValue, conflict.targetValue)).map((conflict) => ({
         source: hex(conflict.source), key: conflict.key, sourceValue: conflict.sourceValue, targetValue: conflict.targetValue,
       })),
       linkConflicts: moved.linkConflicts.map((conflict) => ({

@@ -90,7 +90,7 @@ export const ERROR_REGISTRY: Record<string, ErrorDefinition> = {
   // Attributes.
   'attributes.attribute_not_found': { status: 404, message: 'Persona {id} has no attribute {key}' },
   'attributes.invalid_key': { status: 422, message: 'An attribute key is 1-200 characters, not $-prefixed, without NUL, not __proto__' },
-  'attributes.invalid_value': { status: 422, message: 'An attribute value is a string (at most 10,000 characters), number or boolean' },
+  'attributes.invalid_value': { status: 422, message: 'An attribute value is any JSON value except null, bounded in size: {reason}' },
   // Links.
   'links.invalid_link_id': { status: 400, message: 'Invalid link ID {id}' },
   'links.link_not_found': { status: 404, message: 'Link {id} not found' },

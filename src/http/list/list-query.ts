@@ -2,6 +2,7 @@
 // 100, offset or an after/before cursor), `search.<field>.<op>=` conditions with values parsed by field type,
 // `search=`, `sort=` (a `_id` tie-breaker is added later), `stack=` and `include=`. Every problem is a 400 naming the
 // parameter; nothing here touches the store.
+import { attributeValueProblem } from '../../domain/attribute-value.ts';
 import { ObjectId } from 'bson';
 import { apiError, detail } from '../errors/api-error.ts';
 import { fieldSpecOf, OPERATORS, type FieldSpec, type FieldType, type ListSpec, type Operator } from './list-fields.ts';
@@ -72,12 +73,28 @@ function parseScalar(raw: string, type: FieldType, parameter: string): unknown {
   }
 }
 
-/** Values a `scalar` field (string | number | boolean) may hold for one query text: `3` matches "3" and 3. */
+/**
+ * Values a `scalar` field (any JSON value, as attribute values) may hold for one query text: `3` matches "3" and 3;
+ * a JSON object or array text also matches that value, compared deeply (`{"city":"Paris"}`).
+ */
 function scalarCandidates(raw: string): unknown[] {
   const candidates: unknown[] = [raw];
   if (raw.trim() !== '' && Number.isFinite(Number(raw))) candidates.push(Number(raw));
   if (raw === 'true' || raw === 'false') candidates.push(raw === 'true');
+  const structured = parsedJsonStructure(raw);
+  if (structured !== undefined) candidates.push(structured);
   return candidates;
+}
+
+/** The object or array a query text spells in JSON, if it does; `$` keys stay text (never an operator). */
+function parsedJsonStructure(raw: string): unknown {
+  if (!/^\s*[[{]/.test(raw)) return undefined;
+  try {
+    const parsed: unknown = JSON.parse(raw);
+    return attributeValueProblem(parsed) === null ? parsed : undefined;
+  } catch {
+    return undefined;
+  }
 }
 
 function parseConditionValue(spec: FieldSpec, op: Operator, raw: string, parameter: string): unknown {
