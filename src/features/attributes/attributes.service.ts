@@ -12,7 +12,8 @@ import type { ListQuery } from '../../http/list/list-query.ts';
 import { countInScope, findPage, type Page } from '../../http/list/paginate.ts';
 import type { Caller } from '../clients/caller.ts';
 import { readPersona, writablePersona } from '../personas/persona-guard.ts';
-import { AttributeKeySchema, AttributeValueSchema } from './attributes.schemas.ts';
+import { attributeValueProblem } from '../../domain/attribute-value.ts';
+import { AttributeKeySchema } from './attributes.schemas.ts';
 
 export type { AttributeValue } from '../../domain/attribute-value.ts';
 
@@ -47,9 +48,8 @@ function assertStorableAttribute(key: string, value: unknown): void {
   if (!AttributeKeySchema.safeParse(key).success) {
     throw apiError('attributes.invalid_key', {}, [detail('key', 'attributes.invalid_key')]);
   }
-  if (!AttributeValueSchema.safeParse(value).success) {
-    throw apiError('attributes.invalid_value', {}, [detail('value', 'attributes.invalid_value')]);
-  }
+  const problem = value === undefined || value === null ? 'is required and not null' : attributeValueProblem(value);
+  if (problem) throw apiError('attributes.invalid_value', { reason: problem }, [detail('value', 'attributes.invalid_value')]);
 }
 
 export function createAttributesService({ store, cursors }: { store: Store; cursors: CursorCodec }): AttributesService {
