@@ -117,17 +117,20 @@ export function formatMigrationReport(report: LearningLockerMigrationReport): st
 
 /**
  * The CLI entry: opens the configured store WITHOUT creating indexes first (the unique canonical-key index cannot be
- * built before the keys exist), migrates, then creates every index.
+ * built before the keys exist), migrates, removes duplicate attributes (the unique attribute index cannot be built
+ * over them), then creates every index.
  */
 export async function runLearningLockerMigration(options: { json?: boolean }): Promise<void> {
-  const [{ loadConfig }, { openStore }, { ensureIndexes }, { canonicalIdentifierKey }, { importLearningLockerClients }] = await Promise.all([
+  const [{ loadConfig }, { openStore }, { ensureIndexes }, { canonicalIdentifierKey }, { importLearningLockerClients }, { ensureUniqueAttributes, formatUniqueAttributesReport }] = await Promise.all([
     import('../config.ts'), import('../store/open-store.ts'), import('../store/indexes.ts'), import('../domain/xapi/index.ts'),
-    import('../compat/learning-locker/ll-clients.ts'),
+    import('../compat/learning-locker/ll-clients.ts'), import('./migrate-attributes.ts'),
   ]);
   const { COMPAT_INDEXES } = await import('../compat/compat-indexes.ts');
   const store = await openStore(loadConfig());
   try {
     const report = await migrateFromLearningLocker(store, { canonicalKeyOf: (ifi) => canonicalIdentifierKey(ifi as never) });
+    // Before every other index: LL's non-unique attribute index is replaced once its duplicates are gone.
+    const attributes = await ensureUniqueAttributes(store);
     const indexes = await ensureIndexes(store, COMPAT_INDEXES);
     // LL's API clients keep their Basic key:secret here (needs the unique client key index, so after ensureIndexes).
     const clients = await importLearningLockerClients(store);
@@ -135,7 +138,9 @@ export async function runLearningLockerMigration(options: { json?: boolean }): P
       `Learning Locker API clients imported: ${clients.clientsImported}, updated: ${clients.clientsUpdated}, skipped: ${clients.clientsSkipped.length}`,
       ...clients.clientsSkipped.map((skipped) => `  client ${skipped.id}: ${skipped.reason}`),
     ];
-    console.log(options.json ? JSON.stringify({ ...report, ...clients, indexes }) : `${formatMigrationReport(report)}\n${clientLines.join('\n')}\nindexes ensured: ${indexes.length}`);
+    console.log(options.json
+      ? JSON.stringify({ ...report, ...clients, duplicateAttributes: attributes.duplicates, indexes })
+      : `${formatMigrationReport(report)}\n${formatUniqueAttributesReport(attributes).join('\n')}\n${clientLines.join('\n')}\nindexes ensured: ${indexes.length}`);
   } finally {
     await store.close();
   }

@@ -2,6 +2,7 @@
 import type { Command } from 'commander';
 import { ensureAllIndexes } from '../features/all-indexes.ts';
 import { withStore } from './cli-store.ts';
+import { ensureUniqueAttributes, formatUniqueAttributesReport } from './migrate-attributes.ts';
 import { runLearningLockerMigration } from './migrate-ll.ts';
 
 export function registerMigrateCommand(program: Command): void {
@@ -13,8 +14,12 @@ export function registerMigrateCommand(program: Command): void {
     .action(async (options: { json?: boolean; fromLearningLocker?: boolean }) => {
       if (options.fromLearningLocker) return runLearningLockerMigration(options);
       await withStore(async (store, config) => {
+        // A store an older version wrote has a non-unique attribute index (and maybe duplicates under it): replace it first.
+        const attributes = await ensureUniqueAttributes(store);
         const names = await ensureAllIndexes(store, config);
-        console.log(options.json ? JSON.stringify({ indexes: names }) : `indexes ensured (${names.length}):\n  ${names.join('\n  ')}`);
+        console.log(options.json
+          ? JSON.stringify({ duplicateAttributes: attributes.duplicates, indexes: names })
+          : `${formatUniqueAttributesReport(attributes).join('\n')}\nindexes ensured (${names.length}):\n  ${names.join('\n  ')}`);
       });
     });
 }

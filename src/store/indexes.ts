@@ -25,7 +25,8 @@ export const INDEXES: IndexDefinition[] = [
   { collection: COLLECTIONS.identifiers, keys: { organisation: 1, persona: 1 } },
   { collection: COLLECTIONS.identifiers, keys: { organisation: 1, 'ifi.key': 1, 'ifi.value': 1 } },
   { collection: COLLECTIONS.identifiers, keys: { organisation: 1, 'ifi.value.homePage': 1, 'ifi.value.name': 1 } },
-  { collection: COLLECTIONS.attributes, keys: { organisation: 1, personaId: 1, key: 1 } },
+  // One value per (persona, key): MongoDB serialises concurrent upserts of a key only under a unique index.
+  { collection: COLLECTIONS.attributes, keys: { organisation: 1, personaId: 1, key: 1 }, options: { unique: true } },
   { collection: COLLECTIONS.attributes, keys: { organisation: 1, key: 1, value: 1 } },
   { collection: COLLECTIONS.links, keys: { organisation: 1, persona: 1, recTypeName: 1, recId: 1 }, options: { unique: true } },
   { collection: COLLECTIONS.links, keys: { organisation: 1, recTypeName: 1, recId: 1 } },
