@@ -17,6 +17,7 @@ import type { MergeService } from '../features/merges/merge.service.ts';
 import { ensureDefaultOrganisation } from '../features/tenancy/default-organisation.ts';
 import type { Store } from '../store/port.ts';
 import { withStore } from './cli-store.ts';
+import { stderrWarnings } from './stderr-warnings.ts';
 
 /** The actor recorded in merge history and audit entries for commands run from the CLI. */
 export const CLI_ACTOR = 'cli';
@@ -53,7 +54,7 @@ const CLI_LOGGER = {
 export async function openCliMergeEffects(config: Config, store: Store): Promise<{
   writeBack: IdentityWriteBack | null; onMergeChange: AfterMergeChange; afterChange: AfterMergeChange | undefined; close(): Promise<void>;
 }> {
-  const target = await openIdentityWriteBack(config, store);
+  const target = await openIdentityWriteBack(config, store, stderrWarnings);
   let events: ReturnType<typeof openMergeEvents> | null = null;
   const onMergeChange: AfterMergeChange = async (record) => {
     events ??= openMergeEvents(config, CLI_LOGGER);

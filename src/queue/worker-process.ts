@@ -5,7 +5,7 @@ import type { Config } from '../config.ts';
 import { startEvents } from '../features/events/events.runtime.ts';
 import { createResolver } from '../features/resolver/resolver.service.ts';
 import { startWriteBack } from '../features/write-back/write-back.runtime.ts';
-import { ensureAllIndexes } from '../features/all-indexes.ts';
+import { checkAllIndexes } from '../features/all-indexes.ts';
 import { openStore } from '../store/open-store.ts';
 import type { Store } from '../store/port.ts';
 import { probeRedis } from './redis-connection.ts';
@@ -26,7 +26,7 @@ export async function startWorkerProcess(
   const store = overrides.store ?? await openStore(config);
   const closers: Array<() => Promise<void>> = [];
   try {
-    if (ownsStore) await ensureAllIndexes(store);
+    if (ownsStore) await checkAllIndexes(store, logger);
     const resolver = createResolver({
       store, options: { includeAuthority: config.RESOLVE_AUTHORITY, linkMboxSha1sum: config.LINK_MBOX_SHA1SUM, batchSize: config.RESOLVER_BATCH_SIZE },
     });
