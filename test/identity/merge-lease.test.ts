@@ -6,8 +6,8 @@ import { ObjectId } from 'bson';
 import { mergesOf } from '../../src/features/merges/merge-record.ts';
 import { recoverMerges } from '../../src/features/merges/merge-recovery.ts';
 import { createMergeService } from '../../src/features/merges/merge.service.ts';
-import { openTempEmbeddedStore, type TempStore } from '../support/temp-store.ts';
-import { mbox, seedPersona } from './support/seed.ts';
+import type { TempStore } from '../support/temp-store.ts';
+import { useMergePair } from './support/seed.ts';
 
 /** A merge service whose merge stops at `step` until released (an instance in the middle of its work). */
 function pausedAt(store: TempStore['store'], step: string, leaseMs?: number) {
@@ -29,16 +29,12 @@ async function until<T>(what: string, probe: () => Promise<T | null | undefined 
 }
 
 describe('merge leases: several instances on one store', () => {
+  const pair = useMergePair();
+  const { organisation } = pair;
   let temp: TempStore;
-  const organisation = new ObjectId();
   let target: ObjectId;
   let source: ObjectId;
-  beforeEach(async () => {
-    temp = await openTempEmbeddedStore();
-    target = await seedPersona(temp.store, organisation, { identifiers: [mbox('t@example.org')] });
-    source = await seedPersona(temp.store, organisation, { identifiers: [mbox('s@example.org')] });
-  });
-  afterEach(async () => { await temp.close(); });
+  beforeEach(() => ({ temp, target, source } = pair));
 
   for (const step of ['intent', 'pending']) {
     it(`a second instance's start-up recovery leaves a live merge (at '${step}') alone, and that merge is applied`, async () => {
