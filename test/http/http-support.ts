@@ -11,6 +11,7 @@ import { loadConfig } from '../../src/config.ts';
 import { ensureInitialClient, type InitialClient } from '../../src/features/clients/initial-client.ts';
 import { createOrganisationsService } from '../../src/features/organisations/organisations.service.ts';
 import { openEmbeddedStore } from '../../src/store/embedded/index.ts';
+import { guardShardKeys } from '../support/shard-key-guard.ts';
 import { makeTempDir } from '../support/temp-store.ts';
 import { httpCall } from '../support/http-call.ts';
 
@@ -40,7 +41,8 @@ export function basic({ key, secret }: Credentials): string {
 export async function startTestApi(env: Record<string, string> = {}): Promise<TestApi> {
   const dataDir = makeTempDir('persona-http-');
   const config = loadConfig({ DATA_DIR: dataDir, QUEUE: 'inline', LOG_LEVEL: 'silent', ...env });
-  const store = await openEmbeddedStore({ dataDir });
+  // Every query on a collection sharded by organisation must carry it (docs/scaling.md): checked on every call.
+  const store = guardShardKeys(await openEmbeddedStore({ dataDir }));
   const built = await createApp(config, { store, logger: pino({ level: 'silent' }), defaultMetrics: false, authRecheckMs: 200 });
   const initial = await ensureInitialClient({ store, clients: built.services.clients, dataDir });
   const server: Server = createServer(built.app);
