@@ -62,11 +62,12 @@ function guardCollection<T extends Document>(inner: Collection<T>, violations: s
  * The store, with every call on a sharded collection checked; `violations` lists what was refused. A plain object
  * delegating to the store (not a Proxy), so a test may still wrap its `collection` as it would the store's.
  */
-export function guardShardKeys(store: Store): Store & { violations: string[] } {
+export function guardShardKeys(store: Store): Store & { violations: string[]; unguarded: Store } {
   const violations: string[] = [];
   return {
     kind: store.kind,
     violations,
+    unguarded: store,
     collection<T extends Document>(name: string) {
       const collection = store.collection<T>(name);
       return SHARDED_COLLECTIONS.has(name) ? guardCollection(collection, violations) : collection;
@@ -77,3 +78,6 @@ export function guardShardKeys(store: Store): Store & { violations: string[] } {
     close: () => store.close(),
   };
 }
+
+/** For a test's own whole-collection reads (snapshots across organisations): the store without the guard. */
+export const unguarded = (store: Store): Store => (store as Partial<ReturnType<typeof guardShardKeys>>).unguarded ?? store;
