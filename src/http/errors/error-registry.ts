@@ -31,6 +31,9 @@ export const ERROR_REGISTRY: Record<string, ErrorDefinition> = {
   'validation.invalid_value': { status: 422, message: 'is not valid: {reason}' },
   'validation.unknown_field': { status: 422, message: 'is not a known field' },
   'request.payload_too_large': { status: 413, message: 'The request body is larger than {limit}' },
+  // What the store refuses to keep (store-refusal.ts): MongoDB's 16 MB document limit, field names, nesting.
+  'request.document_too_large': { status: 413, message: 'The document would be larger than the store allows (16 MB): {reason}' },
+  'request.invalid_document': { status: 422, message: 'The store cannot keep this document: {reason}' },
   'request.batch_too_large': { status: 413, message: 'A batch holds at most {max} items, got {count}' },
   'request.route_not_found': { status: 404, message: 'No route {method} {path}' },
   'request.rate_limited': { status: 429, message: 'More than {limit} requests per minute from this client; retry later' },
