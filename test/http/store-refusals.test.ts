@@ -16,9 +16,9 @@ describe('HTTP: documents the store refuses', function () {
   before(async () => { api = await startTestApi({ BODY_LIMIT: '40mb' }); });
   after(async () => api.close());
 
-  it('a NUL or $ in a profile key, or profile nesting past 100 levels, is 422 request.invalid_document; nothing is created', async () => {
+  it('a NUL in a profile key, or profile nesting past 100 levels, is 422 request.invalid_document; nothing is created', async () => {
     const before = (await api.request('GET', '/v1/personas/count')).body.count;
-    for (const profile of [{ 'a\u0000b': 1 }, { settings: { $set: 1 } }, nested(101)]) {
+    for (const profile of [{ 'a\u0000b': 1 }, { settings: { 'x\u0000': 1 } }, nested(101)]) {
       const answer = await api.request('POST', '/v1/personas', { body: { name: 'Bad profile', profile } });
       expect(answer.status, JSON.stringify(answer.body)).to.equal(422);
       expect(answer.body.error.code).to.equal('request.invalid_document');

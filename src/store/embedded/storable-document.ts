@@ -1,7 +1,7 @@
 // What MongoDB refuses to store, refused here too with a MongoDB-shaped error, so a test on the embedded store fails
 // where production would: a document over 16 MB of BSON (BSONObjMaxUserSize, checked by the server as size >
-// 16777216), a field name holding a NUL byte (BSON cannot encode it) or starting with `$` (refused in stored
-// documents here, at any depth, although 5.0+ servers store some), and nesting deeper than 100 levels.
+// 16777216), a field name holding a NUL byte (BSON cannot encode it), a top-level field name starting with `$`
+// (nested ones are stored by MongoDB 5.0+, and LL's CRUD surface round-trips them), and nesting deeper than 100 levels.
 import { calculateObjectSize } from 'bson';
 import type { Document } from '../port.ts';
 import { StoreWriteError } from './errors.ts';
@@ -35,7 +35,7 @@ function checkFields(value: unknown, depth: number, path: string): void {
   }
   for (const [key, field] of Object.entries(value)) {
     if (key.includes('\u0000')) throw new StoreWriteError(INVALID_FIELD_NAME_CODE, `field name ${JSON.stringify(`${path}.${key}`.slice(1))} must not contain a NUL byte`);
-    if (key.startsWith('$')) throw new StoreWriteError(INVALID_FIELD_NAME_CODE, `field name ${JSON.stringify(`${path}.${key}`.slice(1))} must not start with '$'`);
+    if (depth === 1 && key.startsWith('$')) throw new StoreWriteError(INVALID_FIELD_NAME_CODE, `field name ${JSON.stringify(`${path}.${key}`.slice(1))} must not start with '$'`);
     checkFields(field, depth + 1, `${path}.${key}`);
   }
 }
