@@ -31,7 +31,7 @@ import { loadCursorSecret } from './http/list/cursor-secret.ts';
 import { createMetrics, type Metrics } from './http/metrics.ts';
 import { startQueueRuntime, type QueueRuntime } from './queue/queue-runtime.ts';
 import { startWorkerProcess, type WorkerProcess } from './queue/worker-process.ts';
-import { ensureAllIndexes } from './features/all-indexes.ts';
+import { checkAllIndexes } from './features/all-indexes.ts';
 import { serviceWriteBackHooks, type ServiceWriteBackHooks } from './features/write-back/service-write-back.ts';
 import { createIfiHasStatements } from './features/write-back/ifi-statements.ts';
 import { openWriteBackStatements, type WriteBackStatements } from './features/write-back/write-back-target.ts';
@@ -104,12 +104,12 @@ export async function createApp(givenConfig: Config, options: AppOptions = {}): 
   let mergeEvents: ReturnType<typeof startMergeEvents> | null = null;
   let writeBackTarget: WriteBackStatements | null = null;
   try {
-    await ensureAllIndexes(store);
+    await checkAllIndexes(store, logger);
     // Queues named after this store, jobs naming it: installations sharing a Redis never mix (store-queue-prefix.ts).
     const storeId = await loadStoreId(store);
     config = withStoreQueuePrefix(config, storeId);
     if (!options.statementSink) queue = await startQueueRuntime(config, logger, storeId);
-    writeBackTarget = await openWriteBackStatements(config, store);
+    writeBackTarget = await openWriteBackStatements(config, store, logger);
     // Write-back on: renames and identifiers created or moved through the services queue their statement re-stamps;
     // an identifier whose IFI is the actor of statements is not deleted (compat spec 3.4).
     const services = buildServices(store, config, await loadCursorSecret(store), options.authRecheckMs, {

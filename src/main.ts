@@ -15,21 +15,22 @@ async function main(): Promise<void> {
   const config = loadConfig();
   const logger = pino({ level: config.LOG_LEVEL });
   const built = await createApp(config, { logger });
-  const initial = await ensureInitialClient({ store: built.store, clients: built.services.clients, dataDir: config.DATA_DIR });
-  if (initial) {
-    const { organisation, key, secret } = initial.credentials;
-    process.stdout.write([
+  const initial = await ensureInitialClient({
+    store: built.store, clients: built.services.clients, dataDir: config.DATA_DIR,
+    // Printed the moment the client exists, before anything else can fail: its secret is never shown again.
+    announce: ({ organisation, key, secret }) => process.stdout.write([
       '',
       'First start: created an organisation and an API client with every scope. The secret is shown only now.',
       `  organisation: ${organisation}`,
       `  key:          ${key}`,
       `  secret:       ${secret}`,
-      `  saved to:     ${initial.file} (mode 0600)`,
       `  try:          curl -u '${key}:${secret}' http://${config.HOST}:${config.PORT}/v1/personas`,
       `  admin app:    http://${config.HOST}:${config.PORT}/admin (sign in with this key and secret)`,
       '',
-    ].join('\n') + '\n');
-  }
+    ].join('\n') + '\n'),
+  });
+  if (initial?.file) process.stdout.write(`  saved to:     ${initial.file} (mode 0600)\n\n`);
+  if (initial?.fileError) logger.warn({ dataDir: config.DATA_DIR, err: initial.fileError }, 'initial client not saved to a file: copy the secret printed above now');
   const server = createServer(built.app);
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);

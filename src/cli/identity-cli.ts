@@ -20,6 +20,7 @@ import { ensureDefaultOrganisation } from '../features/tenancy/default-organisat
 import type { Store } from '../store/port.ts';
 import { EXIT_CODES } from '../exit-codes.ts';
 import { withStore } from './cli-store.ts';
+import { stderrWarnings } from './stderr-warnings.ts';
 
 /** The actor recorded in merge history and audit entries for commands run from the CLI. */
 export const CLI_ACTOR = 'cli';
@@ -57,7 +58,7 @@ export async function openCliMergeEffects(givenConfig: Config, store: Store): Pr
   writeBack: IdentityWriteBack | null; onMergeChange: AfterMergeChange; afterChange: AfterMergeChange | undefined; close(): Promise<void>;
 }> {
   const config = withStoreQueuePrefix(givenConfig, await loadStoreId(store));
-  const target = await openIdentityWriteBack(config, store);
+  const target = await openIdentityWriteBack(config, store, stderrWarnings);
   let events: ReturnType<typeof openMergeEvents> | null = null;
   const onMergeChange: AfterMergeChange = async (record) => {
     events ??= openMergeEvents(config, CLI_LOGGER);

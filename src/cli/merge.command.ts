@@ -54,12 +54,13 @@ export function registerMergeCommands(program: Command): void {
 
   identityOptions(group
     .command('recover')
-    .description('complete merges and undos a crash interrupted (the server also does this at start-up)')
-    .option('--stale-seconds <n>', 'only records untouched for this long (another process may be working on newer ones)', parsePositiveInt))
-    .action(async (options: IdentityOptions & { staleSeconds?: number }) => {
+    .description('complete merges and undos a crash interrupted (the server also does this at start-up); a merge whose process still renews its lease is left to it')
+    .option('--stale-seconds <n>', 'only records untouched for this long', parsePositiveInt)
+    .option('--force', 'also take merges whose lease has not expired yet (only when the process that owns them is known to be dead)'))
+    .action(async (options: IdentityOptions & { staleSeconds?: number; force?: boolean }) => {
       await withIdentity(options, async ({ store, afterChange }) => {
         // Recovery spans every organisation: an interrupted merge is completed whoever started it.
-        const report = await recoverMerges(store, { staleMs: (options.staleSeconds ?? 0) * 1000, afterChange });
+        const report = await recoverMerges(store, { staleMs: (options.staleSeconds ?? 0) * 1000, takeOverLiveLeases: options.force === true, afterChange });
         if (options.json) return void console.log(JSON.stringify(report));
         for (const id of report.completed) console.log(`merge ${id}: completed`);
         for (const id of report.undone) console.log(`merge ${id}: undo completed`);

@@ -7,6 +7,7 @@
 // LL's API clients are imported (compat/learning-locker/ll-clients.ts) so their Basic credentials keep working.
 import type { ObjectId } from 'bson';
 import { COLLECTIONS } from '../domain/model.ts';
+import type { IndexProgress } from '../store/indexes.ts';
 import type { BulkOperation, Collection, Store } from '../store/port.ts';
 
 export interface CanonicalCollision {
@@ -117,25 +118,29 @@ export function formatMigrationReport(report: LearningLockerMigrationReport): st
 
 /**
  * The CLI entry: opens the configured store WITHOUT creating indexes first (the unique canonical-key index cannot be
- * built before the keys exist), migrates, then creates every index.
+ * built before the keys exist), migrates, removes duplicate attributes (the unique attribute index cannot be built
+ * over them), then creates every index.
  */
-export async function runLearningLockerMigration(options: { json?: boolean }): Promise<void> {
-  const [{ loadConfig }, { openStore }, { ensureIndexes }, { canonicalIdentifierKey }, { importLearningLockerClients }] = await Promise.all([
-    import('../config.ts'), import('../store/open-store.ts'), import('../store/indexes.ts'), import('../domain/xapi/index.ts'),
-    import('../compat/learning-locker/ll-clients.ts'),
+export async function runLearningLockerMigration(options: { json?: boolean; onIndex?: IndexProgress }): Promise<void> {
+  const [{ loadConfig }, { openStore }, { canonicalIdentifierKey }, { importLearningLockerClients }, { formatUniqueAttributesReport }, { buildEveryIndex }, { printIndexProgress }] = await Promise.all([
+    import('../config.ts'), import('../store/open-store.ts'), import('../domain/xapi/index.ts'),
+    import('../compat/learning-locker/ll-clients.ts'), import('./migrate-attributes.ts'), import('./migrate-indexes.ts'), import('./index-progress.ts'),
   ]);
-  const { COMPAT_INDEXES } = await import('../compat/compat-indexes.ts');
-  const store = await openStore(loadConfig());
+  const config = loadConfig();
+  const store = await openStore(config);
   try {
     const report = await migrateFromLearningLocker(store, { canonicalKeyOf: (ifi) => canonicalIdentifierKey(ifi as never) });
-    const indexes = await ensureIndexes(store, COMPAT_INDEXES);
+    // Every index the service needs (LL's non-unique attribute index replaced once its duplicates are gone first).
+    const { attributes, indexes } = await buildEveryIndex(store, config, options.onIndex ?? printIndexProgress());
     // LL's API clients keep their Basic key:secret here (needs the unique client key index, so after ensureIndexes).
     const clients = await importLearningLockerClients(store);
     const clientLines = [
       `Learning Locker API clients imported: ${clients.clientsImported}, updated: ${clients.clientsUpdated}, skipped: ${clients.clientsSkipped.length}`,
       ...clients.clientsSkipped.map((skipped) => `  client ${skipped.id}: ${skipped.reason}`),
     ];
-    console.log(options.json ? JSON.stringify({ ...report, ...clients, indexes }) : `${formatMigrationReport(report)}\n${clientLines.join('\n')}\nindexes ensured: ${indexes.length}`);
+    console.log(options.json
+      ? JSON.stringify({ ...report, ...clients, duplicateAttributes: attributes.duplicates, indexes })
+      : `${formatMigrationReport(report)}\n${formatUniqueAttributesReport(attributes).join('\n')}\n${clientLines.join('\n')}\nindexes ensured: ${indexes.length}`);
   } finally {
     await store.close();
   }

@@ -6,7 +6,7 @@ import type { Config } from '../config.ts';
 import { startEvents } from '../features/events/events.runtime.ts';
 import { createResolver, resolverOptionsOf } from '../features/resolver/resolver.service.ts';
 import { startWriteBack } from '../features/write-back/write-back.runtime.ts';
-import { ensureAllIndexes } from '../features/all-indexes.ts';
+import { checkAllIndexes } from '../features/all-indexes.ts';
 import { openStore } from '../store/open-store.ts';
 import type { Store } from '../store/port.ts';
 import { probeRedis } from './redis-connection.ts';
@@ -28,7 +28,7 @@ export async function startWorkerProcess(
   const store = overrides.store ?? await openStore(config);
   const closers: Array<() => Promise<void>> = [];
   try {
-    if (ownsStore) await ensureAllIndexes(store);
+    if (ownsStore) await checkAllIndexes(store, logger);
     // The queues of this store (the API's, when it passes its store and resolved config, are the same).
     const storeId = await loadStoreId(store);
     config = withStoreQueuePrefix(config, storeId);

@@ -2,7 +2,7 @@
 // comes first in almost every key because every query is scoped by it; list sorts end in `_id` so keyset cursors
 // walk an index at the same cost at any depth.
 import { COLLECTIONS } from '../domain/model.ts';
-import type { IndexKeys, IndexOptions, Store } from './port.ts';
+import type { Collection, IndexKeys, IndexOptions, Store } from './port.ts';
 
 export interface IndexDefinition {
   collection: string;
@@ -25,7 +25,8 @@ export const INDEXES: IndexDefinition[] = [
   { collection: COLLECTIONS.identifiers, keys: { organisation: 1, persona: 1 } },
   { collection: COLLECTIONS.identifiers, keys: { organisation: 1, 'ifi.key': 1, 'ifi.value': 1 } },
   { collection: COLLECTIONS.identifiers, keys: { organisation: 1, 'ifi.value.homePage': 1, 'ifi.value.name': 1 } },
-  { collection: COLLECTIONS.attributes, keys: { organisation: 1, personaId: 1, key: 1 } },
+  // One value per (persona, key): MongoDB serialises concurrent upserts of a key only under a unique index.
+  { collection: COLLECTIONS.attributes, keys: { organisation: 1, personaId: 1, key: 1 }, options: { unique: true } },
   { collection: COLLECTIONS.attributes, keys: { organisation: 1, key: 1, value: 1 } },
   { collection: COLLECTIONS.links, keys: { organisation: 1, persona: 1, recTypeName: 1, recId: 1 }, options: { unique: true } },
   { collection: COLLECTIONS.links, keys: { organisation: 1, recTypeName: 1, recId: 1 } },
@@ -56,11 +57,25 @@ export const INDEXES: IndexDefinition[] = [
   { collection: COLLECTIONS.imports, keys: { organisation: 1, createdAt: -1 } },
 ];
 
-/** Creates every index that does not exist yet. Extra definitions (from features) can be passed in. */
-export async function ensureIndexes(store: Store, extra: IndexDefinition[] = []): Promise<string[]> {
+/**
+ * Creates every index that does not exist yet (`persona migrate`; can take hours on a large Learning Locker
+ * collection). Extra definitions (from features) can be passed in; `onIndex` hears each build start and end.
+ */
+export async function ensureIndexes(store: Store, extra: IndexDefinition[] = [], onIndex?: IndexProgress): Promise<string[]> {
   const names: string[] = [];
-  for (const definition of [...INDEXES, ...extra]) {
-    names.push(`${definition.collection}.${await store.collection(definition.collection).createIndex(definition.keys, definition.options)}`);
-  }
+  for (const definition of [...INDEXES, ...extra]) names.push(await buildIndex(store.collection(definition.collection), definition, onIndex));
   return names;
+}
+
+/** Hears each index build start (ms 0) and end (ms = its duration), named `<collection>.<keys or name>`. */
+export type IndexProgress = (event: { index: string; phase: 'start' | 'done'; ms: number }) => void;
+
+/** Creates one index (idempotent), telling `onIndex`; returns `<collection>.<index name>`. */
+export async function buildIndex(collection: Collection, { keys, options }: Omit<IndexDefinition, 'collection'>, onIndex?: IndexProgress): Promise<string> {
+  const label = `${collection.name}.${options?.name ?? JSON.stringify(keys)}`;
+  const started = Date.now();
+  onIndex?.({ index: label, phase: 'start', ms: 0 });
+  const name = await collection.createIndex(keys, options);
+  onIndex?.({ index: label, phase: 'done', ms: Date.now() - started });
+  return `${collection.name}.${name}`;
 }

@@ -175,6 +175,8 @@ export interface Collection<T extends Document = Document> {
   /** Idempotent for the same keys and options; returns the index name. Unique on violating data: throws code 11000. */
   createIndex(keys: IndexKeys, options?: IndexOptions): Promise<string>;
   listIndexes(): Promise<IndexDescription[]>;
+  /** Removes an index by name (a migration replacing one with other options); unknown name: code 27 (IndexNotFound). */
+  dropIndex(name: string): Promise<void>;
   /** Plan of a find (see QueryPlan). */
   explain(filter?: Filter, options?: FindOptions): Promise<QueryPlan>;
 }
@@ -202,6 +204,20 @@ export const DUPLICATE_KEY_CODE = 11000;
 
 export function isDuplicateKeyError(error: unknown): boolean {
   return typeof error === 'object' && error !== null && (error as { code?: unknown }).code === DUPLICATE_KEY_CODE;
+}
+
+/**
+ * Runs an upsert again when it lost a race for a unique key: two writers both missed, the other inserted first, and
+ * this one got 11000. MongoDB retries only some of these itself (an equality on every unique-index field, 4.2+); the
+ * second attempt matches the winner's document and updates it, so the caller's write is not lost.
+ */
+export async function upsertRetryingDuplicateKey<R>(upsert: () => Promise<R>): Promise<R> {
+  try {
+    return await upsert();
+  } catch (error) {
+    if (!isDuplicateKeyError(error)) throw error;
+    return upsert();
+  }
 }
 
 /**

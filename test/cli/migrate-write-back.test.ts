@@ -17,9 +17,14 @@ describe('persona migrate with write-back', () => {
   beforeEach(() => { dir = makeTempDir('persona-migrate-wb-'); });
   afterEach(() => rmSync(dir, { recursive: true, force: true }));
 
-  const migrate = async (env: Record<string, string>) => JSON.parse((await run(process.execPath, [cli, 'migrate', '--json'], {
-    env: { ...process.env, DATA_DIR: join(dir, 'data'), WRITE_BACK_STATEMENTS: 'false', ...env },
-  })).stdout.trim().split('\n').at(-1)!).indexes as string[];
+  let progress = '';
+  const migrate = async (env: Record<string, string>) => {
+    const { stdout, stderr } = await run(process.execPath, [cli, 'migrate', '--json'], {
+      env: { ...process.env, DATA_DIR: join(dir, 'data'), WRITE_BACK_STATEMENTS: 'false', ...env },
+    });
+    progress = stderr;
+    return JSON.parse(stdout.trim().split('\n').at(-1)!).indexes as string[];
+  };
 
   async function indexNamesOf(collection: string): Promise<string[]> {
     const temp = await openTempEmbeddedStore({ dataDir: join(dir, 'data') });
@@ -38,6 +43,9 @@ describe('persona migrate with write-back', () => {
     const on = await migrate({ WRITE_BACK_STATEMENTS: 'true', WRITE_BACK_COLLECTION: 'llStatements' });
     expect(on).to.include.members(writeBackNames.map((name) => `llStatements.${name}`));
     expect(await indexNamesOf('llStatements')).to.include.members(writeBackNames);
+    // Each build is announced on stderr as it starts and ends (a build of hours on a large collection shows which).
+    expect(progress).to.match(/^building index llStatements\.persona_bf_person …$/m);
+    expect(progress).to.match(/^ {2}llStatements\.persona_bf_person ready \(\d+\.\d s\)$/m);
     expect(await migrate({ WRITE_BACK_STATEMENTS: 'true', WRITE_BACK_COLLECTION: 'llStatements' }), 'idempotent').to.deep.equal(on);
   });
 });

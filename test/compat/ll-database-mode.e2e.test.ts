@@ -46,7 +46,7 @@ describe('Learning Locker database mode (migrate, then serve LL clients unchange
     process.env.DATA_DIR = dataDir;
     console.log = (text: string) => { printed += text; };
     try {
-      await runLearningLockerMigration({ json: true });
+      await runLearningLockerMigration({ json: true, onIndex: () => {} });
     } finally {
       console.log = log;
       for (const [name, value] of Object.entries(saved)) {

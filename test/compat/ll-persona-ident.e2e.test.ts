@@ -72,7 +72,7 @@ describe('LL /api $personaIdent filters (real app)', () => {
       expect(await connectionIds('persona', { _id: HAIR_BLOND })).to.deep.equal(sorted('Ann', 'Cid'));
       expect(await personaCount({ _id: ident('persona.import.hair', 'blond') })).to.equal(2);
     } finally {
-      await app.built.store.collection('personaAttributes').deleteOne({ _id: stray.insertedId });
+      await app.built.store.collection('personaAttributes').deleteOne({ _id: stray.insertedId, organisation: app.b.organisation });
     }
   });
 

@@ -2,6 +2,7 @@
 // writes them (compat spec 1): both account key orders, locked/lockedAt, personas without names, legacy extra fields.
 import { expect } from 'chai';
 import { ObjectId } from 'bson';
+import { ensureUniqueAttributes } from '../../src/cli/migrate-attributes.ts';
 import { migrateFromLearningLocker } from '../../src/cli/migrate-ll.ts';
 import { COLLECTIONS } from '../../src/domain/model.ts';
 import { canonicalIdentifierKey } from '../../src/domain/xapi/index.ts';
@@ -79,5 +80,33 @@ describe('persona migrate --from-learning-locker', () => {
     const second = await migrateFromLearningLocker(temp.store, { canonicalKeyOf });
     expect(second).to.include({ identifiersScanned: 0, canonicalKeysAdded: 0, personasTimestamped: 0, identifiersTimestamped: 0 });
     expect(second.collisions).to.deep.equal([]);
+  });
+
+  it("reports and removes the duplicate attributes an LL database holds (keeping the newest), then makes the index unique", async () => {
+    const attributes = temp.store.collection(COLLECTIONS.attributes);
+    // LL's own index on these keys, not unique: the unique one cannot be created beside it.
+    await attributes.createIndex({ organisation: 1, personaId: 1, key: 1 });
+    const older = { _id: new ObjectId(), organisation: org, personaId: ann, key: 'cohort', value: '2023', updatedAt: new Date('2024-01-01') };
+    const newest = { _id: new ObjectId(), organisation: org, personaId: ann, key: 'cohort', value: '2024', updatedAt: new Date('2024-06-01') };
+    const oldest = { _id: new ObjectId(), organisation: org, personaId: ann, key: 'cohort', value: '2022', createdAt: new Date('2020-01-01') };
+    const otherKey = { _id: new ObjectId(), organisation: org, personaId: ann, key: 'team', value: 'a' };
+    const otherPersona = { _id: new ObjectId(), organisation: org, personaId: nameless, key: 'cohort', value: '2023' };
+    const otherOrganisation = { _id: new ObjectId(), organisation: otherOrg, personaId: ann, key: 'cohort', value: '2023' };
+    await attributes.insertMany([older, newest, oldest, otherKey, otherPersona, otherOrganisation]);
+
+    const report = await ensureUniqueAttributes(temp.store, { batchSize: 2 });
+    expect(report.wasRebuilt).to.equal(true);
+    expect(report.duplicates).to.have.length(1);
+    expect(report.duplicates[0]).to.include({ organisation: org.toHexString(), personaId: ann.toHexString(), key: 'cohort', keptId: newest._id.toHexString() });
+    expect(report.duplicates[0].removedIds.sort()).to.deep.equal([older._id.toHexString(), oldest._id.toHexString()].sort());
+    expect((await attributes.find({}, { sort: { _id: 1 } })).map((doc) => doc._id.toHexString()).sort())
+      .to.deep.equal([newest, otherKey, otherPersona, otherOrganisation].map((doc) => doc._id.toHexString()).sort());
+    const index = (await attributes.listIndexes()).find((entry) => entry.name === 'organisation_1_personaId_1_key_1');
+    expect(index?.unique).to.equal(true);
+    expect((await attributes.insertOne({ organisation: org, personaId: ann, key: 'team', value: 'b' }).catch((error) => error)).code).to.equal(11000);
+    // Then (with canonical keys added) every index of the service builds, and a second run scans nothing.
+    await migrateFromLearningLocker(temp.store, { canonicalKeyOf: (ifi) => canonicalIdentifierKey(ifi as never) });
+    await ensureIndexes(temp.store);
+    expect(await ensureUniqueAttributes(temp.store)).to.deep.equal({ wasRebuilt: false, duplicates: [] });
   });
 });

@@ -11,6 +11,7 @@ import { createApp, type App } from '../../src/app.ts';
 import { loadConfig } from '../../src/config.ts';
 import { ensureInitialClient, type InitialClient } from '../../src/features/clients/initial-client.ts';
 import { createOrganisationsService } from '../../src/features/organisations/organisations.service.ts';
+import { guardShardKeys } from '../support/shard-key-guard.ts';
 import { makeTempDir, openStoreUnderTest } from '../support/temp-store.ts';
 import { httpCall } from '../support/http-call.ts';
 
@@ -41,7 +42,10 @@ export function basic({ key, secret }: Credentials): string {
 export async function startTestApi(env: Record<string, string> = {}, options: { logger?: Logger; defaultMetrics?: boolean } = {}): Promise<TestApi> {
   const dataDir = makeTempDir('persona-http-');
   const config = loadConfig({ DATA_DIR: dataDir, QUEUE: 'inline', LOG_LEVEL: 'silent', ...env });
-  const { store, discard } = await openStoreUnderTest(dataDir);
+  const opened = await openStoreUnderTest(dataDir);
+  // Every query on a collection sharded by organisation must carry it (docs/scaling.md): checked on every call.
+  const store = guardShardKeys(opened.store);
+  const { discard } = opened;
   const built = await createApp(config, {
     store, logger: options.logger ?? pino({ level: 'silent' }), defaultMetrics: options.defaultMetrics ?? false, authRecheckMs: 200,
   });

@@ -140,7 +140,7 @@ describe('HTTP: personas', () => {
   it('a merged persona answers 308 to the persona it was merged into; writes to it are 409', async () => {
     const { body: target } = await api.request('POST', '/v1/personas', { body: { name: 'Target' } });
     const { body: source } = await api.request('POST', '/v1/personas', { body: { name: 'Source' } });
-    await api.built.store.collection('personas').updateOne({ _id: new ObjectId(source.id) }, { $set: { mergedInto: new ObjectId(target.id) } });
+    await api.built.store.collection('personas').updateOne({ _id: new ObjectId(source.id), organisation: new ObjectId(api.admin.organisation) }, { $set: { mergedInto: new ObjectId(target.id) } });
     const read = await api.request('GET', `/v1/personas/${source.id}`);
     expect(read.status).to.equal(308);
     expect(read.headers.get('location')).to.equal(`/v1/personas/${target.id}`);

@@ -70,7 +70,8 @@ describe('merge crash safety (processes killed between steps)', function () {
       const outcome = await runChild(dir, mergeArgs, step);
       expect(outcome.killed, `killed after ${full.steps[step - 1]}`).to.equal(true);
       await withStore(dir, async (store) => {
-        const report = await recoverMerges(store);
+        // The killed child's lease has not expired (issue 12: leases); the test knows it is dead, like `recover --force`.
+        const report = await recoverMerges(store, { takeOverLiveLeases: true });
         const record = (await mergesOf(store).find({ organisation, actor: 'crash-test' }))[0];
         if (step === 1) {
           // Killed right after the intent was written: nothing moved, recovery abandons it.
@@ -97,7 +98,8 @@ describe('merge crash safety (processes killed between steps)', function () {
       const outcome = await runChild(dir, [organisation.toHexString(), 'undo', mergeId], step);
       expect(outcome.killed).to.equal(true);
       await withStore(dir, async (store) => {
-        const report = await recoverMerges(store);
+        // The killed child's lease has not expired (issue 12: leases); the test knows it is dead, like `recover --force`.
+        const report = await recoverMerges(store, { takeOverLiveLeases: true });
         expect(report.undone).to.deep.equal(step === fullUndo.steps.length ? [] : [mergeId]);
         expect(await snapshot(store, organisation), `undo recovered after ${fullUndo.steps[step - 1]}`).to.deep.equal(before);
       });

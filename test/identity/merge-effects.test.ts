@@ -10,22 +10,16 @@ import { afterMergeChangeOf } from '../../src/features/merges/merge-effects.ts';
 import { mergesOf, type MergeRecordDoc } from '../../src/features/merges/merge-record.ts';
 import { recoverMerges } from '../../src/features/merges/merge-recovery.ts';
 import { createMergeService } from '../../src/features/merges/merge.service.ts';
-import { ensureIndexes } from '../../src/store/indexes.ts';
-import { openTempEmbeddedStore, type TempStore } from '../support/temp-store.ts';
-import { mbox, seedPersona } from './support/seed.ts';
+import type { TempStore } from '../support/temp-store.ts';
+import { useMergePair } from './support/seed.ts';
 
 describe('merge effects on every path', () => {
+  const pair = useMergePair();
+  const { organisation } = pair;
   let temp: TempStore;
-  const organisation = new ObjectId();
   let target: ObjectId;
   let source: ObjectId;
-  beforeEach(async () => {
-    temp = await openTempEmbeddedStore();
-    await ensureIndexes(temp.store);
-    target = await seedPersona(temp.store, organisation, { identifiers: [mbox('t@example.org')] });
-    source = await seedPersona(temp.store, organisation, { identifiers: [mbox('s@example.org')] });
-  });
-  afterEach(async () => { await temp.close(); });
+  beforeEach(() => ({ temp, target, source } = pair));
 
   /** Records what the effects saw, in order: write-back first, then the event. */
   function recorder() {

@@ -149,6 +149,29 @@ describe('Learning Locker statement write-back', () => {
     expect(after.map((statement) => statement.person.display)).to.deep.equal(Array(5).fill('Ann B.'));
   });
 
+  it("a persona re-stamp step reads only the statements after the last one it stamped (not all of the persona's)", async () => {
+    const target = new ObjectId();
+    await store.collection(COLLECTIONS.personas).insertOne({ _id: target, organisation: org, name: 'Ann B.', createdAt: new Date(), updatedAt: new Date() });
+    await statements.insertMany(Array.from({ length: 300 }, () => ({ ...llStatement(org, { mbox: 'mailto:ann@example.org' }), person: { _id: ann.personaId, display: 'Ann' } })));
+    const steps: Array<{ filter: unknown; options: unknown }> = [];
+    const recording = new Proxy(statements, {
+      get(collection, property, receiver) {
+        if (property !== 'find') return Reflect.get(collection, property, receiver);
+        return (filter: never, options: never) => { steps.push({ filter, options }); return collection.find(filter, options); };
+      },
+    });
+    // A rename re-stamps the persona onto itself, so every step matches the same person._id again.
+    const outcome = await createBackfillProcessor({ store, statements: recording, batchSize: 50, ratePerSecond: 1e9 })(fakeJob({
+      kind: 'persona', organisation: org.toHexString(), fromId: ann.personaId.toHexString(), toId: ann.personaId.toHexString(),
+    }));
+    expect(outcome.stamped).to.equal(300);
+    const last = steps[steps.length - 2];
+    const plan = await statements.explain(last.filter as never, last.options as never);
+    expect(plan.indexName).to.equal('persona_bf_person');
+    expect(plan.sortedByIndex).to.equal(true);
+    expect(plan.docsExamined).to.be.at.most(50);
+  });
+
   it('reports pending back-fills and the age of the oldest as the write-back lag', async () => {
     const prefix = uniquePrefix();
     const queue = createBackfillQueue({ redisUrl: REDIS_URL, prefix, queueName: 'persona-statements' });

@@ -86,6 +86,20 @@ export function describeIndexContract(fixture: ContractFixture): void {
       expect(byName['organisation_1_createdAt_-1']).to.deep.include({ unique: true, sparse: true });
     });
 
+    it('dropIndex removes an index by name so it can be rebuilt with other options; an unknown name fails with code 27', async function () {
+      const collection = fixture.collection();
+      await collection.createIndex({ personaId: 1, key: 1 });
+      await collection.insertMany([{ personaId: 1, key: 'a' }, { personaId: 1, key: 'b' }]);
+      // The same keys with other options are refused while the old index exists (MongoDB's IndexOptionsConflict).
+      await rejection(collection.createIndex({ personaId: 1, key: 1 }, { unique: true }));
+      await collection.dropIndex('personaId_1_key_1');
+      expect((await collection.listIndexes()).map((index) => index.name)).to.deep.equal(['_id_']);
+      await collection.createIndex({ personaId: 1, key: 1 }, { unique: true });
+      expect((await rejection(collection.insertOne({ personaId: 1, key: 'a' }))).code).to.equal(11000);
+      expect((await collection.find({ personaId: 1 }, { hint: 'personaId_1_key_1', sort: { key: 1 } })).map((doc) => doc.key)).to.deep.equal(['a', 'b']);
+      expect((await rejection(collection.dropIndex('no_such_index'))).code).to.equal(27);
+    });
+
     it('a find with a hint uses the named index, and fails for an unknown one', async function () {
       const collection = fixture.collection();
       await collection.createIndex({ a: 1 });

@@ -3,7 +3,7 @@
 import { ObjectId } from 'bson';
 import type { AttributeValue } from '../../domain/attribute-value.ts';
 import { COLLECTIONS, type AttributeDoc } from '../../domain/model.ts';
-import type { Store } from '../../store/port.ts';
+import { upsertRetryingDuplicateKey, type Store } from '../../store/port.ts';
 import { apiError, detail } from '../../http/errors/api-error.ts';
 import { conditionsFilter, oneOrAny } from '../../http/list/condition-filter.ts';
 import type { CursorCodec } from '../../http/list/cursor.ts';
@@ -55,15 +55,16 @@ function assertStorableAttribute(key: string, value: unknown): void {
 export function createAttributesService({ store, cursors }: { store: Store; cursors: CursorCodec }): AttributesService {
   const attributes = store.collection<AttributeDoc>(COLLECTIONS.attributes);
 
+  // The unique (organisation, personaId, key) index makes concurrent upserts of one key end in one document (MongoDB
+  // does not serialise upserts without it); the loser of that race retries and updates the winner's document.
   async function upsert(caller: Caller, personaId: ObjectId, key: string, value: AttributeValue) {
     assertStorableAttribute(key, value);
     const now = new Date();
-    const before = await attributes.findOneAndUpdate(
-      { organisation: caller.organisation, personaId, key },
-      { $set: { value, updatedAt: now }, $setOnInsert: { createdAt: now } },
-      { upsert: true, returnDocument: 'before' },
-    );
-    const attribute = await attributes.findOne({ organisation: caller.organisation, personaId, key });
+    const filter = { organisation: caller.organisation, personaId, key };
+    const before = await upsertRetryingDuplicateKey(() => attributes.findOneAndUpdate(
+      filter, { $set: { value, updatedAt: now }, $setOnInsert: { createdAt: now } }, { upsert: true, returnDocument: 'before' },
+    ));
+    const attribute = before ? { ...before, value, updatedAt: now } : await attributes.findOne(filter);
     return { attribute: attribute!, wasCreated: before === null };
   }
 

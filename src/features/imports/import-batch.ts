@@ -161,7 +161,24 @@ async function writePlanned(store: Store, organisation: ObjectId, planned: Plann
   await insertManyIgnoringDuplicates(store.collection(COLLECTIONS.personas), newPersonas);
   if (personaOps.length > 0) await checked(store.collection(COLLECTIONS.personas).bulkWrite(personaOps, { ordered: false }));
   await insertManyIgnoringDuplicates(store.collection(COLLECTIONS.attributes), newAttributes);
-  if (attributeOps.length > 0) await checked(store.collection(COLLECTIONS.attributes).bulkWrite(attributeOps, { ordered: false }));
+  if (attributeOps.length > 0) await upsertAttributes(store, attributeOps);
+}
+
+/**
+ * Attribute upserts that lost a race for the unique (organisation, personaId, key) to a concurrent writer failed with
+ * 11000; run those once more so they update the winner's document instead of being dropped.
+ */
+async function upsertAttributes(store: Store, operations: BulkOperation[]): Promise<void> {
+  const attributes = store.collection(COLLECTIONS.attributes);
+  const first = await attributes.bulkWrite(operations, { ordered: false });
+  const lost = first.writeErrors.filter((error) => error.code === 11000).map((error) => operations[error.index]);
+  await checked(Promise.resolve(first));
+  if (lost.length > 0) await failOnAny(attributes.bulkWrite(lost, { ordered: false }));
+}
+
+async function failOnAny(result: Promise<{ writeErrors: Array<{ errmsg: string }> }>): Promise<void> {
+  const [error] = (await result).writeErrors;
+  if (error) throw new Error(`import write failed: ${error.errmsg}`);
 }
 
 async function checked(result: Promise<{ writeErrors: Array<{ code: number; errmsg: string }> }>): Promise<void> {

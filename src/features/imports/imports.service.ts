@@ -101,7 +101,7 @@ export function createImportService({ store, mergeService }: { store: Store; mer
       }
       if (failed.length > 0) await rowErrors.insertMany(failed);
       processed += batch.length;
-      const updated = await imports.findOneAndUpdate({ _id: doc._id }, { $set: { processedRows: processed, counts, updatedAt: new Date() } }, { returnDocument: 'after' });
+      const updated = await imports.findOneAndUpdate({ _id: doc._id, organisation: doc.organisation }, { $set: { processedRows: processed, counts, updatedAt: new Date() } }, { returnDocument: 'after' });
       if (onProgress && updated) onProgress(updated);
       batch = [];
       raw = new Map();

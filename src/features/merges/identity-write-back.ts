@@ -60,8 +60,10 @@ export function createIdentityWriteBack({ store, statements }: { store: Store; s
  * For processes other than the API (the CLI) when WRITE_BACK_STATEMENTS is on: opens the write-back target
  * (write-back-target.ts) and builds the identity write-back over it.
  */
-export async function openIdentityWriteBack(config: Config, store: Store): Promise<{ writeBack: IdentityWriteBack; close(): Promise<void> } | null> {
-  const target = await openWriteBackStatements(config, store);
+export async function openIdentityWriteBack(
+  config: Config, store: Store, logger: { warn(object: object, message?: string): void },
+): Promise<{ writeBack: IdentityWriteBack; close(): Promise<void> } | null> {
+  const target = await openWriteBackStatements(config, store, logger);
   if (!target) return null;
   return { writeBack: createIdentityWriteBack({ store, statements: target.statements }), close: target.close };
 }

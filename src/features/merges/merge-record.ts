@@ -36,6 +36,9 @@ export interface MergeRecordDoc {
   erasedAt?: Date;
   /** Applied or undone, but its write-back and event have not run yet (merge-effects.ts). */
   effectsPending?: boolean;
+  /** The process working on it and until when (merge-lease.ts); absent when nobody is. */
+  owner?: string;
+  leaseUntil?: Date;
 }
 
 export const mergesOf = (store: Store): Collection<MergeRecordDoc> => store.collection<MergeRecordDoc>(COLLECTIONS.merges);

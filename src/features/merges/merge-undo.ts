@@ -84,10 +84,10 @@ export async function applyUndoSteps(store: Store, mergeId: ObjectId, onStep: Me
     await moveBack(store, COLLECTIONS.identifiers, 'persona', organisation, target, source, of(moved.identifiers), true);
     await onStep(`undo:identifiers:${hex(source)}`);
     await moveBack(store, COLLECTIONS.attributes, 'personaId', organisation, target, source, of(moved.attributes), true);
-    await reinsert<AttributeDoc>(store, COLLECTIONS.attributes, moved.attributeConflicts.filter((c) => c.source.equals(source)).map((c) => c.attribute));
+    await reinsert<AttributeDoc>(store, COLLECTIONS.attributes, 'personaId', moved.attributeConflicts.filter((c) => c.source.equals(source)).map((c) => c.attribute));
     await onStep(`undo:attributes:${hex(source)}`);
     await moveBack(store, COLLECTIONS.links, 'persona', organisation, target, source, of(moved.links), true);
-    await reinsert<LinkDoc>(store, COLLECTIONS.links, moved.linkConflicts.filter((c) => c.source.equals(source)).map((c) => c.link));
+    await reinsert<LinkDoc>(store, COLLECTIONS.links, 'persona', moved.linkConflicts.filter((c) => c.source.equals(source)).map((c) => c.link));
     await onStep(`undo:links:${hex(source)}`);
     await moveBack(store, COLLECTIONS.emailClaims, 'persona', organisation, target, source, of(moved.claims), false);
     const older = of(moved.tombstones);
@@ -112,13 +112,17 @@ async function moveBack(
   }
 }
 
-/** Re-creates documents a merge deleted as conflicts, by `_id`, so a replay does not duplicate them. */
-async function reinsert<T extends { _id: ObjectId }>(store: Store, collection: string, documents: T[]): Promise<void> {
+/**
+ * Re-creates documents a merge deleted as conflicts, by `_id`, so a replay does not duplicate them. The filter holds
+ * the shard key too (organisation and the persona field, docs/scaling.md): an upsert on a sharded collection must
+ * name it (MongoDB 6.0 refuses an upsert by `_id` alone; 7.0 sends it through the slower write-without-shard-key path).
+ */
+async function reinsert<T extends { _id: ObjectId; organisation: ObjectId }>(store: Store, collection: string, personaField: string, documents: T[]): Promise<void> {
   if (documents.length === 0) return;
   const result = await store.collection(collection).bulkWrite(
     documents.map((document) => {
-      const { _id, ...rest } = document;
-      return { updateOne: { filter: { _id }, update: { $setOnInsert: rest }, upsert: true } };
+      const { _id, organisation, [personaField]: persona, ...rest } = document as T & Record<string, unknown>;
+      return { updateOne: { filter: { _id, organisation, [personaField]: persona }, update: { $setOnInsert: rest }, upsert: true } };
     }),
     { ordered: false },
   );

@@ -10,6 +10,7 @@ import { mergeView, mergeViews, mergesOf, toMergeView, type MergeRecordDoc, type
 import { emptyMoves } from './merge-moves.ts';
 import { previewMergeMoves } from './merge-preview.ts';
 import { applyMergeSteps, type MergeStepHook } from './merge-steps.ts';
+import { MERGE_LEASE_MS, newLease, whileLeased } from './merge-lease.ts';
 import { applyUndoSteps, findUndoConflicts } from './merge-undo.ts';
 
 export interface MergeRequest {
@@ -29,6 +30,8 @@ export interface MergeServiceOptions {
    * not undo it, and leave it for recovery to run again.
    */
   afterChange?: AfterMergeChange;
+  /** How long a merge's lease lasts without renewal (merge-lease.ts); tests shorten it. */
+  leaseMs?: number;
 }
 
 export interface MergeListQuery {
@@ -40,7 +43,7 @@ export interface MergeListQuery {
 
 export type MergeService = ReturnType<typeof createMergeService>;
 
-export function createMergeService({ store, onStep, afterChange }: MergeServiceOptions) {
+export function createMergeService({ store, onStep, afterChange, leaseMs = MERGE_LEASE_MS }: MergeServiceOptions) {
   const personas = store.collection<PersonaDoc>(COLLECTIONS.personas);
   const merges = mergesOf(store);
 
@@ -80,31 +83,39 @@ export function createMergeService({ store, onStep, afterChange }: MergeServiceO
     return mergeView(store, record);
   }
 
+  /** The concurrency guard, then the steps; runs while this process holds the record's lease. */
+  async function guardAndApply(request: MergeRequest, record: MergeRecordDoc): Promise<MergeView> {
+    await onStep?.('intent');
+    const rival = await findConcurrent(request.organisation, [request.targetId, ...record.sources], record._id);
+    if (rival) {
+      await merges.updateOne({ _id: record._id, organisation: record.organisation }, { $set: { state: 'refused', reason: `merge ${rival._id.toHexString()} in progress`, updatedAt: new Date() } });
+      throw identityError('merges.merge_in_progress', `merge ${rival._id.toHexString()} involving these personas is in progress; retry`);
+    }
+    // Re-check after the guard: a merge that completed between validation and the guard changed the picture.
+    try {
+      await validate(request);
+    } catch (error) {
+      await merges.updateOne({ _id: record._id, organisation: record.organisation }, { $set: { state: 'refused', reason: (error as Error).message, updatedAt: new Date() } });
+      throw error;
+    }
+    const started = await merges.updateOne({ _id: record._id, organisation: record.organisation, state: 'intent' }, { $set: { state: 'pending', updatedAt: new Date() } });
+    // Only recovery moves an intent elsewhere (abandoned, after the lease expired): nothing was merged, say so.
+    if (started.matchedCount === 0) throw identityError('merges.merge_in_progress', `merge ${record._id.toHexString()} was taken over by recovery before it started; retry`);
+    await onStep?.('pending');
+    return finish(await applyMergeSteps(store, record._id, onStep));
+  }
+
   return {
     async mergePersonas(request: MergeRequest): Promise<MergeView> {
       const sources = await validate(request);
       const now = new Date();
+      const lease = newLease(leaseMs);
       const record: MergeRecordDoc = {
         _id: new ObjectId(), organisation: request.organisation, target: request.targetId, sources, actor: request.actor,
-        state: 'intent', createdAt: now, updatedAt: now,
+        state: 'intent', createdAt: now, updatedAt: now, ...lease,
       };
       await merges.insertOne(record);
-      await onStep?.('intent');
-      const rival = await findConcurrent(request.organisation, [request.targetId, ...sources], record._id);
-      if (rival) {
-        await merges.updateOne({ _id: record._id }, { $set: { state: 'refused', reason: `merge ${rival._id.toHexString()} in progress`, updatedAt: new Date() } });
-        throw identityError('merges.merge_in_progress', `merge ${rival._id.toHexString()} involving these personas is in progress; retry`);
-      }
-      // Re-check after the guard: a merge that completed between validation and the guard changed the picture.
-      try {
-        await validate(request);
-      } catch (error) {
-        await merges.updateOne({ _id: record._id }, { $set: { state: 'refused', reason: (error as Error).message, updatedAt: new Date() } });
-        throw error;
-      }
-      await merges.updateOne({ _id: record._id, state: 'intent' }, { $set: { state: 'pending', updatedAt: new Date() } });
-      await onStep?.('pending');
-      return finish(await applyMergeSteps(store, record._id, onStep));
+      return whileLeased(store, record, lease, leaseMs, () => guardAndApply(request, record));
     },
 
     /** The dry run of mergePersonas: same validation and refusals, what would move, nothing written. */
@@ -131,13 +142,14 @@ export function createMergeService({ store, onStep, afterChange }: MergeServiceO
       if (conflicts.length > 0) {
         throw identityError('merges.undo_conflict', `merge ${mergeId.toHexString()} cannot be undone: ${conflicts.length} item(s) changed since`, listedConflicts(conflicts));
       }
+      const lease = newLease(leaseMs);
       const claimed = await merges.findOneAndUpdate(
-        { _id: mergeId, state: 'applied' },
-        { $set: { state: 'undoing', undoneBy: actor, updatedAt: new Date() } },
+        { _id: mergeId, organisation, state: 'applied' },
+        { $set: { state: 'undoing', undoneBy: actor, updatedAt: new Date(), ...lease } },
         { returnDocument: 'after' },
       );
       if (!claimed) throw identityError('merges.merge_not_applied', `merge ${mergeId.toHexString()} is being undone already`);
-      return finish(await applyUndoSteps(store, mergeId, onStep));
+      return whileLeased(store, claimed, lease, leaseMs, async () => finish(await applyUndoSteps(store, mergeId, onStep)));
     },
 
     async getMerge(organisation: ObjectId, mergeId: ObjectId): Promise<MergeView> {

@@ -12,7 +12,7 @@ import type { Collection, Filter, IndexKeys, Store } from '../../store/port.ts';
 import { bullConnection } from '../../queue/redis-connection.ts';
 import { resolveLivePersonaId } from '../personas/persona-lookup.ts';
 import { personaDisplays } from './statement-stamping.ts';
-import { BACKFILL_INDEX_KEYS, PERSON_INDEX_KEYS } from './write-back-indexes.ts';
+import { BACKFILL_INDEX_KEYS, PERSON_BACKFILL_INDEX_KEYS } from './write-back-indexes.ts';
 
 export type BackfillJobData =
   | { kind: 'identifier'; organisation: string; identifierId: string; personaId: string; ifi: Ifi; movedAt?: string; after?: string; stamped?: number }
@@ -110,7 +110,7 @@ async function planOf(store: Store, organisation: ObjectId, data: BackfillJobDat
   }
   const target = new ObjectId(data.toId);
   const display = (await personaDisplays(store, organisation, [data.toId])).get(data.toId) ?? null;
-  return { filter: { 'person._id': new ObjectId(data.fromId) }, index: PERSON_INDEX_KEYS, set: { 'person._id': target, 'person.display': display } };
+  return { filter: { 'person._id': new ObjectId(data.fromId) }, index: PERSON_BACKFILL_INDEX_KEYS, set: { 'person._id': target, 'person.display': display } };
 }
 
 /** Back-fill backlog for /metrics: pending jobs and the age of the oldest one (the write-back lag). */

@@ -4,7 +4,11 @@
 //   persona_wb_statement_id   stamping the statements of a job by xAPI id
 //   persona_bf_<ifi key>      back-fill of one identifier: organisation + actor IFI, then _id so a back-fill walks
 //                             the index in _id order and resumes after the last _id it stamped
-//   org_person_timestamp      Learning Locker's own (re-stamp after a merge or rename), created if absent
+//   persona_bf_person         re-stamp of one persona's statements (a rename): organisation + person._id, then _id,
+//                             so each step reads only the statements after the last one it stamped. LL's
+//                             org_person_timestamp ends in timestamp, so paging it by _id re-read every statement of
+//                             the persona at every step (quadratic for a learner with 200k statements)
+//   org_person_timestamp      Learning Locker's own (merges re-stamp through it), created if absent
 import type { IndexKeys, IndexOptions } from '../../store/port.ts';
 
 export interface StatementIndex {
@@ -20,10 +24,12 @@ export const BACKFILL_INDEX_KEYS = {
 } satisfies Record<string, IndexKeys>;
 
 export const PERSON_INDEX_KEYS: IndexKeys = { organisation: 1, 'person._id': 1, timestamp: -1 };
+export const PERSON_BACKFILL_INDEX_KEYS: IndexKeys = { organisation: 1, 'person._id': 1, _id: 1 };
 export const STATEMENT_ID_INDEX_KEYS: IndexKeys = { organisation: 1, 'statement.id': 1 };
 
 export const WRITE_BACK_INDEXES: StatementIndex[] = [
   { keys: STATEMENT_ID_INDEX_KEYS, options: { name: 'persona_wb_statement_id' } },
   ...Object.entries(BACKFILL_INDEX_KEYS).map(([key, keys]) => ({ keys, options: { name: `persona_bf_${key}` } })),
+  { keys: PERSON_BACKFILL_INDEX_KEYS, options: { name: 'persona_bf_person' } },
   { keys: PERSON_INDEX_KEYS, options: { name: 'org_person_timestamp' } },
 ];

@@ -4,7 +4,7 @@
 import type { Config } from '../../config.ts';
 import { openStore } from '../../store/open-store.ts';
 import type { Collection, Store } from '../../store/port.ts';
-import { ensureWriteBackIndexes } from './write-back.runtime.ts';
+import { checkWriteBackIndexes } from './write-back.runtime.ts';
 
 export interface WriteBackStatements {
   statements: Collection;
@@ -12,14 +12,17 @@ export interface WriteBackStatements {
   close(): Promise<void>;
 }
 
-export async function openWriteBackStatements(config: Config, store: Store): Promise<WriteBackStatements | null> {
+/** Missing write-back indexes are reported through `logger`, not built: see checkWriteBackIndexes. */
+export async function openWriteBackStatements(
+  config: Config, store: Store, logger: { warn(object: object, message?: string): void },
+): Promise<WriteBackStatements | null> {
   if (!config.WRITE_BACK_STATEMENTS) return null;
   const target = config.WRITE_BACK_MONGODB_URL
     ? await openStore({ ...config, STORE: 'mongodb', MONGODB_URL: config.WRITE_BACK_MONGODB_URL, MONGODB_DB: config.WRITE_BACK_MONGODB_DB })
     : null;
   try {
     const statements = (target ?? store).collection(config.WRITE_BACK_COLLECTION);
-    await ensureWriteBackIndexes(statements);
+    await checkWriteBackIndexes(statements, logger);
     return { statements, close: async () => { await target?.close(); } };
   } catch (error) {
     await target?.close().catch(() => {});

@@ -5,6 +5,8 @@ import { Worker } from 'bullmq';
 import type { Config } from '../../config.ts';
 import { bullConnection } from '../../queue/redis-connection.ts';
 import type { AfterResolveHook, WorkerLogger } from '../../queue/statement-worker.ts';
+import { describeIndexGap, ensureIndexesOnEmptyCollections } from '../../store/index-check.ts';
+import { buildIndex, type IndexProgress } from '../../store/indexes.ts';
 import type { Collection, Store } from '../../store/port.ts';
 import {
   backfillQueueName, createBackfillProcessor, createBackfillQueue, enqueueBackfills, type BackfillJobData,
@@ -15,8 +17,19 @@ import { WRITE_BACK_INDEXES } from './write-back-indexes.ts';
 export type WriteBackConfig = Pick<Config,
   'REDIS_URL' | 'QUEUE_PREFIX' | 'QUEUE_NAME' | 'WRITE_BACK_COLLECTION' | 'BACKFILL_BATCH_SIZE' | 'BACKFILL_RATE'>;
 
-export async function ensureWriteBackIndexes(statements: Collection): Promise<void> {
-  for (const index of WRITE_BACK_INDEXES) await statements.createIndex(index.keys, index.options);
+/** `persona migrate`: builds every write-back index (hours on a large Learning Locker statements collection). */
+export async function ensureWriteBackIndexes(statements: Collection, onIndex?: IndexProgress): Promise<string[]> {
+  const names: string[] = [];
+  for (const index of WRITE_BACK_INDEXES) names.push(await buildIndex(statements, index, onIndex));
+  return names;
+}
+
+/** Start-up: builds them only on an empty collection; on one holding statements, warns about the missing ones. */
+export async function checkWriteBackIndexes(statements: Collection, logger: { warn(object: object, message?: string): void }): Promise<void> {
+  const gaps = await ensureIndexesOnEmptyCollections(statements, WRITE_BACK_INDEXES);
+  if (gaps.length > 0) {
+    logger.warn({ missingIndexes: gaps.map(describeIndexGap) }, 'write-back indexes missing on the statements collection: stamping and back-fills scan until `persona migrate` (write-back on) builds them');
+  }
 }
 
 /**
@@ -26,7 +39,7 @@ export async function ensureWriteBackIndexes(statements: Collection): Promise<vo
 export async function startWriteBack(
   config: WriteBackConfig, store: Store, statements: Collection, logger: WorkerLogger,
 ): Promise<{ hook: AfterResolveHook; close(): Promise<void> }> {
-  await ensureWriteBackIndexes(statements);
+  await checkWriteBackIndexes(statements, logger);
   const backfills = createBackfillQueue({ redisUrl: config.REDIS_URL, prefix: config.QUEUE_PREFIX, queueName: config.QUEUE_NAME });
   const backfillWorker = new Worker<BackfillJobData>(
     backfillQueueName(config.QUEUE_NAME),

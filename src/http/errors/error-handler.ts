@@ -5,6 +5,7 @@ import type { ErrorRequestHandler, Request, RequestHandler } from 'express';
 import type {} from 'pino-http'; // its Request augmentation: req.id, req.log
 import { ApiError, type ErrorDetail } from './api-error.ts';
 import { ERROR_REGISTRY, isRegisteredCode, renderMessage, type BodyResource } from './error-registry.ts';
+import { storeRefusalOf } from './store-refusal.ts';
 
 /** Which resource a request's body belongs to, for `<resource>.failed_to_serialize|validate`. */
 export function resourceOfPath(path: string): BodyResource {
@@ -44,6 +45,10 @@ function describe(error: unknown, req: Request): RenderedError {
   if (candidate?.type === 'entity.too.large') {
     const message = renderMessage(ERROR_REGISTRY['request.payload_too_large'].message, { limit: `${candidate.limit} bytes` });
     return { status: 413, code: 'request.payload_too_large', message, details: [], headers: {} };
+  }
+  const refusal = storeRefusalOf(error);
+  if (refusal) {
+    return { status: refusal.status, code: refusal.code, message: renderMessage(ERROR_REGISTRY[refusal.code].message, { reason: refusal.reason }), details: [], headers: {} };
   }
   if (isRegisteredCode(candidate?.code)) {
     const status = typeof candidate.status === 'number' && candidate.status >= 300 ? candidate.status : ERROR_REGISTRY[candidate.code].status;

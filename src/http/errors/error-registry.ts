@@ -47,7 +47,8 @@ export const ERROR_REGISTRY: Record<string, ErrorDefinition> = {
   'internal.unexpected_error': { status: 500, message: 'Unexpected error (request {requestId})' },
   'store.unavailable': { status: 503, message: 'The store does not answer: {reason}' },
   'query.timeout': { status: 503, message: 'The query ran past the time limit (QUERY_TIMEOUT_MS); narrow the filter' },
-  // A document MongoDB would refuse (src/store/document-refused.ts): 16 MB or more; a NUL in a key, nesting over 100.
+  // A document the store refuses to keep (MongoDB's limits, which the embedded engine applies too; store-refusal.ts):
+  // 16 MB or more, a NUL or a top-level $ in a field name, nesting over 100.
   'store.document_too_large': { status: 413, message: 'The document would be 16 MB or larger, which the store refuses: {reason}' },
   'store.invalid_document': { status: 422, message: 'The store refuses this document: {reason}' },
   // Auth (native-api.md "Auth"): 401 for credentials, 403 for scopes.

@@ -44,4 +44,10 @@ export class Catalogue {
     this.db.putSync(VERSION_KEY, ((this.db.get(VERSION_KEY) as number | undefined) ?? 0) + 1);
     return stored;
   }
+
+  /** Must run inside a write transaction: forgets a definition (its entries are the caller's to delete). */
+  remove(definition: IndexDefinition): void {
+    this.db.removeSync(`${INDEX_KEY_PREFIX}${definition.collection}:${definition.name}`);
+    this.db.putSync(VERSION_KEY, ((this.db.get(VERSION_KEY) as number | undefined) ?? 0) + 1);
+  }
 }

@@ -8,6 +8,7 @@ import { indexEntryKeys, indexKeyValue, type IndexDefinition } from './index-ent
 import { encodeValue } from './index-keys.ts';
 import type { LmdbEnvironment } from './lmdb-environment.ts';
 import { PRIMARY_INDEX_NAME } from './query-planner.ts';
+import { assertStorable } from './storable-document.ts';
 
 export class DocumentWriter {
   constructor(
@@ -30,7 +31,9 @@ export class DocumentWriter {
     }
     const entries = this.indexes.map((index) => indexEntryKeys(document, index, idBytes));
     this.checkUnique(document, idBytes, entries, options.provenAbsent);
-    this.environment.documents.putSync(documentKey, encodeDocument(document));
+    const encoded = encodeDocument(document);
+    assertStorable(document, encoded.length);
+    this.environment.documents.putSync(documentKey, encoded);
     for (const keys of entries) for (const key of keys) this.environment.indexes.putSync(key, idBytes);
     return idBytes;
   }
@@ -40,7 +43,9 @@ export class DocumentWriter {
     const oldEntries = this.indexes.map((index) => indexEntryKeys(before, index, idBytes));
     const newEntries = this.indexes.map((index) => indexEntryKeys(after, index, idBytes));
     this.checkUnique(after, idBytes, newEntries);
-    this.environment.documents.putSync(Buffer.concat([this.collectionPrefix, idBytes]), encodeDocument(after));
+    const encoded = encodeDocument(after);
+    assertStorable(after, encoded.length);
+    this.environment.documents.putSync(Buffer.concat([this.collectionPrefix, idBytes]), encoded);
     newEntries.forEach((keys, position) => {
       const oldKeys = new Set(oldEntries[position].map((key) => key.toString('latin1')));
       const newKeys = new Set(keys.map((key) => key.toString('latin1')));

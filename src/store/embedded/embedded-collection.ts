@@ -10,7 +10,7 @@ import type {
 import { applyBulk } from './bulk-write.ts';
 import type { EmbeddedEngine } from './embedded-engine.ts';
 import { InsertManyError } from './errors.ts';
-import { createIndexInTransaction } from './index-builder.ts';
+import { createIndexInTransaction, dropIndexInTransaction } from './index-builder.ts';
 import { walkPlan, type WalkPosition } from './plan-walker.ts';
 import { compileMatcher, planFor, projectDocuments, runFind } from './query-executor.ts';
 import { PRIMARY_INDEX_NAME } from './query-planner.ts';
@@ -153,6 +153,10 @@ export class EmbeddedCollection<T extends Document = Document> implements Collec
       keys,
       options,
     }));
+  }
+
+  async dropIndex(name: string): Promise<void> {
+    await this.engine.write(() => dropIndexInTransaction({ environment: this.engine.environment, catalogue: this.engine.catalogue, collection: this.name, name }));
   }
 
   async listIndexes(): Promise<IndexDescription[]> {

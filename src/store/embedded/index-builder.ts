@@ -5,7 +5,7 @@ import type { IndexKeys, IndexOptions } from '../port.ts';
 import type { Catalogue } from './catalogue.ts';
 import { decodeDocument } from './codec.ts';
 import { DuplicateKeyError, StoreWriteError } from './errors.ts';
-import { defaultIndexName, indexEntryKeys, indexKeyValue, type IndexDefinition } from './index-entries.ts';
+import { defaultIndexName, indexEntryKeys, indexKeyValue, indexPrefix, type IndexDefinition } from './index-entries.ts';
 import { prefixEnd } from './index-keys.ts';
 import type { LmdbEnvironment } from './lmdb-environment.ts';
 import { PRIMARY_INDEX_NAME } from './query-planner.ts';
@@ -48,4 +48,14 @@ function buildEntries(environment: LmdbEnvironment, definition: IndexDefinition,
       environment.indexes.putSync(entry, idBytes);
     }
   }
+}
+
+/** Must run inside a write transaction. Like MongoDB's dropIndex: code 27 (IndexNotFound) for an unknown name. */
+export function dropIndexInTransaction(input: { environment: LmdbEnvironment; catalogue: Catalogue; collection: string; name: string }): void {
+  const definition = input.catalogue.definitions(input.collection).find((existing) => existing.name === input.name);
+  if (!definition) throw new StoreWriteError(27, `index not found with name [${input.name}]`);
+  const prefix = indexPrefix(definition.id);
+  const entries = [...input.environment.indexes.getKeys({ start: prefix, end: prefixEnd(prefix) })];
+  for (const entry of entries) input.environment.indexes.removeSync(entry);
+  input.catalogue.remove(definition);
 }

@@ -126,6 +126,10 @@ export class MongoCollection<T extends Document = Document> implements Collectio
     return this.driver.createIndex(keys, options);
   }
 
+  async dropIndex(name: string): Promise<void> {
+    await this.driver.dropIndex(name);
+  }
+
   async listIndexes(): Promise<IndexDescription[]> {
     const indexes = await this.driver.listIndexes().toArray();
     return indexes.map((index) => ({

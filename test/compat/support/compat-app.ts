@@ -11,6 +11,7 @@ import { loadConfig } from '../../../src/config.ts';
 import { COLLECTIONS, type Scope } from '../../../src/domain/model.ts';
 import { ALL_SCOPES } from '../../../src/features/clients/clients.service.ts';
 import { openEmbeddedStore } from '../../../src/store/embedded/index.ts';
+import { guardShardKeys } from '../../support/shard-key-guard.ts';
 import { makeTempDir, openStoreUnderTest, type StoreUnderTest } from '../../support/temp-store.ts';
 import { httpCall } from '../../support/http-call.ts';
 
@@ -37,9 +38,12 @@ export async function startCompatApp(options: { dataDir?: string; env?: Record<s
   const dataDir = options.dataDir ?? makeTempDir('persona-compat-');
   const config = loadConfig({ DATA_DIR: dataDir, QUEUE: 'inline', LOG_LEVEL: 'silent', ...options.env });
   // A given data directory is an embedded store prepared by the test (e.g. a migrated LL database).
-  const { store, discard }: Pick<StoreUnderTest, 'store' | 'discard'> = options.dataDir
+  const opened: Pick<StoreUnderTest, 'store' | 'discard'> = options.dataDir
     ? { store: await openEmbeddedStore({ dataDir }), discard: async () => {} }
     : await openStoreUnderTest(dataDir);
+  // Every query on a collection sharded by organisation must carry it (docs/scaling.md): checked on every call.
+  const store = guardShardKeys(opened.store);
+  const { discard } = opened;
   const built = await createApp(config, { store, logger: pino({ level: 'silent' }), defaultMetrics: false, authRecheckMs: 0 });
   const server: Server = createServer(built.app);
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));

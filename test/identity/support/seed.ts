@@ -4,7 +4,7 @@ import { createHash } from 'node:crypto';
 import { ObjectId } from 'bson';
 import { COLLECTIONS, type Ifi } from '../../../src/domain/model.ts';
 import type { Store } from '../../../src/store/port.ts';
-import { openTempEmbeddedStore } from '../../support/temp-store.ts';
+import { openTempEmbeddedStore, type TempStore } from '../../support/temp-store.ts';
 
 export const sha1 = (text: string): string => createHash('sha1').update(text).digest('hex');
 
@@ -101,4 +101,19 @@ export async function leavePendingMerge(dataDir: string, target: ObjectId, sourc
   } finally {
     await temp.close();
   }
+}
+
+/**
+ * For a describe block about merging two personas: a fresh store with every index, and a target and a source persona
+ * (one mbox each) in one organisation, rebuilt before each test.
+ */
+export function useMergePair() {
+  const pair = { organisation: new ObjectId() } as { organisation: ObjectId; target: ObjectId; source: ObjectId; temp: TempStore };
+  beforeEach(async () => {
+    pair.temp = await openTempEmbeddedStore();
+    pair.target = await seedPersona(pair.temp.store, pair.organisation, { identifiers: [mbox('t@example.org')] });
+    pair.source = await seedPersona(pair.temp.store, pair.organisation, { identifiers: [mbox('s@example.org')] });
+  });
+  afterEach(async () => { await pair.temp.close(); });
+  return pair;
 }
