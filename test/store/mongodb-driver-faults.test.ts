@@ -200,10 +200,11 @@ describe('MongoDB adapter pins durability and primary reads whatever the URL say
   });
 
   it('the Learning Locker write-back connection is pinned the same way', async function () {
-    responder.script(emptyFind);
+    // Opening it checks the statement indexes first: an empty collection (find) without indexes (listIndexes).
+    responder.script((command, name) => (name === 'listIndexes' ? cursorReply('test.statements', []) : emptyFind(command, name)));
     const config = loadConfig({ WRITE_BACK_STATEMENTS: 'true', WRITE_BACK_MONGODB_URL: responder.url(weakUrlOptions), LOG_LEVEL: 'silent' });
     const ownStoreNotUsed = null as unknown as Store; // with WRITE_BACK_MONGODB_URL set, statements live in LL's database only
-    const writeBack = await openWriteBackStatements(config, ownStoreNotUsed);
+    const writeBack = await openWriteBackStatements(config, ownStoreNotUsed, { warn() {} });
     try {
       await writeBack!.statements.updateMany({ 'person._id': 1 }, { $set: { stamped: true } });
       await writeBack!.statements.find({ stamped: true });
