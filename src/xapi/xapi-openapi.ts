@@ -66,7 +66,7 @@ export function registerXapiOpenApi(registry: OpenAPIRegistry): void {
       registry.registerPath({
         method, path: `/xapi${path}`, operationId: `xapi${method[0].toUpperCase()}${method.slice(1)}${operation}NotServed`, tags, security,
         summary: `${resource}: not served (501)`, request: { headers: versionHeader },
-        responses: { 501: error('xapi.not_implemented: this service stores no statements or documents') },
+        responses: { 400: error('xapi.version_required'), ...clientErrors, 501: error('xapi.not_implemented: this service stores no statements or documents') },
       });
     }
   }

@@ -91,12 +91,13 @@ export function createAttributesService({ store, cursors }: { store: Store; curs
       if (!current) return null;
       const personaId = patch.personaId ?? current.personaId;
       const key = patch.key ?? current.key;
+      const value = patch.value === undefined ? current.value : patch.value;
+      assertStorableAttribute(key, value);
       await writablePersona(store, caller.organisation, personaId);
       if (!personaId.equals(current.personaId) || key !== current.key) {
         // One value per (persona, key): the fact moved here replaces the one the persona held under that key.
         await attributes.deleteMany({ organisation: caller.organisation, personaId, key, _id: { $ne: id } });
       }
-      const value = patch.value === undefined ? current.value : patch.value;
       await attributes.updateOne({ _id: id, organisation: caller.organisation }, { $set: { personaId, key, value, updatedAt: new Date() } });
       return attributes.findOne({ _id: id, organisation: caller.organisation });
     },
