@@ -6,6 +6,7 @@ import { COMPAT_INDEXES } from '../compat/compat-indexes.ts';
 import { ensureIndexes } from '../store/indexes.ts';
 import type { Store } from '../store/port.ts';
 import type { Config } from '../config.ts';
+import { NAME_INDEXES } from './names/names.indexes.ts';
 import { NATIVE_API_INDEXES } from './personas/personas.indexes.ts';
 import { WRITE_BACK_INDEXES } from './write-back/write-back-indexes.ts';
 
@@ -14,5 +15,5 @@ export type IndexConfig = Pick<Config, 'WRITE_BACK_STATEMENTS' | 'WRITE_BACK_MON
 export function ensureAllIndexes(store: Store, config?: IndexConfig): Promise<string[]> {
   const writeBack = config?.WRITE_BACK_STATEMENTS && !config.WRITE_BACK_MONGODB_URL
     ? WRITE_BACK_INDEXES.map((index) => ({ collection: config.WRITE_BACK_COLLECTION, ...index })) : [];
-  return ensureIndexes(store, [...NATIVE_API_INDEXES, ...COMPAT_INDEXES, ...writeBack]);
+  return ensureIndexes(store, [...NATIVE_API_INDEXES, ...NAME_INDEXES, ...COMPAT_INDEXES, ...writeBack]);
 }

@@ -9,6 +9,7 @@ import {
   canonicalIdentifierKey, countAgents, extractAgents, STATEMENT_ERROR_CODES, toStoredIfi, validateIfi, validateStatement, type ExtractedAgent,
 } from '../../domain/xapi/index.ts';
 import type { Store } from '../../store/port.ts';
+import { recordNames, type NameSighting } from '../names/persona-names.ts';
 import { lookupPersonaStates } from '../personas/persona-lookup.ts';
 import { resolveIdentifiers, type IdentifierRequest } from './identifier-resolution.ts';
 import { addResult, emptyCounts, emptyResult, type ResolutionResult, type StatementResult } from './resolution-result.ts';
@@ -63,6 +64,7 @@ export function createResolver({ store, options }: { store: Store; options: Reso
     const resolution = await resolveIdentifiers(
       { store, organisation, linkMboxSha1sum: options.linkMboxSha1sum, now: new Date() }, [...requests.values()],
     );
+    await recordNamesOfBatch(organisation, extracted, resolution.byKey);
     counts.identifiersCreated = resolution.identifiersCreated;
     counts.personasCreated = resolution.personasCreated;
     const reported = new Set<string>();
@@ -89,6 +91,18 @@ export function createResolver({ store, options }: { store: Store; options: Reso
       };
     });
     return { results, counts, createdPersonaIds: resolution.createdPersonaIds.map((id) => id.toHexString()) };
+  }
+
+  /** The batch's agent names in one bulk upsert (summed per persona and name), flushed before the result is acknowledged. */
+  async function recordNamesOfBatch(organisation: ObjectId, extracted: ExtractedStatement[], byKey: Map<string, { personaId: ObjectId }>): Promise<void> {
+    const seenAt = new Date();
+    const sightings: NameSighting[] = [];
+    for (const agent of extracted.flatMap((entry) => entry.agents ?? [])) {
+      if (agent.ownName !== null) sightings.push({ persona: byKey.get(agent.canonicalKey)!.personaId, name: agent.ownName, count: 1, seenAt });
+    }
+    if (sightings.length === 0) return;
+    await recordNames(store, organisation, sightings);
+    await store.flush();
   }
 
   return {
