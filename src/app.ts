@@ -22,6 +22,8 @@ import { registerPersonaLookupRoutes } from './features/personas/persona-lookup.
 import { registerPersonaItemRoutes, registerPersonaRoutes } from './features/personas/personas.routes.ts';
 import { createPersonasService, type PersonasService } from './features/personas/personas.service.ts';
 import { createResolver, resolverOptionsOf, type Resolver } from './features/resolver/resolver.service.ts';
+import { registerIdentityRulesRoutes } from './features/identity-rules/identity-rules.routes.ts';
+import { createIdentityRulesService, type IdentityRulesService } from './features/identity-rules/identity-rules.service.ts';
 import { createInlineStatementSink, createQueuedStatementSink, type StatementSink } from './features/statements/statement-sink.ts';
 import { registerStatementRoutes } from './features/statements/statements.routes.ts';
 import { createHttpApp } from './http/http-app.ts';
@@ -47,6 +49,7 @@ export interface Services {
   links: LinksService;
   resolver: Resolver;
   authenticator: ClientAuthenticator;
+  identityRules: IdentityRulesService;
 }
 
 export interface AppOptions {
@@ -89,8 +92,9 @@ export function buildServices(
     }),
     identifiers, attributes, links, authenticator,
     resolver: createResolver({
-      store, options: resolverOptionsOf(config),
+      store, options: resolverOptionsOf(config), onRenamed: writeBack.onRenamed,
     }),
+    identityRules: createIdentityRulesService({ store, onRenamed: writeBack.onRenamed }),
   };
 }
 
@@ -149,6 +153,7 @@ export async function createApp(config: Config, options: AppOptions = {}): Promi
         registerIdentifierRoutes(kit, services);
         registerLinkRoutes(kit, services);
         registerClientRoutes(kit, services);
+        registerIdentityRulesRoutes(kit, services);
         identity.registerRoutes(kit);
         registerCompatOpenApi(kit.openapi);
         xapi.registerRoutes(kit);

@@ -83,10 +83,21 @@ async function pruneNames(store: Store, organisation: ObjectId, personas: Object
  * MAX_NAMES_PER_PERSONA.
  */
 export async function seenNamesOf(store: Store, organisation: ObjectId, persona: ObjectId): Promise<SeenName[]> {
-  const tombstones = await store.collection<PersonaDoc>(COLLECTIONS.personas).find({ organisation, mergedInto: persona }, { projection: { _id: 1 } });
-  const documents = await namesOf(store).find({ organisation, persona: { $in: [persona, ...tombstones.map((doc) => doc._id)] } });
-  const byName = new Map<string, SeenName>();
+  return (await seenNamesOfPersonas(store, organisation, [persona])).get(persona.toHexString()) ?? [];
+}
+
+/** seenNamesOf for several live personas in three round trips (the name policy's batch path). Keyed by hex id. */
+export async function seenNamesOfPersonas(store: Store, organisation: ObjectId, personas: ObjectId[]): Promise<Map<string, SeenName[]>> {
+  const tombstones = await store.collection<PersonaDoc>(COLLECTIONS.personas)
+    .find({ organisation, mergedInto: { $in: personas } }, { projection: { _id: 1, mergedInto: 1 } });
+  const liveOf = new Map<string, string>(personas.map((id) => [id.toHexString(), id.toHexString()]));
+  for (const tombstone of tombstones) liveOf.set(tombstone._id.toHexString(), tombstone.mergedInto!.toHexString());
+  const documents = await namesOf(store).find({ organisation, persona: { $in: [...personas, ...tombstones.map((doc) => doc._id)] } });
+  const byPersona = new Map<string, Map<string, SeenName>>();
   for (const doc of documents) {
+    const live = liveOf.get(doc.persona.toHexString())!;
+    const byName = byPersona.get(live) ?? new Map<string, SeenName>();
+    byPersona.set(live, byName);
     const known = byName.get(doc.name);
     if (!known) byName.set(doc.name, { name: doc.name, count: doc.count, firstSeen: doc.firstSeen, lastSeen: doc.lastSeen });
     else {
@@ -95,9 +106,9 @@ export async function seenNamesOf(store: Store, organisation: ObjectId, persona:
       if (doc.lastSeen > known.lastSeen) known.lastSeen = doc.lastSeen;
     }
   }
-  return [...byName.values()]
+  return new Map([...byPersona].map(([persona, byName]) => [persona, [...byName.values()]
     .sort((a, b) => b.lastSeen.getTime() - a.lastSeen.getTime() || a.name.localeCompare(b.name))
-    .slice(0, MAX_NAMES_PER_PERSONA);
+    .slice(0, MAX_NAMES_PER_PERSONA)]));
 }
 
 export function seenNameView(seen: SeenName) {
