@@ -59,6 +59,16 @@ describe('HTTP: persona name history', () => {
     expect(counts(await namesOf(source))).to.deep.equal({ Alan: 1, 'Alan Turing': 1 });
   });
 
+  it('the xAPI Person lists every name seen, by persona id and through the Agents resource', async () => {
+    const id = await resolve([statement('mailto:person@example.org', 'Mary'), statement('mailto:person@example.org', 'Mary S.')]);
+    const person = (await api.request('GET', `/v1/personas/${id}/person`)).body;
+    expect(person.name).to.have.members(['Mary', 'Mary S.']);
+    const agent = encodeURIComponent(JSON.stringify({ mbox: 'mailto:person@example.org' }));
+    const viaXapi = await api.request('GET', `/xapi/agents?agent=${agent}`, { headers: { 'X-Experience-API-Version': '1.0.3' } });
+    expect(viaXapi.status, JSON.stringify(viaXapi.body)).to.equal(200);
+    expect(viaXapi.body.name).to.have.members(['Mary', 'Mary S.']);
+  });
+
   it('erasure deletes the names of the persona and of the personas merged into it', async () => {
     const target = await resolve([statement('mailto:e1@example.org', 'Erin')]);
     const source = await resolve([statement('mailto:e2@example.org', 'Erin Old')]);
