@@ -71,6 +71,11 @@ describe('write-back of renames and identifier changes through the services (rea
     const change = await api.request('PUT', '/v1/identity-rules', { body: { namePolicy: 'latest' } });
     expect(change.body).to.deep.equal({ namePolicy: 'latest', renamed: 1 });
     await waitFor('display after the policy change', async () => (await displaysOf(mine)).every((display) => display === 'Bo Ekström'));
+
+    // Queued statements are resolved by the worker: its resolver renames under `latest` and re-stamps just the same.
+    const queued = await api.request('POST', '/v1/statements', { body: [statement('Bo E.', 3)] });
+    expect(queued.status, JSON.stringify(queued.body)).to.equal(202);
+    await waitFor('display after a queued statement renamed the persona', async () => (await displaysOf(mine)).every((display) => display === 'Bo E.'));
   });
 
   it('an identifier created on a persona back-fills its statements; moving it re-stamps them with the new persona', async () => {
