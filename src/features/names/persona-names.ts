@@ -29,7 +29,9 @@ const namesOf = (store: Store) => store.collection<PersonaNameDoc>(COLLECTIONS.n
 
 /**
  * Adds sightings in one unordered bulk upsert (sightings of one persona and name are summed first). Deferred flush:
- * the caller flushes once for its whole batch. `maxNames` is the per-persona bound (tests lower it).
+ * the history is statistics, so it rides on the store's next flush (a process crash loses nothing: the write is
+ * committed; only a machine crash before that flush may lose the last batch's counts). `maxNames` is the
+ * per-persona bound (tests lower it).
  */
 export async function recordNames(store: Store, organisation: ObjectId, sightings: NameSighting[], maxNames = MAX_NAMES_PER_PERSONA): Promise<void> {
   const summed = sumSightings(sightings);
@@ -47,8 +49,8 @@ export async function recordNames(store: Store, organisation: ObjectId, sighting
   // Two upserts of a new name raced (MongoDB): the loser's retry now matches the winner's document and adds to it.
   const lost = result.writeErrors.map((error) => operations[error.index]);
   if (lost.length > 0) await namesOf(store).bulkWrite(lost, { ordered: false, deferFlush: true });
-  const grown = [...new Set(Object.keys(result.upsertedIds).map((index) => summed[Number(index)].persona.toHexString()))];
-  if (grown.length > 0) await pruneNames(store, organisation, summed.filter((entry) => grown.includes(entry.persona.toHexString())).map((entry) => entry.persona), maxNames);
+  const grown = new Map(Object.keys(result.upsertedIds).map((index) => summed[Number(index)].persona).map((id) => [id.toHexString(), id]));
+  if (grown.size > 0) await pruneNames(store, organisation, [...grown.values()], maxNames);
 }
 
 function sumSightings(sightings: NameSighting[]): NameSighting[] {
@@ -73,7 +75,8 @@ async function pruneNames(store: Store, organisation: ObjectId, personas: Object
     { $match: { names: { $gt: maxNames } } },
   ]);
   for (const { _id: persona } of over) {
-    const stale = await namesOf(store).find({ organisation, persona }, { sort: { lastSeen: -1, _id: -1 }, skip: maxNames, projection: { _id: 1 } });
+    const names = await namesOf(store).find({ organisation, persona }, { projection: { _id: 1, lastSeen: 1 } });
+    const stale = names.sort((a, b) => b.lastSeen.getTime() - a.lastSeen.getTime() || b._id.toHexString().localeCompare(a._id.toHexString())).slice(maxNames);
     await namesOf(store).deleteMany({ organisation, _id: { $in: stale.map((doc) => doc._id) } });
   }
 }

@@ -103,8 +103,8 @@ export function createResolver({ store, options, onRenamed }: ResolverDependenci
   }
 
   /**
-   * The batch's agent names in one bulk upsert (summed per persona and name), flushed before the result is
-   * acknowledged; then, when the organisation's name policy follows the names (latest, most_frequent), the personas
+   * The batch's agent names in one bulk upsert (summed per persona and name; not flushed on its own, see
+   * recordNames); then, when the organisation's name policy follows the names (latest, most_frequent), the personas
    * named are renamed where it now picks another name.
    */
   async function recordNamesOfBatch(organisation: ObjectId, extracted: ExtractedStatement[], byKey: Map<string, { personaId: ObjectId }>): Promise<void> {
@@ -124,7 +124,6 @@ export function createResolver({ store, options, onRenamed }: ResolverDependenci
       const personas = [...new Map(sightings.map((sighting) => [sighting.persona.toHexString(), sighting.persona])).values()];
       await applyNamePolicy({ store, organisation, policy: namePolicy, onRenamed }, personas);
     }
-    await store.flush();
   }
 
   return {
