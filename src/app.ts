@@ -23,6 +23,8 @@ import { registerPersonaLookupRoutes } from './features/personas/persona-lookup.
 import { registerPersonaItemRoutes, registerPersonaRoutes } from './features/personas/personas.routes.ts';
 import { createPersonasService, type PersonasService } from './features/personas/personas.service.ts';
 import { createResolver, resolverOptionsOf, type Resolver } from './features/resolver/resolver.service.ts';
+import { registerIdentityRulesRoutes } from './features/identity-rules/identity-rules.routes.ts';
+import { createIdentityRulesService, type IdentityRulesService } from './features/identity-rules/identity-rules.service.ts';
 import { createInlineStatementSink, createQueuedStatementSink, type StatementSink } from './features/statements/statement-sink.ts';
 import { registerStatementRoutes } from './features/statements/statements.routes.ts';
 import { createHttpApp } from './http/http-app.ts';
@@ -48,6 +50,7 @@ export interface Services {
   links: LinksService;
   resolver: Resolver;
   authenticator: ClientAuthenticator;
+  identityRules: IdentityRulesService;
 }
 
 export interface AppOptions {
@@ -90,8 +93,9 @@ export function buildServices(
     }),
     identifiers, attributes, links, authenticator,
     resolver: createResolver({
-      store, options: resolverOptionsOf(config),
+      store, options: resolverOptionsOf(config), onRenamed: writeBack.onRenamed,
     }),
+    identityRules: createIdentityRulesService({ store, onRenamed: writeBack.onRenamed }),
   };
 }
 
@@ -154,6 +158,7 @@ export async function createApp(givenConfig: Config, options: AppOptions = {}): 
         registerIdentifierRoutes(kit, services);
         registerLinkRoutes(kit, services);
         registerClientRoutes(kit, services);
+        registerIdentityRulesRoutes(kit, services);
         identity.registerRoutes(kit);
         registerCompatOpenApi(kit.openapi);
         xapi.registerRoutes(kit);

@@ -13,6 +13,10 @@ export const COLLECTIONS = {
   links: 'personaLinks',
   /** mbox ↔ mbox_sha1sum claims: which persona owns the SHA-1 of an address (see resolver/email-claims.ts). */
   emailClaims: 'personaEmailClaims',
+  /** Every name seen for a persona, with counts and first/last seen (features/names). */
+  names: 'personaNames',
+  /** Per-organisation identity rules (features/identity-rules): the name policy. */
+  identityRules: 'identityRules',
   merges: 'personaMerges',
   duplicateDismissals: 'personaDuplicateDismissals',
   imports: 'personaImports',
@@ -40,6 +44,8 @@ export interface PersonaDoc {
   /** API client id (hex) or `resolver`. */
   createdBy?: string;
   updatedBy?: string;
+  /** Renamed through the API: the organisation's name policy leaves this name alone (features/names). */
+  namePinned?: boolean;
   /** Set when this persona was merged away: it is a tombstone that redirects to this persona. */
   mergedInto?: ObjectId;
 }
@@ -89,6 +95,17 @@ export interface EmailClaimDoc {
   sha1: string;
   persona: ObjectId;
   createdAt: Date;
+}
+
+/** One name seen for a persona; unique per (organisation, persona, name). */
+export interface PersonaNameDoc {
+  _id: ObjectId;
+  organisation: ObjectId;
+  persona: ObjectId;
+  name: string;
+  count: number;
+  firstSeen: Date;
+  lastSeen: Date;
 }
 
 export interface OrganisationDoc {

@@ -4,6 +4,7 @@
 import { loadStoreId, withStoreQueuePrefix } from './store-queue-prefix.ts';
 import type { Config } from '../config.ts';
 import { startEvents } from '../features/events/events.runtime.ts';
+import type { OnRenamed } from '../features/names/name-policy.ts';
 import { createResolver, resolverOptionsOf } from '../features/resolver/resolver.service.ts';
 import { startWriteBack } from '../features/write-back/write-back.runtime.ts';
 import { checkAllIndexes } from '../features/all-indexes.ts';
@@ -32,17 +33,20 @@ export async function startWorkerProcess(
     // The queues of this store (the API's, when it passes its store and resolved config, are the same).
     const storeId = await loadStoreId(store);
     config = withStoreQueuePrefix(config, storeId);
-    const resolver = createResolver({
-      store, options: resolverOptionsOf(config),
-    });
     const hooks: AfterResolveHook[] = [];
+    let onRenamed: OnRenamed | undefined;
     if (config.WRITE_BACK_STATEMENTS) {
       const target = await openWriteBackTarget(config, store);
       closers.push(target.close);
       const writeBack = await startWriteBack(config, store, target.store.collection(config.WRITE_BACK_COLLECTION), logger);
       hooks.push(writeBack.hook);
       closers.unshift(writeBack.close);
+      // The name policy may rename personas while resolving: their statements are re-stamped as after an API rename.
+      onRenamed = writeBack.restampPersona;
     }
+    const resolver = createResolver({
+      store, options: resolverOptionsOf(config), onRenamed,
+    });
     const events = startEvents(config, store, logger);
     hooks.push(events.hook);
     closers.unshift(events.close);

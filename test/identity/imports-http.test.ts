@@ -51,6 +51,7 @@ describe('HTTP: CSV imports', () => {
     const ann = await api.request('GET', '/v1/personas/by-identifier?mbox=mailto:ann@example.org');
     expect(ann.status).to.equal(200);
     expect(ann.body.name).to.equal('Ann S.');
+    expect(ann.body.names.map((entry: { name: string }) => entry.name), 'every name its rows gave').to.have.members(['Ann Smith', 'Ann S.']);
     const byAccount = await api.request('GET', '/v1/personas/by-identifier?account.homePage=http://lms.example.org&account.name=ann');
     expect(byAccount.body.id).to.equal(ann.body.id);
 

@@ -1,7 +1,7 @@
 // Statement write-back for changes made through the services (WRITE_BACK_STATEMENTS=true, statements in our own
 // store, QUEUE=auto so the API process runs the back-fill worker; compat spec 2.2, 2.3): a rename through /v1 (PATCH
 // and PUT) and through Learning Locker's route refreshes `person.display`; an identifier created or moved through
-// /v1 back-fills the statements of its IFI with it and its (new) persona. Another organisation is never touched.
+// /v1 back-fills the statements of its IFI with it and its (new) persona; so does a rename by the name policy. Another organisation is never touched.
 import { expect } from 'chai';
 import { ObjectId } from 'bson';
 import { serviceWriteBackHooks } from '../../src/features/write-back/service-write-back.ts';
@@ -57,6 +57,25 @@ describe('write-back of renames and identifier changes through the services (rea
 
     expect(await displaysOf(foreign), 'another organisation keeps its stamps').to.deep.equal(['Ann', 'Ann', 'Ann']);
     for (const document of await statements().find({ _id: { $in: mine } })) expect(document.person._id.toHexString()).to.equal(ann);
+  });
+
+  it('a name policy change that renames a persona refreshes person.display of its statements, as a rename does', async () => {
+    const statement = (name: string, minute: number) => ({
+      timestamp: new Date(Date.UTC(2026, 0, 1, 0, minute)).toISOString(), actor: { mbox: 'mailto:bo@example.org', name },
+      verb: { id: 'http://adlnet.gov/expapi/verbs/attempted' }, object: { id: 'https://example.org/course/policy' },
+    });
+    const resolved = await api.request('POST', '/v1/statements?wait=true', { body: [statement('Bo', 1), statement('Bo Ekström', 2)] });
+    expect(resolved.status, JSON.stringify(resolved.body)).to.equal(200);
+    const bo = resolved.body.results[0].agents[0].personaId as string;
+    const mine = await insertStatements(5, 'bo@example.org', { _id: new ObjectId(bo), display: 'Bo' });
+    const change = await api.request('PUT', '/v1/identity-rules', { body: { namePolicy: 'latest' } });
+    expect(change.body).to.deep.equal({ namePolicy: 'latest', renamed: 1 });
+    await waitFor('display after the policy change', async () => (await displaysOf(mine)).every((display) => display === 'Bo Ekström'));
+
+    // Queued statements are resolved by the worker: its resolver renames under `latest` and re-stamps just the same.
+    const queued = await api.request('POST', '/v1/statements', { body: [statement('Bo E.', 3)] });
+    expect(queued.status, JSON.stringify(queued.body)).to.equal(202);
+    await waitFor('display after a queued statement renamed the persona', async () => (await displaysOf(mine)).every((display) => display === 'Bo E.'));
   });
 
   it('an identifier created on a persona back-fills its statements; moving it re-stamps them with the new persona', async () => {

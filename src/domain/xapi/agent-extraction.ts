@@ -3,7 +3,7 @@
 // identify nobody and contribute only their members. Input must have passed validateStatement.
 import type { Ifi } from '../model.ts';
 import { canonicalIdentifierKey, hasIfi, toStoredIfi } from './canonical-identifier.ts';
-import { personaNameFor } from './persona-name.ts';
+import { personaNameFor, seenName } from './persona-name.ts';
 
 export type AgentRole =
   | 'actor' | 'object' | 'instructor' | 'team' | 'member' | 'authority' | 'contextAgent' | 'contextGroup';
@@ -16,6 +16,8 @@ export interface ExtractedAgent {
   canonicalKey: string;
   /** personaNameFor(agent, ifi): the name a persona created for this agent gets. */
   name: string;
+  /** seenName(agent): the agent's own name, recorded in the persona's name history; null when it has none. */
+  ownName: string | null;
 }
 
 /** Called for each identity of a statement in document order: an identified Agent or Group, or a Group member. */
@@ -86,5 +88,5 @@ function isObject(value: unknown): value is Record<string, any> {
 
 function toExtracted(agent: Record<string, any>, role: AgentRole, path: string): ExtractedAgent {
   const ifi = toStoredIfi(agent);
-  return { role, path, ifi, canonicalKey: canonicalIdentifierKey(ifi), name: personaNameFor(agent, ifi) };
+  return { role, path, ifi, canonicalKey: canonicalIdentifierKey(ifi), name: personaNameFor(agent, ifi), ownName: seenName(agent) };
 }

@@ -4,7 +4,7 @@ export { STATEMENT_ERROR_CODES, type StatementErrorCode } from './errors.ts';
 export { validateStatement, type StatementError } from './statement-validation.ts';
 export { validateIfi } from './ifi-validation.ts';
 export { canonicalIdentifierKey, canonicalMbox, hasIfi, mboxSha1sums, toStoredIfi } from './canonical-identifier.ts';
-export { MAX_PERSONA_NAME_LENGTH, personaNameFor } from './persona-name.ts';
+export { displayNameOf, MAX_PERSONA_NAME_LENGTH, personaNameFor, readableIdentifier, seenName } from './persona-name.ts';
 export { isSha1Hex, isUuid, withMailto } from './iri-uuid-timestamp.ts';
 export { validateAgentOrGroup } from './agent-validation.ts';
 export { countAgents, extractAgents, type AgentRole, type ExtractedAgent } from './agent-extraction.ts';

@@ -7,10 +7,14 @@ const MAILTO_PREFIX = /^mailto:/i;
 export const MAX_PERSONA_NAME_LENGTH = 200;
 
 export function personaNameFor(agent: { name?: unknown }, ifi: Ifi): string {
-  const name = agent.name;
   // A blank name is as good as none: fall back to something a person can recognise.
-  if (typeof name === 'string' && name.trim() !== '') return shortenedName(name);
-  return shortenedName(readableIdentifier(ifi));
+  return seenName(agent) ?? shortenedName(readableIdentifier(ifi));
+}
+
+/** The agent's own name as the persona's name history keeps it (shortened), or null when it has none or a blank one. */
+export function seenName(agent: { name?: unknown }): string | null {
+  const name = agent.name;
+  return typeof name === 'string' && name.trim() !== '' ? shortenedName(name) : null;
 }
 
 /**
@@ -34,4 +38,14 @@ export function readableIdentifier(ifi: Ifi): string {
     case 'account':
       return ifi.value.name;
   }
+}
+
+/**
+ * What a persona is shown as, never an empty string: its name, else a readable form of its first identifier, else
+ * its id (a persona created without a name, or whose name a Learning Locker tool blanked).
+ */
+export function displayNameOf(name: string | null | undefined, ifis: Ifi[], id: string): string {
+  if (typeof name === 'string' && name.trim() !== '') return name;
+  const identifier = ifis.map(readableIdentifier).find((readable) => readable.trim() !== '');
+  return identifier ?? id;
 }

@@ -5,6 +5,7 @@ import { defineRoute, objectIdParams, type RouteKit } from '../../http/route-kit
 import type { Store } from '../../store/port.ts';
 import { parsePathId } from '../merges/merges.routes.ts';
 import { MergeSchema } from '../merges/merges.schemas.ts';
+import { SeenNamesSchema } from '../names/names.schemas.ts';
 import { personaReadResponses, readPersona } from '../personas/persona-guard.ts';
 import type { ErasureService } from './erasure.service.ts';
 
@@ -22,6 +23,7 @@ export const PersonaExportSchema = z.object({
   links: z.array(z.object({ id: z.string(), recTypeName: z.string(), recId: z.string(), metadata: z.unknown(), active: z.unknown() })),
   emailClaims: z.array(z.object({ sha1: z.string() })).meta({ description: 'SHA-1 sums of email addresses this persona owns' }),
   mergedPersonas: z.array(z.object({ id: z.string(), name: z.string().nullable().optional() })).meta({ description: 'Tombstones that redirect here' }),
+  names: SeenNamesSchema,
   merges: z.array(MergeSchema),
 }).meta({ id: 'PersonaExport' });
 

@@ -1,5 +1,5 @@
 // GDPR export and erasure of one persona. Export gathers everything stored about the persona into one document.
-// Erasure removes the persona and everything that identifies it — identifiers, email claims, attributes, links,
+// Erasure removes the persona and everything that identifies it — identifiers, email claims, attributes, links, names,
 // older tombstones that were merged into it, its duplicate-index entries and dismissals, the identifying parts of its
 // merge records, failing import rows that name its identifiers — and writes an audit entry that says an erasure
 // happened without saying what was erased. Claims go first so that a concurrent resolver stops proposing this
@@ -15,6 +15,7 @@ import { DUPLICATE_PAIRS_COLLECTION } from '../duplicates/duplicate-pairs.ts';
 import { claimTrace, deleteImportErrorsNaming } from '../imports/import-error-traces.ts';
 import { identityError } from '../merges/identity-error.ts';
 import { deleteMoves } from '../merges/merge-moves.ts';
+import { deleteNamesOf, seenNamesOf, seenNameView } from '../names/persona-names.ts';
 import { mergeViews, mergesOf } from '../merges/merge-record.ts';
 
 /**
@@ -78,6 +79,7 @@ export function createErasureService({ store, afterErase, scrubbers = [] }: Eras
         links: links.map((doc) => ({ id: hex(doc._id), recTypeName: doc.recTypeName, recId: doc.recId, metadata: doc.metadata ?? {}, active: doc.active })),
         emailClaims: claims.map((doc) => ({ sha1: doc.sha1 })),
         mergedPersonas: tombstones.map((doc) => ({ id: hex(doc._id), name: doc.name })),
+        names: (await seenNamesOf(store, organisation, id)).map(seenNameView),
         merges: await mergeViews(store, organisation, merges),
       };
     },
@@ -101,6 +103,7 @@ export function createErasureService({ store, afterErase, scrubbers = [] }: Eras
       const removedIdentifiers = await identifiers.deleteMany({ organisation, persona: { $in: all } });
       const attributes = await store.collection(COLLECTIONS.attributes).deleteMany({ organisation, personaId: { $in: all } });
       const links = await store.collection(COLLECTIONS.links).deleteMany({ organisation, persona: { $in: all } });
+      await deleteNamesOf(store, organisation, all);
       await store.collection(DUPLICATE_KEYS_COLLECTION).deleteMany({ organisation, _id: { $in: all } });
       await store.collection(LEGACY_DUPLICATE_KEYS_COLLECTION).deleteMany({ organisation, persona: { $in: all } });
       await store.collection(DUPLICATE_PAIRS_COLLECTION).deleteMany({ organisation, personas: { $in: all } });

@@ -7,6 +7,7 @@ import { ObjectId } from 'bson';
 import { COLLECTIONS, type Ifi, type PersonaDoc } from '../../domain/model.ts';
 import { canonicalIdentifierKey } from '../../domain/xapi/index.ts';
 import { insertManyIgnoringDuplicates, type BulkOperation, type Store } from '../../store/port.ts';
+import { recordNames } from '../names/persona-names.ts';
 import { lookupPersonaStates } from '../personas/persona-lookup.ts';
 import { emailClaimKeys } from '../resolver/email-claims.ts';
 import type { ImportRowPlan } from './import-mapping.ts';
@@ -162,6 +163,9 @@ async function writePlanned(store: Store, organisation: ObjectId, planned: Plann
   if (personaOps.length > 0) await checked(store.collection(COLLECTIONS.personas).bulkWrite(personaOps, { ordered: false }));
   await insertManyIgnoringDuplicates(store.collection(COLLECTIONS.attributes), newAttributes);
   if (attributeOps.length > 0) await upsertAttributes(store, attributeOps);
+  // A row's name is a name seen for its persona (features/names), in one bulk upsert for the batch.
+  await recordNames(store, organisation, planned.flatMap((entry) => (entry.row.plan.name
+    ? [{ persona: entry.target, name: entry.row.plan.name, count: 1, seenAt: now }] : [])));
 }
 
 /**

@@ -11,7 +11,7 @@ const ifiList = (item: z.ZodType, description: string) => z.array(item).meta({ d
 
 export const PersonObjectSchema = z.object({
   objectType: z.literal('Person'),
-  name: ifiList(z.string(), 'Every name: the persona\'s and those of the personas merged into it'),
+  name: ifiList(z.string(), 'Every name: the persona\'s, those of the personas merged into it, and every other name seen for them (statements, imports, the API)'),
   mbox: ifiList(z.string(), 'mailto: IRIs'),
   mbox_sha1sum: ifiList(z.string(), 'SHA-1 hex of mailto: IRIs'),
   openid: ifiList(z.string(), 'OpenID URIs'),

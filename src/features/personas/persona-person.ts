@@ -1,10 +1,12 @@
 // The xAPI Person object of a persona (xapi-agents.md section 7; xAPI Agents resource): every identifier the persona
-// holds, and every name it was known by: its own and those of the personas merged into it (their tombstones keep
-// their names). Served by GET /xapi/agents (persona found from an Agent) and GET /v1/personas/{id}/person.
+// holds, and every name it was known by: its own, those of the personas merged into it (their tombstones keep
+// their names), and every name seen for them (features/names). Served by GET /xapi/agents (persona found from an
+// Agent) and GET /v1/personas/{id}/person.
 import type { ObjectId } from 'bson';
 import { COLLECTIONS, type EmailClaimDoc, type IdentifierDoc, type PersonaDoc } from '../../domain/model.ts';
 import { toPersonObject, toStoredIfi, type PersonObject } from '../../domain/xapi/index.ts';
 import type { Store } from '../../store/port.ts';
+import { seenNamesOf } from '../names/persona-names.ts';
 import { emailClaimKeys } from '../resolver/email-claims.ts';
 import type { Resolver } from '../resolver/resolver.service.ts';
 import { lookupPersonaStates } from './persona-lookup.ts';
@@ -31,11 +33,13 @@ export function createPersonReader({ store, resolver, linkMboxSha1sum }: PersonR
   const personas = store.collection<PersonaDoc>(COLLECTIONS.personas);
 
   async function ofPersona(organisation: ObjectId, persona: PersonaDoc): Promise<PersonObject> {
-    const [identifiers, mergedAway] = await Promise.all([
+    const [identifiers, mergedAway, seen] = await Promise.all([
       store.collection<IdentifierDoc>(COLLECTIONS.identifiers).find({ organisation, persona: persona._id }, { sort: { _id: 1 } }),
       personas.find({ organisation, mergedInto: persona._id }, { projection: { name: 1 }, sort: { _id: 1 } }),
+      seenNamesOf(store, organisation, persona._id),
     ]);
-    const names = [persona, ...mergedAway].map((doc) => doc.name).filter((name): name is string => typeof name === 'string' && name !== '');
+    // The display names first, then every other name seen in statements, imports and the API (most recent first).
+    const names = [persona, ...mergedAway, ...seen].map((doc) => doc.name).filter((name): name is string => typeof name === 'string' && name !== '');
     return toPersonObject(names, identifiers.map((identifier) => identifier.ifi));
   }
 

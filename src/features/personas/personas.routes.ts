@@ -17,10 +17,12 @@ import {
   MAX_BATCH, PERSONA_LIST, PersonaBatchDeleteItemSchema, PersonaBatchUpdateItemSchema, PersonaCreateSchema, PersonaPatchSchema,
   PersonaReplaceSchema, PersonaSchema,
 } from './personas.schemas.ts';
+import { SeenNamesSchema } from '../names/names.schemas.ts';
 import type { PersonasService } from './personas.service.ts';
 
 export const PersonaWithEmbedsSchema = PersonaSchema.extend({
   identifiers: z.array(IdentifierSchema), attributes: z.array(AttributeSchema), links: z.array(LinkSchema),
+  names: SeenNamesSchema.optional(),
 }).meta({ id: 'PersonaWithEmbeds' });
 
 const tags = ['Personas'];

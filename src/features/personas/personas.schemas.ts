@@ -35,7 +35,9 @@ export const PersonaBatchUpdateItemSchema = PersonaReplaceSchema.extend({ id: ob
 export const PersonaBatchDeleteItemSchema = z.object({ id: objectIdText }).strict().meta({ id: 'PersonaBatchDeleteItem' });
 
 export const PersonaSchema = z.object({
-  id: objectIdText, name: z.string().nullable(), profile: z.record(z.string(), z.unknown()), active: z.boolean(),
+  id: objectIdText, name: z.string().nullable(),
+  displayName: z.string().meta({ description: 'Never empty: the name, else an identifier (when embedded), else the id' }),
+  profile: z.record(z.string(), z.unknown()), active: z.boolean(),
   metadata: z.record(z.string(), z.unknown()),
   createdAt: z.string().meta({ format: 'date-time' }), updatedAt: z.string().meta({ format: 'date-time' }),
   createdBy: z.string().nullable(), updatedBy: z.string().nullable(),

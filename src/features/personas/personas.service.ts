@@ -14,6 +14,7 @@ import type { AttributesService, AttributeValue } from '../attributes/attributes
 import type { Caller } from '../clients/caller.ts';
 import type { IdentifiersService } from '../identifiers/identifiers.service.ts';
 import type { LinksService } from '../links/links.service.ts';
+import { recordNames, seenNamesOf } from '../names/persona-names.ts';
 import { personaListFilter } from './persona-filters.ts';
 import { personaNotFound, readPersona, writablePersona } from './persona-guard.ts';
 import type { PersonaEmbeds } from './persona-view.ts';
@@ -108,20 +109,29 @@ export function createPersonasService(dependencies: PersonasDependencies): Perso
   }
 
   async function withEmbeds(caller: Caller, persona: PersonaDoc): Promise<PersonaWithEmbeds> {
-    const embeds = (await embedsOf(caller, [persona._id], ALL_EMBEDS)).get(persona._id.toHexString())!;
-    return { persona, embeds };
+    const [embeds, names] = await Promise.all([
+      embedsOf(caller, [persona._id], ALL_EMBEDS), seenNamesOf(store, caller.organisation, persona._id),
+    ]);
+    return { persona, embeds: { ...embeds.get(persona._id.toHexString())!, names } };
   }
 
   /** `before`: the persona as the caller already read it with writablePersona (read here otherwise). */
   async function update(caller: Caller, id: ObjectId, set: Record<string, unknown>, before?: PersonaDoc): Promise<PersonaDoc> {
     before ??= await writablePersona(store, caller.organisation, id);
+    const now = new Date();
+    const isRenamed = typeof set.name === 'string' && set.name !== before.name;
+    // A rename through the API pins the name: the organisation's name policy no longer changes it.
+    const pin = isRenamed ? { namePinned: true } : {};
     const updated = await personas.findOneAndUpdate(
       { _id: id, organisation: caller.organisation, mergedInto: { $exists: false } },
-      { $set: { ...set, updatedAt: new Date(), updatedBy: caller.clientId } },
+      { $set: { ...set, ...pin, updatedAt: now, updatedBy: caller.clientId } },
       { returnDocument: 'after' },
     );
     if (!updated) throw personaNotFound(id);
-    if (dependencies.onRenamed && set.name !== undefined && set.name !== before.name) await dependencies.onRenamed(updated);
+    if (isRenamed) {
+      await recordNames(store, caller.organisation, [{ persona: id, name: set.name as string, count: 1, seenAt: now }]);
+      if (dependencies.onRenamed) await dependencies.onRenamed(updated);
+    }
     return updated;
   }
 
@@ -163,7 +173,9 @@ export function createPersonasService(dependencies: PersonasDependencies): Perso
         throw error;
       }
       const written = input.attributes ? await attributes.putMany(caller, persona._id, input.attributes) : [];
-      return { persona, embeds: { identifiers: attached, attributes: written, links: [] } };
+      await recordNames(store, caller.organisation, [{ persona: persona._id, name: input.name, count: 1, seenAt: now }]);
+      const names = [{ name: input.name, count: 1, firstSeen: now, lastSeen: now }];
+      return { persona, embeds: { identifiers: attached, attributes: written, links: [], names } };
     },
     replace(caller, id, fields) {
       return update(caller, id, { name: fields.name, profile: fields.profile ?? {}, active: fields.active ?? true, metadata: fields.metadata ?? {} });

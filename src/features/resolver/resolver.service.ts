@@ -9,6 +9,9 @@ import {
   canonicalIdentifierKey, countAgents, extractAgents, STATEMENT_ERROR_CODES, toStoredIfi, validateIfi, validateStatement, type ExtractedAgent,
 } from '../../domain/xapi/index.ts';
 import type { Store } from '../../store/port.ts';
+import { readIdentityRules } from '../identity-rules/identity-rules.service.ts';
+import { applyNamePolicy, type OnRenamed } from '../names/name-policy.ts';
+import { recordNames, type NameSighting } from '../names/persona-names.ts';
 import { lookupPersonaStates } from '../personas/persona-lookup.ts';
 import { resolveIdentifiers, type IdentifierRequest } from './identifier-resolution.ts';
 import { addResult, emptyCounts, emptyResult, type ResolutionResult, type StatementResult } from './resolution-result.ts';
@@ -45,7 +48,14 @@ export interface Resolver {
   lookupAgents(organisation: ObjectId, agents: unknown[]): Promise<Array<AgentLookup | null>>;
 }
 
-export function createResolver({ store, options }: { store: Store; options: ResolverOptions }): Resolver {
+export interface ResolverDependencies {
+  store: Store;
+  options: ResolverOptions;
+  /** A persona the organisation's name policy renamed (statement write-back re-stamps it, as after an API rename). */
+  onRenamed?: OnRenamed;
+}
+
+export function createResolver({ store, options, onRenamed }: ResolverDependencies): Resolver {
   const batchSize = options.batchSize ?? 1000;
   const maxAgents = options.maxAgentsPerStatement ?? DEFAULT_MAX_AGENTS_PER_STATEMENT;
 
@@ -63,6 +73,7 @@ export function createResolver({ store, options }: { store: Store; options: Reso
     const resolution = await resolveIdentifiers(
       { store, organisation, linkMboxSha1sum: options.linkMboxSha1sum, now: new Date() }, [...requests.values()],
     );
+    await recordNamesOfBatch(organisation, extracted, resolution.byKey);
     counts.identifiersCreated = resolution.identifiersCreated;
     counts.personasCreated = resolution.personasCreated;
     const reported = new Set<string>();
@@ -89,6 +100,30 @@ export function createResolver({ store, options }: { store: Store; options: Reso
       };
     });
     return { results, counts, createdPersonaIds: resolution.createdPersonaIds.map((id) => id.toHexString()) };
+  }
+
+  /**
+   * The batch's agent names in one bulk upsert (summed per persona and name; not flushed on its own, see
+   * recordNames); then, when the organisation's name policy follows the names (latest, most_frequent), the personas
+   * named are renamed where it now picks another name.
+   */
+  async function recordNamesOfBatch(organisation: ObjectId, extracted: ExtractedStatement[], byKey: Map<string, { personaId: ObjectId }>): Promise<void> {
+    const now = new Date();
+    const sightings: NameSighting[] = [];
+    for (const entry of extracted) {
+      const seenAt = sightingTime(entry.timestamp, now);
+      for (const agent of entry.agents ?? []) {
+        if (agent.ownName !== null) sightings.push({ persona: byKey.get(agent.canonicalKey)!.personaId, name: agent.ownName, count: 1, seenAt });
+      }
+    }
+    if (sightings.length === 0) return;
+    await recordNames(store, organisation, sightings);
+    const { namePolicy } = await readIdentityRules(store, organisation);
+    // `first` is the name a persona was created with (Learning Locker's rule): a batch never changes it.
+    if (namePolicy === 'latest' || namePolicy === 'most_frequent') {
+      const personas = [...new Map(sightings.map((sighting) => [sighting.persona.toHexString(), sighting.persona])).values()];
+      await applyNamePolicy({ store, organisation, policy: namePolicy, onRenamed }, personas);
+    }
   }
 
   return {
@@ -122,6 +157,8 @@ export function createResolver({ store, options }: { store: Store; options: Reso
 
 interface ExtractedStatement {
   statementId: string | null;
+  /** The statement's `timestamp` (validated), when it has one: when its agents were seen under their names. */
+  timestamp?: string;
   error: { code: string; message: string; path: string } | null;
   agents: ExtractedAgent[] | null;
 }
@@ -157,7 +194,17 @@ function extractValidAgents(statement: unknown, includeAuthority: boolean, maxAg
     const message = `names ${agents.length} agents and groups; at most ${maxAgents} per statement (MAX_AGENTS_PER_STATEMENT)`;
     return { statementId, error: { code: STATEMENT_ERROR_CODES.tooManyAgents, path, message }, agents: null };
   }
-  return { statementId, error: null, agents };
+  const { timestamp } = statement as Record<string, unknown>;
+  return { statementId, error: null, agents, timestamp: typeof timestamp === 'string' ? timestamp : undefined };
+}
+
+/**
+ * When a name was seen: the statement's timestamp (so `latest` follows the learner's own order within a batch and
+ * across replays), never later than now (a clock ahead must not pin a name as the latest for ever).
+ */
+function sightingTime(timestamp: string | undefined, now: Date): Date {
+  const time = timestamp === undefined ? Number.NaN : Date.parse(timestamp);
+  return Number.isNaN(time) || time > now.getTime() ? now : new Date(time);
 }
 
 function canonicalKeyOfAgent(agent: unknown): string | null {

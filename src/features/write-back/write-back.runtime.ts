@@ -7,6 +7,7 @@ import { bullConnection } from '../../queue/redis-connection.ts';
 import type { AfterResolveHook, WorkerLogger } from '../../queue/statement-worker.ts';
 import { describeIndexGap, ensureIndexesOnEmptyCollections } from '../../store/index-check.ts';
 import { buildIndex, type IndexProgress } from '../../store/indexes.ts';
+import type { PersonaDoc } from '../../domain/model.ts';
 import type { Collection, Store } from '../../store/port.ts';
 import {
   backfillQueueName, createBackfillProcessor, createBackfillQueue, enqueueBackfills, type BackfillJobData,
@@ -38,7 +39,7 @@ export async function checkWriteBackIndexes(statements: Collection, logger: { wa
  */
 export async function startWriteBack(
   config: WriteBackConfig, store: Store, statements: Collection, logger: WorkerLogger,
-): Promise<{ hook: AfterResolveHook; close(): Promise<void> }> {
+): Promise<{ hook: AfterResolveHook; restampPersona(persona: PersonaDoc): Promise<void>; close(): Promise<void> }> {
   await checkWriteBackIndexes(statements, logger);
   const backfills = createBackfillQueue({ redisUrl: config.REDIS_URL, prefix: config.QUEUE_PREFIX, queueName: config.QUEUE_NAME });
   const backfillWorker = new Worker<BackfillJobData>(
@@ -54,6 +55,11 @@ export async function startWriteBack(
       await enqueueBackfills(backfills, newIdentifiers.map((agent) => ({
         kind: 'identifier' as const, organisation: organisation.toHexString(), identifierId: agent.identifierId, personaId: agent.personaId, ifi: agent.ifi,
       })));
+    },
+    /** A persona the name policy renamed while resolving: its statements' `person.display` is refreshed (spec 2.3). */
+    async restampPersona(persona) {
+      const id = persona._id.toHexString();
+      await enqueueBackfills(backfills, [{ kind: 'persona', organisation: persona.organisation.toHexString(), fromId: id, toId: id }]);
     },
     async close() {
       await backfillWorker.close();

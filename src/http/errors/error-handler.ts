@@ -21,6 +21,7 @@ export function resourceOfPath(path: string): BodyResource {
     case 'statements': return 'statements';
     case 'resolve': return 'resolve';
     case 'duplicates': return 'duplicates';
+    case 'identity-rules': return 'rules';
     default: return 'request';
   }
 }

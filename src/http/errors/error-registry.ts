@@ -11,7 +11,7 @@ export interface ErrorDefinition {
 }
 
 /** Resources whose bodies we parse: each has `<resource>.failed_to_serialize` (400) and `.failed_to_validate` (422). */
-export const BODY_RESOURCES = ['personas', 'identifiers', 'attributes', 'links', 'clients', 'statements', 'resolve', 'merges', 'duplicates', 'imports', 'request'] as const;
+export const BODY_RESOURCES = ['personas', 'identifiers', 'attributes', 'links', 'clients', 'statements', 'resolve', 'merges', 'duplicates', 'imports', 'rules', 'request'] as const;
 export type BodyResource = (typeof BODY_RESOURCES)[number];
 
 const bodyCodes = Object.fromEntries(BODY_RESOURCES.flatMap((resource) => [
@@ -76,6 +76,7 @@ export const ERROR_REGISTRY: Record<string, ErrorDefinition> = {
   'personas.user_ambiguous': { status: 409, message: 'Several personas have an account named {userId}; pass ?homePage=' },
   'personas.user_home_page_required': { status: 400, message: 'Pass ?homePage= or configure DEFAULT_ACCOUNT_HOMEPAGE' },
   'personas.name_required': { status: 422, message: 'Name is required' },
+  'rules.invalid_name_policy': { status: 422, message: 'must be one of first, latest, most_frequent, manual' },
   'personas.name_too_long': { status: 422, message: 'Name exceeds 200 characters' },
   'personas.invalid_name': { status: 422, message: 'Name must be a string' },
   'personas.invalid_profile': { status: 422, message: 'Profile must be an object' },
