@@ -76,16 +76,16 @@ describe('HTTP: persona name history', () => {
     const exported = await api.request('GET', `/v1/personas/${target}/export`);
     expect(exported.body.names.map((entry: SeenName) => entry.name)).to.have.members(['Erin', 'Erin Old']);
     expect((await api.request('POST', `/v1/personas/${target}/erase`)).status).to.equal(200);
-    const left = await api.built.store.collection(COLLECTIONS.names).countDocuments({ persona: { $in: [new ObjectId(target), new ObjectId(source)] } });
+    const left = await api.built.store.collection(COLLECTIONS.names).countDocuments({ organisation: new ObjectId(api.admin.organisation), persona: { $in: [new ObjectId(target), new ObjectId(source)] } });
     expect(left).to.equal(0);
   });
 
   it('a persona without a name shows an identifier, or else its id, never an empty string', async () => {
     const id = await resolve([statement('mailto:nameless@example.org', 'Nameless')]);
-    await api.built.store.collection(COLLECTIONS.personas).updateOne({ _id: new ObjectId(id) }, { $set: { name: '' } });
+    await api.built.store.collection(COLLECTIONS.personas).updateOne({ organisation: new ObjectId(api.admin.organisation), _id: new ObjectId(id) }, { $set: { name: '' } });
     expect((await api.request('GET', `/v1/personas/${id}`)).body.displayName).to.equal('nameless@example.org');
     const bare = await api.request('POST', '/v1/personas', { body: { name: 'Bare' } });
-    await api.built.store.collection(COLLECTIONS.personas).updateOne({ _id: new ObjectId(bare.body.id) }, { $set: { name: null } });
+    await api.built.store.collection(COLLECTIONS.personas).updateOne({ organisation: new ObjectId(api.admin.organisation), _id: new ObjectId(bare.body.id) }, { $set: { name: null } });
     expect((await api.request('GET', `/v1/personas/${bare.body.id}`)).body.displayName).to.equal(bare.body.id);
   });
 });
