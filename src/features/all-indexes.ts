@@ -7,7 +7,6 @@ import { assertNoUniqueIndexGaps, checkIndexes, describeIndexGap } from '../stor
 import { ensureIndexes, type IndexDefinition, type IndexProgress } from '../store/indexes.ts';
 import type { Store } from '../store/port.ts';
 import type { Config } from '../config.ts';
-import { NAME_INDEXES } from './names/names.indexes.ts';
 import { NATIVE_API_INDEXES } from './personas/personas.indexes.ts';
 import { WRITE_BACK_INDEXES } from './write-back/write-back-indexes.ts';
 
@@ -16,7 +15,7 @@ export type IndexConfig = Pick<Config, 'WRITE_BACK_STATEMENTS' | 'WRITE_BACK_MON
 function featureIndexes(config?: IndexConfig): IndexDefinition[] {
   const writeBack = config?.WRITE_BACK_STATEMENTS && !config.WRITE_BACK_MONGODB_URL
     ? WRITE_BACK_INDEXES.map((index) => ({ collection: config.WRITE_BACK_COLLECTION, ...index })) : [];
-  return [...NATIVE_API_INDEXES, ...NAME_INDEXES, ...COMPAT_INDEXES, ...writeBack];
+  return [...NATIVE_API_INDEXES, ...COMPAT_INDEXES, ...writeBack];
 }
 
 /** Builds every missing index (`persona migrate`), however long it takes; `onIndex` reports progress. */

@@ -32,6 +32,9 @@ export const INDEXES: IndexDefinition[] = [
   { collection: COLLECTIONS.links, keys: { organisation: 1, recTypeName: 1, recId: 1 } },
   { collection: COLLECTIONS.emailClaims, keys: { organisation: 1, sha1: 1 }, options: { unique: true } },
   { collection: COLLECTIONS.emailClaims, keys: { organisation: 1, persona: 1 } },
+  // The name history (features/names): one document per persona and name, the upsert key of the resolver's batch
+  // path, unique so concurrent resolvers add to one document. No lastSeen index: every sighting would rewrite it.
+  { collection: COLLECTIONS.names, keys: { organisation: 1, persona: 1, name: 1 }, options: { unique: true } },
   { collection: COLLECTIONS.merges, keys: { organisation: 1, createdAt: -1, _id: -1 } },
   { collection: COLLECTIONS.merges, keys: { organisation: 1, target: 1 } },
   { collection: COLLECTIONS.merges, keys: { organisation: 1, sources: 1 } },

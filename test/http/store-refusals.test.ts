@@ -16,15 +16,17 @@ describe('HTTP: documents the store refuses', function () {
   before(async () => { api = await startTestApi({ BODY_LIMIT: '40mb' }); });
   after(async () => api.close());
 
-  it('a NUL in a profile key, or profile nesting past 100 levels, is 422 store.invalid_document; nothing is created', async () => {
+  it('a NUL in a profile key is 422 store.invalid_document; nothing is created', async () => {
     const before = (await api.request('GET', '/v1/personas/count')).body.count;
-    for (const profile of [{ 'a\u0000b': 1 }, { settings: { 'x\u0000': 1 } }, nested(101)]) {
+    for (const profile of [{ 'a\u0000b': 1 }, { settings: { 'x\u0000': 1 } }]) {
       const answer = await api.request('POST', '/v1/personas', { body: { name: 'Bad profile', profile } });
       expect(answer.status, JSON.stringify(answer.body)).to.equal(422);
       expect(answer.body.error.code).to.equal('store.invalid_document');
     }
+    // Nesting past the store's 100 levels cannot reach it over HTTP: the JSON body parser stops at 64 first (the
+    // store's own refusal is tested in test/store/embedded-storable.test.ts).
     const deep = await api.request('POST', '/v1/personas', { body: { name: 'Deep', profile: nested(101) } });
-    expect(deep.body.error.message).to.match(/nesting depth of 100/);
+    expect([deep.status, deep.body.error.code]).to.deep.equal([400, 'request.json_too_deep']);
     expect((await api.request('GET', '/v1/personas/count')).body.count).to.equal(before);
   });
 

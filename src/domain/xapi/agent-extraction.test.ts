@@ -15,7 +15,7 @@ describe('extractAgents (xapi-agents.md section 3)', () => {
     const [actor] = extractAgents(statement({ actor: { mbox: 'MAILTO:Alice@Example.com' } }), { includeAuthority: false });
     expect(actor).to.deep.equal({
       role: 'actor', path: 'actor', ifi: { key: 'mbox', value: 'MAILTO:Alice@Example.com' },
-      canonicalKey: 'mbox|mailto:Alice@example.com', name: 'Alice@Example.com',
+      canonicalKey: 'mbox|mailto:Alice@example.com', name: 'Alice@Example.com', ownName: null,
     });
   });
 
