@@ -65,4 +65,11 @@ describe('names and attributes are bounded the same on every surface', () => {
     expect(put.status).to.equal(422);
     expect(put.body.error.details.map((detail: any) => detail.code)).to.include('attributes.invalid_key');
   });
+
+  it('a document the store refuses (a NUL in a field name) is 422 store.invalid_document on /crud, not a 500; nothing is stored', async () => {
+    const before = (await app.call('GET', '/v1/personas/count')).body.count;
+    const answer = await app.call('POST', '/crud/personas', { body: { name: 'Nul', demographics: { 'a\u0000b': 1 } } });
+    expect([answer.status, codeOf(answer)], answer.text).to.deep.equal([422, 'store.invalid_document']);
+    expect((await app.call('GET', '/v1/personas/count')).body.count).to.equal(before);
+  });
 });

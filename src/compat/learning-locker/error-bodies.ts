@@ -4,6 +4,7 @@
 // are recognised by their `status`/`code`; anything else is a 500 with an empty message, as LL's would be.
 import { randomUUID } from 'node:crypto';
 import { CompatError, type CompatErrorDetail } from '../compat-error.ts';
+import { storeRefusalOf } from '../../http/errors/store-refusal.ts';
 
 export type ErrorBodyShape = 'll' | 'erm';
 
@@ -33,6 +34,9 @@ export function describeError(error: unknown): ErrorLike {
     }
     if (status === 413) return { status, code: 'request.payload_too_large', message: 'The request body is too large' };
   }
+  // A document the store refuses (a NUL in a field name, 16 MB, nesting): the client's mistake, as on /v1.
+  const refusal = storeRefusalOf(error);
+  if (refusal) return { status: refusal.status, code: refusal.code, message: `The store refuses this document: ${refusal.reason}` };
   return { status: 500, code: 'internal.error', message: '' };
 }
 
