@@ -168,7 +168,8 @@ describe('admin web app in headless Chromium', function () {
     await api.request('PUT', `/v1/identifiers/${moved.id}`, { body: { persona: third } });
     await page.goto(`${api.baseUrl}/admin/people/${targetId}`);
     await page.getByRole('button', { name: 'Undo merge' }).click();
-    const conflicts = page.locator('.conflicts');
+    // The refusal shows first with ids; the identifier's value follows once the page has looked it up.
+    const conflicts = page.locator('.conflicts', { hasText: 'An identifier (bo.source@example.org)' });
     await conflicts.waitFor();
     expect(await conflicts.innerText()).to.contain('merges.undo_conflict')
       .and.contain('An identifier (bo.source@example.org) was moved to another person after the merge').and.contain('merges.item_moved');
