@@ -18,6 +18,6 @@ export function runStoreChild(args: string[]): Promise<string> {
     child.stdout!.on('data', (chunk) => { stdout += chunk; });
     child.stderr!.on('data', (chunk) => { stderr += chunk; });
     child.on('error', reject);
-    child.on('exit', (code) => (code === 0 ? resolve(stdout) : reject(new Error(`child ${args[0]} exited ${code}: ${stderr}`))));
+    child.on('exit', (code, signal) => (code === 0 ? resolve(stdout) : reject(new Error(`child ${args[0]} exited ${code ?? signal}: ${stderr}`))));
   });
 }
