@@ -42,6 +42,7 @@ export const INDEXES: IndexDefinition[] = [
   // Identity management (issue 6): duplicate key index and its incremental refresh, dismissals, import errors.
   // One document per persona (_id = persona): who else holds a key is a multikey lookup.
   { collection: 'personaMatchKeys', keys: { organisation: 1, keys: 1 } },
+  { collection: 'personaMatchKeys', keys: { organisation: 1, persona: 1 } },
   { collection: 'personaDuplicatePairs', keys: { organisation: 1, pair: 1 }, options: { unique: true } },
   { collection: 'personaDuplicatePairs', keys: { organisation: 1, score: -1, pair: 1 } },
   { collection: 'personaDuplicatePairs', keys: { organisation: 1, personas: 1 } },

@@ -6,7 +6,7 @@
 import { expect } from 'chai';
 import { ObjectId } from 'bson';
 import { COLLECTIONS } from '../../src/domain/model.ts';
-import { DUPLICATE_STATE_COLLECTION, computeKeys, entriesOf, type PersonaKeysDoc } from '../../src/features/duplicates/duplicate-index.ts';
+import { DUPLICATE_STATE_COLLECTION, KEYS_PER_DOCUMENT, computeKeys, entriesOf, type PersonaKeysDoc } from '../../src/features/duplicates/duplicate-index.ts';
 import { DUPLICATE_KEYS_COLLECTION, LEGACY_DUPLICATE_KEYS_COLLECTION } from '../../src/features/duplicates/duplicate-keys.ts';
 import { DUPLICATE_PAIRS_COLLECTION, addGroup, groupByKey, scorePairs, toPairView, type DuplicatePair, type DuplicatePairDoc } from '../../src/features/duplicates/duplicate-pairs.ts';
 import { createPersona, mboxIfi, startTestApi, type TestApi } from './support/identity-api.ts';
@@ -141,5 +141,31 @@ describe('duplicate index maintenance', () => {
     expect(await list()).to.deep.equal([pair(ann, annToo, 'display_name')]);
     expect(await store.collection(LEGACY_DUPLICATE_KEYS_COLLECTION).countDocuments({})).to.equal(0);
     expect(await store.collection(DUPLICATE_KEYS_COLLECTION).countDocuments({ organisation })).to.equal(2);
+  });
+
+  it('keeps a persona with more keys than one document holds in several bounded documents, built and reindexed', async () => {
+    // Each lower-case mbox gives 2 keys (its sha1 and its address), the name one: 550 addresses are 1,101 keys, two
+    // documents. One document per persona passed 16 MB at about 60,000 addresses on MongoDB (review finding 7); the
+    // chunks keep every document near 300 KB.
+    const many = await createPersona(api, { name: 'Many Addresses', identifiers: Array.from({ length: 100 }, (_, n) => mboxIfi(`many${n}@example.org`)) });
+    for (let start = 100; start < 550; start += 50) {
+      const attached = await Promise.all(Array.from({ length: 50 }, (_, n) => (
+        api.request('POST', '/v1/identifiers', { body: { ifi: mboxIfi(`many${start + n}@example.org`), persona: many } }))));
+      for (const answer of attached) ok(answer, 201);
+    }
+    const last = await createPersona(api, { name: 'Last Address', identifiers: [mboxIfi('MANY549@example.org')] });
+    const keyDocuments = async () => (await api.built.store.collection<PersonaKeysDoc>(DUPLICATE_KEYS_COLLECTION).find({ organisation, persona: new ObjectId(many) }, { sort: { _id: 1 } }));
+    await expectRefreshedIndexCurrent();
+    expect((await keyDocuments()).map((doc) => [doc._id, doc.keys.length])).to.deep.equal([[`${many}:0`, KEYS_PER_DOCUMENT], [`${many}:1`, 1101 - KEYS_PER_DOCUMENT]]);
+    // The case variant of the last address, in the second document, still pairs the two.
+    expect(await suggestionsOf(last)).to.deep.equal([pair(many, last, 'email_case_variant')]);
+
+    await age();
+    // Most addresses go (deleted in the store, then a rename touches the persona): the reindex drops the second document.
+    await api.built.store.collection(COLLECTIONS.identifiers).deleteMany({ organisation, persona: new ObjectId(many), 'ifi.value': { $nin: ['mailto:many0@example.org', 'mailto:many549@example.org'] } });
+    ok(await api.request('PATCH', `/v1/personas/${many}`, { body: { name: 'Two Addresses' }, headers: { 'content-type': 'application/merge-patch+json' } }));
+    await expectRefreshedIndexCurrent();
+    expect((await keyDocuments()).map((doc) => [doc._id, doc.keys.length])).to.deep.equal([[`${many}:0`, 5]]);
+    expect(await suggestionsOf(last)).to.deep.equal([pair(many, last, 'email_case_variant')]);
   });
 });

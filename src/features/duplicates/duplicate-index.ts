@@ -1,5 +1,6 @@
-// The duplicate index: every live persona's match keys (duplicate-keys.ts), one document per persona in collection
-// personaMatchKeys (a multikey index on the keys finds who else holds one), brought up to date incrementally. A
+// The duplicate index: every live persona's match keys (duplicate-keys.ts) in collection personaMatchKeys, at most
+// KEYS_PER_DOCUMENT keys per document (a persona with 60,000 email identifiers holds 180,000 keys: one document
+// would pass MongoDB's 16 MB limit), a multikey index on the keys finds who else holds one. Brought up to date incrementally. A
 // refresh recomputes the keys of personas touched since the last refresh (duplicate-changes.ts says which) and
 // removes those of personas that became tombstones or vanished. The first
 // refresh of an organisation builds the whole index in one streaming pass. Deletions leave no updatedAt behind:
@@ -9,12 +10,14 @@ import { ObjectId } from 'bson';
 import { COLLECTIONS, type AttributeDoc, type IdentifierDoc, type PersonaDoc } from '../../domain/model.ts';
 import { insertManyIgnoringDuplicates, type Collection, type Store } from '../../store/port.ts';
 import { changedSince, type RefreshMark } from './duplicate-changes.ts';
-import { DUPLICATE_KEYS_COLLECTION, LEGACY_DUPLICATE_KEYS_COLLECTION, matchKeysOf } from './duplicate-keys.ts';
+import { DUPLICATE_KEYS_COLLECTION, LEGACY_DUPLICATE_KEYS_COLLECTION, matchKeysOf, type MatchKey } from './duplicate-keys.ts';
 
 export const DUPLICATE_STATE_COLLECTION = 'personaDuplicateIndexState';
 
 /** Bumped when the stored keys change shape or meaning: an organisation indexed in another format is rebuilt. */
-const INDEX_FORMAT = 2;
+const INDEX_FORMAT = 3;
+/** Keys per stored document: about 280 bytes each (key and origin), so a document stays near 300 KB, far below 16 MB. */
+export const KEYS_PER_DOCUMENT = 1000;
 const CHUNK = 1000;
 /** Documents per read and per insert of a whole build: fewer, larger transactions (each commit is flushed). */
 const BUILD_BATCH = 10_000;
@@ -24,10 +27,14 @@ const BUILD_BATCH = 10_000;
  */
 export const BY_ID = { hint: { _id: 1 } } as const;
 
-/** One stored document per live persona that has keys: `_id` is the persona; `origins[i]` produced `keys[i]`. */
+/**
+ * One stored document per live persona that has keys and per KEYS_PER_DOCUMENT of them: `_id` is
+ * `<persona hex>:<chunk>` (so rewriting a persona's keys replaces its documents in place); `origins[i]` produced `keys[i]`.
+ */
 export interface PersonaKeysDoc {
-  _id: ObjectId;
+  _id: string;
   organisation: ObjectId;
+  persona: ObjectId;
   keys: string[];
   origins: string[];
 }
@@ -45,7 +52,7 @@ export const keysOf = (store: Store): Collection<PersonaKeysDoc> => store.collec
 /** The keys of stored documents, one entry per key; only those in `only` when given. */
 export function entriesOf(docs: PersonaKeysDoc[], only?: ReadonlySet<string>): DuplicateKeyDoc[] {
   return docs.flatMap((doc) => doc.keys.flatMap((key, index) => (
-    only && !only.has(key) ? [] : [{ organisation: doc.organisation, persona: doc._id, key, origin: doc.origins[index] }])));
+    only && !only.has(key) ? [] : [{ organisation: doc.organisation, persona: doc.persona, key, origin: doc.origins[index] }])));
 }
 
 /** Who holds any of these keys (a multikey index lookup per thousand keys), as entries for those keys only. */
@@ -53,24 +60,53 @@ export async function holdersOf(store: Store, organisation: ObjectId, keys: stri
   const entries: DuplicateKeyDoc[] = [];
   for (let start = 0; start < keys.length; start += CHUNK) {
     const wanted = keys.slice(start, start + CHUNK);
-    const docs = await keysOf(store).find({ organisation, keys: { $in: wanted }, ...(except ? { _id: { $ne: except } } : {}) });
+    const docs = await keysOf(store).find({ organisation, keys: { $in: wanted }, ...(except ? { persona: { $ne: except } } : {}) });
     entries.push(...entriesOf(docs, new Set(wanted)));
   }
   return entries;
 }
 
-/** The documents of these keys, grouped per persona (the build and the reindex write them). */
-function toDocs(organisation: ObjectId, entries: DuplicateKeyDoc[]): PersonaKeysDoc[] {
-  const byPersona = new Map<string, PersonaKeysDoc>();
+/** The stored documents of one persona's keys, KEYS_PER_DOCUMENT to a document. */
+export function keyDocumentsOf(organisation: ObjectId, persona: ObjectId, keys: MatchKey[]): PersonaKeysDoc[] {
+  const docs: PersonaKeysDoc[] = [];
+  for (let start = 0; start < keys.length; start += KEYS_PER_DOCUMENT) {
+    const chunk = keys.slice(start, start + KEYS_PER_DOCUMENT);
+    docs.push({
+      _id: `${persona.toHexString()}:${docs.length}`, organisation, persona,
+      keys: chunk.map((entry) => entry.key), origins: chunk.map((entry) => entry.origin),
+    });
+  }
+  return docs;
+}
+
+/** The documents of these keys, grouped per persona (the reindex writes them). */
+function toDocs(organisation: ObjectId, entries: DuplicateKeyDoc[]): Map<string, PersonaKeysDoc[]> {
+  const byPersona = new Map<string, { persona: ObjectId; keys: MatchKey[] }>();
   for (const entry of entries) {
     const hex = entry.persona.toHexString();
-    const doc = byPersona.get(hex) ?? { _id: entry.persona, organisation, keys: [], origins: [] };
-    doc.keys.push(entry.key);
-    doc.origins.push(entry.origin);
-    byPersona.set(hex, doc);
+    const held = byPersona.get(hex) ?? { persona: entry.persona, keys: [] };
+    held.keys.push(entry);
+    byPersona.set(hex, held);
   }
-  return [...byPersona.values()];
+  return new Map([...byPersona].map(([hex, held]) => [hex, keyDocumentsOf(organisation, held.persona, held.keys)]));
 }
+
+/** A persona's stored documents, grouped per persona hex, chunks in order. */
+function groupByPersona(docs: PersonaKeysDoc[]): Map<string, PersonaKeysDoc[]> {
+  const byPersona = new Map<string, PersonaKeysDoc[]>();
+  for (const doc of docs) {
+    const hex = doc.persona.toHexString();
+    byPersona.set(hex, [...(byPersona.get(hex) ?? []), doc]);
+  }
+  for (const held of byPersona.values()) held.sort((a, b) => chunkOf(a) - chunkOf(b));
+  return byPersona;
+}
+
+const chunkOf = (doc: PersonaKeysDoc): number => Number(doc._id.slice(doc._id.indexOf(':') + 1));
+
+/** These personas' stored key documents (the (organisation, persona) index serves it). */
+export const keyDocumentsOfPersonas = (store: Store, organisation: ObjectId, ids: ObjectId[]): Promise<PersonaKeysDoc[]> => (
+  keysOf(store).find({ organisation, persona: { $in: ids } }));
 
 /**
  * What a refresh changed: everything (first build; `sharedKeys` are the keys held by more than one persona, with
@@ -96,7 +132,7 @@ export async function refreshDuplicateIndex(
   if (isFull) {
     await keysOf(store).deleteMany({ organisation });
     // Indexed before format 2: one document per key, in the collection of that time.
-    if (previous && previous.format !== INDEX_FORMAT) await store.collection(LEGACY_DUPLICATE_KEYS_COLLECTION).deleteMany({ organisation });
+    if (previous && (previous.format ?? 1) < 2) await store.collection(LEGACY_DUPLICATE_KEYS_COLLECTION).deleteMany({ organisation });
     const built = await buildWholeIndex(store, organisation, identifyingAttributes);
     refreshed = built.personas;
     await afterKeys({ isFull: true, sharedKeys: built.sharedKeys });
@@ -152,7 +188,7 @@ async function buildWholeIndex(
     names.delete(hex);
     if (matchKeys.length === 0) return;
     for (const { key } of matchKeys) holders.set(key, (holders.get(key) ?? 0) + 1);
-    pending.push({ _id: id, organisation, keys: matchKeys.map((entry) => entry.key), origins: matchKeys.map((entry) => entry.origin) });
+    pending.push(...keyDocumentsOf(organisation, id, matchKeys));
     if (pending.length >= BUILD_BATCH) { await insertManyIgnoringDuplicates(keysOf(store), pending); pending = []; }
   };
   const count = names.size;
@@ -184,19 +220,22 @@ export async function reindexPersonas(
   if (ids.length === 0) return { changed: [], current: [] };
   const [current, held] = await Promise.all([
     computeKeys(store, organisation, ids, identifyingAttributes),
-    keysOf(store).find({ organisation, _id: { $in: ids } }, BY_ID),
+    keyDocumentsOfPersonas(store, organisation, ids),
   ]);
-  const same = (a: PersonaKeysDoc | undefined, b: PersonaKeysDoc | undefined) => (
-    JSON.stringify([a?.keys ?? [], a?.origins ?? []]) === JSON.stringify([b?.keys ?? [], b?.origins ?? []]));
-  const heldById = new Map(held.map((doc) => [doc._id.toHexString(), doc]));
-  const wantedById = new Map(toDocs(organisation, current).map((doc) => [doc._id.toHexString(), doc]));
-  const changed = ids.filter((id) => !same(heldById.get(id.toHexString()), wantedById.get(id.toHexString())));
+  const same = (a: PersonaKeysDoc[] = [], b: PersonaKeysDoc[] = []) => (
+    JSON.stringify(a.map((doc) => [doc._id, doc.keys, doc.origins])) === JSON.stringify(b.map((doc) => [doc._id, doc.keys, doc.origins])));
+  const heldByPersona = groupByPersona(held);
+  const wantedByPersona = toDocs(organisation, current);
+  const changed = ids.filter((id) => !same(heldByPersona.get(id.toHexString()), wantedByPersona.get(id.toHexString())));
   if (changed.length > 0) {
-    const result = await keysOf(store).bulkWrite(changed.map((id) => {
-      const wanted = wantedById.get(id.toHexString());
-      return wanted
-        ? { replaceOne: { filter: { _id: id, organisation }, replacement: wanted, upsert: true } }
-        : { deleteOne: { filter: { _id: id, organisation } } };
+    // Each wanted document replaces its chunk in place, then the persona's chunks beyond them go: a reader never
+    // sees a persona without its keys in between.
+    const result = await keysOf(store).bulkWrite(changed.flatMap((id) => {
+      const wanted = wantedByPersona.get(id.toHexString()) ?? [];
+      return [
+        ...wanted.map((doc) => ({ replaceOne: { filter: { _id: doc._id, organisation }, replacement: doc, upsert: true } })),
+        { deleteMany: { filter: { organisation, persona: id, _id: { $nin: wanted.map((doc) => doc._id) } } } },
+      ];
     }), { ordered: false });
     // A duplicate key: a concurrent refresh inserted the same persona's keys first, from the same data.
     const failed = result.writeErrors.find((error) => error.code !== 11000);

@@ -5,7 +5,7 @@
 import { ObjectId } from 'bson';
 import { COLLECTIONS } from '../../domain/model.ts';
 import { insertManyIgnoringDuplicates, type Store } from '../../store/port.ts';
-import { BY_ID, entriesOf, holdersOf, keysOf, type DuplicateKeyDoc } from './duplicate-index.ts';
+import { entriesOf, holdersOf, keyDocumentsOfPersonas, type DuplicateKeyDoc } from './duplicate-index.ts';
 import { CERTAIN_REASONS, REASON_SCORES, combineScores, reasonOf, type MatchReasonCode } from './duplicate-keys.ts';
 
 export const DUPLICATE_PAIRS_COLLECTION = 'personaDuplicatePairs';
@@ -117,7 +117,7 @@ export async function refreshPairsOf(store: Store, organisation: ObjectId, perso
   if (personaIds.length === 0) return;
   const collection = store.collection<DuplicatePairDoc & { _id: ObjectId }>(DUPLICATE_PAIRS_COLLECTION);
   const touched = new Set(personaIds.map((id) => id.toHexString()));
-  const own = entriesOf(await keysOf(store).find({ organisation, _id: { $in: personaIds } }, BY_ID));
+  const own = entriesOf(await keyDocumentsOfPersonas(store, organisation, personaIds));
   const holders = await holdersOf(store, organisation, [...new Set(own.map((doc) => doc.key))]);
   const pairs = new Map<string, DuplicatePair>();
   for (const group of groupByKey(holders).values()) addGroup(pairs, group, maxGroupSize, (a, b) => touched.has(a.toHexString()) || touched.has(b.toHexString()));

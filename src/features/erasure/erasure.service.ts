@@ -104,7 +104,7 @@ export function createErasureService({ store, afterErase, scrubbers = [] }: Eras
       const attributes = await store.collection(COLLECTIONS.attributes).deleteMany({ organisation, personaId: { $in: all } });
       const links = await store.collection(COLLECTIONS.links).deleteMany({ organisation, persona: { $in: all } });
       await deleteNamesOf(store, organisation, all);
-      await store.collection(DUPLICATE_KEYS_COLLECTION).deleteMany({ organisation, _id: { $in: all } });
+      await store.collection(DUPLICATE_KEYS_COLLECTION).deleteMany({ organisation, persona: { $in: all } });
       await store.collection(LEGACY_DUPLICATE_KEYS_COLLECTION).deleteMany({ organisation, persona: { $in: all } });
       await store.collection(DUPLICATE_PAIRS_COLLECTION).deleteMany({ organisation, personas: { $in: all } });
       await store.collection(COLLECTIONS.duplicateDismissals).deleteMany({ organisation, personas: { $in: all } });
