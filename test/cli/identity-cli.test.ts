@@ -8,7 +8,7 @@ import { ObjectId } from 'bson';
 import { expect } from 'chai';
 import { leavePendingMerge } from '../identity/support/seed.ts';
 import { agents, statementBy } from '../support/statements.ts';
-import { makeTempDir } from '../support/temp-store.ts';
+import { makeTempDir, processStoreFor, type ProcessStore } from '../support/temp-store.ts';
 
 const run = promisify(execFile);
 const cli = join(import.meta.dirname, '..', '..', 'bin', 'persona.js');
@@ -18,10 +18,11 @@ interface Pair { personas: [string, string]; score: number; isCertain: boolean; 
 
 describe('persona identity commands (merge, duplicates, export, erase)', () => {
   let dir: string;
-  beforeEach(() => { dir = makeTempDir('persona-identity-cli-'); });
-  afterEach(() => rmSync(dir, { recursive: true, force: true }));
+  let shared: ProcessStore;
+  beforeEach(() => { dir = makeTempDir('persona-identity-cli-'); shared = processStoreFor(join(dir, 'data')); });
+  afterEach(async () => { await shared.discard(); rmSync(dir, { recursive: true, force: true }); });
 
-  const persona = (args: string[], env: Record<string, string> = {}) => run(process.execPath, [cli, ...args], { env: { ...process.env, DATA_DIR: join(dir, 'data'), ...env } });
+  const persona = (args: string[], env: Record<string, string> = {}) => run(process.execPath, [cli, ...args], { env: { ...process.env, ...shared.env, ...env } });
   const json = async (args: string[]) => JSON.parse((await persona([...args, '--json'])).stdout);
   const failure = (args: string[]): Promise<Failure> => persona(args).then(
     ({ stdout }) => { throw new Error(`expected persona ${args.join(' ')} to fail; printed ${stdout}`); },
@@ -116,7 +117,7 @@ describe('persona identity commands (merge, duplicates, export, erase)', () => {
   it('merges recover completes a merge left pending and reports it', async () => {
     const [pair] = await seed([agents.mbox('Fay@example.org'), agents.mbox('fay@example.org')]);
     const [target, source] = pair.personas.map((id) => new ObjectId(id));
-    const mergeId = await leavePendingMerge(join(dir, 'data'), target, source, 'cli');
+    const mergeId = await leavePendingMerge(shared, target, source, 'cli');
     expect(await json(['merges', 'recover'])).to.deep.equal({ completed: [mergeId.toHexString()], undone: [], abandoned: [], announced: [] });
     const [merge] = (await json(['merges', 'list'])).data;
     expect(merge).to.include({ id: mergeId.toHexString(), state: 'applied' });

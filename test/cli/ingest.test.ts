@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { promisify, stripVTControlCharacters } from 'node:util';
 import { expect } from 'chai';
 import { agents, statementBy, XAPI_FIXTURES_DIR } from '../support/statements.ts';
-import { makeTempDir } from '../support/temp-store.ts';
+import { makeTempDir, processStoreFor, type ProcessStore } from '../support/temp-store.ts';
 
 const run = promisify(execFile);
 const cli = join(import.meta.dirname, '..', '..', 'bin', 'persona.js');
@@ -28,10 +28,11 @@ const hasScript = () => { try { return readFileSync('/usr/bin/script').length > 
 
 describe('persona CLI', () => {
   let dir: string;
-  beforeEach(() => { dir = makeTempDir('persona-cli-'); });
-  afterEach(() => rmSync(dir, { recursive: true, force: true }));
+  let shared: ProcessStore;
+  beforeEach(() => { dir = makeTempDir('persona-cli-'); shared = processStoreFor(join(dir, 'data')); });
+  afterEach(async () => { await shared.discard(); rmSync(dir, { recursive: true, force: true }); });
 
-  const env = () => ({ ...process.env, DATA_DIR: join(dir, 'data') });
+  const env = () => ({ ...process.env, ...shared.env });
   const persona = (args: string[]) => run(process.execPath, [cli, ...args], { env: env() });
 
   it('ingest --json lists rejected lines and ends with the summary line; a second run creates nothing', async () => {

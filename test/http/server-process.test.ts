@@ -5,13 +5,13 @@ import { connect } from 'node:net';
 import { readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { expect } from 'chai';
-import { makeTempDir } from '../support/temp-store.ts';
+import { makeTempDir, processStoreFor } from '../support/temp-store.ts';
 
 const ROOT = new URL('../../', import.meta.url).pathname;
 
-function startServer(dataDir: string, port: number): { child: ChildProcess; output: () => string; exited: Promise<number | null> } {
+function startServer(storeEnv: Record<string, string>, port: number): { child: ChildProcess; output: () => string; exited: Promise<number | null> } {
   const child = spawn(process.execPath, ['--import', 'tsx', 'src/main.ts'], {
-    cwd: ROOT, env: { ...process.env, DATA_DIR: dataDir, PORT: String(port), QUEUE: 'inline', LOG_LEVEL: 'info' }, stdio: ['ignore', 'pipe', 'pipe'],
+    cwd: ROOT, env: { ...process.env, ...storeEnv, PORT: String(port), QUEUE: 'inline', LOG_LEVEL: 'info' }, stdio: ['ignore', 'pipe', 'pipe'],
   });
   let output = '';
   child.stdout!.on('data', (chunk) => { output += chunk; });
@@ -33,11 +33,12 @@ async function waitForHealth(port: number): Promise<void> {
 describe('HTTP: the server process', function () {
   this.timeout(120_000);
   const dataDir = makeTempDir('persona-main-');
+  const shared = processStoreFor(dataDir);
   const port = 20000 + Math.floor(Math.random() * 20000);
-  after(() => rmSync(dataDir, { recursive: true, force: true }));
+  after(async () => { await shared.discard(); rmSync(dataDir, { recursive: true, force: true }); });
 
   it('prints the first client once, serves it, and finishes an in-flight request on SIGTERM before exiting', async () => {
-    const first = startServer(dataDir, port);
+    const first = startServer(shared.env, port);
     await waitForHealth(port);
     const credentials = JSON.parse(readFileSync(join(dataDir, 'initial-client.json'), 'utf8'));
     expect(first.output()).to.include(credentials.secret);
@@ -60,7 +61,7 @@ describe('HTTP: the server process', function () {
     expect(await first.exited).to.equal(0);
     expect(first.output()).to.include('stopped');
 
-    const second = startServer(dataDir, port);
+    const second = startServer(shared.env, port);
     await waitForHealth(port);
     expect(second.output()).to.not.include('First start');
     const listed = await fetch(`http://127.0.0.1:${port}/v1/personas`, { headers: { authorization: `Basic ${Buffer.from(`${credentials.key}:${credentials.secret}`).toString('base64')}` } });

@@ -11,7 +11,7 @@ import { Redis } from 'ioredis';
 import { eventsStreamName } from '../../src/features/events/event-publisher.ts';
 import { leavePendingMerge } from '../identity/support/seed.ts';
 import { agents, statementBy } from '../support/statements.ts';
-import { makeTempDir } from '../support/temp-store.ts';
+import { makeTempDir, processStoreFor, type ProcessStore } from '../support/temp-store.ts';
 import { deletePrefix, REDIS_URL, uniquePrefix } from './queue-support.ts';
 
 const run = promisify(execFile);
@@ -21,19 +21,22 @@ describe('persona events from the CLI (real Redis)', () => {
   let dir: string;
   let prefix: string;
   let redis: Redis;
+  let shared: ProcessStore;
   beforeEach(() => {
     dir = makeTempDir('persona-cli-events-');
+    shared = processStoreFor(join(dir, 'data'));
     prefix = uniquePrefix();
     redis = new Redis(REDIS_URL);
   });
   afterEach(async () => {
     redis.disconnect();
     await deletePrefix(prefix);
+    await shared.discard();
     rmSync(dir, { recursive: true, force: true });
   });
 
   const persona = async (args: string[], queue = 'auto') => (await run(process.execPath, [cli, ...args], {
-    env: { ...process.env, DATA_DIR: join(dir, 'data'), QUEUE: queue, QUEUE_PREFIX: prefix, REDIS_URL },
+    env: { ...process.env, ...shared.env, QUEUE: queue, QUEUE_PREFIX: prefix, REDIS_URL },
   })).stdout;
   const json = async (args: string[], queue?: string) => JSON.parse(await persona([...args, '--json'], queue));
 
@@ -68,7 +71,7 @@ describe('persona events from the CLI (real Redis)', () => {
 
   it('merges recover announces the merge it completes', async () => {
     const [target, source] = (await seedPair()).map((id) => new ObjectId(id));
-    const mergeId = await leavePendingMerge(join(dir, 'data'), target, source, 'api');
+    const mergeId = await leavePendingMerge(shared, target, source, 'api');
     expect((await json(['merges', 'recover'])).completed).to.deep.equal([mergeId.toHexString()]);
     expect((await events()).map((event) => event.eventId)).to.deep.equal([`persona.merged:${mergeId.toHexString()}`]);
   });

@@ -1,5 +1,5 @@
 // Real worker processes for the end-to-end queue tests: `workers/statements.worker.ts` spawned with its own
-// environment (shared embedded data directory, the test's Redis prefix, short lock times so a killed worker's job is
+// environment (the shared store: processStoreFor's env, the test's Redis prefix, short lock times so a killed worker's job is
 // re-run within seconds), started when it logs "worker ready".
 import { spawn, type ChildProcess } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
@@ -18,7 +18,7 @@ export async function spawnWorker(env: Record<string, string>): Promise<WorkerCh
   const child = spawn(process.execPath, ['--import', 'tsx', 'workers/statements.worker.ts'], {
     cwd: ROOT,
     env: {
-      ...process.env, STORE: 'embedded', REDIS_URL, LOG_LEVEL: 'info', QUEUE: 'bullmq',
+      ...process.env, REDIS_URL, LOG_LEVEL: 'info', QUEUE: 'bullmq',
       WORKER_LOCK_MS: '5000', WORKER_STALLED_INTERVAL_MS: '1000', WORKER_MAX_STALLED: '5', ...env,
     },
     stdio: ['ignore', 'pipe', 'pipe'],

@@ -1,5 +1,5 @@
-// End to end with real processes: the Redis queue, `npm run worker` processes and one embedded data directory shared
-// by them. Two workers on overlapping identifiers produce exactly one identifier and one persona per learner; a worker
+// End to end with real processes: the Redis queue, `npm run worker` processes and one store shared by them (an
+// embedded data directory, or a MongoDB database when MONGODB_URL is set). Two workers on overlapping identifiers produce exactly one identifier and one persona per learner; a worker
 // killed with SIGKILL mid-job loses nothing and duplicates nothing; SIGTERM lets the running job finish.
 import { expect } from 'chai';
 import { ObjectId } from 'bson';
@@ -8,15 +8,16 @@ import { COLLECTIONS } from '../../src/domain/model.ts';
 import { canonicalIdentifierKey, toStoredIfi } from '../../src/domain/xapi/index.ts';
 import type { ResolutionCounts } from '../../src/features/resolver/resolution-result.ts';
 import { createStatementQueue, type StatementQueue } from '../../src/queue/statement-queue.ts';
-import { makeTempDir, openTempEmbeddedStore } from '../support/temp-store.ts';
+import { makeTempDir, processStoreFor, type ProcessStore } from '../support/temp-store.ts';
 import { deletePrefix, REDIS_URL, uniquePrefix, waitFor } from './queue-support.ts';
 import { spawnWorker, stopWorker, type WorkerChild } from './worker-process-support.ts';
 import { rmSync } from 'node:fs';
 
-describe('worker processes (real Redis, shared embedded store)', function () {
+describe('worker processes (real Redis, shared store)', function () {
   this.timeout(120_000);
   let prefix: string;
   let dataDir: string;
+  let shared: ProcessStore;
   let queue: StatementQueue;
   let workers: WorkerChild[];
   const organisation = new ObjectId();
@@ -24,6 +25,7 @@ describe('worker processes (real Redis, shared embedded store)', function () {
   beforeEach(() => {
     prefix = uniquePrefix();
     dataDir = makeTempDir('persona-queue-');
+    shared = processStoreFor(dataDir);
     workers = [];
     queue = createStatementQueue({
       redisUrl: REDIS_URL, queueName: 'persona-statements', prefix, batchSize: 10_000, attempts: 5, backoffMs: 50,
@@ -35,10 +37,11 @@ describe('worker processes (real Redis, shared embedded store)', function () {
     await Promise.all(workers.map(stopWorker));
     await queue.close();
     await deletePrefix(prefix);
+    await shared.discard();
     rmSync(dataDir, { recursive: true, force: true });
   });
 
-  const workerEnv = (extra: Record<string, string> = {}) => ({ DATA_DIR: dataDir, QUEUE_PREFIX: prefix, JOB_RESULT: 'counts', ...extra });
+  const workerEnv = (extra: Record<string, string> = {}) => ({ ...shared.env, QUEUE_PREFIX: prefix, JOB_RESULT: 'counts', ...extra });
 
   async function enqueueCorpus(corpus: CorpusOptions, jobSize: number): Promise<string[]> {
     const ids: string[] = [];
@@ -64,7 +67,7 @@ describe('worker processes (real Redis, shared embedded store)', function () {
     for (let index = 0; index < corpus.statements; index += 1) {
       expectedKeys.add(canonicalIdentifierKey(toStoredIfi(statementAt(index, corpus).actor as Record<string, unknown>)));
     }
-    const { store, close } = await openTempEmbeddedStore({ dataDir, indexes: false });
+    const store = await shared.open();
     try {
       const identifiers = await store.collection(COLLECTIONS.identifiers).find({ organisation });
       const keys = identifiers.map((identifier) => identifier.canonicalKey as string);
@@ -75,7 +78,7 @@ describe('worker processes (real Redis, shared embedded store)', function () {
       const personaIds = new Set(personas.map((persona) => persona._id.toHexString()));
       expect(new Set(identifiers.map((identifier) => identifier.persona.toHexString()))).to.deep.equal(personaIds);
     } finally {
-      await close();
+      await store.close();
     }
     const total = counts.reduce((sum, part) => ({
       resolved: sum.resolved + part.resolved, identifiersCreated: sum.identifiersCreated + part.identifiersCreated,
@@ -110,8 +113,8 @@ describe('worker processes (real Redis, shared embedded store)', function () {
       return job && (await job.getState()) === 'active' ? job : null;
     });
     // Kill it mid-job: once the running job has written some of its identifiers (the victim is the only worker).
-    const observer = await openTempEmbeddedStore({ dataDir, indexes: false });
-    const identifiers = observer.store.collection(COLLECTIONS.identifiers);
+    const observer = await shared.open();
+    const identifiers = observer.collection(COLLECTIONS.identifiers);
     try {
       const writtenBeforeKill = await waitFor('the first identifiers of the job', async () => identifiers.countDocuments({ organisation }));
       victim.child.kill('SIGKILL');

@@ -89,3 +89,34 @@ export function availableStoreFactories(): Array<{ name: string; open: () => Pro
   if (url) factories.push({ name: 'mongodb', open: () => openTempMongoStore(url) });
   return factories;
 }
+
+/** The store that processes a test starts (CLI, server, worker) run the product on, and the test's own handle to it. */
+export interface ProcessStore {
+  adapter: 'embedded' | 'mongodb';
+  /** Environment for the child processes: STORE and where the data is (DATA_DIR, or MONGODB_URL and MONGODB_DB). */
+  env: Record<string, string>;
+  /** Opens the same data in this process (to seed or inspect it); the caller closes it. */
+  open(): Promise<Store>;
+  /** Removes the data (a MongoDB database) once every process using it has stopped. */
+  discard(): Promise<void>;
+}
+
+/**
+ * The data the process suites share with the processes they start: a new MongoDB database when MONGODB_URL is set,
+ * else the embedded store in `dataDir`. DATA_DIR is set either way (the initial client's file goes there).
+ */
+let hasWarnedEmbeddedOnly = false;
+
+export function processStoreFor(dataDir: string): ProcessStore {
+  const url = TEST_MONGODB_URL;
+  if (!url && !hasWarnedEmbeddedOnly) {
+    hasWarnedEmbeddedOnly = true;
+    console.warn('*** CLI and process suites on MongoDB SKIPPED: MONGODB_URL is not set (their processes run on the embedded store only) ***');
+  }
+  if (!url) return { adapter: 'embedded', env: { STORE: 'embedded', DATA_DIR: dataDir }, open: () => openEmbeddedStore({ dataDir }), discard: async () => {} };
+  const dbName = uniqueDbName();
+  return {
+    adapter: 'mongodb', env: { STORE: 'mongodb', MONGODB_URL: url, MONGODB_DB: dbName, DATA_DIR: dataDir },
+    open: () => openMongoStore({ url, dbName }), discard: () => dropTestDatabase(url, dbName),
+  };
+}

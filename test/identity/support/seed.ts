@@ -4,7 +4,7 @@ import { createHash } from 'node:crypto';
 import { ObjectId } from 'bson';
 import { COLLECTIONS, type Ifi } from '../../../src/domain/model.ts';
 import type { Store } from '../../../src/store/port.ts';
-import { openTempEmbeddedStore, type TempStore } from '../../support/temp-store.ts';
+import { openTempEmbeddedStore, type ProcessStore, type TempStore } from '../../support/temp-store.ts';
 
 export const sha1 = (text: string): string => createHash('sha1').update(text).digest('hex');
 
@@ -87,19 +87,19 @@ export const openid = (uri: string): Ifi => ({ key: 'openid', value: uri });
 export const mboxSha1 = (address: string): Ifi => ({ key: 'mbox_sha1sum', value: sha1(`mailto:${address}`) });
 
 /**
- * What a merge interrupted right after its intent passed the guard leaves in a data directory no process has open:
+ * What a merge interrupted right after its intent passed the guard leaves in a store no process has open:
  * a `pending` record, nothing applied yet. Answers the merge id.
  */
-export async function leavePendingMerge(dataDir: string, target: ObjectId, source: ObjectId, actor: string): Promise<ObjectId> {
-  const temp = await openTempEmbeddedStore({ dataDir });
+export async function leavePendingMerge(shared: ProcessStore, target: ObjectId, source: ObjectId, actor: string): Promise<ObjectId> {
+  const store = await shared.open();
   try {
-    const organisation = (await temp.store.collection(COLLECTIONS.personas).findOne({ _id: target }))!.organisation as ObjectId;
+    const organisation = (await store.collection(COLLECTIONS.personas).findOne({ _id: target }))!.organisation as ObjectId;
     const now = new Date();
     const _id = new ObjectId();
-    await temp.store.collection(COLLECTIONS.merges).insertOne({ _id, organisation, target, sources: [source], actor, state: 'pending', createdAt: now, updatedAt: now });
+    await store.collection(COLLECTIONS.merges).insertOne({ _id, organisation, target, sources: [source], actor, state: 'pending', createdAt: now, updatedAt: now });
     return _id;
   } finally {
-    await temp.close();
+    await store.close();
   }
 }
 
