@@ -7,6 +7,8 @@ import { COLLECTIONS } from '../../src/domain/model.ts';
 import { createErasureService } from '../../src/features/erasure/erasure.service.ts';
 import { MERGE_MOVES_COLLECTION, MOVES_PER_CHUNK, readMovesOf } from '../../src/features/merges/merge-moves.ts';
 import { mergesOf } from '../../src/features/merges/merge-record.ts';
+import { applyMergeSteps } from '../../src/features/merges/merge-steps.ts';
+import type { Store } from '../../src/store/port.ts';
 import { recoverMerges } from '../../src/features/merges/merge-recovery.ts';
 import { createMergeService } from '../../src/features/merges/merge.service.ts';
 import { ensureIndexes } from '../../src/store/indexes.ts';
@@ -102,5 +104,28 @@ describe('merge journal in chunks', () => {
     expect(String(left[0].entries[0].source)).to.equal(other.toHexString());
     const erased = await mergesOf(temp.store).findOne({ organisation, target });
     expect(erased!.erasedAt).to.be.instanceOf(Date);
+  });
+
+  it('a replay after the tombstone repoint failed part-way records each repointed tombstone once', async () => {
+    const older = await seedPersona(temp.store, organisation, { name: 'Older' });
+    await temp.store.collection(COLLECTIONS.personas).updateOne({ _id: older, organisation }, { $set: { mergedInto: source } });
+    const mergeId = new ObjectId();
+    const now = new Date();
+    await mergesOf(temp.store).insertOne({ _id: mergeId, organisation, target, sources: [source], actor: 'tester', state: 'pending', createdAt: now, updatedAt: now } as any);
+    // The store fails the repoint (an updateMany of the personas merged into the source) once, after the journal entry.
+    let hasFailed = false;
+    const failing: Store = Object.create(temp.store, { collection: { value: (name: string) => {
+      const collection = temp.store.collection(name);
+      if (name !== COLLECTIONS.personas) return collection;
+      return Object.create(collection, { updateMany: { value: (filter: Record<string, any>, update: Record<string, any>) => {
+        if (!hasFailed && filter.mergedInto instanceof Object && 'toHexString' in filter.mergedInto) { hasFailed = true; throw new Error('connection dropped'); }
+        return collection.updateMany(filter, update);
+      } } });
+    } } });
+    await applyMergeSteps(failing, mergeId).then(() => expect.fail('the first run should fail'), (error: Error) => expect(error.message).to.equal('connection dropped'));
+    expect((await applyMergeSteps(temp.store, mergeId)).state).to.equal('applied');
+    const record = (await mergesOf(temp.store).findOne({ _id: mergeId }))!;
+    expect((await readMovesOf(temp.store, record, ['tombstones'])).tombstones.map((entry) => entry._id.toHexString())).to.deep.equal([older.toHexString()]);
+    expect((await temp.store.collection(COLLECTIONS.personas).findOne({ _id: older, organisation }))!.mergedInto.toHexString()).to.equal(target.toHexString());
   });
 });

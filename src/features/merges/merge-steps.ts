@@ -154,7 +154,11 @@ async function repointTombstones(store: Store, record: MergeRecordDoc, source: O
   const older = await personas.find({ organisation: record.organisation, mergedInto: source }, { projection: { _id: 1 } });
   if (older.length === 0) return;
   const ids = older.map((persona) => persona._id);
-  await recordMoves(store, record, 'tombstones', ids.map((_id): MovedEntry => ({ _id, source })));
+  // A replay after the repoint failed part-way (a bulk is not atomic on MongoDB) finds them recorded already: record
+  // each once, or undo's conflict messages repeat them.
+  const recorded = new Set((await readMovesOf(store, record, ['tombstones'])).tombstones.map((entry) => entry._id.toHexString()));
+  const fresh = ids.filter((id) => !recorded.has(id.toHexString()));
+  if (fresh.length > 0) await recordMoves(store, record, 'tombstones', fresh.map((_id): MovedEntry => ({ _id, source })));
   await personas.updateMany(
     { _id: { $in: ids }, organisation: record.organisation, mergedInto: source },
     { $set: { mergedInto: record.target, updatedAt: new Date() } },
