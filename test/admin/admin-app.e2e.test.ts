@@ -100,6 +100,29 @@ describe('admin web app in headless Chromium', function () {
     await page.getByRole('button', { name: 'Save name' }).click();
     await page.getByRole('heading', { level: 1, name: 'Ed After' }).waitFor();
 
+    // Every name seen, with how often and when: the first name, the rename, and a name statements used twice.
+    const seenAs = { actor: { mbox: 'mailto:ed.one@example.org', name: 'Eddie' }, verb: { id: 'http://adlnet.gov/expapi/verbs/attempted' }, object: { id: 'https://example.org/course/ed' } };
+    expect((await api.request('POST', '/v1/statements?wait=true', { body: [seenAs, seenAs] })).status).to.equal(200);
+    await page.reload();
+    const names = page.getByRole('table', { name: 'Names seen' });
+    const rowOf = (seen: string) => names.getByRole('row').filter({ has: page.getByRole('cell', { name: seen, exact: true }) });
+    await rowOf('Eddie').waitFor();
+    expect(await rowOf('Eddie').getByRole('cell').allInnerTexts()).to.have.length(5);
+    expect((await rowOf('Eddie').getByRole('cell').allInnerTexts())[1]).to.equal('2');
+    expect((await rowOf('Ed Before').getByRole('cell').allInnerTexts())[1]).to.equal('1');
+    expect((await rowOf('Ed After').getByRole('cell').allInnerTexts())[4]).to.equal('Display name');
+    const history = (await api.request('GET', `/v1/personas/${id}`)).body.names;
+    const eddie = history.find((entry: any) => entry.name === 'Eddie');
+    expect(await rowOf('Eddie').locator('time').first().getAttribute('datetime')).to.equal(eddie.firstSeen);
+    expect(await rowOf('Eddie').locator('time').last().getAttribute('datetime')).to.equal(eddie.lastSeen);
+    await expectAccessible('person-names');
+    await screenshot(page, 'person-names');
+    // A seen name becomes the display name in one click, and back.
+    await page.getByRole('button', { name: 'Use the name Eddie' }).click();
+    await page.getByRole('heading', { level: 1, name: 'Eddie' }).waitFor();
+    await page.getByRole('button', { name: 'Use the name Ed After' }).click();
+    await page.getByRole('heading', { level: 1, name: 'Ed After' }).waitFor();
+
     await page.getByLabel('Attribute key').fill('city');
     await page.getByLabel('Attribute value').fill('Hull');
     await page.getByRole('button', { name: 'Save attribute' }).click();
@@ -135,7 +158,7 @@ describe('admin web app in headless Chromium', function () {
     const targetId = await createPerson('Ada Target', 'ada.target@example.org', { cohort: 'b' });
     await page.goto(`${api.baseUrl}/admin/people/${sourceId}`);
     await page.getByRole('button', { name: 'Merge…' }).click();
-    await page.getByLabel('Merge into').fill('Ada Target');
+    await page.getByLabel('Merge into', { exact: true }).fill('Ada Target');
     await page.getByRole('button', { name: /^Ada Target/ }).click();
     const preview = page.getByRole('region', { name: 'Merge preview' });
     await preview.getByText('ada.source@example.org').waitFor();
@@ -186,7 +209,7 @@ describe('admin web app in headless Chromium', function () {
     await dialog.waitFor();
     expect(await page.evaluate(() => (globalThis as any).document.activeElement?.closest('dialog') !== null)).to.equal(true);
     await page.keyboard.type('Ada Target');
-    expect(await page.getByLabel('Merge into').inputValue()).to.equal('Ada Target');
+    expect(await page.getByLabel('Merge into', { exact: true }).inputValue()).to.equal('Ada Target');
     await page.getByRole('button', { name: /^Ada Target/ }).waitFor();
     await page.keyboard.press('Tab');
     expect(await page.evaluate(() => (globalThis as any).document.activeElement?.textContent)).to.match(/^Ada Target/);

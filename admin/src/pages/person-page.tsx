@@ -1,8 +1,8 @@
-// One person: name (editable) and the names of people merged into it, profile, identifiers (move one to another
+// One person: name (editable) and every name seen with counts and first/last seen, profile, identifiers (move one to another
 // person or split it off to a new one), attributes (add, edit, delete), links, merge history with undo, and the
 // Merge…, Erase… and Export actions.
-import { useEffect, useState, type FormEvent } from 'react';
-import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
+import { useEffect, useState } from 'react';
+import { useQuery } from '@tanstack/react-query';
 import { useNavigate, useParams } from 'react-router';
 import { api, call, type components } from '../api/client.ts';
 import { ErrorMessage, Loading } from '../components/error-message.tsx';
@@ -15,6 +15,7 @@ import { ExportButton } from './person/export-button.tsx';
 import { IdentifiersSection } from './person/identifiers-section.tsx';
 import { MergeDialog } from './person/merge-dialog.tsx';
 import { MergeHistory } from './person/merge-history.tsx';
+import { NamesSection } from './person/names-section.tsx';
 
 export type Person = components['schemas']['PersonaWithEmbeds'];
 
@@ -49,7 +50,7 @@ export function PersonPage() {
       </div>
       <div className="columns">
         <div>
-          <NameSection person={data} />
+          <NamesSection person={data} />
           <ProfileSection person={data} />
           <IdentifiersSection person={data} />
         </div>
@@ -62,37 +63,6 @@ export function PersonPage() {
       {dialog === 'merge' && <MergeDialog person={data} onClose={() => setDialog(null)} />}
       {dialog === 'erase' && <EraseDialog person={data} onClose={() => setDialog(null)} />}
     </article>
-  );
-}
-
-function NameSection({ person }: { person: Person }) {
-  const queryClient = useQueryClient();
-  const [name, setName] = useState(person.name ?? '');
-  useEffect(() => setName(person.name ?? ''), [person.name]);
-  const rename = useMutation({
-    mutationFn: (newName: string) => call(api.PATCH('/v1/personas/{id}', { params: { path: { id: person.id } }, body: { name: newName } })),
-    onSuccess: () => queryClient.invalidateQueries({ queryKey: ['person', person.id] }),
-  });
-  const merged = useQuery({
-    queryKey: ['person-export', person.id],
-    queryFn: () => call(api.GET('/v1/personas/{id}/export', { params: { path: { id: person.id } } })),
-  });
-  const otherNames = [...new Set((merged.data?.mergedPersonas ?? []).map((entry) => entry.name).filter((other): other is string => Boolean(other) && other !== person.name))];
-  const submit = (event: FormEvent) => { event.preventDefault(); rename.mutate(name); };
-  return (
-    <Section id="name" title="Name">
-      <form onSubmit={submit} className="inline">
-        <label htmlFor="person-name">Display name</label>
-        <input id="person-name" value={name} onChange={(event) => setName(event.target.value)} />
-        <ScopedButton scope="personas:write" type="submit" disabled={rename.isPending}>{rename.isPending ? 'Saving…' : 'Save name'}</ScopedButton>
-      </form>
-      {rename.isSuccess && <p role="status">Name saved.</p>}
-      {rename.isError && <ErrorMessage error={rename.error} title="Could not save the name" />}
-      <p className="hint">
-        Names seen: {[person.name, ...otherNames].filter(Boolean).join(', ') || 'none'}
-        {merged.isPending && ' (loading merged people…)'}
-      </p>
-    </Section>
   );
 }
 
