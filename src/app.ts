@@ -27,6 +27,7 @@ import { registerIdentityRulesRoutes } from './features/identity-rules/identity-
 import { createIdentityRulesService, type IdentityRulesService } from './features/identity-rules/identity-rules.service.ts';
 import { createInlineStatementSink, createQueuedStatementSink, type StatementSink } from './features/statements/statement-sink.ts';
 import { registerStatementRoutes } from './features/statements/statements.routes.ts';
+import { registerPseudonymRoutes } from './features/pseudonyms/pseudonyms.routes.ts';
 import { createHttpApp } from './http/http-app.ts';
 import { createCursorCodec } from './http/list/cursor.ts';
 import { loadCursorSecret } from './http/list/cursor-secret.ts';
@@ -153,6 +154,7 @@ export async function createApp(givenConfig: Config, options: AppOptions = {}): 
         registerStatementRoutes(kit, { sink: statementSink, resolver: services.resolver, jobs, maxAgentsPerRequest: config.MAX_AGENTS_PER_REQUEST, includeAuthority: config.RESOLVE_AUTHORITY });
         registerPersonaRoutes(kit, services);
         registerPersonaLookupRoutes(kit, services);
+        registerPseudonymRoutes(kit, { store });
         registerPersonaItemRoutes(kit, services);
         registerAttributeRoutes(kit, services);
         registerIdentifierRoutes(kit, services);

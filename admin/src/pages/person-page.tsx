@@ -77,7 +77,7 @@ function NameSection({ person }: { person: Person }) {
     queryKey: ['person-export', person.id],
     queryFn: () => call(api.GET('/v1/personas/{id}/export', { params: { path: { id: person.id } } })),
   });
-  const otherNames = [...new Set((merged.data?.mergedPersonas ?? []).map((entry) => entry.name).filter((other): other is string => Boolean(other) && other !== person.name))];
+  const otherNames = [...new Set((merged.data?.mergedPersonas ?? []).map((entry) => ('name' in entry ? entry.name : null)).filter((other): other is string => Boolean(other) && other !== person.name))];
   const submit = (event: FormEvent) => { event.preventDefault(); rename.mutate(name); };
   return (
     <Section id="name" title="Name">
