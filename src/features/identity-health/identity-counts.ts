@@ -1,12 +1,19 @@
 // The organisation's identity figures that are plain counts, each on an index (store/indexes.ts): live personas and
 // merge tombstones (organisation, mergedInto), identifiers per kind (organisation, ifi.key, ifi.value), open duplicate
 // suggestions (organisation, score, pair). Cheap at any size: no document is read.
-import type { ObjectId } from 'bson';
+import { ObjectId } from 'bson';
 import { COLLECTIONS, type IfiKey } from '../../domain/model.ts';
 import type { Store } from '../../store/port.ts';
 import { DUPLICATE_PAIRS_COLLECTION } from '../duplicates/duplicate-pairs.ts';
 
 export const IFI_KINDS: IfiKey[] = ['mbox', 'mbox_sha1sum', 'openid', 'account'];
+
+/**
+ * Tombstones, as a range on the (organisation, mergedInto) index: `$exists: true` is answered by walking every
+ * persona of the organisation on the embedded engine, the range only the tombstones (the lowest ObjectId is below
+ * every id a merge writes).
+ */
+export const MERGED_PERSONAS = { mergedInto: { $gte: new ObjectId('000000000000000000000000') } };
 
 export interface IdentityCounts {
   personas: number;
@@ -24,7 +31,7 @@ export async function identityCounts(store: Store, organisation: ObjectId): Prom
   const identifiers = store.collection(COLLECTIONS.identifiers);
   const [all, merged, suggestions, ...byKind] = await Promise.all([
     personas.countDocuments({ organisation }),
-    personas.countDocuments({ organisation, mergedInto: { $exists: true } }),
+    personas.countDocuments({ organisation, ...MERGED_PERSONAS }),
     store.collection(DUPLICATE_PAIRS_COLLECTION).countDocuments({ organisation }),
     ...IFI_KINDS.map((kind) => identifiers.countDocuments({ organisation, 'ifi.key': kind })),
   ]);
