@@ -27,6 +27,10 @@ import { registerIdentityRulesRoutes } from './features/identity-rules/identity-
 import { createIdentityRulesService, type IdentityRulesService } from './features/identity-rules/identity-rules.service.ts';
 import { createInlineStatementSink, createQueuedStatementSink, type StatementSink } from './features/statements/statement-sink.ts';
 import { registerStatementRoutes } from './features/statements/statements.routes.ts';
+import { registerPseudonymRoutes } from './features/pseudonyms/pseudonyms.routes.ts';
+import { createIdentityHealthService } from './features/identity-health/identity-health.service.ts';
+import { registerIdentityHealthRoutes } from './features/identity-health/identity-health.routes.ts';
+import { registerIdentityHealthMetrics } from './features/identity-health/identity-health.metrics.ts';
 import { createHttpApp } from './http/http-app.ts';
 import { createCursorCodec } from './http/list/cursor.ts';
 import { loadCursorSecret } from './http/list/cursor-secret.ts';
@@ -136,6 +140,7 @@ export async function createApp(givenConfig: Config, options: AppOptions = {}): 
     }
     // Queue depth and the workers' totals are the deployment's, not this replica's: /metrics/cluster.
     queue?.registerMetrics(metrics.clusterRegistry);
+    registerIdentityHealthMetrics(metrics.clusterRegistry, store);
     const statementSink = options.statementSink ?? (queue ? createQueuedStatementSink({ queue: queue.statements, inline }) : inline);
     const jobs = createJobsService({ queue: queue?.statements ?? null });
     const compat = createCompatRouters({
@@ -153,6 +158,7 @@ export async function createApp(givenConfig: Config, options: AppOptions = {}): 
         registerStatementRoutes(kit, { sink: statementSink, resolver: services.resolver, jobs, maxAgentsPerRequest: config.MAX_AGENTS_PER_REQUEST, includeAuthority: config.RESOLVE_AUTHORITY });
         registerPersonaRoutes(kit, services);
         registerPersonaLookupRoutes(kit, services);
+        registerPseudonymRoutes(kit, { store });
         registerPersonaItemRoutes(kit, services);
         registerAttributeRoutes(kit, services);
         registerIdentifierRoutes(kit, services);
@@ -160,6 +166,7 @@ export async function createApp(givenConfig: Config, options: AppOptions = {}): 
         registerClientRoutes(kit, services);
         registerIdentityRulesRoutes(kit, services);
         identity.registerRoutes(kit);
+        registerIdentityHealthRoutes(kit, { identityHealth: createIdentityHealthService({ store }) });
         registerCompatOpenApi(kit.openapi);
         xapi.registerRoutes(kit);
       },

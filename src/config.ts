@@ -2,6 +2,7 @@
 // loadConfig() fails with one message listing every bad variable, so a misconfigured start stops at once.
 import bytes from 'bytes';
 import { z } from 'zod';
+import { WRITE_BACK_PERSON_MODES } from './features/pseudonyms/pseudonym-displays.ts';
 
 const booleanFromEnv = z
   .enum(['true', 'false', '1', '0', 'yes', 'no', 'on', 'off'])
@@ -46,6 +47,7 @@ export const configSchema = z
       .describe('Learning Locker database; absent: the statements collection of our own store'),
     WRITE_BACK_MONGODB_DB: z.string().min(1).default('learninglocker_v2'),
     WRITE_BACK_COLLECTION: z.string().min(1).default('statements'),
+    WRITE_BACK_PERSON: z.enum(WRITE_BACK_PERSON_MODES).default('name').describe('what `person.display` holds: the persona\'s name (Learning Locker) or its keyed pseudonym (turns pseudonymisation on)'),
     BACKFILL_BATCH_SIZE: positiveInt.default(500).describe('statements stamped per back-fill step'),
     BACKFILL_RATE: positiveInt.default(2000).describe('maximum statements stamped per second per worker by back-fills'),
     EVENTS_MAX_LENGTH: positiveInt.default(10000).describe('approximate length of the persona events stream'),

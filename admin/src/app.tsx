@@ -3,6 +3,7 @@ import { Navigate, Route, Routes, useLocation } from 'react-router';
 import { useAuth } from './auth/auth-context.tsx';
 import { Layout } from './components/layout.tsx';
 import { DuplicatesPage } from './pages/duplicates-page.tsx';
+import { IdentityHealthPage } from './pages/identity-health-page.tsx';
 import { ImportPage } from './pages/import-page.tsx';
 import { MergesPage } from './pages/merges-page.tsx';
 import { People } from './pages/people.tsx';
@@ -21,6 +22,7 @@ export function App() {
         <Route path="duplicates" element={<DuplicatesPage />} />
         <Route path="merges" element={<MergesPage />} />
         <Route path="import" element={<ImportPage />} />
+        <Route path="health" element={<IdentityHealthPage />} />
         <Route path="*" element={<><h1>Not found</h1><p>This page does not exist.</p></>} />
       </Route>
     </Routes>

@@ -17,6 +17,7 @@ export function Layout() {
           <NavLink to="/duplicates">Duplicates</NavLink>
           <NavLink to="/merges">Merges</NavLink>
           <NavLink to="/import">Import</NavLink>
+          <NavLink to="/health">Identity health</NavLink>
           <a href="/docs">API docs</a>
         </nav>
         <div className="who" aria-label="Signed in as">

@@ -7,6 +7,8 @@ import { parsePathId } from '../merges/merges.routes.ts';
 import { MergeSchema } from '../merges/merges.schemas.ts';
 import { SeenNamesSchema } from '../names/names.schemas.ts';
 import { personaReadResponses, readPersona } from '../personas/persona-guard.ts';
+import { PseudonymisedPersonaExportSchema, pseudonymisePersonaExport } from '../pseudonyms/pseudonymised-export.ts';
+import { isPseudonymisedRequested, pseudonymisedQuery, requirePseudonymiser } from '../pseudonyms/pseudonymised-query.ts';
 import type { ErasureService } from './erasure.service.ts';
 
 const tags = ['Identity management'];
@@ -38,22 +40,31 @@ export const ErasureReportSchema = z.object({
 export function registerErasureRoutes(kit: RouteKit, { store, erasure }: { store: Store; erasure: ErasureService }): void {
   defineRoute(kit, {
     method: 'get', path: '/v1/personas/{id}/export', scope: 'personas:read', tags, params: objectIdParams('id'),
-    summary: 'Everything stored about a persona, as one JSON document (GDPR access)',
+    query: z.object({ pseudonymised: pseudonymisedQuery }),
+    summary: 'Everything stored about a persona, as one JSON document (GDPR access), or its pseudonymised form',
     responses: {
-      200: { description: 'Identifiers, attributes, links, email claims, merged personas and merge history', schema: PersonaExportSchema },
+      200: {
+        description: 'Identifiers, attributes, links, email claims, merged personas and merge history (PseudonymisedPersonaExport with pseudonymised=true)',
+        schema: z.union([PersonaExportSchema, PseudonymisedPersonaExportSchema]),
+      },
       ...personaReadResponses(),
+      409: { description: 'pseudonyms.not_enabled (pseudonymised=true)' },
     },
     async handler(req, res, caller) {
       const id = parsePathId(req.params.id, 'personas.invalid_persona_id');
+      const isPseudonymised = isPseudonymisedRequested(req.query.pseudonymised);
       await readPersona(store, caller.organisation, id);
-      res.set('Content-Disposition', `attachment; filename="persona-${id.toHexString()}.json"`).json(await erasure.exportPersona(caller.organisation, id));
+      const pseudonyms = isPseudonymised ? await requirePseudonymiser(store, caller.organisation) : null;
+      const document = await erasure.exportPersona(caller.organisation, id);
+      res.set('Content-Disposition', `attachment; filename="persona-${id.toHexString()}${pseudonyms ? '.pseudonymised' : ''}.json"`)
+        .json(pseudonyms ? await pseudonymisePersonaExport(store, caller.organisation, pseudonyms, document) : document);
     },
   });
 
   defineRoute(kit, {
     method: 'post', path: '/v1/personas/{id}/erase', scope: 'personas:erase', tags, params: objectIdParams('id'),
     summary: 'Erase a persona (GDPR erasure)',
-    description: 'Removes the persona, personas merged into it, their identifiers, email claims, attributes, links, duplicate-index entries and dismissals, and the identifying parts of their merge records; removes statement write-back stamps when write-back is on; empties the rows and cells of stored Learning Locker import CSVs that hold their identifiers (rows keep their numbers). An audit entry records that an erasure happened, without the erased data.',
+    description: 'Removes the persona, personas merged into it, their pseudonym mapping, their identifiers, email claims, attributes, links, duplicate-index entries and dismissals, and the identifying parts of their merge records; removes statement write-back stamps when write-back is on; empties the rows and cells of stored Learning Locker import CSVs that hold their identifiers (rows keep their numbers). An audit entry records that an erasure happened, without the erased data.',
     responses: {
       200: { description: 'What was removed, counted', schema: ErasureReportSchema },
       404: { description: 'personas.persona_not_found' },

@@ -1,5 +1,6 @@
 // GDPR export and erasure of one persona. Export gathers everything stored about the persona into one document.
 // Erasure removes the persona and everything that identifies it — identifiers, email claims, attributes, links, names,
+// the pseudonym mapping,
 // older tombstones that were merged into it, its duplicate-index entries and dismissals, the identifying parts of its
 // merge records, failing import rows that name its identifiers — and writes an audit entry that says an erasure
 // happened without saying what was erased. Claims go first so that a concurrent resolver stops proposing this
@@ -17,6 +18,7 @@ import { identityError } from '../merges/identity-error.ts';
 import { deleteMoves } from '../merges/merge-moves.ts';
 import { deleteNamesOf, seenNamesOf, seenNameView } from '../names/persona-names.ts';
 import { mergeViews, mergesOf } from '../merges/merge-record.ts';
+import { forgetPseudonymsOf } from '../pseudonyms/pseudonym-map.ts';
 
 /**
  * Removes the erased identifiers from data outside the identity collections (e.g. stored import files) of one
@@ -104,6 +106,7 @@ export function createErasureService({ store, afterErase, scrubbers = [] }: Eras
       const attributes = await store.collection(COLLECTIONS.attributes).deleteMany({ organisation, personaId: { $in: all } });
       const links = await store.collection(COLLECTIONS.links).deleteMany({ organisation, persona: { $in: all } });
       await deleteNamesOf(store, organisation, all);
+      await forgetPseudonymsOf(store, organisation, all, identifierIds);
       await store.collection(DUPLICATE_KEYS_COLLECTION).deleteMany({ organisation, persona: { $in: all } });
       await store.collection(LEGACY_DUPLICATE_KEYS_COLLECTION).deleteMany({ organisation, persona: { $in: all } });
       await store.collection(DUPLICATE_PAIRS_COLLECTION).deleteMany({ organisation, personas: { $in: all } });

@@ -96,7 +96,7 @@ export async function startIdentityFeature(
   hooks: Pick<IdentityFeatureOptions, 'onMergeChange' | 'erasureScrubbers'> & { writeBackStatements?: Collection | null } = {},
 ): Promise<IdentityFeature> {
   const statements = hooks.writeBackStatements;
-  const writeBack = statements ? createIdentityWriteBack({ store, statements }) : null;
+  const writeBack = statements ? createIdentityWriteBack({ store, statements, person: config.WRITE_BACK_PERSON }) : null;
   await recoverMerges(store, { afterChange: afterMergeChangeOf({ writeBack, onMergeChange: hooks.onMergeChange }) });
   const feature = createIdentityFeature({
     store, cursors: createCursorCodec(await loadCursorSecret(store)), writeBack,

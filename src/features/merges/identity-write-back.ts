@@ -7,6 +7,7 @@ import { ObjectId } from 'bson';
 import type { Config } from '../../config.ts';
 import type { Collection, Store } from '../../store/port.ts';
 import { personaDisplays } from '../write-back/statement-stamping.ts';
+import type { WriteBackPerson } from '../pseudonyms/pseudonym-displays.ts';
 import { openWriteBackStatements } from '../write-back/write-back-target.ts';
 import { readMovesOf } from './merge-moves.ts';
 import type { MergeRecordDoc } from './merge-record.ts';
@@ -19,9 +20,11 @@ export interface IdentityWriteBack {
   afterErase(erased: { organisation: ObjectId; personaIds: ObjectId[]; identifierIds: ObjectId[] }): Promise<void>;
 }
 
-export function createIdentityWriteBack({ store, statements }: { store: Store; statements: Collection }): IdentityWriteBack {
+export function createIdentityWriteBack(
+  { store, statements, person }: { store: Store; statements: Collection; person?: WriteBackPerson },
+): IdentityWriteBack {
   async function displayOf(organisation: ObjectId, id: ObjectId): Promise<string | null> {
-    return (await personaDisplays(store, organisation, [id.toHexString()])).get(id.toHexString()) ?? null;
+    return (await personaDisplays(store, organisation, [id.toHexString()], person)).get(id.toHexString()) ?? null;
   }
 
   return {
@@ -65,5 +68,5 @@ export async function openIdentityWriteBack(
 ): Promise<{ writeBack: IdentityWriteBack; close(): Promise<void> } | null> {
   const target = await openWriteBackStatements(config, store, logger);
   if (!target) return null;
-  return { writeBack: createIdentityWriteBack({ store, statements: target.statements }), close: target.close };
+  return { writeBack: createIdentityWriteBack({ store, statements: target.statements, person: config.WRITE_BACK_PERSON }), close: target.close };
 }

@@ -12,6 +12,7 @@ import type { Collection, Filter, IndexKeys, Store } from '../../store/port.ts';
 import { bullConnection } from '../../queue/redis-connection.ts';
 import { resolveLivePersonaId } from '../personas/persona-lookup.ts';
 import { personaDisplays } from './statement-stamping.ts';
+import type { WriteBackPerson } from '../pseudonyms/pseudonym-displays.ts';
 import { BACKFILL_INDEX_KEYS, PERSON_BACKFILL_INDEX_KEYS } from './write-back-indexes.ts';
 
 export type BackfillJobData =
@@ -63,6 +64,8 @@ export interface BackfillDependencies {
   statements: Collection;
   batchSize: number;
   ratePerSecond: number;
+  /** What `person.display` holds (WRITE_BACK_PERSON); the name by default. */
+  person?: WriteBackPerson;
   sleep?: (ms: number) => Promise<void>;
 }
 
@@ -72,7 +75,7 @@ export function createBackfillProcessor(dependencies: BackfillDependencies) {
     const data = job.data;
     if (!/^[0-9a-f]{24}$/i.test(data?.organisation ?? '')) throw new UnrecoverableError('back-fill job without a valid organisation');
     const organisation = new ObjectId(data.organisation);
-    const plan = await planOf(dependencies.store, organisation, data);
+    const plan = await planOf(dependencies.store, organisation, data, dependencies.person);
     if (!plan) return { stamped: data.stamped ?? 0 };
     let after = data.after ? new ObjectId(data.after) : null;
     let stamped = data.stamped ?? 0;
@@ -99,17 +102,17 @@ export function createBackfillProcessor(dependencies: BackfillDependencies) {
   };
 }
 
-async function planOf(store: Store, organisation: ObjectId, data: BackfillJobData): Promise<{ filter: Filter; index: IndexKeys; set: Record<string, unknown> } | null> {
+async function planOf(store: Store, organisation: ObjectId, data: BackfillJobData, person?: WriteBackPerson): Promise<{ filter: Filter; index: IndexKeys; set: Record<string, unknown> } | null> {
   if (data.kind === 'identifier') {
     // The identifier may have moved to another persona (a merge) since the job was queued: stamp the live one.
     const live = await resolveLivePersonaId(store, organisation, new ObjectId(data.personaId));
     if (!live) return null;
-    const display = (await personaDisplays(store, organisation, [live.toHexString()])).get(live.toHexString()) ?? null;
+    const display = (await personaDisplays(store, organisation, [live.toHexString()], person)).get(live.toHexString()) ?? null;
     const { filter, index } = actorFilter(data.ifi);
     return { filter, index, set: { personaIdentifier: new ObjectId(data.identifierId), person: { _id: live, display } } };
   }
   const target = new ObjectId(data.toId);
-  const display = (await personaDisplays(store, organisation, [data.toId])).get(data.toId) ?? null;
+  const display = (await personaDisplays(store, organisation, [data.toId], person)).get(data.toId) ?? null;
   return { filter: { 'person._id': new ObjectId(data.fromId) }, index: PERSON_BACKFILL_INDEX_KEYS, set: { 'person._id': target, 'person.display': display } };
 }
 

@@ -5,6 +5,7 @@ import { ObjectId } from 'bson';
 import { COLLECTIONS, type PersonaDoc } from '../../domain/model.ts';
 import type { BulkOperation, Collection, Store } from '../../store/port.ts';
 import type { ResolutionResult, ResolvedAgent } from '../resolver/resolution-result.ts';
+import { pseudonymDisplays, type WriteBackPerson } from '../pseudonyms/pseudonym-displays.ts';
 
 export interface StampTarget {
   statementId: string;
@@ -22,22 +23,25 @@ export function actorStamps(result: ResolutionResult): StampTarget[] {
   });
 }
 
-/** Persona names for `person.display` (null when unnamed, as LL). */
-export async function personaDisplays(store: Store, organisation: ObjectId, personaIds: string[]): Promise<Map<string, string | null>> {
+/** Persona names for `person.display` (null when unnamed, as LL), or their pseudonyms (WRITE_BACK_PERSON=pseudonym). */
+export async function personaDisplays(
+  store: Store, organisation: ObjectId, personaIds: string[], person: WriteBackPerson = 'name',
+): Promise<Map<string, string | null>> {
   const unique = [...new Set(personaIds)];
   if (unique.length === 0) return new Map();
+  if (person === 'pseudonym') return pseudonymDisplays(store, organisation, unique);
   const personas = await store.collection<PersonaDoc>(COLLECTIONS.personas)
     .find({ organisation, _id: { $in: unique.map((id) => new ObjectId(id)) } }, { projection: { _id: 1, name: 1 } });
   return new Map(personas.map((persona) => [persona._id.toHexString(), typeof persona.name === 'string' ? persona.name : null]));
 }
 
 export async function stampStatements(
-  store: Store, statements: Collection, organisation: ObjectId, result: ResolutionResult,
+  store: Store, statements: Collection, organisation: ObjectId, result: ResolutionResult, person: WriteBackPerson = 'name',
 ): Promise<{ stamped: number; newIdentifiers: ResolvedAgent[] }> {
   const stamps = actorStamps(result);
   const newIdentifiers = result.results.flatMap((statement) => statement.agents.filter((agent) => agent.created && agent.path === 'actor'));
   if (stamps.length === 0) return { stamped: 0, newIdentifiers };
-  const displays = await personaDisplays(store, organisation, stamps.map((stamp) => stamp.personaId));
+  const displays = await personaDisplays(store, organisation, stamps.map((stamp) => stamp.personaId), person);
   const operations: BulkOperation[] = stamps.map((stamp) => ({
     updateMany: {
       filter: { organisation, 'statement.id': stamp.statementId },

@@ -16,7 +16,7 @@ import { stampStatements } from './statement-stamping.ts';
 import { WRITE_BACK_INDEXES } from './write-back-indexes.ts';
 
 export type WriteBackConfig = Pick<Config,
-  'REDIS_URL' | 'QUEUE_PREFIX' | 'QUEUE_NAME' | 'WRITE_BACK_COLLECTION' | 'BACKFILL_BATCH_SIZE' | 'BACKFILL_RATE'>;
+  'REDIS_URL' | 'QUEUE_PREFIX' | 'QUEUE_NAME' | 'WRITE_BACK_COLLECTION' | 'BACKFILL_BATCH_SIZE' | 'BACKFILL_RATE'> & Partial<Pick<Config, 'WRITE_BACK_PERSON'>>;
 
 /** `persona migrate`: builds every write-back index (hours on a large Learning Locker statements collection). */
 export async function ensureWriteBackIndexes(statements: Collection, onIndex?: IndexProgress): Promise<string[]> {
@@ -44,14 +44,14 @@ export async function startWriteBack(
   const backfills = createBackfillQueue({ redisUrl: config.REDIS_URL, prefix: config.QUEUE_PREFIX, queueName: config.QUEUE_NAME });
   const backfillWorker = new Worker<BackfillJobData>(
     backfillQueueName(config.QUEUE_NAME),
-    createBackfillProcessor({ store, statements, batchSize: config.BACKFILL_BATCH_SIZE, ratePerSecond: config.BACKFILL_RATE }),
+    createBackfillProcessor({ store, statements, batchSize: config.BACKFILL_BATCH_SIZE, ratePerSecond: config.BACKFILL_RATE, person: config.WRITE_BACK_PERSON }),
     { connection: bullConnection(config.REDIS_URL), prefix: config.QUEUE_PREFIX, concurrency: 1 },
   );
   backfillWorker.on('failed', (job, error) => logger.warn({ jobId: job?.id, err: error.message }, 'back-fill step failed'));
   backfillWorker.on('error', (error) => logger.error({ err: error.message }, 'back-fill worker error'));
   return {
     async hook(organisation, _statements, result) {
-      const { newIdentifiers } = await stampStatements(store, statements, organisation, result);
+      const { newIdentifiers } = await stampStatements(store, statements, organisation, result, config.WRITE_BACK_PERSON);
       await enqueueBackfills(backfills, newIdentifiers.map((agent) => ({
         kind: 'identifier' as const, organisation: organisation.toHexString(), identifierId: agent.identifierId, personaId: agent.personaId, ifi: agent.ifi,
       })));

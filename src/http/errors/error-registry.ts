@@ -11,7 +11,7 @@ export interface ErrorDefinition {
 }
 
 /** Resources whose bodies we parse: each has `<resource>.failed_to_serialize` (400) and `.failed_to_validate` (422). */
-export const BODY_RESOURCES = ['personas', 'identifiers', 'attributes', 'links', 'clients', 'statements', 'resolve', 'merges', 'duplicates', 'imports', 'rules', 'request'] as const;
+export const BODY_RESOURCES = ['personas', 'identifiers', 'attributes', 'links', 'clients', 'statements', 'resolve', 'merges', 'duplicates', 'imports', 'rules', 'pseudonyms', 'request'] as const;
 export type BodyResource = (typeof BODY_RESOURCES)[number];
 
 const bodyCodes = Object.fromEntries(BODY_RESOURCES.flatMap((resource) => [
@@ -83,6 +83,11 @@ export const ERROR_REGISTRY: Record<string, ErrorDefinition> = {
   'personas.invalid_metadata': { status: 422, message: 'Metadata must be an object' },
   'personas.invalid_active': { status: 422, message: 'Active must be true or false' },
   'personas.read_only_field': { status: 422, message: 'This field cannot be set' },
+  // Pseudonymisation (features/pseudonyms).
+  'pseudonyms.not_enabled': { status: 409, message: 'Pseudonymisation is off for this organisation; turn it on with PUT /v1/pseudonymisation {"enabled": true}' },
+  'pseudonyms.invalid_enabled': { status: 422, message: 'enabled must be true or false' },
+  'pseudonyms.invalid_pseudonym': { status: 400, message: 'Invalid pseudonym {pseudonym}: pp_ or pi_ and 22 base64url characters' },
+  'pseudonyms.pseudonym_not_found': { status: 404, message: 'Pseudonym {pseudonym} is not known (never issued, issued under a deleted key, or its persona was erased)' },
   // Identifiers.
   'identifiers.invalid_identifier_id': { status: 400, message: 'Invalid identifier ID {id}' },
   'identifiers.identifier_not_found': { status: 404, message: 'Identifier {id} not found' },
