@@ -164,3 +164,14 @@ export function createSearchRefresher(store: Store): (organisation: ObjectId) =>
     return next;
   };
 }
+
+/** `persona migrate`: brings every organisation's index up to date (a whole build where there is none yet). */
+export async function refreshEverySearchIndex(store: Store, onOrganisation?: (organisation: ObjectId, personas: number) => void): Promise<number> {
+  let organisations = 0;
+  for await (const organisation of store.collection(COLLECTIONS.organisations).iterate({}, { projection: { _id: 1 } })) {
+    const personas = await refreshSearchIndex(store, organisation._id as ObjectId);
+    onOrganisation?.(organisation._id as ObjectId, personas);
+    organisations += 1;
+  }
+  return organisations;
+}
