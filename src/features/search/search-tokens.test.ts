@@ -21,6 +21,7 @@ describe('search tokens', () => {
     expect(matches('ADA LOV')).to.equal(true);
     expect(matches('Lovélace')).to.equal(true);
     expect(matches('ada@')).to.equal(true);
+    expect(matches('mailto:ADA@example.org')).to.equal(true);
     expect(matches('ad lovelace'), 'an earlier term must be a whole word').to.equal(false);
     expect(matches('love'), 'a prefix of a word').to.equal(true);
     expect(matches('elace'), 'never a substring inside a word').to.equal(false);

@@ -48,7 +48,11 @@ export function tokensOf(facts: SearchableFacts): string[] {
   const tokens = new Set<string>();
   if (typeof facts.name === 'string') addTokensOf(facts.name, tokens);
   if (typeof facts.tagline === 'string') addTokensOf(facts.tagline, tokens);
-  for (const ifi of facts.identifiers) addTokensOf(identifierText(ifi), tokens);
+  for (const ifi of facts.identifiers) {
+    addTokensOf(identifierText(ifi), tokens);
+    // A pasted address with its scheme finds it too.
+    if (ifi.key === 'mbox') tokens.add(fold(ifi.value).slice(0, MAX_TOKEN_LENGTH));
+  }
   return [...tokens];
 }
 
