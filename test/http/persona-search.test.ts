@@ -141,6 +141,15 @@ describe('HTTP: search= (token index)', () => {
       previous = answer.body.page.prevCursor;
     }
     expect(back).to.deep.equal(seen);
+    // Two terms: the walk follows the rarer one; pages of 2 still show each match once.
+    const twoTerms: string[] = [];
+    let cursor: string | null = null;
+    do {
+      const answer = await api.request('GET', `/v1/personas?search=${encodeURIComponent('learner 1')}&limit=2${cursor ? `&after=${encodeURIComponent(cursor)}` : ''}`);
+      twoTerms.push(...answer.body.data.map((row: { name: string }) => row.name));
+      cursor = answer.body.page.nextCursor;
+    } while (cursor);
+    expect(twoTerms.sort()).to.deep.equal(['Learner 1', ...Array.from({ length: 10 }, (_, index) => `Learner 1${index}`)].sort());
     const sortedCursor = (await api.request('GET', '/v1/personas?search=learn&sort=name&limit=5')).body.page.nextCursor;
     const replayed = await api.request('GET', `/v1/personas?search=learn&limit=5&after=${encodeURIComponent(sortedCursor)}`);
     expect(replayed.status, 'a cursor of the sorted list is not one of match order').to.equal(400);

@@ -15,24 +15,47 @@ import { tokensCollection, type SearchTokenDoc } from './search-index.ts';
 import { matchesTerms, prefixEnd, tokensOf, type SearchTerms } from './search-tokens.ts';
 
 const MAX_BATCH = 2000;
+const TOKEN_ORDER = { organisation: 1, token: 1, persona: 1 } as const;
+
+/** A term is selective when fewer index entries than this hold it (then it drives the walk whatever the others). */
+const SELECTIVE = 64;
 
 interface Position { token: string; persona: ObjectId }
 
-/** The terms' most selective look-up: a whole word when there is one, else the prefix. */
-function driverRange(terms: SearchTerms): { first: string; end: string | null } {
-  return terms.words.length > 0 ? { first: terms.words[0], end: null } : { first: terms.prefix, end: prefixEnd(terms.prefix) };
+/** The index range of one term: a whole word (`end` null) or a prefix. */
+interface Driver { first: string; end: string | null }
+
+/** Term `index` of the query: its words, then the prefix. */
+function driverAt(terms: SearchTerms, index: number): Driver | null {
+  if (index < terms.words.length) return { first: terms.words[index], end: null };
+  return index === terms.words.length ? { first: terms.prefix, end: prefixEnd(terms.prefix) } : null;
 }
 
-const TOKEN_ORDER = { organisation: 1, token: 1, persona: 1 } as const;
+const rangeOf = (driver: Driver): Filter => (driver.end === null ? { token: driver.first } : { token: { $gte: driver.first, $lt: driver.end } });
+
+/**
+ * Which term the walk follows: the one held by the fewest index entries, when one is held by fewer than SELECTIVE
+ * (`learner 12345`: the rare prefix, not the word everyone has); else the prefix, which the admin is typing. One
+ * short, index-only look-up per term; the choice is kept in the cursor, so later pages walk the same term.
+ */
+async function chooseDriver(store: Store, organisation: ObjectId, terms: SearchTerms): Promise<number> {
+  const count = terms.words.length + 1;
+  if (count === 1) return 0;
+  const held = await Promise.all(Array.from({ length: count }, (_, index) => tokensCollection(store).find(
+    { organisation, ...rangeOf(driverAt(terms, index)!) }, { limit: SELECTIVE, projection: { _id: 1 }, hint: TOKEN_ORDER },
+  ).then((rows) => rows.length)));
+  const fewest = Math.min(...held);
+  return fewest < SELECTIVE ? held.indexOf(fewest) : count - 1;
+}
 
 /** Index entries of the driving term from a position (exclusive), forwards or backwards, in growing batches. */
-async function* walkEntries(store: Store, organisation: ObjectId, terms: SearchTerms, from: Position | null, isBackwards: boolean, firstBatch: number): AsyncGenerator<SearchTokenDoc[]> {
-  const { first, end } = driverRange(terms);
+async function* walkEntries(store: Store, organisation: ObjectId, driver: Driver, from: Position | null, isBackwards: boolean, firstBatch: number): AsyncGenerator<SearchTokenDoc[]> {
+  const { first, end } = driver;
   const order = isBackwards ? -1 : 1;
   const beyond = isBackwards ? '$lt' : '$gt';
   // Each part is one index range; after a position: the rest of its token, then the tokens beyond it.
   const partsAfter = (position: Position | null): Filter[] => {
-    if (!position) return [end === null ? { token: first } : { token: { $gte: first, $lt: end } }];
+    if (!position) return [rangeOf(driver)];
     const sameToken = { token: position.token, persona: { [beyond]: position.persona } };
     if (end === null) return [sameToken];
     return [sameToken, { token: isBackwards ? { $gte: first, $lt: position.token } : { $gt: position.token, $lt: end } }];
@@ -81,10 +104,11 @@ async function liveMatches(store: Store, scope: Filter, filter: Filter, ids: Obj
 }
 
 /** The entry a persona is shown at: for a prefix walk, its first token in the range (so it is shown once). */
-function isShownAt(entry: SearchTokenDoc, tokens: string[], terms: SearchTerms): boolean {
-  if (terms.words.length > 0) return true;
-  const inRange = tokens.filter((token) => token.startsWith(terms.prefix)).sort();
-  return inRange[0] === entry.token;
+function isShownAt(entry: SearchTokenDoc, tokens: string[], driver: Driver): boolean {
+  if (driver.end === null) return true;
+  let first: string | null = null;
+  for (const token of tokens) if (token.startsWith(driver.first) && (first === null || token < first)) first = token;
+  return first === entry.token;
 }
 
 export interface SearchPageRequest {
@@ -101,22 +125,27 @@ export async function searchPage(request: SearchPageRequest): Promise<Page<Perso
   const { store, scope, filter, query, terms, codec, digest } = request;
   const cursorText = query.after ?? query.before;
   const isBackwards = query.before !== null;
+  const organisation = scope.organisation as ObjectId;
   let from: Position | null = null;
+  let driverIndex: number;
   if (cursorText !== null) {
     const position = codec.decode(cursorText, digest);
     const token = position.get('token');
     const persona = position.get('persona');
-    if (typeof token !== 'string' || !persona || typeof persona !== 'object') throw apiError('query.invalid_cursor');
+    const term = position.get('term');
+    if (typeof token !== 'string' || !persona || typeof persona !== 'object' || typeof term !== 'number' || !driverAt(terms, term)) throw apiError('query.invalid_cursor');
     from = { token, persona: persona as ObjectId };
-  }
+    driverIndex = term;
+  } else driverIndex = await chooseDriver(store, organisation, terms);
+  const driver = driverAt(terms, driverIndex)!;
   const wanted = query.limit + 1;
   let toSkip = cursorText === null ? query.offset : 0;
   const shown: Array<{ entry: SearchTokenDoc; persona: PersonaDoc }> = [];
-  walk: for await (const entries of walkEntries(store, scope.organisation as ObjectId, terms, from, isBackwards, Math.max(wanted * 2, 50))) {
+  walk: for await (const entries of walkEntries(store, organisation, driver, from, isBackwards, Math.max(wanted * 2, 50))) {
     const live = await liveMatches(store, scope, filter, entries.map((entry) => entry.persona), terms, true);
     for (const entry of entries) {
       const match = live.get(entry.persona.toHexString());
-      if (!match || !isShownAt(entry, match.tokens, terms)) continue;
+      if (!match || !isShownAt(entry, match.tokens, driver)) continue;
       if (toSkip > 0) { toSkip -= 1; continue; }
       shown.push({ entry, persona: match.persona });
       if (shown.length === wanted) break walk;
@@ -125,7 +154,7 @@ export async function searchPage(request: SearchPageRequest): Promise<Page<Perso
   const hasExtra = shown.length > query.limit;
   const items = shown.slice(0, query.limit);
   if (isBackwards) items.reverse();
-  const encode = (item: { entry: SearchTokenDoc } | undefined) => (item ? codec.encode({ token: item.entry.token, persona: item.entry.persona }, digest) : null);
+  const encode = (item: { entry: SearchTokenDoc } | undefined) => (item ? codec.encode({ term: driverIndex, token: item.entry.token, persona: item.entry.persona }, digest) : null);
   const hasNext = isBackwards ? items.length > 0 : hasExtra;
   const hasPrevious = isBackwards ? hasExtra : (cursorText !== null || query.offset > 0);
   return {
@@ -140,7 +169,9 @@ export async function searchPage(request: SearchPageRequest): Promise<Page<Perso
 /** Every persona the search matches (for `sort=` and counts): a 400 past `max`, narrow the search or drop `sort=`. */
 export async function searchMatchIds(store: Store, scope: Filter, terms: SearchTerms, max: number): Promise<ObjectId[]> {
   const candidates = new Map<string, ObjectId>();
-  for await (const entries of walkEntries(store, scope.organisation as ObjectId, terms, null, false, MAX_BATCH)) {
+  const organisation = scope.organisation as ObjectId;
+  const driver = driverAt(terms, await chooseDriver(store, organisation, terms))!;
+  for await (const entries of walkEntries(store, organisation, driver, null, false, MAX_BATCH)) {
     for (const entry of entries) candidates.set(entry.persona.toHexString(), entry.persona);
     if (candidates.size > max) {
       throw apiError('query.invalid_filter', { parameter: 'search', reason: `more than ${max} people match; narrow the search, or leave out sort= to page through them in match order` });
