@@ -4,6 +4,7 @@
 // a Learning Locker database (WRITE_BACK_MONGODB_URL), that database's statement indexes are built here too.
 import type { Config } from '../config.ts';
 import { ensureAllIndexes } from '../features/all-indexes.ts';
+import { refreshEverySearchIndex } from '../features/search/search-index.ts';
 import { ensureWriteBackIndexes } from '../features/write-back/write-back.runtime.ts';
 import type { IndexProgress } from '../store/indexes.ts';
 import { openStore } from '../store/open-store.ts';
@@ -13,6 +14,10 @@ import { ensureUniqueAttributes, type UniqueAttributesReport } from './migrate-a
 export async function buildEveryIndex(store: Store, config: Config, onIndex?: IndexProgress): Promise<{ attributes: UniqueAttributesReport; indexes: string[] }> {
   const attributes = await ensureUniqueAttributes(store);
   const indexes = await ensureAllIndexes(store, config, onIndex);
+  // The people search's token index, built from the data (the first search would otherwise build it in a request).
+  await refreshEverySearchIndex(store, (organisation, personas) => {
+    if (personas > 0) process.stderr.write(`search index of organisation ${organisation.toHexString()}: ${personas} personas indexed\n`);
+  });
   if (config.WRITE_BACK_STATEMENTS && config.WRITE_BACK_MONGODB_URL) {
     const target = await openStore({ ...config, STORE: 'mongodb', MONGODB_URL: config.WRITE_BACK_MONGODB_URL, MONGODB_DB: config.WRITE_BACK_MONGODB_DB });
     try {

@@ -8,6 +8,7 @@ import { ensureIndexes, type IndexDefinition, type IndexProgress } from '../stor
 import type { Store } from '../store/port.ts';
 import type { Config } from '../config.ts';
 import { NATIVE_API_INDEXES } from './personas/personas.indexes.ts';
+import { SEARCH_INDEXES } from './search/search-index.ts';
 import { WRITE_BACK_INDEXES } from './write-back/write-back-indexes.ts';
 import { PSEUDONYM_INDEXES } from './pseudonyms/pseudonym-map.ts';
 
@@ -16,7 +17,7 @@ export type IndexConfig = Pick<Config, 'WRITE_BACK_STATEMENTS' | 'WRITE_BACK_MON
 function featureIndexes(config?: IndexConfig): IndexDefinition[] {
   const writeBack = config?.WRITE_BACK_STATEMENTS && !config.WRITE_BACK_MONGODB_URL
     ? WRITE_BACK_INDEXES.map((index) => ({ collection: config.WRITE_BACK_COLLECTION, ...index })) : [];
-  return [...NATIVE_API_INDEXES, ...COMPAT_INDEXES, ...PSEUDONYM_INDEXES, ...writeBack];
+  return [...NATIVE_API_INDEXES, ...SEARCH_INDEXES, ...COMPAT_INDEXES, ...PSEUDONYM_INDEXES, ...writeBack];
 }
 
 /** Builds every missing index (`persona migrate`), however long it takes; `onIndex` reports progress. */

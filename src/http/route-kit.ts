@@ -112,7 +112,7 @@ export function listQueryDoc(spec: ListSpec): z.ZodObject {
     sort: z.string().optional().meta({ description: `Comma-separated fields, '-' for descending; a unique tie-breaker on id is always added. Sortable: ${fields.filter((field) => spec.fields[field].sortable).join(', ')}` }),
     stack: z.string().optional().meta({ description: `Group the page by a field (it becomes the first sort key): data is [{key, count, items}], count within the page. Stackable: ${fields.filter((field) => spec.fields[field].stackable).join(', ') || 'none'}` }),
   };
-  if (spec.searchPaths?.length) shape.search = z.string().optional().meta({ description: `Case-insensitive substring of ${spec.searchPaths.join(' or ')}` });
+  if (spec.searchPaths?.length) shape.search = z.string().optional().meta({ description: spec.searchDescription ?? `Case-insensitive substring of ${spec.searchPaths.join(' or ')}` });
   if (spec.includes?.length) shape.include = z.string().optional().meta({ description: `Embed: ${spec.includes.join(',')}` });
   for (const shorthand of spec.shorthands ?? []) shape[shorthand] = z.string().optional().meta({ description: `Same as search.${shorthand}.eq` });
   shape['search.<field>.<op>'] = z.string().optional().meta({

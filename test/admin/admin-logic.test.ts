@@ -30,7 +30,7 @@ describe('admin app: the People query', () => {
   });
 
   it('turns filters into /v1/personas search parameters; the count has the same filters without paging', () => {
-    const query = { ...DEFAULT_QUERY, text: ' ada@example.org ', active: 'false' as const, kind: 'mbox' as const, attributeKey: 'cohort', after: 'next' };
+    const query = { ...DEFAULT_QUERY, text: ' ada@example.org ', target: 'identifier' as const, active: 'false' as const, kind: 'mbox' as const, attributeKey: 'cohort', after: 'next' };
     expect(listParameters(query, 10)).to.deep.equal({
       'search.identifier.value.like': 'ada@example.org', 'search.active.eq': 'false', 'search.identifier.key.eq': 'mbox',
       'search.attribute.cohort.exists': 'true', sort: 'name', limit: '10', include: 'identifiers', after: 'next',
@@ -38,7 +38,10 @@ describe('admin app: the People query', () => {
     expect(countParameters({ ...query, attributeValue: 'b' })).to.deep.equal({
       'search.identifier.value.like': 'ada@example.org', 'search.active.eq': 'false', 'search.identifier.key.eq': 'mbox', 'search.attribute.cohort.eq': 'b',
     });
-    expect(listParameters({ ...DEFAULT_QUERY, text: 'Ada' })).to.include({ 'search.name.like': 'Ada' });
+    expect(listParameters({ ...DEFAULT_QUERY, text: 'Ada', target: 'name' })).to.include({ 'search.name.like': 'Ada' });
+    // Left to itself, the text is a word search in match order (no sort) unless a sort was chosen.
+    expect(listParameters({ ...DEFAULT_QUERY, text: ' ada lov ' }, 10)).to.deep.equal({ search: 'ada lov', limit: '10', include: 'identifiers' });
+    expect(listParameters({ ...DEFAULT_QUERY, text: 'ada@', sort: '-createdAt' })).to.include({ search: 'ada@', sort: '-createdAt' });
   });
 
   it('a change of the search starts from the first page', () => {

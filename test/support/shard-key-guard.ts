@@ -8,7 +8,7 @@ import type { BulkOperation, Collection, Document, Filter, Store } from '../../s
 /** Collections docs/scaling.md shards on an organisation-prefixed key (the others stay unsharded). */
 export const SHARDED_COLLECTIONS = new Set([
   'personas', 'personaIdentifiers', 'personaAttributes', 'personaLinks', 'personaEmailClaims', 'personaMatchKeys',
-  'personaMergeMoves', 'personaDuplicatePairs', 'personaDuplicateDismissals', 'personaNames',
+  'personaMergeMoves', 'personaDuplicatePairs', 'personaDuplicateDismissals', 'personaNames', 'personaSearchTokens',
 ]);
 
 export class ShardKeyMissingError extends Error {

@@ -72,13 +72,18 @@ export function searchTargetOf(text: string, target: SearchTarget): 'name' | 'id
 }
 
 /**
- * The /v1/personas (and /v1/personas/count) parameters of a query. Identifier values are stored in canonical form
- * (mbox as mailto:, lower-case domain): a substring match on the value finds an address with or without mailto:.
+ * The /v1/personas (and /v1/personas/count) parameters of a query. Left to itself (`auto`), the text goes to
+ * `search=`: words of names and identifier values, the last one a prefix, served by the service's token index at
+ * any size; results then come in match order unless another sort than the default was chosen (a sorted search needs
+ * the whole match set). Told `name` or `identifier`, it is a substring of that field (`.like`, a scan). Identifier
+ * values are stored in canonical form (mbox as mailto:, lower-case domain).
  */
 export function listParameters(query: PeopleQuery, limit = 20): Record<string, string> {
   const params: Record<string, string> = {};
   const text = query.text.trim();
-  if (text) {
+  const isWordSearch = text !== '' && query.target === 'auto';
+  if (isWordSearch) params.search = text;
+  else if (text) {
     if (searchTargetOf(text, query.target) === 'identifier') params['search.identifier.value.like'] = text;
     else params['search.name.like'] = text;
   }
@@ -89,11 +94,12 @@ export function listParameters(query: PeopleQuery, limit = 20): Record<string, s
     if (query.attributeValue.trim()) params[`search.attribute.${key}.eq`] = query.attributeValue.trim();
     else params[`search.attribute.${key}.exists`] = 'true';
   }
-  return { ...params, sort: query.sort, limit: String(limit), include: 'identifiers', ...(query.after ? { after: query.after } : {}), ...(query.before ? { before: query.before } : {}) };
+  const isMatchOrder = isWordSearch && query.sort === DEFAULT_QUERY.sort;
+  return { ...params, ...(isMatchOrder ? {} : { sort: query.sort }), limit: String(limit), include: 'identifiers', ...(query.after ? { after: query.after } : {}), ...(query.before ? { before: query.before } : {}) };
 }
 
 /** The count takes the same filters, without paging, sorting or embeds. */
 export function countParameters(query: PeopleQuery): Record<string, string> {
-  const { sort: _sort, limit: _limit, include: _include, after: _after, before: _before, ...filters } = listParameters(query);
+  const { sort: _sort = '', limit: _limit, include: _include, after: _after, before: _before, ...filters } = listParameters(query);
   return filters;
 }

@@ -1,11 +1,13 @@
-// The filter of GET /v1/personas: plain conditions on persona fields, `search=` on name and tagline, and the fields
+// The filter of GET /v1/personas: plain conditions on persona fields, `search=` (as a set of ids; see search-page.ts), and the fields
 // that live in other collections (identifier.*, attribute.<key>, linkedTo.*), each turned into the set of persona ids
 // that match (one query per collection; identifier.* conditions apply to one identifier together).
 import type { ObjectId } from 'bson';
 import { COLLECTIONS } from '../../domain/model.ts';
 import type { Filter, Store } from '../../store/port.ts';
 import { apiError } from '../../http/errors/api-error.ts';
-import { allOf, conditionClause, likeClause } from '../../http/list/condition-filter.ts';
+import { allOf, conditionClause } from '../../http/list/condition-filter.ts';
+import { searchMatchIds } from '../search/search-page.ts';
+import { termsOf } from '../search/search-tokens.ts';
 import type { Condition, ListQuery } from '../../http/list/list-query.ts';
 
 /**
@@ -92,6 +94,11 @@ export async function personaListFilter(store: Store, organisation: ObjectId, qu
       clauses.push({ _id: { $nin: ids } });
     }
   }
-  if (query.search) clauses.push({ $or: [{ name: likeClause(query.search) }, { 'profile.tagline': likeClause(query.search) }] });
+  const terms = query.search ? termsOf(query.search) : null;
+  if (terms) {
+    const ids = await searchMatchIds(store, { organisation, mergedInto: { $exists: false } }, terms, budget.remaining);
+    budget.remaining -= ids.length;
+    clauses.push({ _id: { $in: ids } });
+  }
   return allOf(...clauses);
 }

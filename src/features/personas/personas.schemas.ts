@@ -62,6 +62,9 @@ export const PERSONA_LIST: ListSpec = {
   families: { 'attribute.': { type: 'scalar' }, 'metadata.': { pathPrefix: 'metadata.', type: 'any' }, 'profile.': { pathPrefix: 'profile.', type: 'any' } },
   shorthands: ['active'],
   searchPaths: ['name', 'profile.tagline'],
+  searchDescription: 'Words of the name, profile tagline and identifier values (mbox address, account name, openid, SHA-1), case- and '
+    + 'accent-insensitive: every term a whole word except the last, a prefix (`ada lov`, `ada@`). Without sort=, results come in '
+    + 'match order (cursors page through any number); with sort= or stack=, at most 100,000 people may match (else 400)',
   defaultSort: [{ field: 'createdAt', direction: 1 }],
   includes: ['identifiers', 'attributes', 'links'],
 };

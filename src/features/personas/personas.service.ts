@@ -15,6 +15,9 @@ import type { Caller } from '../clients/caller.ts';
 import type { IdentifiersService } from '../identifiers/identifiers.service.ts';
 import type { LinksService } from '../links/links.service.ts';
 import { recordNames, seenNamesOf } from '../names/persona-names.ts';
+import { createSearchRefresher } from '../search/search-index.ts';
+import { searchPage } from '../search/search-page.ts';
+import { termsOf } from '../search/search-tokens.ts';
 import { personaListFilter } from './persona-filters.ts';
 import { personaNotFound, readPersona, writablePersona } from './persona-guard.ts';
 import type { PersonaEmbeds } from './persona-view.ts';
@@ -87,6 +90,7 @@ function group<T>(rows: T[], personaOf: (row: T) => ObjectId): Map<string, T[]> 
 export function createPersonasService(dependencies: PersonasDependencies): PersonasService {
   const { store, cursors, identifiers, attributes, links } = dependencies;
   const personas = store.collection<PersonaDoc>(COLLECTIONS.personas);
+  const refreshSearch = createSearchRefresher(store);
   const liveScope = (caller: Caller) => ({ organisation: caller.organisation, mergedInto: { $exists: false } });
 
   async function embedsOf(caller: Caller, ids: ObjectId[], include: readonly EmbedName[]): Promise<Map<string, PersonaEmbeds>> {
@@ -137,17 +141,24 @@ export function createPersonasService(dependencies: PersonasDependencies): Perso
 
   const service: PersonasService = {
     async list(caller, query) {
-      const filter = await personaListFilter(store, caller.organisation, query);
+      const terms = query.search ? termsOf(query.search) : null;
+      if (terms) await refreshSearch(caller.organisation);
+      const digest = listDigest('personas', caller.organisation, query);
+      const isMatchOrder = terms !== null && !query.isSortGiven && !query.stack;
+      const filter = await personaListFilter(store, caller.organisation, isMatchOrder ? { ...query, search: null } : query);
       const isJoined = query.conditions.some((condition) => !condition.spec.path);
-      const page = await findPage({
-        collection: personas, scope: liveScope(caller), filter, query, codec: cursors,
-        digest: listDigest('personas', caller.organisation, query), sortIndexes: isJoined ? [] : [...PERSONA_SORT_INDEXES],
-      });
+      const page = isMatchOrder
+        ? await searchPage({ store, scope: liveScope(caller), filter, query, terms, codec: cursors, digest: `${digest}:match` })
+        : await findPage({
+          collection: personas, scope: liveScope(caller), filter, query, codec: cursors,
+          digest, sortIndexes: isJoined ? [] : [...PERSONA_SORT_INDEXES],
+        });
       const include = query.include as EmbedName[];
       const embeds = include.length ? await embedsOf(caller, page.items.map((persona) => persona._id), include) : new Map();
       return { ...page, embeds };
     },
     async count(caller, query) {
+      if (query.search && termsOf(query.search)) await refreshSearch(caller.organisation);
       const filter = await personaListFilter(store, caller.organisation, query);
       return countInScope(personas, liveScope(caller), filter);
     },

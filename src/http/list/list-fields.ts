@@ -25,6 +25,8 @@ export interface ListSpec {
   shorthands?: string[];
   /** Storage paths `search=` matches as a case-insensitive substring (none: `search=` is refused). */
   searchPaths?: string[];
+  /** What `search=` matches, for the OpenAPI document (default: a substring of searchPaths). */
+  searchDescription?: string;
   defaultSort: Array<{ field: string; direction: 1 | -1 }>;
   includes?: string[];
   /** Extra parameters the route reads itself (`cascade`, `homePage`). */

@@ -34,6 +34,8 @@ export interface ListQuery {
   conditions: Condition[];
   search: string | null;
   sort: SortKey[];
+  /** sort= was given (else `sort` is the list's default): `search=` pages in match order only without it. */
+  isSortGiven?: boolean;
   stack: SortKey | null;
   include: string[];
   /** The route's own parameters (spec.extraParameters), raw. */
@@ -168,6 +170,7 @@ export function parseListQuery(spec: ListSpec, query: Record<string, unknown>): 
       const terms = raw.split(',').map((term) => term.trim()).filter(Boolean);
       if (terms.length === 0 || terms.length > 5) throw apiError('query.invalid_sort', { field: raw });
       parsed.sort = terms.map((term) => parseSortKey(spec, term, 'sort'));
+      parsed.isSortGiven = true;
     } else if (parameter === 'stack') parsed.stack = parseSortKey(spec, raw, 'stack');
     else if (parameter === 'include') {
       const values = raw.split(',').map((value) => value.trim()).filter(Boolean);
