@@ -68,3 +68,8 @@ export async function loadRequestedCommands(program: Command, args: string[]): P
   const standard = new Help();
   program.configureHelp({ subcommandTerm: (command) => terms.get(command.name()) ?? standard.subcommandTerm(command) });
 }
+
+/** Every command module, registered for real (the test that keeps the placeholders' table in step uses it). */
+export async function loadAllCommands(program: Command): Promise<void> {
+  for (const module of COMMAND_MODULES) (await module.register())(program);
+}
