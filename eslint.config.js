@@ -5,7 +5,7 @@ import tseslint from 'typescript-eslint';
 import adminRules from './admin/eslint.config.js';
 
 export default defineConfig(
-  { ignores: ['node_modules/**', 'data/**', 'coverage/**', '.tmp/**', 'admin/dist/**', 'admin/src/api/generated/**', 'test-results/**'] },
+  { ignores: ['node_modules/**', 'data/**', 'coverage/**', '.tmp/**', 'admin/dist/**', 'dist/**', 'admin/src/api/generated/**', 'test-results/**'] },
   js.configs.recommended,
   tseslint.configs.recommended,
   {

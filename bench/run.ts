@@ -7,6 +7,8 @@ const BENCHMARKS: Record<string, { module: string; run: string }> = {
   identity: { module: './identity.bench.ts', run: 'runIdentityBench' },
   store: { module: './store.bench.ts', run: 'runStoreBench' },
   'identity-quality': { module: './identity-quality.bench.ts', run: 'runIdentityQualityBench' },
+  startup: { module: './startup.bench.ts', run: 'runStartupBench' },
+  ingest: { module: './ingest.bench.ts', run: 'runIngestBench' },
 };
 
 const requested = process.argv.slice(2);

@@ -1,6 +1,12 @@
 #!/usr/bin/env node
-// Entry point of the `persona` command: loads the TypeScript CLI through tsx, so no build step is needed.
-import { register } from 'tsx/esm/api';
+// Entry point of the `persona` command: runs the compiled build (dist/, scripts/build-dist.js) when it is up to date
+// with the sources, else the TypeScript source through tsx, so an edited checkout never runs stale code.
+import { isDistFresh } from '../scripts/build-dist.js';
 
-register();
-await import('../src/cli/main.ts');
+if (isDistFresh()) {
+  await import('../dist/cli.js');
+} else {
+  const { register } = await import('tsx/esm/api');
+  register();
+  await import('../src/cli/main.ts');
+}

@@ -3,6 +3,7 @@
 import bytes from 'bytes';
 import { z } from 'zod';
 import { WRITE_BACK_PERSON_MODES } from './features/pseudonyms/pseudonym-displays.ts';
+import { ConfigError } from './config-error.ts';
 
 const booleanFromEnv = z
   .enum(['true', 'false', '1', '0', 'yes', 'no', 'on', 'off'])
@@ -94,7 +95,7 @@ export const configSchema = z
  */
 export type Config = z.infer<typeof configSchema> & { QUEUE_PREFIX: string; QUEUE_PREFIX_FROM_STORE: boolean };
 
-export class ConfigError extends Error {}
+export { ConfigError };
 
 /** Reads and validates the environment; throws ConfigError naming every bad variable. */
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {

@@ -3,7 +3,7 @@
 // an operation refused, or a failure while running); 2 a usage or configuration error, before anything was done.
 // A failure is one readable line on stderr, never a stack trace.
 import { CommanderError } from 'commander';
-import { ConfigError } from './config.ts';
+import { ConfigError } from './config-error.ts';
 
 export const EXIT_CODES = { done: 0, incomplete: 1, usage: 2 } as const;
 

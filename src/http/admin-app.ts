@@ -3,12 +3,12 @@
 // load so a new build is picked up at once. Every other /admin path is the app's own route: it gets index.html.
 // `/` is a small page that points a browser to /admin and /docs.
 import { existsSync } from 'node:fs';
-import { dirname, join } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { join } from 'node:path';
 import express, { Router } from 'express';
 import { routeNotFound } from './errors/error-handler.ts';
+import { packageRootOf } from '../package-root.ts';
 
-export const ADMIN_DIST = join(dirname(fileURLToPath(import.meta.url)), '..', '..', 'admin', 'dist');
+export const ADMIN_DIST = join(packageRootOf(import.meta.url), 'admin', 'dist');
 
 const HOME = `<!doctype html>
 <html lang="en"><head><meta charset="utf-8"><title>persona-resolver</title>

@@ -1,0 +1,4 @@
+// Types of scripts/build-dist.js (plain JavaScript so that install scripts and bin/persona.js run it without tsx).
+export declare const DIST: string;
+export declare function isDistFresh(): boolean;
+export declare function buildDist(): Promise<boolean>;
