@@ -145,7 +145,7 @@ describe('HTTP: search= (token index)', () => {
     const twoTerms: string[] = [];
     let cursor: string | null = null;
     do {
-      const answer = await api.request('GET', `/v1/personas?search=${encodeURIComponent('learner 1')}&limit=2${cursor ? `&after=${encodeURIComponent(cursor)}` : ''}`);
+      const answer: { body: any } = await api.request('GET', `/v1/personas?search=${encodeURIComponent('learner 1')}&limit=2${cursor ? `&after=${encodeURIComponent(cursor)}` : ''}`);
       twoTerms.push(...answer.body.data.map((row: { name: string }) => row.name));
       cursor = answer.body.page.nextCursor;
     } while (cursor);
