@@ -6,6 +6,7 @@ import { expect } from 'chai';
 import { ObjectId } from 'bson';
 import { COLLECTIONS } from '../../src/domain/model.ts';
 import { SEARCH_TOKENS_COLLECTION } from '../../src/features/search/search-index.ts';
+import { prefixEnd } from '../../src/features/search/search-tokens.ts';
 import { basic, startTestApi, type Credentials, type TestApi } from './http-support.ts';
 
 describe('HTTP: search= (token index)', () => {
@@ -145,11 +146,20 @@ describe('HTTP: search= (token index)', () => {
     const twoTerms: string[] = [];
     let cursor: string | null = null;
     do {
-      const answer = await api.request('GET', `/v1/personas?search=${encodeURIComponent('learner 1')}&limit=2${cursor ? `&after=${encodeURIComponent(cursor)}` : ''}`);
+      const answer: { body: any } = await api.request('GET', `/v1/personas?search=${encodeURIComponent('learner 1')}&limit=2${cursor ? `&after=${encodeURIComponent(cursor)}` : ''}`);
       twoTerms.push(...answer.body.data.map((row: { name: string }) => row.name));
       cursor = answer.body.page.nextCursor;
     } while (cursor);
     expect(twoTerms.sort()).to.deep.equal(['Learner 1', ...Array.from({ length: 10 }, (_, index) => `Learner 1${index}`)].sort());
+    // A page walks the token index in order and reads about a page of entries, forwards and backwards.
+    for (const direction of [1, -1] as const) {
+      const plan = await api.built.store.collection(SEARCH_TOKENS_COLLECTION).explain(
+        { organisation: new ObjectId(api.admin.organisation), token: { $gte: 'learn', $lt: prefixEnd('learn') } },
+        { sort: { organisation: direction, token: direction, persona: direction }, limit: 5, hint: { organisation: 1, token: 1, persona: 1 } },
+      );
+      expect(plan.sortedByIndex, `direction ${direction}`).to.equal(true);
+      expect(plan.docsExamined, `direction ${direction}`).to.be.at.most(5);
+    }
     const sortedCursor = (await api.request('GET', '/v1/personas?search=learn&sort=name&limit=5')).body.page.nextCursor;
     const replayed = await api.request('GET', `/v1/personas?search=learn&limit=5&after=${encodeURIComponent(sortedCursor)}`);
     expect(replayed.status, 'a cursor of the sorted list is not one of match order').to.equal(400);

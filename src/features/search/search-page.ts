@@ -66,7 +66,7 @@ async function* walkEntries(store: Store, organisation: ObjectId, driver: Driver
     const rows: SearchTokenDoc[] = [];
     for (const part of partsAfter(position)) {
       rows.push(...await tokensCollection(store).find({ organisation, ...part }, {
-        sort: { organisation: 1, token: order, persona: order }, limit: batch - rows.length, projection: { token: 1, persona: 1 }, hint: TOKEN_ORDER,
+        sort: { organisation: order, token: order, persona: order }, limit: batch - rows.length, projection: { token: 1, persona: 1 }, hint: TOKEN_ORDER,
       }));
       if (rows.length === batch) break;
     }
