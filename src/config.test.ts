@@ -23,6 +23,12 @@ describe('configuration', () => {
       .with.property('message').that.matches(/STORE/).and.matches(/PORT/).and.matches(/RESOLVE_AUTHORITY/);
   });
 
+  it('takes WRITE_BACK_PERSON name (default) or pseudonym, and names any other value', () => {
+    expect(loadConfig({}).WRITE_BACK_PERSON).to.equal('name');
+    expect(loadConfig({ WRITE_BACK_PERSON: 'pseudonym' }).WRITE_BACK_PERSON).to.equal('pseudonym');
+    expect(() => loadConfig({ WRITE_BACK_PERSON: 'nickname' })).to.throw(ConfigError, /WRITE_BACK_PERSON/);
+  });
+
   it('requires MONGODB_URL when STORE=mongodb', () => {
     expect(() => loadConfig({ STORE: 'mongodb' })).to.throw(ConfigError, /MONGODB_URL: is required when STORE=mongodb/);
     expect(loadConfig({ STORE: 'mongodb', MONGODB_URL: 'mongodb://127.0.0.1:27017' }).MONGODB_DB).to.equal('persona-resolver');

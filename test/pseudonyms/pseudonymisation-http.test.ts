@@ -98,6 +98,22 @@ describe('HTTP: pseudonymisation', () => {
     expect(stored!.history[0]).not.to.have.property('secret');
   });
 
+  it('concurrent requests to turn it on keep one key, and concurrent rotations leave one current key and a consistent history', async () => {
+    const ada = await createPersona(api, { name: 'Ada', identifiers: [mboxIfi('ada@example.org')] });
+    const enabled = await Promise.all(Array.from({ length: 6 }, () => api.request('PUT', '/v1/pseudonymisation', { body: { enabled: true } })));
+    expect(enabled.map((answer) => answer.status)).to.deep.equal([200, 200, 200, 200, 200, 200]);
+    expect(new Set(enabled.map((answer) => answer.body.currentKey.id)).size, 'one key').to.equal(1);
+    const rotations = await Promise.all(Array.from({ length: 4 }, () => api.request('POST', '/v1/pseudonymisation/rotate')));
+    expect(rotations.map((answer) => answer.status)).to.deep.equal([200, 200, 200, 200]);
+    const settings = (await api.request('GET', '/v1/pseudonymisation')).body;
+    const ids = [...settings.retiredKeys.map((key: { id: string }) => key.id), settings.currentKey.id];
+    expect(new Set(ids).size, 'no key retired twice').to.equal(ids.length);
+    expect(settings.retiredKeys[0].id).to.equal(enabled[0].body.currentKey.id);
+    expect(settings.retiredKeys.length).to.be.within(1, 4);
+    const exported = (await api.request('GET', `/v1/personas/${ada}/export?pseudonymised=true`)).body;
+    expect(exported.keyId, 'exports use the current key').to.equal(settings.currentKey.id);
+  });
+
   it('a pseudonym names its persona for clients:admin of its organisation only, and erasure forgets it', async () => {
     const ada = await createPersona(api, { name: 'Ada', identifiers: [mboxIfi('ada@example.org')] });
     const keep = await createPersona(api, { name: 'Keep', identifiers: [mboxIfi('keep@example.org')] });
