@@ -1,7 +1,7 @@
 // `persona ingest` as a user runs it: the whole process (cold start included, from the compiled build), on a JSON-lines
 // file of BENCH_INGEST_STATEMENTS (500,000) statements over BENCH_INGEST_LEARNERS (50,000) learners, against the
 // ceiling measured in the same run: this process reading the same file line by line and JSON.parse-ing each line.
-// Each --batch-size of BENCH_INGEST_BATCH_SIZES ("1000,10000": the old default, the new one) is one run into a fresh
+// Each --batch-size of BENCH_INGEST_BATCH_SIZES ("1000,10000": the default and a larger batch) is one run into a fresh
 // store. Peak RSS and CPU seconds (user + system) come from GNU time when present: on a machine shared with other
 // work, the CPU ratio (ceiling's CPU per statement / ingest's) is the steadier figure; wall-clock ratios move with the load.
 import { spawn } from 'node:child_process';
