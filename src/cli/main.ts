@@ -12,6 +12,8 @@ import { registerImportCommand } from './import.command.ts';
 import { registerMergeCommands } from './merge.command.ts';
 import { registerDuplicatesCommand } from './duplicates.command.ts';
 import { registerErasureCommands } from './erasure.command.ts';
+import { registerDoctorCommand } from './doctor.command.ts';
+import { registerBackupCommands } from './backup.command.ts';
 
 const { version } = JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string };
 
@@ -34,6 +36,8 @@ registerImportCommand(program);
 registerMergeCommands(program);
 registerDuplicatesCommand(program);
 registerErasureCommands(program);
+registerDoctorCommand(program);
+registerBackupCommands(program);
 
 try {
   await program.parseAsync(process.argv);
