@@ -54,7 +54,7 @@ export function registerBackupCommands(program: Command): void {
     .description('restore a backup made by `persona backup` into DATA_DIR (stop the API and workers first)')
     .argument('<dir>', 'the backup directory')
     .option('--force', 'replace what DATA_DIR holds')
-    .option('--json', 'print {dataDir, bytes, doctor} where doctor is the restored store\'s check')
+    .option('--json', 'print {dataDir, bytes, doctor: {problems, repaired, unrepaired}} (the restored store is checked and repaired)')
     .action(async (directory: string, options: { force?: boolean; json?: boolean }) => {
       const config = loadConfig();
       if (config.STORE !== 'embedded') return reportError({ code: 'cli.backup_embedded_only', message: 'persona restore restores the embedded store; restore MongoDB with mongorestore' }, options.json, EXIT_CODES.usage);
@@ -71,11 +71,13 @@ export function registerBackupCommands(program: Command): void {
       await rename(partial, join(config.DATA_DIR, DATA_FILE));
       await rm(join(config.DATA_DIR, LOCK_FILE), { force: true });
       await chmod(join(config.DATA_DIR, DATA_FILE), STORE_FILE_MODE);
-      // The restored store is opened and checked, so a bad copy is found now rather than at the next start.
+      // The restored store is checked and repaired now rather than at the next start: a snapshot taken while a
+      // resolver was between its identifier and persona writes holds identifiers whose persona its next step would
+      // have created (the doctor creates it, as the next resolution of that identifier would).
       const store = await openEmbeddedStore({ dataDir: config.DATA_DIR, mapSizeGb: config.EMBEDDED_MAP_SIZE_GB });
-      const doctor = await runDoctor(store).finally(() => store.close());
-      console.log(options.json ? JSON.stringify({ dataDir: config.DATA_DIR, bytes: size, doctor: { clean: doctor.clean, problems: doctor.problems.length } })
-        : `restored ${size} bytes into ${config.DATA_DIR}; ${doctor.clean ? 'the store is clean' : `persona doctor finds ${doctor.problems.length} problem(s)`}`);
-      if (!doctor.clean) process.exitCode = EXIT_CODES.incomplete;
+      const { problems, repaired, unrepaired } = await runDoctor(store, { repair: true }).finally(() => store.close());
+      console.log(options.json ? JSON.stringify({ dataDir: config.DATA_DIR, bytes: size, doctor: { problems: problems.length, repaired, unrepaired } })
+        : `restored ${size} bytes into ${config.DATA_DIR}; persona doctor: ${problems.length} problem(s), ${repaired} repaired, ${unrepaired} left`);
+      if (unrepaired > 0) process.exitCode = EXIT_CODES.incomplete;
     });
 }
