@@ -19,6 +19,8 @@ const KILLS = process.env.CHAOS_LONG === '1' ? 200 : Number(process.env.CHAOS_KI
 const SEED = Number(process.env.CHAOS_SEED ?? Date.now() % 2 ** 31);
 const STATEMENTS_PER_INGEST = 60;
 const IMPORT_ROWS = 150;
+/** A worker's start (tsx compiling it) takes seconds on a busy machine. */
+const WORKER_START_MS = 180_000;
 const IMPORT_MAPPING = JSON.stringify({ columns: { email: { type: 'mbox', primary: 1 }, first: { type: 'name' }, team: { type: 'attribute', attributeName: 'team' } } });
 
 type Operation = 'ingest' | 'merge' | 'undo' | 'import' | 'erase';
@@ -47,7 +49,7 @@ describe('faults: seeded chaos loop (kill -9 of the API, workers and imports mid
       WORKER_LOCK_MS: '3000', WORKER_STALLED_INTERVAL_MS: '1000', WORKER_MAX_STALLED: '1000', QUEUE_BACKOFF_MS: '200',
     };
     let api: ApiProcess = await startApi(dataDir, env);
-    let worker: WorkerChild = await spawnWorker(env);
+    let worker: WorkerChild = await spawnWorker(env, WORKER_START_MS);
     const accepted: Array<{ jobId: string; addresses: string[] }> = [];
     const imports: Array<{ file: string; emails: string[] }> = [];
     const mergeIds: string[] = [];
@@ -113,7 +115,7 @@ describe('faults: seeded chaos loop (kill -9 of the API, workers and imports mid
         }
         await settle(work);
         if (api.child.exitCode !== null || api.child.signalCode !== null) api = await startApi(dataDir, env);
-        if (worker.child.exitCode !== null || worker.child.signalCode !== null) worker = await spawnWorker(env);
+        if (worker.child.exitCode !== null || worker.child.signalCode !== null) worker = await spawnWorker(env, WORKER_START_MS);
       }
 
       // The resumed work: every accepted job completes, and a killed import run again completes.
