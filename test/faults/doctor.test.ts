@@ -10,7 +10,9 @@ import { open } from 'lmdb';
 import { COLLECTIONS } from '../../src/domain/model.ts';
 import { runDoctor } from '../../src/features/doctor/store-doctor.ts';
 import { createMergeService } from '../../src/features/merges/merge.service.ts';
+import { encodeDocument } from '../../src/store/embedded/codec.ts';
 import { openEmbeddedStore } from '../../src/store/embedded/index.ts';
+import { encodeValue } from '../../src/store/embedded/index-keys.ts';
 import { ensureAllIndexes } from '../../src/features/all-indexes.ts';
 import type { Store } from '../../src/store/port.ts';
 import { mbox, openid, seedIdentifier, seedPersona } from '../identity/support/seed.ts';
@@ -129,6 +131,22 @@ describe('persona doctor', function () {
     expect(codesOf(found)).to.deep.equal(['index.entry_missing', 'index.entry_stale']);
     expect((await runDoctor(store, { repair: true })).repaired).to.equal(2);
     expect((await runDoctor(store)).clean).to.equal(true);
+  });
+
+  it('two documents claiming one key of a unique index (written below the engine): reported, never repaired', async () => {
+    const persona = await seedPersona(store, organisation, { identifiers: [openid('http://id.example.org/claimed')] });
+    const original = (await store.collection(COLLECTIONS.identifiers).findOne({ organisation, persona }))!;
+    const copyId = new ObjectId();
+    const root = open({ path: temp.dataDir!, maxDbs: 8 });
+    const documents = root.openDB<Buffer, Buffer>('documents', { keyEncoding: 'binary', encoding: 'binary', cache: false });
+    const prefix = encodeValue(COLLECTIONS.identifiers);
+    await documents.put(Buffer.concat([prefix, encodeValue(copyId)]), encodeDocument({ ...original, _id: copyId }));
+    const report = await runDoctor(store, { repair: true });
+    const conflicts = report.problems.filter((problem) => problem.code === 'index.unique_conflict');
+    expect(conflicts.map((problem) => problem.id).sort()).to.deep.equal([encodeValue(original._id).toString('hex'), encodeValue(copyId).toString('hex')].sort());
+    expect(conflicts.every((problem) => !problem.repaired && problem.message.includes('organisation_1_canonicalKey_1'))).to.equal(true);
+    expect(report.problems.find((problem) => problem.code === 'identifier.duplicate')).to.include({ repaired: false });
+    expect((await runDoctor(store)).unrepaired).to.be.greaterThan(0);
   });
 
   it('duplicate identifiers and attribute keys (a store whose unique indexes were lost): found; attributes keep the newest', async () => {
