@@ -47,6 +47,16 @@ const COMMAND_MODULES: CommandModule[] = [
   single('export-pseudonymised', 'export-pseudonymised [options]',
     'every persona of the organisation as pseudonymised JSON lines (identifiers, names and ids replaced by keyed pseudonyms)',
     async () => (await import('./pseudonymised-export.command.ts')).registerPseudonymisedExportCommand),
+  single('doctor', 'doctor [options]',
+    'check the store: index entries, orphan identifiers, identifiers on tombstones, tombstone chains, interrupted merges, duplicate identifiers and attribute keys',
+    async () => (await import('./doctor.command.ts')).registerDoctorCommand),
+  {
+    commands: {
+      backup: { term: 'backup [options] <dir>', description: 'copy the embedded store (DATA_DIR) into DIR as one consistent snapshot, while the service keeps serving' },
+      restore: { term: 'restore [options] <dir>', description: 'restore a backup made by `persona backup` into DATA_DIR (stop the API and workers first)' },
+    },
+    register: async () => (await import('./backup.command.ts')).registerBackupCommands,
+  },
 ];
 
 /**

@@ -38,7 +38,7 @@ export async function ensureUniqueAttributes(store: Store, { batchSize = 1000 } 
 const ageOf = (doc: Document): number => ((doc.updatedAt ?? doc.createdAt ?? (doc._id as ObjectId).getTimestamp()) as Date).getTime();
 
 /** The newest of a group: latest time, then the larger _id (ObjectIds of one process grow). */
-function newestOf(group: Document[]): Document {
+export function newestOf(group: Document[]): Document {
   return group.reduce((best, doc) => {
     const byAge = ageOf(doc) - ageOf(best);
     return byAge > 0 || (byAge === 0 && String(doc._id) > String(best._id)) ? doc : best;

@@ -14,7 +14,7 @@ export interface WorkerChild {
   exited: Promise<{ code: number | null; signal: NodeJS.Signals | null }>;
 }
 
-export async function spawnWorker(env: Record<string, string>): Promise<WorkerChild> {
+export async function spawnWorker(env: Record<string, string>, startTimeoutMs = 30_000): Promise<WorkerChild> {
   const child = spawn(process.execPath, ['--import', 'tsx', 'workers/statements.worker.ts'], {
     cwd: ROOT,
     env: {
@@ -30,7 +30,7 @@ export async function spawnWorker(env: Record<string, string>): Promise<WorkerCh
     child.on('exit', (code, signal) => resolve({ code, signal }));
   });
   await new Promise<void>((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`worker did not start:\n${output}`)), 30_000);
+    const timer = setTimeout(() => reject(new Error(`worker did not start:\n${output}`)), startTimeoutMs);
     const check = (): void => {
       if (output.includes('worker ready')) { clearTimeout(timer); resolve(); }
     };

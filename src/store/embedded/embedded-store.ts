@@ -1,9 +1,12 @@
 // The embedded Store: collections over one LMDB data directory, plus applyAtomically (any operations on any
 // collections in one write transaction: all or nothing).
 import type { AtomicOperation, BulkOperation, BulkWriteResult, Collection, Document, Store } from '../port.ts';
+import { mkdir } from 'node:fs/promises';
 import { applyBulk } from './bulk-write.ts';
 import { EmbeddedCollection } from './embedded-collection.ts';
 import type { EmbeddedEngine } from './embedded-engine.ts';
+import { auditIndexEntries, type IndexProblem } from './index-audit.ts';
+import { STORE_DIRECTORY_MODE } from './lmdb-environment.ts';
 import type { CollectionContext } from './write-operations.ts';
 
 export class EmbeddedStore implements Store {
@@ -46,6 +49,20 @@ export class EmbeddedStore implements Store {
 
   async ping(): Promise<void> {
     this.engine.read(() => undefined);
+  }
+
+  /** Index entries that disagree with the documents (`persona doctor`); `repair` fixes all but unique conflicts. */
+  auditIndexes(options: { repair?: boolean } = {}): Promise<IndexProblem[]> {
+    return auditIndexEntries(this.engine, options);
+  }
+
+  /**
+   * Copies the whole data directory's data file into `directory` (created, mode 0700) from one read transaction:
+   * a consistent snapshot while other processes keep writing (LMDB's mdb_env_copy; writers are not blocked).
+   */
+  async backup(directory: string): Promise<void> {
+    await mkdir(directory, { recursive: true, mode: STORE_DIRECTORY_MODE });
+    await this.engine.environment.root.backup(directory, false);
   }
 
   async close(): Promise<void> {

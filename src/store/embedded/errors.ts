@@ -53,7 +53,9 @@ export class InsertManyError extends Error {
  */
 export class StoreFullError extends Error {
   override name = 'StoreFullError';
-  readonly code = 'STORE_FULL';
+  /** A registered API error code (src/http/errors): the HTTP surfaces answer 507 with it. */
+  readonly code = 'store.full';
+  readonly status = 507;
   constructor(cause: unknown) {
     const detail = String((cause as { message?: unknown })?.message ?? cause);
     super(`embedded store is full (${detail}): free disk space or raise EMBEDDED_MAP_SIZE_GB; the write was rolled back`, { cause });
