@@ -6,6 +6,7 @@ const BENCHMARKS: Record<string, { module: string; run: string }> = {
   pipeline: { module: './pipeline.bench.ts', run: 'runPipelineBench' },
   identity: { module: './identity.bench.ts', run: 'runIdentityBench' },
   store: { module: './store.bench.ts', run: 'runStoreBench' },
+  'guard-rules': { module: './guard-rules.bench.ts', run: 'runGuardRulesBench' },
 };
 
 const requested = process.argv.slice(2);

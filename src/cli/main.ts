@@ -12,6 +12,7 @@ import { registerImportCommand } from './import.command.ts';
 import { registerMergeCommands } from './merge.command.ts';
 import { registerDuplicatesCommand } from './duplicates.command.ts';
 import { registerErasureCommands } from './erasure.command.ts';
+import { registerRulesCommand } from './rules.command.ts';
 
 const { version } = JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string };
 
@@ -34,6 +35,7 @@ registerImportCommand(program);
 registerMergeCommands(program);
 registerDuplicatesCommand(program);
 registerErasureCommands(program);
+registerRulesCommand(program);
 
 try {
   await program.parseAsync(process.argv);
