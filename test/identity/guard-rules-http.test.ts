@@ -112,6 +112,11 @@ describe('HTTP: identity guard rails', () => {
     expectError(await api.request('POST', `/v1/personas/${ann}/merge`, { body: { from: [annie] } }), 409, 'rules.unique_kind');
     expect((await api.request('GET', `/v1/personas/${annie}`)).status).to.equal(200);
     expect((await api.request('POST', `/v1/personas/${ann}/merge`, { body: { from: [guest] } })).status).to.equal(201);
+    // Learning Locker's merge route runs the same merge: refused with the rule named, nothing merged.
+    const ll = await api.request('POST', `/api/mergepersona?mergePersonaFromId=${annie}&mergePersonaToId=${ann}`);
+    expect(ll.status, JSON.stringify(ll.body)).to.equal(409);
+    expect(JSON.stringify(ll.body)).to.contain('unique[0]');
+    expect((await api.request('GET', `/v1/personas/${annie}`)).status).to.equal(200);
   });
 
   it('saving rules reports existing data that breaks them (count and listing) and changes nothing; a dry run does not save', async () => {
