@@ -54,6 +54,15 @@ describe('HTTP: identity guard rails', () => {
     expect(again.body.results[0].agents[0].created).to.equal(true);
   });
 
+  it('the xAPI surface: a statement posted to /xapi/statements is stored for its other agents, the blocked actor creates nothing', async () => {
+    const answer = await api.request('POST', '/xapi/statements', {
+      body: statement({ mbox: 'mailto:anonymous@example.org' }, { mbox: 'mailto:lin@example.org' }), headers: { 'X-Experience-API-Version': '1.0.3' },
+    });
+    expect(answer.status, JSON.stringify(answer.body)).to.equal(200);
+    expect((await api.request('GET', '/v1/personas/by-identifier?mbox=mailto:lin@example.org')).status).to.equal(200);
+    expect((await api.request('GET', '/v1/personas/by-identifier?mbox=mailto:anonymous@example.org')).status).to.equal(404);
+  });
+
   it('custom blocked values and patterns apply per kind, and an address blocked by value is blocked by its SHA-1 too', async () => {
     await putRules({ blocked: { values: [{ kind: 'mbox', value: 'mailto:Front-Desk@example.org' }], patterns: [{ kind: 'account', pattern: '^kiosk-\\d+$', flags: 'i', homePage: LMS }] } });
     const answer = await api.request('POST', '/v1/statements?wait=true', {
