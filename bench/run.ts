@@ -9,6 +9,7 @@ const BENCHMARKS: Record<string, { module: string; run: string }> = {
   'identity-quality': { module: './identity-quality.bench.ts', run: 'runIdentityQualityBench' },
   startup: { module: './startup.bench.ts', run: 'runStartupBench' },
   ingest: { module: './ingest.bench.ts', run: 'runIngestBench' },
+  'guard-rules': { module: './guard-rules.bench.ts', run: 'runGuardRulesBench' },
 };
 
 const requested = process.argv.slice(2);

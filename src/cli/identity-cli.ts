@@ -11,6 +11,7 @@ import type { Config } from '../config.ts';
 import type { DuplicatesService } from '../features/duplicates/duplicates.service.ts';
 import type { ErasureService } from '../features/erasure/erasure.service.ts';
 import { IdentityError } from '../features/merges/identity-error.ts';
+import { ApiError } from '../http/errors/api-error.ts';
 import { openMergeEvents } from '../features/events/events.runtime.ts';
 import { createIdentityServices } from '../features/merges/identity-feature.ts';
 import { openIdentityWriteBack, type IdentityWriteBack } from '../features/merges/identity-write-back.ts';
@@ -102,7 +103,8 @@ export async function withIdentity(options: IdentityOptions, run: (context: Iden
       }
     });
   } catch (error) {
-    if (!(error instanceof IdentityError)) throw error;
+    // Identity rules refuse with registry codes (rules.limit_exceeded, rules.unique_kind): reported the same way.
+    if (!(error instanceof IdentityError) && !(error instanceof ApiError)) throw error;
     reportError(error, options.json);
   }
 }

@@ -57,6 +57,8 @@ const COMMAND_MODULES: CommandModule[] = [
     },
     register: async () => (await import('./backup.command.ts')).registerBackupCommands,
   },
+  single('rules', 'rules', "the organisation's identity rules: name policy, blocked values, per-kind limits, unique kinds",
+    async () => (await import('./rules.command.ts')).registerRulesCommand),
 ];
 
 /**

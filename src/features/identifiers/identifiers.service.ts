@@ -11,6 +11,7 @@ import type { ListQuery } from '../../http/list/list-query.ts';
 import { oneOrAny } from '../../http/list/condition-filter.ts';
 import { countInScope, findPage, type Page } from '../../http/list/paginate.ts';
 import type { Caller } from '../clients/caller.ts';
+import { assertNotBlocked, assertWithinLimits, readGuard } from '../identity-rules/guard.ts';
 import { emailClaimKeys } from '../resolver/email-claims.ts';
 import { writablePersona } from '../personas/persona-guard.ts';
 import { identifierListFilter } from './identifier-filters.ts';
@@ -115,6 +116,10 @@ export function createIdentifiersService({ store, cursors, onAssigned, ifiHasSta
     const current = await get(caller, id);
     await writablePersona(store, caller.organisation, personaId);
     if (current.persona.equals(personaId)) return current;
+    // Moving links the identifier to another persona: the guard rails apply as to a new one.
+    const guard = await readGuard(store, caller.organisation);
+    assertNotBlocked(guard, [current.ifi]);
+    await assertWithinLimits(store, guard, caller.organisation, personaId, [current.ifi]);
     const moved = await identifiers.findOneAndUpdate(
       { _id: id, organisation: caller.organisation },
       { $set: { persona: personaId, updatedAt: new Date() } },
@@ -151,6 +156,9 @@ export function createIdentifiersService({ store, cursors, onAssigned, ifiHasSta
     },
     assertUnassigned,
     async attach(caller, personaId, ifis) {
+      const guard = await readGuard(store, caller.organisation);
+      assertNotBlocked(guard, ifis, (index) => `identifiers[${index}]`);
+      await assertWithinLimits(store, guard, caller.organisation, personaId, ifis);
       await assertUnassigned(caller, ifis);
       const attached: IdentifierDoc[] = [];
       for (const ifi of ifis) {
@@ -170,6 +178,8 @@ export function createIdentifiersService({ store, cursors, onAssigned, ifiHasSta
     },
     async upsert(caller, { ifi, persona }) {
       const canonicalKey = canonicalIdentifierKey(ifi);
+      const guard = await readGuard(store, caller.organisation);
+      assertNotBlocked(guard, [ifi]);
       const existing = await identifiers.findOne({ organisation: caller.organisation, canonicalKey });
       if (existing) {
         const identifier = persona && !existing.persona.equals(persona) ? await move(caller, existing._id, persona) : existing;
@@ -177,6 +187,7 @@ export function createIdentifiersService({ store, cursors, onAssigned, ifiHasSta
       }
       if (persona) {
         await writablePersona(store, caller.organisation, persona);
+        await assertWithinLimits(store, guard, caller.organisation, persona, [ifi]);
         let identifier: IdentifierDoc;
         try {
           identifier = await insertOn(caller, persona, ifi);

@@ -7,9 +7,11 @@ import { ObjectId } from 'bson';
 import { COLLECTIONS, type Ifi, type PersonaDoc } from '../../domain/model.ts';
 import { canonicalIdentifierKey } from '../../domain/xapi/index.ts';
 import { insertManyIgnoringDuplicates, type BulkOperation, type Store } from '../../store/port.ts';
+import { readGuard } from '../identity-rules/guard.ts';
 import { recordNames } from '../names/persona-names.ts';
 import { lookupPersonaStates } from '../personas/persona-lookup.ts';
 import { emailClaimKeys } from '../resolver/email-claims.ts';
+import { blockedRowError, heldIdentifiers } from './import-guard.ts';
 import type { ImportRowPlan } from './import-mapping.ts';
 
 export interface ImportRow {
@@ -48,8 +50,15 @@ export async function writeImportBatch(
     outcomes.push({ index: row.index, status: 'error', errors: row.plan.errors, others: [] });
     return false;
   });
-  const keyed = valid.map((row) => ({ row, keys: row.plan.ifis.map((ifi) => canonicalIdentifierKey(ifi)) }));
+  const guard = await readGuard(store, organisation);
+  const allowed = valid.filter((row) => {
+    const refusal = blockedRowError(guard, row.plan.ifis);
+    if (refusal) outcomes.push({ index: row.index, status: 'error', errors: [refusal], others: [] });
+    return refusal === null;
+  });
+  const keyed = allowed.map((row) => ({ row, keys: row.plan.ifis.map((ifi) => canonicalIdentifierKey(ifi)) }));
   const owners = await readOwners(store, organisation, keyed.flatMap((entry) => entry.keys), keyed.flatMap((entry) => entry.row.plan.ifis.flatMap(emailClaimKeys)));
+  const held = await heldIdentifiers(store, organisation, guard, [...new Set(owners.values())]);
 
   // Rows are planned in file order so that rows of one batch sharing a new identifier share its persona.
   const planned: Planned[] = [];
@@ -69,6 +78,11 @@ export async function writeImportBatch(
       continue;
     }
     const toCreate = row.plan.ifis.flatMap((ifi, position) => (owners.has(keys[position]) ? [] : [{ key: keys[position], ifi }]));
+    const breach = held.add(target, toCreate.map((entry) => entry.ifi));
+    if (breach) {
+      outcomes.push({ index: row.index, status: 'error', personaId: isNewPersona ? undefined : target, others: [], errors: [breach] });
+      continue;
+    }
     const claimsToCreate: string[] = [];
     for (const { key, ifi } of toCreate) {
       owners.set(key, target);

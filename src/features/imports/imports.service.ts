@@ -11,7 +11,7 @@ import { COLLECTIONS } from '../../domain/model.ts';
 import type { Store } from '../../store/port.ts';
 import { iterateInPages } from '../../store/iterate-in-pages.ts';
 import { identityError } from '../merges/identity-error.ts';
-import type { MergeService } from '../merges/merge.service.ts';
+import type { MergeRequest, MergeService } from '../merges/merge.service.ts';
 import { writeImportBatch, type ImportRow } from './import-batch.ts';
 import { IMPORT_ERRORS_COLLECTION, tracesOf } from './import-error-traces.ts';
 import { compileMapping, validateMapping, type ImportMapping } from './import-mapping.ts';
@@ -47,6 +47,18 @@ export interface StartImportRequest {
 }
 
 export type ImportService = ReturnType<typeof createImportService>;
+
+/** Merges a row's personas; an identity rule's refusal (rules.limit_exceeded, rules.unique_kind) is returned as the row's error text. */
+async function mergeUnlessRuleRefuses(mergeService: MergeService, request: MergeRequest): Promise<string | null> {
+  try {
+    await mergeService.mergePersonas(request);
+    return null;
+  } catch (error) {
+    const code = (error as { code?: unknown }).code;
+    if (typeof code === 'string' && code.startsWith('rules.')) return `${code}: ${(error as Error).message}`;
+    throw error;
+  }
+}
 
 const csvOptions = { bom: true, relax_column_count: false, skip_empty_lines: true, trim: false } as const;
 
@@ -95,8 +107,16 @@ export function createImportService({ store, mergeService }: { store: Store; mer
           });
         }
         if (outcome.others.length > 0 && outcome.status !== 'conflict' && outcome.personaId) {
-          await mergeService.mergePersonas({ organisation: doc.organisation, targetId: outcome.personaId, sourceIds: outcome.others, actor: `import:${doc._id.toHexString()}` });
-          counts.merged += 1;
+          const refusal = await mergeUnlessRuleRefuses(mergeService, { organisation: doc.organisation, targetId: outcome.personaId, sourceIds: outcome.others, actor: `import:${doc._id.toHexString()}` });
+          if (refusal === null) counts.merged += 1;
+          else {
+            // The row's identifiers were written; the merge an identity rule refuses is reported on the row.
+            counts.errors += 1;
+            failed.push({
+              organisation: doc.organisation, importId: doc._id, row: outcome.index, status: 'error', errors: [refusal], data: raw.get(outcome.index),
+              traces: tracesOf(plans.get(outcome.index)?.ifis ?? []),
+            });
+          }
         }
       }
       if (failed.length > 0) await rowErrors.insertMany(failed);

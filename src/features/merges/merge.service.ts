@@ -4,6 +4,7 @@
 import { ObjectId } from 'bson';
 import { COLLECTIONS, type PersonaDoc } from '../../domain/model.ts';
 import type { Store } from '../../store/port.ts';
+import { assertMergeWithinLimits } from '../identity-rules/merge-guard.ts';
 import { identityError, type IdentityErrorDetail } from './identity-error.ts';
 import { completeMergeEffects, type AfterMergeChange } from './merge-effects.ts';
 import { mergeView, mergeViews, mergesOf, toMergeView, type MergeRecordDoc, type MergeView } from './merge-record.ts';
@@ -67,6 +68,7 @@ export function createMergeService({ store, onStep, afterChange, leaseMs = MERGE
         throw identityError('merges.source_is_tombstone', `persona ${id.toHexString()} was already merged into ${source.mergedInto.toHexString()}`, [{ path: `from[${index}]`, code: 'merges.source_is_tombstone', message: 'already merged' }]);
       }
     }
+    await assertMergeWithinLimits(store, request.organisation, request.targetId, sources);
     return sources;
   }
 

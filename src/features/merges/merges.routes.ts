@@ -51,7 +51,7 @@ export function registerMergeRoutes(kit: RouteKit, { store, cursors, merges }: M
       201: { description: 'Applied: the merge record with what moved', schema: MergeSchema, headers: { Location: { description: 'URL of the merge record' } } },
       400: { description: 'merges.merge_into_itself, personas.invalid_persona_id' },
       404: { description: 'personas.persona_not_found (the target or a source, also of another organisation)' },
-      409: { description: 'merges.target_is_tombstone, merges.source_is_tombstone, merges.merge_in_progress' },
+      409: { description: 'merges.target_is_tombstone, merges.source_is_tombstone, merges.merge_in_progress, rules.limit_exceeded and rules.unique_kind (the merged persona would break an identity rule, named in the message; a dry run answers the same)' },
     },
     async handler(req, res, caller) {
       const targetId = parsePathId(req.params.id, 'personas.invalid_persona_id');

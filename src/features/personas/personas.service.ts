@@ -180,7 +180,7 @@ export function createPersonasService(dependencies: PersonasDependencies): Perso
       try {
         attached = ifis.length ? await identifiers.attach(caller, persona._id, ifis) : [];
       } catch (error) {
-        await personas.deleteOne({ _id: persona._id });
+        await personas.deleteOne({ _id: persona._id, organisation: caller.organisation });
         throw error;
       }
       const written = input.attributes ? await attributes.putMany(caller, persona._id, input.attributes) : [];

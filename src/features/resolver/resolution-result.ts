@@ -13,6 +13,18 @@ export interface ResolvedAgent {
   created: boolean;
 }
 
+/**
+ * An agent whose identifier an identity rule blocks (domain/guard-rules.ts): nothing was created or linked for it;
+ * `rule` names the rule (`blocked.defaults.test_address`, `blocked.values[2]`). The statement's other agents resolve.
+ */
+export interface BlockedAgent {
+  role: AgentRole;
+  path: string;
+  ifi: Ifi;
+  status: 'blocked';
+  rule: string;
+}
+
 export interface StatementError {
   code: string;
   message: string;
@@ -24,6 +36,8 @@ export interface StatementResult {
   status: 'resolved' | 'rejected';
   error: StatementError | null;
   agents: ResolvedAgent[];
+  /** Agents an identity rule blocks (absent when none): listed here instead of in `agents`. */
+  blocked?: BlockedAgent[];
 }
 
 export interface ResolutionCounts {

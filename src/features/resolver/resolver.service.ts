@@ -9,12 +9,14 @@ import {
   canonicalIdentifierKey, countAgents, extractAgents, STATEMENT_ERROR_CODES, toStoredIfi, validateIfi, validateStatement, type ExtractedAgent,
 } from '../../domain/xapi/index.ts';
 import type { Store } from '../../store/port.ts';
+import type { NamePolicy } from '../../domain/name-policy.ts';
+import { compiledGuard } from '../identity-rules/guard.ts';
 import { readIdentityRules } from '../identity-rules/identity-rules.service.ts';
 import { applyNamePolicy, type OnRenamed } from '../names/name-policy.ts';
 import { recordNames, type NameSighting } from '../names/persona-names.ts';
 import { lookupPersonaStates } from '../personas/persona-lookup.ts';
 import { resolveIdentifiers, type IdentifierRequest } from './identifier-resolution.ts';
-import { addResult, emptyCounts, emptyResult, type ResolutionResult, type StatementResult } from './resolution-result.ts';
+import { addResult, emptyCounts, emptyResult, type BlockedAgent, type ResolutionResult, type ResolvedAgent, type StatementResult } from './resolution-result.ts';
 
 export interface ResolverOptions {
   /** Resolve the statement's authority too (usually the LRS client, not a learner). Always validated. */
@@ -62,10 +64,15 @@ export function createResolver({ store, options, onRenamed }: ResolverDependenci
   async function resolveBatch(organisation: ObjectId, statements: unknown[]): Promise<ResolutionResult> {
     const counts = emptyCounts();
     const extracted = statements.map((statement) => extractValidAgents(statement, options.includeAuthority, maxAgents));
+    const rules = await readIdentityRules(store, organisation);
+    const guard = compiledGuard(rules);
     const requests = new Map<string, IdentifierRequest>();
+    // Blocked identifiers are never requested: they create and link nothing (one rule check per distinct identifier).
+    const blockedBy = new Map<string, string | null>();
     for (const entry of extracted) {
       for (const agent of entry.agents ?? []) {
-        if (!requests.has(agent.canonicalKey)) {
+        if (!blockedBy.has(agent.canonicalKey)) blockedBy.set(agent.canonicalKey, guard.blockingRule(agent.ifi));
+        if (blockedBy.get(agent.canonicalKey) === null && !requests.has(agent.canonicalKey)) {
           requests.set(agent.canonicalKey, { canonicalKey: agent.canonicalKey, ifi: agent.ifi, personaName: agent.name });
         }
       }
@@ -73,7 +80,7 @@ export function createResolver({ store, options, onRenamed }: ResolverDependenci
     const resolution = await resolveIdentifiers(
       { store, organisation, linkMboxSha1sum: options.linkMboxSha1sum, now: new Date() }, [...requests.values()],
     );
-    await recordNamesOfBatch(organisation, extracted, resolution.byKey);
+    await recordNamesOfBatch(organisation, extracted, resolution.byKey, rules.namePolicy);
     counts.identifiersCreated = resolution.identifiersCreated;
     counts.personasCreated = resolution.personasCreated;
     const reported = new Set<string>();
@@ -83,21 +90,24 @@ export function createResolver({ store, options, onRenamed }: ResolverDependenci
         return { statementId, status: 'rejected', error, agents: [] };
       }
       counts.resolved += 1;
-      return {
-        statementId,
-        status: 'resolved',
-        error: null,
-        agents: agents!.map((agent) => {
-          const identifier = resolution.byKey.get(agent.canonicalKey)!;
-          // An identifier created by this call counts as created for its first occurrence only.
-          const created = identifier.wasCreated && !reported.has(agent.canonicalKey);
-          reported.add(agent.canonicalKey);
-          return {
-            role: agent.role, path: agent.path, ifi: agent.ifi,
-            identifierId: identifier.identifierId.toHexString(), personaId: identifier.personaId.toHexString(), created,
-          };
-        }),
-      };
+      const blocked: BlockedAgent[] = [];
+      const resolved: ResolvedAgent[] = [];
+      for (const agent of agents!) {
+        const rule = blockedBy.get(agent.canonicalKey);
+        if (rule) {
+          blocked.push({ role: agent.role, path: agent.path, ifi: agent.ifi, status: 'blocked', rule });
+          continue;
+        }
+        const identifier = resolution.byKey.get(agent.canonicalKey)!;
+        // An identifier created by this call counts as created for its first occurrence only.
+        const created = identifier.wasCreated && !reported.has(agent.canonicalKey);
+        reported.add(agent.canonicalKey);
+        resolved.push({
+          role: agent.role, path: agent.path, ifi: agent.ifi,
+          identifierId: identifier.identifierId.toHexString(), personaId: identifier.personaId.toHexString(), created,
+        });
+      }
+      return { statementId, status: 'resolved', error: null, agents: resolved, ...(blocked.length > 0 ? { blocked } : {}) };
     });
     return { results, counts, createdPersonaIds: resolution.createdPersonaIds.map((id) => id.toHexString()) };
   }
@@ -107,18 +117,20 @@ export function createResolver({ store, options, onRenamed }: ResolverDependenci
    * recordNames); then, when the organisation's name policy follows the names (latest, most_frequent), the personas
    * named are renamed where it now picks another name.
    */
-  async function recordNamesOfBatch(organisation: ObjectId, extracted: ExtractedStatement[], byKey: Map<string, { personaId: ObjectId }>): Promise<void> {
+  async function recordNamesOfBatch(
+    organisation: ObjectId, extracted: ExtractedStatement[], byKey: Map<string, { personaId: ObjectId }>, namePolicy: NamePolicy,
+  ): Promise<void> {
     const now = new Date();
     const sightings: NameSighting[] = [];
     for (const entry of extracted) {
       const seenAt = sightingTime(entry.timestamp, now);
       for (const agent of entry.agents ?? []) {
-        if (agent.ownName !== null) sightings.push({ persona: byKey.get(agent.canonicalKey)!.personaId, name: agent.ownName, count: 1, seenAt });
+        const identifier = byKey.get(agent.canonicalKey);
+        if (agent.ownName !== null && identifier) sightings.push({ persona: identifier.personaId, name: agent.ownName, count: 1, seenAt });
       }
     }
     if (sightings.length === 0) return;
     await recordNames(store, organisation, sightings);
-    const { namePolicy } = await readIdentityRules(store, organisation);
     // `first` is the name a persona was created with (Learning Locker's rule): a batch never changes it.
     if (namePolicy === 'latest' || namePolicy === 'most_frequent') {
       const personas = [...new Map(sightings.map((sighting) => [sighting.persona.toHexString(), sighting.persona])).values()];

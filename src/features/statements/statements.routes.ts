@@ -20,6 +20,10 @@ export const ResolutionResultSchema = z.object({
       role: AgentRole, path: z.string().meta({ example: 'context.team.member[2]' }), ifi: z.object({ key: z.string(), value: z.unknown() }),
       identifierId: z.string(), personaId: z.string(), created: z.boolean(),
     })),
+    blocked: z.array(z.object({
+      role: AgentRole, path: z.string(), ifi: z.object({ key: z.string(), value: z.unknown() }), status: z.literal('blocked'),
+      rule: z.string().meta({ description: 'The identity rule, by its path in GET /v1/identity-rules', example: 'blocked.defaults.test_address' }),
+    })).optional().meta({ description: 'Agents whose identifier an identity rule blocks: nothing was created or linked for them (absent when none)' }),
   })),
   counts: z.object({ resolved: z.number().int(), rejected: z.number().int(), personasCreated: z.number().int(), identifiersCreated: z.number().int() }),
   createdPersonaIds: z.array(z.string()).meta({ description: 'Ids of the personas this request created (counts.personasCreated of them)' }),

@@ -80,6 +80,13 @@ export const ERROR_REGISTRY: Record<string, ErrorDefinition> = {
   'personas.user_home_page_required': { status: 400, message: 'Pass ?homePage= or configure DEFAULT_ACCOUNT_HOMEPAGE' },
   'personas.name_required': { status: 422, message: 'Name is required' },
   'rules.invalid_name_policy': { status: 422, message: 'must be one of first, latest, most_frequent, manual' },
+  // Identity guard rails (features/identity-rules): rule validation, then refusals naming the rule broken.
+  'rules.invalid_kind': { status: 422, message: 'must be one of mbox, mbox_sha1sum, openid, account' },
+  'rules.invalid_default': { status: 422, message: 'must be one of blank_account_name, zero_id, placeholder_name, test_address, noreply_address' },
+  'rules.unsafe_pattern': { status: 422, message: 'Pattern refused: {reason}' },
+  'rules.identifier_blocked': { status: 422, message: 'The identifier {canonicalKey} is blocked by the identity rule {rule}' },
+  'rules.limit_exceeded': { status: 409, message: 'Persona {persona} would hold {breach}' },
+  'rules.unique_kind': { status: 409, message: 'Persona {persona} would hold {breach}' },
   'personas.name_too_long': { status: 422, message: 'Name exceeds 200 characters' },
   'personas.invalid_name': { status: 422, message: 'Name must be a string' },
   'personas.invalid_profile': { status: 422, message: 'Profile must be an object' },
