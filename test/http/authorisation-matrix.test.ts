@@ -9,19 +9,13 @@ import { SCOPES, type Scope } from '../../src/domain/model.ts';
 import { unguarded } from '../support/shard-key-guard.ts';
 import { startTestApi, type Credentials, type TestApi } from './http-support.ts';
 import { ROUTE_MATRIX, pathOf, type MatrixEntry } from './authorisation/route-matrix.ts';
-import { makeVictimFixture, type VictimFixture } from './authorisation/victim-fixture.ts';
+import { importsSettled, makeVictimFixture, type VictimFixture } from './authorisation/victim-fixture.ts';
 
 /** Every collection a route of the matrix writes, read whole for the owner's organisation. */
 const OWNED_COLLECTIONS = [
   'personas', 'personaIdentifiers', 'personaAttributes', 'personaLinks', 'personaEmailClaims', 'personaNames', 'identityRules',
   'personaMerges', 'personaMergeMoves', 'personaDuplicateDismissals', 'personaImports', 'personasImports', 'personasImportTemplates', 'apiClients',
 ];
-
-/** Waits for the owner's CSV imports still running in the background (an earlier owner request started them). */
-async function importsSettled(api: TestApi): Promise<void> {
-  const imports = unguarded(api.built.store).collection('personaImports');
-  while (await imports.findOne({ organisation: new ObjectId(api.admin.organisation), state: 'processing' })) await new Promise((resolve) => setTimeout(resolve, 10));
-}
 
 async function ownerSnapshot(api: TestApi): Promise<string> {
   const organisation = new ObjectId(api.admin.organisation);

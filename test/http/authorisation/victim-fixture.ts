@@ -55,6 +55,12 @@ async function uploadImport(api: TestApi, tag: string): Promise<string> {
   }
 }
 
+/** Waits until no CSV import runs in the background (an accepted upload goes on writing after its 202). */
+export async function importsSettled(api: TestApi): Promise<void> {
+  const imports = unguarded(api.built.store).collection(COLLECTIONS.imports);
+  while (await imports.findOne({ organisation: new ObjectId(api.admin.organisation), state: 'processing' })) await new Promise((resolve) => setTimeout(resolve, 10));
+}
+
 /** A fresh set of the admin organisation's objects, named so that their values are unique to this call. */
 export async function makeVictimFixture(api: TestApi): Promise<VictimFixture> {
   serial += 1;
