@@ -6,6 +6,7 @@ const BENCHMARKS: Record<string, { module: string; run: string }> = {
   pipeline: { module: './pipeline.bench.ts', run: 'runPipelineBench' },
   identity: { module: './identity.bench.ts', run: 'runIdentityBench' },
   store: { module: './store.bench.ts', run: 'runStoreBench' },
+  load: { module: './load.bench.ts', run: 'runLoadBench' },
 };
 
 const requested = process.argv.slice(2);
