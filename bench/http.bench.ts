@@ -6,12 +6,12 @@
 // and cursor page 1 vs page 10,000.
 // Options: BENCH_HTTP_SECONDS (5 per scenario), BENCH_HTTP_CONNECTIONS (32).
 import { execFile } from 'node:child_process';
-import { createServer } from 'node:http';
+import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { rmSync } from 'node:fs';
 import { promisify } from 'node:util';
 import { ObjectId } from 'bson';
-import express from 'express';
+import express, { type Express } from 'express';
 import { pino } from 'pino';
 import { createApp } from '../src/app.ts';
 import { loadConfig } from '../src/config.ts';
@@ -39,14 +39,14 @@ export interface HttpBenchOptions {
 
 interface LoadResult { requestsPerSecond: number; p50: number; p99: number; non2xx: number; errors: number; total: number }
 
-const ifiFor = (index: number, variant: number): Ifi => {
+export const ifiFor = (index: number, variant: number): Ifi => {
   if (variant === 0) return { key: 'account', value: { homePage: 'https://lms.example.org', name: `learner-${index}` } };
   if (variant === 1) return { key: 'mbox', value: `mailto:learner-${index}@example.org` };
   return { key: 'openid', value: `https://id.example.org/learner-${index}` };
 };
 
 /** Bulk-inserts personas with 1-3 identifiers each; createdAt increases with the index (ties every 10). */
-async function seed(store: Store, organisation: ObjectId, count: number): Promise<ObjectId[]> {
+export async function seed(store: Store, organisation: ObjectId, count: number): Promise<ObjectId[]> {
   const personas = store.collection<PersonaDoc>(COLLECTIONS.personas);
   const identifiers = store.collection<IdentifierDoc>(COLLECTIONS.identifiers);
   const base = Date.UTC(2024, 0, 1);
@@ -93,6 +93,17 @@ async function load(url: string, paths: string[], headers: Record<string, string
   return JSON.parse(stdout.trim().split('\n').at(-1)!) as LoadResult;
 }
 
+/** Serves the app with a bare express route beside it (`/bare`, the ceiling), on an ephemeral loopback port. */
+export async function serveWithBareRoute(server: Server, app: Express, credentials: { key: string; secret: string }) {
+  const outer = express();
+  outer.get('/bare', (_req, res) => { res.json({ ok: true }); });
+  outer.use(app);
+  server.on('request', outer);
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  return { url, headers: { authorization: `Basic ${Buffer.from(`${credentials.key}:${credentials.secret}`).toString('base64')}` } };
+}
+
 export async function runHttpBench(input: HttpBenchOptions = {}): Promise<void> {
   const options: Required<HttpBenchOptions> = {
     personas: input.personas ?? envInt('BENCH_PERSONAS', 1_000_000),
@@ -114,13 +125,7 @@ export async function runHttpBench(input: HttpBenchOptions = {}): Promise<void> 
     await refreshSearchIndex(store, organisation);
     const indexSeconds = (performance.now() - started) / 1000;
 
-    const outer = express();
-    outer.get('/bare', (_req, res) => { res.json({ ok: true }); });
-    outer.use(built.app);
-    server.on('request', outer);
-    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-    const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
-    const headers = { authorization: `Basic ${Buffer.from(`${initial.key}:${initial.secret}`).toString('base64')}` };
+    const { url, headers } = await serveWithBareRoute(server, built.app, initial);
 
     // Cursors of page 1 and page 10,000 of `sort=-createdAt&limit=20` (the deep one positioned from the store directly).
     const pageSize = 20;

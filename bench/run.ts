@@ -10,6 +10,7 @@ const BENCHMARKS: Record<string, { module: string; run: string }> = {
   startup: { module: './startup.bench.ts', run: 'runStartupBench' },
   ingest: { module: './ingest.bench.ts', run: 'runIngestBench' },
   'guard-rules': { module: './guard-rules.bench.ts', run: 'runGuardRulesBench' },
+  load: { module: './load.bench.ts', run: 'runLoadBench' },
 };
 
 const requested = process.argv.slice(2);

@@ -7,6 +7,7 @@ import { rmSync } from 'node:fs';
 import { ObjectId } from 'bson';
 import { pino, type Logger } from 'pino';
 import type { Scope } from '../../src/domain/model.ts';
+import type { Store } from '../../src/store/port.ts';
 import { createApp, type App } from '../../src/app.ts';
 import { loadConfig } from '../../src/config.ts';
 import { ensureInitialClient, type InitialClient } from '../../src/features/clients/initial-client.ts';
@@ -38,8 +39,8 @@ export function basic({ key, secret }: Credentials): string {
   return `Basic ${Buffer.from(`${key}:${secret}`).toString('base64')}`;
 }
 
-/** `options`: the app's logger (silent by default) and process metrics (off by default). */
-export async function startTestApi(env: Record<string, string> = {}, options: { logger?: Logger; defaultMetrics?: boolean } = {}): Promise<TestApi> {
+/** `options`: the app's logger (silent by default), process metrics (off by default), a decorator of the app's store. */
+export async function startTestApi(env: Record<string, string> = {}, options: { logger?: Logger; defaultMetrics?: boolean; wrapStore?: (store: Store) => Store } = {}): Promise<TestApi> {
   const dataDir = makeTempDir('persona-http-');
   const config = loadConfig({ DATA_DIR: dataDir, QUEUE: 'inline', LOG_LEVEL: 'silent', ...env });
   const opened = await openStoreUnderTest(dataDir);
@@ -47,7 +48,7 @@ export async function startTestApi(env: Record<string, string> = {}, options: { 
   const store = guardShardKeys(opened.store);
   const { discard } = opened;
   const built = await createApp(config, {
-    store, logger: options.logger ?? pino({ level: 'silent' }), defaultMetrics: options.defaultMetrics ?? false, authRecheckMs: 200,
+    store: options.wrapStore?.(store) ?? store, logger: options.logger ?? pino({ level: 'silent' }), defaultMetrics: options.defaultMetrics ?? false, authRecheckMs: 200,
   });
   const initial = await ensureInitialClient({ store, clients: built.services.clients, dataDir });
   const server: Server = createServer(built.app);
