@@ -28,8 +28,8 @@ import { createIdentityRulesService, type IdentityRulesService } from './feature
 import { createInlineStatementSink, createQueuedStatementSink, type StatementSink } from './features/statements/statement-sink.ts';
 import { registerStatementRoutes } from './features/statements/statements.routes.ts';
 import { createHttpApp } from './http/http-app.ts';
-import { createCursorCodec } from './http/list/cursor.ts';
-import { loadCursorSecret } from './http/list/cursor-secret.ts';
+import { createCursorCodec } from './core/list/cursor.ts';
+import { loadCursorSecret } from './core/list/cursor-secret.ts';
 import { createMetrics, type Metrics } from './http/metrics.ts';
 import { startQueueRuntime, type QueueRuntime } from './queue/queue-runtime.ts';
 import { startWorkerProcess, type WorkerProcess } from './queue/worker-process.ts';

@@ -4,7 +4,7 @@
 // deployment (queue depth, totals over all workers) have their own registry at /metrics/cluster.
 import type { RequestHandler } from 'express';
 import { Counter, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
-import type { ResolutionCounts } from '../features/resolver/resolution-result.ts';
+import type { ResolutionCounts } from '../core/resolution-result.ts';
 
 export interface Metrics {
   /** This process's own figures (`/metrics`): a sum over replicas is the service's total. */

@@ -3,8 +3,8 @@
 // one public id `s<hex>-<n>` whose parts are `s<hex>-<n>-<i>`; a single-job request's public id is its job id.
 import { Job, Queue, type JobsOptions } from 'bullmq';
 import { ObjectId } from 'bson';
-import type { ResolutionResult } from '../features/resolver/resolution-result.ts';
-import { addCounts, addResult, emptyCounts, emptyResult } from '../features/resolver/resolution-result.ts';
+import type { ResolutionResult } from '../core/resolution-result.ts';
+import { addCounts, addResult, emptyCounts, emptyResult } from '../core/resolution-result.ts';
 import { RESOLVE_JOB_NAME, splitIntoJobs, type ResolveJobData } from './job-payload.ts';
 import { bullConnection } from './redis-connection.ts';
 

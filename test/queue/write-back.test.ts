@@ -6,7 +6,7 @@ import { ObjectId } from 'bson';
 import type { Job } from 'bullmq';
 import { Registry } from 'prom-client';
 import { COLLECTIONS, type Ifi } from '../../src/domain/model.ts';
-import type { ResolutionResult } from '../../src/features/resolver/resolution-result.ts';
+import type { ResolutionResult } from '../../src/core/resolution-result.ts';
 import {
   createBackfillProcessor, createBackfillQueue, enqueueBackfills, registerBackfillMetrics, type BackfillJobData,
 } from '../../src/features/write-back/statement-backfill.ts';

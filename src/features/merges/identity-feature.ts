@@ -2,8 +2,8 @@
 // over one store, the statement write-back hooks when write-back is on, and their routes on the /v1 kit. The app's
 // close() awaits close() here, so a running background import finishes before the store closes.
 import type { Config } from '../../config.ts';
-import { createCursorCodec, type CursorCodec } from '../../http/list/cursor.ts';
-import { loadCursorSecret } from '../../http/list/cursor-secret.ts';
+import { createCursorCodec, type CursorCodec } from '../../core/list/cursor.ts';
+import { loadCursorSecret } from '../../core/list/cursor-secret.ts';
 import type { RouteKit } from '../../http/route-kit.ts';
 import type { Collection, Store } from '../../store/port.ts';
 import { registerDuplicateRoutes } from '../duplicates/duplicates.routes.ts';

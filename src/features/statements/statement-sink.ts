@@ -2,8 +2,8 @@
 // BullMQ statements queue (202 with a job id) unless the request asks `?wait=true`. app.ts picks the sink.
 import type { Metrics } from '../../http/metrics.ts';
 import type { StatementQueue } from '../../queue/statement-queue.ts';
-import type { Caller } from '../clients/caller.ts';
-import type { ResolutionResult } from '../resolver/resolution-result.ts';
+import type { Caller } from '../../core/caller.ts';
+import type { ResolutionResult } from '../../core/resolution-result.ts';
 import type { Resolver } from '../resolver/resolver.service.ts';
 
 export type SinkAnswer =
