@@ -43,6 +43,11 @@ export interface ResolutionResult {
   createdPersonaIds: string[];
 }
 
+/** Where a resolution's counts are recorded (the API's metrics); resolution knows only this, not the metrics' transport. */
+export interface ResolutionRecorder {
+  recordResolution(counts: ResolutionCounts): void;
+}
+
 export function emptyCounts(): ResolutionCounts {
   return { resolved: 0, rejected: 0, personasCreated: 0, identifiersCreated: 0 };
 }

@@ -6,7 +6,7 @@ import type { AttributeDoc, IdentifierDoc, Ifi, PersonaDoc } from '../../domain/
 import type { Caller } from '../../core/caller.ts';
 import type { Store } from '../../store/port.ts';
 
-/** The authenticated client, the same object the /v1 services receive (features/clients/caller.ts). */
+/** The authenticated client, the same object the /v1 services receive (core/caller.ts). */
 export type CallerContext = Caller;
 
 export interface LlPersonaPort {

@@ -27,6 +27,6 @@ export const COMPAT_ONLY_CODES = {
   'crud.invalid_parameter': { status: 400, message: '{message}' },
   'crud.invalid_persona': { status: 400, message: '{message}' },
   'crud.project_not_found': { status: 404, message: '{message}' },
-  // What the compat surfaces answer for an unexpected error (LL's empty-message 500).
-  'internal.error': { status: 500, message: '' },
+  // What the compat surfaces answer for an unexpected error (LL's renderer sends an empty message, as LL did).
+  'internal.error': { status: 500, message: 'Unexpected error' },
 } as const satisfies Record<string, ErrorDefinition>;

@@ -1,9 +1,8 @@
 // Where POST /v1/statements sends statements: resolved inline in the request (the default), or enqueued on the
 // BullMQ statements queue (202 with a job id) unless the request asks `?wait=true`. app.ts picks the sink.
-import type { Metrics } from '../../http/metrics.ts';
-import type { StatementQueue } from '../../queue/statement-queue.ts';
+import type { StatementPublisher } from '../../core/statement-jobs.ts';
 import type { Caller } from '../../core/caller.ts';
-import type { ResolutionResult } from '../../core/resolution-result.ts';
+import type { ResolutionRecorder, ResolutionResult } from '../../core/resolution-result.ts';
 import type { Resolver } from '../resolver/resolver.service.ts';
 
 export type SinkAnswer =
@@ -15,7 +14,7 @@ export interface StatementSink {
   submit(caller: Caller, statements: unknown[], options: { wait: boolean }): Promise<SinkAnswer>;
 }
 
-export function createInlineStatementSink({ resolver, metrics }: { resolver: Resolver; metrics?: Metrics }): StatementSink {
+export function createInlineStatementSink({ resolver, metrics }: { resolver: Resolver; metrics?: ResolutionRecorder }): StatementSink {
   return {
     mode: 'inline',
     async submit(caller, statements) {
@@ -26,7 +25,7 @@ export function createInlineStatementSink({ resolver, metrics }: { resolver: Res
   };
 }
 
-export function createQueuedStatementSink({ queue, inline }: { queue: StatementQueue; inline: StatementSink }): StatementSink {
+export function createQueuedStatementSink({ queue, inline }: { queue: StatementPublisher; inline: StatementSink }): StatementSink {
   return {
     mode: 'queued',
     async submit(caller, statements, options) {
