@@ -9,7 +9,7 @@ import { ObjectId } from 'bson';
 import { compileGuardRules, DEFAULT_BLOCKS, DEFAULT_GUARD_RULES } from '../src/domain/guard-rules.ts';
 import { toStoredIfi } from '../src/domain/xapi/index.ts';
 import { COLLECTIONS } from '../src/domain/model.ts';
-import { ensureAllIndexes } from '../src/features/all-indexes.ts';
+import { ensureAllIndexes } from '../src/wiring/all-indexes.ts';
 import { createResolver } from '../src/features/resolver/resolver.service.ts';
 import { openEmbeddedStore } from '../src/store/embedded/index.ts';
 import type { Store } from '../src/store/port.ts';

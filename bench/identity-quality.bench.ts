@@ -10,7 +10,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { ObjectId } from 'bson';
 import { COLLECTIONS } from '../src/domain/model.ts';
-import { ensureAllIndexes } from '../src/features/all-indexes.ts';
+import { ensureAllIndexes } from '../src/wiring/all-indexes.ts';
 import { createIdentityHealthService } from '../src/features/identity-health/identity-health.service.ts';
 import { enablePseudonymisation, pseudonymiserOf } from '../src/features/pseudonyms/pseudonym-keys.ts';
 import { pseudonymisedOrganisationExport } from '../src/features/pseudonyms/pseudonymised-export.ts';

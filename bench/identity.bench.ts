@@ -11,7 +11,7 @@ import { COLLECTIONS } from '../src/domain/model.ts';
 import { createDuplicatesService } from '../src/features/duplicates/duplicates.service.ts';
 import { createImportService } from '../src/features/imports/imports.service.ts';
 import { createMergeService } from '../src/features/merges/merge.service.ts';
-import { ensureAllIndexes } from '../src/features/all-indexes.ts';
+import { ensureAllIndexes } from '../src/wiring/all-indexes.ts';
 import { openEmbeddedStore } from '../src/store/embedded/index.ts';
 import type { Store } from '../src/store/port.ts';
 

@@ -12,7 +12,7 @@ import { COLLECTIONS } from '../src/domain/model.ts';
 import { canonicalIdentifierKey, toStoredIfi } from '../src/domain/xapi/index.ts';
 import { createResolver } from '../src/features/resolver/resolver.service.ts';
 import { openEmbeddedStore } from '../src/store/embedded/index.ts';
-import { ensureAllIndexes } from '../src/features/all-indexes.ts';
+import { ensureAllIndexes } from '../src/wiring/all-indexes.ts';
 import type { Store } from '../src/store/port.ts';
 import { makeTempDir } from '../test/support/temp-store.ts';
 import { batchesOf, statementAt, type CorpusOptions } from './corpus.ts';

@@ -2,8 +2,11 @@
 // loadConfig() fails with one message listing every bad variable, so a misconfigured start stops at once.
 import bytes from 'bytes';
 import { z } from 'zod';
-import { WRITE_BACK_PERSON_MODES } from './features/pseudonyms/pseudonym-displays.ts';
 import { ConfigError } from './config-error.ts';
+
+/** What write-back puts in `person.display`: the persona's name (Learning Locker) or its keyed pseudonym. */
+export const WRITE_BACK_PERSON_MODES = ['name', 'pseudonym'] as const;
+export type WriteBackPerson = (typeof WRITE_BACK_PERSON_MODES)[number];
 
 const booleanFromEnv = z
   .enum(['true', 'false', '1', '0', 'yes', 'no', 'on', 'off'])

@@ -4,7 +4,7 @@
 import { pino } from 'pino';
 import { loadConfig } from '../src/config.ts';
 import { exitOnStartupFailure } from '../src/exit-codes.ts';
-import { startWorkerProcess } from '../src/queue/worker-process.ts';
+import { startWorkerProcess } from '../src/wiring/worker-process.ts';
 
 /** A bad variable or an unreachable Redis or store: one line on stderr, exit 2 or 1 (README "Exit codes"). */
 async function startOrExit() {

@@ -1,7 +1,7 @@
 // Opens the configured store for a CLI command, checks its indexes as start-up does (builds them only on a new,
 // empty store; `persona migrate` opts out and builds them itself), and always closes it.
 import { loadConfig, type Config } from '../config.ts';
-import { checkAllIndexes } from '../features/all-indexes.ts';
+import { checkAllIndexes } from '../wiring/all-indexes.ts';
 import { openStore } from '../store/open-store.ts';
 import type { Store } from '../store/port.ts';
 import { stderrWarnings } from './stderr-warnings.ts';

@@ -4,7 +4,7 @@
 import type { ObjectId } from 'bson';
 import type { Command } from 'commander';
 import type { DuplicatePair } from '../features/duplicates/duplicates.service.ts';
-import { identityError } from '../features/merges/identity-error.ts';
+import { identityError } from '../core/errors/api-error.ts';
 import { CLI_ACTOR, identityOptions, parseId, parsePositiveInt, parseScore, withIdentity, type IdentityOptions } from './identity-cli.ts';
 
 interface ListOptions extends IdentityOptions {

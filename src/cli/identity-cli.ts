@@ -10,10 +10,9 @@ import { compatErasureScrubbers } from '../compat/compat-surface.ts';
 import type { Config } from '../config.ts';
 import type { DuplicatesService } from '../features/duplicates/duplicates.service.ts';
 import type { ErasureService } from '../features/erasure/erasure.service.ts';
-import { IdentityError } from '../features/merges/identity-error.ts';
-import { ApiError } from '../http/errors/api-error.ts';
-import { openMergeEvents } from '../features/events/events.runtime.ts';
-import { createIdentityServices } from '../features/merges/identity-feature.ts';
+import { ApiError } from '../core/errors/api-error.ts';
+import { openMergeEvents } from '../queue/events-worker.ts';
+import { createIdentityServices } from '../wiring/identity-feature.ts';
 import { openIdentityWriteBack, type IdentityWriteBack } from '../features/merges/identity-write-back.ts';
 import { afterMergeChangeOf, type AfterMergeChange } from '../features/merges/merge-effects.ts';
 import type { MergeService } from '../features/merges/merge.service.ts';
@@ -84,7 +83,7 @@ export function identityOptions(command: Command): Command {
     .option('--json', 'machine-readable output (JSON; errors as a JSON line on stderr)');
 }
 
-/** Runs a command body over the identity services; an IdentityError is reported with its code and exit code 1. */
+/** Runs a command body over the identity services; an ApiError is reported with its code and exit code 1. */
 export async function withIdentity(options: IdentityOptions, run: (context: IdentityContext) => Promise<void>): Promise<void> {
   try {
     await withStore(async (store, config) => {
@@ -104,7 +103,7 @@ export async function withIdentity(options: IdentityOptions, run: (context: Iden
     });
   } catch (error) {
     // Identity rules refuse with registry codes (rules.limit_exceeded, rules.unique_kind): reported the same way.
-    if (!(error instanceof IdentityError) && !(error instanceof ApiError)) throw error;
+    if (!(error instanceof ApiError)) throw error;
     reportError(error, options.json);
   }
 }

@@ -8,7 +8,7 @@ import { Presets, SingleBar } from 'cli-progress';
 import type { Command } from 'commander';
 import { InvalidArgumentError } from 'commander';
 import { toImportView, type ImportService } from '../features/imports/imports.service.ts';
-import { createIdentityServices } from '../features/merges/identity-feature.ts';
+import { createIdentityServices } from '../wiring/identity-feature.ts';
 import { ensureDefaultOrganisation } from '../features/tenancy/default-organisation.ts';
 import { withStore } from './cli-store.ts';
 import { openCliMergeEffects } from './identity-cli.ts';

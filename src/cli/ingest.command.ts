@@ -7,7 +7,7 @@ import type { Readable } from 'node:stream';
 import { ObjectId } from 'bson';
 import type { Command } from 'commander';
 import { InvalidArgumentError } from 'commander';
-import type { ResolutionResult } from '../features/resolver/resolution-result.ts';
+import type { ResolutionResult } from '../core/resolution-result.ts';
 import { createResolver, resolverOptionsOf } from '../features/resolver/resolver.service.ts';
 import { ensureDefaultOrganisation } from '../features/tenancy/default-organisation.ts';
 import { EXIT_CODES } from '../exit-codes.ts';

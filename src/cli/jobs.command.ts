@@ -1,21 +1,21 @@
 // `persona jobs failed [--limit n] [--json]` lists dead-lettered statement jobs (BullMQ's failed set);
 // `persona jobs retry <id...> | --all` re-drives them with fresh attempts. Needs Redis, and the store only when
 // QUEUE_PREFIX is unset (the prefix is then derived from the store's identity, store-queue-prefix.ts).
-import { Queue } from 'bullmq';
+import type { Queue } from 'bullmq';
 import type { Command } from 'commander';
 import { InvalidArgumentError } from 'commander';
 import { loadConfig, type Config } from '../config.ts';
 import { loadStoreId, withStoreQueuePrefix } from '../queue/store-queue-prefix.ts';
 import { openStore } from '../store/open-store.ts';
-import { listFailedJobs, retryFailedJobs } from '../queue/dead-letters.ts';
-import { bullConnection, probeRedis } from '../queue/redis-connection.ts';
+import { listFailedJobs, openDeadLetterQueue, retryFailedJobs } from '../queue/dead-letters.ts';
+import { probeRedis } from '../queue/redis-connection.ts';
 
 async function withStatementQueue<T>(run: (queue: Queue) => Promise<T>): Promise<T> {
   // Redis first: without it nothing can be listed, and the store need not be opened.
   const given = loadConfig();
   await probeRedis(given.REDIS_URL, given.QUEUE_STARTUP_TIMEOUT_MS);
   const config = await queueConfigOfStore(given);
-  const queue = new Queue(config.QUEUE_NAME, { connection: bullConnection(config.REDIS_URL), prefix: config.QUEUE_PREFIX });
+  const queue = openDeadLetterQueue({ redisUrl: config.REDIS_URL, queueName: config.QUEUE_NAME, prefix: config.QUEUE_PREFIX });
   try {
     return await run(queue);
   } finally {

@@ -2,8 +2,8 @@
 // not unique and LL created duplicates under concurrent writes (its defect 32), so before the unique index can be
 // built the duplicates are reported and removed, keeping the newest (updatedAt, else createdAt, else the ObjectId's
 // time; ties go to the larger _id). Idempotent: once the unique index exists nothing is scanned.
-import type { ObjectId } from 'bson';
 import { COLLECTIONS } from '../domain/model.ts';
+import { newestOf } from '../features/attributes/newest-attribute.ts';
 import type { Collection, Document, IndexKeys, Store } from '../store/port.ts';
 
 export const ATTRIBUTE_KEYS: IndexKeys = { organisation: 1, personaId: 1, key: 1 };
@@ -33,16 +33,6 @@ export async function ensureUniqueAttributes(store: Store, { batchSize = 1000 } 
   if (existing) await attributes.dropIndex(existing.name);
   await attributes.createIndex(ATTRIBUTE_KEYS, { unique: true });
   return { wasRebuilt: true, duplicates };
-}
-
-const ageOf = (doc: Document): number => ((doc.updatedAt ?? doc.createdAt ?? (doc._id as ObjectId).getTimestamp()) as Date).getTime();
-
-/** The newest of a group: latest time, then the larger _id (ObjectIds of one process grow). */
-export function newestOf(group: Document[]): Document {
-  return group.reduce((best, doc) => {
-    const byAge = ageOf(doc) - ageOf(best);
-    return byAge > 0 || (byAge === 0 && String(doc._id) > String(best._id)) ? doc : best;
-  });
 }
 
 /** Walks the (organisation, personaId, key) order so duplicates are adjacent; memory holds one group at a time. */

@@ -3,9 +3,9 @@
 // attributes go first (the unique attribute index cannot be built over them). With write-back on and statements in
 // a Learning Locker database (WRITE_BACK_MONGODB_URL), that database's statement indexes are built here too.
 import type { Config } from '../config.ts';
-import { ensureAllIndexes } from '../features/all-indexes.ts';
+import { ensureAllIndexes } from '../wiring/all-indexes.ts';
+import { ensureWriteBackIndexes } from '../features/write-back/write-back-indexes.ts';
 import { refreshEverySearchIndex } from '../features/search/search-index.ts';
-import { ensureWriteBackIndexes } from '../features/write-back/write-back.runtime.ts';
 import type { IndexProgress } from '../store/indexes.ts';
 import { openStore } from '../store/open-store.ts';
 import type { Store } from '../store/port.ts';

@@ -5,7 +5,7 @@ import { readFile } from 'node:fs/promises';
 import type { Command } from 'commander';
 import { IdentityRulesSchema } from '../features/identity-rules/identity-rules.routes.ts';
 import { createIdentityRulesService, type IdentityRulesChange } from '../features/identity-rules/identity-rules.service.ts';
-import { ApiError } from '../http/errors/api-error.ts';
+import { ApiError } from '../core/errors/api-error.ts';
 import { parseWith } from '../http/validation.ts';
 import { EXIT_CODES } from '../exit-codes.ts';
 import { CLI_ACTOR, identityOptions, reportError, withIdentity, type IdentityOptions } from './identity-cli.ts';

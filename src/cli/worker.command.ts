@@ -4,7 +4,7 @@ import { pino } from 'pino';
 import type { Command } from 'commander';
 import { InvalidArgumentError } from 'commander';
 import { loadConfig } from '../config.ts';
-import { startWorkerProcess } from '../queue/worker-process.ts';
+import { startWorkerProcess } from '../wiring/worker-process.ts';
 
 export function registerWorkerCommand(program: Command): void {
   program

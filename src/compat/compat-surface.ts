@@ -3,7 +3,7 @@
 // The composition root mounts the routers through createHttpApp's extraRouters and registers their OpenAPI paths.
 import type { Request, RequestHandler } from 'express';
 import type { ClientAuthenticator } from '../features/clients/client-authenticator.ts';
-import type { Caller } from '../features/clients/caller.ts';
+import type { Caller } from '../core/caller.ts';
 import type { ErasureScrubber } from '../features/erasure/erasure.service.ts';
 import { createImportService } from '../features/imports/imports.service.ts';
 import { createMergeService, type MergeService } from '../features/merges/merge.service.ts';

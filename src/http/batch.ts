@@ -1,7 +1,8 @@
 // Batch endpoints (native-api.md "Conventions"): an array of at most 1000 items, answered 200 with one result per
 // item in order; one bad item never blocks the others. Items run one after another (each may touch several documents).
 import { ObjectId } from 'bson';
-import { ApiError, apiError } from './errors/api-error.ts';
+import { ApiError, apiError } from '../core/errors/api-error.ts';
+import type { ErrorCode } from '../core/errors/error-registry.ts';
 import { isObjectIdText } from '../domain/object-id-text.ts';
 
 export const MAX_BATCH_ITEMS = 1000;
@@ -32,7 +33,7 @@ export async function runBatch(items: unknown[], handle: (item: unknown, index: 
 
 
 /** A path id: 24 hex or 400 with the route's code (`personas.invalid_persona_id`). */
-export function parseId(raw: unknown, code: string): ObjectId {
+export function parseId(raw: unknown, code: ErrorCode): ObjectId {
   if (!isObjectIdText(raw)) throw apiError(code, { id: String(raw).slice(0, 100) });
   return new ObjectId(raw);
 }

@@ -5,7 +5,7 @@
 // stack on 10,000 levels and cannot write an object of 65,536 keys; MongoDB refuses nesting past 100 levels).
 import { isUtf8 } from 'node:buffer';
 import express, { type NextFunction, type Request, type RequestHandler, type Response } from 'express';
-import { ApiError, apiError } from './errors/api-error.ts';
+import { ApiError, apiError } from '../core/errors/api-error.ts';
 
 /** Deepest nesting of objects and arrays in a body (MongoDB allows 100 levels in the stored document around it). */
 export const MAX_JSON_DEPTH = 64;

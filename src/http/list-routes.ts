@@ -3,11 +3,11 @@
 // every list renders its page the same way.
 import type { z } from 'zod';
 import type { Scope } from '../domain/model.ts';
-import type { Caller } from '../features/clients/caller.ts';
+import type { Caller } from '../core/caller.ts';
 import type { Document } from '../store/port.ts';
-import type { ListSpec } from './list/list-fields.ts';
-import { parseListQuery, type ListQuery } from './list/list-query.ts';
-import { stackItems, type Page } from './list/paginate.ts';
+import type { ListSpec } from '../core/list/list-fields.ts';
+import { parseListQuery, type ListQuery } from '../core/list/list-query.ts';
+import { stackItems, type Page } from '../core/list/paginate.ts';
 import { CountSchema, defineRoute, listQueryDoc, type RouteKit } from './route-kit.ts';
 
 export interface ListRoutes<P extends Page<Document>> {

@@ -4,9 +4,9 @@
 // deployment (queue depth, totals over all workers) have their own registry at /metrics/cluster.
 import type { RequestHandler } from 'express';
 import { Counter, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
-import type { ResolutionCounts } from '../features/resolver/resolution-result.ts';
+import type { ResolutionCounts, ResolutionRecorder } from '../core/resolution-result.ts';
 
-export interface Metrics {
+export interface Metrics extends ResolutionRecorder {
   /** This process's own figures (`/metrics`): a sum over replicas is the service's total. */
   registry: Registry;
   /** Figures of the whole deployment, the same from every replica (`/metrics/cluster`: scrape one replica only). */

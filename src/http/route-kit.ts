@@ -4,10 +4,10 @@ import type { OpenAPIRegistry, RouteConfig } from '@asteasolutions/zod-to-openap
 import type { Request, Response, Router } from 'express';
 import { z } from 'zod';
 import type { Scope } from '../domain/model.ts';
-import type { Caller } from '../features/clients/caller.ts';
+import type { Caller } from '../core/caller.ts';
 import { callerOf, requireScope } from './auth/authenticate.ts';
-import type { ListSpec } from './list/list-fields.ts';
-import { MAX_LIMIT } from './list/list-query.ts';
+import type { ListSpec } from '../core/list/list-fields.ts';
+import { MAX_LIMIT } from '../core/list/list-query.ts';
 
 export interface RouteKit {
   router: Router;

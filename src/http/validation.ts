@@ -2,8 +2,8 @@
 // Schemas name their problems with registered codes as issue messages (`personas.name_required`); issues without
 // one get a generic code (`validation.required`, `validation.unknown_field`, ...). Paths read `items[2].ifi.value`.
 import { z } from 'zod';
-import { detail, validationFailed, type ErrorDetail } from './errors/api-error.ts';
-import { isRegisteredCode } from './errors/error-registry.ts';
+import { detail, validationFailed, type ErrorDetail } from '../core/errors/api-error.ts';
+import { isRegisteredCode, type BodyResource } from '../core/errors/error-registry.ts';
 
 export function renderPath(path: ReadonlyArray<PropertyKey>, prefix = ''): string {
   let text = prefix;
@@ -36,7 +36,7 @@ export function issuesToDetails(issues: z.core.$ZodIssue[], prefix = ''): ErrorD
 }
 
 /** Parses or throws 422 `<resource>.failed_to_validate`. */
-export function parseWith<S extends z.ZodType>(schema: S, input: unknown, resource: string, prefix = ''): z.output<S> {
+export function parseWith<S extends z.ZodType>(schema: S, input: unknown, resource: BodyResource, prefix = ''): z.output<S> {
   const result = schema.safeParse(input, { error: genericErrors });
   if (result.success) return result.data;
   throw validationFailed(resource, issuesToDetails(result.error.issues, prefix));

@@ -1,6 +1,7 @@
 // The dead-letter view of a queue: BullMQ's failed set holds jobs that used up their attempts (or could never
 // succeed). They stay there until an operator re-drives them (`persona jobs retry`), so nothing is silently dropped.
-import type { Queue } from 'bullmq';
+import { Queue } from 'bullmq';
+import { bullConnection } from './redis-connection.ts';
 
 export interface DeadLetter {
   id: string;
@@ -50,4 +51,9 @@ async function listAllFailedIds(queue: Queue): Promise<string[]> {
     ids.push(...page.filter(Boolean).map((job) => String(job.id)));
     if (page.length < 500) return ids;
   }
+}
+
+/** The statements queue as `persona jobs` reads it (no producer options: it only lists and re-drives failed jobs). */
+export function openDeadLetterQueue(options: { redisUrl: string; queueName: string; prefix: string }): Queue {
+  return new Queue(options.queueName, { connection: bullConnection(options.redisUrl), prefix: options.prefix });
 }

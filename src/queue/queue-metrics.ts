@@ -4,7 +4,7 @@
 import type { Queue } from 'bullmq';
 import type { Redis } from 'ioredis';
 import { Counter, Gauge, type Registry } from 'prom-client';
-import type { ResolutionCounts } from '../features/resolver/resolution-result.ts';
+import type { ResolutionCounts } from '../core/resolution-result.ts';
 
 /** Upper bounds (seconds) of the enqueue-to-completion latency histogram; workers count each job in its bucket. */
 export const LATENCY_BUCKETS_SECONDS = [0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60, 300];

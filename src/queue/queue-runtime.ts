@@ -5,7 +5,7 @@ import { Redis } from 'ioredis';
 import type { Registry } from 'prom-client';
 import type { Config } from '../config.ts';
 import type { Ifi } from '../domain/model.ts';
-import { createBackfillQueue, enqueueBackfills, registerBackfillMetrics } from '../features/write-back/statement-backfill.ts';
+import { createBackfillQueue, enqueueBackfills, registerBackfillMetrics } from './backfill-queue.ts';
 import { registerQueueMetrics } from './queue-metrics.ts';
 import { describeRedisUrl, probeRedis, QueueUnavailableError } from './redis-connection.ts';
 import { createStatementQueue, type StatementQueue } from './statement-queue.ts';

@@ -3,8 +3,9 @@
 // one public id `s<hex>-<n>` whose parts are `s<hex>-<n>-<i>`; a single-job request's public id is its job id.
 import { Job, Queue, type JobsOptions } from 'bullmq';
 import { ObjectId } from 'bson';
-import type { ResolutionResult } from '../features/resolver/resolution-result.ts';
-import { addCounts, addResult, emptyCounts, emptyResult } from '../features/resolver/resolution-result.ts';
+import { addCounts, addResult, emptyCounts, emptyResult } from '../core/resolution-result.ts';
+import type { ResolutionResult } from '../core/resolution-result.ts';
+import type { JobReport, JobState, StatementPublisher } from '../core/statement-jobs.ts';
 import { RESOLVE_JOB_NAME, splitIntoJobs, type ResolveJobData } from './job-payload.ts';
 import { bullConnection } from './redis-connection.ts';
 
@@ -22,34 +23,9 @@ export interface StatementQueueOptions {
   keepCompletedSeconds: number;
 }
 
-export interface EnqueueResult {
-  /** The id to poll with GET /v1/jobs/{id}. */
-  jobId: string;
-  /** The BullMQ job ids (one per batch). */
-  jobIds: string[];
-  accepted: number;
-}
-
-export type JobState = 'waiting' | 'delayed' | 'active' | 'completed' | 'failed';
-
-export interface JobReport {
-  id: string;
-  state: JobState;
-  accepted: number;
-  attemptsMade: number;
-  createdAt: string;
-  finishedAt: string | null;
-  error: { code: 'jobs.failed'; message: string } | null;
-  /** The result document (or counts only, per JOB_RESULT) once every part completed. */
-  result: ResolutionResult | { counts: ResolutionResult['counts'] } | null;
-}
-
-export interface StatementQueue {
+export interface StatementQueue extends StatementPublisher {
   readonly queue: Queue<ResolveJobData>;
   readonly queueName: string;
-  enqueue(organisation: string, statements: unknown[]): Promise<EnqueueResult>;
-  /** The report of a public job id within one organisation; null when unknown or of another organisation. */
-  getJobReport(jobId: string, organisation: string): Promise<JobReport | null>;
   close(): Promise<void>;
 }
 

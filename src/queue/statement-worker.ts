@@ -6,7 +6,7 @@ import { hostname } from 'node:os';
 import { Worker, UnrecoverableError, type Job } from 'bullmq';
 import { ObjectId } from 'bson';
 import { Redis } from 'ioredis';
-import { addResult, emptyResult, type ResolutionResult } from '../features/resolver/resolution-result.ts';
+import { addResult, emptyResult, type ResolutionResult } from '../core/resolution-result.ts';
 import { describePayloadProblems, RESOLVE_JOB_NAME, type ResolveJobData } from './job-payload.ts';
 import { createMetricsRecorder } from './queue-metrics.ts';
 import { bullConnection } from './redis-connection.ts';

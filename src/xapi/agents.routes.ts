@@ -4,7 +4,7 @@
 import type { Request, Router } from 'express';
 import { hasIfi, validateAgentOrGroup } from '../domain/xapi/index.ts';
 import { callerOf, requireScope } from '../http/auth/authenticate.ts';
-import { ApiError, apiError } from '../http/errors/api-error.ts';
+import { ApiError, apiError } from '../core/errors/api-error.ts';
 import type { PersonReader } from '../features/personas/persona-person.ts';
 
 /** The `agent` parameter as a validated Agent (or identified Group: a team is a persona too). */

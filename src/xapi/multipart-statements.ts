@@ -5,7 +5,7 @@
 // not hash to it, and an attachment the statements declare (without a fileUrl) whose content was not sent.
 import { createHash } from 'node:crypto';
 import { MultipartParseError, getMultipartBoundary, parseMultipart, type MultipartPart } from '@remix-run/multipart-parser';
-import { ApiError, apiError } from '../http/errors/api-error.ts';
+import { ApiError, apiError } from '../core/errors/api-error.ts';
 import { unwrapForwardedDocument } from './statement-batch.ts';
 
 const HASH_HEADER = 'x-experience-api-hash';

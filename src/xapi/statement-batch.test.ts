@@ -1,6 +1,6 @@
 // prepareStatements: the xAPI rules a request must pass before anything is resolved.
 import { expect } from 'chai';
-import { ApiError } from '../http/errors/api-error.ts';
+import { ApiError } from '../core/errors/api-error.ts';
 import { prepareStatements, unwrapForwardedDocument } from './statement-batch.ts';
 
 const statement = (extra: Record<string, unknown> = {}) => ({

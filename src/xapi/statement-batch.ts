@@ -4,7 +4,7 @@
 // resolved unless all pass. Statements without an id get one, as an LRS assigns it, and the ids are the answer.
 import { randomUUID } from 'node:crypto';
 import { validateStatement } from '../domain/xapi/index.ts';
-import { ApiError, detail, type ErrorDetail } from '../http/errors/api-error.ts';
+import { ApiError, detail, type ErrorDetail } from '../core/errors/api-error.ts';
 
 export type Statement = Record<string, unknown> & { id: string };
 

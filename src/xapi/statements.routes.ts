@@ -6,7 +6,7 @@
 import type { Request, Router } from 'express';
 import { isUuid } from '../domain/xapi/index.ts';
 import { callerOf, requireScope } from '../http/auth/authenticate.ts';
-import { apiError } from '../http/errors/api-error.ts';
+import { apiError } from '../core/errors/api-error.ts';
 import type { StatementSink } from '../features/statements/statement-sink.ts';
 import { statementsFromMultipart } from './multipart-statements.ts';
 import { prepareStatements, unwrapForwardedDocument } from './statement-batch.ts';

@@ -5,7 +5,7 @@
 import express, { Router, type RequestHandler } from 'express';
 import { authenticate } from '../http/auth/authenticate.ts';
 import { rateLimitPerClient } from '../http/auth/rate-limit.ts';
-import { apiError } from '../http/errors/api-error.ts';
+import { apiError } from '../core/errors/api-error.ts';
 import type { ClientAuthenticator } from '../features/clients/client-authenticator.ts';
 import type { PersonReader } from '../features/personas/persona-person.ts';
 import type { StatementSink } from '../features/statements/statement-sink.ts';

@@ -2,7 +2,7 @@
 // X-Experience-API-Version; a missing or unknown one is 400. Every response carries the latest patch version of the
 // major version the client speaks (2.0.0 for 2.0.x requests, 1.0.3 otherwise), errors included.
 import type { RequestHandler } from 'express';
-import { apiError } from '../http/errors/api-error.ts';
+import { apiError } from '../core/errors/api-error.ts';
 
 export const VERSION_HEADER = 'X-Experience-API-Version';
 

@@ -1,7 +1,7 @@
 // Cursor encodings of LL's two connection kinds (compat spec 4.2 PS, 4.3 generic), accepted on input in both forms.
 import { expect } from 'chai';
 import { ObjectId } from 'bson';
-import { CompatError } from '../../src/compat/compat-error.ts';
+import { CompatError } from '../../src/core/errors/compat-error.ts';
 import { decodeCursor, encodeCursor } from '../../src/compat/learning-locker/cursor-codec.ts';
 
 const id = new ObjectId('5f0000000000000000000001');

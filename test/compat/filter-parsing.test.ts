@@ -3,7 +3,7 @@
 import { expect } from 'chai';
 import { ObjectId } from 'bson';
 import { Query } from 'mingo';
-import { CompatError } from '../../src/compat/compat-error.ts';
+import { CompatError } from '../../src/core/errors/compat-error.ts';
 import { parseFilter, scopeFilter } from '../../src/compat/learning-locker/filter-parsing.ts';
 
 function refusal(run: () => unknown): CompatError {

@@ -13,7 +13,7 @@ import { createMergeService } from '../../src/features/merges/merge.service.ts';
 import { encodeDocument } from '../../src/store/embedded/codec.ts';
 import { openEmbeddedStore } from '../../src/store/embedded/index.ts';
 import { encodeValue } from '../../src/store/embedded/index-keys.ts';
-import { ensureAllIndexes } from '../../src/features/all-indexes.ts';
+import { ensureAllIndexes } from '../../src/wiring/all-indexes.ts';
 import type { Store } from '../../src/store/port.ts';
 import { mbox, openid, seedIdentifier, seedPersona } from '../identity/support/seed.ts';
 import { makeTempDir, openTempEmbeddedStore, type TempStore } from '../support/temp-store.ts';

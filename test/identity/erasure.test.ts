@@ -13,7 +13,7 @@ import { createErasureService } from '../../src/features/erasure/erasure.service
 import { IMPORT_ERRORS_COLLECTION } from '../../src/features/imports/import-error-traces.ts';
 import { createImportService } from '../../src/features/imports/imports.service.ts';
 import { MERGE_MOVES_COLLECTION } from '../../src/features/merges/merge-moves.ts';
-import { IdentityError } from '../../src/features/merges/identity-error.ts';
+import { ApiError } from '../../src/core/errors/api-error.ts';
 import { createMergeService } from '../../src/features/merges/merge.service.ts';
 import { makeTempDir, openTempEmbeddedStore, type TempStore } from '../support/temp-store.ts';
 import { account, mbox, seedPersona, sha1 } from './support/seed.ts';
@@ -80,7 +80,7 @@ describe('export and erasure', () => {
         await service.exportPersona(organisation, id);
         expect.fail('export of an erased persona');
       } catch (error) {
-        expect((error as IdentityError).code).to.equal('personas.persona_not_found');
+        expect((error as ApiError).code).to.equal('personas.persona_not_found');
       }
     }
     const audit = await temp.store.collection(COLLECTIONS.audit).find({ organisation });
@@ -103,7 +103,7 @@ describe('export and erasure', () => {
         await service.erasePersona({ organisation: org, personaId, actor: 'dpo' });
         expect.fail('erased');
       } catch (error) {
-        expect((error as IdentityError).code).to.equal(code);
+        expect((error as ApiError).code).to.equal(code);
       }
     }
   });

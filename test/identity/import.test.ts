@@ -8,7 +8,7 @@ import { expect } from 'chai';
 import { ObjectId } from 'bson';
 import { COLLECTIONS } from '../../src/domain/model.ts';
 import { createImportService } from '../../src/features/imports/imports.service.ts';
-import { IdentityError } from '../../src/features/merges/identity-error.ts';
+import { ApiError } from '../../src/core/errors/api-error.ts';
 import { createMergeService } from '../../src/features/merges/merge.service.ts';
 import { makeTempDir, openTempEmbeddedStore, type TempStore } from '../support/temp-store.ts';
 import { account, mbox, seedPersona } from './support/seed.ts';
@@ -34,11 +34,11 @@ describe('CSV import', () => {
   const service = () => createImportService({ store: temp.store, mergeService: createMergeService({ store: temp.store }) });
   const count = (collection: string) => temp.store.collection(collection).countDocuments({ organisation });
 
-  async function expectRejected(promise: Promise<unknown>, code: string): Promise<IdentityError> {
+  async function expectRejected(promise: Promise<unknown>, code: string): Promise<ApiError> {
     try { await promise; } catch (error) {
-      expect((error as IdentityError).code).to.equal(code);
+      expect((error as ApiError).code).to.equal(code);
       expect(await count(COLLECTIONS.personas) + await count(COLLECTIONS.imports) + await count(COLLECTIONS.identifiers)).to.equal(0);
-      return error as IdentityError;
+      return error as ApiError;
     }
     throw new Error(`expected ${code}`);
   }
@@ -123,7 +123,7 @@ describe('CSV import', () => {
       await service().getImport(new ObjectId(), started._id);
       expect.fail('found');
     } catch (error) {
-      expect((error as IdentityError).code).to.equal('imports.import_not_found');
+      expect((error as ApiError).code).to.equal('imports.import_not_found');
     }
   });
 });

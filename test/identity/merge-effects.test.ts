@@ -4,7 +4,7 @@
 import { expect } from 'chai';
 import { ObjectId } from 'bson';
 import { loadConfig } from '../../src/config.ts';
-import { startIdentityFeature } from '../../src/features/merges/identity-feature.ts';
+import { startIdentityFeature } from '../../src/wiring/identity-feature.ts';
 import type { IdentityWriteBack } from '../../src/features/merges/identity-write-back.ts';
 import { afterMergeChangeOf } from '../../src/features/merges/merge-effects.ts';
 import { mergesOf, type MergeRecordDoc } from '../../src/features/merges/merge-record.ts';

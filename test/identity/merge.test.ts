@@ -3,19 +3,19 @@
 import { expect } from 'chai';
 import { ObjectId } from 'bson';
 import { COLLECTIONS } from '../../src/domain/model.ts';
-import { IdentityError } from '../../src/features/merges/identity-error.ts';
+import { ApiError } from '../../src/core/errors/api-error.ts';
 import { createMergeService, LISTED_UNDO_CONFLICTS } from '../../src/features/merges/merge.service.ts';
 import { availableStoreFactories, type TempStore } from '../support/temp-store.ts';
 import { account, mbox, mboxSha1, openid, seedIdentifier, seedPersona, sha1, snapshot } from './support/seed.ts';
 
-async function expectRefusal(promise: Promise<unknown>, code: string, status: number): Promise<IdentityError> {
+async function expectRefusal(promise: Promise<unknown>, code: string, status: number): Promise<ApiError> {
   try {
     await promise;
   } catch (error) {
-    expect(error).to.be.instanceOf(IdentityError);
-    expect((error as IdentityError).code).to.equal(code);
-    expect((error as IdentityError).status).to.equal(status);
-    return error as IdentityError;
+    expect(error).to.be.instanceOf(ApiError);
+    expect((error as ApiError).code).to.equal(code);
+    expect((error as ApiError).status).to.equal(status);
+    return error as ApiError;
   }
   throw new Error(`expected ${code}`);
 }

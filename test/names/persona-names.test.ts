@@ -3,7 +3,7 @@
 import { expect } from 'chai';
 import { ObjectId } from 'bson';
 import { COLLECTIONS, type PersonaNameDoc } from '../../src/domain/model.ts';
-import { ensureAllIndexes } from '../../src/features/all-indexes.ts';
+import { ensureAllIndexes } from '../../src/wiring/all-indexes.ts';
 import { recordNames, seenNamesOf } from '../../src/features/names/persona-names.ts';
 import { openTempEmbeddedStore, type TempStore } from '../support/temp-store.ts';
 

@@ -3,7 +3,7 @@
 import { createServer, type IncomingMessage, type Server } from 'node:http';
 import { expect } from 'chai';
 import { QueueEvents, Queue, Worker } from 'bullmq';
-import { createEventPublisher, eventsStreamName, webhookQueueName, type EventPublisher } from '../../src/features/events/event-publisher.ts';
+import { createEventPublisher, eventsStreamName, webhookQueueName, type EventPublisher } from '../../src/queue/event-publisher.ts';
 import type { PersonaEvent } from '../../src/features/events/persona-events.ts';
 import { createWebhookProcessor, verifySignature, type WebhookJobData } from '../../src/features/events/webhook-delivery.ts';
 import { bullConnection } from '../../src/queue/redis-connection.ts';

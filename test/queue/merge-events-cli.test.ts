@@ -8,7 +8,7 @@ import { promisify } from 'node:util';
 import { expect } from 'chai';
 import { ObjectId } from 'bson';
 import { Redis } from 'ioredis';
-import { eventsStreamName } from '../../src/features/events/event-publisher.ts';
+import { eventsStreamName } from '../../src/queue/event-publisher.ts';
 import { leavePendingMerge } from '../identity/support/seed.ts';
 import { agents, statementBy } from '../support/statements.ts';
 import { makeTempDir, processStoreFor, type ProcessStore } from '../support/temp-store.ts';

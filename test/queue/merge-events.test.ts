@@ -3,7 +3,7 @@
 // announce `persona.merged` / `persona.merge_undone` on the same BullMQ events stream.
 import { expect } from 'chai';
 import { Redis } from 'ioredis';
-import { eventsStreamName } from '../../src/features/events/event-publisher.ts';
+import { eventsStreamName } from '../../src/queue/event-publisher.ts';
 import { createPersona, mboxIfi, startTestApi, type TestApi } from '../identity/support/identity-api.ts';
 import { deletePrefix, REDIS_URL, uniquePrefix, waitFor } from './queue-support.ts';
 

@@ -6,7 +6,7 @@ import { ObjectId } from 'bson';
 import { COLLECTIONS, type Ifi } from '../../src/domain/model.ts';
 import { eventOfMerge, eventsOfResolution } from '../../src/features/events/persona-events.ts';
 import type { MergeRecordDoc } from '../../src/features/merges/merge-record.ts';
-import type { ResolutionResult, ResolvedAgent } from '../../src/features/resolver/resolution-result.ts';
+import type { ResolutionResult, ResolvedAgent } from '../../src/core/resolution-result.ts';
 import { openTempEmbeddedStore, type TempStore } from '../support/temp-store.ts';
 
 describe('persona events of a resolution', () => {

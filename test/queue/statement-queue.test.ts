@@ -4,7 +4,7 @@
 import { expect } from 'chai';
 import { Queue } from 'bullmq';
 import { ObjectId } from 'bson';
-import type { ResolutionResult } from '../../src/features/resolver/resolution-result.ts';
+import type { ResolutionResult } from '../../src/core/resolution-result.ts';
 import { bullConnection } from '../../src/queue/redis-connection.ts';
 import { createStatementQueue, type StatementQueue } from '../../src/queue/statement-queue.ts';
 import { startStatementWorker, type StatementWorker } from '../../src/queue/statement-worker.ts';

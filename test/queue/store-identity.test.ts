@@ -7,7 +7,7 @@ import { COLLECTIONS } from '../../src/domain/model.ts';
 import { statementQueueOptions } from '../../src/queue/queue-runtime.ts';
 import { createStatementQueue, type StatementQueue } from '../../src/queue/statement-queue.ts';
 import { loadStoreId, withStoreQueuePrefix } from '../../src/queue/store-queue-prefix.ts';
-import { startWorkerProcess, type WorkerProcess } from '../../src/queue/worker-process.ts';
+import { startWorkerProcess, type WorkerProcess } from '../../src/wiring/worker-process.ts';
 import { agents, statementBy } from '../support/statements.ts';
 import { openTempEmbeddedStore, type TempStore } from '../support/temp-store.ts';
 import { deletePrefix, REDIS_URL, uniquePrefix, waitFor } from './queue-support.ts';

@@ -6,7 +6,7 @@ import { ObjectId } from 'bson';
 import { statementAt, type CorpusOptions } from '../../bench/corpus.ts';
 import { COLLECTIONS } from '../../src/domain/model.ts';
 import { canonicalIdentifierKey, toStoredIfi } from '../../src/domain/xapi/index.ts';
-import type { ResolutionCounts } from '../../src/features/resolver/resolution-result.ts';
+import type { ResolutionCounts } from '../../src/core/resolution-result.ts';
 import { createStatementQueue, type StatementQueue } from '../../src/queue/statement-queue.ts';
 import { makeTempDir, processStoreFor, type ProcessStore } from '../support/temp-store.ts';
 import { deletePrefix, REDIS_URL, uniquePrefix, waitFor } from './queue-support.ts';

@@ -6,7 +6,7 @@ import { expect } from 'chai';
 import { QueueEvents } from 'bullmq';
 import { ObjectId } from 'bson';
 import { COLLECTIONS } from '../../src/domain/model.ts';
-import { eventsStreamName } from '../../src/features/events/event-publisher.ts';
+import { eventsStreamName } from '../../src/queue/event-publisher.ts';
 import { bullConnection } from '../../src/queue/redis-connection.ts';
 import { createStatementQueue } from '../../src/queue/statement-queue.ts';
 import { agents, statementBy } from '../support/statements.ts';

@@ -6,12 +6,11 @@ import { ObjectId } from 'bson';
 import type { Job } from 'bullmq';
 import { Registry } from 'prom-client';
 import { COLLECTIONS, type Ifi } from '../../src/domain/model.ts';
-import type { ResolutionResult } from '../../src/features/resolver/resolution-result.ts';
-import {
-  createBackfillProcessor, createBackfillQueue, enqueueBackfills, registerBackfillMetrics, type BackfillJobData,
-} from '../../src/features/write-back/statement-backfill.ts';
+import type { ResolutionResult } from '../../src/core/resolution-result.ts';
+import { createBackfillProcessor, type BackfillJobData } from '../../src/features/write-back/statement-backfill.ts';
+import { createBackfillQueue, enqueueBackfills, registerBackfillMetrics } from '../../src/queue/backfill-queue.ts';
 import { stampStatements } from '../../src/features/write-back/statement-stamping.ts';
-import { ensureWriteBackIndexes } from '../../src/features/write-back/write-back.runtime.ts';
+import { ensureWriteBackIndexes } from '../../src/features/write-back/write-back-indexes.ts';
 import type { Collection, Store } from '../../src/store/port.ts';
 import { openTempEmbeddedStore, type TempStore } from '../support/temp-store.ts';
 import { deletePrefix, REDIS_URL, uniquePrefix } from './queue-support.ts';

@@ -7,7 +7,7 @@ import { pino } from 'pino';
 import { createApp } from '../../src/app.ts';
 import { loadConfig } from '../../src/config.ts';
 import { COLLECTIONS } from '../../src/domain/model.ts';
-import { ensureAllIndexes } from '../../src/features/all-indexes.ts';
+import { ensureAllIndexes } from '../../src/wiring/all-indexes.ts';
 import { openEmbeddedStore } from '../../src/store/embedded/index.ts';
 import { makeTempDir } from '../support/temp-store.ts';
 

@@ -3,7 +3,8 @@
 // Input validation names the field and the reason (`[2].demographics: must be a JSON object`).
 import type { PersonaDoc } from '../../domain/model.ts';
 import { MAX_PERSONA_NAME_LENGTH } from '../../domain/xapi/index.ts';
-import { CompatError, type CompatErrorDetail } from '../compat-error.ts';
+import { CompatError, type CompatErrorDetail } from '../../core/errors/compat-error.ts';
+import type { ErrorCode } from '../../core/errors/error-registry.ts';
 
 export const TEXT_FIELDS = ['user_role', 'tagline', 'avatar_description'] as const;
 export const JSON_FIELDS = ['demographics', 'psychographics', 'behavioral_patterns', 'goals_and_needs', 'pain_points', 'narrative'] as const;
@@ -28,8 +29,9 @@ export function crudPersonaJson(persona: PersonaDoc): Record<string, unknown> {
   return json;
 }
 
-export function crudError(status: number, code: string, details: CompatErrorDetail[], message?: string): CompatError {
-  return new CompatError(status, code, message ?? details.map((detail) => `${detail.path}: ${detail.message}`).join('; '), details);
+/** An error of /crud: its status is the registry's /crud column; the message joins the details unless given. */
+export function crudError(code: ErrorCode, details: CompatErrorDetail[], message?: string): CompatError {
+  return new CompatError(code, message ?? details.map((detail) => `${detail.path}: ${detail.message}`).join('; '), details, 'crud');
 }
 
 const isObject = (value: unknown): value is Record<string, unknown> => value !== null && typeof value === 'object' && !Array.isArray(value);
@@ -39,7 +41,7 @@ export function parseCrudPersona(raw: unknown, prefix: string, mode: 'create' | 
   const at = (field: string) => (prefix ? `${prefix}.${field}` : field);
   const problems: CompatErrorDetail[] = [];
   const problem = (field: string, message: string) => problems.push({ path: at(field), code: 'crud.invalid_persona', message });
-  if (!isObject(raw)) throw crudError(400, 'crud.invalid_persona', [{ path: prefix || 'body', code: 'crud.invalid_persona', message: 'must be a JSON object' }]);
+  if (!isObject(raw)) throw crudError('crud.invalid_persona', [{ path: prefix || 'body', code: 'crud.invalid_persona', message: 'must be a JSON object' }]);
   for (const key of Object.keys(raw)) if (!KNOWN_FIELDS.has(key)) problem(key, 'is not a persona field');
   const input: CrudPersonaInput = { profile: {} };
   if (mode === 'update') {
@@ -67,7 +69,7 @@ export function parseCrudPersona(raw: unknown, prefix: string, mode: 'create' | 
     if (value !== null && !isObject(value)) problem(field, 'must be a JSON object or null');
     else input.profile[field] = value;
   }
-  if (problems.length) throw crudError(400, 'crud.invalid_persona', problems);
+  if (problems.length) throw crudError('crud.invalid_persona', problems);
   return input;
 }
 

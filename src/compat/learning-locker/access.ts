@@ -3,7 +3,7 @@
 // our own merge route requires. An LL client with scope `all` corresponds to a client holding every scope.
 // A client whose organisation has expired is refused as LL refuses it. Failures are LL's 403 text (sic).
 import type { Scope } from '../../domain/model.ts';
-import { CompatError } from '../compat-error.ts';
+import { CompatError } from '../../core/errors/compat-error.ts';
 
 export type LlAction = 'view' | 'create' | 'edit' | 'delete' | 'merge';
 
@@ -24,10 +24,10 @@ export interface LlCaller {
 
 export function assertAllowed(caller: LlCaller, action: LlAction, now = new Date()): void {
   if (caller.organisationExpiration && caller.organisationExpiration.getTime() < now.getTime()) {
-    throw new CompatError(403, 'auth.organisation_expired', PRIVILEGES_MESSAGE);
+    throw new CompatError('auth.organisation_expired', PRIVILEGES_MESSAGE);
   }
   if (!caller.scopes.includes(ACTION_SCOPES[action])) {
-    throw new CompatError(403, 'auth.insufficient_scope', PRIVILEGES_MESSAGE);
+    throw new CompatError('auth.insufficient_scope', PRIVILEGES_MESSAGE);
   }
 }
 

@@ -15,7 +15,7 @@ import { indexesRoute } from './indexes.route.ts';
 import { mergeRoute } from './merge.route.ts';
 import { personaRoutes } from './persona.routes.ts';
 import { PRIVILEGES_MESSAGE } from './access.ts';
-import { CompatError } from '../compat-error.ts';
+import { CompatError } from '../../core/errors/compat-error.ts';
 import type { CallerContext, LlPorts } from './ports.ts';
 import { noCacheHeaders, sendError } from './route-kit.ts';
 
@@ -42,7 +42,7 @@ function llAuthentication(authenticateCaller: AuthenticateCaller, withChallenge:
     try {
       const caller = await authenticateCaller(req);
       if (caller === 'organisation_expired') {
-        sendError(res, 'll', new CompatError(403, 'auth.organisation_expired', PRIVILEGES_MESSAGE));
+        sendError(res, 'll', new CompatError('auth.organisation_expired', PRIVILEGES_MESSAGE));
         return;
       }
       if (caller) {

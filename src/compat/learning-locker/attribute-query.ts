@@ -3,7 +3,7 @@
 // to the PersonaAttribute schema (hex strings → ObjectIds for `_id`/`personaId`/`organisation`, text → Dates).
 import { ObjectId } from 'bson';
 import type { Filter, Projection, Sort } from '../../store/port.ts';
-import { CompatError, badParameter } from '../compat-error.ts';
+import { CompatError, badParameter } from '../../core/errors/compat-error.ts';
 import { isPlainObject, parseFilter } from './filter-parsing.ts';
 import { isObjectIdText } from '../../domain/object-id-text.ts';
 
@@ -54,7 +54,7 @@ export function parseAttributeQuery(raw: unknown): Filter {
     return castAttributeFilter(parseFilter(raw, { parameter: 'query', ermShorthands: true, personaIdent: true }));
   } catch (error) {
     if (error instanceof CompatError && error.code === 'query.invalid_json') {
-      throw new ErmQueryError(400, error.code, error.message, error.details);
+      throw new ErmQueryError(error.code, error.message, error.details);
     }
     throw error;
   }

@@ -5,7 +5,7 @@ import { Router, type RequestHandler } from 'express';
 import type { ObjectId } from 'bson';
 import { attributeValueProblem, type AttributeValue } from '../../domain/attribute-value.ts';
 import { COLLECTIONS, type AttributeDoc } from '../../domain/model.ts';
-import { CompatError } from '../compat-error.ts';
+import { CompatError } from '../../core/errors/compat-error.ts';
 import { applyProjection } from './connection-params.ts';
 import { withVersionKey } from './connection.ts';
 import { parseErmSelect, parseErmSort } from './attribute-query.ts';
@@ -16,7 +16,7 @@ import { isObjectIdText } from '../../domain/object-id-text.ts';
 import { bodyObject, intParameter, objectIdOr } from './route-kit.ts';
 import { ObjectId as BsonObjectId } from 'bson';
 
-const notFound = () => new CompatError(404, 'attributes.attribute_not_found', 'No model found for Attribute');
+const notFound = () => new CompatError('attributes.attribute_not_found', 'No model found for Attribute');
 
 /** ERM's `toJSON` of a mongoose document: every stored field and `__v` (res.json renders ObjectIds as hex, Dates as ISO). */
 export function attributeJson(attribute: AttributeDoc): Record<string, unknown> {
@@ -32,7 +32,7 @@ export function shallowAttributeJson(attribute: AttributeDoc): Record<string, un
 
 function validationError(problems: Record<string, string>): CompatError {
   const details = Object.entries(problems).map(([path, message]) => ({ path, code: 'attributes.failed_to_validate', message }));
-  const error = new CompatError(400, 'attributes.failed_to_validate', 'PersonaAttribute validation failed', details);
+  const error = new CompatError('attributes.failed_to_validate', 'PersonaAttribute validation failed', details);
   const errors: Record<string, unknown> = {};
   for (const [path, message] of Object.entries(problems)) errors[path] = { message, name: 'ValidatorError', kind: 'required', path };
   return Object.assign(error, { ermBody: { errors, _message: 'PersonaAttribute validation failed', name: 'ValidationError' } });
@@ -131,7 +131,7 @@ export function attributeRoutes(ports: LlPorts, authenticate: RequestHandler): R
   // Our decision: a bulk delete without `query` is refused (LL deleted every attribute of the organisation).
   router.delete('/v2/personaattribute', ...erm(false, async (req, res, caller) => {
     if (typeof req.query.query !== 'string' || req.query.query.trim() === '') {
-      throw new CompatError(400, 'attributes.bulk_delete_requires_query', 'query: is required to delete attributes in bulk', [
+      throw new CompatError('attributes.bulk_delete_requires_query', 'query: is required to delete attributes in bulk', [
         { path: 'query', code: 'attributes.bulk_delete_requires_query', message: 'is required' },
       ]);
     }

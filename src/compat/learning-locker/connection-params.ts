@@ -1,7 +1,7 @@
 // Parsing of the connection parameters (compat spec 4.1): `sort`, `project`, `hint` as JSON text, `first`/`last` with
 // parseInt semantics, `after`/`before` cursors. Every malformed value is a 400 naming the parameter.
 import type { IndexKeys, Projection, Sort } from '../../store/port.ts';
-import { badParameter } from '../compat-error.ts';
+import { badParameter } from '../../core/errors/compat-error.ts';
 import { getPath, isPlainObjectLike } from './document-paths.ts';
 import { isPlainObject, parseJsonParameter } from './filter-parsing.ts';
 import { parseIntLikeLl } from './route-kit.ts';

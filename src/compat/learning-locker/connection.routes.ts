@@ -6,7 +6,7 @@ import { Router, type Request } from 'express';
 import { COLLECTIONS } from '../../domain/model.ts';
 import { castAttributeFilter } from './attribute-query.ts';
 import type { Document, Filter } from '../../store/port.ts';
-import { CompatError } from '../compat-error.ts';
+import { CompatError } from '../../core/errors/compat-error.ts';
 import { paginateConnection } from './connection.ts';
 import { parseCursorParameter, parseHint, parsePageSize, parseProjection, parseSort } from './connection-params.ts';
 import type { CursorFormat } from './cursor-codec.ts';
@@ -81,7 +81,7 @@ export function connectionRoutes(ports: LlPorts): Router {
       } catch (error) {
         // The store refuses a hint naming no usable index: the client's mistake, not ours.
         if (request.hint && isHintError(error)) {
-          throw new CompatError(400, 'query.invalid_hint', `hint: ${(error as Error).message}`, [{ path: 'hint', code: 'query.invalid_hint', message: (error as Error).message }]);
+          throw new CompatError('query.invalid_hint', `hint: ${(error as Error).message}`, [{ path: 'hint', code: 'query.invalid_hint', message: (error as Error).message }]);
         }
         throw error;
       }

@@ -6,7 +6,7 @@
 import type { Collection, Document, Filter, IndexKeys, Projection, Sort } from '../../store/port.ts';
 import { applyProjection } from './connection-params.ts';
 import { decodeCursor, encodeCursor, type CursorFormat } from './cursor-codec.ts';
-import { keysetCondition, splitKeysetCondition } from './keyset-condition.ts';
+import { keysetCondition, splitKeysetCondition } from '../../core/list/keyset-condition.ts';
 
 export interface ConnectionRequest {
   /** Already scoped to the caller's organisation (scopeFilter). */

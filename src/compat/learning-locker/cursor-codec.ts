@@ -6,7 +6,7 @@
 // and a malformed cursor is a 400, never LL's 500.
 import { ObjectId } from 'bson';
 import type { Sort } from '../../store/port.ts';
-import { badParameter } from '../compat-error.ts';
+import { badParameter } from '../../core/errors/compat-error.ts';
 import { getPath, setPath } from './document-paths.ts';
 import { isPlainObject } from './filter-parsing.ts';
 import { isObjectId } from '../../domain/is-object-id.ts';

@@ -3,7 +3,7 @@
 // the route. `$personaIdent` in the query is expanded once the caller's organisation is known (LL's parseQuery).
 import type { NextFunction, Request, RequestHandler, Response } from 'express';
 import type { Store } from '../../store/port.ts';
-import { CompatError } from '../compat-error.ts';
+import { CompatError } from '../../core/errors/compat-error.ts';
 import { assertAllowed, ermAction } from './access.ts';
 import { parseAttributeQuery } from './attribute-query.ts';
 import { expandPersonaIdents } from './persona-ident.ts';
@@ -15,8 +15,8 @@ export type ErmHandler = (req: Request, res: Response, caller: CallerContext) =>
 /** ERM's content type check of bodies: absent → missing_content_type, not JSON → invalid_content_type. */
 function contentTypeError(req: Request): CompatError | null {
   const type = req.headers['content-type'];
-  if (!type) return Object.assign(new CompatError(400, 'request.missing_content_type', 'Content-Type must be application/json'), { description: 'missing_content_type' });
-  if (!type.includes('application/json')) return Object.assign(new CompatError(400, 'request.invalid_content_type', 'Content-Type must be application/json'), { description: 'invalid_content_type' });
+  if (!type) return Object.assign(new CompatError('request.missing_content_type', 'Content-Type must be application/json'), { description: 'missing_content_type' });
+  if (!type.includes('application/json')) return Object.assign(new CompatError('request.invalid_content_type', 'Content-Type must be application/json'), { description: 'invalid_content_type' });
   return null;
 }
 

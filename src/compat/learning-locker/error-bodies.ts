@@ -2,9 +2,11 @@
 // `{"errorId": <uuid>, "message": <text>}`, ERM's attribute routes `{"statusCode": n, "description"?: ...}`; both get
 // our `error` object with the stable code beside them. Errors thrown by services (the http helper's typed errors)
 // are recognised by their `status`/`code`; anything else is a 500 with an empty message, as LL's would be.
+// A CompatError (what these routes throw) has the status of the registry's column for its surface (ll or crud); a
+// service's error that a route lets through keeps its /v1 status, as the ERM routes always answered.
 import { randomUUID } from 'node:crypto';
-import { CompatError, type CompatErrorDetail } from '../compat-error.ts';
-import { storeRefusalOf } from '../../http/errors/store-refusal.ts';
+import { CompatError, type CompatErrorDetail } from '../../core/errors/compat-error.ts';
+import { storeRefusalOf } from '../../core/errors/store-refusal.ts';
 
 export type ErrorBodyShape = 'll' | 'erm';
 
@@ -21,7 +23,7 @@ function asNumber(value: unknown): number | undefined {
 
 /** Normalises any thrown value to status + code + message without leaking internals of unexpected errors. */
 export function describeError(error: unknown): ErrorLike {
-  if (error instanceof CompatError) return error;
+  if (error instanceof CompatError) return { status: error.status, code: error.code, message: error.message, details: error.detailsGiven ? error.details : undefined };
   if (typeof error === 'object' && error !== null) {
     const candidate = error as Record<string, any>;
     const status = asNumber(candidate.status) ?? asNumber(candidate.statusCode);

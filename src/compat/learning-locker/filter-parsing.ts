@@ -6,7 +6,7 @@
 // its expansion reads the caller's attributes.
 import { ObjectId } from 'bson';
 import type { Filter } from '../../store/port.ts';
-import { CompatError, badParameter } from '../compat-error.ts';
+import { CompatError, badParameter } from '../../core/errors/compat-error.ts';
 import { userRegexRefusal } from '../../domain/user-regex.ts';
 
 const LOGICAL_OPERATORS = new Set(['$and', '$or', '$nor']);

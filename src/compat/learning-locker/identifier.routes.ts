@@ -5,7 +5,7 @@ import { Router, type Request } from 'express';
 import { ObjectId } from 'bson';
 import { COLLECTIONS, type IdentifierDoc } from '../../domain/model.ts';
 import type { Filter } from '../../store/port.ts';
-import { CompatError } from '../compat-error.ts';
+import { CompatError } from '../../core/errors/compat-error.ts';
 import { parseSort } from './connection-params.ts';
 import { isPlainObject, scopeFilter } from './filter-parsing.ts';
 import { listFilter, personaNotFound } from './persona.routes.ts';
@@ -16,7 +16,7 @@ import { bodyObject, intParameter, llRoute, objectIdOr } from './route-kit.ts';
 import { isObjectId } from '../../domain/is-object-id.ts';
 
 export function identifierNotFound(model: 'Identifier' | 'Persona Identifier' = 'Identifier'): CompatError {
-  return new CompatError(404, 'identifiers.identifier_not_found', `No model found for ${model}`);
+  return new CompatError('identifiers.identifier_not_found', `No model found for ${model}`);
 }
 
 /** `{_id, ifi, organisation, persona}` (persona left out when absent); never `locked`/`lockedAt`. */
@@ -40,7 +40,7 @@ export function withPersonaCondition(filter: Filter, parameter: string, allowObj
   if (isObjectId(persona)) return { ...rest, persona };
   if (isObjectIdText(persona)) return { ...rest, persona: new ObjectId(persona) };
   if (allowObject && isPlainObject(persona)) return { ...rest, persona };
-  throw new CompatError(400, 'identifiers.invalid_persona_id', `${parameter}.persona: is not a persona id`, [
+  throw new CompatError('identifiers.invalid_persona_id', `${parameter}.persona: is not a persona id`, [
     { path: `${parameter}.persona`, code: 'identifiers.invalid_persona_id', message: 'is not a persona id' },
   ]);
 }
@@ -53,7 +53,7 @@ function requirePersonaId(value: unknown): ObjectId {
 
 function requireIfi(body: Record<string, any>): unknown {
   if (body.ifi === undefined || body.ifi === null) {
-    throw new CompatError(400, 'identifiers.invalid_ifi', 'ifi: is required', [{ path: 'ifi', code: 'identifiers.invalid_ifi', message: 'is required' }]);
+    throw new CompatError('identifiers.invalid_ifi', 'ifi: is required', [{ path: 'ifi', code: 'identifiers.invalid_ifi', message: 'is required' }]);
   }
   return body.ifi;
 }
@@ -105,7 +105,7 @@ export function identifierRoutes(ports: LlPorts): Router {
   const move = llRoute('edit', async (req, res, caller) => {
     const body = bodyObject(req);
     if (!body.persona) {
-      throw new CompatError(400, 'identifiers.persona_required', '`persona` must be included when updating an identifier', [
+      throw new CompatError('identifiers.persona_required', '`persona` must be included when updating an identifier', [
         { path: 'persona', code: 'identifiers.persona_required', message: 'is required' },
       ]);
     }

@@ -6,7 +6,7 @@
 import { Router, type RequestHandler } from 'express';
 import { ObjectId } from 'bson';
 import type { Store } from '../../store/port.ts';
-import { CompatError } from '../compat-error.ts';
+import { CompatError } from '../../core/errors/compat-error.ts';
 import { parseErmSelect, parseErmSort } from './attribute-query.ts';
 import { applyProjection } from './connection-params.ts';
 import { ermRoutes } from './erm-route.ts';
@@ -28,7 +28,7 @@ interface ModelKind {
 
 function validationError(model: string, problems: Record<string, string>): CompatError {
   const details = Object.entries(problems).map(([path, message]) => ({ path, code: 'imports.failed_to_validate', message }));
-  const error = new CompatError(400, 'imports.failed_to_validate', `${model} validation failed`, details);
+  const error = new CompatError('imports.failed_to_validate', `${model} validation failed`, details);
   const errors: Record<string, unknown> = {};
   for (const [path, message] of Object.entries(problems)) errors[path] = { message, name: 'ValidatorError', kind: 'user defined', path };
   return Object.assign(error, { ermBody: { errors, _message: `${model} validation failed`, name: 'ValidationError' } });
@@ -77,7 +77,7 @@ export function importModelRoutes(deps: { store: Store }, authenticate: RequestH
   const erm = ermRoutes(deps.store, authenticate);
   for (const kind of KINDS) {
     const collection = () => deps.store.collection(kind.collection);
-    const notFound = () => new CompatError(404, 'imports.model_not_found', `No model found for ${kind.label}`);
+    const notFound = () => new CompatError('imports.model_not_found', `No model found for ${kind.label}`);
     const findOwned = async (caller: CallerContext, idText: unknown) => {
       const doc = await collection().findOne({ _id: objectIdOr(idText, notFound), organisation: caller.organisation });
       if (!doc) throw notFound();

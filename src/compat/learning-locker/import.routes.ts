@@ -12,7 +12,7 @@ import { AttributeKeySchema, AttributeValueSchema } from '../../features/attribu
 import { writeImportBatch } from '../../features/imports/import-batch.ts';
 import { DEFAULT_UPLOAD_LIMIT_BYTES } from '../../features/imports/imports.routes.ts';
 import type { Store } from '../../store/port.ts';
-import { CompatError, badParameter } from '../compat-error.ts';
+import { CompatError, badParameter } from '../../core/errors/compat-error.ts';
 import type { LlImportService } from './personas-import.service.ts';
 import { personasImportJson } from './personas-import-model.ts';
 import { bodyObject, llRoute, objectIdOr } from './route-kit.ts';
@@ -29,7 +29,7 @@ function assertStorablePerson(name: string | null, attributes: Array<{ key: stri
   });
 }
 
-const importNotFound = () => new CompatError(404, 'imports.import_not_found', 'No model found for PersonasImport');
+const importNotFound = () => new CompatError('imports.import_not_found', 'No model found for PersonasImport');
 
 function receive(upload: ReturnType<ReturnType<typeof multer>['single']>, maxFileBytes: number, req: Request, res: Response): Promise<void> {
   return new Promise((resolve, reject) => {
@@ -38,7 +38,7 @@ function receive(upload: ReturnType<ReturnType<typeof multer>['single']>, maxFil
       const tooLarge = (error as { code?: string }).code === 'LIMIT_FILE_SIZE';
       const code = tooLarge ? 'imports.file_too_large' : 'imports.file_required';
       const message = tooLarge ? `larger than the upload limit (UPLOAD_LIMIT, ${maxFileBytes} bytes)` : (error as Error).message;
-      reject(new CompatError(tooLarge ? 413 : 400, code, `The upload could not be read: ${message}`, [{ path: 'file', code, message }]));
+      reject(new CompatError(code, `The upload could not be read: ${message}`, [{ path: 'file', code, message }]));
     });
   });
 }
@@ -50,7 +50,7 @@ function personIfi(raw: unknown, path: string): Ifi {
   } catch (error) {
     if (!(error instanceof CompatError)) throw error;
     const details = error.details?.map((detail) => ({ ...detail, path: detail.path.replace(/^ifi/, path) }));
-    throw new CompatError(400, error.code, error.message.replace(/^ifi/, path), details);
+    throw new CompatError(error.code, error.message.replace(/^ifi/, path), details);
   }
 }
 
@@ -65,7 +65,7 @@ export function importRoutes(deps: { store: Store; llImports: LlImportService; m
     const file = req.file;
     try {
       const id = objectIdOr(req.body?.id, importNotFound);
-      if (!file) throw new CompatError(400, 'imports.file_required', 'file: send the CSV as the multipart/form-data field `file`', [{ path: 'file', code: 'imports.file_required', message: 'is required' }]);
+      if (!file) throw new CompatError('imports.file_required', 'file: send the CSV as the multipart/form-data field `file`', [{ path: 'file', code: 'imports.file_required', message: 'is required' }]);
       res.json(personasImportJson(await deps.llImports.upload(caller, id, file.path, file.originalname)));
     } finally {
       if (file) await rm(file.path, { force: true });
@@ -89,14 +89,14 @@ export function importRoutes(deps: { store: Store; llImports: LlImportService; m
   router.post('/uploadpersona', llRoute('edit', async (req, res, caller) => {
     const body = bodyObject(req);
     if (!Array.isArray(body.ifis)) {
-      throw new CompatError(400, 'imports.ifis_required', 'ifis: is required (an array of identifiers)', [{ path: 'ifis', code: 'imports.ifis_required', message: 'is required (an array of identifiers)' }]);
+      throw new CompatError('imports.ifis_required', 'ifis: is required (an array of identifiers)', [{ path: 'ifis', code: 'imports.ifis_required', message: 'is required (an array of identifiers)' }]);
     }
     const raws: Array<[unknown, string]> = [
       ...(body.ifi !== undefined && body.ifi !== null && typeof body.ifi === 'object' ? [[body.ifi, 'ifi'] as [unknown, string]] : []),
       ...body.ifis.flatMap((raw: unknown, index: number) => (raw !== null && typeof raw === 'object' ? [[raw, `ifis.${index}`] as [unknown, string]] : [])),
     ];
     const ifis = raws.map(([raw, path]) => personIfi(raw, path));
-    if (ifis.length === 0) throw new CompatError(400, 'imports.ifis_required', 'ifis: at least one identifier is required', [{ path: 'ifis', code: 'imports.ifis_required', message: 'at least one identifier is required' }]);
+    if (ifis.length === 0) throw new CompatError('imports.ifis_required', 'ifis: at least one identifier is required', [{ path: 'ifis', code: 'imports.ifis_required', message: 'at least one identifier is required' }]);
     const attributes = [body.attribute, ...(Array.isArray(body.attributes) ? body.attributes : [])]
       .filter((entry) => entry !== null && typeof entry === 'object' && typeof entry.key === 'string' && entry.key !== '' && ['string', 'number', 'boolean'].includes(typeof entry.value))
       .map((entry) => ({ key: entry.key as string, value: String(entry.value) }));
@@ -104,9 +104,9 @@ export function importRoutes(deps: { store: Store; llImports: LlImportService; m
     assertStorablePerson(name, attributes);
     const [outcome] = await writeImportBatch(deps.store, caller.organisation, [{ index: 1, plan: { name, ifis, attributes, errors: [] } }], { mergeConflicts: false, actor: caller.clientId });
     if (outcome.status === 'conflict') {
-      throw new CompatError(409, 'imports.identifiers_conflict', outcome.errors.join(', '), [{ path: 'ifis', code: 'imports.identifiers_conflict', message: outcome.errors.join(', ') }]);
+      throw new CompatError('imports.identifiers_conflict', outcome.errors.join(', '), [{ path: 'ifis', code: 'imports.identifiers_conflict', message: outcome.errors.join(', ') }]);
     }
-    if (outcome.status === 'error') throw new CompatError(400, 'imports.invalid_person', outcome.errors.join(', '), [{ path: 'ifis', code: 'imports.invalid_person', message: outcome.errors.join(', ') }]);
+    if (outcome.status === 'error') throw new CompatError('imports.invalid_person', outcome.errors.join(', '), [{ path: 'ifis', code: 'imports.invalid_person', message: outcome.errors.join(', ') }]);
     res.json({ merged: outcome.status === 'matched' });
   }));
 

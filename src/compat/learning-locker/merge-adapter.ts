@@ -4,7 +4,7 @@
 // mergePersona checks only the target (compat spec 5.2) and LL's own tests expect.
 import { ObjectId } from 'bson';
 import type { MergeService } from '../../features/merges/merge.service.ts';
-import { CompatError } from '../compat-error.ts';
+import { CompatError } from '../../core/errors/compat-error.ts';
 import type { LlMergePort } from './ports.ts';
 
 const NOTHING_MOVED = { identifierIds: [] as ObjectId[] };
@@ -19,7 +19,7 @@ export function createLlMergePort(mergeService: MergeService): LlMergePort {
         const code = (error as { code?: string }).code;
         if (code === 'merges.source_is_tombstone' || (code === 'personas.persona_not_found' && isAboutSource(error))) return NOTHING_MOVED;
         if (code === 'personas.persona_not_found' || code === 'merges.target_is_tombstone') {
-          throw new CompatError(404, 'personas.persona_not_found', `No model found for Persona with id ${to.toHexString()}`, [
+          throw new CompatError('personas.persona_not_found', `No model found for Persona with id ${to.toHexString()}`, [
             { path: 'mergePersonaToId', code, message: (error as Error).message },
           ]);
         }

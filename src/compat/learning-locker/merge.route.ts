@@ -3,7 +3,7 @@
 // moves nothing and answers 200 `{"identifierIds": []}`. Unlike LL: a self-merge is 400 and a malformed id 404 (LL
 // answered 500 for both), and attributes are resolved by the merge rules instead of duplicated.
 import { Router } from 'express';
-import { CompatError } from '../compat-error.ts';
+import { CompatError } from '../../core/errors/compat-error.ts';
 import { personaNotFound } from './persona.routes.ts';
 import type { LlPorts } from './ports.ts';
 import { llRoute, objectIdOr } from './route-kit.ts';
@@ -16,7 +16,7 @@ export function mergeRoute(ports: LlPorts): Router {
     const to = objectIdOr(toText, () => personaNotFound('Persona', String(toText)));
     const from = objectIdOr(fromText, () => personaNotFound('Persona', String(fromText)));
     if (from.equals(to)) {
-      throw new CompatError(400, 'merges.merge_into_itself', 'Cannot merge a persona into itself', [
+      throw new CompatError('merges.merge_into_itself', 'Cannot merge a persona into itself', [
         { path: 'mergePersonaFromId', code: 'merges.merge_into_itself', message: 'equals mergePersonaToId' },
       ]);
     }

@@ -6,7 +6,7 @@ import type { ObjectId } from 'bson';
 import { COLLECTIONS, type PersonaDoc } from '../../domain/model.ts';
 import type { Filter } from '../../store/port.ts';
 import { MAX_PERSONA_NAME_LENGTH } from '../../domain/xapi/index.ts';
-import { CompatError, badParameter } from '../compat-error.ts';
+import { CompatError, badParameter } from '../../core/errors/compat-error.ts';
 import { parseSort } from './connection-params.ts';
 import { parseFilter, scopeFilter } from './filter-parsing.ts';
 import { parseQueryFilter } from './persona-ident.ts';
@@ -17,7 +17,7 @@ import { bodyObject, intParameter, llRoute, objectIdOr } from './route-kit.ts';
 export const LIVE_PERSONA: Filter = { mergedInto: { $exists: false } };
 
 export function personaNotFound(model: 'Persona' | 'personas', id?: string): CompatError {
-  return new CompatError(404, 'personas.persona_not_found', id === undefined ? `No model found for ${model}` : `No model found for ${model} with id ${id}`);
+  return new CompatError('personas.persona_not_found', id === undefined ? `No model found for ${model}` : `No model found for ${model} with id ${id}`);
 }
 
 /** `{_id, name, organisation}`; `name` left out when `omitNull` and the stored name is null (single GET). */
@@ -37,11 +37,11 @@ export function listFilter(req: Request): Filter {
 function nameFromBody(body: Record<string, any>, isRequired: boolean): string | null | undefined {
   if (!('name' in body) || body.name === undefined) {
     if (!isRequired) return undefined;
-    throw new CompatError(400, 'personas.name_required', 'name: is required', [{ path: 'name', code: 'personas.name_required', message: 'is required' }]);
+    throw new CompatError('personas.name_required', 'name: is required', [{ path: 'name', code: 'personas.name_required', message: 'is required' }]);
   }
   if (body.name === null && !isRequired) return null;
   if (typeof body.name !== 'string') {
-    throw new CompatError(400, 'personas.invalid_name', 'name: must be a string', [{ path: 'name', code: 'personas.invalid_name', message: 'must be a string' }]);
+    throw new CompatError('personas.invalid_name', 'name: must be a string', [{ path: 'name', code: 'personas.invalid_name', message: 'must be a string' }]);
   }
   if (body.name.length > MAX_PERSONA_NAME_LENGTH) {
     throw badParameter('personas.name_too_long', 'name', `is longer than ${MAX_PERSONA_NAME_LENGTH} characters`);

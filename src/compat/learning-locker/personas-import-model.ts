@@ -5,7 +5,7 @@ import { ObjectId } from 'bson';
 import { parse, type Parser } from 'csv-parse';
 import type { Store } from '../../store/port.ts';
 import type { IndexDefinition } from '../../store/indexes.ts';
-import { CompatError } from '../compat-error.ts';
+import { CompatError } from '../../core/errors/compat-error.ts';
 
 export const PERSONAS_IMPORTS = 'personasImports';
 export const PERSONAS_IMPORT_TEMPLATES = 'personasImportTemplates';
@@ -117,7 +117,7 @@ export function storedCsvParser(): Parser {
 
 /** LL's 409 (sic) for an import whose stage forbids the operation (a run in progress). */
 export function importProcessingError(id: ObjectId): CompatError {
-  return new CompatError(409, 'imports.import_processing', `personasImport - ${id.toHexString()} cannot be processed in it's current state.`);
+  return new CompatError('imports.import_processing', `personasImport - ${id.toHexString()} cannot be processed in it's current state.`);
 }
 
 export async function deleteImportCsv(store: Store, organisation: ObjectId, importId: ObjectId): Promise<void> {

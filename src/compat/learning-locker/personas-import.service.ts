@@ -14,7 +14,7 @@ import { IMPORT_ERRORS_COLLECTION, inspectCsv, type ImportService } from '../../
 import { validateMapping } from '../../features/imports/import-mapping.ts';
 import type { Store } from '../../store/port.ts';
 import { iterateInPages } from '../../store/iterate-in-pages.ts';
-import { CompatError } from '../compat-error.ts';
+import { CompatError } from '../../core/errors/compat-error.ts';
 import { proposeStructure, structureToMapping, validateStructure } from './import-structure.ts';
 import {
   PERSONAS_IMPORTS, importProcessingError, readImportCsv, saveImportCsv, storedCsvParser, type PersonasImportDoc,
@@ -27,7 +27,7 @@ export type LlImportService = ReturnType<typeof createLlImportService>;
 export const STALE_PROCESSING_MS = 10 * 60_000;
 const MAX_DOC_ERRORS = 10_000;
 
-const notFound = () => new CompatError(404, 'imports.import_not_found', 'No model found for PersonasImport');
+const notFound = () => new CompatError('imports.import_not_found', 'No model found for PersonasImport');
 
 export function createLlImportService({ store, imports }: { store: Store; imports: ImportService }) {
   const docs = store.collection<PersonasImportDoc>(PERSONAS_IMPORTS);
@@ -74,7 +74,7 @@ export function createLlImportService({ store, imports }: { store: Store; import
       } catch (error) {
         const message = (error as Error).message;
         const text = /duplicate column/.test(message) ? 'The CSV cannot contain duplicate headings.' : /no header row/.test(message) ? 'The CSV cannot be empty.' : `The CSV cannot be read: ${message}`;
-        throw new CompatError(400, 'imports.malformed_csv', text, [{ path: 'file', code: 'imports.malformed_csv', message }]);
+        throw new CompatError('imports.malformed_csv', text, [{ path: 'file', code: 'imports.malformed_csv', message }]);
       }
       await saveImportCsv(store, caller.organisation, id, createReadStream(filePath));
       const earlier = await docs.find({ organisation: caller.organisation, _id: { $ne: id }, csvHeaders: { $exists: true } }, { sort: { updatedAt: -1, _id: 1 } });
@@ -97,14 +97,14 @@ export function createLlImportService({ store, imports }: { store: Store; import
       const doc = await owned(caller.organisation, id);
       const staleBefore = new Date(Date.now() - STALE_PROCESSING_MS);
       if (doc.importStage === 'STAGE_PROCESSING' && doc.updatedAt > staleBefore) throw importProcessingError(id);
-      if (doc.csvHeaders.length === 0) throw new CompatError(400, 'imports.file_required', 'Upload a CSV to this import before importing it', [{ path: 'id', code: 'imports.file_required', message: 'no CSV uploaded' }]);
+      if (doc.csvHeaders.length === 0) throw new CompatError('imports.file_required', 'Upload a CSV to this import before importing it', [{ path: 'id', code: 'imports.file_required', message: 'no CSV uploaded' }]);
       const { structure, problems } = validateStructure(doc.structure);
       const mapping = structure ? structureToMapping(structure) : null;
       const mapped = mapping ? validateMapping(mapping, doc.csvHeaders).problems : [];
       if (!structure || mapped.length > 0) {
         const details = [...Object.entries(problems).map(([path, message]) => ({ path, code: 'imports.invalid_structure', message })),
           ...mapped.map((problem) => ({ path: problem.path.replace(/^mapping\.columns/, 'structure'), code: 'imports.invalid_structure', message: problem.message }))];
-        throw new CompatError(400, 'imports.invalid_structure', `The structure is invalid: ${details.map((detail) => `${detail.path} ${detail.message}`).join('; ')}`, details);
+        throw new CompatError('imports.invalid_structure', `The structure is invalid: ${details.map((detail) => `${detail.path} ${detail.message}`).join('; ')}`, details);
       }
       // The stage moves atomically: of two concurrent starts, one gets 409.
       const claimed = await docs.findOneAndUpdate(

@@ -3,10 +3,10 @@
 // user filters go to the store directly, always scoped by organisation and blind to merge tombstones.
 import type { ObjectId } from 'bson';
 import type { AttributeDoc, IdentifierDoc, Ifi, PersonaDoc } from '../../domain/model.ts';
-import type { Caller } from '../../features/clients/caller.ts';
+import type { Caller } from '../../core/caller.ts';
 import type { Store } from '../../store/port.ts';
 
-/** The authenticated client, the same object the /v1 services receive (features/clients/caller.ts). */
+/** The authenticated client, the same object the /v1 services receive (core/caller.ts). */
 export type CallerContext = Caller;
 
 export interface LlPersonaPort {

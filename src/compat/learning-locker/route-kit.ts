@@ -2,7 +2,7 @@
 // body shape, the authenticated caller, ObjectId parameters, and LL's no-cache headers.
 import type { NextFunction, Request, RequestHandler, Response } from 'express';
 import { ObjectId } from 'bson';
-import { CompatError } from '../compat-error.ts';
+import { CompatError } from '../../core/errors/compat-error.ts';
 import { assertAllowed, type LlAction } from './access.ts';
 import { describeError, errorBody, type ErrorBodyShape } from './error-bodies.ts';
 import type { CallerContext } from './ports.ts';
@@ -44,7 +44,7 @@ export function llRoute(action: LlAction, handler: (req: Request, res: Response,
 
 export function callerOf(res: Response): CallerContext {
   const caller = res.locals.llCaller as CallerContext | undefined;
-  if (!caller) throw new CompatError(401, 'auth.missing_credentials', 'Unauthorized');
+  if (!caller) throw new CompatError('auth.missing_credentials', 'Unauthorized');
   return caller;
 }
 
@@ -76,9 +76,9 @@ export function parseIntLikeLl(raw: string): number {
 /** parseInt like LL; NaN or absent → fallback. A negative number is refused. */
 export function intParameter(raw: unknown, name: string, fallback: number): number {
   if (raw === undefined || raw === '') return fallback;
-  if (typeof raw !== 'string') throw new CompatError(400, 'query.invalid_integer', `${name}: must be given once`, [{ path: name, code: 'query.invalid_integer', message: 'must be given once' }]);
+  if (typeof raw !== 'string') throw new CompatError('query.invalid_integer', `${name}: must be given once`, [{ path: name, code: 'query.invalid_integer', message: 'must be given once' }]);
   const value = parseIntLikeLl(raw);
   if (Number.isNaN(value)) return fallback;
-  if (value < 0) throw new CompatError(400, 'query.invalid_integer', `${name}: must not be negative`, [{ path: name, code: 'query.invalid_integer', message: 'must not be negative' }]);
+  if (value < 0) throw new CompatError('query.invalid_integer', `${name}: must not be negative`, [{ path: name, code: 'query.invalid_integer', message: 'must not be negative' }]);
   return value;
 }

@@ -10,7 +10,8 @@ import type { MergeService } from '../../features/merges/merge.service.ts';
 import { writablePersona } from '../../features/personas/persona-guard.ts';
 import type { PersonasService } from '../../features/personas/personas.service.ts';
 import type { Store } from '../../store/port.ts';
-import { CompatError } from '../compat-error.ts';
+import { CompatError } from '../../core/errors/compat-error.ts';
+import type { ErrorCode } from '../../core/errors/error-registry.ts';
 import { createLlMergePort } from './merge-adapter.ts';
 import type { LlPorts } from './ports.ts';
 import { withMailto } from '../../domain/xapi/index.ts';
@@ -23,8 +24,8 @@ export interface LlServices {
 
 const codeOf = (error: unknown) => (error as { code?: string } | null)?.code;
 
-/** Runs a service call; errors whose code is in `texts` become LL errors with that status and text. */
-async function translated<T>(call: () => Promise<T>, texts: Record<string, [number, string]>): Promise<T> {
+/** Runs a service call; errors whose code is in `texts` become LL errors with that text (status: the registry's LL column). */
+async function translated<T>(call: () => Promise<T>, texts: Record<string, string>): Promise<T> {
   try {
     return await call();
   } catch (error) {
@@ -32,13 +33,13 @@ async function translated<T>(call: () => Promise<T>, texts: Record<string, [numb
     const text = code ? texts[code] : undefined;
     if (!text) throw error;
     const details = (error as { details?: CompatError['details'] }).details;
-    throw new CompatError(text[0], code as string, text[1], details?.length ? details : [{ path: '', code: code as string, message: (error as Error).message }]);
+    throw new CompatError(code as ErrorCode, text, details?.length ? details : [{ path: '', code: code as string, message: (error as Error).message }]);
   }
 }
 
 /** A persona argument that is missing or merged away is LL's "No model found for Persona with id <id>". */
-function personaTexts(id: ObjectId | string, model = 'Persona'): Record<string, [number, string]> {
-  const text: [number, string] = [404, `No model found for ${model} with id ${String(id)}`];
+function personaTexts(id: ObjectId | string, model = 'Persona'): Record<string, string> {
+  const text = `No model found for ${model} with id ${String(id)}`;
   return { 'personas.persona_not_found': text, 'personas.persona_is_tombstone': text, 'personas.persona_merged': text };
 }
 
@@ -57,12 +58,12 @@ export function parseLlIfi(raw: unknown): Ifi {
   const issue = parsed.error.issues[0];
   const path = ['ifi', ...issue.path.map(String)].join('.');
   const reason = (issue as { params?: { reason?: string } }).params?.reason ?? 'is not a valid xAPI identifier (key mbox, mbox_sha1sum, openid or account)';
-  throw new CompatError(400, 'identifiers.invalid_ifi', `${path}: ${reason}`, [{ path, code: 'identifiers.invalid_ifi', message: reason }]);
+  throw new CompatError('identifiers.invalid_ifi', `${path}: ${reason}`, [{ path, code: 'identifiers.invalid_ifi', message: reason }]);
 }
 
 export function createLlPorts({ store, services, mergeService }: { store: Store; services: LlServices; mergeService: MergeService }): LlPorts {
   const attributes = store.collection<AttributeDoc>(COLLECTIONS.attributes);
-  const attributeNotFound = () => new CompatError(404, 'attributes.attribute_not_found', 'No model found for Attribute');
+  const attributeNotFound = () => new CompatError('attributes.attribute_not_found', 'No model found for Attribute');
   const ownedAttribute = async (organisation: ObjectId, id: ObjectId) => {
     const attribute = await attributes.findOne({ _id: id, organisation });
     if (!attribute) throw attributeNotFound();
@@ -82,8 +83,8 @@ export function createLlPorts({ store, services, mergeService }: { store: Store;
       remove(caller, id) {
         return translated(() => services.personas.remove(caller, id), {
           ...personaTexts(id),
-          'personas.persona_not_found': [404, 'No model found for Persona'],
-          'personas.persona_has_identifiers': [400, 'Persona cannot be deleted whilst it still has identifiers'],
+          'personas.persona_not_found': 'No model found for Persona',
+          'personas.persona_has_identifiers': 'Persona cannot be deleted whilst it still has identifiers',
         });
       },
     },
@@ -93,7 +94,7 @@ export function createLlPorts({ store, services, mergeService }: { store: Store;
         return translated(async () => {
           await writablePersona(store, caller.organisation, persona);
           return (await services.identifiers.attach(caller, persona, [ifi]))[0];
-        }, { ...personaTexts(persona), 'identifiers.identifier_exists': [400, 'This model already exists'] });
+        }, { ...personaTexts(persona), 'identifiers.identifier_exists': 'This model already exists' });
       },
       async upsert(caller, rawIfi, persona) {
         const ifi = parseLlIfi(rawIfi);
@@ -103,13 +104,13 @@ export function createLlPorts({ store, services, mergeService }: { store: Store;
       move(caller, id, persona) {
         return translated(() => services.identifiers.move(caller, id, persona), {
           ...personaTexts(persona),
-          'identifiers.identifier_not_found': [404, 'No model found for Persona Identifier'],
+          'identifiers.identifier_not_found': 'No model found for Persona Identifier',
         });
       },
       remove(caller, id) {
         return translated(() => services.identifiers.remove(caller, id), {
-          'identifiers.identifier_not_found': [404, 'No model found for Identifier'],
-          'identifiers.identifier_has_statements': [400, 'Cannot remove personaIdentifier; statements exists in LRS with ifi'],
+          'identifiers.identifier_not_found': 'No model found for Identifier',
+          'identifiers.identifier_has_statements': 'Cannot remove personaIdentifier; statements exists in LRS with ifi',
         });
       },
     },
@@ -134,7 +135,7 @@ export function createLlPorts({ store, services, mergeService }: { store: Store;
       async remove(caller, id) {
         const current = await ownedAttribute(caller.organisation, id);
         await translated(() => services.attributes.remove(caller, current.personaId, current.key), {
-          ...personaTexts(current.personaId), 'attributes.attribute_not_found': [404, 'No model found for Attribute'],
+          ...personaTexts(current.personaId), 'attributes.attribute_not_found': 'No model found for Attribute',
         });
       },
     },

@@ -2,7 +2,7 @@
 // and the rules for keys inside a value are domain/attribute-value.ts).
 import { z } from 'zod';
 import { attributeValueProblem, MAX_ATTRIBUTE_VALUE_DEPTH, MAX_ATTRIBUTE_VALUE_LENGTH, type AttributeValue } from '../../domain/attribute-value.ts';
-import type { ListSpec } from '../../http/list/list-fields.ts';
+import type { ListSpec } from '../../core/list/list-fields.ts';
 import { objectIdText } from '../identifiers/identifiers.schemas.ts';
 
 // `$`-prefixed keys and NUL are refused as MongoDB refuses them in field names; `__proto__` because a JSON object

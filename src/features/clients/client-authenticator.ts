@@ -9,21 +9,12 @@
 import { createHash, timingSafeEqual } from 'node:crypto';
 import { COLLECTIONS, type ClientDoc, type OrganisationDoc } from '../../domain/model.ts';
 import type { Store } from '../../store/port.ts';
-import type { Caller } from './caller.ts';
+import { UNKNOWN_ADDRESS, type AuthOutcome, type Caller, type ClientAuthenticator } from '../../core/caller.ts';
+
+export { UNKNOWN_ADDRESS, type AuthOutcome, type ClientAuthenticator };
 import pLimit from 'p-limit';
 import { createFailedSecretThrottle } from './failed-secret-throttle.ts';
 import { verifySecret as scryptVerifySecret } from './secret-hash.ts';
-
-export type AuthOutcome = { ok: true; caller: Caller } | { ok: false; reason: 'invalid_credentials' | 'organisation_expired' };
-
-/** Where an address is not known (the CLI, tests of the authenticator alone). */
-export const UNKNOWN_ADDRESS = 'unknown';
-
-export interface ClientAuthenticator {
-  /** `address`: the client's network address, the unit of the failed-secret throttle. */
-  authenticate(key: string, secret: string, address?: string): Promise<AuthOutcome>;
-  forget(key: string): void;
-}
 
 interface CacheEntry {
   secretDigest: Buffer;

@@ -5,7 +5,7 @@ import { randomBytes } from 'node:crypto';
 import { ObjectId } from 'bson';
 import { COLLECTIONS, SCOPES, type ClientDoc, type OrganisationDoc, type Scope } from '../../domain/model.ts';
 import type { Store } from '../../store/port.ts';
-import { apiError, detail } from '../../http/errors/api-error.ts';
+import { apiError, detail } from '../../core/errors/api-error.ts';
 import { hashSecret } from './secret-hash.ts';
 
 export interface NewClient {

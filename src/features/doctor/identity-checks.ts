@@ -10,7 +10,7 @@
 // Documents are read once each, in `_id` order; personas are held as a map of ids (tens of bytes each).
 import type { ObjectId } from 'bson';
 import { COLLECTIONS, type AttributeDoc, type IdentifierDoc, type PersonaDoc } from '../../domain/model.ts';
-import { newestOf } from '../../cli/migrate-attributes.ts';
+import { newestOf } from '../attributes/newest-attribute.ts';
 import type { Store } from '../../store/port.ts';
 import type { DoctorProblem } from './doctor-problem.ts';
 

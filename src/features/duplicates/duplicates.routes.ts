@@ -2,13 +2,13 @@
 // one persona's suggestions, and "not a duplicate" dismissals (scope personas:merge: they steer merge decisions).
 import { ObjectId } from 'bson';
 import { z } from 'zod';
-import { apiError } from '../../http/errors/api-error.ts';
-import { DEFAULT_LIMIT, MAX_LIMIT } from '../../http/list/list-query.ts';
+import { apiError } from '../../core/errors/api-error.ts';
+import { DEFAULT_LIMIT, MAX_LIMIT } from '../../core/list/list-query.ts';
 import { defineRoute, listOf, objectIdParams, type RouteKit } from '../../http/route-kit.ts';
 import { parseWith } from '../../http/validation.ts';
 import type { Store } from '../../store/port.ts';
 import { objectIdText } from '../identifiers/identifiers.schemas.ts';
-import { identityError } from '../merges/identity-error.ts';
+import { identityError } from '../../core/errors/api-error.ts';
 import { parsePathId } from '../merges/merges.routes.ts';
 import { personaReadResponses, readPersona } from '../personas/persona-guard.ts';
 import type { DuplicatesService } from './duplicates.service.ts';

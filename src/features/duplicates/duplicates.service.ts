@@ -6,7 +6,7 @@
 import { ObjectId } from 'bson';
 import { COLLECTIONS, type PersonaDoc } from '../../domain/model.ts';
 import type { Store } from '../../store/port.ts';
-import { identityError } from '../merges/identity-error.ts';
+import { identityError } from '../../core/errors/api-error.ts';
 import type { MergeService } from '../merges/merge.service.ts';
 import { computeKeys, holdersOf, refreshDuplicateIndex, reindexPersonas, type DuplicateKeyDoc, type RefreshedPersonas } from './duplicate-index.ts';
 import {

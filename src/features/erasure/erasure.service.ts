@@ -14,7 +14,7 @@ import type { Store } from '../../store/port.ts';
 import { DUPLICATE_KEYS_COLLECTION, LEGACY_DUPLICATE_KEYS_COLLECTION } from '../duplicates/duplicate-keys.ts';
 import { DUPLICATE_PAIRS_COLLECTION } from '../duplicates/duplicate-pairs.ts';
 import { claimTrace, deleteImportErrorsNaming } from '../imports/import-error-traces.ts';
-import { identityError } from '../merges/identity-error.ts';
+import { identityError } from '../../core/errors/api-error.ts';
 import { deleteMoves } from '../merges/merge-moves.ts';
 import { deleteNamesOf, seenNamesOf, seenNameView } from '../names/persona-names.ts';
 import { mergeViews, mergesOf } from '../merges/merge-record.ts';

@@ -5,7 +5,7 @@ import { ObjectId } from 'bson';
 import { COLLECTIONS, type Ifi, type PersonaDoc } from '../../domain/model.ts';
 import type { Store } from '../../store/port.ts';
 import type { MergeRecordDoc } from '../merges/merge-record.ts';
-import type { ResolutionResult } from '../resolver/resolution-result.ts';
+import type { ResolutionResult } from '../../core/resolution-result.ts';
 
 export type PersonaEvent =
   | { type: 'persona.created'; eventId: string; organisation: string; personaId: string; name: string | null; occurredAt: string }

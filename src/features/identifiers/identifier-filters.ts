@@ -2,9 +2,9 @@
 // string value or an account's name.
 import type { ObjectId } from 'bson';
 import type { Filter } from '../../store/port.ts';
-import { allOf, conditionClause } from '../../http/list/condition-filter.ts';
-import { listDigest } from '../../http/list/list-digest.ts';
-import type { ListQuery } from '../../http/list/list-query.ts';
+import { allOf, conditionClause } from '../../core/list/condition-filter.ts';
+import { listDigest } from '../../core/list/list-digest.ts';
+import type { ListQuery } from '../../core/list/list-query.ts';
 
 export function identifierListFilter(organisation: ObjectId, query: ListQuery): { filter: Filter; digest: string } {
   const clauses = query.conditions.map((condition) => {

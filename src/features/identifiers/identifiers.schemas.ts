@@ -3,7 +3,7 @@
 import { z } from 'zod';
 import type { Ifi } from '../../domain/model.ts';
 import { toStoredIfi, validateIfi } from '../../domain/xapi/index.ts';
-import type { ListSpec } from '../../http/list/list-fields.ts';
+import type { ListSpec } from '../../core/list/list-fields.ts';
 import { OBJECT_ID_TEXT } from '../../domain/object-id-text.ts';
 
 const INVALID_IFI = 'identifiers.invalid_ifi';

@@ -1,6 +1,6 @@
 // GET /v1/stats/identity: the organisation's identity health (personas:read), with a daily series of `days` days.
 import { z } from 'zod';
-import { apiError } from '../../http/errors/api-error.ts';
+import { apiError } from '../../core/errors/api-error.ts';
 import { defineRoute, type RouteKit } from '../../http/route-kit.ts';
 import type { IdentityHealthService } from './identity-health.service.ts';
 

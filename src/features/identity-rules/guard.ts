@@ -5,7 +5,7 @@ import type { ObjectId } from 'bson';
 import { compileGuardRules, describeBreach, type CompiledGuardRules, type GuardRules, type LimitBreach } from '../../domain/guard-rules.ts';
 import { COLLECTIONS, type IdentifierDoc, type Ifi } from '../../domain/model.ts';
 import { canonicalIdentifierKey } from '../../domain/xapi/canonical-identifier.ts';
-import { apiError, detail, type ApiError } from '../../http/errors/api-error.ts';
+import { apiError, detail, type ApiError } from '../../core/errors/api-error.ts';
 import type { Store } from '../../store/port.ts';
 import { readIdentityRules } from './identity-rules.service.ts';
 

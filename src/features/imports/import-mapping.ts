@@ -5,7 +5,7 @@
 import { z } from 'zod';
 import type { Ifi } from '../../domain/model.ts';
 import { validateIfi, withMailto } from '../../domain/xapi/index.ts';
-import type { IdentityErrorDetail } from '../merges/identity-error.ts';
+import type { ErrorDetail } from '../../core/errors/api-error.ts';
 
 const columnSchema = z.object({
   type: z.enum(['mbox', 'mbox_sha1sum', 'openid', 'account_name', 'account_homepage', 'name', 'first_name', 'last_name', 'attribute', 'ignore']),
@@ -35,7 +35,7 @@ export interface ImportRowPlan {
 const IFI_TYPES = new Set(['mbox', 'mbox_sha1sum', 'openid', 'account_name']);
 
 /** Every problem of the mapping against these headers (empty: valid). */
-export function validateMapping(mapping: unknown, headers: string[]): { mapping: ImportMapping | null; problems: IdentityErrorDetail[] } {
+export function validateMapping(mapping: unknown, headers: string[]): { mapping: ImportMapping | null; problems: ErrorDetail[] } {
   const parsed = importMappingSchema.safeParse(mapping);
   if (!parsed.success) {
     return {
@@ -43,7 +43,7 @@ export function validateMapping(mapping: unknown, headers: string[]): { mapping:
       problems: parsed.error.issues.map((issue) => ({ path: ['mapping', ...issue.path].join('.'), code: 'imports.invalid_mapping', message: issue.message })),
     };
   }
-  const problems: IdentityErrorDetail[] = [];
+  const problems: ErrorDetail[] = [];
   const problem = (path: string, message: string) => problems.push({ path: `mapping.columns.${path}`, code: 'imports.invalid_mapping', message });
   const columns = parsed.data.columns;
   const headerSet = new Set(headers);

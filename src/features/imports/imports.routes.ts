@@ -9,7 +9,7 @@ import type { Request, Response } from 'express';
 import multer from 'multer';
 import { z } from 'zod';
 import { defineRoute, objectIdParams, type RouteKit } from '../../http/route-kit.ts';
-import { identityError } from '../merges/identity-error.ts';
+import { identityError } from '../../core/errors/api-error.ts';
 import { parsePathId } from '../merges/merges.routes.ts';
 import { toImportView, type ImportService } from './imports.service.ts';
 

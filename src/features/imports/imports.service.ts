@@ -10,7 +10,7 @@ import { stringify } from 'csv-stringify';
 import { COLLECTIONS } from '../../domain/model.ts';
 import type { Store } from '../../store/port.ts';
 import { iterateInPages } from '../../store/iterate-in-pages.ts';
-import { identityError } from '../merges/identity-error.ts';
+import { identityError } from '../../core/errors/api-error.ts';
 import type { MergeRequest, MergeService } from '../merges/merge.service.ts';
 import { writeImportBatch, type ImportRow } from './import-batch.ts';
 import { IMPORT_ERRORS_COLLECTION, tracesOf } from './import-error-traces.ts';

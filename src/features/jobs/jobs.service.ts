@@ -1,6 +1,6 @@
 // GET /v1/jobs/{id}: the state and, once done, the result document of a queued statements request, within the
 // caller's organisation (a job of another organisation does not exist for the caller).
-import type { JobReport, StatementQueue } from '../../queue/statement-queue.ts';
+import type { JobReport, StatementPublisher } from '../../core/statement-jobs.ts';
 
 export class JobNotFoundError extends Error {
   override name = 'JobNotFoundError';
@@ -25,7 +25,7 @@ export interface JobsService {
   getJob(organisation: string, jobId: string): Promise<JobReport>;
 }
 
-export function createJobsService({ queue }: { queue: StatementQueue | null }): JobsService {
+export function createJobsService({ queue }: { queue: StatementPublisher | null }): JobsService {
   return {
     async getJob(organisation, jobId) {
       if (!queue) throw new QueueOffError();

@@ -1,6 +1,6 @@
 // Schemas of persona links: a reference from a persona to a record elsewhere (an LMS user, a cohort, a company).
 import { z } from 'zod';
-import type { ListSpec } from '../../http/list/list-fields.ts';
+import type { ListSpec } from '../../core/list/list-fields.ts';
 import { objectIdText } from '../identifiers/identifiers.schemas.ts';
 import { OBJECT_ID_TEXT } from '../../domain/object-id-text.ts';
 

@@ -3,13 +3,13 @@
 import { ObjectId } from 'bson';
 import { COLLECTIONS, type LinkDoc } from '../../domain/model.ts';
 import { isDuplicateKeyError, type Store } from '../../store/port.ts';
-import { apiError } from '../../http/errors/api-error.ts';
-import { conditionsFilter, oneOrAny } from '../../http/list/condition-filter.ts';
-import type { CursorCodec } from '../../http/list/cursor.ts';
-import { listDigest } from '../../http/list/list-digest.ts';
-import type { ListQuery } from '../../http/list/list-query.ts';
-import { countInScope, findPage, type Page } from '../../http/list/paginate.ts';
-import type { Caller } from '../clients/caller.ts';
+import { apiError } from '../../core/errors/api-error.ts';
+import { conditionsFilter, oneOrAny } from '../../core/list/condition-filter.ts';
+import type { CursorCodec } from '../../core/list/cursor.ts';
+import { listDigest } from '../../core/list/list-digest.ts';
+import type { ListQuery } from '../../core/list/list-query.ts';
+import { countInScope, findPage, type Page } from '../../core/list/paginate.ts';
+import type { Caller } from '../../core/caller.ts';
 import { writablePersona } from '../personas/persona-guard.ts';
 
 export interface LinkInput {

@@ -5,7 +5,7 @@
 import type { ObjectId } from 'bson';
 import { COLLECTIONS, type AttributeDoc, type LinkDoc, type PersonaDoc } from '../../domain/model.ts';
 import type { Store } from '../../store/port.ts';
-import type { IdentityErrorDetail } from './identity-error.ts';
+import type { ErrorDetail } from '../../core/errors/api-error.ts';
 import { readMovesOf, type MovedEntry } from './merge-moves.ts';
 import { mergesOf, type MergeRecordDoc } from './merge-record.ts';
 import type { MergeStepHook } from './merge-steps.ts';
@@ -15,10 +15,10 @@ const hex = (id: ObjectId): string => id.toHexString();
 /** Items per look-up or write of an undo (a merge may have moved hundreds of thousands). */
 const UNDO_CHUNK = 5000;
 
-export async function findUndoConflicts(store: Store, record: MergeRecordDoc): Promise<IdentityErrorDetail[]> {
+export async function findUndoConflicts(store: Store, record: MergeRecordDoc): Promise<ErrorDetail[]> {
   const { organisation, target } = record;
   const moved = await readMovesOf(store, record);
-  const conflicts: IdentityErrorDetail[] = [];
+  const conflicts: ErrorDetail[] = [];
   const personas = await store.collection<PersonaDoc>(COLLECTIONS.personas).find(
     { organisation, _id: { $in: [target, ...record.sources, ...moved.tombstones.map((entry) => entry._id)] } },
     { projection: { _id: 1, mergedInto: 1 } },
@@ -48,7 +48,7 @@ export async function findUndoConflicts(store: Store, record: MergeRecordDoc): P
 
 async function checkStillOnTarget(
   store: Store, record: MergeRecordDoc, collection: string, personaField: string, entries: MovedEntry[], kind: string,
-  conflicts: IdentityErrorDetail[],
+  conflicts: ErrorDetail[],
 ): Promise<void> {
   if (entries.length === 0) return;
   const where = new Map<string, ObjectId>();

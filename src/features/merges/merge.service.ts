@@ -5,7 +5,7 @@ import { ObjectId } from 'bson';
 import { COLLECTIONS, type PersonaDoc } from '../../domain/model.ts';
 import type { Store } from '../../store/port.ts';
 import { assertMergeWithinLimits } from '../identity-rules/merge-guard.ts';
-import { identityError, type IdentityErrorDetail } from './identity-error.ts';
+import { identityError, type ErrorDetail } from '../../core/errors/api-error.ts';
 import { completeMergeEffects, type AfterMergeChange } from './merge-effects.ts';
 import { mergeView, mergeViews, mergesOf, toMergeView, type MergeRecordDoc, type MergeView } from './merge-record.ts';
 import { emptyMoves } from './merge-moves.ts';
@@ -181,7 +181,7 @@ function dedupe(ids: ObjectId[]): ObjectId[] {
 /** At most this many changes are named in a refused undo (a merge may have moved hundreds of thousands of items). */
 export const LISTED_UNDO_CONFLICTS = 100;
 
-function listedConflicts(conflicts: IdentityErrorDetail[]): IdentityErrorDetail[] {
+function listedConflicts(conflicts: ErrorDetail[]): ErrorDetail[] {
   if (conflicts.length <= LISTED_UNDO_CONFLICTS) return conflicts;
   const rest = conflicts.length - LISTED_UNDO_CONFLICTS;
   return [

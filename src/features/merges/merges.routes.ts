@@ -2,16 +2,16 @@
 // by persona, offset or cursor pages like every list), one merge, and its undo. Rules live in merge.service.ts; the
 // list runs on the http kit's keyset pager over the (organisation, createdAt, _id) index.
 import { ObjectId } from 'bson';
-import { apiError, detail } from '../../http/errors/api-error.ts';
-import { allOf, conditionsFilter } from '../../http/list/condition-filter.ts';
-import type { CursorCodec } from '../../http/list/cursor.ts';
-import { listDigest } from '../../http/list/list-digest.ts';
-import { parseListQuery, type Condition } from '../../http/list/list-query.ts';
-import { findPage, stackItems } from '../../http/list/paginate.ts';
+import { apiError, detail } from '../../core/errors/api-error.ts';
+import { allOf, conditionsFilter } from '../../core/list/condition-filter.ts';
+import type { CursorCodec } from '../../core/list/cursor.ts';
+import { listDigest } from '../../core/list/list-digest.ts';
+import { parseListQuery, type Condition } from '../../core/list/list-query.ts';
+import { findPage, stackItems } from '../../core/list/paginate.ts';
 import { defineRoute, listOf, listQueryDoc, objectIdParams, type RouteKit } from '../../http/route-kit.ts';
 import { parseWith } from '../../http/validation.ts';
 import type { Filter, Store } from '../../store/port.ts';
-import { identityError } from './identity-error.ts';
+import { identityError } from '../../core/errors/api-error.ts';
 import { HISTORY_MOVED_ITEMS, mergeViews, mergesOf } from './merge-record.ts';
 import type { MergeService } from './merge.service.ts';
 import { MERGE_LIST, MergePreviewSchema, MergeQuerySchema, MergeRequestSchema, MergeSchema } from './merges.schemas.ts';

@@ -1,7 +1,7 @@
 // Request and response schemas of the merge routes (POST /v1/personas/{id}/merge, /v1/merges…); the same objects
 // validate requests and generate the OpenAPI document. MERGE_LIST is what GET /v1/merges filters and sorts on.
 import { z } from 'zod';
-import type { ListSpec } from '../../http/list/list-fields.ts';
+import type { ListSpec } from '../../core/list/list-fields.ts';
 import { objectIdText } from '../identifiers/identifiers.schemas.ts';
 
 export const MergeRequestSchema = z.object({

@@ -2,7 +2,7 @@
 import { ObjectId } from 'bson';
 import { COLLECTIONS, type OrganisationDoc } from '../../domain/model.ts';
 import type { Store } from '../../store/port.ts';
-import { apiError } from '../../http/errors/api-error.ts';
+import { apiError } from '../../core/errors/api-error.ts';
 
 export interface OrganisationsService {
   create(name: string): Promise<OrganisationDoc>;

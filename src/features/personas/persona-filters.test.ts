@@ -4,7 +4,7 @@
 import { expect } from 'chai';
 import { ObjectId } from 'bson';
 import { COLLECTIONS } from '../../domain/model.ts';
-import { parseListQuery } from '../../http/list/list-query.ts';
+import { parseListQuery } from '../../core/list/list-query.ts';
 import { openTempEmbeddedStore, type TempStore } from '../../../test/support/temp-store.ts';
 import { personaListFilter } from './persona-filters.ts';
 import { PERSONA_LIST } from './personas.schemas.ts';

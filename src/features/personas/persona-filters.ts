@@ -4,11 +4,11 @@
 import type { ObjectId } from 'bson';
 import { COLLECTIONS } from '../../domain/model.ts';
 import type { Filter, Store } from '../../store/port.ts';
-import { apiError } from '../../http/errors/api-error.ts';
-import { allOf, conditionClause } from '../../http/list/condition-filter.ts';
+import { apiError } from '../../core/errors/api-error.ts';
+import { allOf, conditionClause } from '../../core/list/condition-filter.ts';
 import { searchMatchIds } from '../search/search-page.ts';
 import { termsOf } from '../search/search-tokens.ts';
-import type { Condition, ListQuery } from '../../http/list/list-query.ts';
+import type { Condition, ListQuery } from '../../core/list/list-query.ts';
 
 /**
  * More records than this matched by the joined conditions of one request, all together: 400, narrow the filter.

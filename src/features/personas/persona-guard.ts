@@ -3,7 +3,7 @@
 import type { ObjectId } from 'bson';
 import { COLLECTIONS, type PersonaDoc } from '../../domain/model.ts';
 import type { Store } from '../../store/port.ts';
-import { ApiError, apiError } from '../../http/errors/api-error.ts';
+import { ApiError, apiError } from '../../core/errors/api-error.ts';
 
 export function personaNotFound(id: ObjectId): ApiError {
   return apiError('personas.persona_not_found', { id: id.toHexString() });

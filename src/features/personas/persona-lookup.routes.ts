@@ -3,7 +3,7 @@
 import { z } from 'zod';
 import type { Ifi } from '../../domain/model.ts';
 import { toStoredIfi, validateIfi } from '../../domain/xapi/index.ts';
-import { apiError } from '../../http/errors/api-error.ts';
+import { apiError } from '../../core/errors/api-error.ts';
 import { defineRoute, type RouteKit } from '../../http/route-kit.ts';
 import { parseWith } from '../../http/validation.ts';
 import { personaView, personaWithEmbedsView } from './persona-view.ts';

@@ -3,11 +3,11 @@
 import { z } from 'zod';
 import type { Request } from 'express';
 import { runBatch, parseId } from '../../http/batch.ts';
-import { apiError } from '../../http/errors/api-error.ts';
+import { apiError } from '../../core/errors/api-error.ts';
 import { defineListRoutes } from '../../http/list-routes.ts';
 import { BatchResultSchema, defineRoute, listOf, objectIdParams, type RouteKit } from '../../http/route-kit.ts';
 import { parseWith } from '../../http/validation.ts';
-import type { Caller } from '../clients/caller.ts';
+import type { Caller } from '../../core/caller.ts';
 import { IdentifierSchema } from '../identifiers/identifiers.schemas.ts';
 import { AttributeSchema } from '../attributes/attributes.schemas.ts';
 import { LinkSchema } from '../links/links.schemas.ts';

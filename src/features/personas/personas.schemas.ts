@@ -1,7 +1,7 @@
 // Request and response schemas of /v1/personas; the same objects validate requests and generate the OpenAPI document.
 import { z } from 'zod';
 import { MAX_PERSONA_NAME_LENGTH } from '../../domain/xapi/index.ts';
-import type { ListSpec } from '../../http/list/list-fields.ts';
+import type { ListSpec } from '../../core/list/list-fields.ts';
 import { AttributeMapSchema } from '../attributes/attributes.schemas.ts';
 import { IfiSchema, objectIdText } from '../identifiers/identifiers.schemas.ts';
 

@@ -8,8 +8,7 @@ import { ensurePseudonymiser } from './pseudonym-keys.ts';
 import { recordPseudonyms } from './pseudonym-map.ts';
 
 /** `name`: Learning Locker's stamp (the persona's name); `pseudonym`: its keyed pseudonym. */
-export const WRITE_BACK_PERSON_MODES = ['name', 'pseudonym'] as const;
-export type WriteBackPerson = (typeof WRITE_BACK_PERSON_MODES)[number];
+export type { WriteBackPerson } from '../../config.ts';
 
 export async function pseudonymDisplays(store: Store, organisation: ObjectId, personaIds: string[]): Promise<Map<string, string>> {
   const pseudonyms = await ensurePseudonymiser(store, organisation, 'write-back');

@@ -2,7 +2,7 @@
 // or `true`; anything else is 400 naming the parameter.
 import type { ObjectId } from 'bson';
 import { z } from 'zod';
-import { apiError } from '../../http/errors/api-error.ts';
+import { apiError } from '../../core/errors/api-error.ts';
 import type { Store } from '../../store/port.ts';
 import { pseudonymiserOf } from './pseudonym-keys.ts';
 import type { Pseudonymiser } from './pseudonymiser.ts';

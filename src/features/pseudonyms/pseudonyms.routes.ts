@@ -6,7 +6,7 @@ import { once } from 'node:events';
 import type { Response } from 'express';
 import { z } from 'zod';
 import { COLLECTIONS, type IdentifierDoc } from '../../domain/model.ts';
-import { apiError } from '../../http/errors/api-error.ts';
+import { apiError } from '../../core/errors/api-error.ts';
 import { defineRoute, type RouteKit } from '../../http/route-kit.ts';
 import { parseWith } from '../../http/validation.ts';
 import type { Store } from '../../store/port.ts';

@@ -16,7 +16,7 @@ import { applyNamePolicy, type OnRenamed } from '../names/name-policy.ts';
 import { recordNames, type NameSighting } from '../names/persona-names.ts';
 import { lookupPersonaStates } from '../personas/persona-lookup.ts';
 import { resolveIdentifiers, type IdentifierRequest } from './identifier-resolution.ts';
-import { addResult, emptyCounts, emptyResult, type BlockedAgent, type ResolutionResult, type ResolvedAgent, type StatementResult } from './resolution-result.ts';
+import { addResult, emptyCounts, emptyResult, type BlockedAgent, type ResolutionResult, type ResolvedAgent, type StatementResult } from '../../core/resolution-result.ts';
 
 export interface ResolverOptions {
   /** Resolve the statement's authority too (usually the LRS client, not a learner). Always validated. */

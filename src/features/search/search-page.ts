@@ -6,10 +6,10 @@
 import type { ObjectId } from 'bson';
 import { COLLECTIONS, type IdentifierDoc, type PersonaDoc } from '../../domain/model.ts';
 import type { Filter, Store } from '../../store/port.ts';
-import { apiError } from '../../http/errors/api-error.ts';
-import type { CursorCodec } from '../../http/list/cursor.ts';
-import type { ListQuery } from '../../http/list/list-query.ts';
-import type { Page } from '../../http/list/paginate.ts';
+import { apiError } from '../../core/errors/api-error.ts';
+import type { CursorCodec } from '../../core/list/cursor.ts';
+import type { ListQuery } from '../../core/list/list-query.ts';
+import type { Page } from '../../core/list/paginate.ts';
 import { BY_ID } from '../duplicates/duplicate-index.ts';
 import { tokensCollection, type SearchTokenDoc } from './search-index.ts';
 import { matchesTerms, prefixEnd, tokensOf, type SearchTerms } from './search-tokens.ts';

@@ -1,10 +1,9 @@
 // Where POST /v1/statements sends statements: resolved inline in the request (the default), or enqueued on the
 // BullMQ statements queue (202 with a job id) unless the request asks `?wait=true`. app.ts picks the sink.
-import { ApiError } from '../../http/errors/api-error.ts';
-import type { Metrics } from '../../http/metrics.ts';
-import type { StatementQueue } from '../../queue/statement-queue.ts';
-import type { Caller } from '../clients/caller.ts';
-import type { ResolutionResult } from '../resolver/resolution-result.ts';
+import { ApiError } from '../../core/errors/api-error.ts';
+import type { StatementPublisher } from '../../core/statement-jobs.ts';
+import type { Caller } from '../../core/caller.ts';
+import type { ResolutionRecorder, ResolutionResult } from '../../core/resolution-result.ts';
 import type { Resolver } from '../resolver/resolver.service.ts';
 
 export type SinkAnswer =
@@ -16,7 +15,7 @@ export interface StatementSink {
   submit(caller: Caller, statements: unknown[], options: { wait: boolean }): Promise<SinkAnswer>;
 }
 
-export function createInlineStatementSink({ resolver, metrics }: { resolver: Resolver; metrics?: Metrics }): StatementSink {
+export function createInlineStatementSink({ resolver, metrics }: { resolver: Resolver; metrics?: ResolutionRecorder }): StatementSink {
   return {
     mode: 'inline',
     async submit(caller, statements) {
@@ -38,7 +37,7 @@ const QUEUE_RETRY_AFTER_SECONDS = 5;
 // statement sent again resolves to the same persona), so a 202 always means resolved eventually and a 503 means
 // send it again.
 export function createQueuedStatementSink({ queue, inline, enqueueTimeoutMs = ENQUEUE_TIMEOUT_MS }: {
-  queue: StatementQueue; inline: StatementSink; enqueueTimeoutMs?: number;
+  queue: StatementPublisher; inline: StatementSink; enqueueTimeoutMs?: number;
 }): StatementSink {
   return {
     mode: 'queued',

@@ -2,7 +2,7 @@
 // (read-only: the persona of each agent, or null) and GET /v1/jobs/{id} (queued requests).
 import { z } from 'zod';
 import { countAgents } from '../../domain/xapi/index.ts';
-import { apiError, detail } from '../../http/errors/api-error.ts';
+import { apiError, detail } from '../../core/errors/api-error.ts';
 import { defineRoute, type RouteKit } from '../../http/route-kit.ts';
 import { parseWith } from '../../http/validation.ts';
 import type { JobsService } from '../jobs/jobs.service.ts';

@@ -2,8 +2,14 @@
 // /crud) when write-back and the queue are on: a rename queues a `person.display` refresh (compat spec 2.3), an
 // identifier created or moved queues the back-fill of its IFI (spec 2.2). Both run as background jobs.
 import type { IdentifierDoc, PersonaDoc } from '../../domain/model.ts';
-import type { QueueRuntime } from '../../queue/queue-runtime.ts';
+import type { Ifi } from '../../domain/model.ts';
 import type { IfiHasStatements } from './ifi-statements.ts';
+
+/** What write-back publishes to the queue (queue/queue-runtime.ts implements it); a null member: write-back is off. */
+export interface WriteBackPublisher {
+  restampPersona: ((organisation: string, fromId: string, toId: string) => Promise<void>) | null;
+  backfillIdentifier: ((organisation: string, identifier: { identifierId: string; personaId: string; ifi: Ifi; moved: boolean }) => Promise<void>) | null;
+}
 
 export interface ServiceWriteBackHooks {
   onRenamed?: (persona: PersonaDoc) => Promise<void>;
@@ -17,7 +23,7 @@ export interface ServiceWriteBackHooks {
  * already, and an error answer would invite a retry that, changing nothing, would queue nothing either.
  */
 export function serviceWriteBackHooks(
-  queue: Pick<QueueRuntime, 'restampPersona' | 'backfillIdentifier'> | null, logger: { warn(object: object, message?: string): void },
+  queue: WriteBackPublisher | null, logger: { warn(object: object, message?: string): void },
 ): ServiceWriteBackHooks {
   const restamp = queue?.restampPersona;
   const backfill = queue?.backfillIdentifier;

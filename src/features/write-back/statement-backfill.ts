@@ -1,15 +1,13 @@
-// Back-fill of older statements, as background jobs on the `<QUEUE_NAME>-backfill` queue, never on the ingest path
+// Back-fill of older statements, as background jobs on the `<QUEUE_NAME>-backfill` queue (queue/backfill-queue.ts), never on the ingest path
 // (Learning Locker's unindexed updateMany per new learner is its defect 10):
 //   identifier — stamp every statement of the organisation whose actor has the identifier's IFI (compat spec 2.2);
 //   persona    — re-point statements stamped with persona `fromId` to `toId` and refresh `display` (spec 2.3).
 // Each job walks an index in _id order in steps of `batchSize`, records the last _id in the job data after each
 // step (a retried or re-run job resumes there) and sleeps so that it stamps at most `ratePerSecond` statements/s.
-import { Queue, UnrecoverableError, type Job } from 'bullmq';
+import { UnrecoverableError, type Job } from 'bullmq';
 import { ObjectId } from 'bson';
-import { Gauge, type Registry } from 'prom-client';
 import type { Ifi } from '../../domain/model.ts';
 import type { Collection, Filter, IndexKeys, Store } from '../../store/port.ts';
-import { bullConnection } from '../../queue/redis-connection.ts';
 import { resolveLivePersonaId } from '../personas/persona-lookup.ts';
 import { personaDisplays } from './statement-stamping.ts';
 import type { WriteBackPerson } from '../pseudonyms/pseudonym-displays.ts';
@@ -18,33 +16,6 @@ import { BACKFILL_INDEX_KEYS, PERSON_BACKFILL_INDEX_KEYS } from './write-back-in
 export type BackfillJobData =
   | { kind: 'identifier'; organisation: string; identifierId: string; personaId: string; ifi: Ifi; movedAt?: string; after?: string; stamped?: number }
   | { kind: 'persona'; organisation: string; fromId: string; toId: string; after?: string; stamped?: number };
-
-export const backfillQueueName = (queueName: string): string => `${queueName}-backfill`;
-
-export function createBackfillQueue(options: { redisUrl: string; prefix: string; queueName: string }): Queue<BackfillJobData> {
-  const queue = new Queue<BackfillJobData>(backfillQueueName(options.queueName), {
-    connection: bullConnection(options.redisUrl), prefix: options.prefix,
-    defaultJobOptions: { attempts: 10, backoff: { type: 'exponential', delay: 2000 }, removeOnComplete: { count: 1000 }, removeOnFail: false },
-  });
-  queue.on('error', () => {});
-  return queue;
-}
-
-/**
- * An identifier is created once, so its back-fill is keyed by it (a re-run job cannot queue it twice); a move
- * (`movedAt`) is a later change of the same identifier and gets its own key. A persona change can happen again later
- * (a second rename), so each re-stamp is its own job.
- */
-export function backfillJobId(data: BackfillJobData): string {
-  return data.kind === 'identifier'
-    ? `identifier-${data.organisation}-${data.identifierId}${data.movedAt ? `-moved-${new ObjectId().toHexString()}` : ''}`
-    : `persona-${data.organisation}-${data.fromId}-${data.toId}-${new ObjectId().toHexString()}`;
-}
-
-export async function enqueueBackfills(queue: Queue<BackfillJobData>, jobs: BackfillJobData[]): Promise<void> {
-  if (jobs.length === 0) return;
-  await queue.addBulk(jobs.map((data) => ({ name: data.kind, data, opts: { jobId: backfillJobId(data) } })));
-}
 
 /** Learning Locker's actor filter for an IFI (compat spec 2.2 step 2), and the index that serves it. */
 export function actorFilter(ifi: Ifi): { filter: Filter; index: IndexKeys } {
@@ -114,23 +85,4 @@ async function planOf(store: Store, organisation: ObjectId, data: BackfillJobDat
   const target = new ObjectId(data.toId);
   const display = (await personaDisplays(store, organisation, [data.toId], person)).get(data.toId) ?? null;
   return { filter: { 'person._id': new ObjectId(data.fromId) }, index: PERSON_BACKFILL_INDEX_KEYS, set: { 'person._id': target, 'person.display': display } };
-}
-
-/** Back-fill backlog for /metrics: pending jobs and the age of the oldest one (the write-back lag). */
-export function registerBackfillMetrics(registry: Registry, queue: Queue<BackfillJobData>): void {
-  new Gauge({
-    name: 'persona_writeback_backfill_pending', help: 'back-fill jobs waiting, delayed or running', registers: [registry],
-    async collect() {
-      const counts = await queue.getJobCounts('waiting', 'delayed', 'active', 'prioritized');
-      this.set(Object.values(counts).reduce((sum, count) => sum + count, 0));
-    },
-  });
-  new Gauge({
-    name: 'persona_writeback_lag_seconds', help: 'age of the oldest pending back-fill job (0 when none)', registers: [registry],
-    async collect() {
-      // The first (oldest) job of each state; the lag is the oldest of those.
-      const heads = (await queue.getJobs(['active', 'waiting', 'delayed', 'prioritized'], 0, 0, true)).filter(Boolean);
-      this.set(heads.length > 0 ? (Date.now() - Math.min(...heads.map((job) => job.timestamp))) / 1000 : 0);
-    },
-  });
 }

@@ -4,7 +4,7 @@
 import { ObjectId } from 'bson';
 import { COLLECTIONS, type PersonaDoc } from '../../domain/model.ts';
 import type { BulkOperation, Collection, Store } from '../../store/port.ts';
-import type { ResolutionResult, ResolvedAgent } from '../resolver/resolution-result.ts';
+import type { ResolutionResult, ResolvedAgent } from '../../core/resolution-result.ts';
 import { pseudonymDisplays, type WriteBackPerson } from '../pseudonyms/pseudonym-displays.ts';
 
 export interface StampTarget {

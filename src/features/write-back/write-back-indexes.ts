@@ -9,7 +9,9 @@
 //                             org_person_timestamp ends in timestamp, so paging it by _id re-read every statement of
 //                             the persona at every step (quadratic for a learner with 200k statements)
 //   org_person_timestamp      Learning Locker's own (merges re-stamp through it), created if absent
-import type { IndexKeys, IndexOptions } from '../../store/port.ts';
+import { describeIndexGap, ensureIndexesOnEmptyCollections } from '../../store/index-check.ts';
+import { buildIndex, type IndexProgress } from '../../store/indexes.ts';
+import type { Collection, IndexKeys, IndexOptions } from '../../store/port.ts';
 
 export interface StatementIndex {
   keys: IndexKeys;
@@ -33,3 +35,18 @@ export const WRITE_BACK_INDEXES: StatementIndex[] = [
   { keys: PERSON_BACKFILL_INDEX_KEYS, options: { name: 'persona_bf_person' } },
   { keys: PERSON_INDEX_KEYS, options: { name: 'org_person_timestamp' } },
 ];
+
+/** `persona migrate`: builds every write-back index (hours on a large Learning Locker statements collection). */
+export async function ensureWriteBackIndexes(statements: Collection, onIndex?: IndexProgress): Promise<string[]> {
+  const names: string[] = [];
+  for (const index of WRITE_BACK_INDEXES) names.push(await buildIndex(statements, index, onIndex));
+  return names;
+}
+
+/** Start-up: builds them only on an empty collection; on one holding statements, warns about the missing ones. */
+export async function checkWriteBackIndexes(statements: Collection, logger: { warn(object: object, message?: string): void }): Promise<void> {
+  const gaps = await ensureIndexesOnEmptyCollections(statements, WRITE_BACK_INDEXES);
+  if (gaps.length > 0) {
+    logger.warn({ missingIndexes: gaps.map(describeIndexGap) }, 'write-back indexes missing on the statements collection: stamping and back-fills scan until `persona migrate` (write-back on) builds them');
+  }
+}

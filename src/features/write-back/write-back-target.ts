@@ -4,7 +4,7 @@
 import type { Config } from '../../config.ts';
 import { openStore } from '../../store/open-store.ts';
 import type { Collection, Store } from '../../store/port.ts';
-import { checkWriteBackIndexes } from './write-back.runtime.ts';
+import { checkWriteBackIndexes } from './write-back-indexes.ts';
 
 export interface WriteBackStatements {
   statements: Collection;

@@ -3,9 +3,9 @@
 // wrong secret or revoked client: 401 auth.invalid_credentials. The caller lands in res.locals.caller.
 import type { Request, RequestHandler, Response } from 'express';
 import type { Scope } from '../../domain/model.ts';
-import type { Caller } from '../../features/clients/caller.ts';
-import { UNKNOWN_ADDRESS, type ClientAuthenticator } from '../../features/clients/client-authenticator.ts';
-import { apiError } from '../errors/api-error.ts';
+import type { Caller } from '../../core/caller.ts';
+import { UNKNOWN_ADDRESS, type ClientAuthenticator } from '../../core/caller.ts';
+import { apiError } from '../../core/errors/api-error.ts';
 
 export interface Credentials {
   key: string;

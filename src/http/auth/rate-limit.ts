@@ -3,7 +3,7 @@
 // Off when RATE_LIMIT_PER_MINUTE is 0; counters live in the process (each API process limits on its own).
 import type { RequestHandler } from 'express';
 import { rateLimit } from 'express-rate-limit';
-import { ApiError } from '../errors/api-error.ts';
+import { ApiError } from '../../core/errors/api-error.ts';
 import { callerOf } from './authenticate.ts';
 
 export function rateLimitPerClient(requestsPerMinute: number): RequestHandler {

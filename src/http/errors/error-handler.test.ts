@@ -1,11 +1,11 @@
 import { expect } from 'chai';
 import type { Request, Response } from 'express';
-import { identityError } from '../../features/merges/identity-error.ts';
+import { identityError } from '../../core/errors/api-error.ts';
 import { JobNotFoundError } from '../../features/jobs/jobs.service.ts';
 import { DocumentRefusedError } from '../../store/document-refused.ts';
-import { ApiError } from './api-error.ts';
+import { ApiError } from '../../core/errors/api-error.ts';
 import { errorHandler, resourceOfPath } from './error-handler.ts';
-import { ERROR_REGISTRY } from './error-registry.ts';
+import { ERROR_REGISTRY } from '../../core/errors/error-registry.ts';
 
 function render(error: unknown, path = '/v1/personas') {
   const sent: { status?: number; body?: any; headers: Record<string, string> } = { headers: {} };

@@ -3,9 +3,9 @@
 // `request.payload_too_large` (413); anything else is a bug: 500, logged with its stack, no internals leaked.
 import type { ErrorRequestHandler, Request, RequestHandler } from 'express';
 import type {} from 'pino-http'; // its Request augmentation: req.id, req.log
-import { ApiError, type ErrorDetail } from './api-error.ts';
-import { ERROR_REGISTRY, isRegisteredCode, renderMessage, type BodyResource } from './error-registry.ts';
-import { storeRefusalOf } from './store-refusal.ts';
+import { ApiError, type ErrorDetail } from '../../core/errors/api-error.ts';
+import { ERROR_REGISTRY, isRegisteredCode, renderMessage, type BodyResource } from '../../core/errors/error-registry.ts';
+import { storeRefusalOf } from '../../core/errors/store-refusal.ts';
 
 /** Which resource a request's body belongs to, for `<resource>.failed_to_serialize|validate`. */
 export function resourceOfPath(path: string): BodyResource {
@@ -40,7 +40,7 @@ function describe(error: unknown, req: Request): RenderedError {
   }
   const candidate = error as { type?: string; status?: number; code?: unknown; message?: string; details?: unknown; limit?: number };
   if (candidate?.type === 'entity.parse.failed' || candidate?.type === 'encoding.unsupported' || candidate?.type === 'charset.unsupported') {
-    const code = `${resourceOfPath(req.path)}.failed_to_serialize`;
+    const code = `${resourceOfPath(req.path)}.failed_to_serialize` as const;
     return { status: 400, code, message: renderMessage(ERROR_REGISTRY[code].message, { reason: candidate.message }), details: [], headers: {} };
   }
   if (candidate?.type === 'entity.too.large') {

@@ -2,9 +2,9 @@
 // that name and listen for 'persona.created' / 'identifier.created') and, when webhooks are configured, enqueues one
 // delivery job per event and URL (retried with exponential backoff by the webhook worker).
 import { Queue, QueueEventsProducer } from 'bullmq';
-import { bullConnection } from '../../queue/redis-connection.ts';
-import type { PersonaEvent } from './persona-events.ts';
-import { WEBHOOK_JOB_NAME, type WebhookJobData } from './webhook-delivery.ts';
+import { bullConnection } from './redis-connection.ts';
+import type { PersonaEvent } from '../features/events/persona-events.ts';
+import { WEBHOOK_JOB_NAME, type WebhookJobData } from '../features/events/webhook-delivery.ts';
 
 export interface EventPublisherOptions {
   redisUrl: string;

@@ -2,14 +2,14 @@
 // (when WEBHOOK_URLS is set) the webhook delivery worker. The API process (queue on) publishes merge events through
 // startMergeEvents; their webhook deliveries are run by the workers' delivery worker.
 import { Worker } from 'bullmq';
-import type { Config } from '../../config.ts';
-import { bullConnection, describeRedisUrl, probeRedis, QueueUnavailableError } from '../../queue/redis-connection.ts';
-import type { AfterResolveHook, WorkerLogger } from '../../queue/statement-worker.ts';
-import type { Store } from '../../store/port.ts';
+import type { Config } from '../config.ts';
+import { bullConnection, describeRedisUrl, probeRedis, QueueUnavailableError } from './redis-connection.ts';
+import type { AfterResolveHook, WorkerLogger } from './statement-worker.ts';
+import type { Store } from '../store/port.ts';
 import { createEventPublisher, webhookQueueName } from './event-publisher.ts';
-import type { MergeRecordDoc } from '../merges/merge-record.ts';
-import { eventOfMerge, eventsOfResolution } from './persona-events.ts';
-import { createWebhookProcessor, type WebhookJobData } from './webhook-delivery.ts';
+import type { MergeRecordDoc } from '../features/merges/merge-record.ts';
+import { eventOfMerge, eventsOfResolution } from '../features/events/persona-events.ts';
+import { createWebhookProcessor, type WebhookJobData } from '../features/events/webhook-delivery.ts';
 
 export type EventsConfig = Pick<Config, 'REDIS_URL' | 'QUEUE_PREFIX' | 'QUEUE_NAME' | 'EVENTS_MAX_LENGTH' | 'WEBHOOK_URLS' | 'WEBHOOK_SECRET' | 'WEBHOOK_ATTEMPTS'>;
 

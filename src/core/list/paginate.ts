@@ -2,7 +2,7 @@
 // cost does not grow with depth (the position becomes a range condition on the walked index, never a skip). The
 // sort always ends in `_id` (unique tie-breaker, same direction as the last key, so one index serves both ways).
 import type { Collection, Document, Filter, IndexKeys, Sort } from '../../store/port.ts';
-import { keysetCondition } from '../../compat/learning-locker/keyset-condition.ts';
+import { keysetCondition } from './keyset-condition.ts';
 import { apiError } from '../errors/api-error.ts';
 import type { CursorCodec } from './cursor.ts';
 import type { ListQuery, SortKey } from './list-query.ts';

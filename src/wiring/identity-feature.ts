@@ -1,22 +1,22 @@
 // The one place the identity-management features are wired (merges, duplicates, imports, erasure): their services
 // over one store, the statement write-back hooks when write-back is on, and their routes on the /v1 kit. The app's
 // close() awaits close() here, so a running background import finishes before the store closes.
-import type { Config } from '../../config.ts';
-import { createCursorCodec, type CursorCodec } from '../../http/list/cursor.ts';
-import { loadCursorSecret } from '../../http/list/cursor-secret.ts';
-import type { RouteKit } from '../../http/route-kit.ts';
-import type { Collection, Store } from '../../store/port.ts';
-import { registerDuplicateRoutes } from '../duplicates/duplicates.routes.ts';
-import { createDuplicatesService, type DuplicatesService } from '../duplicates/duplicates.service.ts';
-import { registerErasureRoutes } from '../erasure/erasure.routes.ts';
-import { createErasureService, type ErasureScrubber, type ErasureService } from '../erasure/erasure.service.ts';
-import { registerImportRoutes } from '../imports/imports.routes.ts';
-import { createImportService, type ImportService } from '../imports/imports.service.ts';
-import { createIdentityWriteBack } from './identity-write-back.ts';
-import { afterMergeChangeOf, type MergeEffectHooks } from './merge-effects.ts';
-import { recoverMerges } from './merge-recovery.ts';
-import { createMergeService, type MergeService } from './merge.service.ts';
-import { registerMergeRoutes } from './merges.routes.ts';
+import type { Config } from '../config.ts';
+import { createCursorCodec, type CursorCodec } from '../core/list/cursor.ts';
+import { loadCursorSecret } from '../core/list/cursor-secret.ts';
+import type { RouteKit } from '../http/route-kit.ts';
+import type { Collection, Store } from '../store/port.ts';
+import { registerDuplicateRoutes } from '../features/duplicates/duplicates.routes.ts';
+import { createDuplicatesService, type DuplicatesService } from '../features/duplicates/duplicates.service.ts';
+import { registerErasureRoutes } from '../features/erasure/erasure.routes.ts';
+import { createErasureService, type ErasureScrubber, type ErasureService } from '../features/erasure/erasure.service.ts';
+import { registerImportRoutes } from '../features/imports/imports.routes.ts';
+import { createImportService, type ImportService } from '../features/imports/imports.service.ts';
+import { createIdentityWriteBack } from '../features/merges/identity-write-back.ts';
+import { afterMergeChangeOf, type MergeEffectHooks } from '../features/merges/merge-effects.ts';
+import { recoverMerges } from '../features/merges/merge-recovery.ts';
+import { createMergeService, type MergeService } from '../features/merges/merge.service.ts';
+import { registerMergeRoutes } from '../features/merges/merges.routes.ts';
 
 /** `writeBack` also removes stamps on erasure; `onMergeChange` publishes persona events (merge-effects.ts). */
 export interface IdentityFeatureOptions extends MergeEffectHooks {

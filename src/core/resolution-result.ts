@@ -1,7 +1,7 @@
 // The result document of resolving statements: the inline answer of POST /v1/statements, a queue job's return
 // value and what `persona ingest` summarises (shape: docs/spec/native-api.md, "Statements").
-import type { Ifi } from '../../domain/model.ts';
-import type { AgentRole } from '../../domain/xapi/index.ts';
+import type { Ifi } from '../domain/model.ts';
+import type { AgentRole } from '../domain/xapi/index.ts';
 
 export interface ResolvedAgent {
   role: AgentRole;
@@ -55,6 +55,11 @@ export interface ResolutionResult {
    * personas (events) read it here instead of guessing from creation dates, which a concurrent resolver shares.
    */
   createdPersonaIds: string[];
+}
+
+/** Where a resolution's counts are recorded (the API's metrics); resolution knows only this, not the metrics' transport. */
+export interface ResolutionRecorder {
+  recordResolution(counts: ResolutionCounts): void;
 }
 
 export function emptyCounts(): ResolutionCounts {

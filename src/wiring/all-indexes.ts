@@ -7,10 +7,10 @@ import { assertNoUniqueIndexGaps, checkIndexes, describeIndexGap } from '../stor
 import { ensureIndexes, type IndexDefinition, type IndexProgress } from '../store/indexes.ts';
 import type { Store } from '../store/port.ts';
 import type { Config } from '../config.ts';
-import { NATIVE_API_INDEXES } from './personas/personas.indexes.ts';
-import { SEARCH_INDEXES } from './search/search-index.ts';
-import { WRITE_BACK_INDEXES } from './write-back/write-back-indexes.ts';
-import { PSEUDONYM_INDEXES } from './pseudonyms/pseudonym-map.ts';
+import { NATIVE_API_INDEXES } from '../features/personas/personas.indexes.ts';
+import { SEARCH_INDEXES } from '../features/search/search-index.ts';
+import { WRITE_BACK_INDEXES } from '../features/write-back/write-back-indexes.ts';
+import { PSEUDONYM_INDEXES } from '../features/pseudonyms/pseudonym-map.ts';
 
 export type IndexConfig = Pick<Config, 'WRITE_BACK_STATEMENTS' | 'WRITE_BACK_MONGODB_URL' | 'WRITE_BACK_COLLECTION'>;
 

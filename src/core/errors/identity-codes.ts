@@ -1,26 +1,6 @@
-// The typed error thrown by the identity-management services (merges, duplicates, imports, erasure). It carries a
-// stable code and HTTP status so the HTTP layer's error middleware can answer with the spec's error shape.
-export interface IdentityErrorDetail {
-  path: string;
-  code: string;
-  message: string;
-}
-
-export class IdentityError extends Error {
-  readonly code: string;
-  readonly status: number;
-  readonly details: IdentityErrorDetail[];
-
-  constructor(code: string, status: number, message: string, details: IdentityErrorDetail[] = []) {
-    super(message);
-    this.name = 'IdentityError';
-    this.code = code;
-    this.status = status;
-    this.details = details;
-  }
-}
-
-/** Every code the identity services throw, with its status (registered with the HTTP error registry). */
+// Codes of the identity-management services (merges, duplicates, imports, erasure), with their /v1 status.
+/** Every code the identity services throw, with its status (spread into the one registry, error-registry.ts; their message is
+// the throw site's, so the template is `{message}`). */
 export const IDENTITY_ERROR_CODES = {
   'personas.persona_not_found': 404,
   'merges.merge_not_found': 404,
@@ -51,7 +31,3 @@ export const IDENTITY_ERROR_CODES = {
 } as const;
 
 export type IdentityErrorCode = keyof typeof IDENTITY_ERROR_CODES;
-
-export function identityError(code: IdentityErrorCode, message: string, details: IdentityErrorDetail[] = []): IdentityError {
-  return new IdentityError(code, IDENTITY_ERROR_CODES[code], message, details);
-}

@@ -1,29 +1,33 @@
-// The one registry of our stable error codes (Fastify's errors.js idea): every code once, with its HTTP status and a
-// message template (`{name}` placeholders filled from params). Services throw ApiError with a code from here; the
-// error middleware renders `{error: {code, message, details}}`. Codes used only inside `details` (a field's problem
-// inside a 422) are registered too, with the status of the failure they appear in.
-import { IDENTITY_ERROR_CODES } from '../../features/merges/identity-error.ts';
-import { XAPI_ERROR_CODES } from '../../xapi/xapi-errors.ts';
+// The one registry of our stable error codes (Fastify's errors.js idea): every code once, with its HTTP status, a
+// message template (`{name}` placeholders filled from params) and, where a surface answers otherwise, the status of
+// the Learning Locker surface (`ll`, /api) and of /crud (`crud`; it falls back to `ll`). Services and the compat
+// routes throw ApiError (or its CompatError kind) with a code from here; each surface's renderer
+// (http/errors/error-handler.ts, compat/learning-locker/error-bodies.ts) takes the status from this table. Codes used
+// only inside `details` (a field's problem inside a 422) are registered too, with the status of their failure.
+// The table is `as const` + `satisfies`, so ErrorCode is the union of its keys and a misspelt code fails the type-check.
+import { COMPAT_ONLY_CODES } from './compat-codes.ts';
+import type { ErrorDefinition, Surface } from './error-definition.ts';
+import { IDENTITY_ERROR_CODES } from './identity-codes.ts';
+import { XAPI_ERROR_CODES } from './xapi-codes.ts';
 
-export interface ErrorDefinition {
-  status: number;
-  message: string;
-}
+export type { ErrorDefinition, Surface } from './error-definition.ts';
 
 /** Resources whose bodies we parse: each has `<resource>.failed_to_serialize` (400) and `.failed_to_validate` (422). */
 export const BODY_RESOURCES = ['personas', 'identifiers', 'attributes', 'links', 'clients', 'statements', 'resolve', 'merges', 'duplicates', 'imports', 'rules', 'pseudonyms', 'request'] as const;
 export type BodyResource = (typeof BODY_RESOURCES)[number];
 
+type BodyCode = `${BodyResource}.failed_to_serialize` | `${BodyResource}.failed_to_validate`;
+// The compat surfaces answer a body that fails validation with 400 (LL's mongoose ValidationError).
 const bodyCodes = Object.fromEntries(BODY_RESOURCES.flatMap((resource) => [
   [`${resource}.failed_to_serialize`, { status: 400, message: 'Failed to parse the request body as JSON: {reason}' }],
-  [`${resource}.failed_to_validate`, { status: 422, message: 'Failed to validate input: {count} problem(s), see details' }],
-])) as Record<string, ErrorDefinition>;
+  [`${resource}.failed_to_validate`, { status: 422, ll: 400, message: 'Failed to validate input: {count} problem(s), see details' }],
+])) as Record<BodyCode, ErrorDefinition>;
 
 const identityCodes = Object.fromEntries(Object.entries(IDENTITY_ERROR_CODES).map(([code, status]) => [
   code, { status, message: '{message}' },
-])) as Record<string, ErrorDefinition>;
+])) as Record<keyof typeof IDENTITY_ERROR_CODES, ErrorDefinition>;
 
-export const ERROR_REGISTRY: Record<string, ErrorDefinition> = {
+export const ERROR_REGISTRY = {
   ...identityCodes,
   ...bodyCodes,
   ...XAPI_ERROR_CODES,
@@ -57,7 +61,7 @@ export const ERROR_REGISTRY: Record<string, ErrorDefinition> = {
   // Auth (native-api.md "Auth"): 401 for credentials, 403 for scopes.
   'auth.missing_credentials': { status: 401, message: 'Send HTTP Basic (key:secret) or Bearer credentials' },
   'auth.invalid_credentials': { status: 401, message: 'Unknown key, wrong secret or revoked client' },
-  'auth.organisation_expired': { status: 401, message: 'The organisation of this client has expired' },
+  'auth.organisation_expired': { status: 401, ll: 403, message: 'The organisation of this client has expired' },
   'auth.insufficient_scope': { status: 403, message: 'This route needs the scope {scope}' },
   // Query strings of lists and lookups.
   'query.invalid_filter': { status: 400, message: 'Invalid filter {parameter}: {reason}' },
@@ -73,12 +77,12 @@ export const ERROR_REGISTRY: Record<string, ErrorDefinition> = {
   // Personas.
   'personas.invalid_persona_id': { status: 400, message: 'Invalid persona ID {id}' },
   'personas.persona_not_found': { status: 404, message: 'Persona {id} not found' },
-  'personas.persona_merged': { status: 308, message: 'Persona {id} was merged into {target}' },
-  'personas.persona_is_tombstone': { status: 409, message: 'Persona {id} was merged into {target} and cannot be changed' },
-  'personas.persona_has_identifiers': { status: 409, message: 'Persona {id} still has {count} identifier(s); delete them or use ?cascade=true' },
+  'personas.persona_merged': { status: 308, ll: 404, message: 'Persona {id} was merged into {target}' },
+  'personas.persona_is_tombstone': { status: 409, ll: 404, message: 'Persona {id} was merged into {target} and cannot be changed' },
+  'personas.persona_has_identifiers': { status: 409, ll: 400, crud: 409, message: 'Persona {id} still has {count} identifier(s); delete them or use ?cascade=true' },
   'personas.user_ambiguous': { status: 409, message: 'Several personas have an account named {userId}; pass ?homePage=' },
   'personas.user_home_page_required': { status: 400, message: 'Pass ?homePage= or configure DEFAULT_ACCOUNT_HOMEPAGE' },
-  'personas.name_required': { status: 422, message: 'Name is required' },
+  'personas.name_required': { status: 422, ll: 400, message: 'Name is required' },
   'rules.invalid_name_policy': { status: 422, message: 'must be one of first, latest, most_frequent, manual' },
   // Identity guard rails (features/identity-rules): rule validation, then refusals naming the rule broken.
   'rules.invalid_kind': { status: 422, message: 'must be one of mbox, mbox_sha1sum, openid, account' },
@@ -87,8 +91,8 @@ export const ERROR_REGISTRY: Record<string, ErrorDefinition> = {
   'rules.identifier_blocked': { status: 422, message: 'The identifier {canonicalKey} is blocked by the identity rule {rule}' },
   'rules.limit_exceeded': { status: 409, message: 'Persona {persona} would hold {breach}' },
   'rules.unique_kind': { status: 409, message: 'Persona {persona} would hold {breach}' },
-  'personas.name_too_long': { status: 422, message: 'Name exceeds 200 characters' },
-  'personas.invalid_name': { status: 422, message: 'Name must be a string' },
+  'personas.name_too_long': { status: 422, ll: 400, message: 'Name exceeds 200 characters' },
+  'personas.invalid_name': { status: 422, ll: 400, message: 'Name must be a string' },
   'personas.invalid_profile': { status: 422, message: 'Profile must be an object' },
   'personas.invalid_metadata': { status: 422, message: 'Metadata must be an object' },
   'personas.invalid_active': { status: 422, message: 'Active must be true or false' },
@@ -101,13 +105,13 @@ export const ERROR_REGISTRY: Record<string, ErrorDefinition> = {
   // Identifiers.
   'identifiers.invalid_identifier_id': { status: 400, message: 'Invalid identifier ID {id}' },
   'identifiers.identifier_not_found': { status: 404, message: 'Identifier {id} not found' },
-  'identifiers.identifier_exists': { status: 409, message: 'The identifier {canonicalKey} is already assigned to persona {persona}' },
-  'identifiers.invalid_ifi': { status: 422, message: 'Invalid identifier: {reason}' },
-  'identifiers.identifier_has_statements': { status: 409, message: 'Identifier {id} is the actor of statements in the LRS; move it to another persona instead of deleting it' },
+  'identifiers.identifier_exists': { status: 409, ll: 400, message: 'The identifier {canonicalKey} is already assigned to persona {persona}' },
+  'identifiers.invalid_ifi': { status: 422, ll: 400, message: 'Invalid identifier: {reason}' },
+  'identifiers.identifier_has_statements': { status: 409, ll: 400, message: 'Identifier {id} is the actor of statements in the LRS; move it to another persona instead of deleting it' },
   // Attributes.
   'attributes.attribute_not_found': { status: 404, message: 'Persona {id} has no attribute {key}' },
-  'attributes.invalid_key': { status: 422, message: 'An attribute key is 1-200 characters, not $-prefixed, without NUL, not __proto__' },
-  'attributes.invalid_value': { status: 422, message: 'An attribute value is any JSON value except null, bounded in size: {reason}' },
+  'attributes.invalid_key': { status: 422, ll: 400, message: 'An attribute key is 1-200 characters, not $-prefixed, without NUL, not __proto__' },
+  'attributes.invalid_value': { status: 422, ll: 400, message: 'An attribute value is any JSON value except null, bounded in size: {reason}' },
   // Links.
   'links.invalid_link_id': { status: 400, message: 'Invalid link ID {id}' },
   'links.link_not_found': { status: 404, message: 'Link {id} not found' },
@@ -124,12 +128,21 @@ export const ERROR_REGISTRY: Record<string, ErrorDefinition> = {
   // Jobs (queued statements; the jobs service throws these).
   'jobs.job_not_found': { status: 404, message: 'Job {id} not found' },
   'jobs.queue_off': { status: 404, message: 'The statements queue is off: statements are resolved inline and there are no jobs' },
-};
+  ...COMPAT_ONLY_CODES,
+} as const satisfies Record<string, ErrorDefinition>;
 
 export type ErrorCode = keyof typeof ERROR_REGISTRY & string;
 
-export function isRegisteredCode(code: unknown): code is string {
+export function isRegisteredCode(code: unknown): code is ErrorCode {
   return typeof code === 'string' && Object.hasOwn(ERROR_REGISTRY, code);
+}
+
+/** The status `code` answers with on `surface`: the surface's own column, /crud falling back to LL's, then /v1's. */
+export function statusOn(code: ErrorCode, surface: Surface): number {
+  const definition: ErrorDefinition = ERROR_REGISTRY[code];
+  if (surface === 'crud') return definition.crud ?? definition.ll ?? definition.status;
+  if (surface === 'll') return definition.ll ?? definition.status;
+  return definition.status;
 }
 
 /** Fills `{name}` placeholders; unknown placeholders are left as they are. */

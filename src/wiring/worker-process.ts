@@ -1,17 +1,17 @@
 // A statements worker process, composed from config: store, resolver, optional write-back and events, the BullMQ
 // worker. Used by `npm run worker` (workers/statements.worker.ts) and `persona worker`. close() stops taking jobs,
 // lets running ones finish, then closes everything, so SIGTERM loses nothing.
-import { loadStoreId, withStoreQueuePrefix } from './store-queue-prefix.ts';
+import { loadStoreId, withStoreQueuePrefix } from '../queue/store-queue-prefix.ts';
 import type { Config } from '../config.ts';
-import { startEvents } from '../features/events/events.runtime.ts';
+import { startEvents } from '../queue/events-worker.ts';
 import type { OnRenamed } from '../features/names/name-policy.ts';
 import { createResolver, resolverOptionsOf } from '../features/resolver/resolver.service.ts';
-import { startWriteBack } from '../features/write-back/write-back.runtime.ts';
-import { checkAllIndexes } from '../features/all-indexes.ts';
+import { startWriteBack } from '../queue/write-back-worker.ts';
+import { checkAllIndexes } from './all-indexes.ts';
 import { openStore } from '../store/open-store.ts';
 import type { Store } from '../store/port.ts';
-import { probeRedis } from './redis-connection.ts';
-import { startStatementWorker, type AfterResolveHook, type WorkerLogger } from './statement-worker.ts';
+import { probeRedis } from '../queue/redis-connection.ts';
+import { startStatementWorker, type AfterResolveHook, type WorkerLogger } from '../queue/statement-worker.ts';
 
 export interface WorkerProcess {
   close(): Promise<void>;

@@ -1,9 +1,9 @@
 // Error codes of the xAPI surface (/xapi). xAPI answers client mistakes with 400 Bad Request (1.0.3 Communication
 // 3.2, 2.0 "Error Codes"), never 422, so every rejection here is a 400 with a code naming the rule; the error
 // registry spreads these in like the identity codes. Bodies keep the project's `{error: {code, message, details}}`.
-import type { ErrorDefinition } from '../http/errors/error-registry.ts';
+import type { ErrorDefinition } from './error-definition.ts';
 
-export const XAPI_ERROR_CODES: Record<string, ErrorDefinition> = {
+export const XAPI_ERROR_CODES = {
   'xapi.version_required': { status: 400, message: 'Send the X-Experience-API-Version header (1.0.x or 2.0.x)' },
   'xapi.version_unsupported': { status: 400, message: 'X-Experience-API-Version {version} is not served here; send 1.0.x or 2.0.x' },
   'xapi.unsupported_content_type': { status: 400, message: 'Send statements as application/json, or multipart/mixed with attachments (got {contentType})' },
@@ -21,4 +21,4 @@ export const XAPI_ERROR_CODES: Record<string, ErrorDefinition> = {
     status: 501,
     message: '{resource} is not served here: this service resolves identities and stores no statements or documents; ask your LRS',
   },
-};
+} as const satisfies Record<string, ErrorDefinition>;
