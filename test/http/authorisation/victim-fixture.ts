@@ -23,6 +23,8 @@ export interface VictimFixture {
   attributeKey: string;
   link: string;
   merge: string;
+  /** The persona's pseudonym (the organisation has pseudonymisation on, so its pseudonym routes answer). */
+  pseudonym: string;
   import: string;
   llImport: string;
   template: string;
@@ -84,7 +86,12 @@ export async function makeVictimFixture(api: TestApi): Promise<VictimFixture> {
   expect(await store.collection(PERSONAS_IMPORTS).findOne({ organisation, _id: new ObjectId(llImport) })).to.not.equal(null);
   expect(await store.collection(PERSONAS_IMPORT_TEMPLATES).findOne({ organisation, _id: new ObjectId(template) })).to.not.equal(null);
   const client = await api.newClient({ scopes: ['personas:read'] });
+  expect((await api.request('PUT', '/v1/pseudonymisation', { body: { enabled: true } })).status).to.equal(200);
+  const pseudonymised = await api.request('GET', `/v1/personas/${persona}/export?pseudonymised=true`);
+  const pseudonym = pseudonymised.body.persona?.persona as string | undefined;
+  expect(pseudonym, 'the pseudonymised export names the persona by its pseudonym').to.match(/^pp_/);
   return {
+    pseudonym: pseudonym!,
     organisation: api.admin.organisation, persona, target, bare, merge, link, llImport, template, mbox,
     identifier: String(identifier!._id), attribute: String(attribute!._id), attributeKey: 'dept', client: client.id,
     import: await uploadImport(api, tag), userId: `user-${tag}`,
