@@ -43,7 +43,7 @@ describe('persona migrate: the search index', () => {
     const reopened = await openEmbeddedStore({ dataDir });
     try {
       const tokens = await reopened.collection(SEARCH_TOKENS_COLLECTION).find({ organisation: ours }, { projection: { token: 1, persona: 1 } });
-      expect(tokens.map((doc) => doc.token).sort()).to.deep.equal(['ada', 'ada@example.org', 'example', 'lovelace', 'org']);
+      expect(tokens.map((doc) => doc.token).sort()).to.deep.equal(['ada', 'ada@example.org', 'example', 'lovelace', 'mailto:ada@example.org', 'org']);
       expect(tokens.every((doc) => ada.equals(doc.persona))).to.equal(true);
       const other = await reopened.collection(SEARCH_TOKENS_COLLECTION).find({ organisation: theirs }, { projection: { token: 1 } });
       expect(other.map((doc) => doc.token).sort()).to.deep.equal(['grace', 'hopper']);
