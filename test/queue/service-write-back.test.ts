@@ -69,7 +69,7 @@ describe('write-back of renames and identifier changes through the services (rea
     const bo = resolved.body.results[0].agents[0].personaId as string;
     const mine = await insertStatements(5, 'bo@example.org', { _id: new ObjectId(bo), display: 'Bo' });
     const change = await api.request('PUT', '/v1/identity-rules', { body: { namePolicy: 'latest' } });
-    expect(change.body).to.deep.equal({ namePolicy: 'latest', renamed: 1 });
+    expect(change.body).to.include({ namePolicy: 'latest', renamed: 1 });
     await waitFor('display after the policy change', async () => (await displaysOf(mine)).every((display) => display === 'Bo Ekström'));
 
     // Queued statements are resolved by the worker: its resolver renames under `latest` and re-stamps just the same.
