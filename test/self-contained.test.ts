@@ -20,7 +20,7 @@ function* repositoryFiles(dir: string): Generator<string> {
 }
 
 describe('repository is self-contained', () => {
-  it('no file refers to ../shared', () => {
+  it('no file refers to the shared folder beside the clone', () => {
     const offenders = [...repositoryFiles(root)].filter((path) => outside.test(readFileSync(path, 'utf8')));
     expect(offenders.map((path) => path.slice(root.length))).to.deep.equal([]);
   });
