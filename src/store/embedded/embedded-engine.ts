@@ -7,7 +7,7 @@ import { decodeDocument } from './codec.ts';
 import { DocumentWriter } from './document-writer.ts';
 import type { IndexDefinition } from './index-entries.ts';
 import { encodeValue, prefixEnd } from './index-keys.ts';
-import { LmdbEnvironment, type EnvironmentOptions } from './lmdb-environment.ts';
+import type { LmdbEnvironment } from './lmdb-environment.ts';
 import type { WalkSource } from './plan-walker.ts';
 import type { CollectionContext } from './write-operations.ts';
 
@@ -16,8 +16,8 @@ export class EmbeddedEngine {
   readonly catalogue: Catalogue;
   private readonly prefixes = new Map<string, Buffer>();
 
-  constructor(options: EnvironmentOptions, private readonly databaseName: string) {
-    this.environment = new LmdbEnvironment(options);
+  constructor(environment: LmdbEnvironment, private readonly databaseName: string) {
+    this.environment = environment;
     this.catalogue = new Catalogue(this.environment.catalogue);
   }
 

@@ -2,6 +2,7 @@
 import type { Store } from '../port.ts';
 import { EmbeddedEngine } from './embedded-engine.ts';
 import { EmbeddedStore } from './embedded-store.ts';
+import { LmdbEnvironment } from './lmdb-environment.ts';
 
 export interface EmbeddedStoreOptions {
   dataDir: string;
@@ -14,7 +15,8 @@ export interface EmbeddedStoreOptions {
 }
 
 export async function openEmbeddedStore(options: EmbeddedStoreOptions): Promise<Store> {
-  const engine = new EmbeddedEngine({ dataDir: options.dataDir, mapSizeGb: options.mapSizeGb, mapSizeBytes: options.mapSizeBytes }, options.dbName ?? 'embedded');
+  const environment = await LmdbEnvironment.open({ dataDir: options.dataDir, mapSizeGb: options.mapSizeGb, mapSizeBytes: options.mapSizeBytes });
+  const engine = new EmbeddedEngine(environment, options.dbName ?? 'embedded');
   return new EmbeddedStore(engine);
 }
 
