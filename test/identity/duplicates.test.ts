@@ -97,6 +97,8 @@ describe('duplicate suggestions', () => {
 
   it('sees a write stamped an hour before the last refresh, committed after it (a skewed clock or a slow commit: review finding 10)', async () => {
     const service = createDuplicatesService({ store: temp.store });
+    // Two refreshes: before the fix the second re-read the seeding (within its 5 s overlap) and remembered it.
+    await service.refresh(organisation);
     await service.refresh(organisation);
     // Before the fix each refresh read updatedAt > (previous refresh start - 5 s): this write was never seen.
     const stampedLongAgo = new Date(Date.now() - 3_600_000);
