@@ -67,7 +67,7 @@ export class EmbeddedEngine {
    * once with `deferFlush` (the caller awaits the store's flush() later).
    */
   async write<T>(action: () => T, { deferFlush = false }: { deferFlush?: boolean } = {}): Promise<T> {
-    const result = this.environment.write(action);
+    const result = this.environment.write(() => this.changeLog.inTransaction(action));
     if (!deferFlush) await this.environment.durable();
     return result;
   }
