@@ -61,8 +61,8 @@ async function benchMerge(size: number): Promise<void> {
 async function benchDuplicates(size: number): Promise<void> {
   await withFreshStore(async (store) => {
     const organisation = new ObjectId();
-    // Written a minute ago, as data is before anyone asks for duplicates: a refresh re-reads the last 5 s of writes
-    // before the previous refresh (writes in flight then), which would otherwise be all of them.
+    // Written a minute ago, as data is before anyone asks for duplicates (refreshes follow the store's change feed,
+    // not these timestamps: the first refresh builds from a full scan, the next ones read only what came after it).
     const now = new Date(Date.now() - 60_000);
     const ids = Array.from({ length: size }, () => new ObjectId());
     // Every 50th persona shares an email (case variant) with the next one; every 100th a display name.
@@ -92,7 +92,7 @@ async function benchDuplicates(size: number): Promise<void> {
       await service.suggestionsFor(organisation, ids[(index * 7) % size]);
       timings.push(performance.now() - started);
     }
-    // The first call may still re-read the last seconds of writes (the refresh's overlap window): median and max apart.
+    // The first call reads the change feed past the renames' own re-indexing writes: median and max apart.
     timings.sort((a, b) => a - b);
     console.log(`suggestions for one persona: median ${timings[50].toFixed(1)} ms, p95 ${timings[95].toFixed(1)} ms, max ${timings[99].toFixed(1)} ms`);
   });

@@ -181,6 +181,41 @@ export interface Collection<T extends Document = Document> {
   explain(filter?: Filter, options?: FindOptions): Promise<QueryPlan>;
 }
 
+/** One document written (inserted, updated, replaced) after a change token; deletions are not promised. */
+export interface DocumentChange {
+  collection: string;
+  /** The document's `_id`. */
+  id: any;
+}
+
+/** What `changesSince` answers while the store still holds the history after the token. */
+export interface ChangeBatch {
+  /**
+   * Documents written after the token, in commit order. A document written several times may appear several
+   * times; one written and then deleted may appear although it is gone (read it back before trusting it).
+   */
+  changes: DocumentChange[];
+  /** Where the next call resumes: every commit after the one answered here comes after it. Opaque, storable text. */
+  token: string;
+  /** The batch stopped at the limit: call again with `token` for the rest. */
+  hasMore: boolean;
+}
+
+/**
+ * The store no longer holds the history after the token (the embedded change log was trimmed past it, MongoDB's
+ * oplog rolled over it, the token belongs to another store): the caller must rescan what it follows.
+ */
+export interface ChangeHistoryLost {
+  historyLost: true;
+}
+
+export interface ChangesSinceOptions {
+  /** Most changes per batch. Default DEFAULT_CHANGE_BATCH. */
+  limit?: number;
+}
+
+export const DEFAULT_CHANGE_BATCH = 10_000;
+
 /** One operation of an atomic unit: a bulk operation addressed to a collection. */
 export type AtomicOperation = { collection: string } & BulkOperation;
 
@@ -192,6 +227,18 @@ export interface Store {
    * Absent when the engine cannot offer it (MongoDB standalone server): callers must then use journaled steps.
    */
   applyAtomically?: (operations: AtomicOperation[]) => Promise<BulkWriteResult>;
+  /**
+   * The current position of the store's commit order: every write acknowledged after this resolves is answered by
+   * `changesSince(…, token)`. Taken before a full scan, it makes the scan and the changes after it miss nothing.
+   */
+  changeToken(): Promise<string>;
+  /**
+   * The documents of these collections carrying this `organisation` that were written after `token`, in commit
+   * order, whatever clock the writers had and however slowly they committed (server-side order, not timestamps).
+   * Embedded: a change log written in the same LMDB transaction as each write. MongoDB: a change stream, so it
+   * needs a replica set or a sharded cluster (a standalone server refuses with a message saying so).
+   */
+  changesSince(collections: string[], organisation: unknown, token: string, options?: ChangesSinceOptions): Promise<ChangeBatch | ChangeHistoryLost>;
   /** Resolves once every write acknowledged before the call (deferFlush ones too) is on disk. */
   flush(): Promise<void>;
   /** Resolves when the store answers; throws otherwise. */

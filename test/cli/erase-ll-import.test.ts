@@ -14,8 +14,9 @@ import { COLLECTIONS } from '../../src/domain/model.ts';
 import { createImportService } from '../../src/features/imports/imports.service.ts';
 import { createMergeService } from '../../src/features/merges/merge.service.ts';
 import { ensureDefaultOrganisation } from '../../src/features/tenancy/default-organisation.ts';
+import { ensureIndexes } from '../../src/store/indexes.ts';
 import type { Store } from '../../src/store/port.ts';
-import { makeTempDir, openTempEmbeddedStore } from '../support/temp-store.ts';
+import { makeTempDir, processStoreFor, type ProcessStore } from '../support/temp-store.ts';
 
 const run = promisify(execFile);
 const cli = join(import.meta.dirname, '..', '..', 'bin', 'persona.js');
@@ -27,13 +28,19 @@ const STRUCTURE = {
 
 describe('persona erase and Learning Locker import CSVs', () => {
   let dir: string;
-  beforeEach(() => { dir = makeTempDir('persona-erase-ll-'); });
-  afterEach(() => rmSync(dir, { recursive: true, force: true }));
+  let shared: ProcessStore;
+  beforeEach(() => { dir = makeTempDir('persona-erase-ll-'); shared = processStoreFor(join(dir, 'data')); });
+  afterEach(async () => { await shared.discard(); rmSync(dir, { recursive: true, force: true }); });
 
   /** Opens the CLI's store in this process, runs `work`, closes it (one process holds the store at a time). */
   async function withDataDir<T>(work: (store: Store) => Promise<T>): Promise<T> {
-    const temp = await openTempEmbeddedStore({ dataDir: join(dir, 'data') });
-    try { return await work(temp.store); } finally { await temp.close(); }
+    const store = await shared.open();
+    try {
+      await ensureIndexes(store);
+      return await work(store);
+    } finally {
+      await store.close();
+    }
   }
   const llImportsOver = (store: Store) => createLlImportService({ store, imports: createImportService({ store, mergeService: createMergeService({ store }) }) });
 
@@ -54,7 +61,7 @@ describe('persona erase and Learning Locker import CSVs', () => {
       return { organisation, importId: doc._id, ann: identifier!.persona.toHexString() };
     });
 
-    const { stdout } = await run(process.execPath, [cli, 'erase', ann, '--yes', '--json'], { env: { ...process.env, DATA_DIR: join(dir, 'data') } });
+    const { stdout } = await run(process.execPath, [cli, 'erase', ann, '--yes', '--json'], { env: { ...process.env, ...shared.env } });
     expect(JSON.parse(stdout).counts.personas).to.equal(1);
 
     const csv = await withDataDir(async (store) => text(await llImportsOver(store).errorCsv(organisation, importId)));

@@ -6,7 +6,7 @@ import { readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { expect } from 'chai';
-import { makeTempDir } from '../support/temp-store.ts';
+import { makeTempDir, processStoreFor, type ProcessStore } from '../support/temp-store.ts';
 
 const run = promisify(execFile);
 const cli = join(import.meta.dirname, '..', '..', 'bin', 'persona.js');
@@ -23,10 +23,11 @@ const mapping = JSON.stringify({
 
 describe('persona import (CSV)', () => {
   let dir: string;
-  beforeEach(() => { dir = makeTempDir('persona-import-cli-'); });
-  afterEach(() => rmSync(dir, { recursive: true, force: true }));
+  let shared: ProcessStore;
+  beforeEach(() => { dir = makeTempDir('persona-import-cli-'); shared = processStoreFor(join(dir, 'data')); });
+  afterEach(async () => { await shared.discard(); rmSync(dir, { recursive: true, force: true }); });
 
-  const persona = (args: string[]): Promise<Outcome> => run(process.execPath, [cli, ...args], { env: { ...process.env, DATA_DIR: join(dir, 'data') } }).then(
+  const persona = (args: string[]): Promise<Outcome> => run(process.execPath, [cli, ...args], { env: { ...process.env, ...shared.env } }).then(
     ({ stdout, stderr }) => ({ code: 0, stdout, stderr }),
     (error: Outcome) => error,
   );

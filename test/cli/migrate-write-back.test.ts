@@ -6,7 +6,7 @@ import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { expect } from 'chai';
 import { WRITE_BACK_INDEXES } from '../../src/features/write-back/write-back-indexes.ts';
-import { makeTempDir, openTempEmbeddedStore } from '../support/temp-store.ts';
+import { makeTempDir, processStoreFor, type ProcessStore } from '../support/temp-store.ts';
 
 const run = promisify(execFile);
 const cli = join(import.meta.dirname, '..', '..', 'bin', 'persona.js');
@@ -14,24 +14,25 @@ const writeBackNames = WRITE_BACK_INDEXES.map((index) => index.options.name);
 
 describe('persona migrate with write-back', () => {
   let dir: string;
-  beforeEach(() => { dir = makeTempDir('persona-migrate-wb-'); });
-  afterEach(() => rmSync(dir, { recursive: true, force: true }));
+  let shared: ProcessStore;
+  beforeEach(() => { dir = makeTempDir('persona-migrate-wb-'); shared = processStoreFor(join(dir, 'data')); });
+  afterEach(async () => { await shared.discard(); rmSync(dir, { recursive: true, force: true }); });
 
   let progress = '';
   const migrate = async (env: Record<string, string>) => {
     const { stdout, stderr } = await run(process.execPath, [cli, 'migrate', '--json'], {
-      env: { ...process.env, DATA_DIR: join(dir, 'data'), WRITE_BACK_STATEMENTS: 'false', ...env },
+      env: { ...process.env, ...shared.env, WRITE_BACK_STATEMENTS: 'false', ...env },
     });
     progress = stderr;
     return JSON.parse(stdout.trim().split('\n').at(-1)!).indexes as string[];
   };
 
   async function indexNamesOf(collection: string): Promise<string[]> {
-    const temp = await openTempEmbeddedStore({ dataDir: join(dir, 'data') });
+    const store = await shared.open();
     try {
-      return (await temp.store.collection(collection).listIndexes()).map((index) => index.name);
+      return (await store.collection(collection).listIndexes()).map((index) => index.name);
     } finally {
-      await temp.close();
+      await store.close();
     }
   }
 

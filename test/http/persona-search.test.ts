@@ -172,4 +172,13 @@ describe('HTTP: search= (token index)', () => {
     ]);
     expect(await names('legacy')).to.deep.equal(['Legacy Learner']);
   });
+
+  it('finds a person written after a search with an updatedAt an hour old (a skewed clock or a slow commit: review finding 10)', async () => {
+    expect(await names('tardy')).to.deep.equal([]);
+    const stampedLongAgo = new Date(Date.now() - 3_600_000);
+    await api.built.store.collection(COLLECTIONS.personas).insertOne(
+      { organisation: new ObjectId(api.admin.organisation), name: 'Tardy Writer', active: true, createdAt: stampedLongAgo, updatedAt: stampedLongAgo },
+    );
+    expect(await names('tardy')).to.deep.equal(['Tardy Writer']);
+  });
 });

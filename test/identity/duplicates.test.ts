@@ -86,38 +86,52 @@ describe('duplicate suggestions', () => {
     expect(await service.suggestionsFor(organisation, ids.c)).to.deep.equal([]);
   });
 
-  it('re-indexes only what is new: the seconds re-read before the last refresh count only when they changed', async () => {
+  it('re-indexes only what was written since the last refresh, once', async () => {
     const service = createDuplicatesService({ store: temp.store });
     await service.refresh(organisation);
     const personas = temp.store.collection(COLLECTIONS.personas);
-    await personas.updateMany({ _id: { $in: [ids.a, ids.c] } }, { $set: { name: 'Renamed', updatedAt: new Date() } });
-    expect(await service.refresh(organisation)).to.be.at.least(2);
-    // The same writes, read again in the overlap: already indexed.
+    await personas.updateMany({ organisation, _id: { $in: [ids.a, ids.c] } }, { $set: { name: 'Renamed', updatedAt: new Date() } });
+    expect(await service.refresh(organisation)).to.equal(2);
     expect(await service.refresh(organisation)).to.equal(0);
-    // A write that commits late, with an updatedAt from before the last refresh started: picked up all the same.
-    const state = await temp.store.collection(DUPLICATE_STATE_COLLECTION).findOne({ _id: organisation });
+  });
+
+  it('sees a write stamped an hour before the last refresh, committed after it (a skewed clock or a slow commit: review finding 10)', async () => {
+    const service = createDuplicatesService({ store: temp.store });
+    // Two refreshes: before the fix the second re-read the seeding (within its 5 s overlap) and remembered it.
+    await service.refresh(organisation);
+    await service.refresh(organisation);
+    // Before the fix each refresh read updatedAt > (previous refresh start - 5 s): this write was never seen.
+    const stampedLongAgo = new Date(Date.now() - 3_600_000);
     await seedIdentifier(temp.store, organisation, ids.g, account('http://late.example.org', 'jdoe'));
-    await temp.store.collection(COLLECTIONS.identifiers).updateOne({ persona: ids.g }, { $set: { updatedAt: new Date(state!.watermark.getTime() - 1000) } });
-    expect(await service.refresh(organisation)).to.be.at.least(1);
+    await temp.store.collection(COLLECTIONS.identifiers).updateMany({ organisation, persona: ids.g }, { $set: { createdAt: stampedLongAgo, updatedAt: stampedLongAgo } });
+    expect(await service.refresh(organisation)).to.equal(1);
     expect((await service.suggestionsFor(organisation, ids.g)).map((pair) => pair.personas)).to.deep.include(pairOf(ids.e, ids.g));
     expect(await service.refresh(organisation)).to.equal(0);
   });
 
-  it('a refresh that finds nothing written since the last overlap writes nothing', async () => {
+  it('a refresh that finds nothing written since the last one writes nothing', async () => {
     const service = createDuplicatesService({ store: temp.store });
     await service.refresh(organisation);
-    const hourAgo = new Date(Date.now() - 3_600_000);
-    for (const name of [COLLECTIONS.personas, COLLECTIONS.identifiers, COLLECTIONS.attributes]) {
-      await temp.store.collection(name).updateMany({ organisation }, { $set: { updatedAt: hourAgo } });
-    }
     const state = () => temp.store.collection(DUPLICATE_STATE_COLLECTION).findOne({ _id: organisation });
     const before = await state();
     expect(await service.refresh(organisation)).to.equal(0);
     expect(await state()).to.deep.equal(before);
-    await temp.store.collection(COLLECTIONS.personas).updateOne({ _id: ids.i }, { $set: { name: 'Zoe Martin', updatedAt: new Date() } });
+    await temp.store.collection(COLLECTIONS.personas).updateOne({ organisation, _id: ids.i }, { $set: { name: 'Zoe Martin' } });
     expect(await service.refresh(organisation)).to.equal(1);
-    expect((await state())!.watermark.getTime()).to.be.greaterThan(before!.watermark.getTime());
+    expect((await state())!.changeToken).to.not.equal(before!.changeToken);
     expect((await service.listDuplicates(organisation)).map((pair) => pair.personas)).to.deep.include(pairOf(ids.g, ids.i));
+  });
+
+  it('rebuilds the whole index when the store no longer holds the changes after the stored position', async () => {
+    const service = createDuplicatesService({ store: temp.store });
+    await service.refresh(organisation);
+    // As after a trimmed change log or a rolled-over oplog: the store answers historyLost for this token.
+    await temp.store.collection(DUPLICATE_STATE_COLLECTION).updateOne({ _id: organisation }, { $set: { changeToken: 'forgotten-position' } });
+    await temp.store.collection(COLLECTIONS.personas).updateOne({ organisation, _id: ids.i }, { $set: { name: 'Zoe Martin' } });
+    const personas = await temp.store.collection(COLLECTIONS.personas).countDocuments({ organisation, mergedInto: { $exists: false } });
+    expect(await service.refresh(organisation)).to.equal(personas);
+    expect((await service.listDuplicates(organisation)).map((pair) => pair.personas)).to.deep.include(pairOf(ids.g, ids.i));
+    expect(await service.refresh(organisation)).to.equal(0);
   });
 
   it('auto-merges certain pairs only when enabled, recorded in the history like a manual merge', async () => {

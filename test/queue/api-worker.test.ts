@@ -8,7 +8,7 @@ import { createApp } from '../../src/app.ts';
 import { loadConfig } from '../../src/config.ts';
 import { COLLECTIONS } from '../../src/domain/model.ts';
 import { agents, statementBy } from '../support/statements.ts';
-import { makeTempDir } from '../support/temp-store.ts';
+import { makeTempDir, processStoreFor, type ProcessStore } from '../support/temp-store.ts';
 import { deletePrefix, REDIS_URL, uniquePrefix, waitFor } from './queue-support.ts';
 
 async function startApi(env: Record<string, string>) {
@@ -33,11 +33,12 @@ describe('the API process as its own queue worker', function () {
   this.timeout(120_000);
   let prefix: string;
   let dataDir: string;
-  beforeEach(() => { prefix = uniquePrefix(); dataDir = makeTempDir('persona-api-worker-'); });
-  afterEach(async () => { await deletePrefix(prefix); rmSync(dataDir, { recursive: true, force: true }); });
+  let shared: ProcessStore;
+  beforeEach(() => { prefix = uniquePrefix(); dataDir = makeTempDir('persona-api-worker-'); shared = processStoreFor(dataDir); });
+  afterEach(async () => { await deletePrefix(prefix); await shared.discard(); rmSync(dataDir, { recursive: true, force: true }); });
 
   it('QUEUE=auto: an accepted job is resolved by the API process itself', async () => {
-    const api = await startApi({ DATA_DIR: dataDir, QUEUE: 'auto', QUEUE_PREFIX: prefix });
+    const api = await startApi({ ...shared.env, QUEUE: 'auto', QUEUE_PREFIX: prefix });
     try {
       const accepted = await api.call('POST', '/v1/statements', [statementBy(agents.mbox('ann@example.org')), statementBy(agents.openid('http://id.example.org/bo'))]);
       expect(accepted.status).to.equal(202);
@@ -53,7 +54,7 @@ describe('the API process as its own queue worker', function () {
   });
 
   it('QUEUE=bullmq: the API only enqueues and leaves resolution to worker processes', async () => {
-    const api = await startApi({ DATA_DIR: dataDir, QUEUE: 'bullmq', QUEUE_PREFIX: prefix });
+    const api = await startApi({ ...shared.env, QUEUE: 'bullmq', QUEUE_PREFIX: prefix });
     try {
       const accepted = await api.call('POST', '/v1/statements', statementBy(agents.mbox('cy@example.org')));
       expect(accepted.status).to.equal(202);

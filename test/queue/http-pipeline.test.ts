@@ -11,7 +11,7 @@ import { loadConfig } from '../../src/config.ts';
 import { COLLECTIONS } from '../../src/domain/model.ts';
 import { QueueUnavailableError } from '../../src/queue/redis-connection.ts';
 import { agents, statementBy } from '../support/statements.ts';
-import { makeTempDir } from '../support/temp-store.ts';
+import { makeTempDir, processStoreFor, type ProcessStore } from '../support/temp-store.ts';
 import { closedPort, deletePrefix, REDIS_URL, uniquePrefix, waitFor } from './queue-support.ts';
 import { spawnWorker, stopWorker, type WorkerChild } from './worker-process-support.ts';
 
@@ -47,20 +47,23 @@ describe('statements over HTTP with the queue', function () {
   describe('queue on (QUEUE=bullmq), one worker process', () => {
     let prefix: string;
     let dataDir: string;
+    let shared: ProcessStore;
     let api: Running;
     let worker: WorkerChild;
 
     before(async () => {
       prefix = uniquePrefix();
       dataDir = makeTempDir('persona-http-queue-');
-      api = await startApi({ DATA_DIR: dataDir, QUEUE: 'bullmq', REDIS_URL, QUEUE_PREFIX: prefix, QUEUE_BATCH_SIZE: '50' });
-      worker = await spawnWorker({ DATA_DIR: dataDir, QUEUE_PREFIX: prefix, WORKER_CONCURRENCY: '2' });
+      shared = processStoreFor(dataDir);
+      api = await startApi({ ...shared.env, QUEUE: 'bullmq', REDIS_URL, QUEUE_PREFIX: prefix, QUEUE_BATCH_SIZE: '50' });
+      worker = await spawnWorker({ ...shared.env, QUEUE_PREFIX: prefix, WORKER_CONCURRENCY: '2' });
     });
 
     after(async () => {
       await stopWorker(worker);
       await stopApi(api);
       await deletePrefix(prefix);
+      await shared.discard();
       rmSync(dataDir, { recursive: true, force: true });
     });
 
@@ -113,7 +116,8 @@ describe('statements over HTTP with the queue', function () {
   describe('queue off', () => {
     it('without Redis in auto mode the service starts and resolves inline; there are no jobs', async () => {
       const dataDir = makeTempDir('persona-http-inline-');
-      const api = await startApi({ DATA_DIR: dataDir, QUEUE: 'auto', REDIS_URL: `redis://127.0.0.1:${await closedPort()}` });
+      const shared = processStoreFor(dataDir);
+      const api = await startApi({ ...shared.env, QUEUE: 'auto', REDIS_URL: `redis://127.0.0.1:${await closedPort()}` });
       try {
         const answer = await call(api, 'POST', '/v1/statements', statementsOf(3));
         expect(answer.status).to.equal(200);
@@ -124,19 +128,22 @@ describe('statements over HTTP with the queue', function () {
         expect((await fetch(`${api.base}/ready`)).status).to.equal(200);
       } finally {
         await stopApi(api);
+        await shared.discard();
         rmSync(dataDir, { recursive: true, force: true });
       }
     });
 
     it('QUEUE=bullmq with Redis unreachable fails start-up with a clear message', async () => {
       const dataDir = makeTempDir('persona-http-nostart-');
+      const shared = processStoreFor(dataDir);
       try {
         const port = await closedPort();
-        const error = await createApp(loadConfig({ LOG_LEVEL: 'silent', DATA_DIR: dataDir, QUEUE: 'bullmq', REDIS_URL: `redis://127.0.0.1:${port}` }), { defaultMetrics: false })
+        const error = await createApp(loadConfig({ LOG_LEVEL: 'silent', ...shared.env, QUEUE: 'bullmq', REDIS_URL: `redis://127.0.0.1:${port}` }), { defaultMetrics: false })
           .then(async (app) => { await app.close(); return null; }, (caught: unknown) => caught);
         expect(error).to.be.instanceOf(QueueUnavailableError);
         expect((error as Error).message).to.match(new RegExp(`QUEUE=bullmq but Redis at redis://127.0.0.1:${port}/? is unreachable`));
       } finally {
+        await shared.discard();
         rmSync(dataDir, { recursive: true, force: true });
       }
     });

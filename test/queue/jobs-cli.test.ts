@@ -1,6 +1,7 @@
 // `persona jobs failed|retry` run as the real CLI against the real Redis: dead letters are listed with their reason
 // and re-driven back to the queue.
 import { execFile } from 'node:child_process';
+import { rmSync } from 'node:fs';
 import { promisify } from 'node:util';
 import { fileURLToPath } from 'node:url';
 import { expect } from 'chai';
@@ -8,6 +9,7 @@ import { Queue } from 'bullmq';
 import { ObjectId } from 'bson';
 import { bullConnection } from '../../src/queue/redis-connection.ts';
 import { startStatementWorker } from '../../src/queue/statement-worker.ts';
+import { makeTempDir, processStoreFor, type ProcessStore } from '../support/temp-store.ts';
 import { deletePrefix, REDIS_URL, uniquePrefix, waitFor } from './queue-support.ts';
 
 const ROOT = fileURLToPath(new URL('../..', import.meta.url));
@@ -27,14 +29,21 @@ describe('persona jobs failed|retry (real Redis)', function () {
   this.timeout(60_000);
   let prefix: string;
   let queue: Queue;
+  let dataDir: string;
+  // The store the CLI would open for a prefix derived from its identity (these commands give QUEUE_PREFIX).
+  let shared: ProcessStore;
 
   beforeEach(() => {
+    dataDir = makeTempDir('persona-jobs-cli-');
+    shared = processStoreFor(dataDir);
     prefix = uniquePrefix();
     queue = new Queue('persona-statements', { connection: bullConnection(REDIS_URL), prefix });
   });
   afterEach(async () => {
     await queue.close();
     await deletePrefix(prefix);
+    await shared.discard();
+    rmSync(dataDir, { recursive: true, force: true });
   });
 
   it('lists dead-lettered jobs and re-drives the chosen ones', async () => {
@@ -50,7 +59,7 @@ describe('persona jobs failed|retry (real Redis)', function () {
     } finally {
       await worker.close();
     }
-    const env = { QUEUE_PREFIX: prefix, REDIS_URL };
+    const env = { ...shared.env, QUEUE_PREFIX: prefix, REDIS_URL };
     const listed = await persona(['jobs', 'failed', '--json'], env);
     expect(listed.code, listed.stderr).to.equal(0);
     const lines = listed.stdout.trim().split('\n').map((line) => JSON.parse(line));
@@ -71,10 +80,10 @@ describe('persona jobs failed|retry (real Redis)', function () {
   });
 
   it('refuses retry without ids or --all, and names an unreachable Redis', async () => {
-    const bare = await persona(['jobs', 'retry'], { QUEUE_PREFIX: prefix, REDIS_URL });
+    const bare = await persona(['jobs', 'retry'], { ...shared.env, QUEUE_PREFIX: prefix, REDIS_URL });
     expect(bare.code).to.not.equal(0);
     expect(bare.stderr).to.match(/give job ids or --all/);
-    const down = await persona(['jobs', 'failed'], { REDIS_URL: 'redis://127.0.0.1:1' });
+    const down = await persona(['jobs', 'failed'], { ...shared.env, REDIS_URL: 'redis://127.0.0.1:1' });
     expect(down.code).to.not.equal(0);
     expect(down.stderr).to.match(/Redis at redis:\/\/127.0.0.1:1\/? is unreachable/);
   });

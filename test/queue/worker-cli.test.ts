@@ -6,7 +6,7 @@ import { expect } from 'chai';
 import { ObjectId } from 'bson';
 import { createStatementQueue } from '../../src/queue/statement-queue.ts';
 import { agents, statementBy } from '../support/statements.ts';
-import { makeTempDir } from '../support/temp-store.ts';
+import { makeTempDir, processStoreFor } from '../support/temp-store.ts';
 import { deletePrefix, REDIS_URL, uniquePrefix, waitFor } from './queue-support.ts';
 
 const ROOT = fileURLToPath(new URL('../..', import.meta.url));
@@ -17,11 +17,12 @@ describe('persona worker (real CLI, real Redis)', function () {
   it('resolves queued jobs with the given concurrency and stops cleanly on SIGTERM', async () => {
     const prefix = uniquePrefix();
     const dataDir = makeTempDir('persona-worker-cli-');
+    const shared = processStoreFor(dataDir);
     const queue = createStatementQueue({
       redisUrl: REDIS_URL, queueName: 'persona-statements', prefix, batchSize: 1000, attempts: 2, backoffMs: 100, keepCompleted: 10, keepCompletedSeconds: 600,
     });
     const child = spawn(process.execPath, ['bin/persona.js', 'worker', '--concurrency', '3'], {
-      cwd: ROOT, env: { ...process.env, DATA_DIR: dataDir, QUEUE_PREFIX: prefix, REDIS_URL, LOG_LEVEL: 'info' }, stdio: ['ignore', 'pipe', 'pipe'],
+      cwd: ROOT, env: { ...process.env, ...shared.env, QUEUE_PREFIX: prefix, REDIS_URL, LOG_LEVEL: 'info' }, stdio: ['ignore', 'pipe', 'pipe'],
     });
     let output = '';
     child.stdout.on('data', (chunk) => { output += chunk; });
@@ -43,6 +44,7 @@ describe('persona worker (real CLI, real Redis)', function () {
       if (child.exitCode === null) child.kill('SIGKILL');
       await queue.close();
       await deletePrefix(prefix);
+      await shared.discard();
       rmSync(dataDir, { recursive: true, force: true });
     }
   });

@@ -1,4 +1,4 @@
-// Write-back and events in a real worker process (WRITE_BACK_STATEMENTS=true on the shared embedded store): the
+// Write-back and events in a real worker process (WRITE_BACK_STATEMENTS=true on the shared store): the
 // job's statements are stamped, older statements of the new learner are back-filled in the background, another
 // organisation's statements are untouched, and the persona/identifier events appear on the events stream.
 import { rmSync } from 'node:fs';
@@ -9,8 +9,9 @@ import { COLLECTIONS } from '../../src/domain/model.ts';
 import { eventsStreamName } from '../../src/queue/event-publisher.ts';
 import { bullConnection } from '../../src/queue/redis-connection.ts';
 import { createStatementQueue } from '../../src/queue/statement-queue.ts';
+import { ensureIndexes } from '../../src/store/indexes.ts';
 import { agents, statementBy } from '../support/statements.ts';
-import { makeTempDir, openTempEmbeddedStore } from '../support/temp-store.ts';
+import { makeTempDir, processStoreFor } from '../support/temp-store.ts';
 import { deletePrefix, REDIS_URL, uniquePrefix, waitFor } from './queue-support.ts';
 import { spawnWorker, stopWorker } from './worker-process-support.ts';
 
@@ -22,7 +23,9 @@ describe('write-back and events in a worker process', function () {
     const dataDir = makeTempDir('persona-writeback-');
     const organisation = new ObjectId();
     const otherOrganisation = new ObjectId();
-    const observer = await openTempEmbeddedStore({ dataDir });
+    const shared = processStoreFor(dataDir);
+    const observer = { store: await shared.open() };
+    await ensureIndexes(observer.store);
     const queue = createStatementQueue({
       redisUrl: REDIS_URL, queueName: 'persona-statements', prefix, batchSize: 1000, attempts: 3, backoffMs: 100, keepCompleted: 100, keepCompletedSeconds: 600,
     });
@@ -31,7 +34,7 @@ describe('write-back and events in a worker process', function () {
     for (const name of ['persona.created', 'identifier.created']) {
       events.on(name as 'error', (args: unknown) => { heard.push({ eventName: name, ...(args as { data: string }) }); });
     }
-    const worker = await spawnWorker({ DATA_DIR: dataDir, QUEUE_PREFIX: prefix, WRITE_BACK_STATEMENTS: 'true', BACKFILL_BATCH_SIZE: '10', BACKFILL_RATE: '10000' });
+    const worker = await spawnWorker({ ...shared.env, QUEUE_PREFIX: prefix, WRITE_BACK_STATEMENTS: 'true', BACKFILL_BATCH_SIZE: '10', BACKFILL_RATE: '10000' });
     try {
       const ann = agents.mbox('ann@example.org', 'Ann');
       const llDocument = (org: ObjectId, statement: Record<string, unknown>) => ({ _id: new ObjectId(), organisation: org, lrs_id: new ObjectId(), statement });
@@ -60,8 +63,9 @@ describe('write-back and events in a worker process', function () {
       await stopWorker(worker);
       await events.close();
       await queue.close();
-      await observer.close();
+      await observer.store.close();
       await deletePrefix(prefix);
+      await shared.discard();
       rmSync(dataDir, { recursive: true, force: true });
     }
   });

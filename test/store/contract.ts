@@ -7,6 +7,7 @@ import { describeQueryContract } from './contract-queries.ts';
 import { describeUpdateContract } from './contract-updates.ts';
 import { describeBulkAndAtomicContract } from './contract-bulk.ts';
 import { describeAggregateContract } from './contract-aggregate.ts';
+import { describeChangesContract } from './contract-changes.ts';
 
 export type OpenFreshStore = () => Promise<Store>;
 
@@ -37,5 +38,6 @@ export function describeStoreContract(adapterName: string, openFreshStore: OpenF
     describeUpdateContract(fixture);
     describeBulkAndAtomicContract(fixture);
     describeAggregateContract(fixture);
+    describeChangesContract(fixture);
   });
 }

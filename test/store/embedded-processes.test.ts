@@ -1,6 +1,6 @@
 // Several processes sharing one embedded data directory: LMDB's writer lock serialises their write transactions,
-// so racing upserts under a unique index give exactly one document per key, and committed writes are visible
-// to the next read of every other process.
+// so racing upserts under a unique index give exactly one document per key, the change log numbers their commits
+// without reusing a number, and committed writes are visible to the next read of every other process.
 import { expect } from 'chai';
 import { openEmbeddedStore } from '../../src/store/embedded/index.ts';
 import { runStoreChild } from './child-process.ts';
@@ -30,6 +30,12 @@ describe('embedded store: several processes on one data directory', function () 
       const totalUpserted = reports.reduce((sum, report) => sum + report.upserted, 0);
       expect(totalUpserted).to.equal(bulkDocuments.length + singleDocuments.length);
       expect(reports.every((report) => report.duplicateErrors === 0)).to.equal(true);
+      // The change log numbered the interleaved commits of the 4 processes without reusing a number (a reused one
+      // would overwrite an entry): every bulk upsert wrote its key, so each key has 4 × rounds entries.
+      const changes = await store.changesSince(['keys'], 'org', 'embedded-changes:0', { limit: 1_000_000 });
+      if ('historyLost' in changes) throw new Error('the change log lost its history');
+      const bulkEntries = changes.changes.filter((change) => bulkDocuments.some((document) => document._id.equals(change.id)));
+      expect(bulkEntries).to.have.length(4 * rounds * keyCount);
     } finally {
       await store.close();
     }

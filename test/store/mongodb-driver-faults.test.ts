@@ -3,11 +3,11 @@
 // say how the adapter treats what a server answers (a stepdown, a write-concern error, a dropped connection) and what
 // it asks of the server, never how a server behaves. Server behaviour is the contract suite's, with MONGODB_URL.
 import { expect } from 'chai';
-import type { Document } from 'bson';
+import { Long, ObjectId, type Document } from 'bson';
 import { loadConfig } from '../../src/config.ts';
 import { openWriteBackStatements } from '../../src/features/write-back/write-back-target.ts';
 import { openMongoStore } from '../../src/store/mongodb/index.ts';
-import { insertManyIgnoringDuplicates, type Store } from '../../src/store/port.ts';
+import { insertManyIgnoringDuplicates, type ChangeBatch, type Store } from '../../src/store/port.ts';
 import { cursorReply, startWireResponder, type WireResponder } from '../support/wire-responder.ts';
 
 const STEPDOWN = { ok: 0, code: 189, codeName: 'PrimarySteppedDown', errmsg: 'primary stepped down', errorLabels: ['RetryableWriteError'] };
@@ -22,6 +22,17 @@ function applied(command: Document): Document {
 function duplicateAt(index: number): Document {
   return { index, code: 11000, errmsg: 'E11000 duplicate key error collection: test.people index: key_1 dup key: { key: "taken" }' };
 }
+
+/** An aggregate reply opening a change stream: these events, then the server's post-batch resume token. */
+function streamReply(events: Document[], postBatchResumeToken: Document): Document {
+  return { ok: 1, cursor: { id: Long.ZERO, ns: 'test.$cmd.aggregate', firstBatch: events, postBatchResumeToken } };
+}
+
+const insertEvent = (resume: string, coll: string, id: unknown) => ({
+  _id: { _data: resume }, operationType: 'insert', ns: { db: 'test', coll }, documentKey: { _id: id },
+});
+
+const changeStreamStage = (command: Document) => command.pipeline[0].$changeStream as Document;
 
 describe('MongoDB adapter against scripted server replies (client side only, no database)', function () {
   let responder: WireResponder;
@@ -157,6 +168,74 @@ describe('MongoDB adapter against scripted server replies (client side only, no 
       const error = await store.applyAtomically!([]).then(() => null, (caught) => caught);
       expect(error?.message).to.match(/at least one operation/);
       expect(responder.commands).to.deep.equal([]);
+    });
+  });
+
+  describe('the change feed: what the adapter asks for and how it resumes (client side only)', function () {
+    const organisation = new ObjectId();
+    const personaId = new ObjectId();
+    const aggregates = () => responder.commands.filter((command) => 'aggregate' in command);
+
+    it('changeToken opens a database change stream and answers its post-batch resume token', async function () {
+      responder.script((_command, name) => (name === 'aggregate' ? streamReply([], { _data: 'A0' }) : undefined));
+      const token = await store.changeToken();
+      const [open] = aggregates();
+      expect(open.aggregate).to.equal(1);
+      expect(open.$db).to.equal('test');
+      expect(changeStreamStage(open)).to.not.have.any.keys('startAfter', 'resumeAfter', 'startAtOperationTime');
+      expect(token).to.be.a('string').and.to.include('A0');
+    });
+
+    it('changesSince asks for writes of these collections and this organisation only, resuming after the token', async function () {
+      let answered = 0;
+      responder.script((_command, name) => {
+        if (name !== 'aggregate') return undefined;
+        answered += 1;
+        return answered === 1 ? streamReply([], { _data: 'A0' }) : streamReply([insertEvent('B1', 'personaIdentifiers', personaId)], { _data: 'B2' });
+      });
+      const start = await store.changeToken();
+      const batch = await store.changesSince(['personas', 'personaIdentifiers'], organisation, start) as ChangeBatch;
+      const opened = aggregates()[1];
+      expect(changeStreamStage(opened)).to.deep.include({ startAfter: { _data: 'A0' }, fullDocument: 'updateLookup' });
+      const match = opened.pipeline[1].$match;
+      expect(match.operationType).to.deep.equal({ $in: ['insert', 'update', 'replace'] });
+      expect(match['ns.coll']).to.deep.equal({ $in: ['personas', 'personaIdentifiers'] });
+      // Sent as an ObjectId (its hex text would match nothing).
+      const organisationConditions = match.$or.map((condition: Document) => Object.entries(condition).map(([path, value]) => [path, value?._bsontype, String(value)])[0]);
+      const hex = organisation.toHexString();
+      expect(organisationConditions).to.deep.equal([['fullDocument.organisation', 'ObjectId', hex], ['documentKey.organisation', 'ObjectId', hex]]);
+      expect(batch.changes.map((change) => [change.collection, String(change.id)])).to.deep.equal([['personaIdentifiers', personaId.toHexString()]]);
+      expect(batch.hasMore).to.equal(false);
+
+      // The next call resumes from the answered token: the post-batch resume token after the drained events.
+      await store.changesSince(['personas'], organisation, batch.token);
+      expect(changeStreamStage(aggregates()[2])).to.deep.include({ startAfter: { _data: 'B2' } });
+    });
+
+    it('stops at the limit and resumes after the last event it returned, not after the batch', async function () {
+      responder.script((_command, name) => (name === 'aggregate'
+        ? streamReply([insertEvent('C1', 'personas', 1), insertEvent('C2', 'personas', 2), insertEvent('C3', 'personas', 3)], { _data: 'C9' }) : undefined));
+      const batch = await store.changesSince(['personas'], organisation, 'mongodb-changes:{"_data":"C0"}', { limit: 2 }) as ChangeBatch;
+      expect(batch.changes.map((change) => change.id)).to.deep.equal([1, 2]);
+      expect(batch.hasMore).to.equal(true);
+      await store.changesSince(['personas'], organisation, batch.token);
+      expect(changeStreamStage(aggregates()[1])).to.deep.include({ startAfter: { _data: 'C2' } });
+    });
+
+    it('a token the oplog no longer holds is history lost (the caller rescans); a standalone server is refused by name', async function () {
+      responder.script((_command, name) => (name === 'aggregate'
+        ? { ok: 0, code: 286, codeName: 'ChangeStreamHistoryLost', errmsg: 'Resume of change stream was not possible, as the resume point may no longer be in the oplog.' } : undefined));
+      expect(await store.changesSince(['personas'], organisation, 'mongodb-changes:{"_data":"D0"}')).to.deep.equal({ historyLost: true });
+      responder.script((_command, name) => (name === 'aggregate'
+        ? { ok: 0, code: 40573, codeName: 'Location40573', errmsg: 'The $changeStream stage is only supported on replica sets' } : undefined));
+      const error = await store.changeToken().then(() => null, (caught) => caught);
+      expect(error?.name).to.equal('ChangeStreamsUnavailableError');
+      expect(error?.message).to.match(/replica set/);
+    });
+
+    it('a token that is not a MongoDB resume token is history lost without asking the server', async function () {
+      expect(await store.changesSince(['personas'], organisation, 'embedded-changes:12')).to.deep.equal({ historyLost: true });
+      expect(aggregates()).to.deep.equal([]);
     });
   });
 });

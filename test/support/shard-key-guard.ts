@@ -73,6 +73,8 @@ export function guardShardKeys(store: Store): Store & { violations: string[]; un
       return SHARDED_COLLECTIONS.has(name) ? guardCollection(collection, violations) : collection;
     },
     ...(store.applyAtomically ? { applyAtomically: store.applyAtomically.bind(store) } : {}),
+    changeToken: () => store.changeToken(),
+    changesSince: (...args) => store.changesSince(...args),
     flush: () => store.flush(),
     ping: () => store.ping(),
     close: () => store.close(),

@@ -38,6 +38,8 @@ export function countWrites(store: Store): CountingStore {
       return counted(store.collection<T>(name));
     },
     ...(store.applyAtomically ? { applyAtomically: (operations: Parameters<NonNullable<Store['applyAtomically']>>[0]) => { writes += 1; return store.applyAtomically!(operations); } } : {}),
+    changeToken: () => store.changeToken(),
+    changesSince: (...args) => store.changesSince(...args),
     flush: () => store.flush(),
     ping: () => store.ping(),
     close: () => store.close(),

@@ -1,26 +1,18 @@
-// Which personas a refresh of the duplicate index must look at again: those whose persona document, identifiers or
-// attributes were written since the last refresh, and the target and sources of merges and undos written since
-// (an undo moves identifiers off the target without writing anything of the target's).
+// Which personas a refresh of the duplicate (or search) index must look at again: those whose persona document,
+// identifiers or attributes were written since the last refresh, and the target and sources of merges and undos
+// written since (an undo moves identifiers off the target without writing anything of the target's).
 //
-// Timestamps are taken before a write commits, so a write can commit with an updatedAt slightly before a refresh
-// started and still be missed by it: each refresh also re-reads the OVERLAP_MS before the previous one started.
-// Re-indexing those personas again and again would cost every refresh the last seconds of writes (after a burst of
-// 1,000 renames, each request re-did them for 5 s). Instead each refresh keeps a digest of exactly what it read in
-// the overlap it leaves behind; when the next one reads the same there, nothing in it is new and it is skipped.
-import { createHash } from 'node:crypto';
+// "Since" is a position in the store's commit order (Store.changesSince), not a time: a write stamped by a host
+// whose clock is behind, or one that commits long after it was stamped (a w:majority write waiting on a lagging
+// secondary, a retried write after a failover), is still seen by the first refresh after it commits. The written
+// documents are read back for the personas they name; one deleted since names nobody (deletions are checked against
+// the live data on the way out of both indexes).
 import type { ObjectId } from 'bson';
 import { COLLECTIONS } from '../../domain/model.ts';
 import type { Store } from '../../store/port.ts';
 
-/** Writes commit within this long after taking their updatedAt. */
-export const OVERLAP_MS = 5_000;
-
-export interface RefreshMark {
-  /** When the refresh started: what was written after it is the next refresh's news. */
-  watermark: Date;
-  /** Digest of what the refresh read with updatedAt in (watermark - OVERLAP_MS, watermark]; null: unknown. */
-  overlapDigest: string | null;
-}
+/** How often a refresh that found nothing still stores its new token: a stored token must stay inside the history the store keeps. */
+export const QUIET_TOKEN_SAVE_MS = 60_000;
 
 /** Where each source of match keys names its persona (merges name several). */
 const SOURCES: Array<{ collection: string; personasOf: (doc: Record<string, any>) => ObjectId[] }> = [
@@ -29,40 +21,48 @@ const SOURCES: Array<{ collection: string; personasOf: (doc: Record<string, any>
   { collection: COLLECTIONS.attributes, personasOf: (doc) => [doc.personaId] },
   { collection: COLLECTIONS.merges, personasOf: (doc) => [doc.target, ...(doc.sources ?? [])] },
 ];
-
-const digestOf = (entries: string[]): string => createHash('sha256').update(entries.sort().join('\n')).digest('hex');
+const PERSONA_FIELDS = { _id: 1, persona: 1, personaId: 1, target: 1, sources: 1 } as const;
+/** Ids per read-back: a bounded `$in` on the primary key. */
+const READ_BACK = 1000;
 
 /**
- * The personas changed since `previous`, and the mark this refresh leaves (started at `started`). Every source is
- * read from the start of the previous overlap on; the part inside it counts only when it differs from what the
- * previous refresh read there.
+ * Whether a refresh that found nothing should still store its new token: a state never written again would hold a
+ * position the store eventually forgets (trimmed log, rolled-over oplog), forcing a full rebuild of a quiet organisation.
  */
-export async function changedSince(
-  store: Store, organisation: ObjectId, previous: RefreshMark, started: Date,
-): Promise<{ touched: ObjectId[]; mark: RefreshMark; isQuiet: boolean }> {
-  const since = previous.watermark.getTime() - OVERLAP_MS;
-  const nextSince = started.getTime() - OVERLAP_MS;
-  const news = new Map<string, ObjectId>();
-  const overlap = new Map<string, ObjectId>();
-  const seenInOverlap: string[] = [];
-  const seenInNextOverlap: string[] = [];
+export function isTokenDue(state: { changeTokenSavedAt?: unknown } | null, now = Date.now()): boolean {
+  const savedAt = state?.changeTokenSavedAt;
+  return !(savedAt instanceof Date) || now - savedAt.getTime() >= QUIET_TOKEN_SAVE_MS;
+}
+
+export type PersonaChanges = { historyLost: true } | { historyLost: false; touched: ObjectId[]; token: string };
+
+/**
+ * The personas touched after `token`, and the token to resume from next time; `historyLost` when the store no
+ * longer holds the changes after it (then the caller rebuilds from a full scan).
+ */
+export async function personasChangedSince(store: Store, organisation: ObjectId, token: string): Promise<PersonaChanges> {
+  const written = new Map<string, Map<string, unknown>>(SOURCES.map(({ collection }) => [collection, new Map()]));
+  let position = token;
+  for (;;) {
+    const batch = await store.changesSince(SOURCES.map(({ collection }) => collection), organisation, position);
+    if ('historyLost' in batch) return { historyLost: true };
+    // A document written many times is read back once.
+    for (const change of batch.changes) written.get(change.collection)?.set(String(change.id), change.id);
+    position = batch.token;
+    if (!batch.hasMore) break;
+  }
+  const touched = new Map<string, ObjectId>();
   for (const { collection, personasOf } of SOURCES) {
-    for await (const doc of store.collection(collection).iterate(
-      { organisation, updatedAt: { $gt: new Date(since) } }, { projection: { _id: 1, persona: 1, personaId: 1, target: 1, sources: 1, updatedAt: 1 } },
-    )) {
-      const at = (doc.updatedAt as Date).getTime();
-      const entry = `${collection}:${(doc._id as ObjectId).toHexString()}:${at}`;
-      const into = at <= previous.watermark.getTime() ? overlap : news;
-      if (into === overlap) seenInOverlap.push(entry);
-      if (at > nextSince && at <= started.getTime()) seenInNextOverlap.push(entry);
-      for (const persona of personasOf(doc)) if (persona) into.set(persona.toHexString(), persona);
+    const ids = [...written.get(collection)!.values()];
+    for (let start = 0; start < ids.length; start += READ_BACK) {
+      const docs = await store.collection(collection).find(
+        // Hinted: by primary key, whatever compound index also starts with `organisation`.
+        { organisation, _id: { $in: ids.slice(start, start + READ_BACK) } }, { projection: PERSONA_FIELDS, hint: { _id: 1 } },
+      );
+      for (const doc of docs) for (const persona of personasOf(doc)) if (persona) touched.set(persona.toHexString(), persona);
     }
   }
-  const isOverlapKnown = previous.overlapDigest !== null && previous.overlapDigest === digestOf(seenInOverlap);
-  const touched = new Map(isOverlapKnown ? news : [...overlap, ...news]);
-  return {
-    touched: [...touched.values()], mark: { watermark: started, overlapDigest: digestOf(seenInNextOverlap) },
-    // Nothing written since the previous overlap began: the previous mark still says all there is to say.
-    isQuiet: news.size === 0 && seenInOverlap.length === 0,
-  };
+  // A persona document that is gone still needs its keys removed: its id is the persona.
+  for (const id of written.get(COLLECTIONS.personas)!.values()) touched.set(String(id), id as ObjectId);
+  return { historyLost: false, touched: [...touched.values()], token: position };
 }

@@ -2,14 +2,14 @@
 // KEYS_PER_DOCUMENT keys per document (a persona with 60,000 email identifiers holds 180,000 keys: one document
 // would pass MongoDB's 16 MB limit), a multikey index on the keys finds who else holds one. Brought up to date incrementally. A
 // refresh recomputes the keys of personas touched since the last refresh (duplicate-changes.ts says which) and
-// removes those of personas that became tombstones or vanished. The first
-// refresh of an organisation builds the whole index in one streaming pass. Deletions leave no updatedAt behind:
+// removes those of personas that became tombstones or vanished. The first refresh of an organisation (and one whose
+// position the store's change history no longer holds) builds the whole index in one streaming pass. Deletions are not followed:
 // what is read from the index is checked against the data on the way out (duplicates.service.ts), so a deleted
 // identifier or persona is never suggested even before a refresh sees it.
 import { ObjectId } from 'bson';
 import { COLLECTIONS, type AttributeDoc, type IdentifierDoc, type PersonaDoc } from '../../domain/model.ts';
 import { insertManyIgnoringDuplicates, type Collection, type Store } from '../../store/port.ts';
-import { changedSince, type RefreshMark } from './duplicate-changes.ts';
+import { isTokenDue, personasChangedSince } from './duplicate-changes.ts';
 import { DUPLICATE_KEYS_COLLECTION, LEGACY_DUPLICATE_KEYS_COLLECTION, matchKeysOf, type MatchKey } from './duplicate-keys.ts';
 
 export const DUPLICATE_STATE_COLLECTION = 'personaDuplicateIndexState';
@@ -115,33 +115,36 @@ export const keyDocumentsOfPersonas = (store: Store, organisation: ObjectId, ids
 export type RefreshedPersonas = { isFull: true; sharedKeys: Map<string, number> } | { isFull: false; touched: ObjectId[] };
 
 /**
- * `afterKeys` runs once the keys are current and before the watermark moves (the pairs follow the keys there; a
+ * `afterKeys` runs once the keys are current and before the change token is stored (the pairs follow the keys there; a
  * crash in between repeats the refresh, never skips it).
  */
 export async function refreshDuplicateIndex(
   store: Store, organisation: ObjectId, identifyingAttributes: ReadonlySet<string>, afterKeys: (refreshed: RefreshedPersonas) => Promise<void> = async () => {},
 ): Promise<number> {
   const state = store.collection(DUPLICATE_STATE_COLLECTION);
-  const started = new Date();
   const previous = await state.findOne({ _id: organisation });
   const attributeKeys = [...identifyingAttributes].sort();
-  // A change of which attributes identify a person changes every persona's keys.
-  const isFull = !previous || previous.format !== INDEX_FORMAT || JSON.stringify(previous.identifyingAttributes) !== JSON.stringify(attributeKeys);
+  // A change of which attributes identify a person changes every persona's keys. A state without a change token
+  // was written by a version that followed changes by their timestamps: its position means nothing now.
+  const isStale = !previous || previous.format !== INDEX_FORMAT || JSON.stringify(previous.identifyingAttributes) !== JSON.stringify(attributeKeys)
+    || typeof previous.changeToken !== 'string';
+  const changes = isStale ? null : await personasChangedSince(store, organisation, previous.changeToken as string);
   let refreshed: number;
-  let mark: RefreshMark;
-  if (isFull) {
+  let changeToken: string;
+  // historyLost: the store no longer holds the changes after the stored position; only a full scan is sure to see them.
+  if (!changes || changes.historyLost) {
+    // Taken before the scan: a write the scan misses comes after it, so the next refresh sees it.
+    changeToken = await store.changeToken();
     await keysOf(store).deleteMany({ organisation });
     // Indexed before format 2: one document per key, in the collection of that time.
     if (previous && (previous.format ?? 1) < 2) await store.collection(LEGACY_DUPLICATE_KEYS_COLLECTION).deleteMany({ organisation });
     const built = await buildWholeIndex(store, organisation, identifyingAttributes);
     refreshed = built.personas;
     await afterKeys({ isFull: true, sharedKeys: built.sharedKeys });
-    mark = { watermark: started, overlapDigest: null };
   } else {
-    const changes = await changedSince(store, organisation, { watermark: previous.watermark as Date, overlapDigest: previous.overlapDigest ?? null }, started);
-    // Then there is nothing to index, and nothing to write (a state write is a flushed commit per request).
-    if (changes.isQuiet) return 0;
     const ids = changes.touched;
+    // Nothing to index; the state is written only now and then (a state write is a flushed commit per request).
+    if (ids.length === 0 && !isTokenDue(previous)) return 0;
     // Only personas whose keys changed can have different pairs (a pair depends on the keys of its two personas).
     const changed: ObjectId[] = [];
     for (let start = 0; start < ids.length; start += CHUNK) {
@@ -149,9 +152,13 @@ export async function refreshDuplicateIndex(
     }
     refreshed = ids.length;
     await afterKeys({ isFull: false, touched: changed });
-    mark = changes.mark;
+    changeToken = changes.token;
   }
-  await state.updateOne({ _id: organisation }, { $set: { ...mark, identifyingAttributes: attributeKeys, format: INDEX_FORMAT } }, { upsert: true });
+  await state.updateOne(
+    { _id: organisation },
+    { $set: { changeToken, changeTokenSavedAt: new Date(), identifyingAttributes: attributeKeys, format: INDEX_FORMAT }, $unset: { watermark: '', overlapDigest: '' } },
+    { upsert: true },
+  );
   return refreshed;
 }
 

@@ -1,15 +1,15 @@
 // The search index: one document per (persona, token) in collection personaSearchTokens, so a term is an index
 // range (organisation, token, persona) on either adapter (no text index, the same results on the embedded store and
 // on MongoDB). It follows every write path the way the duplicate index does (duplicate-changes.ts): before a search
-// reads it, the personas whose persona document or identifiers were written since the last refresh (or that a merge
-// or undo names) get their tokens recomputed and only the difference is written. So the resolver, imports, renames,
-// name policies, merges, undos, moves, erasure and the Learning Locker surfaces need no hook of their own. Deletions
-// leave no updatedAt behind: every candidate is checked against its live data on the way out (search-page.ts).
+// reads it, the personas whose persona document, identifiers or attributes were written since the last refresh (or
+// that a merge or undo names) get their tokens recomputed and only the difference is written. So the resolver,
+// imports, renames, name policies, merges, undos, moves, erasure and the Learning Locker surfaces need no hook of
+// their own. Deletions are not followed: every candidate is checked against its live data on the way out (search-page.ts).
 import { ObjectId } from 'bson';
 import { COLLECTIONS, type IdentifierDoc, type PersonaDoc } from '../../domain/model.ts';
 import type { IndexDefinition } from '../../store/indexes.ts';
 import { insertManyIgnoringDuplicates, type Collection, type Store } from '../../store/port.ts';
-import { changedSince, type RefreshMark } from '../duplicates/duplicate-changes.ts';
+import { isTokenDue, personasChangedSince } from '../duplicates/duplicate-changes.ts';
 import { BY_ID } from '../duplicates/duplicate-index.ts';
 import { tokensOf } from './search-tokens.ts';
 
@@ -120,25 +120,32 @@ async function buildWholeIndex(store: Store, organisation: ObjectId): Promise<nu
 /** Brings an organisation's index up to date (whole build the first time); answers how many personas it looked at. */
 export async function refreshSearchIndex(store: Store, organisation: ObjectId): Promise<number> {
   const state = store.collection(SEARCH_STATE_COLLECTION);
-  const started = new Date();
   const previous = await state.findOne({ _id: organisation });
+  // A state without a change token was written by a version that followed changes by their timestamps.
+  const isStale = !previous || previous.format !== INDEX_FORMAT || typeof previous.changeToken !== 'string';
+  const changes = isStale ? null : await personasChangedSince(store, organisation, previous.changeToken as string);
   let looked: number;
-  let mark: RefreshMark;
-  if (!previous || previous.format !== INDEX_FORMAT) {
+  let changeToken: string;
+  // historyLost: the store no longer holds the changes after the stored position; only a full scan is sure to see them.
+  if (!changes || changes.historyLost) {
+    // Taken before the scan: a write the scan misses comes after it, so the next refresh sees it.
+    changeToken = await store.changeToken();
     await tokensCollection(store).deleteMany({ organisation });
     looked = await buildWholeIndex(store, organisation);
-    mark = { watermark: started, overlapDigest: null };
   } else {
-    const changes = await changedSince(store, organisation, { watermark: previous.watermark as Date, overlapDigest: previous.overlapDigest ?? null }, started);
-    // Nothing to index, and nothing to write (a state write is a flushed commit per request).
-    if (changes.isQuiet) return 0;
+    // Nothing to index; the state is written only now and then (a state write is a flushed commit per request).
+    if (changes.touched.length === 0 && !isTokenDue(previous)) return 0;
     for (let start = 0; start < changes.touched.length; start += CHUNK) {
       await reindexSearchTokens(store, organisation, changes.touched.slice(start, start + CHUNK));
     }
     looked = changes.touched.length;
-    mark = changes.mark;
+    changeToken = changes.token;
   }
-  await state.updateOne({ _id: organisation }, { $set: { ...mark, format: INDEX_FORMAT } }, { upsert: true });
+  await state.updateOne(
+    { _id: organisation },
+    { $set: { changeToken, changeTokenSavedAt: new Date(), format: INDEX_FORMAT }, $unset: { watermark: '', overlapDigest: '' } },
+    { upsert: true },
+  );
   return looked;
 }
 

@@ -1,7 +1,9 @@
 // Puts, replaces and removes one document together with all its index entries. Must run inside a write
 // transaction: unique keys are checked against the latest committed data (and this transaction's own writes)
-// before anything is written, so a failed write leaves nothing behind even when the transaction goes on.
+// before anything is written, so a failed write leaves nothing behind even when the transaction goes on. Each
+// insert and replace also appends to the change log in that transaction (change-log.ts).
 import type { Document } from '../port.ts';
+import type { ChangeLog } from './change-log.ts';
 import { encodeDocument } from './codec.ts';
 import { DuplicateKeyError } from './errors.ts';
 import { indexEntryKeys, indexKeyValue, type IndexDefinition } from './index-entries.ts';
@@ -16,6 +18,8 @@ export class DocumentWriter {
     private readonly namespace: string,
     private readonly collectionPrefix: Buffer,
     private readonly indexes: IndexDefinition[],
+    private readonly changeLog: ChangeLog,
+    private readonly collection: string,
   ) {}
 
   /**
@@ -35,6 +39,7 @@ export class DocumentWriter {
     assertStorable(document, encoded.length);
     this.environment.documents.putSync(documentKey, encoded);
     for (const keys of entries) for (const key of keys) this.environment.indexes.putSync(key, idBytes);
+    this.changeLog.append(this.collection, document);
     return idBytes;
   }
 
@@ -52,6 +57,7 @@ export class DocumentWriter {
       for (const key of oldEntries[position]) if (!newKeys.has(key.toString('latin1'))) this.environment.indexes.removeSync(key);
       for (const key of keys) if (!oldKeys.has(key.toString('latin1'))) this.environment.indexes.putSync(key, idBytes);
     });
+    this.changeLog.append(this.collection, after);
   }
 
   remove(document: Document, idBytes: Buffer): void {

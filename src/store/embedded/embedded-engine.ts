@@ -3,6 +3,7 @@
 import type { Transaction } from 'lmdb';
 import type { Document } from '../port.ts';
 import { Catalogue } from './catalogue.ts';
+import { ChangeLog, type ChangeLogLimits } from './change-log.ts';
 import { decodeDocument } from './codec.ts';
 import { DocumentWriter } from './document-writer.ts';
 import type { IndexDefinition } from './index-entries.ts';
@@ -14,11 +15,13 @@ import type { CollectionContext } from './write-operations.ts';
 export class EmbeddedEngine {
   readonly environment: LmdbEnvironment;
   readonly catalogue: Catalogue;
+  readonly changeLog: ChangeLog;
   private readonly prefixes = new Map<string, Buffer>();
 
-  constructor(environment: LmdbEnvironment, private readonly databaseName: string) {
+  constructor(environment: LmdbEnvironment, private readonly databaseName: string, changeLogLimits?: ChangeLogLimits) {
     this.environment = environment;
     this.catalogue = new Catalogue(this.environment.catalogue);
+    this.changeLog = new ChangeLog(this.environment.changes, this.environment.catalogue, changeLogLimits);
   }
 
   namespace(collection: string): string {
@@ -46,7 +49,9 @@ export class EmbeddedEngine {
   context(collection: string): CollectionContext {
     const indexes = this.indexesOf(collection);
     const source = this.source(collection);
-    return { name: collection, source, indexes, writer: new DocumentWriter(this.environment, this.namespace(collection), source.collectionPrefix, indexes) };
+    return {
+      name: collection, source, indexes, writer: new DocumentWriter(this.environment, this.namespace(collection), source.collectionPrefix, indexes, this.changeLog, collection),
+    };
   }
 
   /** Every document of a collection (for `$lookup`), read in the caller's snapshot. */
@@ -62,7 +67,7 @@ export class EmbeddedEngine {
    * once with `deferFlush` (the caller awaits the store's flush() later).
    */
   async write<T>(action: () => T, { deferFlush = false }: { deferFlush?: boolean } = {}): Promise<T> {
-    const result = this.environment.write(action);
+    const result = this.environment.write(() => this.changeLog.inTransaction(action));
     if (!deferFlush) await this.environment.durable();
     return result;
   }

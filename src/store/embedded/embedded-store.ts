@@ -1,6 +1,8 @@
 // The embedded Store: collections over one LMDB data directory, plus applyAtomically (any operations on any
 // collections in one write transaction: all or nothing).
-import type { AtomicOperation, BulkOperation, BulkWriteResult, Collection, Document, Store } from '../port.ts';
+import {
+  DEFAULT_CHANGE_BATCH, type AtomicOperation, type BulkOperation, type BulkWriteResult, type ChangeBatch, type ChangeHistoryLost, type ChangesSinceOptions, type Collection, type Document, type Store,
+} from '../port.ts';
 import { mkdir } from 'node:fs/promises';
 import { applyBulk } from './bulk-write.ts';
 import { EmbeddedCollection } from './embedded-collection.ts';
@@ -42,6 +44,14 @@ export class EmbeddedStore implements Store {
       return applyBulk(contextFor, bulkOperations, { isOrdered: true, throwWriteErrors: true });
     });
   };
+
+  async changeToken(): Promise<string> {
+    return this.engine.read((transaction) => this.engine.changeLog.currentToken(transaction));
+  }
+
+  async changesSince(collections: string[], organisation: unknown, token: string, options: ChangesSinceOptions = {}): Promise<ChangeBatch | ChangeHistoryLost> {
+    return this.engine.read((transaction) => this.engine.changeLog.since(collections, organisation, token, options.limit ?? DEFAULT_CHANGE_BATCH, transaction));
+  }
 
   async flush(): Promise<void> {
     await this.engine.environment.durable();

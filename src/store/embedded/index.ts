@@ -1,5 +1,6 @@
 // Entry point of the embedded engine (lmdb + mingo): opens a data directory as a Store.
 import type { Store } from '../port.ts';
+import type { ChangeLogLimits } from './change-log.ts';
 import { EmbeddedEngine } from './embedded-engine.ts';
 import { EmbeddedStore } from './embedded-store.ts';
 import { LmdbEnvironment } from './lmdb-environment.ts';
@@ -12,11 +13,13 @@ export interface EmbeddedStoreOptions {
   mapSizeBytes?: number;
   /** Database name used in error messages (`E11000 … collection: <db>.<collection>`). Default `embedded`. */
   dbName?: string;
+  /** Bounds of the change log behind changesSince (defaults in change-log.ts); small ones let tests trim it. */
+  changeLog?: ChangeLogLimits;
 }
 
 export async function openEmbeddedStore(options: EmbeddedStoreOptions): Promise<Store> {
   const environment = await LmdbEnvironment.open({ dataDir: options.dataDir, mapSizeGb: options.mapSizeGb, mapSizeBytes: options.mapSizeBytes });
-  const engine = new EmbeddedEngine(environment, options.dbName ?? 'embedded');
+  const engine = new EmbeddedEngine(environment, options.dbName ?? 'embedded', options.changeLog);
   return new EmbeddedStore(engine);
 }
 

@@ -1,4 +1,4 @@
-// The LMDB environment of one data directory and its three sub-databases. Every write goes through write(): one
+// The LMDB environment of one data directory and its four sub-databases. Every write goes through write(): one
 // synchronous LMDB transaction (LMDB's writer lock serialises it against every other process sharing the
 // directory) that is on disk when it returns, so it survives a process or an OS crash and every process sees it.
 // Every read goes through read(): a fresh read snapshot, so another process's committed writes are seen.
@@ -36,6 +36,8 @@ export class LmdbEnvironment {
   /** [index id][value components]([_id component]) → _id component. */
   readonly indexes: Database<Buffer, Buffer>;
   readonly catalogue: Database<any, string>;
+  /** Commit sequence number → one written document (change-log.ts). */
+  readonly changes: Database<Buffer, number>;
 
   /** Opens the data directory's environment (created on first use) under the open/close lock (see open-close-lock.ts). */
   static async open(options: EnvironmentOptions): Promise<LmdbEnvironment> {
@@ -64,6 +66,8 @@ export class LmdbEnvironment {
     this.documents = this.root.openDB<Buffer, Buffer>('documents', { keyEncoding: 'binary', encoding: 'binary', cache: false });
     this.indexes = this.root.openDB<Buffer, Buffer>('indexes', { keyEncoding: 'binary', encoding: 'binary', cache: false });
     this.catalogue = this.root.openDB<any, string>('catalogue', { encoding: 'json', cache: false });
+    // Keys are whole numbers in lmdb-js's ordered-binary encoding: key order is number order, up to 2^53.
+    this.changes = this.root.openDB<Buffer, number>('changes', { encoding: 'binary', cache: false });
   }
 
   /**

@@ -1,7 +1,11 @@
 // The MongoDB Store: one driver client and database. applyAtomically exists only on a replica set (or sharded
 // cluster), where it runs the operations in a session transaction; a standalone server cannot offer it.
 import type { Db, MongoClient, TransactionOptions } from 'mongodb';
-import { emptyBulkResult, type AtomicOperation, type BulkWriteResult, type Collection, type Document, type Store } from '../port.ts';
+import {
+  DEFAULT_CHANGE_BATCH, emptyBulkResult, type AtomicOperation, type BulkWriteResult, type ChangeBatch, type ChangeHistoryLost, type ChangesSinceOptions,
+  type Collection, type Document, type Store,
+} from '../port.ts';
+import { changesSince, currentChangeToken } from './change-stream.ts';
 import { MongoCollection } from './mongo-collection.ts';
 
 /**
@@ -46,6 +50,14 @@ export class MongoStore implements Store {
     } finally {
       await session.endSession();
     }
+  }
+
+  changeToken(): Promise<string> {
+    return currentChangeToken(this.db);
+  }
+
+  changesSince(collections: string[], organisation: unknown, token: string, options: ChangesSinceOptions = {}): Promise<ChangeBatch | ChangeHistoryLost> {
+    return changesSince(this.db, collections, organisation, token, options.limit ?? DEFAULT_CHANGE_BATCH);
   }
 
   /**
