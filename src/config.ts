@@ -65,6 +65,9 @@ export const configSchema = z
     RESOLVE_AUTHORITY: booleanFromEnv.default(false),
     LINK_MBOX_SHA1SUM: booleanFromEnv.default(true),
     DEFAULT_ACCOUNT_HOMEPAGE: z.string().url().optional(),
+    HTTP_HEADERS_TIMEOUT_MS: positiveInt.default(20_000).describe('a client must send its request headers within this time, else 408 and the connection closes (slowloris)'),
+    HTTP_REQUEST_TIMEOUT_MS: positiveInt.default(60_000).describe('a client must send its whole request (headers and body) within this time, else 408 and the connection closes; raise it for slow links uploading large imports'),
+    HTTP_KEEP_ALIVE_TIMEOUT_MS: positiveInt.default(5_000).describe('an idle kept-alive connection is closed after this time; behind a load balancer, set it above the balancer\'s idle timeout'),
     RATE_LIMIT_PER_MINUTE: z.coerce.number().int().min(0).default(0).describe('requests per minute per API client on /v1, then 429 (0: no limit)'),
     CORS_ORIGINS: z.string().optional()
       .transform((value) => (value ?? '').split(',').map((origin) => origin.trim().replace(/\/$/, '')).filter(Boolean))
@@ -83,6 +86,9 @@ export const configSchema = z
   .superRefine((value, context) => {
     if (value.STORE === 'mongodb' && !value.MONGODB_URL) {
       context.addIssue({ code: 'custom', path: ['MONGODB_URL'], message: 'is required when STORE=mongodb' });
+    }
+    if (value.HTTP_HEADERS_TIMEOUT_MS > value.HTTP_REQUEST_TIMEOUT_MS) {
+      context.addIssue({ code: 'custom', path: ['HTTP_HEADERS_TIMEOUT_MS'], message: 'must not be longer than HTTP_REQUEST_TIMEOUT_MS' });
     }
     if (value.WEBHOOK_URLS && !value.WEBHOOK_SECRET) {
       context.addIssue({ code: 'custom', path: ['WEBHOOK_SECRET'], message: 'is required when WEBHOOK_URLS is set' });
