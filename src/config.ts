@@ -41,6 +41,8 @@ export const configSchema = z
     QUEUE_BACKOFF_MS: positiveInt.default(1000).describe('first retry delay; doubles per attempt'),
     QUEUE_KEEP_COMPLETED: positiveInt.default(10000).describe('completed jobs kept for GET /v1/jobs/{id}'),
     QUEUE_KEEP_COMPLETED_SECONDS: positiveInt.default(86400),
+    QUEUE_HIGH_WATER: positiveInt.default(1000).describe('waiting statement jobs from which POSTs of statements are answered 503 queue.backlog with Retry-After (workers behind)'),
+    STATEMENTS_MAX_PENDING: positiveInt.default(128).describe('statement requests resolved or enqueued at once; more are answered 503 store.busy with Retry-After (store behind)'),
     QUEUE_STARTUP_TIMEOUT_MS: positiveInt.default(2000).describe('how long start-up waits for Redis'),
     JOB_RESULT: z.enum(['full', 'counts']).default('full').describe('what a job returns: the full result document or counts only'),
     WORKER_LOCK_MS: positiveInt.default(30000).describe('a job whose worker stops renewing its lock this long is re-run'),
