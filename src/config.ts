@@ -61,6 +61,7 @@ export const configSchema = z
     WEBHOOK_SECRET: z.string().min(16).optional().describe('HMAC-SHA256 key of the X-Persona-Signature header'),
     WEBHOOK_ATTEMPTS: positiveInt.default(10),
     IMPORT_LEASE_MS: positiveInt.default(60_000).describe('a running CSV import renews a lease this long; an import left processing past its lease (its process died) is marked failed, to be sent again'),
+    IMPORTS_MAX_RUNNING: positiveInt.default(4).describe('CSV imports (POST /v1/imports) one API process runs at once; more are answered 503 imports.busy with Retry-After before the upload is read'),
     RESOLVER_BATCH_SIZE: positiveInt.default(1000),
     MAX_AGENTS_PER_STATEMENT: positiveInt.default(1000).describe('a statement naming more agents, groups and members is rejected (statements.too_many_agents)'),
     QUERY_TIMEOUT_MS: positiveInt.default(10000).describe('time limit of the reads of one GET request (lists, counts, LL filters): maxTimeMS on MongoDB, a deadline in embedded scans; then 503 query.timeout'),

@@ -33,6 +33,8 @@ export interface IdentityFeatureOptions extends MergeEffectHooks {
   erasureScrubbers?: ErasureScrubber[];
   /** How long a running import's lease lasts (IMPORT_LEASE_MS). */
   importLeaseMs?: number;
+  /** Imports this process runs at once; more are refused 503 imports.busy (IMPORTS_MAX_RUNNING). */
+  importsMaxRunning?: number;
 }
 
 export interface IdentityFeature {
@@ -77,6 +79,7 @@ export function createIdentityFeature(options: IdentityFeatureOptions): Identity
       registerErasureRoutes(kit, { store, erasure });
       registerImportRoutes(kit, {
         imports, uploadDir: options.uploadDir, maxFileBytes: options.maxImportBytes,
+        running: () => running.size, maxRunning: options.importsMaxRunning,
         track(done) {
           const settled = done.catch(() => {}).finally(() => running.delete(settled));
           running.add(settled);
@@ -109,6 +112,7 @@ export async function startIdentityFeature(
     autoMergeCertain: config.AUTO_MERGE_CERTAIN,
     maxImportBytes: config.UPLOAD_LIMIT,
     importLeaseMs: config.IMPORT_LEASE_MS,
+    importsMaxRunning: config.IMPORTS_MAX_RUNNING,
   });
   // Imports a killed process left in `processing` are marked failed (a client sends the file again).
   const sweep = startInterruptedImportSweep(store, config.IMPORT_LEASE_MS, () => { /* the next sweep tries again */ });
