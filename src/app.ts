@@ -27,6 +27,7 @@ import { registerIdentityRulesRoutes } from './features/identity-rules/identity-
 import { createIdentityRulesService, type IdentityRulesService } from './features/identity-rules/identity-rules.service.ts';
 import { createInlineStatementSink, createQueuedStatementSink, type StatementSink } from './features/statements/statement-sink.ts';
 import { registerStatementRoutes } from './features/statements/statements.routes.ts';
+import { withBackPressure } from './features/statements/back-pressure.ts';
 import { registerPseudonymRoutes } from './features/pseudonyms/pseudonyms.routes.ts';
 import { createIdentityHealthService } from './features/identity-health/identity-health.service.ts';
 import { registerIdentityHealthRoutes } from './features/identity-health/identity-health.routes.ts';
@@ -141,7 +142,10 @@ export async function createApp(givenConfig: Config, options: AppOptions = {}): 
     // Queue depth and the workers' totals are the deployment's, not this replica's: /metrics/cluster.
     queue?.registerMetrics(metrics.clusterRegistry);
     registerIdentityHealthMetrics(metrics.clusterRegistry, store);
-    const statementSink = options.statementSink ?? (queue ? createQueuedStatementSink({ queue: queue.statements, inline }) : inline);
+    // Refused with 503 + Retry-After when the store or the workers fall behind, rather than held in memory.
+    const statementSink = withBackPressure(options.statementSink ?? (queue ? createQueuedStatementSink({ queue: queue.statements, inline }) : inline), {
+      maxPending: config.STATEMENTS_MAX_PENDING, queueHighWater: config.QUEUE_HIGH_WATER, waitingCount: queue ? () => queue!.statements.waitingCount() : undefined,
+    });
     const jobs = createJobsService({ queue: queue?.statements ?? null });
     const compat = createCompatRouters({
       store, services, mergeService: identity.merges, bodyLimit: config.BODY_LIMIT, uploadLimitBytes: config.UPLOAD_LIMIT,

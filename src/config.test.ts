@@ -29,6 +29,12 @@ describe('configuration', () => {
     expect(() => loadConfig({ WRITE_BACK_PERSON: 'nickname' })).to.throw(ConfigError, /WRITE_BACK_PERSON/);
   });
 
+  it('sets the HTTP server time limits (slowloris) and refuses a headers limit longer than the request limit', () => {
+    expect(loadConfig({})).to.include({ HTTP_HEADERS_TIMEOUT_MS: 20_000, HTTP_REQUEST_TIMEOUT_MS: 60_000, HTTP_KEEP_ALIVE_TIMEOUT_MS: 5_000 });
+    expect(() => loadConfig({ HTTP_HEADERS_TIMEOUT_MS: '9000', HTTP_REQUEST_TIMEOUT_MS: '5000' }))
+      .to.throw(ConfigError, /HTTP_HEADERS_TIMEOUT_MS: must not be longer than HTTP_REQUEST_TIMEOUT_MS/);
+  });
+
   it('requires MONGODB_URL when STORE=mongodb', () => {
     expect(() => loadConfig({ STORE: 'mongodb' })).to.throw(ConfigError, /MONGODB_URL: is required when STORE=mongodb/);
     expect(loadConfig({ STORE: 'mongodb', MONGODB_URL: 'mongodb://127.0.0.1:27017' }).MONGODB_DB).to.equal('persona-resolver');

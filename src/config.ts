@@ -41,6 +41,8 @@ export const configSchema = z
     QUEUE_BACKOFF_MS: positiveInt.default(1000).describe('first retry delay; doubles per attempt'),
     QUEUE_KEEP_COMPLETED: positiveInt.default(10000).describe('completed jobs kept for GET /v1/jobs/{id}'),
     QUEUE_KEEP_COMPLETED_SECONDS: positiveInt.default(86400),
+    QUEUE_HIGH_WATER: positiveInt.default(1000).describe('waiting statement jobs from which POSTs of statements are answered 503 queue.backlog with Retry-After (workers behind)'),
+    STATEMENTS_MAX_PENDING: positiveInt.default(128).describe('statement requests resolved or enqueued at once; more are answered 503 store.busy with Retry-After (store behind)'),
     QUEUE_STARTUP_TIMEOUT_MS: positiveInt.default(2000).describe('how long start-up waits for Redis'),
     JOB_RESULT: z.enum(['full', 'counts']).default('full').describe('what a job returns: the full result document or counts only'),
     WORKER_LOCK_MS: positiveInt.default(30000).describe('a job whose worker stops renewing its lock this long is re-run'),
@@ -58,6 +60,8 @@ export const configSchema = z
     WEBHOOK_URLS: z.string().optional().describe('comma-separated URLs receiving persona events'),
     WEBHOOK_SECRET: z.string().min(16).optional().describe('HMAC-SHA256 key of the X-Persona-Signature header'),
     WEBHOOK_ATTEMPTS: positiveInt.default(10),
+    IMPORT_LEASE_MS: positiveInt.default(60_000).describe('a running CSV import renews a lease this long; an import left processing past its lease (its process died) is marked failed, to be sent again'),
+    IMPORTS_MAX_RUNNING: positiveInt.default(4).describe('CSV imports (POST /v1/imports) one API process runs at once; more are answered 503 imports.busy with Retry-After before the upload is read'),
     RESOLVER_BATCH_SIZE: positiveInt.default(1000),
     MAX_AGENTS_PER_STATEMENT: positiveInt.default(1000).describe('a statement naming more agents, groups and members is rejected (statements.too_many_agents)'),
     QUERY_TIMEOUT_MS: positiveInt.default(10000).describe('time limit of the reads of one GET request (lists, counts, LL filters): maxTimeMS on MongoDB, a deadline in embedded scans; then 503 query.timeout'),
@@ -65,6 +69,9 @@ export const configSchema = z
     RESOLVE_AUTHORITY: booleanFromEnv.default(false),
     LINK_MBOX_SHA1SUM: booleanFromEnv.default(true),
     DEFAULT_ACCOUNT_HOMEPAGE: z.string().url().optional(),
+    HTTP_HEADERS_TIMEOUT_MS: positiveInt.default(20_000).describe('a client must send its request headers within this time, else 408 and the connection closes (slowloris)'),
+    HTTP_REQUEST_TIMEOUT_MS: positiveInt.default(60_000).describe('a client must send its whole request (headers and body) within this time, else 408 and the connection closes; raise it for slow links uploading large imports'),
+    HTTP_KEEP_ALIVE_TIMEOUT_MS: positiveInt.default(5_000).describe('an idle kept-alive connection is closed after this time; behind a load balancer, set it above the balancer\'s idle timeout'),
     RATE_LIMIT_PER_MINUTE: z.coerce.number().int().min(0).default(0).describe('requests per minute per API client on /v1, then 429 (0: no limit)'),
     CORS_ORIGINS: z.string().optional()
       .transform((value) => (value ?? '').split(',').map((origin) => origin.trim().replace(/\/$/, '')).filter(Boolean))
@@ -83,6 +90,9 @@ export const configSchema = z
   .superRefine((value, context) => {
     if (value.STORE === 'mongodb' && !value.MONGODB_URL) {
       context.addIssue({ code: 'custom', path: ['MONGODB_URL'], message: 'is required when STORE=mongodb' });
+    }
+    if (value.HTTP_HEADERS_TIMEOUT_MS > value.HTTP_REQUEST_TIMEOUT_MS) {
+      context.addIssue({ code: 'custom', path: ['HTTP_HEADERS_TIMEOUT_MS'], message: 'must not be longer than HTTP_REQUEST_TIMEOUT_MS' });
     }
     if (value.WEBHOOK_URLS && !value.WEBHOOK_SECRET) {
       context.addIssue({ code: 'custom', path: ['WEBHOOK_SECRET'], message: 'is required when WEBHOOK_URLS is set' });

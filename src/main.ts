@@ -2,12 +2,12 @@
 // on HOST:PORT, and shuts down gracefully on SIGTERM/SIGINT: stop accepting, let in-flight requests finish (up to
 // SHUTDOWN_TIMEOUT_MS), then stop the queue and close the store.
 import type { AddressInfo } from 'node:net';
-import { createServer } from 'node:http';
 import { pino } from 'pino';
 import { createApp } from './app.ts';
 import { loadConfig } from './config.ts';
 import { exitOnStartupFailure } from './exit-codes.ts';
 import { ensureInitialClient } from './features/clients/initial-client.ts';
+import { createHttpServer, serverTimeoutsOf } from './http/http-server.ts';
 
 const SHUTDOWN_TIMEOUT_MS = 10_000;
 
@@ -31,7 +31,7 @@ async function main(): Promise<void> {
   });
   if (initial?.file) process.stdout.write(`  saved to:     ${initial.file} (mode 0600)\n\n`);
   if (initial?.fileError) logger.warn({ dataDir: config.DATA_DIR, err: initial.fileError }, 'initial client not saved to a file: copy the secret printed above now');
-  const server = createServer(built.app);
+  const server = createHttpServer(built.app, serverTimeoutsOf(config));
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
     server.listen(config.PORT, config.HOST, () => resolve());

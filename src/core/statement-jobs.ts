@@ -28,4 +28,6 @@ export interface StatementPublisher {
   enqueue(organisation: string, statements: unknown[]): Promise<EnqueueResult>;
   /** The report of a public job id within one organisation; null when unknown or of another organisation. */
   getJobReport(jobId: string, organisation: string): Promise<JobReport | null>;
+  /** Jobs waiting for a worker (the backlog back-pressure compares with QUEUE_HIGH_WATER). */
+  waitingCount(): Promise<number>;
 }

@@ -79,6 +79,10 @@ export function createStatementQueue(options: StatementQueueOptions): StatementQ
       return reportOf(jobId, jobs, states);
     },
 
+    async waitingCount() {
+      return queue.getWaitingCount();
+    },
+
     async close() {
       await queue.close();
     },

@@ -15,6 +15,7 @@ import { createImportService, type ImportService } from '../features/imports/imp
 import { createIdentityWriteBack } from '../features/merges/identity-write-back.ts';
 import { afterMergeChangeOf, type MergeEffectHooks } from '../features/merges/merge-effects.ts';
 import { recoverMerges } from '../features/merges/merge-recovery.ts';
+import { startInterruptedImportSweep } from '../features/imports/interrupted-imports.ts';
 import { createMergeService, type MergeService } from '../features/merges/merge.service.ts';
 import { registerMergeRoutes } from '../features/merges/merges.routes.ts';
 
@@ -30,6 +31,10 @@ export interface IdentityFeatureOptions extends MergeEffectHooks {
   maxImportBytes?: number;
   /** Scrub the erased identifiers from other surfaces' data (the composition root registers them). */
   erasureScrubbers?: ErasureScrubber[];
+  /** How long a running import's lease lasts (IMPORT_LEASE_MS). */
+  importLeaseMs?: number;
+  /** Imports this process runs at once; more are refused 503 imports.busy (IMPORTS_MAX_RUNNING). */
+  importsMaxRunning?: number;
 }
 
 export interface IdentityFeature {
@@ -55,7 +60,7 @@ export function createIdentityServices(options: IdentityServicesOptions): Omit<I
   const duplicates = createDuplicatesService({
     store, identifyingAttributes: options.identifyingAttributes, autoMergeCertain: options.autoMergeCertain, mergeService: merges,
   });
-  const imports = createImportService({ store, mergeService: merges });
+  const imports = createImportService({ store, mergeService: merges, leaseMs: options.importLeaseMs });
   const erasure = createErasureService({
     store, scrubbers: options.erasureScrubbers, afterErase: writeBack ? (erased) => writeBack.afterErase(erased) : undefined,
   });
@@ -74,6 +79,7 @@ export function createIdentityFeature(options: IdentityFeatureOptions): Identity
       registerErasureRoutes(kit, { store, erasure });
       registerImportRoutes(kit, {
         imports, uploadDir: options.uploadDir, maxFileBytes: options.maxImportBytes,
+        running: () => running.size, maxRunning: options.importsMaxRunning,
         track(done) {
           const settled = done.catch(() => {}).finally(() => running.delete(settled));
           running.add(settled);
@@ -105,6 +111,16 @@ export async function startIdentityFeature(
     identifyingAttributes: config.DUPLICATE_IDENTIFYING_ATTRIBUTES,
     autoMergeCertain: config.AUTO_MERGE_CERTAIN,
     maxImportBytes: config.UPLOAD_LIMIT,
+    importLeaseMs: config.IMPORT_LEASE_MS,
+    importsMaxRunning: config.IMPORTS_MAX_RUNNING,
   });
-  return feature;
+  // Imports a killed process left in `processing` are marked failed (a client sends the file again).
+  const sweep = startInterruptedImportSweep(store, config.IMPORT_LEASE_MS, () => { /* the next sweep tries again */ });
+  return {
+    ...feature,
+    async close() {
+      await sweep.stop();
+      await feature.close();
+    },
+  };
 }

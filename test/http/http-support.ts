@@ -2,19 +2,21 @@
 // MONGODB_URL is set, else embedded in a temp dir), and a small fetch client.
 // Each test app has the first-start client (all scopes, organisation A) and helpers to make more clients.
 import type { AddressInfo } from 'node:net';
-import { createServer, type Server } from 'node:http';
+import type { Server } from 'node:http';
 import { rmSync } from 'node:fs';
 import { ObjectId } from 'bson';
-import { pino, type Logger } from 'pino';
+import type { Logger } from 'pino';
 import type { Scope } from '../../src/domain/model.ts';
 import type { Store } from '../../src/store/port.ts';
 import { createApp, type App } from '../../src/app.ts';
 import { loadConfig } from '../../src/config.ts';
+import { createHttpServer, serverTimeoutsOf } from '../../src/http/http-server.ts';
 import { ensureInitialClient, type InitialClient } from '../../src/features/clients/initial-client.ts';
 import { createOrganisationsService } from '../../src/features/organisations/organisations.service.ts';
 import { guardShardKeys } from '../support/shard-key-guard.ts';
 import { makeTempDir, openStoreUnderTest } from '../support/temp-store.ts';
 import { httpCall } from '../support/http-call.ts';
+import { rememberSecret, testLogger } from '../support/trace-log.ts';
 
 export interface ApiAnswer<T = any> {
   status: number;
@@ -48,13 +50,15 @@ export async function startTestApi(env: Record<string, string> = {}, options: { 
   const store = guardShardKeys(opened.store);
   const { discard } = opened;
   const built = await createApp(config, {
-    store: options.wrapStore?.(store) ?? store, logger: options.logger ?? pino({ level: 'silent' }), defaultMetrics: options.defaultMetrics ?? false, authRecheckMs: 200,
+    store: options.wrapStore?.(store) ?? store, logger: options.logger ?? testLogger(), defaultMetrics: options.defaultMetrics ?? false, authRecheckMs: 200,
   });
   const initial = await ensureInitialClient({ store, clients: built.services.clients, dataDir });
-  const server: Server = createServer(built.app);
+  // The server main.ts runs, with its time limits (HTTP_*_TIMEOUT_MS of `env`).
+  const server: Server = createHttpServer(built.app, serverTimeoutsOf(config));
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   const baseUrl = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
   const admin = initial!.credentials;
+  rememberSecret(admin.secret);
   return {
     baseUrl, built, admin, dataDir,
     async request(method, path, options = {}) {
@@ -67,6 +71,7 @@ export async function startTestApi(env: Record<string, string> = {}, options: { 
         ? (await createOrganisationsService({ store }).create('other'))._id
         : new ObjectId(admin.organisation);
       const { client, secret } = await built.services.clients.create({ organisation, scopes: options.scopes });
+      rememberSecret(secret);
       return { key: client.key, secret, organisation: organisation.toHexString(), id: client._id.toHexString() };
     },
     async close() {

@@ -1,5 +1,7 @@
 // One HTTP call to a test server: a JSON body (or a raw one) sent with its content type, no redirects followed, and
-// the answer's body parsed as JSON when it is JSON (kept as text otherwise).
+// the answer's body parsed as JSON when it is JSON (kept as text otherwise). A secret an answer carries is remembered
+// for the whole-run log check (trace-log.ts).
+import { rememberSecretsIn } from './trace-log.ts';
 export interface HttpAnswer {
   status: number;
   body: any;
@@ -20,5 +22,6 @@ export async function httpCall(
   const text = await response.text();
   let parsed: unknown = text;
   try { parsed = text ? JSON.parse(text) : null; } catch { /* not JSON */ }
+  rememberSecretsIn(parsed);
   return { status: response.status, body: parsed, text, headers: response.headers };
 }

@@ -52,7 +52,11 @@ export const ERROR_REGISTRY = {
   'store.unavailable': { status: 503, message: 'The store does not answer: {reason}' },
   // The data file cannot grow (disk full, file-size limit, EMBEDDED_MAP_SIZE_GB reached); nothing of the write was kept.
   'store.full': { status: 507, message: 'The store has no room for this write; nothing of it was kept' },
-  'queue.unavailable': { status: 503, message: 'The statement queue does not answer ({reason}); send the statements again after Retry-After seconds' },
+  'queue.unavailable': { status: 503, message: 'The statement queue does not answer ({reason}); send the request again after Retry-After seconds' },
+  // Back-pressure (features/statements/admission.ts): refused before anything is stored or queued, so sending the
+  // same request again later is safe.
+  'store.busy': { status: 503, message: 'The store is behind: {pending} statement requests are being written at once (STATEMENTS_MAX_PENDING); send the request again after Retry-After seconds' },
+  'queue.backlog': { status: 503, message: 'The statement queue is behind: {waiting} jobs wait for a worker (QUEUE_HIGH_WATER {max}); send the request again after Retry-After seconds' },
   'query.timeout': { status: 503, message: 'The query ran past the time limit (QUERY_TIMEOUT_MS); narrow the filter' },
   // A document the store refuses to keep (MongoDB's limits, which the embedded engine applies too; store-refusal.ts):
   // 16 MB or more, a NUL or a top-level $ in a field name, nesting over 100.

@@ -22,6 +22,8 @@ export const IDENTITY_ERROR_CODES = {
   // Multipart problems of POST /v1/imports.
   'imports.file_required': 400,
   'imports.file_too_large': 413,
+  // Back-pressure: IMPORTS_MAX_RUNNING imports already run in this process (Retry-After); nothing was received.
+  'imports.busy': 503,
   // Codes used only inside the details of a 409 merges.undo_conflict (merge-undo.ts).
   'merges.persona_gone': 409,
   'merges.persona_merged_again': 409,

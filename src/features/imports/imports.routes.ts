@@ -9,7 +9,7 @@ import type { Request, Response } from 'express';
 import multer from 'multer';
 import { z } from 'zod';
 import { defineRoute, objectIdParams, type RouteKit } from '../../http/route-kit.ts';
-import { identityError } from '../../core/errors/api-error.ts';
+import { ApiError, identityError } from '../../core/errors/api-error.ts';
 import { parsePathId } from '../merges/merges.routes.ts';
 import { toImportView, type ImportService } from './imports.service.ts';
 
@@ -33,7 +33,13 @@ export interface ImportRouteOptions {
   maxFileBytes?: number;
   /** Keeps the background import's promise (the app's close() waits for running imports). */
   track(done: Promise<unknown>): void;
+  /** How many imports run in the background now, and how many may (IMPORTS_MAX_RUNNING): more are refused. */
+  running?: () => number;
+  maxRunning?: number;
 }
+
+/** An import takes seconds to minutes: asking again much sooner only repeats the refusal. */
+const IMPORTS_BUSY_RETRY_AFTER_SECONDS = 30;
 
 function receive(upload: ReturnType<ReturnType<typeof multer>['single']>, maxFileBytes: number, req: Request, res: Response): Promise<void> {
   return new Promise((resolve, reject) => {
@@ -74,8 +80,16 @@ export function registerImportRoutes(kit: RouteKit, options: ImportRouteOptions)
       400: { description: 'imports.malformed_csv (details name the problem), imports.file_required' },
       413: { description: 'imports.file_too_large' },
       422: { description: 'imports.invalid_mapping (one detail per problem, paths under mapping.columns)' },
+      503: { description: 'imports.busy: IMPORTS_MAX_RUNNING imports already run; send the file again after Retry-After seconds' },
     },
     async handler(req, res, caller) {
+      // Refused before the upload is read: a flood of imports neither fills the disk nor queues work behind the store.
+      if (options.running && options.maxRunning !== undefined && options.running() >= options.maxRunning) {
+        throw new ApiError('imports.busy', {
+          message: `${options.running()} imports are running (IMPORTS_MAX_RUNNING ${options.maxRunning}); send the file again after Retry-After seconds`,
+          headers: { 'Retry-After': String(IMPORTS_BUSY_RETRY_AFTER_SECONDS) },
+        });
+      }
       await receive(upload, maxFileBytes, req, res);
       const file = req.file;
       try {

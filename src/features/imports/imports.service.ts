@@ -15,6 +15,7 @@ import type { MergeRequest, MergeService } from '../merges/merge.service.ts';
 import { writeImportBatch, type ImportRow } from './import-batch.ts';
 import { IMPORT_ERRORS_COLLECTION, tracesOf } from './import-error-traces.ts';
 import { compileMapping, validateMapping, type ImportMapping } from './import-mapping.ts';
+import { DEFAULT_IMPORT_LEASE_MS } from './interrupted-imports.ts';
 
 export { IMPORT_ERRORS_COLLECTION } from './import-error-traces.ts';
 const BATCH_ROWS = 500;
@@ -35,6 +36,8 @@ export interface ImportDoc {
   updatedAt: Date;
   completedAt: Date | null;
   failure: string | null;
+  /** While processing: the import is abandoned (its process died) once this has passed (interrupted-imports.ts). */
+  leaseUntil?: Date;
 }
 
 export interface StartImportRequest {
@@ -80,7 +83,8 @@ export async function inspectCsv(filePath: string): Promise<{ headers: string[];
   return { headers, rows };
 }
 
-export function createImportService({ store, mergeService }: { store: Store; mergeService: MergeService }) {
+/** `leaseMs`: how long a running import's lease lasts (renewed three times per lease while it runs). */
+export function createImportService({ store, mergeService, leaseMs = DEFAULT_IMPORT_LEASE_MS }: { store: Store; mergeService: MergeService; leaseMs?: number }) {
   const imports = store.collection<ImportDoc>(COLLECTIONS.imports);
   const rowErrors = store.collection(IMPORT_ERRORS_COLLECTION);
 
@@ -126,6 +130,10 @@ export function createImportService({ store, mergeService }: { store: Store; mer
       batch = [];
       raw = new Map();
     };
+    // The lease says this process still runs the import; a renewal that fails (store busy) is retried at the next tick.
+    const renewal = setInterval(() => {
+      imports.updateOne({ _id: doc._id, organisation: doc.organisation, state: 'processing' }, { $set: { leaseUntil: new Date(Date.now() + leaseMs) } }).catch(() => {});
+    }, Math.max(1, Math.floor(leaseMs / 3)));
     try {
       let index = 0;
       for await (const record of createReadStream(filePath).pipe(parse({ ...csvOptions, columns: doc.headers, from_line: 2 })) as AsyncIterable<Record<string, string>>) {
@@ -136,9 +144,11 @@ export function createImportService({ store, mergeService }: { store: Store; mer
       }
       await flush();
       const finished = { state: 'completed' as const, completedAt: new Date(), updatedAt: new Date() };
-      await imports.updateOne({ _id: doc._id }, { $set: finished });
+      await imports.updateOne({ _id: doc._id }, { $set: finished, $unset: { leaseUntil: '' } });
     } catch (error) {
-      await imports.updateOne({ _id: doc._id }, { $set: { state: 'failed', failure: (error as Error).message, updatedAt: new Date() } });
+      await imports.updateOne({ _id: doc._id }, { $set: { state: 'failed', failure: (error as Error).message, updatedAt: new Date() }, $unset: { leaseUntil: '' } });
+    } finally {
+      clearInterval(renewal);
     }
     return (await imports.findOne({ _id: doc._id }))!;
   }
@@ -157,6 +167,7 @@ export function createImportService({ store, mergeService }: { store: Store; mer
         _id: new ObjectId(), organisation: request.organisation, title: request.title ?? 'import', actor: request.actor, state: 'processing',
         headers, mapping, mergeConflicts: request.mergeConflicts ?? false, totalRows: rows, processedRows: 0,
         counts: { created: 0, matched: 0, merged: 0, conflicts: 0, errors: 0 }, createdAt: now, updatedAt: now, completedAt: null, failure: null,
+        leaseUntil: new Date(now.getTime() + leaseMs),
       };
       await imports.insertOne(doc);
       return { import: doc, done: process(doc, request.filePath, onProgress) };

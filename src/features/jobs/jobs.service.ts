@@ -1,5 +1,6 @@
 // GET /v1/jobs/{id}: the state and, once done, the result document of a queued statements request, within the
 // caller's organisation (a job of another organisation does not exist for the caller).
+import { QUEUE_DEADLINE_MS, withinQueueDeadline } from '../../core/queue-deadline.ts';
 import type { JobReport, StatementPublisher } from '../../core/statement-jobs.ts';
 
 export class JobNotFoundError extends Error {
@@ -25,12 +26,13 @@ export interface JobsService {
   getJob(organisation: string, jobId: string): Promise<JobReport>;
 }
 
-export function createJobsService({ queue }: { queue: StatementPublisher | null }): JobsService {
+/** `readTimeoutMs`: how long a lookup waits for Redis before it answers 503 queue.unavailable (Redis down). */
+export function createJobsService({ queue, readTimeoutMs = QUEUE_DEADLINE_MS }: { queue: StatementPublisher | null; readTimeoutMs?: number }): JobsService {
   return {
     async getJob(organisation, jobId) {
       if (!queue) throw new QueueOffError();
       if (!JOB_ID.test(jobId)) throw new JobNotFoundError(jobId);
-      const report = await queue.getJobReport(jobId, organisation);
+      const report = await withinQueueDeadline(queue.getJobReport(jobId, organisation), readTimeoutMs, 'answer the job lookup');
       if (!report) throw new JobNotFoundError(jobId);
       return report;
     },

@@ -1,6 +1,6 @@
 // Where POST /v1/statements sends statements: resolved inline in the request (the default), or enqueued on the
 // BullMQ statements queue (202 with a job id) unless the request asks `?wait=true`. app.ts picks the sink.
-import { ApiError } from '../../core/errors/api-error.ts';
+import { QUEUE_DEADLINE_MS, withinQueueDeadline } from '../../core/queue-deadline.ts';
 import type { StatementPublisher } from '../../core/statement-jobs.ts';
 import type { Caller } from '../../core/caller.ts';
 import type { ResolutionRecorder, ResolutionResult } from '../../core/resolution-result.ts';
@@ -27,15 +27,11 @@ export function createInlineStatementSink({ resolver, metrics }: { resolver: Res
 }
 
 /** How long a request waits for Redis to take its statements before it answers 503 queue.unavailable. */
-export const ENQUEUE_TIMEOUT_MS = 5000;
-/** Seconds a client is told to wait before it sends again when Redis does not answer. */
-const QUEUE_RETRY_AFTER_SECONDS = 5;
+export const ENQUEUE_TIMEOUT_MS = QUEUE_DEADLINE_MS;
 
-// While Redis is down BullMQ's connection keeps every command in its offline queue and reconnects for ever, so an
-// enqueue would hold the request (and its statements, in memory) until Redis came back. After the deadline the client
-// is told to retry instead; the offline command may still reach Redis later and be resolved, which is harmless (a
-// statement sent again resolves to the same persona), so a 202 always means resolved eventually and a 503 means
-// send it again.
+// After the deadline (core/queue-deadline.ts) the client is told to retry; the offline command may still reach Redis
+// later and be resolved, which is harmless (a statement sent again resolves to the same persona), so a 202 always
+// means resolved eventually and a 503 means send it again.
 export function createQueuedStatementSink({ queue, inline, enqueueTimeoutMs = ENQUEUE_TIMEOUT_MS }: {
   queue: StatementPublisher; inline: StatementSink; enqueueTimeoutMs?: number;
 }): StatementSink {
@@ -43,18 +39,8 @@ export function createQueuedStatementSink({ queue, inline, enqueueTimeoutMs = EN
     mode: 'queued',
     async submit(caller, statements, options) {
       if (options.wait) return inline.submit(caller, statements, options);
-      let timer: NodeJS.Timeout | undefined;
-      const deadline = new Promise<never>((_, reject) => {
-        timer = setTimeout(() => reject(new ApiError('queue.unavailable', {
-          params: { reason: `Redis did not take the statements within ${enqueueTimeoutMs} ms` }, headers: { 'Retry-After': String(QUEUE_RETRY_AFTER_SECONDS) },
-        })), enqueueTimeoutMs);
-      });
-      try {
-        const { jobId, accepted } = await Promise.race([queue.enqueue(caller.organisation.toHexString(), statements), deadline]);
-        return { status: 202, body: { jobId, accepted } };
-      } finally {
-        clearTimeout(timer);
-      }
+      const { jobId, accepted } = await withinQueueDeadline(queue.enqueue(caller.organisation.toHexString(), statements), enqueueTimeoutMs, 'take the statements');
+      return { status: 202, body: { jobId, accepted } };
     },
   };
 }

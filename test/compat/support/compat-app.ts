@@ -5,7 +5,6 @@ import type { AddressInfo } from 'node:net';
 import { createServer, type Server } from 'node:http';
 import { rmSync } from 'node:fs';
 import { ObjectId } from 'bson';
-import { pino } from 'pino';
 import { createApp, type App } from '../../../src/app.ts';
 import { loadConfig } from '../../../src/config.ts';
 import { COLLECTIONS, type Scope } from '../../../src/domain/model.ts';
@@ -14,6 +13,7 @@ import { openEmbeddedStore } from '../../../src/store/embedded/index.ts';
 import { guardShardKeys } from '../../support/shard-key-guard.ts';
 import { makeTempDir, openStoreUnderTest, type StoreUnderTest } from '../../support/temp-store.ts';
 import { httpCall } from '../../support/http-call.ts';
+import { rememberSecret, testLogger } from '../../support/trace-log.ts';
 
 export interface Client { key: string; secret: string; organisation: ObjectId }
 export interface Answer { status: number; body: any; text: string; headers: Headers }
@@ -44,7 +44,7 @@ export async function startCompatApp(options: { dataDir?: string; env?: Record<s
   // Every query on a collection sharded by organisation must carry it (docs/scaling.md): checked on every call.
   const store = guardShardKeys(opened.store);
   const { discard } = opened;
-  const built = await createApp(config, { store, logger: pino({ level: 'silent' }), defaultMetrics: false, authRecheckMs: 0 });
+  const built = await createApp(config, { store, logger: testLogger(), defaultMetrics: false, authRecheckMs: 0 });
   const server: Server = createServer(built.app);
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   const base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
@@ -59,6 +59,7 @@ export async function startCompatApp(options: { dataDir?: string; env?: Record<s
       }
     }
     const { client: doc, secret } = await built.services.clients.create({ organisation, scopes: options.scopes ?? ALL_SCOPES });
+    rememberSecret(secret);
     return { key: doc.key, secret, organisation };
   }
 

@@ -23,6 +23,7 @@ export async function ownRedis(dir: string, { aof = false } = {}): Promise<OwnRe
       child = spawn('redis-server', ['--port', String(port), '--bind', '127.0.0.1', '--save', '', ...persistence, '--dir', dir], { stdio: 'ignore' });
       for (let attempt = 0; ; attempt += 1) {
         const probe = new Redis(url, { lazyConnect: true, maxRetriesPerRequest: 0, retryStrategy: () => null });
+        probe.on('error', () => { /* not up yet: the connect below rejects and is retried */ });
         try {
           await probe.connect();
           if ((await probe.ping()) === 'PONG') return;
