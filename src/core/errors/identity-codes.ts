@@ -22,6 +22,10 @@ export const IDENTITY_ERROR_CODES = {
   // Multipart problems of POST /v1/imports.
   'imports.file_required': 400,
   'imports.file_too_large': 413,
+  // Codes of a row of an import's dry run (import-dry-run.ts): a row the mapping refuses, a row whose identifiers
+  // belong to different personas (without mergeConflicts).
+  'imports.invalid_row': 422,
+  'imports.row_conflict': 409,
   // Codes used only inside the details of a 409 merges.undo_conflict (merge-undo.ts).
   'merges.persona_gone': 409,
   'merges.persona_merged_again': 409,
