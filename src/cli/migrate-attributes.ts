@@ -3,10 +3,8 @@
 // built the duplicates are reported and removed, keeping the newest (updatedAt, else createdAt, else the ObjectId's
 // time; ties go to the larger _id). Idempotent: once the unique index exists nothing is scanned.
 import { COLLECTIONS } from '../domain/model.ts';
-import { newestOf } from '../features/attributes/newest-attribute.ts';
+import { ATTRIBUTE_KEYS, duplicateAttributeGroups } from '../features/attributes/duplicate-attributes.ts';
 import type { Collection, Document, IndexKeys, Store } from '../store/port.ts';
-
-export const ATTRIBUTE_KEYS: IndexKeys = { organisation: 1, personaId: 1, key: 1 };
 
 export interface DuplicateAttributes {
   organisation: string;
@@ -35,11 +33,10 @@ export async function ensureUniqueAttributes(store: Store, { batchSize = 1000 } 
   return { wasRebuilt: true, duplicates };
 }
 
-/** Walks the (organisation, personaId, key) order so duplicates are adjacent; memory holds one group at a time. */
+/** Removes the older copies of each duplicated key (the shared walk: one group in memory), deleting in batches. */
 async function removeDuplicateAttributes(attributes: Collection, batchSize: number): Promise<DuplicateAttributes[]> {
   const report: DuplicateAttributes[] = [];
   const doomed: Document[] = [];
-  let group: Document[] = [];
   const flush = async () => {
     if (doomed.length === 0) return;
     const batch = doomed.splice(0);
@@ -50,26 +47,14 @@ async function removeDuplicateAttributes(attributes: Collection, batchSize: numb
       await attributes.deleteMany({ organisation: docs[0].organisation, _id: { $in: docs.map((doc) => doc._id) } });
     }
   };
-  const closeGroup = async () => {
-    if (group.length > 1) {
-      const kept = newestOf(group);
-      const removed = group.filter((doc) => doc !== kept);
-      report.push({
-        organisation: String(kept.organisation), personaId: String(kept.personaId), key: String(kept.key),
-        keptId: String(kept._id), removedIds: removed.map((doc) => String(doc._id)),
-      });
-      doomed.push(...removed);
-      if (doomed.length >= batchSize) await flush();
-    }
-    group = [];
-  };
-  const slotOf = (doc: Document) => `${String(doc.organisation)}\u0000${String(doc.personaId)}\u0000${String(doc.key)}`;
-  const projection = { organisation: 1, personaId: 1, key: 1, createdAt: 1, updatedAt: 1 } as const;
-  for await (const doc of attributes.iterate({}, { sort: ATTRIBUTE_KEYS, projection, batchSize })) {
-    if (group.length > 0 && slotOf(group[0]) !== slotOf(doc)) await closeGroup();
-    group.push(doc);
+  for await (const { kept, removed } of duplicateAttributeGroups(attributes, batchSize)) {
+    report.push({
+      organisation: String(kept.organisation), personaId: String(kept.personaId), key: String(kept.key),
+      keptId: String(kept._id), removedIds: removed.map((doc) => String(doc._id)),
+    });
+    doomed.push(...removed);
+    if (doomed.length >= batchSize) await flush();
   }
-  await closeGroup();
   await flush();
   return report;
 }

@@ -1,6 +1,7 @@
 // `persona rules show` and `persona rules set FILE [--dry-run]`: the organisation's identity rules (name policy and
 // guard rails) from the command line, validated by the same schema as PUT /v1/identity-rules. `set` prints the
 // existing data the rules flag (never changed); with --dry-run nothing is saved. An invalid file is a usage error.
+// Personas a changed name policy renames have their statements re-stamped, as after PUT /v1/identity-rules.
 import { readFile } from 'node:fs/promises';
 import type { Command } from 'commander';
 import { IdentityRulesSchema } from '../features/identity-rules/identity-rules.routes.ts';
@@ -8,6 +9,7 @@ import { createIdentityRulesService, type IdentityRulesChange } from '../feature
 import { ApiError } from '../core/errors/api-error.ts';
 import { parseWith } from '../http/validation.ts';
 import { EXIT_CODES } from '../exit-codes.ts';
+import { openCliWriteBackHooks } from './cli-write-back-hooks.ts';
 import { CLI_ACTOR, identityOptions, reportError, withIdentity, type IdentityOptions } from './identity-cli.ts';
 
 export function registerRulesCommand(program: Command): void {
@@ -29,9 +31,15 @@ export function registerRulesCommand(program: Command): void {
       const options = command.optsWithGlobals<IdentityOptions & { dryRun?: boolean }>();
       const input = await readRulesFile(file, options.json);
       if (input === undefined) return;
-      await withIdentity(options, async ({ store, organisation }) => {
-        const change = await createIdentityRulesService({ store }).put(organisation, input, CLI_ACTOR, { dryRun: options.dryRun === true });
-        console.log(options.json ? JSON.stringify(change) : describeChange(change));
+      await withIdentity(options, async ({ store, config, organisation }) => {
+        // A changed name policy renames personas: their statements are re-stamped as after the API's PUT.
+        const writeBack = await openCliWriteBackHooks(config, store);
+        try {
+          const change = await createIdentityRulesService({ store, onRenamed: writeBack.hooks.onRenamed }).put(organisation, input, CLI_ACTOR, { dryRun: options.dryRun === true });
+          console.log(options.json ? JSON.stringify(change) : describeChange(change));
+        } finally {
+          await writeBack.close();
+        }
       });
     });
 }

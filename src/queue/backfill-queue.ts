@@ -4,6 +4,7 @@ import { Queue } from 'bullmq';
 import { ObjectId } from 'bson';
 import { Gauge, type Registry } from 'prom-client';
 import type { BackfillJobData } from '../features/write-back/statement-backfill.ts';
+import type { WriteBackPublisher } from '../features/write-back/service-write-back.ts';
 import { bullConnection } from './redis-connection.ts';
 
 export const backfillQueueName = (queueName: string): string => `${queueName}-backfill`;
@@ -31,6 +32,20 @@ export function backfillJobId(data: BackfillJobData): string {
 export async function enqueueBackfills(queue: Queue<BackfillJobData>, jobs: BackfillJobData[]): Promise<void> {
   if (jobs.length === 0) return;
   await queue.addBulk(jobs.map((data) => ({ name: data.kind, data, opts: { jobId: backfillJobId(data) } })));
+}
+
+/**
+ * What the services' write-back hooks (features/write-back/service-write-back.ts) publish, as jobs on this queue: the
+ * API's queue runtime and the CLI's identity commands publish through this one function, so a rename from either
+ * queues the same re-stamp.
+ */
+export function backfillPublisher(queue: Queue<BackfillJobData>): { [K in keyof WriteBackPublisher]: NonNullable<WriteBackPublisher[K]> } {
+  return {
+    restampPersona: (organisation, fromId, toId) => enqueueBackfills(queue, [{ kind: 'persona', organisation, fromId, toId }]),
+    backfillIdentifier: (organisation, { identifierId, personaId, ifi, moved }) => enqueueBackfills(queue, [{
+      kind: 'identifier', organisation, identifierId, personaId, ifi, ...(moved ? { movedAt: new Date().toISOString() } : {}),
+    }]),
+  };
 }
 
 /** Back-fill backlog for /metrics: pending jobs and the age of the oldest one (the write-back lag). */

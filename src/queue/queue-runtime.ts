@@ -5,7 +5,7 @@ import { Redis } from 'ioredis';
 import type { Registry } from 'prom-client';
 import type { Config } from '../config.ts';
 import type { Ifi } from '../domain/model.ts';
-import { createBackfillQueue, enqueueBackfills, registerBackfillMetrics } from './backfill-queue.ts';
+import { backfillPublisher, createBackfillQueue, registerBackfillMetrics } from './backfill-queue.ts';
 import { registerQueueMetrics } from './queue-metrics.ts';
 import { describeRedisUrl, probeRedis, QueueUnavailableError } from './redis-connection.ts';
 import { createStatementQueue, type StatementQueue } from './statement-queue.ts';
@@ -78,18 +78,13 @@ export async function startQueueRuntime(config: QueueConfig, logger: QueueLogger
   const redis = new Redis(config.REDIS_URL, { maxRetriesPerRequest: 1 });
   const backfills = config.WRITE_BACK_STATEMENTS
     ? createBackfillQueue({ redisUrl: config.REDIS_URL, prefix: config.QUEUE_PREFIX, queueName: config.QUEUE_NAME }) : null;
+  const publisher = backfills ? backfillPublisher(backfills) : null;
   redis.on('error', () => {});
   logger.info({ queue: config.QUEUE_NAME, prefix: config.QUEUE_PREFIX, redis: describeRedisUrl(config.REDIS_URL) }, 'queue on: statements are resolved by workers');
   return {
     statements,
-    restampPersona: backfills
-      ? (organisation, fromId, toId) => enqueueBackfills(backfills, [{ kind: 'persona', organisation, fromId, toId }])
-      : null,
-    backfillIdentifier: backfills
-      ? (organisation, { identifierId, personaId, ifi, moved }) => enqueueBackfills(backfills, [{
-        kind: 'identifier', organisation, identifierId, personaId, ifi, ...(moved ? { movedAt: new Date().toISOString() } : {}),
-      }])
-      : null,
+    restampPersona: publisher?.restampPersona ?? null,
+    backfillIdentifier: publisher?.backfillIdentifier ?? null,
     registerMetrics(registry) {
       registerQueueMetrics(registry, { queue: statements.queue, redis, prefix: config.QUEUE_PREFIX });
       if (backfills) registerBackfillMetrics(registry, backfills);

@@ -11,13 +11,14 @@ import { NATIVE_API_INDEXES } from '../features/personas/personas.indexes.ts';
 import { SEARCH_INDEXES } from '../features/search/search-index.ts';
 import { WRITE_BACK_INDEXES } from '../features/write-back/write-back-indexes.ts';
 import { PSEUDONYM_INDEXES } from '../features/pseudonyms/pseudonym-map.ts';
+import { BLOCKED_TALLY_INDEXES } from '../features/identity-rules/blocked-tally.ts';
 
 export type IndexConfig = Pick<Config, 'WRITE_BACK_STATEMENTS' | 'WRITE_BACK_MONGODB_URL' | 'WRITE_BACK_COLLECTION'>;
 
 function featureIndexes(config?: IndexConfig): IndexDefinition[] {
   const writeBack = config?.WRITE_BACK_STATEMENTS && !config.WRITE_BACK_MONGODB_URL
     ? WRITE_BACK_INDEXES.map((index) => ({ collection: config.WRITE_BACK_COLLECTION, ...index })) : [];
-  return [...NATIVE_API_INDEXES, ...SEARCH_INDEXES, ...COMPAT_INDEXES, ...PSEUDONYM_INDEXES, ...writeBack];
+  return [...NATIVE_API_INDEXES, ...SEARCH_INDEXES, ...COMPAT_INDEXES, ...PSEUDONYM_INDEXES, ...BLOCKED_TALLY_INDEXES, ...writeBack];
 }
 
 /** Builds every missing index (`persona migrate`), however long it takes; `onIndex` reports progress. */

@@ -182,6 +182,26 @@ describe('admin web app in headless Chromium', function () {
     await screenshot(page, 'undone');
   });
 
+  it('shows the identity rule that makes a merge impossible, and offers no confirm', async function () {
+    const rules = async (unique: unknown[]) => expect((await api.request('PUT', '/v1/identity-rules', { body: { namePolicy: 'first', unique } })).status).to.equal(200);
+    await rules([{ kind: 'mbox' }]);
+    try {
+      const sourceId = await createPerson('Uma Source', 'uma.source@example.org', {});
+      await createPerson('Uma Target', 'uma.target@example.org', {});
+      await page.goto(`${api.baseUrl}/admin/people/${sourceId}`);
+      await page.getByRole('button', { name: 'Merge…' }).click();
+      await page.getByLabel('Merge into', { exact: true }).fill('Uma Target');
+      await page.getByRole('button', { name: /^Uma Target/ }).click();
+      const preview = page.getByRole('region', { name: 'Merge preview' });
+      const alert = preview.getByRole('alert');
+      await alert.waitFor();
+      expect(await alert.innerText()).to.contain('This merge is not possible').and.contain('unique[0]').and.contain('rules.unique_kind');
+      expect(await preview.getByRole('button', { name: 'Confirm merge' }).isDisabled()).to.equal(true);
+    } finally {
+      await rules([]);
+    }
+  });
+
   it('explains why an undo is refused', async function () {
     const sourceId = await createPerson('Bo Source', 'bo.source@example.org', {});
     const targetId = await createPerson('Bo Target', 'bo.target@example.org', {});

@@ -6,8 +6,15 @@ import { rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { expect } from 'chai';
+import { Queue } from 'bullmq';
+import { ObjectId } from 'bson';
+import { createBackfillProcessor, type BackfillJobData } from '../../src/features/write-back/statement-backfill.ts';
+import { ensureWriteBackIndexes } from '../../src/features/write-back/write-back-indexes.ts';
+import { backfillQueueName } from '../../src/queue/backfill-queue.ts';
+import { bullConnection } from '../../src/queue/redis-connection.ts';
+import { deletePrefix, REDIS_URL, uniquePrefix } from '../queue/queue-support.ts';
 import { agents, statementBy } from '../support/statements.ts';
-import { makeTempDir } from '../support/temp-store.ts';
+import { makeTempDir, openTempEmbeddedStore } from '../support/temp-store.ts';
 
 const run = promisify(execFile);
 const cli = join(import.meta.dirname, '..', '..', 'bin', 'persona.js');
@@ -60,5 +67,48 @@ describe('persona rules', function () {
     expect(refused.code).to.equal(1);
     expect(refused.stderr).to.include('rules.unique_kind').and.include('unique[0]');
     expect((await json(['merges', 'list'])).data).to.deep.equal([]);
+  });
+
+  it('a name policy changed by `rules set` queues the re-stamp of the renamed personas\' statements, as PUT /v1/identity-rules does (real Redis)', async () => {
+    const prefix = uniquePrefix();
+    try {
+      const statements = [
+        { ...statementBy(agents.mbox('ann@example.org', 'Ann')), timestamp: '2024-01-01T00:00:00Z' },
+        { ...statementBy(agents.mbox('ann@example.org', 'Ann Smith')), timestamp: '2024-06-01T00:00:00Z' },
+      ];
+      await persona(['ingest', file('statements.jsonl', statements.map((statement) => JSON.stringify(statement)).join('\n'))]);
+      // A Learning Locker statement stamped with the persona's name as it is now.
+      let temp = await openTempEmbeddedStore({ dataDir: join(dir, 'data') });
+      const ann = await temp.store.collection('personas').findOne({ name: 'Ann' });
+      const statementId = new ObjectId();
+      await temp.store.collection('statements').insertOne({
+        _id: statementId, organisation: ann!.organisation, statement: { actor: { mbox: 'mailto:ann@example.org' } }, person: { _id: ann!._id, display: 'Ann' },
+      });
+      await temp.close();
+
+      const env = { ...process.env, DATA_DIR: join(dir, 'data'), WRITE_BACK_STATEMENTS: 'true', QUEUE_PREFIX: prefix, REDIS_URL };
+      const set = await run(process.execPath, [cli, 'rules', 'set', file('rules.json', { namePolicy: 'latest' })], { env });
+      expect(set.stdout).to.match(/^saved; 1 persona\(s\) renamed/);
+
+      const queue = new Queue<BackfillJobData>(backfillQueueName('persona-statements'), { connection: bullConnection(REDIS_URL), prefix });
+      try {
+        const jobs = await queue.getJobs(['waiting', 'delayed', 'prioritized']);
+        const id = ann!._id.toHexString();
+        expect(jobs.map((job) => job.data)).to.deep.equal([{ kind: 'persona', organisation: ann!.organisation.toHexString(), fromId: id, toId: id }]);
+        // The workers' processor runs the queued job: the statement now shows the persona's new name.
+        temp = await openTempEmbeddedStore({ dataDir: join(dir, 'data') });
+        try {
+          await ensureWriteBackIndexes(temp.store.collection('statements'));
+          await createBackfillProcessor({ store: temp.store, statements: temp.store.collection('statements'), batchSize: 10, ratePerSecond: 1_000_000 })(jobs[0]);
+          expect((await temp.store.collection('statements').findOne({ _id: statementId, organisation: ann!.organisation }))!.person.display).to.equal('Ann Smith');
+        } finally {
+          await temp.close();
+        }
+      } finally {
+        await queue.close();
+      }
+    } finally {
+      await deletePrefix(prefix);
+    }
   });
 });

@@ -4,7 +4,8 @@
 import { expect } from 'chai';
 import { ObjectId } from 'bson';
 import { MERGED_PERSONAS } from '../../src/features/identity-health/identity-counts.ts';
-import { accountIfi, createPersona, expectError, mboxIfi, startTestApi, type TestApi } from '../identity/support/identity-api.ts';
+import { recordBlockedIdentifiers } from '../../src/features/identity-rules/blocked-tally.ts';
+import { accountIfi, basic, createPersona, expectError, mboxIfi, startTestApi, type TestApi } from '../identity/support/identity-api.ts';
 
 describe('HTTP: identity health', () => {
   let api: TestApi;
@@ -40,7 +41,7 @@ describe('HTTP: identity health', () => {
     expect(figures.series).to.have.length(7);
     const today = figures.series[6];
     expect(today.date).to.equal(new Date().toISOString().slice(0, 10));
-    expect(today).to.deep.equal({ date: today.date, personasCreated: 5, merges: 2, undos: 1, personas: 4, deduplicationRate: 1 / 5 });
+    expect(today).to.deep.equal({ date: today.date, personasCreated: 5, merges: 2, undos: 1, blockedIdentifiers: 0, personas: 4, deduplicationRate: 1 / 5 });
     expect(figures.series[5]).to.deep.include({ personasCreated: 0, merges: 0, personas: 0, deduplicationRate: 0 });
   });
 
@@ -55,6 +56,36 @@ describe('HTTP: identity health', () => {
     const { series } = await health('?days=5');
     expect(series.map((day: { personasCreated: number }) => day.personasCreated)).to.deep.equal([0, 2, 0, 0, 1]);
     expect(series.map((day: { personas: number }) => day.personas)).to.deep.equal([0, 2, 2, 2, 3]);
+  });
+
+  it('counts the identifiers the blocked-value rules refused on each path, per day in the series, per organisation', async () => {
+    const statement = (actor: Record<string, unknown>) => ({ actor, verb: { id: 'http://adlnet.gov/expapi/verbs/attempted' }, object: { id: 'https://example.org/course/health' } });
+    // Statements: two blocked agents (one statement each), the clean one resolves.
+    const resolved = await api.request('POST', '/v1/statements?wait=true', {
+      body: [statement({ mbox: 'mailto:test@test.com' }), statement({ account: { homePage: 'https://lms.example.org', name: '0' } }), statement({ mbox: 'mailto:ada@example.org' })],
+    });
+    expect(resolved.status, JSON.stringify(resolved.body)).to.equal(200);
+    // The API and Learning Locker's route: one refused identifier each.
+    expect((await api.request('POST', '/v1/identifiers', { body: { ifi: mboxIfi('noreply@example.org') } })).status).to.equal(422);
+    const persona = (await api.request('POST', '/api/v2/persona', { body: { name: 'Ann' } })).body._id;
+    const ll = await api.request('POST', '/api/v2/personaidentifier', { body: { ifi: { key: 'account', value: { homePage: 'https://lms.example.org', name: 'null' } }, persona } });
+    expect(ll.status).to.be.within(400, 499);
+    // A CSV import: one row with two blocked identifiers, one clean row.
+    const form = new FormData();
+    form.append('file', new Blob(['email,other\nanonymous@example.org,test@test.com\nbo@example.org,\n'], { type: 'text/csv' }), 'rows.csv');
+    form.append('mapping', JSON.stringify({ columns: { email: { type: 'mbox', primary: 1 }, other: { type: 'mbox', primary: 2 } } }));
+    const started = await (await fetch(`${api.baseUrl}/v1/imports`, { method: 'POST', body: form, headers: { authorization: basic(api.admin) } })).json() as any;
+    let done: any;
+    do done = (await api.request('GET', `/v1/imports/${started.id}`)).body; while (done.state === 'processing');
+    expect(done.counts).to.include({ created: 1, errors: 1 });
+    // Two refusals recorded two days ago (the tally is by UTC day).
+    await recordBlockedIdentifiers(api.built.store, new ObjectId(api.admin.organisation), 2, new Date(Date.now() - 2 * 86_400_000));
+
+    const figures = await health('?days=3');
+    expect(figures.blockedIdentifiers).to.equal(2 + 1 + 1 + 2 + 2);
+    expect(figures.series.map((day: { blockedIdentifiers: number }) => day.blockedIdentifiers)).to.deep.equal([2, 0, 6]);
+    const other = await api.newClient({ newOrganisation: true, scopes: ['personas:read'] });
+    expect((await health('', other)).blockedIdentifiers).to.equal(0);
   });
 
   it('refuses a bad `days` naming the parameter, and shows another organisation only its own figures', async () => {

@@ -110,22 +110,61 @@ describe('HTTP: identity guard rails', () => {
     expect((await api.request('GET', `/v1/identifiers/${bobsAccount}`)).body.persona).to.equal(bob);
   });
 
-  it('merges: personas each holding an account of a unique homePage are never merged; the dry run answers the same refusal', async () => {
+  it('merges: personas each holding an account of a unique homePage are never merged; the dry run reports the refusal in a 200', async () => {
     await putRules({ unique: [{ kind: 'account', homePage: LMS }] });
     const ann = await createPersona(api, { name: 'Ann', identifiers: [accountIfi(LMS, 'ann')] });
     const annie = await createPersona(api, { name: 'Annie', identifiers: [accountIfi(LMS, 'annie')] });
     const guest = await createPersona(api, { name: 'Ann (mail)', identifiers: [mboxIfi('ann@example.org')] });
     const dryRun = await api.request('POST', `/v1/personas/${ann}/merge?dryRun=true`, { body: { from: [annie] } });
-    expectError(dryRun, 409, 'rules.unique_kind');
-    expect(dryRun.body.error.message).to.contain('unique[0]');
+    expect(dryRun.status, JSON.stringify(dryRun.body)).to.equal(200);
+    expect(dryRun.body).to.include({ dryRun: true, target: ann });
+    expect(dryRun.body.movedCounts.identifiers).to.equal(1);
+    expect(dryRun.body.refusals).to.have.length(1);
+    expect(dryRun.body.refusals[0]).to.include({ code: 'rules.unique_kind', rule: 'unique[0]' });
+    expect(dryRun.body.refusals[0].message).to.contain('unique[0]');
     expectError(await api.request('POST', `/v1/personas/${ann}/merge`, { body: { from: [annie] } }), 409, 'rules.unique_kind');
     expect((await api.request('GET', `/v1/personas/${annie}`)).status).to.equal(200);
+    const allowed = await api.request('POST', `/v1/personas/${ann}/merge?dryRun=true`, { body: { from: [guest] } });
+    expect(allowed.body.refusals).to.deep.equal([]);
     expect((await api.request('POST', `/v1/personas/${ann}/merge`, { body: { from: [guest] } })).status).to.equal(201);
     // Learning Locker's merge route runs the same merge: refused with the rule named, nothing merged.
     const ll = await api.request('POST', `/api/mergepersona?mergePersonaFromId=${annie}&mergePersonaToId=${ann}`);
     expect(ll.status, JSON.stringify(ll.body)).to.equal(409);
     expect(JSON.stringify(ll.body)).to.contain('unique[0]');
     expect((await api.request('GET', `/v1/personas/${annie}`)).status).to.equal(200);
+  });
+
+  it('merges refuse a source holding an identifier blocked after it was created, naming the rule; the dry run reports it', async () => {
+    const ann = await createPersona(api, { name: 'Ann', identifiers: [mboxIfi('ann@example.org')] });
+    const desk = await createPersona(api, { name: 'Desk', identifiers: [mboxIfi('desk@example.org')] });
+    await putRules({ blocked: { values: [{ kind: 'mbox', value: 'mailto:desk@example.org' }] } });
+    const refused = await api.request('POST', `/v1/personas/${ann}/merge`, { body: { from: [desk] } });
+    expectError(refused, 422, 'rules.identifier_blocked');
+    expect(refused.body.error.message).to.contain('blocked.values[0]');
+    expect(refused.body.error.details[0]).to.include({ path: 'from[0]', code: 'rules.identifier_blocked' });
+    expect((await api.request('GET', `/v1/personas/${desk}`)).status).to.equal(200);
+    const dryRun = await api.request('POST', `/v1/personas/${ann}/merge?dryRun=true`, { body: { from: [desk] } });
+    expect(dryRun.status).to.equal(200);
+    expect(dryRun.body.refusals.map((refusal: any) => [refusal.code, refusal.rule])).to.deep.equal([['rules.identifier_blocked', 'blocked.values[0]']]);
+    // The target's own blocked identifier is not the merge's doing: merging a clean source into it goes on.
+    const clean = await createPersona(api, { name: 'Ann (work)', identifiers: [mboxIfi('ann@work.example')] });
+    expect((await api.request('POST', `/v1/personas/${desk}/merge`, { body: { from: [clean] } })).status).to.equal(201);
+  });
+
+  it('undoing a merge is refused when a source given back its identifiers would break a limit saved since, naming the rule', async () => {
+    const ann = await createPersona(api, { name: 'Ann', identifiers: [mboxIfi('ann@example.org')] });
+    const annie = await createPersona(api, { name: 'Annie', identifiers: [mboxIfi('annie@example.org'), mboxIfi('annie@home.example')] });
+    const merged = await api.request('POST', `/v1/personas/${ann}/merge`, { body: { from: [annie] } });
+    expect(merged.status).to.equal(201);
+    await putRules({ limits: [{ kind: 'mbox', max: 1 }] });
+    const refused = await api.request('POST', `/v1/merges/${merged.body.id}/undo`);
+    expectError(refused, 409, 'rules.limit_exceeded');
+    expect(refused.body.error.message).to.contain('limits[0]').and.to.contain(annie);
+    expect((await api.request('GET', `/v1/merges/${merged.body.id}`)).body.state).to.equal('applied');
+    await putRules({ limits: [{ kind: 'mbox', max: 2 }] });
+    const undone = await api.request('POST', `/v1/merges/${merged.body.id}/undo`);
+    expect(undone.status, JSON.stringify(undone.body)).to.equal(200);
+    expect(undone.body.state).to.equal('undone');
   });
 
   it('saving rules reports existing data that breaks them (count and listing) and changes nothing; a dry run does not save', async () => {

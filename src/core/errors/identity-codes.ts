@@ -24,6 +24,10 @@ export const IDENTITY_ERROR_CODES = {
   'imports.file_too_large': 413,
   // Back-pressure: IMPORTS_MAX_RUNNING imports already run in this process (Retry-After); nothing was received.
   'imports.busy': 503,
+  // Codes of a row of an import's dry run (import-dry-run.ts): a row the mapping refuses, a row whose identifiers
+  // belong to different personas (without mergeConflicts).
+  'imports.invalid_row': 422,
+  'imports.row_conflict': 409,
   // Codes used only inside the details of a 409 merges.undo_conflict (merge-undo.ts).
   'merges.persona_gone': 409,
   'merges.persona_merged_again': 409,

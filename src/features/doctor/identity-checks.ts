@@ -7,10 +7,11 @@
 // - every tombstone chain ends at a live persona of its organisation (`tombstone.broken_chain`: report);
 // - one attribute per (organisation, persona, key) (`attribute.duplicate_key`: repaired as `persona migrate` does,
 //   keeping the newest).
-// Documents are read once each, in `_id` order; personas are held as a map of ids (tens of bytes each).
+// Documents are read in `_id` order, identifiers once more in canonical-key order and attributes in key order (the
+// duplicates of a key are then adjacent: one group in memory); personas are held as a map of ids (tens of bytes each).
 import type { ObjectId } from 'bson';
 import { COLLECTIONS, type AttributeDoc, type IdentifierDoc, type PersonaDoc } from '../../domain/model.ts';
-import { newestOf } from '../attributes/newest-attribute.ts';
+import { duplicateAttributeGroups } from '../attributes/duplicate-attributes.ts';
 import type { Store } from '../../store/port.ts';
 import type { DoctorProblem } from './doctor-problem.ts';
 
@@ -67,18 +68,56 @@ function checkTombstoneChains(personaDocs: Array<Pick<PersonaDoc, '_id' | 'organ
   });
 }
 
-async function checkIdentifiers(store: Store, personas: PersonaMap, repair: boolean): Promise<DoctorProblem[]> {
+const CANONICAL_KEY_ORDER = { organisation: 1, canonicalKey: 1 } as const;
+
+const duplicateOf = (identifier: Pick<IdentifierDoc, '_id' | 'organisation'>, owner: ObjectId): DoctorProblem => ({
+  collection: COLLECTIONS.identifiers, id: identifier._id.toHexString(), organisation: identifier.organisation.toHexString(),
+  code: 'identifier.duplicate', message: `same canonical key as identifier ${owner.toHexString()}`, repaired: false,
+});
+
+/**
+ * Identifiers sharing an (organisation, canonicalKey): walked in the order of that unique index, so the copies of a
+ * key are adjacent and only the previous identifier is held. A store that lost the index sorts the same way (the
+ * copies then follow the first, by _id). `walked` lets the caller see whether the index missed documents.
+ */
+async function checkDuplicateIdentifiers(store: Store): Promise<{ problems: DoctorProblem[]; walked: number }> {
+  const problems: DoctorProblem[] = [];
+  let previous: Pick<IdentifierDoc, '_id' | 'organisation' | 'canonicalKey'> | null = null;
+  let walked = 0;
+  const projection = { organisation: 1, canonicalKey: 1 } as const;
+  for await (const identifier of store.collection<IdentifierDoc>(COLLECTIONS.identifiers).iterate({}, { sort: CANONICAL_KEY_ORDER, projection })) {
+    walked += 1;
+    const isCopy = previous !== null && previous.organisation.equals(identifier.organisation) && previous.canonicalKey === identifier.canonicalKey;
+    if (isCopy) problems.push(duplicateOf(identifier, previous!._id));
+    else previous = identifier;
+  }
+  return { problems, walked };
+}
+
+/**
+ * When the index walk saw fewer identifiers than there are (a document written below the engine, missing from the
+ * index): each identifier is looked up by its key, and one that is not the document the index holds is its copy.
+ */
+async function checkCopiesMissingFromIndex(store: Store): Promise<DoctorProblem[]> {
   const collection = store.collection<IdentifierDoc>(COLLECTIONS.identifiers);
   const problems: DoctorProblem[] = [];
-  const owners = new Map<string, ObjectId>();
+  for await (const identifier of collection.iterate({}, { sort: { _id: 1 }, projection: { organisation: 1, canonicalKey: 1 } })) {
+    const indexed = await collection.findOne({ organisation: identifier.organisation, canonicalKey: identifier.canonicalKey }, { projection: { _id: 1 } });
+    if (indexed && !indexed._id.equals(identifier._id)) problems.push(duplicateOf(identifier, indexed._id));
+  }
+  return problems;
+}
+
+/** Orphans and identifiers on tombstones, in _id order; answers how many identifiers there are. */
+async function checkIdentifierPersonas(store: Store, personas: PersonaMap, repair: boolean): Promise<{ problems: DoctorProblem[]; identifiers: number }> {
+  const collection = store.collection<IdentifierDoc>(COLLECTIONS.identifiers);
+  const problems: DoctorProblem[] = [];
+  let identifiers = 0;
   const now = new Date();
   const projection = { organisation: 1, persona: 1, canonicalKey: 1 } as const;
   for await (const identifier of collection.iterate({}, { sort: { _id: 1 }, projection })) {
+    identifiers += 1;
     const where = { collection: collection.name, id: identifier._id.toHexString(), organisation: identifier.organisation.toHexString() };
-    const keySlot = slot(identifier.organisation, identifier.canonicalKey);
-    const owner = owners.get(keySlot);
-    if (owner) problems.push({ ...where, code: 'identifier.duplicate', message: `same canonical key as identifier ${owner.toHexString()}`, repaired: false });
-    else owners.set(keySlot, identifier._id);
     if (!personas.has(identifier.organisation, identifier.persona)) {
       if (repair) {
         await store.collection<PersonaDoc>(COLLECTIONS.personas).updateOne(
@@ -100,27 +139,26 @@ async function checkIdentifiers(store: Store, personas: PersonaMap, repair: bool
     const message = `on tombstone ${identifier.persona.toHexString()}${'live' in end ? ` (its chain ends at ${end.live.toHexString()})` : `: ${end.broken}`}`;
     problems.push({ ...where, code: 'identifier.on_tombstone', message, repaired: canMove });
   }
-  return problems;
+  return { problems, identifiers };
 }
 
+async function checkIdentifiers(store: Store, personas: PersonaMap, repair: boolean): Promise<DoctorProblem[]> {
+  const { problems, identifiers } = await checkIdentifierPersonas(store, personas, repair);
+  const duplicates = await checkDuplicateIdentifiers(store);
+  const copies = duplicates.walked < identifiers ? await checkCopiesMissingFromIndex(store) : duplicates.problems;
+  return [...problems, ...copies];
+}
+
+/** The shared walk of duplicate attributes (features/attributes), one group in memory at a time. */
 async function checkAttributeKeys(store: Store, repair: boolean): Promise<DoctorProblem[]> {
   const collection = store.collection<AttributeDoc>(COLLECTIONS.attributes);
-  const groups = new Map<string, AttributeDoc[]>();
-  const projection = { organisation: 1, personaId: 1, key: 1, createdAt: 1, updatedAt: 1 } as const;
-  for await (const attribute of collection.iterate({}, { sort: { _id: 1 }, projection })) {
-    const key = `${slot(attribute.organisation, attribute.personaId)}/${attribute.key}`;
-    groups.set(key, [...(groups.get(key) ?? []), attribute]);
-  }
   const problems: DoctorProblem[] = [];
-  for (const group of groups.values()) {
-    if (group.length < 2) continue;
-    const kept = newestOf(group) as AttributeDoc;
-    const removed = group.filter((attribute) => attribute !== kept);
+  for await (const { kept, removed } of duplicateAttributeGroups(collection)) {
     if (repair) await collection.deleteMany({ organisation: kept.organisation, _id: { $in: removed.map((attribute) => attribute._id) } });
     for (const attribute of removed) {
       problems.push({
-        code: 'attribute.duplicate_key', collection: collection.name, id: attribute._id.toHexString(), organisation: attribute.organisation.toHexString(),
-        message: `persona ${attribute.personaId.toHexString()} has key "${attribute.key}" more than once; the newest is ${kept._id.toHexString()}`, repaired: repair,
+        code: 'attribute.duplicate_key', collection: collection.name, id: String(attribute._id), organisation: String(attribute.organisation),
+        message: `persona ${String(attribute.personaId)} has key "${String(attribute.key)}" more than once; the newest is ${String(kept._id)}`, repaired: repair,
       });
     }
   }

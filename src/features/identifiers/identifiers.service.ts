@@ -11,7 +11,7 @@ import type { ListQuery } from '../../core/list/list-query.ts';
 import { oneOrAny } from '../../core/list/condition-filter.ts';
 import { countInScope, findPage, type Page } from '../../core/list/paginate.ts';
 import type { Caller } from '../../core/caller.ts';
-import { assertNotBlocked, assertWithinLimits, readGuard } from '../identity-rules/guard.ts';
+import { assertWithinLimits, readGuard, refuseBlocked } from '../identity-rules/guard.ts';
 import { emailClaimKeys } from '../resolver/email-claims.ts';
 import { writablePersona } from '../personas/persona-guard.ts';
 import { identifierListFilter } from './identifier-filters.ts';
@@ -118,7 +118,7 @@ export function createIdentifiersService({ store, cursors, onAssigned, ifiHasSta
     if (current.persona.equals(personaId)) return current;
     // Moving links the identifier to another persona: the guard rails apply as to a new one.
     const guard = await readGuard(store, caller.organisation);
-    assertNotBlocked(guard, [current.ifi]);
+    await refuseBlocked(store, caller.organisation, guard, [current.ifi]);
     await assertWithinLimits(store, guard, caller.organisation, personaId, [current.ifi]);
     const moved = await identifiers.findOneAndUpdate(
       { _id: id, organisation: caller.organisation },
@@ -157,7 +157,7 @@ export function createIdentifiersService({ store, cursors, onAssigned, ifiHasSta
     assertUnassigned,
     async attach(caller, personaId, ifis) {
       const guard = await readGuard(store, caller.organisation);
-      assertNotBlocked(guard, ifis, (index) => `identifiers[${index}]`);
+      await refuseBlocked(store, caller.organisation, guard, ifis, (index) => `identifiers[${index}]`);
       await assertWithinLimits(store, guard, caller.organisation, personaId, ifis);
       await assertUnassigned(caller, ifis);
       const attached: IdentifierDoc[] = [];
@@ -179,7 +179,7 @@ export function createIdentifiersService({ store, cursors, onAssigned, ifiHasSta
     async upsert(caller, { ifi, persona }) {
       const canonicalKey = canonicalIdentifierKey(ifi);
       const guard = await readGuard(store, caller.organisation);
-      assertNotBlocked(guard, [ifi]);
+      await refuseBlocked(store, caller.organisation, guard, [ifi]);
       const existing = await identifiers.findOne({ organisation: caller.organisation, canonicalKey });
       if (existing) {
         const identifier = persona && !existing.persona.equals(persona) ? await move(caller, existing._id, persona) : existing;

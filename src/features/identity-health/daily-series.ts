@@ -1,11 +1,13 @@
 // The time series by day (UTC) of the last `days` days, today last: personas created (one index-range count per day
 // on (organisation, createdAt, _id)), merges and undos (the merge journal, read through (organisation, updatedAt):
-// every merge applied or undone in the window was updated in it), and the number of personas and the
+// every merge applied or undone in the window was updated in it), identifiers refused by blocked values (the daily
+// tally, identity-rules/blocked-tally.ts), and the number of personas and the
 // de-duplication rate at the end of each day, walked back from today's figures. Erased personas leave no trace, so
 // days before an erasure count them as if they never existed.
 import type { ObjectId } from 'bson';
 import { COLLECTIONS } from '../../domain/model.ts';
 import type { Store } from '../../store/port.ts';
+import { blockedIdentifiersPerDay } from '../identity-rules/blocked-tally.ts';
 import { mergesOf } from '../merges/merge-record.ts';
 import { deduplicationRate } from './identity-counts.ts';
 
@@ -15,6 +17,8 @@ export interface DailyFigures {
   personasCreated: number;
   merges: number;
   undos: number;
+  /** Identifiers the blocked-value rules refused that day. */
+  blockedIdentifiers: number;
   /** Live personas at the end of the day (now, for today). */
   personas: number;
   deduplicationRate: number;
@@ -30,12 +34,14 @@ export async function dailySeries(
   const start = today - (days - 1) * DAY_MS;
   const personas = store.collection(COLLECTIONS.personas);
   const series: DailyFigures[] = [];
+  const blocked = await blockedIdentifiersPerDay(store, organisation, new Date(start).toISOString().slice(0, 10));
   for (let day = 0; day < days; day += 1) {
     const from = new Date(start + day * DAY_MS);
+    const date = from.toISOString().slice(0, 10);
     series.push({
-      date: from.toISOString().slice(0, 10),
+      date,
       personasCreated: await personas.countDocuments({ organisation, createdAt: { $gte: from, $lt: new Date(from.getTime() + DAY_MS) } }),
-      merges: 0, undos: 0, personas: 0, deduplicationRate: 0,
+      merges: 0, undos: 0, blockedIdentifiers: blocked.get(date) ?? 0, personas: 0, deduplicationRate: 0,
     });
   }
   // Personas moved into (merged) or out of (undone) tombstones per day, for the walk back below.

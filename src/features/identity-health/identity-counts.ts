@@ -1,10 +1,12 @@
 // The organisation's identity figures that are plain counts, each on an index (store/indexes.ts): live personas and
 // merge tombstones (organisation, mergedInto), identifiers per kind (organisation, ifi.key, ifi.value), open duplicate
-// suggestions (organisation, score, pair). Cheap at any size: no document is read.
+// suggestions (organisation, score, pair). Cheap at any size: no persona or identifier is read (blocked identifiers
+// are one small tally document per day, features/identity-rules/blocked-tally.ts).
 import { ObjectId } from 'bson';
 import { COLLECTIONS, type IfiKey } from '../../domain/model.ts';
 import type { Store } from '../../store/port.ts';
 import { DUPLICATE_PAIRS_COLLECTION } from '../duplicates/duplicate-pairs.ts';
+import { countBlockedIdentifiers } from '../identity-rules/blocked-tally.ts';
 
 export const IFI_KINDS: IfiKey[] = ['mbox', 'mbox_sha1sum', 'openid', 'account'];
 
@@ -22,14 +24,15 @@ export interface IdentityCounts {
   identifiersByKind: Record<IfiKey, number>;
   /** Suggested duplicate pairs not merged or dismissed (dismissed pairs are never stored). */
   duplicateSuggestionsOpen: number;
-  /** Identifiers refused by the organisation's blocked values (guard rails, issue 15); 0 until they are recorded. */
+  /** Identifiers refused by the organisation's blocked values (guard rails, issue 15), as the refusing paths recorded them. */
   blockedIdentifiers: number;
 }
 
 export async function identityCounts(store: Store, organisation: ObjectId): Promise<IdentityCounts> {
   const personas = store.collection(COLLECTIONS.personas);
   const identifiers = store.collection(COLLECTIONS.identifiers);
-  const [all, merged, suggestions, ...byKind] = await Promise.all([
+  const [blocked, all, merged, suggestions, ...byKind] = await Promise.all([
+    countBlockedIdentifiers(store, organisation),
     personas.countDocuments({ organisation }),
     personas.countDocuments({ organisation, ...MERGED_PERSONAS }),
     store.collection(DUPLICATE_PAIRS_COLLECTION).countDocuments({ organisation }),
@@ -39,7 +42,7 @@ export async function identityCounts(store: Store, organisation: ObjectId): Prom
   return {
     personas: all - merged, mergedPersonas: merged,
     identifiers: byKind.reduce((sum, count) => sum + count, 0), identifiersByKind,
-    duplicateSuggestionsOpen: suggestions, blockedIdentifiers: 0,
+    duplicateSuggestionsOpen: suggestions, blockedIdentifiers: blocked,
   };
 }
 

@@ -22,11 +22,12 @@ export const IdentityHealthSchema = z.object({
   }),
   multiKindShare: ratio.meta({ description: 'Share of live personas holding two or more identifier kinds' }),
   deduplicationRate: ratio.meta({ description: 'Merged personas / all personas ever created and not erased' }),
-  blockedIdentifiers: count.meta({ description: 'Identifiers refused by blocked-value rules' }),
+  blockedIdentifiers: count.meta({ description: 'Identifiers refused by blocked-value rules (agents of statements, import rows, API and Learning Locker requests), since the first refusal recorded' }),
   duplicateSuggestionsOpen: count.meta({ description: 'Suggested duplicate pairs neither merged nor dismissed' }),
   series: z.array(z.object({
     date: z.string().meta({ description: 'YYYY-MM-DD, UTC; today last' }),
     personasCreated: count, merges: count, undos: count,
+    blockedIdentifiers: count.meta({ description: 'Identifiers refused by blocked-value rules that day' }),
     personas: count.meta({ description: 'Live personas at the end of the day' }),
     deduplicationRate: ratio,
   })),

@@ -7,6 +7,7 @@ import { COLLECTIONS, type IdentifierDoc, type Ifi } from '../../domain/model.ts
 import { canonicalIdentifierKey } from '../../domain/xapi/canonical-identifier.ts';
 import { apiError, detail, type ApiError } from '../../core/errors/api-error.ts';
 import type { Store } from '../../store/port.ts';
+import { recordBlockedIdentifiers } from './blocked-tally.ts';
 import { readIdentityRules } from './identity-rules.service.ts';
 
 const compiledCache = new Map<string, CompiledGuardRules>();
@@ -33,12 +34,20 @@ export function blockedError(ifi: Ifi, rule: string, path = 'ifi'): ApiError {
   return apiError('rules.identifier_blocked', { canonicalKey, rule }, [detail(path, 'rules.identifier_blocked', { canonicalKey, rule })]);
 }
 
-/** Refuses the first blocked identifier of `ifis` (`pathOf` names where it was given). */
-export function assertNotBlocked(guard: CompiledGuardRules, ifis: readonly Ifi[], pathOf: (index: number) => string = () => 'ifi'): void {
-  ifis.forEach((ifi, index) => {
+/**
+ * Refuses the first blocked identifier of `ifis` (`pathOf` names where it was given), after adding every blocked one
+ * to the organisation's daily tally (identity health's blockedIdentifiers).
+ */
+export async function refuseBlocked(
+  store: Store, organisation: ObjectId, guard: CompiledGuardRules, ifis: readonly Ifi[], pathOf: (index: number) => string = () => 'ifi',
+): Promise<void> {
+  const blocked = ifis.flatMap((ifi, index) => {
     const rule = guard.blockingRule(ifi);
-    if (rule) throw blockedError(ifi, rule, pathOf(index));
+    return rule ? [{ ifi, index, rule }] : [];
   });
+  if (blocked.length === 0) return;
+  await recordBlockedIdentifiers(store, organisation, blocked.length);
+  throw blockedError(blocked[0].ifi, blocked[0].rule, pathOf(blocked[0].index));
 }
 
 export function limitError(breach: LimitBreach, persona: ObjectId): ApiError {

@@ -11,6 +11,7 @@ import { readGuard } from '../identity-rules/guard.ts';
 import { recordNames } from '../names/persona-names.ts';
 import { lookupPersonaStates } from '../personas/persona-lookup.ts';
 import { emailClaimKeys } from '../resolver/email-claims.ts';
+import { recordBlockedIdentifiers } from '../identity-rules/blocked-tally.ts';
 import { blockedRowError, heldIdentifiers } from './import-guard.ts';
 import type { ImportRowPlan } from './import-mapping.ts';
 
@@ -27,6 +28,26 @@ export interface RowOutcome {
   errors: string[];
   /** Other personas the row's identifiers belong to (conflicts; merged into personaId when asked). */
   others: ObjectId[];
+  /** The row creates its persona. */
+  isNewPersona?: boolean;
+}
+
+/**
+ * A dry run's memory of what its earlier batches would have written (the store holds none of it): the persona each
+ * new identifier and email claim would belong to, and the identifiers each persona would gain (for the limits).
+ */
+export interface DryRunPlan {
+  owners: Map<string, ObjectId>;
+  added: Map<string, Ifi[]>;
+}
+
+export const newDryRunPlan = (): DryRunPlan => ({ owners: new Map(), added: new Map() });
+
+export interface ImportBatchOptions {
+  mergeConflicts: boolean;
+  actor: string;
+  /** Plan every row as the import would, write nothing, and remember the plan here for the next batches. */
+  dryRun?: DryRunPlan;
 }
 
 interface Planned {
@@ -41,9 +62,8 @@ interface Planned {
   isNewPersona: boolean;
 }
 
-export async function writeImportBatch(
-  store: Store, organisation: ObjectId, rows: ImportRow[], options: { mergeConflicts: boolean; actor: string },
-): Promise<RowOutcome[]> {
+export async function writeImportBatch(store: Store, organisation: ObjectId, rows: ImportRow[], options: ImportBatchOptions): Promise<RowOutcome[]> {
+  const { dryRun } = options;
   const outcomes: RowOutcome[] = [];
   const valid = rows.filter((row) => {
     if (row.plan.errors.length === 0) return true;
@@ -51,14 +71,21 @@ export async function writeImportBatch(
     return false;
   });
   const guard = await readGuard(store, organisation);
+  let blockedCount = 0;
   const allowed = valid.filter((row) => {
     const refusal = blockedRowError(guard, row.plan.ifis);
-    if (refusal) outcomes.push({ index: row.index, status: 'error', errors: [refusal], others: [] });
+    if (refusal) {
+      outcomes.push({ index: row.index, status: 'error', errors: [refusal.error], others: [] });
+      blockedCount += refusal.blocked;
+    }
     return refusal === null;
   });
+  // Identity health counts the refused identifiers of a real import (a dry run refuses nothing).
+  if (!dryRun) await recordBlockedIdentifiers(store, organisation, blockedCount);
   const keyed = allowed.map((row) => ({ row, keys: row.plan.ifis.map((ifi) => canonicalIdentifierKey(ifi)) }));
   const owners = await readOwners(store, organisation, keyed.flatMap((entry) => entry.keys), keyed.flatMap((entry) => entry.row.plan.ifis.flatMap(emailClaimKeys)));
-  const held = await heldIdentifiers(store, organisation, guard, [...new Set(owners.values())]);
+  for (const [key, persona] of dryRun?.owners ?? []) if (!owners.has(key)) owners.set(key, persona);
+  const held = await heldIdentifiers(store, organisation, guard, [...new Map([...owners.values()].map((id) => [id.toHexString(), id])).values()], dryRun?.added);
 
   // Rows are planned in file order so that rows of one batch sharing a new identifier share its persona.
   const planned: Planned[] = [];
@@ -94,11 +121,24 @@ export async function writeImportBatch(
     }
     planned.push({ row, target, others, keys, toCreate, claimsToCreate, isNewPersona });
   }
-  await writePlanned(store, organisation, planned, options.actor);
+  if (dryRun) rememberPlan(dryRun, planned);
+  else await writePlanned(store, organisation, planned, options.actor);
   for (const entry of planned) {
-    outcomes.push({ index: entry.row.index, status: entry.toCreate.length > 0 ? 'created' : 'matched', personaId: entry.target, errors: [], others: entry.others });
+    outcomes.push({
+      index: entry.row.index, status: entry.toCreate.length > 0 ? 'created' : 'matched', personaId: entry.target, errors: [], others: entry.others,
+      isNewPersona: entry.isNewPersona,
+    });
   }
   return outcomes.sort((a, b) => a.index - b.index);
+}
+
+function rememberPlan(plan: DryRunPlan, planned: Planned[]): void {
+  for (const entry of planned) {
+    for (const { key } of entry.toCreate) plan.owners.set(key, entry.target);
+    for (const sha1 of entry.claimsToCreate) plan.owners.set(`claim|${sha1}`, entry.target);
+    const id = entry.target.toHexString();
+    if (entry.toCreate.length > 0) plan.added.set(id, [...(plan.added.get(id) ?? []), ...entry.toCreate.map(({ ifi }) => ifi)]);
+  }
 }
 
 /** Live persona of each existing identifier (`<canonicalKey>`) and email claim (`claim|<sha1>`). */

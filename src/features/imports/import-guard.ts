@@ -7,13 +7,15 @@ import { COLLECTIONS, type IdentifierDoc, type Ifi } from '../../domain/model.ts
 import { canonicalIdentifierKey } from '../../domain/xapi/index.ts';
 import type { Store } from '../../store/port.ts';
 
-/** The error text of a row with a blocked identifier (code and rule named), or null. */
-export function blockedRowError(guard: CompiledGuardRules, ifis: readonly Ifi[]): string | null {
-  for (const ifi of ifis) {
+/** A row's blocked identifiers: the error text (the first one's code and rule named) and how many, or null. */
+export function blockedRowError(guard: CompiledGuardRules, ifis: readonly Ifi[]): { error: string; blocked: number } | null {
+  const blocked = ifis.flatMap((ifi) => {
     const rule = guard.blockingRule(ifi);
-    if (rule) return `rules.identifier_blocked: identifier ${canonicalIdentifierKey(ifi)} is blocked by the identity rule ${rule}`;
-  }
-  return null;
+    return rule ? [{ ifi, rule }] : [];
+  });
+  if (blocked.length === 0) return null;
+  const [{ ifi, rule }] = blocked;
+  return { error: `rules.identifier_blocked: identifier ${canonicalIdentifierKey(ifi)} is blocked by the identity rule ${rule}`, blocked: blocked.length };
 }
 
 export interface HeldIdentifiers {
@@ -21,10 +23,19 @@ export interface HeldIdentifiers {
   add(persona: ObjectId, ifis: readonly Ifi[]): string | null;
 }
 
-/** What the batch's personas hold now (read only when the rules have limits). */
-export async function heldIdentifiers(store: Store, organisation: ObjectId, guard: CompiledGuardRules, personas: ObjectId[]): Promise<HeldIdentifiers> {
+/**
+ * What the batch's personas hold now (read only when the rules have limits). `planned`: identifiers a dry run's
+ * earlier batches would have added (by persona hex id), which the store does not hold.
+ */
+export async function heldIdentifiers(
+  store: Store, organisation: ObjectId, guard: CompiledGuardRules, personas: ObjectId[], planned?: Map<string, Ifi[]>,
+): Promise<HeldIdentifiers> {
   if (!guard.hasLimits) return { add: () => null };
   const byPersona = new Map<string, Ifi[]>();
+  for (const persona of personas) {
+    const added = planned?.get(persona.toHexString());
+    if (added) byPersona.set(persona.toHexString(), [...added]);
+  }
   if (personas.length > 0) {
     const documents = await store.collection<IdentifierDoc>(COLLECTIONS.identifiers).find({ organisation, persona: { $in: personas } }, { projection: { persona: 1, ifi: 1 } });
     for (const document of documents) byPersona.set(document.persona.toHexString(), [...(byPersona.get(document.persona.toHexString()) ?? []), document.ifi]);

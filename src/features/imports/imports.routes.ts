@@ -9,6 +9,7 @@ import type { Request, Response } from 'express';
 import multer from 'multer';
 import { z } from 'zod';
 import { defineRoute, objectIdParams, type RouteKit } from '../../http/route-kit.ts';
+import { parseWith } from '../../http/validation.ts';
 import { ApiError, identityError } from '../../core/errors/api-error.ts';
 import { parsePathId } from '../merges/merges.routes.ts';
 import { toImportView, type ImportService } from './imports.service.ts';
@@ -24,6 +25,31 @@ export const ImportSchema = z.object({
   counts: z.object({ created: z.number().int(), matched: z.number().int(), merged: z.number().int(), conflicts: z.number().int(), errors: z.number().int() }),
   createdAt: z.string(), completedAt: z.string().nullable(), failure: z.string().nullable(),
 }).meta({ id: 'Import' });
+
+const dryRunRowError = z.object({ code: z.string().meta({ description: '`imports.invalid_row`, `imports.row_conflict` or an identity rule\'s `rules.*` code' }), message: z.string() });
+
+export const ImportDryRunSchema = z.object({
+  dryRun: z.literal(true),
+  totalRows: z.number().int(),
+  counts: z.object({
+    created: z.number().int().meta({ description: 'Rows that would create a persona' }),
+    updated: z.number().int().meta({ description: 'Rows that would add to (or only match) an existing persona, or one an earlier row creates' }),
+    refused: z.number().int().meta({ description: 'Rows that would write nothing (errors say why)' }),
+    merges: z.number().int().meta({ description: 'Rows that would merge personas (mergeConflicts=true)' }),
+  }),
+  rows: z.array(z.object({
+    row: z.number().int().meta({ description: '1-based data row (the header is row 0)' }),
+    outcome: z.enum(['created', 'updated', 'refused']),
+    persona: z.string().nullable().meta({ description: 'The persona the row writes to; for one the import would create, an id that holds only within this report' }),
+    merges: z.array(z.string()).meta({ description: 'Personas that would be merged into `persona`' }),
+    errors: z.array(dryRunRowError).meta({ description: 'Why the row is refused, or the identity rule that would refuse its merge' }),
+  })).meta({ description: 'Row by row, at most the first 10,000' }),
+  rowsTruncated: z.boolean(),
+}).meta({ id: 'ImportDryRun' });
+
+const ImportQuerySchema = z.object({
+  dryRun: z.enum(['true', 'false']).optional().meta({ description: '`true`: answer what the import would do row by row (200, ImportDryRun) and write nothing' }),
+});
 
 export interface ImportRouteOptions {
   imports: ImportService;
@@ -73,9 +99,10 @@ export function registerImportRoutes(kit: RouteKit, options: ImportRouteOptions)
   const upload = multer({ dest: options.uploadDir ?? tmpdir(), limits: { fileSize: maxFileBytes, files: 1, fields: 10 } }).single('file');
 
   defineRoute(kit, {
-    method: 'post', path: '/v1/imports', scope: 'personas:write', tags, summary: 'Import personas from a CSV file (multipart/form-data)',
-    description: 'Form fields: `file` (CSV with a header row), `mapping` (JSON text: `{"columns": {"<header>": {"type": "mbox" | "mbox_sha1sum" | "openid" | "account_name" | "account_homepage" | "name" | "first_name" | "last_name" | "attribute" | "ignore", "homePage"?, "homePageColumn"?, "attributeName"?, "primary"?}}}`), optional `title`, optional `mergeConflicts=true` (merge the personas of a row whose identifiers belong to different personas; default: report the row). A malformed file or mapping is refused before anything is written. The import then runs in the background: follow it at Location.',
+    method: 'post', path: '/v1/imports', scope: 'personas:write', tags, query: ImportQuerySchema, summary: 'Import personas from a CSV file (multipart/form-data)',
+    description: 'Form fields: `file` (CSV with a header row), `mapping` (JSON text: `{"columns": {"<header>": {"type": "mbox" | "mbox_sha1sum" | "openid" | "account_name" | "account_homepage" | "name" | "first_name" | "last_name" | "attribute" | "ignore", "homePage"?, "homePageColumn"?, "attributeName"?, "primary"?}}}`), optional `title`, optional `mergeConflicts=true` (merge the personas of a row whose identifiers belong to different personas; default: report the row). A malformed file or mapping is refused before anything is written. The import then runs in the background: follow it at Location. With `?dryRun=true` the answer (200) says row by row what the import would do, and nothing is written.',
     responses: {
+      200: { description: 'dryRun=true: per row, created / updated / refused with codes and reasons; nothing written', schema: ImportDryRunSchema },
       202: { description: 'Accepted and running', schema: ImportSchema, headers: { Location: { description: 'URL of the import (progress)' } } },
       400: { description: 'imports.malformed_csv (details name the problem), imports.file_required' },
       413: { description: 'imports.file_too_large' },
@@ -83,6 +110,7 @@ export function registerImportRoutes(kit: RouteKit, options: ImportRouteOptions)
       503: { description: 'imports.busy: IMPORTS_MAX_RUNNING imports already run; send the file again after Retry-After seconds' },
     },
     async handler(req, res, caller) {
+      const { dryRun } = parseWith(ImportQuerySchema, req.query, 'imports', 'query');
       // Refused before the upload is read: a flood of imports neither fills the disk nor queues work behind the store.
       if (options.running && options.maxRunning !== undefined && options.running() >= options.maxRunning) {
         throw new ApiError('imports.busy', {
@@ -100,7 +128,13 @@ export function registerImportRoutes(kit: RouteKit, options: ImportRouteOptions)
           throw identityError('imports.invalid_mapping', 'mergeConflicts is true or false', [{ path: 'mergeConflicts', code: 'imports.invalid_mapping', message: 'true or false' }]);
         }
         const title = typeof req.body?.title === 'string' && req.body.title.trim() !== '' ? req.body.title.trim().slice(0, 200) : file.originalname || 'import';
-        const started = await imports.startImport({ organisation: caller.organisation, filePath: file.path, mapping, title, mergeConflicts: mergeConflicts === 'true', actor: caller.clientId });
+        const request = { organisation: caller.organisation, filePath: file.path, mapping, title, mergeConflicts: mergeConflicts === 'true', actor: caller.clientId };
+        if (dryRun === 'true') {
+          const report = await imports.dryRunImport(request).finally(() => rm(file.path, { force: true }));
+          res.status(200).json(report);
+          return;
+        }
+        const started = await imports.startImport(request);
         options.track(started.done.finally(() => rm(file.path, { force: true })));
         res.status(202).location(`/v1/imports/${started.import._id.toHexString()}`).json(toImportView(started.import));
       } catch (error) {

@@ -13,6 +13,7 @@ import { iterateInPages } from '../../store/iterate-in-pages.ts';
 import { identityError } from '../../core/errors/api-error.ts';
 import type { MergeRequest, MergeService } from '../merges/merge.service.ts';
 import { writeImportBatch, type ImportRow } from './import-batch.ts';
+import { dryRunImport, type ImportDryRun } from './import-dry-run.ts';
 import { IMPORT_ERRORS_COLLECTION, tracesOf } from './import-error-traces.ts';
 import { compileMapping, validateMapping, type ImportMapping } from './import-mapping.ts';
 import { DEFAULT_IMPORT_LEASE_MS } from './interrupted-imports.ts';
@@ -153,15 +154,30 @@ export function createImportService({ store, mergeService, leaseMs = DEFAULT_IMP
     return (await imports.findOne({ _id: doc._id }))!;
   }
 
+  /** The file's headers, rows and validated mapping; throws 400/422 (nothing written) when either is malformed. */
+  async function checkedFile(request: StartImportRequest): Promise<{ headers: string[]; rows: number; mapping: ImportMapping }> {
+    const { headers, rows } = await inspectCsv(request.filePath);
+    const { mapping, problems } = validateMapping(request.mapping, headers);
+    if (!mapping) throw identityError('imports.invalid_mapping', `the column mapping is invalid: ${problems.map((problem) => `${problem.path} ${problem.message}`).join('; ')}`, problems);
+    return { headers, rows, mapping };
+  }
+
   return {
+    /** What the import of this file would do, row by row (import-dry-run.ts); the same checks first, nothing written. */
+    async dryRunImport(request: StartImportRequest): Promise<ImportDryRun> {
+      const { headers, mapping } = await checkedFile(request);
+      return dryRunImport(store, {
+        organisation: request.organisation, filePath: request.filePath, headers, mapping, mergeConflicts: request.mergeConflicts ?? false,
+        batchRows: BATCH_ROWS, csvOptions,
+      });
+    },
+
     /**
      * Validates file and mapping (throws 400/422 before anything is written), records the import and starts it.
      * `done` resolves with the finished import document.
      */
     async startImport(request: StartImportRequest, onProgress?: (doc: ImportDoc) => void): Promise<{ import: ImportDoc; done: Promise<ImportDoc> }> {
-      const { headers, rows } = await inspectCsv(request.filePath);
-      const { mapping, problems } = validateMapping(request.mapping, headers);
-      if (!mapping) throw identityError('imports.invalid_mapping', `the column mapping is invalid: ${problems.map((problem) => `${problem.path} ${problem.message}`).join('; ')}`, problems);
+      const { headers, rows, mapping } = await checkedFile(request);
       const now = new Date();
       const doc: ImportDoc = {
         _id: new ObjectId(), organisation: request.organisation, title: request.title ?? 'import', actor: request.actor, state: 'processing',

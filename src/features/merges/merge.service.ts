@@ -4,11 +4,11 @@
 import { ObjectId } from 'bson';
 import { COLLECTIONS, type PersonaDoc } from '../../domain/model.ts';
 import type { Store } from '../../store/port.ts';
-import { assertMergeWithinLimits } from '../identity-rules/merge-guard.ts';
+import { assertMergeWithinRules, assertUndoWithinRules, findMergeRuleRefusal } from '../identity-rules/merge-guard.ts';
 import { identityError, type ErrorDetail } from '../../core/errors/api-error.ts';
 import { completeMergeEffects, type AfterMergeChange } from './merge-effects.ts';
 import { mergeView, mergeViews, mergesOf, toMergeView, type MergeRecordDoc, type MergeView } from './merge-record.ts';
-import { emptyMoves } from './merge-moves.ts';
+import { emptyMoves, readMovesOf } from './merge-moves.ts';
 import { previewMergeMoves } from './merge-preview.ts';
 import { applyMergeSteps, type MergeStepHook } from './merge-steps.ts';
 import { MERGE_LEASE_MS, newLease, whileLeased } from './merge-lease.ts';
@@ -48,7 +48,8 @@ export function createMergeService({ store, onStep, afterChange, leaseMs = MERGE
   const personas = store.collection<PersonaDoc>(COLLECTIONS.personas);
   const merges = mergesOf(store);
 
-  async function validate(request: MergeRequest): Promise<ObjectId[]> {
+  /** The refusals that do not depend on the identity rules: sources given, none the target, all live personas. */
+  async function validatePersonas(request: MergeRequest): Promise<ObjectId[]> {
     const sources = dedupe(request.sourceIds);
     if (sources.length === 0) throw identityError('merges.no_sources', 'from must name at least one persona', [{ path: 'from', code: 'merges.no_sources', message: 'is empty' }]);
     if (sources.some((id) => id.equals(request.targetId))) {
@@ -68,8 +69,19 @@ export function createMergeService({ store, onStep, afterChange, leaseMs = MERGE
         throw identityError('merges.source_is_tombstone', `persona ${id.toHexString()} was already merged into ${source.mergedInto.toHexString()}`, [{ path: `from[${index}]`, code: 'merges.source_is_tombstone', message: 'already merged' }]);
       }
     }
-    await assertMergeWithinLimits(store, request.organisation, request.targetId, sources);
     return sources;
+  }
+
+  async function validate(request: MergeRequest): Promise<ObjectId[]> {
+    const sources = await validatePersonas(request);
+    await assertMergeWithinRules(store, request.organisation, request.targetId, sources);
+    return sources;
+  }
+
+  /** The identifier ids an undo gives back to each source (the journal of the merge). */
+  async function restoredIdentifiers(record: MergeRecordDoc): Promise<Map<ObjectId, ObjectId[]>> {
+    const { identifiers } = await readMovesOf(store, record, ['identifiers']);
+    return new Map(record.sources.map((source) => [source, identifiers.filter((entry) => entry.source.equals(source)).map((entry) => entry._id)]));
   }
 
   /** Another merge or undo in flight that touches one of these personas (other than `self`). */
@@ -120,16 +132,22 @@ export function createMergeService({ store, onStep, afterChange, leaseMs = MERGE
       return whileLeased(store, record, lease, leaseMs, () => guardAndApply(request, record));
     },
 
-    /** The dry run of mergePersonas: same validation and refusals, what would move, nothing written. */
+    /**
+     * The dry run of mergePersonas: what would move, nothing written. The refusals of the request itself (unknown
+     * personas, tombstones) are thrown as the merge throws them; a rule the merge would break is reported in
+     * `refusals` (code, rule, message), so a caller sees what would move and what would stop it in one answer.
+     */
     async previewMerge(request: MergeRequest) {
-      const sources = await validate(request);
+      const sources = await validatePersonas(request);
+      const refusal = await findMergeRuleRefusal(store, request.organisation, request.targetId, sources);
       const moves = await previewMergeMoves(store, request.organisation, request.targetId, sources);
       const now = new Date();
       const { target, sources: sourceIds, movedCounts, moved } = toMergeView({
         _id: request.targetId, organisation: request.organisation, target: request.targetId, sources, actor: request.actor,
         state: 'intent', createdAt: now, updatedAt: now,
       }, { ...emptyMoves(), ...moves });
-      return { dryRun: true as const, target, sources: sourceIds, movedCounts, moved };
+      const refusals = refusal ? [{ code: refusal.error.code, rule: refusal.rule, message: refusal.error.message }] : [];
+      return { dryRun: true as const, target, sources: sourceIds, movedCounts, moved, refusals };
     },
 
     async undoMerge({ organisation, mergeId, actor }: { organisation: ObjectId; mergeId: ObjectId; actor: string }): Promise<MergeView> {
@@ -144,6 +162,7 @@ export function createMergeService({ store, onStep, afterChange, leaseMs = MERGE
       if (conflicts.length > 0) {
         throw identityError('merges.undo_conflict', `merge ${mergeId.toHexString()} cannot be undone: ${conflicts.length} item(s) changed since`, listedConflicts(conflicts));
       }
+      await assertUndoWithinRules(store, organisation, await restoredIdentifiers(record));
       const lease = newLease(leaseMs);
       const claimed = await merges.findOneAndUpdate(
         { _id: mergeId, organisation, state: 'applied' },

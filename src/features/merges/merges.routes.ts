@@ -47,11 +47,12 @@ export function registerMergeRoutes(kit: RouteKit, { store, cursors, merges }: M
     summary: 'Merge personas into this one',
     description: 'Every identifier, attribute and link of each persona in `from` moves to this persona; attribute keys both have keep this persona\'s value (the source value is recorded). Each source becomes a tombstone: GET on it answers 308 here. The merge is journaled and crash-safe; it is recorded in the history and can be undone.',
     responses: {
-      200: { description: 'dryRun=true: what would move and the attribute conflicts, nothing written', schema: MergePreviewSchema },
+      200: { description: 'dryRun=true: what would move, the attribute conflicts and (`refusals`) an identity rule the merge would break; nothing written', schema: MergePreviewSchema },
       201: { description: 'Applied: the merge record with what moved', schema: MergeSchema, headers: { Location: { description: 'URL of the merge record' } } },
       400: { description: 'merges.merge_into_itself, personas.invalid_persona_id' },
       404: { description: 'personas.persona_not_found (the target or a source, also of another organisation)' },
-      409: { description: 'merges.target_is_tombstone, merges.source_is_tombstone, merges.merge_in_progress, rules.limit_exceeded and rules.unique_kind (the merged persona would break an identity rule, named in the message; a dry run answers the same)' },
+      409: { description: 'merges.target_is_tombstone, merges.source_is_tombstone, merges.merge_in_progress, rules.limit_exceeded and rules.unique_kind (the merged persona would break an identity rule, named in the message; a dry run answers 200 naming it in `refusals`)' },
+      422: { description: 'rules.identifier_blocked (a source holds an identifier an identity rule blocks, the rule named; a dry run answers 200 naming it in `refusals`)' },
     },
     async handler(req, res, caller) {
       const targetId = parsePathId(req.params.id, 'personas.invalid_persona_id');
@@ -101,7 +102,7 @@ export function registerMergeRoutes(kit: RouteKit, { store, cursors, merges }: M
     responses: {
       200: { description: 'The merge record, state undone', schema: MergeSchema },
       404: { description: 'merges.merge_not_found' },
-      409: { description: 'merges.undo_conflict (details: merges.item_moved, merges.item_deleted, merges.persona_changed, …), merges.merge_not_applied, merges.merge_in_progress' },
+      409: { description: 'merges.undo_conflict (details: merges.item_moved, merges.item_deleted, merges.persona_changed, …), merges.merge_not_applied, merges.merge_in_progress, rules.limit_exceeded and rules.unique_kind (a source given back its identifiers would break an identity rule saved since, named in the message)' },
     },
     async handler(req, res, caller) {
       res.json(await merges.undoMerge({ organisation: caller.organisation, mergeId: parsePathId(req.params.id, 'merges.invalid_merge_id'), actor: caller.clientId }));

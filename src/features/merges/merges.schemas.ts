@@ -32,8 +32,15 @@ export const MergeSchema = z.object({
 }).meta({ id: 'Merge' });
 
 export const MergePreviewSchema = MergeSchema.pick({ target: true, sources: true, movedCounts: true, moved: true })
-  .extend({ dryRun: z.literal(true) })
-  .meta({ id: 'MergePreview', description: 'What the merge would move now, and which attribute conflicts keep which value; nothing written' });
+  .extend({
+    dryRun: z.literal(true),
+    refusals: z.array(z.object({
+      code: z.enum(['rules.identifier_blocked', 'rules.limit_exceeded', 'rules.unique_kind']),
+      rule: z.string().meta({ description: 'The rule\'s path in the identity rules, e.g. `unique[0]`, `blocked.defaults.test_address`' }),
+      message: z.string(),
+    })).meta({ description: 'The identity rule the merge would break (the merge itself answers it as an error); empty when the merge would be applied' }),
+  })
+  .meta({ id: 'MergePreview', description: 'What the merge would move now, which attribute conflicts keep which value, and the rule that would refuse it; nothing written' });
 
 export const MergeQuerySchema = z.object({
   dryRun: z.enum(['true', 'false']).optional().meta({ description: '`true`: validate and answer what would move (200, MergePreview) without merging' }),

@@ -10,6 +10,7 @@ import {
 } from '../../domain/xapi/index.ts';
 import type { Store } from '../../store/port.ts';
 import type { NamePolicy } from '../../domain/name-policy.ts';
+import { recordBlockedIdentifiers } from '../identity-rules/blocked-tally.ts';
 import { compiledGuard } from '../identity-rules/guard.ts';
 import { readIdentityRules } from '../identity-rules/identity-rules.service.ts';
 import { applyNamePolicy, type OnRenamed } from '../names/name-policy.ts';
@@ -84,6 +85,7 @@ export function createResolver({ store, options, onRenamed }: ResolverDependenci
     counts.identifiersCreated = resolution.identifiersCreated;
     counts.personasCreated = resolution.personasCreated;
     const reported = new Set<string>();
+    let blockedAgents = 0;
     const results = extracted.map(({ statementId, error, agents }): StatementResult => {
       if (error) {
         counts.rejected += 1;
@@ -96,6 +98,7 @@ export function createResolver({ store, options, onRenamed }: ResolverDependenci
         const rule = blockedBy.get(agent.canonicalKey);
         if (rule) {
           blocked.push({ role: agent.role, path: agent.path, ifi: agent.ifi, status: 'blocked', rule });
+          blockedAgents += 1;
           continue;
         }
         const identifier = resolution.byKey.get(agent.canonicalKey)!;
@@ -109,6 +112,8 @@ export function createResolver({ store, options, onRenamed }: ResolverDependenci
       }
       return { statementId, status: 'resolved', error: null, agents: resolved, ...(blocked.length > 0 ? { blocked } : {}) };
     });
+    // Each blocked agent of a resolved statement is a refused identifier for identity health (one upsert per batch).
+    await recordBlockedIdentifiers(store, organisation, blockedAgents);
     return { results, counts, createdPersonaIds: resolution.createdPersonaIds.map((id) => id.toHexString()) };
   }
 

@@ -12,7 +12,7 @@ import type { EmbeddedEngine } from './embedded-engine.ts';
 import { InsertManyError } from './errors.ts';
 import { createIndexInTransaction, dropIndexInTransaction } from './index-builder.ts';
 import { walkPlan, type WalkPosition } from './plan-walker.ts';
-import { compileMatcher, planFor, projectDocuments, runFind } from './query-executor.ts';
+import { compileMatcher, countMatches, planFor, projectDocuments, runFind } from './query-executor.ts';
 import { PRIMARY_INDEX_NAME } from './query-planner.ts';
 import { deleteDocuments, insertDocument, updateDocuments } from './write-operations.ts';
 
@@ -65,7 +65,7 @@ export class EmbeddedCollection<T extends Document = Document> implements Collec
 
   async countDocuments(filter: Filter = {}, options: CountOptions = {}): Promise<number> {
     return this.engine.read((transaction) =>
-      runFind(this.engine.source(this.name, transaction), this.engine.indexesOf(this.name, transaction), filter, options).matches.length);
+      countMatches(this.engine.source(this.name, transaction), this.engine.indexesOf(this.name, transaction), filter, options));
   }
 
   async insertOne(document: T | Omit<T, '_id'>): Promise<InsertOneResult> {

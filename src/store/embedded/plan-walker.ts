@@ -7,6 +7,7 @@ import { decodeDocument } from './codec.ts';
 import { KeyWriter } from './index-keys.ts';
 import type { LmdbEnvironment } from './lmdb-environment.ts';
 import type { KeyRange, Plan } from './query-planner.ts';
+import { checkQueryDeadline } from '../query-deadline.ts';
 
 export interface WalkPosition {
   rangeIndex: number;
@@ -56,6 +57,31 @@ export function* walkPlan(source: WalkSource, plan: Plan, resumeAfter?: WalkPosi
       yield { document: decode(raw), raw, idBytes: Buffer.from(idBytes), position: { rangeIndex, key: Buffer.from(key) } };
     }
   }
+}
+
+/**
+ * How many distinct documents a plan's key ranges hold, read from the index entries alone: no document is fetched
+ * or decoded. Entries of one document (a multikey index holds one per array element) count once. Only for a
+ * secondary-index plan whose ranges say all there is to the filter (index-only-count.ts decides).
+ */
+export function countPlanDocuments(source: WalkSource, plan: Plan, stopAt = Infinity): number {
+  const transactionOption = source.transaction ? { transaction: source.transaction } : {};
+  const seen = new Set<string>();
+  let walked = 0;
+  for (const range of plan.ranges) {
+    if (range.isExact) {
+      const idBytes = source.environment.indexes.get(range.start, transactionOption);
+      if (idBytes) seen.add(Buffer.from(idBytes).toString('latin1'));
+    } else {
+      for (const { value } of source.environment.indexes.getRange({ ...rangeOptions(range, false, undefined), ...transactionOption })) {
+        // The same deadline as a walk that decodes (QUERY_TIMEOUT_MS), checked as often.
+        if ((walked++ & 63) === 0) checkQueryDeadline();
+        seen.add((value as Buffer).toString('latin1'));
+      }
+    }
+    if (seen.size >= stopAt) return stopAt;
+  }
+  return seen.size;
 }
 
 function fetchExact(source: WalkSource, plan: Plan, range: KeyRange, rangeIndex: number, transactionOption: { transaction?: Transaction }): WalkedDocument | null {

@@ -4,9 +4,10 @@
 import { Aggregator, Query } from 'mingo';
 import { LinearQuery } from './linear-regex.ts';
 import { checkQueryDeadline } from '../query-deadline.ts';
-import type { Document, Filter, FindOptions, Projection, QueryPlan, Sort } from '../port.ts';
+import type { CountOptions, Document, Filter, FindOptions, Projection, QueryPlan, Sort } from '../port.ts';
 import type { IndexDefinition } from './index-entries.ts';
-import { walkPlan, type WalkedDocument, type WalkSource } from './plan-walker.ts';
+import { isAnsweredByKeys } from './index-only-count.ts';
+import { countPlanDocuments, walkPlan, type WalkedDocument, type WalkSource } from './plan-walker.ts';
 import { planQuery, type Plan } from './query-planner.ts';
 import { compilePartialDecoder, type PartialDecoder } from './partial-decode.ts';
 import { compileSimpleFilter, compileSimpleProjection } from './simple-filter.ts';
@@ -45,6 +46,18 @@ export function runFind(source: WalkSource, indexes: IndexDefinition[], filter: 
   matches = matches.slice(skip, wanted === Infinity ? undefined : wanted);
   const explain = { indexName: plan.indexName, docsExamined, nReturned: matches.length, sortedByIndex: plan.sortedByIndex };
   return { matches, explain, isProjected: partial?.isProjected ?? false };
+}
+
+/**
+ * countDocuments: from the index entries alone when the filter is exactly what the chosen index's key ranges select
+ * (index-only-count.ts), so a count of an organisation's personas reads no persona; otherwise the matches of a find.
+ */
+export function countMatches(source: WalkSource, indexes: IndexDefinition[], filter: Filter, options: CountOptions = {}): number {
+  const plan = planFor(filter, {}, indexes, source);
+  if (!isAnsweredByKeys(plan, filter)) return runFind(source, indexes, filter, options).matches.length;
+  const skip = options.skip ?? 0;
+  const counted = countPlanDocuments(source, plan, options.limit ? skip + options.limit : Infinity);
+  return Math.max(0, counted - skip);
 }
 
 /**

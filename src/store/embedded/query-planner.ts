@@ -31,6 +31,11 @@ export interface Plan {
   sortedByIndex: boolean;
   /** What a walked document must still be tested against: the filter, less conditions the exact keys proved. */
   residualFilter: Filter;
+  /**
+   * The fields whose conditions the key ranges encode: the equality prefix of the index, then the field of its range
+   * condition if any (empty for disjunctions and scans). A filter of exactly these conditions is answered by the keys.
+   */
+  keyFields: string[];
 }
 
 export interface Candidate extends Plan {
@@ -76,7 +81,7 @@ export function planQuery(input: {
     || (disjunction.score === best.score && (disjunction.sortedByIndex || !best.sortedByIndex)))) return disjunction;
   if (best) return withCoverage(best, input.filter);
   const scan = candidateFor(primary, input.collectionPrefix, conditions, sort, true);
-  return { ...scan, indexName: null, residualFilter: input.filter };
+  return { ...scan, indexName: null, residualFilter: input.filter, keyFields: [] };
 }
 
 const isPlainObject = (value: unknown): value is Record<string, unknown> =>
@@ -133,6 +138,7 @@ export function candidateFor(
     break;
   }
   const isComplete = equalityFields === fields.length && index.unique;
+  const keyFields = fields.slice(0, equalityFields + (rangeCondition ? 1 : 0)).map(([path]) => path);
   let ranges: KeyRange[] = [];
   if (withRanges) {
     ranges = rangeCondition
@@ -144,13 +150,13 @@ export function candidateFor(
   const isSparseUnsafe = index.sparse && !isForced && (usesNull || (equalityFields === 0 && !rangeCondition));
   const order = sortOrder(fields, singleValued, sort, index.unique);
   const score = isSparseUnsafe ? 0 : equalityFields * 2 + (rangeCondition ? 1 : 0);
-  return candidateOf(index, ranges, order, score, { isPointLookup: score > 0 && isComplete && !rangeCondition });
+  return candidateOf(index, ranges, order, score, { isPointLookup: score > 0 && isComplete && !rangeCondition, keyFields });
 }
 
 /** A candidate walking `ranges` of `index` in `order` (null: not in sort order); its residual filter is set later. */
 export function candidateOf(
   index: IndexDefinition, ranges: KeyRange[], order: 'forward' | 'reverse' | null, score: number,
-  { isPointLookup = false, residualFilter = {} }: { isPointLookup?: boolean; residualFilter?: Filter } = {},
+  { isPointLookup = false, residualFilter = {}, keyFields = [] }: { isPointLookup?: boolean; residualFilter?: Filter; keyFields?: string[] } = {},
 ): Candidate {
   return {
     index: index.id === -1 ? null : index,
@@ -159,6 +165,7 @@ export function candidateOf(
     reverse: order === 'reverse',
     sortedByIndex: order !== null,
     residualFilter,
+    keyFields,
     score,
     isPointLookup,
   };

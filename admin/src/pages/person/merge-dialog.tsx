@@ -60,7 +60,13 @@ export function MergePreview({ source, target, onDone }: { source: Person; targe
           )}
           <h4>Conflicts</h4>
           {conflictLines(data).length === 0 ? <p>None: nothing is dropped.</p> : <ul>{conflictLines(data).map((line) => <li key={line}>{line}</li>)}</ul>}
-          <button type="button" className="primary" disabled={merge.isPending} onClick={() => merge.mutate()}>
+          {data.refusals.length > 0 && (
+            <div role="alert">
+              <h4>This merge is not possible</h4>
+              <ul>{data.refusals.map((refusal) => <li key={refusal.rule}>{refusal.message} ({refusal.code})</li>)}</ul>
+            </div>
+          )}
+          <button type="button" className="primary" disabled={merge.isPending || data.refusals.length > 0} onClick={() => merge.mutate()}>
             {merge.isPending ? 'Merging…' : 'Confirm merge'}
           </button>
         </>
