@@ -14,12 +14,12 @@ import type { AttributesService, AttributeValue } from '../attributes/attributes
 import type { Caller } from '../../core/caller.ts';
 import type { IdentifiersService } from '../identifiers/identifiers.service.ts';
 import type { LinksService } from '../links/links.service.ts';
-import { recordNames, seenNamesOf } from '../names/persona-names.ts';
+import { recordNames, seenNamesOf, seenNamesOfKnownTombstones } from '../names/persona-names.ts';
 import { createSearchRefresher } from '../search/search-index.ts';
 import { searchPage } from '../search/search-page.ts';
 import { termsOf } from '../search/search-tokens.ts';
 import { personaListFilter } from './persona-filters.ts';
-import { personaNotFound, readPersona, writablePersona } from './persona-guard.ts';
+import { findPersonaWithTombstones, personaNotFound, readPersonaWithTombstones, writablePersona } from './persona-guard.ts';
 import type { PersonaEmbeds } from './persona-view.ts';
 import { PERSONA_SORT_INDEXES } from './personas.schemas.ts';
 import { createPersonaUsers, type PersonaUsers } from './persona-users.ts';
@@ -112,9 +112,11 @@ export function createPersonasService(dependencies: PersonasDependencies): Perso
     }));
   }
 
-  async function withEmbeds(caller: Caller, persona: PersonaDoc): Promise<PersonaWithEmbeds> {
+  /** `tombstones`: the persona's, when the caller read them with it (findPersonaWithTombstones); else looked up here. */
+  async function withEmbeds(caller: Caller, persona: PersonaDoc, tombstones?: ObjectId[]): Promise<PersonaWithEmbeds> {
     const [embeds, names] = await Promise.all([
-      embedsOf(caller, [persona._id], ALL_EMBEDS), seenNamesOf(store, caller.organisation, persona._id),
+      embedsOf(caller, [persona._id], ALL_EMBEDS),
+      tombstones ? seenNamesOfKnownTombstones(store, caller.organisation, persona._id, tombstones) : seenNamesOf(store, caller.organisation, persona._id),
     ]);
     return { persona, embeds: { ...embeds.get(persona._id.toHexString())!, names } };
   }
@@ -163,7 +165,8 @@ export function createPersonasService(dependencies: PersonasDependencies): Perso
       return countInScope(personas, liveScope(caller), filter);
     },
     async get(caller, id) {
-      return withEmbeds(caller, await readPersona(store, caller.organisation, id));
+      const { persona, tombstones } = await readPersonaWithTombstones(store, caller.organisation, id);
+      return withEmbeds(caller, persona, tombstones);
     },
     async create(caller, input) {
       const now = new Date();
@@ -216,9 +219,11 @@ export function createPersonasService(dependencies: PersonasDependencies): Perso
     async byIdentifier(caller, ifi) {
       const identifier = await identifiers.findByIfi(caller, ifi);
       if (!identifier) throw apiError('personas.persona_not_found', { id: `with identifier ${canonicalIdentifierKey(ifi)}` });
-      const persona = await personas.findOne({ _id: identifier.persona, organisation: caller.organisation });
+      const { persona, tombstones } = await findPersonaWithTombstones(store, caller.organisation, identifier.persona);
       if (!persona) throw personaNotFound(identifier.persona);
-      return withEmbeds(caller, persona.mergedInto ? await readPersona(store, caller.organisation, persona.mergedInto) : persona);
+      if (!persona.mergedInto) return withEmbeds(caller, persona, tombstones);
+      const target = await readPersonaWithTombstones(store, caller.organisation, persona.mergedInto);
+      return withEmbeds(caller, target.persona, target.tombstones);
     },
     ...createPersonaUsers({
       store, identifiers, defaultHomePage: dependencies.defaultHomePage,
