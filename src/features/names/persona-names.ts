@@ -93,20 +93,8 @@ export async function seenNamesOf(store: Store, organisation: ObjectId, persona:
 export async function seenNamesOfPersonas(store: Store, organisation: ObjectId, personas: ObjectId[]): Promise<Map<string, SeenName[]>> {
   const tombstones = await store.collection<PersonaDoc>(COLLECTIONS.personas)
     .find({ organisation, mergedInto: { $in: personas } }, { projection: { _id: 1, mergedInto: 1 } });
-  return seenNamesWithTombstones(store, organisation, personas, tombstones as Array<{ _id: ObjectId; mergedInto: ObjectId }>);
-}
-
-/** seenNamesOf when the caller already read the persona's tombstones (findPersonaWithTombstones): one query. */
-export async function seenNamesOfKnownTombstones(store: Store, organisation: ObjectId, persona: ObjectId, tombstones: ObjectId[]): Promise<SeenName[]> {
-  const known = tombstones.map((_id) => ({ _id, mergedInto: persona }));
-  return (await seenNamesWithTombstones(store, organisation, [persona], known)).get(persona.toHexString()) ?? [];
-}
-
-async function seenNamesWithTombstones(
-  store: Store, organisation: ObjectId, personas: ObjectId[], tombstones: Array<{ _id: ObjectId; mergedInto: ObjectId }>,
-): Promise<Map<string, SeenName[]>> {
   const liveOf = new Map<string, string>(personas.map((id) => [id.toHexString(), id.toHexString()]));
-  for (const tombstone of tombstones) liveOf.set(tombstone._id.toHexString(), tombstone.mergedInto.toHexString());
+  for (const tombstone of tombstones) liveOf.set(tombstone._id.toHexString(), tombstone.mergedInto!.toHexString());
   const documents = await namesOf(store).find({ organisation, persona: { $in: [...personas, ...tombstones.map((doc) => doc._id)] } });
   const byPersona = new Map<string, Map<string, SeenName>>();
   for (const doc of documents) {

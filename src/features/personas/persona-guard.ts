@@ -36,30 +36,6 @@ export async function readPersona(store: Store, organisation: ObjectId, id: Obje
   return persona;
 }
 
-/** A persona and the ids of the tombstones merged into it, read together (the name history sums theirs). */
-export interface PersonaWithTombstones {
-  persona: PersonaDoc | null;
-  tombstones: ObjectId[];
-}
-
-/**
- * One query for a persona and its tombstones (`_id` or `mergedInto`, both indexed), so a read that embeds the name
- * history needs no separate tombstone lookup after the persona: on the hot path of GET /v1/personas/{id}.
- */
-export async function findPersonaWithTombstones(store: Store, organisation: ObjectId, id: ObjectId): Promise<PersonaWithTombstones> {
-  const found = await store.collection<PersonaDoc>(COLLECTIONS.personas).find({ organisation, $or: [{ _id: id }, { mergedInto: id }] });
-  const persona = found.find((doc) => doc._id.equals(id)) ?? null;
-  return { persona, tombstones: found.filter((doc) => doc.mergedInto?.equals(id)).map((doc) => doc._id) };
-}
-
-/** readPersona (404, 308) with the ids of the persona's tombstones, in one query. */
-export async function readPersonaWithTombstones(store: Store, organisation: ObjectId, id: ObjectId, subresource = ''): Promise<{ persona: PersonaDoc; tombstones: ObjectId[] }> {
-  const { persona, tombstones } = await findPersonaWithTombstones(store, organisation, id);
-  if (!persona) throw personaNotFound(id);
-  if (persona.mergedInto) throw personaMoved(id, persona.mergedInto, subresource);
-  return { persona, tombstones };
-}
-
 /** For writes: the live persona, or 404 (missing), or 409 (a tombstone cannot be changed). */
 export async function writablePersona(store: Store, organisation: ObjectId, id: ObjectId): Promise<PersonaDoc> {
   const persona = await store.collection<PersonaDoc>(COLLECTIONS.personas).findOne({ _id: id, organisation });

@@ -14,12 +14,12 @@ import type { AttributesService, AttributeValue } from '../attributes/attributes
 import type { Caller } from '../../core/caller.ts';
 import type { IdentifiersService } from '../identifiers/identifiers.service.ts';
 import type { LinksService } from '../links/links.service.ts';
-import { recordNames, seenNamesOf, seenNamesOfKnownTombstones } from '../names/persona-names.ts';
+import { recordNames, seenNamesOf } from '../names/persona-names.ts';
 import { createSearchRefresher } from '../search/search-index.ts';
 import { searchPage } from '../search/search-page.ts';
 import { termsOf } from '../search/search-tokens.ts';
 import { personaListFilter } from './persona-filters.ts';
-import { findPersonaWithTombstones, personaNotFound, readPersonaWithTombstones, writablePersona } from './persona-guard.ts';
+import { personaNotFound, readPersona, writablePersona } from './persona-guard.ts';
 import type { PersonaEmbeds } from './persona-view.ts';
 import { PERSONA_SORT_INDEXES } from './personas.schemas.ts';
 import { createPersonaUsers, type PersonaUsers } from './persona-users.ts';
@@ -112,11 +112,9 @@ export function createPersonasService(dependencies: PersonasDependencies): Perso
     }));
   }
 
-  /** `tombstones`: the persona's, when the caller read them with it (findPersonaWithTombstones); else looked up here. */
-  async function withEmbeds(caller: Caller, persona: PersonaDoc, tombstones?: ObjectId[]): Promise<PersonaWithEmbeds> {
+  async function withEmbeds(caller: Caller, persona: PersonaDoc): Promise<PersonaWithEmbeds> {
     const [embeds, names] = await Promise.all([
-      embedsOf(caller, [persona._id], ALL_EMBEDS),
-      tombstones ? seenNamesOfKnownTombstones(store, caller.organisation, persona._id, tombstones) : seenNamesOf(store, caller.organisation, persona._id),
+      embedsOf(caller, [persona._id], ALL_EMBEDS), seenNamesOf(store, caller.organisation, persona._id),
     ]);
     return { persona, embeds: { ...embeds.get(persona._id.toHexString())!, names } };
   }
@@ -165,8 +163,7 @@ export function createPersonasService(dependencies: PersonasDependencies): Perso
       return countInScope(personas, liveScope(caller), filter);
     },
     async get(caller, id) {
-      const { persona, tombstones } = await readPersonaWithTombstones(store, caller.organisation, id);
-      return withEmbeds(caller, persona, tombstones);
+      return withEmbeds(caller, await readPersona(store, caller.organisation, id));
     },
     async create(caller, input) {
       const now = new Date();
@@ -219,11 +216,9 @@ export function createPersonasService(dependencies: PersonasDependencies): Perso
     async byIdentifier(caller, ifi) {
       const identifier = await identifiers.findByIfi(caller, ifi);
       if (!identifier) throw apiError('personas.persona_not_found', { id: `with identifier ${canonicalIdentifierKey(ifi)}` });
-      const { persona, tombstones } = await findPersonaWithTombstones(store, caller.organisation, identifier.persona);
+      const persona = await personas.findOne({ _id: identifier.persona, organisation: caller.organisation });
       if (!persona) throw personaNotFound(identifier.persona);
-      if (!persona.mergedInto) return withEmbeds(caller, persona, tombstones);
-      const target = await readPersonaWithTombstones(store, caller.organisation, persona.mergedInto);
-      return withEmbeds(caller, target.persona, target.tombstones);
+      return withEmbeds(caller, persona.mergedInto ? await readPersona(store, caller.organisation, persona.mergedInto) : persona);
     },
     ...createPersonaUsers({
       store, identifiers, defaultHomePage: dependencies.defaultHomePage,
