@@ -2,3 +2,5 @@
 export declare const DIST: string;
 export declare function isDistFresh(): boolean;
 export declare function buildDist(): Promise<boolean>;
+/** dist/<name>.js ← its source file. */
+export declare const ENTRY_POINTS: Record<'main' | 'worker' | 'cli', string>;

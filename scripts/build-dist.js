@@ -12,6 +12,8 @@ import { fileURLToPath } from 'node:url';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 export const DIST = join(root, 'dist');
+/** dist/<name>.js ← source: what `npm start`, `npm run worker`, bin/persona.js and the Docker image run. */
+export const ENTRY_POINTS = { main: 'src/main.ts', worker: 'workers/statements.worker.ts', cli: 'src/cli/main.ts' };
 /** Written last by a build: its mtime is the build's, and its presence says the build completed. */
 const STAMP = join(DIST, 'build-stamp.json');
 /** Everything the bundle is made from: a newer file makes the build stale. */
@@ -44,7 +46,7 @@ export async function buildDist() {
   rmSync(staging, { recursive: true, force: true });
   await esbuild.build({
     absWorkingDir: root,
-    entryPoints: { main: 'src/main.ts', worker: 'workers/statements.worker.ts', cli: 'src/cli/main.ts' },
+    entryPoints: ENTRY_POINTS,
     outdir: staging,
     chunkNames: 'chunks/[name]-[hash]',
     bundle: true,

@@ -75,7 +75,8 @@ export interface App {
   store: Store;
   services: Services;
   metrics: Metrics;
-  openapi: Record<string, unknown>;
+  /** The OpenAPI document /openapi.json serves, generated on first read. */
+  readonly openapi: Record<string, unknown>;
   statementSink: StatementSink;
   /** Merges, duplicates, imports, erasure (issue 6). */
   identity: IdentityFeature;
@@ -151,7 +152,7 @@ export async function createApp(givenConfig: Config, options: AppOptions = {}): 
       store, services, mergeService: identity.merges, bodyLimit: config.BODY_LIMIT, uploadLimitBytes: config.UPLOAD_LIMIT,
     });
     const xapi = createXapiSurface({ store, config, services, sink: statementSink });
-    const { app, openapi } = createHttpApp({
+    const http = createHttpApp({
       logger, metrics, authenticator: services.authenticator, bodyLimit: config.BODY_LIMIT, queryTimeoutMs: config.QUERY_TIMEOUT_MS, metricsToken: config.METRICS_TOKEN, rateLimitPerMinute: config.RATE_LIMIT_PER_MINUTE,
       trustProxy: config.TRUST_PROXY, corsOrigins: config.CORS_ORIGINS,
       async checkReady() {
@@ -177,7 +178,9 @@ export async function createApp(givenConfig: Config, options: AppOptions = {}): 
       extraRouters: [{ path: '/xapi', router: xapi.router }, ...compat.routers],
     });
     return {
-      app, store, services, metrics, openapi, statementSink, identity,
+      app: http.app, store, services, metrics, statementSink, identity,
+      /** Generated on first read (http-app.ts). */
+      get openapi() { return http.openapi; },
       async close() {
         await compat.idle();
         await identity.close();

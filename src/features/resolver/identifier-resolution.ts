@@ -13,6 +13,7 @@ import { COLLECTIONS, type IdentifierDoc, type Ifi, type PersonaDoc } from '../.
 import type { BulkOperation, Collection, Store } from '../../store/port.ts';
 import { lookupPersonaStates } from '../personas/persona-lookup.ts';
 import { claimEmailPersonas, emailClaimKeys } from './email-claims.ts';
+import type { IdentityCache } from './identity-cache.ts';
 
 export interface IdentifierRequest {
   canonicalKey: string;
@@ -41,6 +42,8 @@ export interface IdentifierResolutionContext {
   organisation: ObjectId;
   linkMboxSha1sum: boolean;
   now: Date;
+  /** Answers identifiers read in earlier batches while the identity epoch is unchanged (identity-cache.ts). */
+  cache?: IdentityCache;
 }
 
 interface StoredIdentifier {
@@ -52,6 +55,24 @@ interface StoredIdentifier {
 }
 
 export async function resolveIdentifiers(context: IdentifierResolutionContext, requests: IdentifierRequest[]): Promise<IdentifierResolution> {
+  const { cache, organisation } = context;
+  if (!cache) return resolveFromStore(context, requests);
+  // The epoch is read before the store is: an answer read after a change can only be remembered under a newer epoch.
+  const epoch = await cache.sync();
+  const hits = new Map<string, ResolvedIdentifier>();
+  for (const request of requests) {
+    const cached = cache.get(organisation, request.canonicalKey);
+    if (cached) hits.set(request.canonicalKey, { ...cached, wasCreated: false });
+  }
+  const misses = requests.filter((request) => !hits.has(request.canonicalKey));
+  if (misses.length === 0) return { byKey: hits, identifiersCreated: 0, personasCreated: 0, createdPersonaIds: [] };
+  const resolution = await resolveFromStore(context, misses);
+  for (const [key, identifier] of resolution.byKey) cache.remember(organisation, key, identifier, epoch);
+  for (const [key, identifier] of hits) resolution.byKey.set(key, identifier);
+  return resolution;
+}
+
+async function resolveFromStore(context: IdentifierResolutionContext, requests: IdentifierRequest[]): Promise<IdentifierResolution> {
   const identifiers = context.store.collection<IdentifierDoc>(COLLECTIONS.identifiers);
   const stored = await readIdentifiers(identifiers, context.organisation, requests.map((request) => request.canonicalKey));
   const missing = requests.filter((request) => !stored.has(request.canonicalKey));

@@ -17,6 +17,7 @@ import { applyNamePolicy, type OnRenamed } from '../names/name-policy.ts';
 import { recordNames, type NameSighting } from '../names/persona-names.ts';
 import { lookupPersonaStates } from '../personas/persona-lookup.ts';
 import { resolveIdentifiers, type IdentifierRequest } from './identifier-resolution.ts';
+import type { IdentityCache } from './identity-cache.ts';
 import { addResult, emptyCounts, emptyResult, type BlockedAgent, type ResolutionResult, type ResolvedAgent, type StatementResult } from '../../core/resolution-result.ts';
 
 export interface ResolverOptions {
@@ -56,9 +57,11 @@ export interface ResolverDependencies {
   options: ResolverOptions;
   /** A persona the organisation's name policy renamed (statement write-back re-stamps it, as after an API rename). */
   onRenamed?: OnRenamed;
+  /** Bulk resolution (`persona ingest`): repeat learners answered without a store read (identity-cache.ts). */
+  identityCache?: IdentityCache;
 }
 
-export function createResolver({ store, options, onRenamed }: ResolverDependencies): Resolver {
+export function createResolver({ store, options, onRenamed, identityCache }: ResolverDependencies): Resolver {
   const batchSize = options.batchSize ?? 1000;
   const maxAgents = options.maxAgentsPerStatement ?? DEFAULT_MAX_AGENTS_PER_STATEMENT;
 
@@ -79,7 +82,7 @@ export function createResolver({ store, options, onRenamed }: ResolverDependenci
       }
     }
     const resolution = await resolveIdentifiers(
-      { store, organisation, linkMboxSha1sum: options.linkMboxSha1sum, now: new Date() }, [...requests.values()],
+      { store, organisation, linkMboxSha1sum: options.linkMboxSha1sum, now: new Date(), cache: identityCache }, [...requests.values()],
     );
     await recordNamesOfBatch(organisation, extracted, resolution.byKey, rules.namePolicy);
     counts.identifiersCreated = resolution.identifiersCreated;

@@ -18,7 +18,7 @@ export async function openWriteBackStatements(
 ): Promise<WriteBackStatements | null> {
   if (!config.WRITE_BACK_STATEMENTS) return null;
   const target = config.WRITE_BACK_MONGODB_URL
-    ? await openStore({ ...config, STORE: 'mongodb', MONGODB_URL: config.WRITE_BACK_MONGODB_URL, MONGODB_DB: config.WRITE_BACK_MONGODB_DB })
+    ? await openStore({ ...config, STORE: 'mongodb', MONGODB_URL: config.WRITE_BACK_MONGODB_URL, MONGODB_DB: config.WRITE_BACK_MONGODB_DB }, { identityEpoch: false })
     : null;
   try {
     const statements = (target ?? store).collection(config.WRITE_BACK_COLLECTION);
