@@ -5,7 +5,6 @@ import { z } from 'zod';
 import { OBJECT_ID_TEXT } from '../domain/object-id-text.ts';
 
 export const RESOLVE_JOB_NAME = 'resolve';
-export const DEFAULT_QUEUE_NAME = 'persona-statements';
 
 export const resolveJobDataSchema = z.object({
   organisation: z.string().regex(OBJECT_ID_TEXT, 'must be a 24-hex organisation id'),
