@@ -1,30 +1,22 @@
-// Composition root: builds the store, its indexes, the services, the statement sink (inline, or the BullMQ queue when
-// it is on) and the HTTP app from the config. Nothing else constructs services, so tests and the benchmark get
-// exactly what `npm start` runs. close() stops the queue and closes the store (the HTTP server is main.ts's).
-import { loadStoreId, withStoreQueuePrefix } from './queue/store-queue-prefix.ts';
+// Composition root of the API: the store, its indexes, the application (wiring/application.ts: queue, write-back
+// target, services, resolution pipeline; the one wiring the workers and the CLI use too), the statement sink (inline,
+// or the BullMQ queue when it is on) and the HTTP app, so tests and the benchmark get exactly what `npm start` runs.
+// close() stops the queue and closes the store (the HTTP server is main.ts's).
 import type { Express } from 'express';
 import { pino, type Logger } from 'pino';
 import { compatErasureScrubbers, createCompatRouters, registerCompatOpenApi } from './compat/compat-surface.ts';
 import type { Config } from './config.ts';
-import { createAttributesService, type AttributesService } from './features/attributes/attributes.service.ts';
 import { registerAttributeRoutes } from './features/attributes/attributes.routes.ts';
-import { createClientAuthenticator, type ClientAuthenticator } from './features/clients/client-authenticator.ts';
 import { registerClientRoutes } from './features/clients/clients.routes.ts';
-import { createClientsService, type ClientsService } from './features/clients/clients.service.ts';
 import { registerIdentifierRoutes } from './features/identifiers/identifiers.routes.ts';
-import { createIdentifiersService, type IdentifiersService } from './features/identifiers/identifiers.service.ts';
-import { startMergeEvents } from './queue/events-worker.ts';
+import { eventOfMerge } from './features/events/persona-events.ts';
+import type { MergeRecordDoc } from './features/merges/merge-record.ts';
 import { createJobsService } from './features/jobs/jobs.service.ts';
 import { registerLinkRoutes } from './features/links/links.routes.ts';
-import { createLinksService, type LinksService } from './features/links/links.service.ts';
 import { startIdentityFeature, type IdentityFeature } from './wiring/identity-feature.ts';
-import { createOrganisationsService, type OrganisationsService } from './features/organisations/organisations.service.ts';
 import { registerPersonaLookupRoutes } from './features/personas/persona-lookup.routes.ts';
 import { registerPersonaItemRoutes, registerPersonaRoutes } from './features/personas/personas.routes.ts';
-import { createPersonasService, type PersonasService } from './features/personas/personas.service.ts';
-import { createResolver, resolverOptionsOf, type Resolver } from './features/resolver/resolver.service.ts';
 import { registerIdentityRulesRoutes } from './features/identity-rules/identity-rules.routes.ts';
-import { createIdentityRulesService, type IdentityRulesService } from './features/identity-rules/identity-rules.service.ts';
 import { createInlineStatementSink, createQueuedStatementSink, type StatementSink } from './features/statements/statement-sink.ts';
 import { registerStatementRoutes } from './features/statements/statements.routes.ts';
 import { withBackPressure } from './features/statements/back-pressure.ts';
@@ -33,30 +25,15 @@ import { createIdentityHealthService } from './features/identity-health/identity
 import { registerIdentityHealthRoutes } from './features/identity-health/identity-health.routes.ts';
 import { registerIdentityHealthMetrics } from './features/identity-health/identity-health.metrics.ts';
 import { createHttpApp } from './http/http-app.ts';
-import { createCursorCodec } from './core/list/cursor.ts';
-import { loadCursorSecret } from './core/list/cursor-secret.ts';
 import { createMetrics, type Metrics } from './http/metrics.ts';
-import { startQueueRuntime, type QueueRuntime } from './queue/queue-runtime.ts';
 import { startWorkerProcess, type WorkerProcess } from './wiring/worker-process.ts';
 import { checkAllIndexes } from './wiring/all-indexes.ts';
-import { serviceWriteBackHooks, type ServiceWriteBackHooks } from './features/write-back/service-write-back.ts';
-import { createIfiHasStatements } from './features/write-back/ifi-statements.ts';
-import { openWriteBackStatements, type WriteBackStatements } from './features/write-back/write-back-target.ts';
+import { openApplication, type Application, type Services } from './wiring/application.ts';
 import { openStore } from './store/open-store.ts';
 import { createXapiSurface } from './xapi/xapi-surface.ts';
 import type { Store } from './store/port.ts';
 
-export interface Services {
-  clients: ClientsService;
-  organisations: OrganisationsService;
-  personas: PersonasService;
-  identifiers: IdentifiersService;
-  attributes: AttributesService;
-  links: LinksService;
-  resolver: Resolver;
-  authenticator: ClientAuthenticator;
-  identityRules: IdentityRulesService;
-}
+export type { Services };
 
 export interface AppOptions {
   logger?: Logger;
@@ -83,62 +60,35 @@ export interface App {
   close(): Promise<void>;
 }
 
-export function buildServices(
-  store: Store, config: Config, cursorSecret: Buffer, authRecheckMs?: number, writeBack: ServiceWriteBackHooks = {},
-): Services {
-  const cursors = createCursorCodec(cursorSecret);
-  const authenticator = createClientAuthenticator({ store, recheckMs: authRecheckMs });
-  const identifiers = createIdentifiersService({ store, cursors, onAssigned: writeBack.onAssigned, ifiHasStatements: writeBack.ifiHasStatements });
-  const attributes = createAttributesService({ store, cursors });
-  const links = createLinksService({ store, cursors });
-  return {
-    clients: createClientsService({ store, onRevoked: (key) => authenticator.forget(key) }),
-    organisations: createOrganisationsService({ store }),
-    personas: createPersonasService({
-      store, cursors, identifiers, attributes, links, defaultHomePage: config.DEFAULT_ACCOUNT_HOMEPAGE, onRenamed: writeBack.onRenamed,
-    }),
-    identifiers, attributes, links, authenticator,
-    resolver: createResolver({
-      store, options: resolverOptionsOf(config), onRenamed: writeBack.onRenamed,
-    }),
-    identityRules: createIdentityRulesService({ store, onRenamed: writeBack.onRenamed }),
-  };
-}
-
 export async function createApp(givenConfig: Config, options: AppOptions = {}): Promise<App> {
   const logger = options.logger ?? pino({ level: givenConfig.LOG_LEVEL });
   const store = options.store ?? await openStore(givenConfig);
-  let config = givenConfig;
-  let queue: QueueRuntime | null = null;
+  let wired: Application | null = null;
   let apiWorker: WorkerProcess | null = null;
-  let mergeEvents: ReturnType<typeof startMergeEvents> | null = null;
-  let writeBackTarget: WriteBackStatements | null = null;
   try {
     await checkAllIndexes(store, logger);
-    // Queues named after this store, jobs naming it: installations sharing a Redis never mix (store-queue-prefix.ts).
-    const storeId = await loadStoreId(store);
-    config = withStoreQueuePrefix(config, storeId);
-    if (!options.statementSink) queue = await startQueueRuntime(config, logger, storeId);
-    writeBackTarget = await openWriteBackStatements(config, store, logger);
-    // Write-back on: renames and identifiers created or moved through the services queue their statement re-stamps;
-    // an identifier whose IFI is the actor of statements is not deleted (compat spec 3.4).
-    const services = buildServices(store, config, await loadCursorSecret(store), options.authRecheckMs, {
-      ...serviceWriteBackHooks(queue, logger),
-      ifiHasStatements: writeBackTarget ? createIfiHasStatements(writeBackTarget.statements) : undefined,
-    });
-    // Merges and undos are announced on the workers' persona events stream (and webhooks) when the queue is on.
-    mergeEvents = queue ? startMergeEvents(config, logger) : null;
+    // One wiring for every entry point: the queue, the write-back target, the services and the resolution pipeline.
+    wired = await openApplication(givenConfig, store, { logger, queue: options.statementSink ? 'off' : 'config', authRecheckMs: options.authRecheckMs });
+    const { config, services, queue } = wired;
+    const publishEvents = wired.publishEvents;
+    // Merges and undos are announced where resolutions are: the events stream with the queue on, else the webhooks.
+    const afterMergeChange = publishEvents ? async (record: MergeRecordDoc) => {
+      const event = eventOfMerge(record);
+      if (!event) return;
+      // Logged, not thrown: the merge is done, and an error answer would invite a retry of a completed merge.
+      await publishEvents([event]).catch((error: Error) => logger.warn({ eventId: event.eventId, err: error.message }, 'persona event not published'));
+    } : undefined;
     const identity = await startIdentityFeature(config, store, {
-      onMergeChange: mergeEvents?.afterMergeChange, writeBackStatements: writeBackTarget?.statements ?? null,
+      onMergeChange: afterMergeChange, writeBackStatements: wired.writeBack?.statements ?? null,
       erasureScrubbers: compatErasureScrubbers(store),
     });
     const metrics = createMetrics({ defaultMetrics: options.defaultMetrics });
-    const inline = createInlineStatementSink({ resolver: services.resolver, metrics });
+    const inline = createInlineStatementSink({ resolution: wired.resolution, metrics });
     // With QUEUE=auto the API also consumes the queue, so `npm start` alone resolves what it accepts (no loss, no
     // stranded jobs); deployments with separate workers set QUEUE=bullmq (default 0 here) or API_WORKER_CONCURRENCY.
     const apiWorkerConcurrency = config.API_WORKER_CONCURRENCY ?? (config.QUEUE === 'auto' ? 1 : 0);
     if (queue && apiWorkerConcurrency > 0) {
-      apiWorker = await startWorkerProcess(config, logger, { concurrency: apiWorkerConcurrency, store });
+      apiWorker = await startWorkerProcess(config, logger, { concurrency: apiWorkerConcurrency, store, application: wired });
     }
     // Queue depth and the workers' totals are the deployment's, not this replica's: /metrics/cluster.
     queue?.registerMetrics(metrics.clusterRegistry);
@@ -184,18 +134,14 @@ export async function createApp(givenConfig: Config, options: AppOptions = {}): 
       async close() {
         await compat.idle();
         await identity.close();
-        await writeBackTarget?.close();
-        await mergeEvents?.close();
         await apiWorker?.close();
-        await queue?.close();
+        await wired?.close();
         await store.close();
       },
     };
   } catch (error) {
     await apiWorker?.close().catch(() => {});
-    await mergeEvents?.close().catch(() => {});
-    await writeBackTarget?.close().catch(() => {});
-    await queue?.close().catch(() => {});
+    await wired?.close().catch(() => {});
     await store.close().catch(() => {});
     throw error;
   }

@@ -126,3 +126,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   }
   return { ...parsed.data, QUEUE_PREFIX: parsed.data.QUEUE_PREFIX ?? 'bull', QUEUE_PREFIX_FROM_STORE: parsed.data.QUEUE_PREFIX === undefined };
 }
+
+/** The webhook URLs of WEBHOOK_URLS (comma-separated; checked above to be http(s) URLs). */
+export function webhookUrlsOf(config: Pick<Config, 'WEBHOOK_URLS'>): string[] {
+  return (config.WEBHOOK_URLS ?? '').split(',').map((url) => url.trim()).filter(Boolean);
+}

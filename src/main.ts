@@ -1,6 +1,7 @@
 // `npm start`: loads the config, builds the app, creates the first client on an empty store (printed once), serves
 // on HOST:PORT, and shuts down gracefully on SIGTERM/SIGINT: stop accepting, let in-flight requests finish (up to
-// SHUTDOWN_TIMEOUT_MS), then stop the queue and close the store.
+// SHUTDOWN_TIMEOUT_MS), then stop the queue and close the store;
+// a second signal exits at once (shutdown-signals.ts).
 import type { AddressInfo } from 'node:net';
 import { pino } from 'pino';
 import { createApp } from './app.ts';
@@ -8,6 +9,7 @@ import { loadConfig } from './config.ts';
 import { exitOnStartupFailure } from './exit-codes.ts';
 import { ensureInitialClient } from './features/clients/initial-client.ts';
 import { createHttpServer, serverTimeoutsOf } from './http/http-server.ts';
+import { onShutdownSignal } from './shutdown-signals.ts';
 
 const SHUTDOWN_TIMEOUT_MS = 10_000;
 
@@ -39,10 +41,7 @@ async function main(): Promise<void> {
   const address = server.address() as AddressInfo;
   logger.info({ host: address.address, port: address.port, store: built.store.kind, statements: built.statementSink.mode }, `listening on http://${address.address}:${address.port}`);
 
-  let isStopping = false;
-  const stop = async (signal: string) => {
-    if (isStopping) return;
-    isStopping = true;
+  onShutdownSignal(async (signal) => {
     logger.info({ signal }, 'shutting down: no new connections, finishing in-flight requests');
     const force = setTimeout(() => server.closeAllConnections(), SHUTDOWN_TIMEOUT_MS);
     await new Promise<void>((resolve) => {
@@ -52,8 +51,7 @@ async function main(): Promise<void> {
     clearTimeout(force);
     await built.close();
     logger.info('stopped');
-  };
-  for (const signal of ['SIGTERM', 'SIGINT'] as const) process.once(signal, () => { stop(signal).catch((error) => { logger.error({ err: error }, 'shutdown failed'); process.exitCode = 1; }); });
+  }, (error) => { logger.error({ err: error }, 'shutdown failed'); process.exitCode = 1; });
 }
 
 // A configuration or start-up error (bad variable, store or port unavailable) is one line, exit 2 or 1.

@@ -5,6 +5,7 @@ import { pino } from 'pino';
 import { loadConfig } from '../src/config.ts';
 import { exitOnStartupFailure } from '../src/exit-codes.ts';
 import { startWorkerProcess } from '../src/wiring/worker-process.ts';
+import { onShutdownSignal } from '../src/shutdown-signals.ts';
 
 /** A bad variable or an unreachable Redis or store: one line on stderr, exit 2 or 1 (README "Exit codes"). */
 async function startOrExit() {
@@ -18,17 +19,14 @@ async function startOrExit() {
 }
 
 const { logger, running } = await startOrExit();
-let stopping = false;
-const stop = (signal: string): void => {
-  if (stopping) process.exit(1);
-  stopping = true;
+onShutdownSignal(async (signal) => {
   logger.info({ signal }, 'stopping: finishing running jobs');
-  running.close().then(() => { logger.info({}, 'worker stopped'); process.exit(0); }, (error: Error) => {
-    logger.error({ err: error.message }, 'worker did not stop cleanly');
-    process.exit(1);
-  });
-};
-process.on('SIGTERM', () => stop('SIGTERM'));
-process.on('SIGINT', () => stop('SIGINT'));
+  await running.close();
+  logger.info({}, 'worker stopped');
+  process.exit(0);
+}, (error) => {
+  logger.error({ err: error.message }, 'worker did not stop cleanly');
+  process.exit(1);
+});
 // For supervisors and tests: the worker is connected and taking jobs.
 logger.info({ pid: process.pid }, 'worker ready');

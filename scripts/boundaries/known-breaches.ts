@@ -1,8 +1,6 @@
 // Breaches of the architecture that are known and still to be removed (issue 13), each with why it is still here.
 // The check ignores these and fails on any other; it also fails when a listed one is gone, so the list only shrinks.
 export const KNOWN_BREACHES: Record<string, string> = {
-  'features-see-only-the-port: src/features/write-back/write-back-target.ts -> src/store/open-store.ts':
-    'write-back opens Learning Locker\'s database itself; the one wiring should open it once and pass the collection',
   // The persona slices: routes embed each other's schemas, services share persona-guard, the resolver creates
   // personas. To go: each slice's public index.ts, and the shared guard/schemas in a slice of their own.
   'unit-cycle: src/features/resolver -> src/features/personas': 'the resolver reads persona states (persona-lookup)',

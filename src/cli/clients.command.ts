@@ -8,6 +8,7 @@ import { ALL_SCOPES, createClientsService } from '../features/clients/clients.se
 import { createOrganisationsService } from '../features/organisations/organisations.service.ts';
 import { ensureDefaultOrganisation } from '../features/tenancy/default-organisation.ts';
 import { withStore } from './cli-store.ts';
+import { parseId, parseOrganisationId } from './cli-arguments.ts';
 
 function parseScopes(value: string): Scope[] {
   const scopes = value.split(',').map((scope) => scope.trim()).filter(Boolean);
@@ -16,10 +17,6 @@ function parseScopes(value: string): Scope[] {
   return scopes as Scope[];
 }
 
-function parseObjectId(value: string): ObjectId {
-  if (!/^[0-9a-fA-F]{24}$/.test(value)) throw new InvalidArgumentError('expected a 24-hex id');
-  return new ObjectId(value);
-}
 
 interface CreateOptions { organisation?: ObjectId; newOrganisation?: string; scopes?: Scope[]; title?: string; json?: boolean }
 
@@ -28,7 +25,7 @@ export function registerClientsCommand(program: Command): void {
   clients
     .command('create')
     .description('create a client; prints its secret once')
-    .option('--organisation <id>', 'an existing organisation', parseObjectId)
+    .option('--organisation <id>', 'an existing organisation', parseOrganisationId)
     .option('--new-organisation <name>', 'create an organisation for it')
     .option('--scopes <list>', `comma-separated (default all: ${SCOPES.join(',')})`, parseScopes)
     .option('--title <title>', 'a label for the client')
@@ -67,7 +64,7 @@ export function registerClientsCommand(program: Command): void {
     .description('revoke a client (running servers stop accepting it within seconds)')
     .action(async (id: string) => {
       await withStore(async (store) => {
-        const client = await createClientsService({ store }).revoke(null, parseObjectId(id));
+        const client = await createClientsService({ store }).revoke(null, parseId(id, 'client id'));
         console.log(`revoked ${client._id.toHexString()} (${client.key})`);
       });
     });

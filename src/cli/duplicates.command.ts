@@ -5,7 +5,8 @@ import type { ObjectId } from 'bson';
 import type { Command } from 'commander';
 import type { DuplicatePair } from '../features/duplicates/duplicates.service.ts';
 import { identityError } from '../core/errors/api-error.ts';
-import { CLI_ACTOR, identityOptions, parseId, parsePositiveInt, parseScore, withIdentity, type IdentityOptions } from './identity-cli.ts';
+import { CLI_ACTOR, identityOptions, withIdentity, type IdentityOptions } from './identity-cli.ts';
+import { parseId, parsePositiveInt, parseScore } from './cli-arguments.ts';
 
 interface ListOptions extends IdentityOptions {
   persona?: ObjectId;

@@ -5,7 +5,8 @@ import { EXIT_CODES } from '../exit-codes.ts';
 import { writeFile } from 'node:fs/promises';
 import type { ObjectId } from 'bson';
 import type { Command } from 'commander';
-import { CLI_ACTOR, identityOptions, parseId, reportError, withIdentity, type IdentityOptions } from './identity-cli.ts';
+import { CLI_ACTOR, identityOptions, reportError, withIdentity, type IdentityOptions } from './identity-cli.ts';
+import { parseId } from './cli-arguments.ts';
 
 export function registerErasureCommands(program: Command): void {
   identityOptions(program

@@ -1,11 +1,12 @@
 // What the identity-management commands (merge, duplicates, export/erase) share: the services built over the
 // configured store exactly as the API builds them (statement write-back and persona events included when
 // configured), the organisation
-// (--organisation or the default one), id parsing, and errors printed with their stable code and exit code 1
+// (--organisation or the default one), and errors printed with their stable code and exit code 1
 // (2 for a usage error; exit-codes.ts).
 import { loadStoreId, withStoreQueuePrefix } from '../queue/store-queue-prefix.ts';
 import { ObjectId } from 'bson';
-import { InvalidArgumentError, type Command } from 'commander';
+import type { Command } from 'commander';
+import { parseOrganisationId } from './cli-arguments.ts';
 import { compatErasureScrubbers } from '../compat/compat-surface.ts';
 import type { Config } from '../config.ts';
 import type { DuplicatesService } from '../features/duplicates/duplicates.service.ts';
@@ -13,7 +14,8 @@ import type { ErasureService } from '../features/erasure/erasure.service.ts';
 import { ApiError } from '../core/errors/api-error.ts';
 import { openMergeEvents } from '../queue/events-worker.ts';
 import { createIdentityServices } from '../wiring/identity-feature.ts';
-import { openIdentityWriteBack, type IdentityWriteBack } from '../features/merges/identity-write-back.ts';
+import type { IdentityWriteBack } from '../features/merges/identity-write-back.ts';
+import { openIdentityWriteBack } from '../wiring/write-back-target.ts';
 import { afterMergeChangeOf, type AfterMergeChange } from '../features/merges/merge-effects.ts';
 import type { MergeService } from '../features/merges/merge.service.ts';
 import { ensureDefaultOrganisation } from '../features/tenancy/default-organisation.ts';
@@ -79,7 +81,7 @@ export async function openCliMergeEffects(givenConfig: Config, store: Store): Pr
 /** Adds the options every identity command takes. */
 export function identityOptions(command: Command): Command {
   return command
-    .option('--organisation <id>', 'organisation id (default: the default organisation)', (value) => parseId(value, 'organisation id'))
+    .option('--organisation <id>', 'organisation id (default: the default organisation)', parseOrganisationId)
     .option('--json', 'machine-readable output (JSON; errors as a JSON line on stderr)');
 }
 
@@ -120,25 +122,6 @@ export function reportError(error: { code: string; message: string; details?: Ar
   process.exitCode = exitCode;
 }
 
-/** Commander argument parser for a 24-hex id; the message names what was expected. */
-export function parseId(value: string, what: string): ObjectId {
-  if (!/^[0-9a-f]{24}$/i.test(value)) throw new InvalidArgumentError(`must be a 24-character hex ${what}`);
-  return new ObjectId(value);
-}
 
-/** Commander parser for a variadic id operand (each value is parsed, the list accumulated). */
-export function idList(what: string): (value: string, previous: ObjectId[] | undefined) => ObjectId[] {
-  return (value, previous) => [...(previous ?? []), parseId(value, what)];
-}
 
-export function parsePositiveInt(value: string): number {
-  const parsed = Number(value);
-  if (!Number.isInteger(parsed) || parsed < 1) throw new InvalidArgumentError('must be a positive integer');
-  return parsed;
-}
 
-export function parseScore(value: string): number {
-  const parsed = Number(value);
-  if (value.trim() === '' || !Number.isFinite(parsed) || parsed < 0 || parsed > 1) throw new InvalidArgumentError('must be a number from 0 to 1');
-  return parsed;
-}

@@ -12,6 +12,7 @@ import { createIdentityServices } from '../wiring/identity-feature.ts';
 import { ensureDefaultOrganisation } from '../features/tenancy/default-organisation.ts';
 import { withStore } from './cli-store.ts';
 import { openCliMergeEffects } from './identity-cli.ts';
+import { parseOrganisationId } from './cli-arguments.ts';
 
 interface ImportOptions {
   mapping: string;
@@ -28,7 +29,7 @@ export function registerImportCommand(program: Command): void {
     .description('import personas from a CSV file')
     .argument('<file>', 'CSV file with a header row')
     .requiredOption('--mapping <json-or-file>', 'column mapping: {"columns": {"<header>": {"type": "mbox" | "mbox_sha1sum" | "openid" | "account_name" | ...}}}')
-    .option('--organisation <id>', 'organisation id (default: the default organisation)', parseObjectId)
+    .option('--organisation <id>', 'organisation id (default: the default organisation)', parseOrganisationId)
     .option('--merge-conflicts', 'merge the personas of a row whose identifiers belong to different personas (default: report)')
     .option('--errors <file>', 'write the failing rows (row number, columns, errors) to this CSV file')
     .option('--title <title>', 'title of the import')
@@ -75,7 +76,3 @@ function readMapping(value: string): unknown {
   }
 }
 
-function parseObjectId(value: string): ObjectId {
-  if (!ObjectId.isValid(value) || value.length !== 24) throw new InvalidArgumentError('must be a 24-hex id');
-  return new ObjectId(value);
-}

@@ -8,11 +8,12 @@ import { ObjectId } from 'bson';
 import type { Command } from 'commander';
 import { InvalidArgumentError } from 'commander';
 import type { ResolutionResult } from '../core/resolution-result.ts';
-import { createIdentityCache } from '../features/resolver/identity-cache.ts';
-import { createResolver, resolverOptionsOf } from '../features/resolver/resolver.service.ts';
 import { ensureDefaultOrganisation } from '../features/tenancy/default-organisation.ts';
 import { EXIT_CODES } from '../exit-codes.ts';
 import { withStore } from './cli-store.ts';
+import { parseOrganisationId, parsePositiveInt } from './cli-arguments.ts';
+import { openApplication } from '../wiring/application.ts';
+import { stderrWarnings } from './stderr-warnings.ts';
 import { createIngestProgress, type IngestProgress } from './ingest-progress.ts';
 
 interface IngestOptions {
@@ -35,20 +36,23 @@ export function registerIngestCommand(program: Command): void {
     .command('ingest')
     .description('resolve a JSON-lines file of xAPI statements')
     .argument('<file>', 'one statement per line; - reads standard input')
-    .option('--organisation <id>', 'organisation id (default: the default organisation)', parseObjectId)
+    .option('--organisation <id>', 'organisation id (default: the default organisation)', parseOrganisationId)
     .option('--batch-size <n>', 'statements per batch', parsePositiveInt, 1000)
     .option('--json', 'machine-readable output: rejections and the summary as JSON lines')
     .action(async (file: string, options: IngestOptions) => {
       if (file !== '-' && !existsSync(file)) throw new InvalidArgumentError(`${file}: no such file`);
       await withStore(async (store, config) => {
         const organisation = options.organisation ?? (await ensureDefaultOrganisation(store)).organisation._id;
-        // A learner met again answers from this process's cache while no merge, move or erasure happened anywhere.
-        const resolver = createResolver({
-          store, options: resolverOptionsOf(config, options.batchSize), identityCache: createIdentityCache(store),
-        });
-        const summary = await ingestFile(file, options, (statements) => resolver.resolveStatements(organisation, statements));
-        console.log(options.json ? JSON.stringify(summary) : formatSummary(summary));
-        if (summary.rejected > 0) process.exitCode = EXIT_CODES.incomplete;
+        // The API's wiring: statements resolved here get the same after-resolution effects (write-back stamping,
+        // persona events) as through the API or a worker.
+        const application = await openApplication(config, store, { logger: { info() {}, warn: stderrWarnings.warn }, queue: 'config', resolverBatchSize: options.batchSize, identityCache: true });
+        try {
+          const summary = await ingestFile(file, options, (statements) => application.resolution.resolveStatements(organisation, statements));
+          console.log(options.json ? JSON.stringify(summary) : formatSummary(summary));
+          if (summary.rejected > 0) process.exitCode = EXIT_CODES.incomplete;
+        } finally {
+          await application.close();
+        }
       });
     });
 }
@@ -124,13 +128,4 @@ function formatSummary(summary: IngestSummary): string {
     + `${summary.personasCreated} personas and ${summary.identifiersCreated} identifiers created in ${summary.seconds}s`;
 }
 
-function parseObjectId(value: string): ObjectId {
-  if (!/^[0-9a-f]{24}$/i.test(value)) throw new InvalidArgumentError('must be a 24-character hex organisation id');
-  return new ObjectId(value);
-}
 
-function parsePositiveInt(value: string): number {
-  const parsed = Number(value);
-  if (!Number.isInteger(parsed) || parsed < 1) throw new InvalidArgumentError('must be a positive integer');
-  return parsed;
-}

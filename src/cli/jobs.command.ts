@@ -9,6 +9,7 @@ import { loadStoreId, withStoreQueuePrefix } from '../queue/store-queue-prefix.t
 import { openStore } from '../store/open-store.ts';
 import { listFailedJobs, openDeadLetterQueue, retryFailedJobs } from '../queue/dead-letters.ts';
 import { probeRedis } from '../queue/redis-connection.ts';
+import { parsePositiveInt } from './cli-arguments.ts';
 
 async function withStatementQueue<T>(run: (queue: Queue) => Promise<T>): Promise<T> {
   // Redis first: without it nothing can be listed, and the store need not be opened.
@@ -70,8 +71,3 @@ export function registerJobsCommand(program: Command): void {
     });
 }
 
-function parsePositiveInt(value: string): number {
-  const parsed = Number(value);
-  if (!Number.isInteger(parsed) || parsed < 1) throw new InvalidArgumentError('must be a positive integer');
-  return parsed;
-}

@@ -7,7 +7,8 @@ import { COLLECTIONS, type IdentifierDoc } from '../domain/model.ts';
 import type { MergeView } from '../features/merges/merge-record.ts';
 import { recoverMerges } from '../features/merges/merge-recovery.ts';
 import type { Store } from '../store/port.ts';
-import { CLI_ACTOR, identityOptions, idList, parseId, parsePositiveInt, withIdentity, type IdentityOptions } from './identity-cli.ts';
+import { CLI_ACTOR, identityOptions, withIdentity, type IdentityOptions } from './identity-cli.ts';
+import { idList, parseId, parsePositiveInt } from './cli-arguments.ts';
 
 /** Moved identifiers named one per line in human output, up to this many. */
 const SHOWN_IDENTIFIERS = 20;

@@ -1,10 +1,11 @@
 // `persona worker [--concurrency n]`: runs a statements worker in this process until SIGTERM/SIGINT, then finishes
-// the running jobs and exits (same behaviour as `npm run worker`).
+// the running jobs and exits (same behaviour as `npm run worker`; a second signal exits at once).
 import { pino } from 'pino';
 import type { Command } from 'commander';
-import { InvalidArgumentError } from 'commander';
 import { loadConfig } from '../config.ts';
 import { startWorkerProcess } from '../wiring/worker-process.ts';
+import { onShutdownSignal } from '../shutdown-signals.ts';
+import { parsePositiveInt } from './cli-arguments.ts';
 
 export function registerWorkerCommand(program: Command): void {
   program
@@ -16,19 +17,14 @@ export function registerWorkerCommand(program: Command): void {
       const logger = pino({ level: config.LOG_LEVEL });
       const running = await startWorkerProcess(config, logger, { concurrency: options.concurrency });
       logger.info({ pid: process.pid }, 'worker ready');
+      // Resolves when the worker stopped, so the command (and its process) ends then.
       await new Promise<void>((resolve) => {
-        const stop = (signal: string): void => {
+        onShutdownSignal(async (signal) => {
           logger.info({ signal }, 'stopping: finishing running jobs');
-          running.close().then(resolve, (error: Error) => { logger.error({ err: error.message }, 'worker did not stop cleanly'); resolve(); });
-        };
-        process.once('SIGTERM', () => stop('SIGTERM'));
-        process.once('SIGINT', () => stop('SIGINT'));
+          await running.close();
+          resolve();
+        }, (error) => { logger.error({ err: error.message }, 'worker did not stop cleanly'); resolve(); });
       });
     });
 }
 
-function parsePositiveInt(value: string): number {
-  const parsed = Number(value);
-  if (!Number.isInteger(parsed) || parsed < 1) throw new InvalidArgumentError('must be a positive integer');
-  return parsed;
-}

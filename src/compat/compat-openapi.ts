@@ -3,10 +3,11 @@
 import type { OpenAPIRegistry } from '@asteasolutions/zod-to-openapi';
 import { z } from 'zod';
 import { DESCRIPTIVE_FIELDS, JSON_FIELDS } from './crud/crud-persona.ts';
+import { OBJECT_ID_TEXT } from '../domain/object-id-text.ts';
 
 type Method = 'get' | 'post' | 'put' | 'patch' | 'delete';
 
-const hex = z.string().regex(/^[0-9a-fA-F]{24}$/);
+const hex = z.string().regex(OBJECT_ID_TEXT);
 const LlError = z.object({ errorId: z.string(), message: z.string(), error: z.object({ code: z.string(), message: z.string() }) }).meta({ id: 'LlError' });
 const ErmError = z.object({ statusCode: z.number().int(), description: z.string().optional() }).meta({ id: 'ErmError' });
 const LlPersona = z.object({ _id: hex, name: z.unknown().optional(), organisation: hex }).meta({ id: 'LlPersona' });

@@ -1,5 +1,6 @@
 // The result document of resolving statements: the inline answer of POST /v1/statements, a queue job's return
 // value and what `persona ingest` summarises (shape: docs/spec/native-api.md, "Statements").
+import type { ObjectId } from 'bson';
 import type { Ifi } from '../domain/model.ts';
 import type { AgentRole } from '../domain/xapi/index.ts';
 
@@ -83,3 +84,10 @@ export function addCounts(total: ResolutionCounts, part: ResolutionCounts): void
   total.personasCreated += part.personasCreated;
   total.identifiersCreated += part.identifiersCreated;
 }
+
+/**
+ * An after-resolution effect (statement write-back stamping, persona events): runs once `statements` resolved to
+ * `result`, on every path (features/resolver/resolution-pipeline.ts). It must be idempotent: a retried job or a
+ * re-sent request resolves the same statements again and runs it again.
+ */
+export type AfterResolveHook = (organisation: ObjectId, statements: unknown[], result: ResolutionResult) => Promise<void>;

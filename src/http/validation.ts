@@ -42,9 +42,3 @@ export function parseWith<S extends z.ZodType>(schema: S, input: unknown, resour
   throw validationFailed(resource, issuesToDetails(result.error.issues, prefix));
 }
 
-/** Parses; answers details instead of throwing (batch items). */
-export function tryParse<S extends z.ZodType>(schema: S, input: unknown, prefix = ''):
-  { ok: true; value: z.output<S> } | { ok: false; details: ErrorDetail[] } {
-  const result = schema.safeParse(input, { error: genericErrors });
-  return result.success ? { ok: true, value: result.data } : { ok: false, details: issuesToDetails(result.error.issues, prefix) };
-}

@@ -1,27 +1,34 @@
-// Wires persona events into a worker process: an after-resolution hook that publishes the events of each job, and
-// (when WEBHOOK_URLS is set) the webhook delivery worker. The API process (queue on) publishes merge events through
-// startMergeEvents; their webhook deliveries are run by the workers' delivery worker.
-import { Worker } from 'bullmq';
-import type { Config } from '../config.ts';
+// The BullMQ side of persona events: the webhook delivery worker of a worker process (WEBHOOK_URLS set), which
+// retries each delivery with exponential backoff, and the merge-event publisher of the CLI. Events of resolutions are
+// published by the after-resolution pipeline (wiring/after-resolution.ts) through the queue runtime's publisher.
+import { Worker, UnrecoverableError, type Job } from 'bullmq';
+import { webhookUrlsOf, type Config } from '../config.ts';
 import { bullConnection, describeRedisUrl, probeRedis, QueueUnavailableError } from './redis-connection.ts';
-import type { AfterResolveHook, WorkerLogger } from './statement-worker.ts';
-import type { Store } from '../store/port.ts';
+import type { WorkerLogger } from './statement-worker.ts';
 import { createEventPublisher, webhookQueueName } from './event-publisher.ts';
 import type { MergeRecordDoc } from '../features/merges/merge-record.ts';
-import { eventOfMerge, eventsOfResolution } from '../features/events/persona-events.ts';
-import { createWebhookProcessor, type WebhookJobData } from '../features/events/webhook-delivery.ts';
+import { eventOfMerge } from '../features/events/persona-events.ts';
+import { deliverEvent, type WebhookJobData } from '../features/events/webhook-delivery.ts';
 
 export type EventsConfig = Pick<Config, 'REDIS_URL' | 'QUEUE_PREFIX' | 'QUEUE_NAME' | 'EVENTS_MAX_LENGTH' | 'WEBHOOK_URLS' | 'WEBHOOK_SECRET' | 'WEBHOOK_ATTEMPTS'>;
-
-export function webhookUrlsOf(config: Pick<Config, 'WEBHOOK_URLS'>): string[] {
-  return (config.WEBHOOK_URLS ?? '').split(',').map((url) => url.trim()).filter(Boolean);
-}
 
 function publisherOf(config: EventsConfig) {
   return createEventPublisher({
     redisUrl: config.REDIS_URL, prefix: config.QUEUE_PREFIX, queueName: config.QUEUE_NAME, maxLength: config.EVENTS_MAX_LENGTH,
     webhookUrls: webhookUrlsOf(config), webhookAttempts: config.WEBHOOK_ATTEMPTS,
   });
+}
+
+/** A delivery job: a final answer (4xx but 408/429) fails the job for good, anything else is retried by BullMQ. */
+export function createWebhookProcessor(options: { secret: string; timeoutMs?: number }) {
+  return async (job: Job<WebhookJobData>): Promise<{ status: number }> => {
+    try {
+      return await deliverEvent(job.data, options);
+    } catch (error) {
+      const retriable = (error as { retriable?: boolean }).retriable !== false;
+      throw retriable ? error : new UnrecoverableError((error as Error).message);
+    }
+  };
 }
 
 /**
@@ -66,23 +73,14 @@ export async function openMergeEvents(
   return startMergeEvents(config, logger);
 }
 
-export function startEvents(config: EventsConfig, store: Store, logger: WorkerLogger): { hook: AfterResolveHook; close(): Promise<void> } {
-  const webhookUrls = webhookUrlsOf(config);
-  const publisher = publisherOf(config);
-  const deliveries = webhookUrls.length === 0 || !config.WEBHOOK_SECRET ? null : new Worker<WebhookJobData>(
+/** The webhook delivery worker of a worker process; null when no webhook is configured. */
+export function startWebhookWorker(config: EventsConfig, logger: WorkerLogger): { close(): Promise<void> } | null {
+  if (webhookUrlsOf(config).length === 0 || !config.WEBHOOK_SECRET) return null;
+  const deliveries = new Worker<WebhookJobData>(
     webhookQueueName(config.QUEUE_NAME), createWebhookProcessor({ secret: config.WEBHOOK_SECRET }),
     { connection: bullConnection(config.REDIS_URL), prefix: config.QUEUE_PREFIX, concurrency: 4 },
   );
-  deliveries?.on('failed', (job, error) => logger.warn({ url: job?.data.url, eventId: job?.data.event.eventId, err: error.message }, 'webhook delivery failed'));
-  deliveries?.on('error', (error) => logger.error({ err: error.message }, 'webhook worker error'));
-  return {
-    async hook(organisation, _statements, result) {
-      if (result.counts.identifiersCreated === 0 && result.counts.personasCreated === 0) return;
-      await publisher.publish(await eventsOfResolution(store, organisation, result));
-    },
-    async close() {
-      await deliveries?.close();
-      await publisher.close();
-    },
-  };
+  deliveries.on('failed', (job, error) => logger.warn({ url: job?.data.url, eventId: job?.data.event.eventId, err: error.message }, 'webhook delivery failed'));
+  deliveries.on('error', (error) => logger.error({ err: error.message }, 'webhook worker error'));
+  return { close: () => deliveries.close() };
 }

@@ -2,12 +2,12 @@
 // `resolve` to the statements queue with data `{ organisation: "<24-hex>", statements: [...] }`. This schema is the
 // one check of that payload; a payload that fails it can never succeed, so the worker dead-letters it at once.
 import { z } from 'zod';
+import { OBJECT_ID_TEXT } from '../domain/object-id-text.ts';
 
 export const RESOLVE_JOB_NAME = 'resolve';
-export const DEFAULT_QUEUE_NAME = 'persona-statements';
 
 export const resolveJobDataSchema = z.object({
-  organisation: z.string().regex(/^[0-9a-f]{24}$/i, 'must be a 24-hex organisation id'),
+  organisation: z.string().regex(OBJECT_ID_TEXT, 'must be a 24-hex organisation id'),
   statements: z.array(z.unknown()).min(1, 'must hold at least one statement'),
   /** The identity of the store the job was enqueued for (store-queue-prefix.ts); other producers may leave it out. */
   store: z.string().min(1).optional(),

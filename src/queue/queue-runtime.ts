@@ -3,16 +3,22 @@
 // message saying what to do. Off means POST /v1/statements resolves inline.
 import { Redis } from 'ioredis';
 import type { Registry } from 'prom-client';
-import type { Config } from '../config.ts';
+import { webhookUrlsOf, type Config } from '../config.ts';
 import type { Ifi } from '../domain/model.ts';
-import { backfillPublisher, createBackfillQueue, registerBackfillMetrics } from './backfill-queue.ts';
+import { backfillPublisher, createBackfillQueue, enqueueBackfills, registerBackfillMetrics } from './backfill-queue.ts';
 import { registerQueueMetrics } from './queue-metrics.ts';
-import { describeRedisUrl, probeRedis, QueueUnavailableError } from './redis-connection.ts';
+import { describeRedisUrl, probeRedis } from './redis-connection.ts';
+import { queueOffOrThrow } from './redis-address.ts';
 import { createStatementQueue, type StatementQueue } from './statement-queue.ts';
+import { createEventPublisher } from './event-publisher.ts';
+import type { PersonaEvent } from '../features/events/persona-events.ts';
+import type { ResolvedAgent } from '../core/resolution-result.ts';
+import type { ObjectId } from 'bson';
 
 export type QueueConfig = Pick<Config,
   'QUEUE' | 'REDIS_URL' | 'QUEUE_NAME' | 'QUEUE_PREFIX' | 'QUEUE_BATCH_SIZE' | 'QUEUE_JOB_ATTEMPTS' | 'QUEUE_BACKOFF_MS'
-  | 'QUEUE_KEEP_COMPLETED' | 'QUEUE_KEEP_COMPLETED_SECONDS' | 'QUEUE_STARTUP_TIMEOUT_MS' | 'WRITE_BACK_STATEMENTS'>;
+  | 'QUEUE_KEEP_COMPLETED' | 'QUEUE_KEEP_COMPLETED_SECONDS' | 'QUEUE_STARTUP_TIMEOUT_MS' | 'WRITE_BACK_STATEMENTS'
+  | 'EVENTS_MAX_LENGTH' | 'WEBHOOK_URLS' | 'WEBHOOK_ATTEMPTS'>;
 
 export interface QueueLogger {
   info(object: object, message?: string): void;
@@ -33,6 +39,10 @@ export interface QueueRuntime {
    * 2.2), stamping the statements of its IFI with it and its persona. Null when off.
    */
   backfillIdentifier: ((organisation: string, identifier: IdentifierBackfill) => Promise<void>) | null;
+  /** Write-back on: queue the back-fills of the identifiers a resolution created (the stamping effect's). Null when off. */
+  backfillCreatedIdentifiers: ((organisation: ObjectId, created: ResolvedAgent[]) => Promise<void>) | null;
+  /** Persona events on the `<QUEUE_NAME>-events` stream, and to the webhook queue when WEBHOOK_URLS is set. */
+  publishEvents(events: PersonaEvent[]): Promise<void>;
   /** For /ready: throws when Redis does not answer. */
   ping(): Promise<void>;
   close(): Promise<void>;
@@ -66,13 +76,7 @@ export async function startQueueRuntime(config: QueueConfig, logger: QueueLogger
   try {
     await probeRedis(config.REDIS_URL, config.QUEUE_STARTUP_TIMEOUT_MS);
   } catch (error) {
-    if (config.QUEUE === 'bullmq') {
-      throw new QueueUnavailableError(
-        `QUEUE=bullmq but ${(error as Error).message}. Start Redis, fix REDIS_URL, or set QUEUE=auto to resolve inline without it.`,
-      );
-    }
-    logger.warn({ queue: 'off', redis: describeRedisUrl(config.REDIS_URL) }, `queue off: ${(error as Error).message}; statements resolve inline`);
-    return null;
+    return queueOffOrThrow(config.QUEUE, (error as Error).message, config.REDIS_URL, logger);
   }
   const statements = createStatementQueue(statementQueueOptions(config, storeId));
   const redis = new Redis(config.REDIS_URL, { maxRetriesPerRequest: 1 });
@@ -80,11 +84,21 @@ export async function startQueueRuntime(config: QueueConfig, logger: QueueLogger
     ? createBackfillQueue({ redisUrl: config.REDIS_URL, prefix: config.QUEUE_PREFIX, queueName: config.QUEUE_NAME }) : null;
   const publisher = backfills ? backfillPublisher(backfills) : null;
   redis.on('error', () => {});
+  const events = createEventPublisher({
+    redisUrl: config.REDIS_URL, prefix: config.QUEUE_PREFIX, queueName: config.QUEUE_NAME, maxLength: config.EVENTS_MAX_LENGTH,
+    webhookUrls: webhookUrlsOf(config), webhookAttempts: config.WEBHOOK_ATTEMPTS,
+  });
   logger.info({ queue: config.QUEUE_NAME, prefix: config.QUEUE_PREFIX, redis: describeRedisUrl(config.REDIS_URL) }, 'queue on: statements are resolved by workers');
   return {
     statements,
     restampPersona: publisher?.restampPersona ?? null,
     backfillIdentifier: publisher?.backfillIdentifier ?? null,
+    backfillCreatedIdentifiers: backfills
+      ? (organisation, created) => enqueueBackfills(backfills, created.map((agent) => ({
+        kind: 'identifier' as const, organisation: organisation.toHexString(), identifierId: agent.identifierId, personaId: agent.personaId, ifi: agent.ifi,
+      })))
+      : null,
+    publishEvents: (published) => events.publish(published),
     registerMetrics(registry) {
       registerQueueMetrics(registry, { queue: statements.queue, redis, prefix: config.QUEUE_PREFIX });
       if (backfills) registerBackfillMetrics(registry, backfills);
@@ -94,6 +108,7 @@ export async function startQueueRuntime(config: QueueConfig, logger: QueueLogger
     },
     async close() {
       await statements.close();
+      await events.close();
       await backfills?.close();
       await redis.quit().catch(() => {});
     },

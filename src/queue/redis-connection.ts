@@ -2,25 +2,13 @@
 // so queues, workers and event producers never share a blocking connection by accident.
 import { Redis } from 'ioredis';
 import type { ConnectionOptions } from 'bullmq';
+import { describeRedisUrl, QueueUnavailableError } from './redis-address.ts';
 
-export class QueueUnavailableError extends Error {
-  override name = 'QueueUnavailableError';
-}
+export { describeRedisUrl, QueueUnavailableError };
 
 /** Options BullMQ needs: no per-command retry limit, so a worker waits out a Redis restart instead of crashing. */
 export function bullConnection(redisUrl: string): ConnectionOptions {
   return { url: redisUrl, maxRetriesPerRequest: null, enableOfflineQueue: true };
-}
-
-/** Masks a password in a Redis URL for log and error messages. */
-export function describeRedisUrl(redisUrl: string): string {
-  try {
-    const url = new URL(redisUrl);
-    if (url.password) url.password = '***';
-    return url.toString();
-  } catch {
-    return '(unparseable REDIS_URL)';
-  }
 }
 
 /**

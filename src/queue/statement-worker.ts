@@ -1,5 +1,5 @@
-// The consumer side of the statements queue: validates each `resolve` job, runs the resolver's batch path, then the
-// optional after-resolution hooks (write-back, events). Delivery is at least once: a crashed worker's job is re-run
+// The consumer side of the statements queue: validates each `resolve` job and resolves it through the resolution
+// pipeline it is given (resolver and after-resolution effects, wiring/application.ts), slice by slice. Delivery is at least once: a crashed worker's job is re-run
 // after its lock expires, and since resolution is idempotent a re-run creates nothing twice. Store errors are thrown
 // so BullMQ retries with exponential backoff; a payload that can never succeed is dead-lettered at once.
 import { hostname } from 'node:os';
@@ -38,14 +38,9 @@ export interface StatementWorkerOptions {
   workerName?: string;
 }
 
-/** Runs after resolution inside the job: a throw fails the attempt (retried), so hooks must be idempotent. */
-export type AfterResolveHook = (
-  organisation: ObjectId, statements: unknown[], result: ResolutionResult, context: { startedAt: Date },
-) => Promise<void>;
-
 export interface StatementWorkerDependencies {
+  /** Resolution and its effects; a throw fails the attempt (retried), which is safe as both are idempotent. */
   resolveStatements(organisation: ObjectId, statements: unknown[]): Promise<ResolutionResult>;
-  afterResolve?: AfterResolveHook[];
   logger: WorkerLogger;
 }
 
@@ -88,9 +83,7 @@ export function createStatementProcessor(
     const attempts = (job.opts.attempts ?? 1) > 1 ? 1 : fallback.attempts;
     for (let attempt = 1; ; attempt += 1) {
       try {
-        const startedAt = new Date();
         const result = await resolveInSlices(organisation, job.data.statements);
-        for (const hook of dependencies.afterResolve ?? []) await hook(organisation, job.data.statements, result, { startedAt });
         return options.jobResult === 'full' ? result : { counts: result.counts };
       } catch (error) {
         if (attempt >= attempts) throw error;

@@ -1,7 +1,7 @@
-// Picks the storage adapter from the configuration: the embedded engine (default) or MongoDB.
+// Picks the storage adapter from the configuration: the embedded engine (default) or MongoDB. Each adapter is
+// imported only when chosen, so a deployment on the embedded store never loads the MongoDB driver, and one on
+// MongoDB never loads LMDB.
 import type { Config } from '../config.ts';
-import { openEmbeddedStore } from './embedded/index.ts';
-import { openMongoStore } from './mongodb/index.ts';
 import { withIdentityEpoch } from './identity-epoch.ts';
 import type { Store } from './port.ts';
 
@@ -19,7 +19,9 @@ export async function openStore(config: StoreConfig, { identityEpoch = true } = 
 async function openAdapter(config: StoreConfig): Promise<Store> {
   if (config.STORE === 'mongodb') {
     if (!config.MONGODB_URL) throw new Error('MONGODB_URL is required when STORE=mongodb');
+    const { openMongoStore } = await import('./mongodb/index.ts');
     return openMongoStore({ url: config.MONGODB_URL, dbName: config.MONGODB_DB });
   }
+  const { openEmbeddedStore } = await import('./embedded/index.ts');
   return openEmbeddedStore({ dataDir: config.DATA_DIR, mapSizeGb: config.EMBEDDED_MAP_SIZE_GB });
 }

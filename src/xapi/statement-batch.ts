@@ -5,6 +5,7 @@
 import { randomUUID } from 'node:crypto';
 import { validateStatement } from '../domain/xapi/index.ts';
 import { ApiError, detail, type ErrorDetail } from '../core/errors/api-error.ts';
+import { isJsonObject } from '../domain/plain-object.ts';
 
 export type Statement = Record<string, unknown> & { id: string };
 
@@ -14,10 +15,6 @@ export interface PreparedStatements {
   ids: string[];
 }
 
-function isPlainObject(value: unknown): value is Record<string, unknown> {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
-}
-
 /**
  * Learning Locker's statement forwarding in "full document" mode posts its stored model,
  * `{_id, statement: {...}, lrs_id, organisation, person, ...}`. A statement may not have a top-level `statement`
@@ -25,7 +22,7 @@ function isPlainObject(value: unknown): value is Record<string, unknown> {
  * model's `organisation` is LL's and is ignored (the caller's credentials name the organisation).
  */
 export function unwrapForwardedDocument(item: unknown): unknown {
-  const isModel = isPlainObject(item) && isPlainObject(item.statement) && !('actor' in item) && !('verb' in item) && !('object' in item);
+  const isModel = isJsonObject(item) && isJsonObject(item.statement) && !('actor' in item) && !('verb' in item) && !('object' in item);
   return isModel ? item.statement : item;
 }
 

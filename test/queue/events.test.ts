@@ -5,7 +5,8 @@ import { expect } from 'chai';
 import { QueueEvents, Queue, Worker } from 'bullmq';
 import { createEventPublisher, eventsStreamName, webhookQueueName, type EventPublisher } from '../../src/queue/event-publisher.ts';
 import type { PersonaEvent } from '../../src/features/events/persona-events.ts';
-import { createWebhookProcessor, verifySignature, type WebhookJobData } from '../../src/features/events/webhook-delivery.ts';
+import { verifySignature, type WebhookJobData } from '../../src/features/events/webhook-delivery.ts';
+import { createWebhookProcessor } from '../../src/queue/events-worker.ts';
 import { bullConnection } from '../../src/queue/redis-connection.ts';
 import { deletePrefix, REDIS_URL, uniquePrefix, waitFor } from './queue-support.ts';
 

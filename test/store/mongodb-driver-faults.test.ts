@@ -5,7 +5,7 @@
 import { expect } from 'chai';
 import { Long, ObjectId, type Document } from 'bson';
 import { loadConfig } from '../../src/config.ts';
-import { openWriteBackStatements } from '../../src/features/write-back/write-back-target.ts';
+import { openWriteBackStatements } from '../../src/wiring/write-back-target.ts';
 import { openMongoStore } from '../../src/store/mongodb/index.ts';
 import { insertManyIgnoringDuplicates, type ChangeBatch, type Store } from '../../src/store/port.ts';
 import { cursorReply, startWireResponder, type WireResponder } from '../support/wire-responder.ts';

@@ -5,6 +5,7 @@ import type { PersonaDoc } from '../../domain/model.ts';
 import { MAX_PERSONA_NAME_LENGTH } from '../../domain/xapi/index.ts';
 import { CompatError, type CompatErrorDetail } from '../../core/errors/compat-error.ts';
 import type { ErrorCode } from '../../core/errors/error-registry.ts';
+import { isObjectIdText } from '../../domain/object-id-text.ts';
 
 export const TEXT_FIELDS = ['user_role', 'tagline', 'avatar_description'] as const;
 export const JSON_FIELDS = ['demographics', 'psychographics', 'behavioral_patterns', 'goals_and_needs', 'pain_points', 'narrative'] as const;
@@ -45,7 +46,7 @@ export function parseCrudPersona(raw: unknown, prefix: string, mode: 'create' | 
   for (const key of Object.keys(raw)) if (!KNOWN_FIELDS.has(key)) problem(key, 'is not a persona field');
   const input: CrudPersonaInput = { profile: {} };
   if (mode === 'update') {
-    if (typeof raw.id !== 'string' || !/^[0-9a-fA-F]{24}$/.test(raw.id)) problem('id', raw.id === undefined ? 'is required in the body' : 'must be a persona id (24 hex characters)');
+    if (!isObjectIdText(raw.id)) problem('id', raw.id === undefined ? 'is required in the body' : 'must be a persona id (24 hex characters)');
     else input.id = raw.id;
   }
   if (raw.project_id !== undefined) {

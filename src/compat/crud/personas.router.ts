@@ -11,6 +11,7 @@ import type { ListQuery } from '../../core/list/list-query.ts';
 import { CompatError } from '../../core/errors/compat-error.ts';
 import { describeError } from '../learning-locker/error-bodies.ts';
 import { crudError, crudPersonaJson, mergedProfile, parseCrudPersona, type CrudPersonaInput } from './crud-persona.ts';
+import { OBJECT_ID_TEXT } from '../../domain/object-id-text.ts';
 
 export const CRUD_DEFAULT_LIMIT = 100;
 export const CRUD_MAX_LIMIT = 1000;
@@ -18,7 +19,6 @@ export const CRUD_MAX_BATCH = 1000;
 
 export type CrudAuthenticate = (req: Request) => Promise<Caller | 'organisation_expired' | null>;
 
-const HEX24 = /^[0-9a-fA-F]{24}$/;
 
 const invalidParameter = (path: string, message: string) => crudError('crud.invalid_parameter', [{ path, code: 'crud.invalid_parameter', message }]);
 
@@ -57,7 +57,7 @@ function personaNotFound(id: string, path = 'id'): CompatError {
 /** `project_id` must be the caller's organisation: any other project is unknown to this client (404). */
 function checkProject(caller: Caller, projectId: unknown, path: string): void {
   if (projectId === undefined) return;
-  if (typeof projectId !== 'string' || !HEX24.test(projectId) || !caller.organisation.equals(projectId)) {
+  if (typeof projectId !== 'string' || !OBJECT_ID_TEXT.test(projectId) || !caller.organisation.equals(projectId)) {
     throw crudError('crud.project_not_found', [{ path, code: 'crud.project_not_found', message: `no project ${String(projectId)} for this client` }], `Project ${String(projectId)} not found`);
   }
 }
@@ -92,7 +92,7 @@ export function createCrudRouter({ personas, authenticate, bodyLimit }: { person
     return (await loadWithEmbeds(caller, id, path)).persona;
   }
   async function loadWithEmbeds(caller: Caller, id: string, path: string) {
-    if (!HEX24.test(id)) throw personaNotFound(id, path);
+    if (!OBJECT_ID_TEXT.test(id)) throw personaNotFound(id, path);
     try {
       return await personas.get(caller, new ObjectId(id));
     } catch (error) {

@@ -4,8 +4,9 @@
 import { ObjectId } from 'bson';
 import type { Filter, Projection, Sort } from '../../store/port.ts';
 import { CompatError, badParameter } from '../../core/errors/compat-error.ts';
-import { isPlainObject, parseFilter } from './filter-parsing.ts';
+import { parseFilter } from './filter-parsing.ts';
 import { isObjectIdText } from '../../domain/object-id-text.ts';
+import { isPlainObject } from '../../domain/plain-object.ts';
 
 const OBJECT_ID_FIELDS = new Set(['_id', 'personaId', 'organisation']);
 const DATE_FIELDS = new Set(['createdAt', 'updatedAt']);

@@ -2,9 +2,10 @@
 // parseInt semantics, `after`/`before` cursors. Every malformed value is a 400 naming the parameter.
 import type { IndexKeys, Projection, Sort } from '../../store/port.ts';
 import { badParameter } from '../../core/errors/compat-error.ts';
-import { getPath, isPlainObjectLike } from './document-paths.ts';
-import { isPlainObject, parseJsonParameter } from './filter-parsing.ts';
+import { getPath } from './document-paths.ts';
+import { parseJsonParameter } from './filter-parsing.ts';
 import { parseIntLikeLl } from './route-kit.ts';
+import { isPlainObject } from '../../domain/plain-object.ts';
 
 export const DEFAULT_SORT: Sort = { _id: 1 };
 
@@ -103,7 +104,7 @@ export function applyProjection<T extends Record<string, any>>(document: T, proj
 
 function structuredCloneShallow(document: Record<string, any>): Record<string, any> {
   const copy: Record<string, any> = {};
-  for (const [key, value] of Object.entries(document)) copy[key] = isPlainObjectLike(value) ? structuredCloneShallow(value) : value;
+  for (const [key, value] of Object.entries(document)) copy[key] = isPlainObject(value) ? structuredCloneShallow(value) : value;
   return copy;
 }
 
@@ -114,8 +115,8 @@ function copyPath(source: Record<string, any>, target: Record<string, any>, part
     target[head] = source[head];
     return;
   }
-  if (!isPlainObjectLike(source[head])) return;
-  if (!isPlainObjectLike(target[head])) target[head] = {};
+  if (!isPlainObject(source[head])) return;
+  if (!isPlainObject(target[head])) target[head] = {};
   copyPath(source[head], target[head], rest);
 }
 
@@ -125,7 +126,7 @@ function removePath(target: Record<string, any>, parts: string[]): void {
     delete target[head];
     return;
   }
-  if (isPlainObjectLike(target[head])) removePath(target[head], rest);
+  if (isPlainObject(target[head])) removePath(target[head], rest);
 }
 
 export { getPath };

@@ -8,15 +8,15 @@ import { ObjectId } from 'bson';
 import type { Sort } from '../../store/port.ts';
 import { badParameter } from '../../core/errors/compat-error.ts';
 import { getPath, setPath } from './document-paths.ts';
-import { isPlainObject } from './filter-parsing.ts';
 import { isObjectId } from '../../domain/is-object-id.ts';
+import { OBJECT_ID_TEXT } from '../../domain/object-id-text.ts';
+import { isPlainObject } from '../../domain/plain-object.ts';
 
 export type CursorFormat = 'ps' | 'generic';
 
 /** Fields whose values are ObjectIds / Dates in our collections: cursor values for them are cast back on input. */
 const OBJECT_ID_FIELDS = new Set(['_id', 'organisation', 'persona', 'personaId', 'mergedInto']);
 const DATE_FIELDS = new Set(['createdAt', 'updatedAt', 'lockedAt']);
-const HEX24 = /^[0-9a-fA-F]{24}$/;
 const BASE64 = /^[A-Za-z0-9+/_-]*={0,2}$/;
 
 /** lodash `pick(document, sortKeys)`: dotted keys yield nested objects; absent values are left out. */
@@ -49,13 +49,13 @@ export function encodeCursor(document: Record<string, any>, sort: Sort, format: 
 /** Casts a decoded cursor value back to the stored type of its field (what mongoose does for LL's generic format). */
 function castCursorValue(path: string, value: unknown): unknown {
   const field = path.split('.').pop() as string;
-  if (isPlainObject(value) && Object.keys(value).length === 1 && typeof value.$oid === 'string' && HEX24.test(value.$oid)) {
+  if (isPlainObject(value) && Object.keys(value).length === 1 && typeof value.$oid === 'string' && OBJECT_ID_TEXT.test(value.$oid)) {
     return new ObjectId(value.$oid);
   }
   if (isPlainObject(value) && Object.keys(value).length === 1 && typeof value.$date === 'string' && !Number.isNaN(new Date(value.$date).getTime())) {
     return new Date(value.$date);
   }
-  if (OBJECT_ID_FIELDS.has(field) && typeof value === 'string' && HEX24.test(value)) return new ObjectId(value);
+  if (OBJECT_ID_FIELDS.has(field) && typeof value === 'string' && OBJECT_ID_TEXT.test(value)) return new ObjectId(value);
   if (DATE_FIELDS.has(field) && typeof value === 'string') {
     const date = new Date(value);
     if (!Number.isNaN(date.getTime())) return date;

@@ -1,10 +1,5 @@
 // Dotted-path access into stored documents ("ifi.value.homePage"), shared by cursors and projections.
-export function isPlainObjectLike(value: unknown): value is Record<string, any> {
-  if (value === null || typeof value !== 'object' || Array.isArray(value)) return false;
-  const proto = Object.getPrototypeOf(value);
-  return proto === Object.prototype || proto === null;
-}
-
+import { isPlainObject } from '../../domain/plain-object.ts';
 export function getPath(document: unknown, path: string): unknown {
   let value: any = document;
   for (const part of path.split('.')) {
@@ -18,7 +13,7 @@ export function setPath(target: Record<string, any>, path: string, value: unknow
   const parts = path.split('.');
   let node = target;
   for (const part of parts.slice(0, -1)) {
-    if (!isPlainObjectLike(node[part])) node[part] = {};
+    if (!isPlainObject(node[part])) node[part] = {};
     node = node[part];
   }
   node[parts[parts.length - 1]] = value;

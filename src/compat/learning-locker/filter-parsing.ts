@@ -8,6 +8,8 @@ import { ObjectId } from 'bson';
 import type { Filter } from '../../store/port.ts';
 import { CompatError, badParameter } from '../../core/errors/compat-error.ts';
 import { userRegexRefusal } from '../../domain/user-regex.ts';
+import { OBJECT_ID_TEXT } from '../../domain/object-id-text.ts';
+import { isPlainObject } from '../../domain/plain-object.ts';
 
 const LOGICAL_OPERATORS = new Set(['$and', '$or', '$nor']);
 const FIELD_OPERATORS = new Set([
@@ -17,7 +19,6 @@ const FIELD_OPERATORS = new Set([
 /** Operators that evaluate JavaScript or aggregation expressions: named in the refusal so callers see why. */
 const JAVASCRIPT_OPERATORS = new Set(['$where', '$function', '$accumulator', '$expr']);
 const MAX_DEPTH = 24;
-const HEX24 = /^[0-9a-fA-F]{24}$/;
 /** LL's attribute operator (compat spec 3.1): `{"<field>": {"$personaIdent": {"key": "persona.import.<k>", "value": v}}}`. */
 export const PERSONA_IDENT = '$personaIdent';
 
@@ -26,12 +27,6 @@ interface CheckContext {
   personaIdent: boolean;
 }
 const PLAIN: CheckContext = { personaIdent: false };
-
-export function isPlainObject(value: unknown): value is Record<string, any> {
-  if (value === null || typeof value !== 'object') return false;
-  const proto = Object.getPrototypeOf(value);
-  return proto === Object.prototype || proto === null;
-}
 
 /**
  * Parses one JSON-valued query parameter (`filter`, `query`, `sort`, `project`, `hint`). Absent or empty → undefined.
@@ -59,7 +54,7 @@ export function convertExtendedJson(value: unknown, path: string): unknown {
   const keys = Object.keys(value);
   if (keys.length === 1 && keys[0] === '$oid') {
     const hex = value.$oid;
-    return typeof hex === 'string' && HEX24.test(hex) ? new ObjectId(hex) : hex;
+    return typeof hex === 'string' && OBJECT_ID_TEXT.test(hex) ? new ObjectId(hex) : hex;
   }
   if (keys.length === 1 && keys[0] === '$dte') {
     const date = typeof value.$dte === 'string' || typeof value.$dte === 'number' ? new Date(value.$dte) : new Date(NaN);

@@ -7,13 +7,14 @@ import { COLLECTIONS, type IdentifierDoc } from '../../domain/model.ts';
 import type { Filter } from '../../store/port.ts';
 import { CompatError } from '../../core/errors/compat-error.ts';
 import { parseSort } from './connection-params.ts';
-import { isPlainObject, scopeFilter } from './filter-parsing.ts';
+import { scopeFilter } from './filter-parsing.ts';
 import { listFilter, personaNotFound } from './persona.routes.ts';
 import { parseQueryFilter } from './persona-ident.ts';
 import type { LlPorts } from './ports.ts';
 import { isObjectIdText } from '../../domain/object-id-text.ts';
 import { bodyObject, intParameter, llRoute, objectIdOr } from './route-kit.ts';
 import { isObjectId } from '../../domain/is-object-id.ts';
+import { isPlainObject } from '../../domain/plain-object.ts';
 
 export function identifierNotFound(model: 'Identifier' | 'Persona Identifier' = 'Identifier'): CompatError {
   return new CompatError('identifiers.identifier_not_found', `No model found for ${model}`);

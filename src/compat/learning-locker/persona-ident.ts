@@ -5,7 +5,8 @@
 import type { ObjectId } from 'bson';
 import { COLLECTIONS, type AttributeDoc } from '../../domain/model.ts';
 import type { Filter, Store } from '../../store/port.ts';
-import { isPlainObject, parseFilter, PERSONA_IDENT, type ParseFilterOptions } from './filter-parsing.ts';
+import { parseFilter, PERSONA_IDENT, type ParseFilterOptions } from './filter-parsing.ts';
+import { isPlainObject } from '../../domain/plain-object.ts';
 
 /** The attribute key LL looks up: its `key.replace('persona.import.', '')`, so a key without the prefix is used as is. */
 export function attributeKeyOf(identKey: string): string {

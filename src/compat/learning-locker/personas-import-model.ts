@@ -49,16 +49,6 @@ export interface PersonasImportDoc {
   __v: number;
 }
 
-export interface PersonasImportTemplateDoc {
-  _id: ObjectId;
-  organisation: ObjectId;
-  name?: string;
-  structure?: Record<string, StructureColumn>;
-  isPublic: boolean;
-  createdAt: Date;
-  updatedAt: Date;
-  __v: number;
-}
 
 export const LL_IMPORT_INDEXES: IndexDefinition[] = [
   { collection: PERSONAS_IMPORTS, keys: { organisation: 1, updatedAt: -1, _id: 1 } },

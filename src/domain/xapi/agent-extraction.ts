@@ -4,6 +4,7 @@
 import type { Ifi } from '../model.ts';
 import { canonicalIdentifierKey, hasIfi, toStoredIfi } from './canonical-identifier.ts';
 import { personaNameFor, seenName } from './persona-name.ts';
+import { isJsonObject } from '../plain-object.ts';
 
 export type AgentRole =
   | 'actor' | 'object' | 'instructor' | 'team' | 'member' | 'authority' | 'contextAgent' | 'contextGroup';
@@ -34,7 +35,7 @@ export function extractAgents(statement: Record<string, any>, options: { include
  * before it is validated or queued (any JSON value is accepted; what is not a statement counts nothing).
  */
 export function countAgents(statement: unknown, options: { includeAuthority: boolean }): number {
-  if (!isObject(statement)) return 0;
+  if (!isJsonObject(statement)) return 0;
   let count = 0;
   visitAgents(statement, options, () => { count += 1; });
   return count;
@@ -52,7 +53,7 @@ function visitStatementParts(statement: Record<string, any>, prefix: string, vis
   if (objectType === 'Agent' || objectType === 'Group') visitActor(object, 'object', `${prefix}object`, visit);
   else if (objectType === 'SubStatement' && prefix === '') visitStatementParts(object, 'object.', visit);
   const context = statement.context;
-  if (isObject(context)) visitContext(context, `${prefix}context`, visit);
+  if (isJsonObject(context)) visitContext(context, `${prefix}context`, visit);
 }
 
 function visitContext(context: Record<string, any>, path: string, visit: AgentVisitor): void {
@@ -74,16 +75,12 @@ function visitContext(context: Record<string, any>, path: string, visit: AgentVi
 
 /** The Agent or Group itself when identified, then each member as role `member`. */
 function visitActor(actor: unknown, role: AgentRole, path: string, visit: AgentVisitor): void {
-  if (!isObject(actor)) return;
+  if (!isJsonObject(actor)) return;
   if (hasIfi(actor)) visit(actor, role, path);
   const members = actor.member;
   if (actor.objectType === 'Group' && Array.isArray(members)) {
     for (let i = 0; i < members.length; i++) visit(members[i], 'member', `${path}.member[${i}]`);
   }
-}
-
-function isObject(value: unknown): value is Record<string, any> {
-  return value !== null && typeof value === 'object' && !Array.isArray(value);
 }
 
 function toExtracted(agent: Record<string, any>, role: AgentRole, path: string): ExtractedAgent {

@@ -3,17 +3,14 @@
 // members) so the same statement always gets the same error, and allocates nothing when the value is valid.
 import { STATEMENT_ERROR_CODES, describeValue, statementError, type StatementError } from './errors.ts';
 import { checkIfiValue, isIfiKey } from './ifi-validation.ts';
+import { isJsonObject } from '../plain-object.ts';
 
 const AGENT = STATEMENT_ERROR_CODES.invalidAgent;
 const GROUP = STATEMENT_ERROR_CODES.invalidGroup;
 
-export function isPlainObject(value: unknown): value is Record<string, unknown> {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
-}
-
 /** `actor`, `context.instructor`, `authority`: an Agent (objectType optional) or a Group. */
 export function validateAgentOrGroup(value: unknown, path: string): StatementError | null {
-  if (!isPlainObject(value)) return statementError(AGENT, path, 'not a JSON object (an Agent or Group was expected)');
+  if (!isJsonObject(value)) return statementError(AGENT, path, 'not a JSON object (an Agent or Group was expected)');
   const objectType = value.objectType;
   if (objectType === undefined || objectType === 'Agent') return validateAgentBody(value, path);
   if (objectType === 'Group') return validateGroupBody(value, path);
@@ -24,7 +21,7 @@ export function validateAgentOrGroup(value: unknown, path: string): StatementErr
 
 /** A `member` item or a 2.0 context agent: an Agent only, objectType optional. */
 export function validateAgentOnly(value: unknown, path: string, role: string): StatementError | null {
-  if (!isPlainObject(value)) return statementError(AGENT, path, `${role} is not a JSON object (an Agent was expected)`);
+  if (!isJsonObject(value)) return statementError(AGENT, path, `${role} is not a JSON object (an Agent was expected)`);
   const objectType = value.objectType;
   if (objectType === 'Group') return statementError(AGENT, path, `${role} must be an Agent, not a Group`);
   if (objectType !== undefined && objectType !== 'Agent') {
@@ -35,7 +32,7 @@ export function validateAgentOnly(value: unknown, path: string, role: string): S
 
 /** `context.team` and a 2.0 context group: a Group with an explicit `objectType: "Group"`. */
 export function validateGroupOnly(value: unknown, path: string, role: string): StatementError | null {
-  if (!isPlainObject(value) || value.objectType !== 'Group') {
+  if (!isJsonObject(value) || value.objectType !== 'Group') {
     return statementError(GROUP, path, `${role} must be a Group with objectType "Group"`);
   }
   return validateGroupBody(value, path);

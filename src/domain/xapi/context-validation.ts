@@ -1,9 +1,10 @@
 // Context rules (xapi-agents.md section 4, Context) for a statement or a SubStatement, including the xAPI 2.0
 // `contextAgents` / `contextGroups` lists. Activity contents (contextActivities ids, definitions) are not judged:
 // only their container shapes, so a statement wrong only inside an activity still resolves.
-import { isPlainObject, validateAgentOnly, validateAgentOrGroup, validateGroupOnly } from './agent-validation.ts';
+import { validateAgentOnly, validateAgentOrGroup, validateGroupOnly } from './agent-validation.ts';
 import { STATEMENT_ERROR_CODES, statementError, type StatementError } from './errors.ts';
 import { isAbsoluteIri, isUuid } from './iri-uuid-timestamp.ts';
+import { isJsonObject } from '../plain-object.ts';
 
 const CODE = STATEMENT_ERROR_CODES.invalidContext;
 
@@ -14,7 +15,7 @@ const CONTEXT_PROPERTIES = new Set([
 
 /** `objectIsActivity`: the enclosing statement's object is an Activity (objectType "Activity" or none). */
 export function validateContext(value: unknown, path: string, objectIsActivity: boolean): StatementError | null {
-  if (!isPlainObject(value)) return statementError(CODE, path, 'context is not an object');
+  if (!isJsonObject(value)) return statementError(CODE, path, 'context is not an object');
   let extra: string[] | null = null;
   for (const key in value) {
     if (!CONTEXT_PROPERTIES.has(key)) (extra ??= []).push(key);
@@ -44,16 +45,16 @@ export function validateContext(value: unknown, path: string, objectIsActivity: 
 }
 
 function checkContextActivities(value: unknown, path: string): StatementError | null {
-  if (!isPlainObject(value)) return statementError(CODE, path, 'contextActivities is not an object');
+  if (!isJsonObject(value)) return statementError(CODE, path, 'contextActivities is not an object');
   for (const key in value) {
     const activities = value[key];
     if (Array.isArray(activities)) {
       for (let i = 0; i < activities.length; i++) {
-        if (!isPlainObject(activities[i])) {
+        if (!isJsonObject(activities[i])) {
           return statementError(CODE, `${path}.${key}[${i}]`, 'a context activity is not an object');
         }
       }
-    } else if (!isPlainObject(activities)) {
+    } else if (!isJsonObject(activities)) {
       return statementError(CODE, `${path}.${key}`, 'a contextActivities value is neither an Activity nor an array of them');
     }
   }
@@ -61,7 +62,7 @@ function checkContextActivities(value: unknown, path: string): StatementError | 
 }
 
 function checkStatementRef(value: unknown, path: string): StatementError | null {
-  if (!isPlainObject(value) || value.objectType !== 'StatementRef' || !isUuid(value.id)) {
+  if (!isJsonObject(value) || value.objectType !== 'StatementRef' || !isUuid(value.id)) {
     return statementError(CODE, path, 'context.statement is not a valid StatementRef (objectType "StatementRef" and a UUID id)');
   }
   return null;
@@ -94,7 +95,7 @@ function checkContextList(value: unknown, path: string, kind: ContextItemKind): 
 }
 
 function checkContextItem(item: unknown, path: string, kind: ContextItemKind): StatementError | null {
-  if (!isPlainObject(item)) return statementError(CODE, path, `a ${kind.objectType} item is not an object`);
+  if (!isJsonObject(item)) return statementError(CODE, path, `a ${kind.objectType} item is not an object`);
   let extra: string[] | null = null;
   for (const key in item) {
     if (key !== 'objectType' && key !== kind.field && key !== 'relevantTypes') (extra ??= []).push(key);

@@ -8,10 +8,10 @@ import { hasMailtoPrefix, isAbsoluteIri, isMailtoAddress, isSha1Hex } from './ir
 const CODE = STATEMENT_ERROR_CODES.invalidIfi;
 
 /** The IFI keys in the order errors list them. */
-export const IFI_KEYS: readonly IfiKey[] = ['mbox', 'mbox_sha1sum', 'openid', 'account'];
+const IFI_KEYS: readonly unknown[] = ['mbox', 'mbox_sha1sum', 'openid', 'account'] satisfies IfiKey[];
 
 export function isIfiKey(key: unknown): key is IfiKey {
-  return key === 'mbox' || key === 'mbox_sha1sum' || key === 'openid' || key === 'account';
+  return IFI_KEYS.includes(key);
 }
 
 /** Checks one IFI value; `path` names the value itself (`actor.account`, `ifi.value`). */

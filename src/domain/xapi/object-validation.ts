@@ -1,9 +1,10 @@
 // Verb and non-recursive Object rules (xapi-agents.md section 4, Verb and Object): which objectTypes exist, an
 // Activity's IRI id, a StatementRef's UUID id, an Agent or Group as object. SubStatements are recursive and are
 // handled by statement-validation.ts, which passes itself in as `validateSubStatement`.
-import { isPlainObject, validateAgentBody, validateGroupBody } from './agent-validation.ts';
+import { validateAgentBody, validateGroupBody } from './agent-validation.ts';
 import { STATEMENT_ERROR_CODES, describeValue, statementError, type StatementError } from './errors.ts';
 import { isAbsoluteIri, isUuid } from './iri-uuid-timestamp.ts';
+import { isJsonObject } from '../plain-object.ts';
 
 const OBJECT = STATEMENT_ERROR_CODES.invalidObject;
 const VERB = STATEMENT_ERROR_CODES.invalidVerb;
@@ -11,7 +12,7 @@ const VERB = STATEMENT_ERROR_CODES.invalidVerb;
 export const VOIDED_VERB_ID = 'http://adlnet.gov/expapi/verbs/voided';
 
 export function validateVerb(value: unknown, path: string): StatementError | null {
-  if (!isPlainObject(value)) return statementError(VERB, path, 'verb is not an object');
+  if (!isJsonObject(value)) return statementError(VERB, path, 'verb is not an object');
   if (!('id' in value)) return statementError(VERB, path, 'verb has no id');
   if (!isAbsoluteIri(value.id)) return statementError(VERB, `${path}.id`, 'verb id is not an IRI');
   return null;
@@ -19,7 +20,7 @@ export function validateVerb(value: unknown, path: string): StatementError | nul
 
 /** An object without objectType is an Activity (xAPI 1.0.3, Object). */
 export function isActivityObject(object: unknown): boolean {
-  if (!isPlainObject(object)) return false;
+  if (!isJsonObject(object)) return false;
   const objectType = object.objectType;
   return objectType === undefined || objectType === 'Activity';
 }
@@ -32,7 +33,7 @@ export type SubStatementValidator = (value: Record<string, unknown>, path: strin
 export function validateObject(
   value: unknown, path: string, insideSubStatement: boolean, validateSubStatement: SubStatementValidator,
 ): StatementError | null {
-  if (!isPlainObject(value)) return statementError(OBJECT, path, 'object is not a JSON object');
+  if (!isJsonObject(value)) return statementError(OBJECT, path, 'object is not a JSON object');
   const objectType = value.objectType;
   switch (objectType) {
     case undefined:

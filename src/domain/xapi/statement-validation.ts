@@ -1,12 +1,13 @@
 // Whole-statement validation (xapi-agents.md section 4): returns the FIRST problem in a fixed order, or null.
 // Order: JSON object, nulls outside extensions, authority, top-level properties, required parts, then id, actor,
 // verb, object (recursing once into a SubStatement), context, timestamp, stored, version, and voiding last.
-import { isPlainObject, validateAgentOrGroup, validateAuthority } from './agent-validation.ts';
+import { validateAgentOrGroup, validateAuthority } from './agent-validation.ts';
 import { validateContext } from './context-validation.ts';
 import { STATEMENT_ERROR_CODES, statementError, type StatementError } from './errors.ts';
 import { isUuid, isXapiVersion, timestampProblem } from './iri-uuid-timestamp.ts';
 import { firstNullPath } from './null-values.ts';
 import { VOIDED_VERB_ID, isActivityObject, validateObject, validateVerb } from './object-validation.ts';
+import { isJsonObject } from '../plain-object.ts';
 
 export type { StatementError } from './errors.ts';
 
@@ -22,7 +23,7 @@ const REQUIRED_PARTS = ['actor', 'verb', 'object'] as const;
 
 /** null when the statement is valid; otherwise the first problem with its path (`(statement)` for the top level). */
 export function validateStatement(statement: unknown): StatementError | null {
-  if (!isPlainObject(statement)) return statementError(SHAPE, '(statement)', 'statement is not a JSON object');
+  if (!isJsonObject(statement)) return statementError(SHAPE, '(statement)', 'statement is not a JSON object');
   const nullPath = firstNullPath(statement);
   if (nullPath !== null) return statementError(SHAPE, nullPath, 'null value outside extensions');
   // Authority is checked before the shape: a statement carrying a bad authority is an LRS-client problem first.

@@ -5,7 +5,7 @@ import { ObjectId } from 'bson';
 import { COLLECTIONS, type Ifi, type PersonaDoc } from '../../domain/model.ts';
 import type { Store } from '../../store/port.ts';
 import type { MergeRecordDoc } from '../merges/merge-record.ts';
-import type { ResolutionResult } from '../../core/resolution-result.ts';
+import type { AfterResolveHook, ResolutionResult } from '../../core/resolution-result.ts';
 
 export type PersonaEvent =
   | { type: 'persona.created'; eventId: string; organisation: string; personaId: string; name: string | null; occurredAt: string }
@@ -65,5 +65,16 @@ export function eventOfMerge(record: MergeRecordDoc): MergeEvent | null {
     personaId: record.target.toHexString(), sourceIds: record.sources.map((id) => id.toHexString()),
     actor: (record.state === 'undone' ? record.undoneBy : undefined) ?? record.actor,
     occurredAt: ((record.state === 'applied' ? record.appliedAt : record.undoneAt) ?? record.updatedAt).toISOString(),
+  };
+}
+
+/** Where events go: the Redis events stream and webhook queue when the queue is on, else the webhooks directly. */
+export type PublishEvents = (events: PersonaEvent[]) => Promise<void>;
+
+/** The after-resolution effect announcing the personas and identifiers a resolution created. */
+export function personaEventsEffect(store: Store, publish: PublishEvents): AfterResolveHook {
+  return async (organisation, _statements, result) => {
+    if (result.counts.identifiersCreated === 0 && result.counts.personasCreated === 0) return;
+    await publish(await eventsOfResolution(store, organisation, result));
   };
 }

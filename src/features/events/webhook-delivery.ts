@@ -1,8 +1,9 @@
 // Delivers one persona event to one webhook URL. The body is the event as JSON; `X-Persona-Signature` is
 // `sha256=<hex HMAC-SHA256(secret, "<timestamp>.<body>")>` with the timestamp sent in `X-Persona-Timestamp`, so a
-// receiver can verify origin and reject replays. Network errors, 408, 429 and 5xx are retried; other answers are final.
+// receiver can verify origin and reject replays. Network errors, 408, 429 and 5xx are retriable; other answers are final.
+// No queue here: the webhook worker (queue/events-worker.ts) retries deliveries, and without Redis the after-resolution
+// effects deliver once, directly (wiring/after-resolution.ts).
 import { createHmac, timingSafeEqual } from 'node:crypto';
-import { UnrecoverableError, type Job } from 'bullmq';
 import type { PersonaEvent } from './persona-events.ts';
 
 export const WEBHOOK_JOB_NAME = 'deliver';
@@ -23,31 +24,39 @@ export function verifySignature(secret: string, timestamp: string, body: string,
   return expected.length === given.length && timingSafeEqual(expected, given);
 }
 
-export function createWebhookProcessor({ secret, timeoutMs = 10_000 }: { secret: string; timeoutMs?: number }) {
-  return async (job: Job<WebhookJobData>): Promise<{ status: number }> => {
-    const body = JSON.stringify(job.data.event);
-    const timestamp = String(Math.floor(Date.now() / 1000));
-    let response: Response;
-    try {
-      response = await fetch(job.data.url, {
-        method: 'POST',
-        body,
-        signal: AbortSignal.timeout(timeoutMs),
-        headers: {
-          'content-type': 'application/json',
-          'x-persona-event': job.data.event.type,
-          'x-persona-event-id': job.data.event.eventId,
-          'x-persona-timestamp': timestamp,
-          'x-persona-signature': signPayload(secret, timestamp, body),
-        },
-      });
-    } catch (error) {
-      throw new Error(`webhook ${job.data.url} unreachable: ${(error as Error).message}`, { cause: error });
-    }
-    await response.body?.cancel();
-    if (response.ok) return { status: response.status };
-    const retriable = response.status >= 500 || response.status === 408 || response.status === 429;
-    const message = `webhook ${job.data.url} answered ${response.status}`;
-    throw retriable ? new Error(message) : new UnrecoverableError(message);
-  };
+/** A delivery that did not succeed; `retriable` for network errors, 408, 429 and 5xx (other answers are final). */
+export class WebhookDeliveryError extends Error {
+  override name = 'WebhookDeliveryError';
+  constructor(message: string, readonly retriable: boolean, options?: ErrorOptions) {
+    super(message, options);
+  }
+}
+
+/** POSTs one event to one URL, signed; resolves with the status of a 2xx answer, else throws WebhookDeliveryError. */
+export async function deliverEvent(
+  { url, event }: WebhookJobData, { secret, timeoutMs = 10_000 }: { secret: string; timeoutMs?: number },
+): Promise<{ status: number }> {
+  const body = JSON.stringify(event);
+  const timestamp = String(Math.floor(Date.now() / 1000));
+  let response: Response;
+  try {
+    response = await fetch(url, {
+      method: 'POST',
+      body,
+      signal: AbortSignal.timeout(timeoutMs),
+      headers: {
+        'content-type': 'application/json',
+        'x-persona-event': event.type,
+        'x-persona-event-id': event.eventId,
+        'x-persona-timestamp': timestamp,
+        'x-persona-signature': signPayload(secret, timestamp, body),
+      },
+    });
+  } catch (error) {
+    throw new WebhookDeliveryError(`webhook ${url} unreachable: ${(error as Error).message}`, true, { cause: error });
+  }
+  await response.body?.cancel();
+  if (response.ok) return { status: response.status };
+  const retriable = response.status >= 500 || response.status === 408 || response.status === 429;
+  throw new WebhookDeliveryError(`webhook ${url} answered ${response.status}`, retriable);
 }

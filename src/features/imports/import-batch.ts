@@ -6,7 +6,7 @@
 import { ObjectId } from 'bson';
 import { COLLECTIONS, type Ifi, type PersonaDoc } from '../../domain/model.ts';
 import { canonicalIdentifierKey } from '../../domain/xapi/index.ts';
-import { insertManyIgnoringDuplicates, type BulkOperation, type Store } from '../../store/port.ts';
+import { insertManyIgnoringDuplicates, type BulkOperation, type Store, isDuplicateKeyError } from '../../store/port.ts';
 import { readGuard } from '../identity-rules/guard.ts';
 import { recordNames } from '../names/persona-names.ts';
 import { lookupPersonaStates } from '../personas/persona-lookup.ts';
@@ -224,12 +224,12 @@ async function writePlanned(store: Store, organisation: ObjectId, planned: Plann
 
 /**
  * Attribute upserts that lost a race for the unique (organisation, personaId, key) to a concurrent writer failed with
- * 11000; run those once more so they update the winner's document instead of being dropped.
+ * a duplicate key; run those once more so they update the winner's document instead of being dropped.
  */
 async function upsertAttributes(store: Store, operations: BulkOperation[]): Promise<void> {
   const attributes = store.collection(COLLECTIONS.attributes);
   const first = await attributes.bulkWrite(operations, { ordered: false });
-  const lost = first.writeErrors.filter((error) => error.code === 11000).map((error) => operations[error.index]);
+  const lost = first.writeErrors.filter((error) => isDuplicateKeyError(error)).map((error) => operations[error.index]);
   await checked(Promise.resolve(first));
   if (lost.length > 0) await failOnAny(attributes.bulkWrite(lost, { ordered: false }));
 }
@@ -240,7 +240,7 @@ async function failOnAny(result: Promise<{ writeErrors: Array<{ errmsg: string }
 }
 
 async function checked(result: Promise<{ writeErrors: Array<{ code: number; errmsg: string }> }>): Promise<void> {
-  const unexpected = (await result).writeErrors.find((error) => error.code !== 11000);
+  const unexpected = (await result).writeErrors.find((error) => !isDuplicateKeyError(error));
   if (unexpected) throw new Error(`import write failed: ${unexpected.errmsg}`);
 }
 

@@ -4,11 +4,9 @@
 // the stamps of the erased personas. Each is one updateMany by filter on the (organisation, person._id) index:
 // server-side bulk work, never a loop over statements. Ingest-path stamping and back-fills stay the queue's.
 import { ObjectId } from 'bson';
-import type { Config } from '../../config.ts';
 import type { Collection, Store } from '../../store/port.ts';
 import { personaDisplays } from '../write-back/statement-stamping.ts';
 import type { WriteBackPerson } from '../pseudonyms/pseudonym-displays.ts';
-import { openWriteBackStatements } from '../write-back/write-back-target.ts';
 import { readMovesOf } from './merge-moves.ts';
 import type { MergeRecordDoc } from './merge-record.ts';
 
@@ -57,16 +55,4 @@ export function createIdentityWriteBack(
       await statements.updateMany({ organisation, 'person._id': { $in: personaIds } }, { $unset: { person: '', personaIdentifier: '' } });
     },
   };
-}
-
-/**
- * For processes other than the API (the CLI) when WRITE_BACK_STATEMENTS is on: opens the write-back target
- * (write-back-target.ts) and builds the identity write-back over it.
- */
-export async function openIdentityWriteBack(
-  config: Config, store: Store, logger: { warn(object: object, message?: string): void },
-): Promise<{ writeBack: IdentityWriteBack; close(): Promise<void> } | null> {
-  const target = await openWriteBackStatements(config, store, logger);
-  if (!target) return null;
-  return { writeBack: createIdentityWriteBack({ store, statements: target.statements, person: config.WRITE_BACK_PERSON }), close: target.close };
 }

@@ -4,7 +4,7 @@
 // the tombstone and move those identifiers straight back to the target.
 import type { ObjectId } from 'bson';
 import { COLLECTIONS, type AttributeDoc, type LinkDoc, type PersonaDoc } from '../../domain/model.ts';
-import type { Store } from '../../store/port.ts';
+import { type Store, isDuplicateKeyError } from '../../store/port.ts';
 import type { ErrorDetail } from '../../core/errors/api-error.ts';
 import { readMovesOf, type MovedEntry } from './merge-moves.ts';
 import { mergesOf, type MergeRecordDoc } from './merge-record.ts';
@@ -127,6 +127,6 @@ async function reinsert<T extends { _id: ObjectId; organisation: ObjectId }>(sto
     { ordered: false },
   );
   // A duplicate key means the target re-acquired the same link meanwhile; the source's copy is then not restored.
-  const unexpected = result.writeErrors.find((error) => error.code !== 11000);
+  const unexpected = result.writeErrors.find((error) => !isDuplicateKeyError(error));
   if (unexpected) throw new Error(`restoring merged documents failed: ${unexpected.errmsg}`);
 }

@@ -5,7 +5,7 @@
 // the source back exactly its names and an erasure deletes the documents of the persona and its tombstones.
 import type { ObjectId } from 'bson';
 import { COLLECTIONS, type PersonaDoc, type PersonaNameDoc } from '../../domain/model.ts';
-import type { BulkOperation, Store } from '../../store/port.ts';
+import { type BulkOperation, type Store, isDuplicateKeyError } from '../../store/port.ts';
 
 /** Distinct names kept per persona: the least recently seen go first, so no persona's history grows without bound. */
 export const MAX_NAMES_PER_PERSONA = 100;
@@ -44,7 +44,7 @@ export async function recordNames(store: Store, organisation: ObjectId, sighting
     },
   }));
   const result = await namesOf(store).bulkWrite(operations, { ordered: false, deferFlush: true });
-  const unexpected = result.writeErrors.find((error) => error.code !== 11000);
+  const unexpected = result.writeErrors.find((error) => !isDuplicateKeyError(error));
   if (unexpected) throw new Error(`name history upsert failed: ${unexpected.errmsg}`);
   // Two upserts of a new name raced (MongoDB): the loser's retry now matches the winner's document and adds to it.
   const lost = result.writeErrors.map((error) => operations[error.index]);

@@ -10,7 +10,7 @@
 // one (deferFlush): the batch waits once, at the end, before its result is acknowledged.
 import { ObjectId } from 'bson';
 import { COLLECTIONS, type IdentifierDoc, type Ifi, type PersonaDoc } from '../../domain/model.ts';
-import type { BulkOperation, Collection, Store } from '../../store/port.ts';
+import { type BulkOperation, type Collection, type Store, isDuplicateKeyError } from '../../store/port.ts';
 import { lookupPersonaStates } from '../personas/persona-lookup.ts';
 import { claimEmailPersonas, emailClaimKeys } from './email-claims.ts';
 import type { IdentityCache } from './identity-cache.ts';
@@ -143,7 +143,7 @@ async function upsertIdentifiers(
     },
   }));
   const result = await identifiers.bulkWrite(operations, { ordered: false, deferFlush: true });
-  const unexpected = result.writeErrors.find((error) => error.code !== 11000);
+  const unexpected = result.writeErrors.find((error) => !isDuplicateKeyError(error));
   if (unexpected) throw new Error(`identifier upsert failed: ${unexpected.errmsg}`);
   const created = new Map<string, StoredIdentifier>();
   for (const [index, id] of Object.entries(result.upsertedIds)) {
@@ -186,7 +186,7 @@ async function settlePersonas(
       },
     }));
     const result = await context.store.collection<PersonaDoc>(COLLECTIONS.personas).bulkWrite(operations, { ordered: false, deferFlush: true });
-    const unexpected = result.writeErrors.find((error) => error.code !== 11000);
+    const unexpected = result.writeErrors.find((error) => !isDuplicateKeyError(error));
     if (unexpected) throw new Error(`persona upsert failed: ${unexpected.errmsg}`);
     for (const index of Object.keys(result.upsertedIds)) created.push(absent[Number(index)].id);
   }

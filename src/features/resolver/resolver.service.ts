@@ -19,6 +19,7 @@ import { lookupPersonaStates } from '../personas/persona-lookup.ts';
 import { resolveIdentifiers, type IdentifierRequest } from './identifier-resolution.ts';
 import type { IdentityCache } from './identity-cache.ts';
 import { addResult, emptyCounts, emptyResult, type BlockedAgent, type ResolutionResult, type ResolvedAgent, type StatementResult } from '../../core/resolution-result.ts';
+import { isJsonObject } from '../../domain/plain-object.ts';
 
 export interface ResolverOptions {
   /** Resolve the statement's authority too (usually the LRS client, not a learner). Always validated. */
@@ -204,7 +205,7 @@ function* batchesOf(statements: unknown[], batchSize: number, includeAuthority: 
 }
 
 function extractValidAgents(statement: unknown, includeAuthority: boolean, maxAgents: number): ExtractedStatement {
-  const statementId = isObject(statement) && typeof statement.id === 'string' ? statement.id : null;
+  const statementId = isJsonObject(statement) && typeof statement.id === 'string' ? statement.id : null;
   const error = validateStatement(statement);
   if (error) return { statementId, error, agents: null };
   const agents = extractAgents(statement as Record<string, any>, { includeAuthority });
@@ -228,15 +229,11 @@ function sightingTime(timestamp: string | undefined, now: Date): Date {
 }
 
 function canonicalKeyOfAgent(agent: unknown): string | null {
-  if (!isObject(agent)) return null;
+  if (!isJsonObject(agent)) return null;
   try {
     const ifi = toStoredIfi(agent);
     return validateIfi(ifi) ? null : canonicalIdentifierKey(ifi);
   } catch {
     return null;
   }
-}
-
-function isObject(value: unknown): value is Record<string, any> {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
 }

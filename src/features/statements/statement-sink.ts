@@ -4,7 +4,7 @@ import { QUEUE_DEADLINE_MS, withinQueueDeadline } from '../../core/queue-deadlin
 import type { StatementPublisher } from '../../core/statement-jobs.ts';
 import type { Caller } from '../../core/caller.ts';
 import type { ResolutionRecorder, ResolutionResult } from '../../core/resolution-result.ts';
-import type { Resolver } from '../resolver/resolver.service.ts';
+import type { StatementResolution } from '../resolver/resolution-pipeline.ts';
 
 export type SinkAnswer =
   | { status: 200; body: ResolutionResult }
@@ -15,11 +15,12 @@ export interface StatementSink {
   submit(caller: Caller, statements: unknown[], options: { wait: boolean }): Promise<SinkAnswer>;
 }
 
-export function createInlineStatementSink({ resolver, metrics }: { resolver: Resolver; metrics?: ResolutionRecorder }): StatementSink {
+/** Resolves in the request, through the resolution pipeline (its after-resolution effects run as on a worker). */
+export function createInlineStatementSink({ resolution, metrics }: { resolution: StatementResolution; metrics?: ResolutionRecorder }): StatementSink {
   return {
     mode: 'inline',
     async submit(caller, statements) {
-      const result = await resolver.resolveStatements(caller.organisation, statements);
+      const result = await resolution.resolveStatements(caller.organisation, statements);
       metrics?.recordResolution(result.counts);
       return { status: 200, body: result };
     },

@@ -1,7 +1,7 @@
 // The organisation used when none is named: created once, on first need, by whichever process gets there first
 // (an upsert on a unique slug, so two processes starting together still make one).
 import { COLLECTIONS, type OrganisationDoc } from '../../domain/model.ts';
-import type { Store } from '../../store/port.ts';
+import { type Store, isDuplicateKeyError } from '../../store/port.ts';
 
 export const DEFAULT_ORGANISATION_SLUG = 'default';
 
@@ -14,7 +14,7 @@ export async function ensureDefaultOrganisation(store: Store): Promise<{ organis
     { $setOnInsert: { name: 'Default organisation', createdAt: new Date() } },
     { upsert: true },
   ).catch((error: { code?: number }) => {
-    if (error.code === 11000) return { upsertedCount: 0 };
+    if (isDuplicateKeyError(error)) return { upsertedCount: 0 };
     throw error;
   });
   const organisation = await organisations.findOne({ slug: DEFAULT_ORGANISATION_SLUG });

@@ -5,7 +5,7 @@
 import type { ObjectId } from 'bson';
 import type { Ifi } from '../../domain/model.ts';
 import type { Collection, Filter } from '../../store/port.ts';
-import { actorFilter } from './statement-backfill.ts';
+import { actorFilter } from './actor-filter.ts';
 
 export type IfiHasStatements = (organisation: ObjectId, ifi: Ifi) => Promise<boolean>;
 

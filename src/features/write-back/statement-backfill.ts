@@ -11,24 +11,13 @@ import type { Collection, Filter, IndexKeys, Store } from '../../store/port.ts';
 import { resolveLivePersonaId } from '../personas/persona-lookup.ts';
 import { personaDisplays } from './statement-stamping.ts';
 import type { WriteBackPerson } from '../pseudonyms/pseudonym-displays.ts';
-import { BACKFILL_INDEX_KEYS, PERSON_BACKFILL_INDEX_KEYS } from './write-back-indexes.ts';
+import { PERSON_BACKFILL_INDEX_KEYS } from './write-back-indexes.ts';
+import { actorFilter } from './actor-filter.ts';
+import { isObjectIdText } from '../../domain/object-id-text.ts';
 
 export type BackfillJobData =
   | { kind: 'identifier'; organisation: string; identifierId: string; personaId: string; ifi: Ifi; movedAt?: string; after?: string; stamped?: number }
   | { kind: 'persona'; organisation: string; fromId: string; toId: string; after?: string; stamped?: number };
-
-/** Learning Locker's actor filter for an IFI (compat spec 2.2 step 2), and the index that serves it. */
-export function actorFilter(ifi: Ifi): { filter: Filter; index: IndexKeys } {
-  switch (ifi.key) {
-    case 'mbox': return { filter: { 'statement.actor.mbox': ifi.value }, index: BACKFILL_INDEX_KEYS.mbox };
-    case 'mbox_sha1sum': return { filter: { 'statement.actor.mbox_sha1sum': ifi.value }, index: BACKFILL_INDEX_KEYS.mbox_sha1sum };
-    case 'openid': return { filter: { 'statement.actor.openid': ifi.value }, index: BACKFILL_INDEX_KEYS.openid };
-    case 'account': return {
-      filter: { 'statement.actor.account.homePage': ifi.value.homePage, 'statement.actor.account.name': ifi.value.name },
-      index: BACKFILL_INDEX_KEYS.account,
-    };
-  }
-}
 
 export interface BackfillDependencies {
   store: Store;
@@ -44,7 +33,7 @@ export function createBackfillProcessor(dependencies: BackfillDependencies) {
   const sleep = dependencies.sleep ?? ((ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms)));
   return async (job: Job<BackfillJobData>): Promise<{ stamped: number }> => {
     const data = job.data;
-    if (!/^[0-9a-f]{24}$/i.test(data?.organisation ?? '')) throw new UnrecoverableError('back-fill job without a valid organisation');
+    if (!isObjectIdText(data?.organisation)) throw new UnrecoverableError('back-fill job without a valid organisation');
     const organisation = new ObjectId(data.organisation);
     const plan = await planOf(dependencies.store, organisation, data, dependencies.person);
     if (!plan) return { stamped: data.stamped ?? 0 };

@@ -1,10 +1,10 @@
-// Ingest-path write-back: after a job is resolved, stamp its statements in Learning Locker's `statements` collection
+// Ingest-path write-back: after statements are resolved (on every path: resolution-pipeline.ts), stamp them in Learning Locker's `statements` collection
 // with `personaIdentifier` and `person: {_id, display}` of the actor (compat spec 2.1 step 5), in one unordered bulk
 // write. Older statements of a newly created identifier are never touched here: that is a back-fill job.
 import { ObjectId } from 'bson';
 import { COLLECTIONS, type PersonaDoc } from '../../domain/model.ts';
 import type { BulkOperation, Collection, Store } from '../../store/port.ts';
-import type { ResolutionResult, ResolvedAgent } from '../../core/resolution-result.ts';
+import type { AfterResolveHook, ResolutionResult, ResolvedAgent } from '../../core/resolution-result.ts';
 import { pseudonymDisplays, type WriteBackPerson } from '../pseudonyms/pseudonym-displays.ts';
 
 export interface StampTarget {
@@ -56,4 +56,19 @@ export async function stampStatements(
   const written = await statements.bulkWrite(operations, { ordered: false });
   if (written.writeErrors.length > 0) throw new Error(`statement write-back failed: ${written.writeErrors[0].errmsg}`);
   return { stamped: written.matchedCount, newIdentifiers };
+}
+
+/**
+ * The after-resolution effect of write-back: stamps the statements, then hands the identifiers this resolution created
+ * to `backfillIdentifiers` (the back-fill queue) for their older statements. Null without the queue: back-fills need
+ * Redis, so the statements stored before a new identifier existed are then left unstamped (README, write-back).
+ */
+export function statementStampingEffect({ store, statements, person, backfillIdentifiers }: {
+  store: Store; statements: Collection; person?: WriteBackPerson;
+  backfillIdentifiers: ((organisation: ObjectId, created: ResolvedAgent[]) => Promise<void>) | null;
+}): AfterResolveHook {
+  return async (organisation, _statements, result) => {
+    const { newIdentifiers } = await stampStatements(store, statements, organisation, result, person);
+    if (newIdentifiers.length > 0) await backfillIdentifiers?.(organisation, newIdentifiers);
+  };
 }

@@ -3,6 +3,7 @@
 // the full filter on every candidate, so a condition ignored here only costs speed, never correctness.
 import type { Filter } from '../port.ts';
 import { isObjectId } from '../../domain/is-object-id.ts';
+import { isPlainObject } from '../../domain/plain-object.ts';
 
 export interface Bound {
   value: unknown;
@@ -15,9 +16,6 @@ export interface FieldCondition {
   lower?: Bound;
   upper?: Bound;
 }
-
-const isPlainObject = (value: unknown): value is Record<string, unknown> =>
-  value !== null && typeof value === 'object' && Object.getPrototypeOf(value) === Object.prototype;
 
 /** Values an index entry can equal: scalars and plain sub-documents; not arrays or regexes (their match rules differ). */
 function isEqualityValue(value: unknown): boolean {

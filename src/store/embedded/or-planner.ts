@@ -9,9 +9,7 @@ import { extractConditions, type FieldCondition } from './filter-conditions.ts';
 import type { IndexDefinition } from './index-entries.ts';
 import { encodeValue } from './index-keys.ts';
 import { candidateFor, candidateOf, MAX_RANGES, sortOrder, type Candidate, type KeyRange } from './query-planner.ts';
-
-const isPlainObject = (value: unknown): value is Record<string, unknown> =>
-  value !== null && typeof value === 'object' && Object.getPrototypeOf(value) === Object.prototype;
+import { isPlainObject } from '../../domain/plain-object.ts';
 
 /** Every `$or` whose result is ANDed with the whole filter: at the top level or in (nested) top-level `$and` clauses. */
 function disjunctionsOf(filter: Filter): Filter[][] {

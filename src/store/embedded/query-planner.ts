@@ -8,6 +8,7 @@ import { extractConditions, type FieldCondition } from './filter-conditions.ts';
 import { indexPrefix, type IndexDefinition } from './index-entries.ts';
 import { KeyWriter, prefixEnd, typeBracket, writeValue } from './index-keys.ts';
 import { planDisjunction } from './or-planner.ts';
+import { isPlainObject } from '../../domain/plain-object.ts';
 
 export const PRIMARY_INDEX_NAME = '_id_';
 /** More key ranges than this (a cross product of `$in`s) and the planner uses a shorter prefix instead. */
@@ -83,9 +84,6 @@ export function planQuery(input: {
   const scan = candidateFor(primary, input.collectionPrefix, conditions, sort, true);
   return { ...scan, indexName: null, residualFilter: input.filter, keyFields: [] };
 }
-
-const isPlainObject = (value: unknown): value is Record<string, unknown> =>
-  value !== null && typeof value === 'object' && Object.getPrototypeOf(value) === Object.prototype;
 
 /**
  * Exact lookups prove the `v`/`$eq`/`$in` conditions on the index's fields: only the rest of the filter (often

@@ -4,11 +4,9 @@
 import type { ObjectId } from 'bson';
 import type { Document, Filter, Projection } from '../port.ts';
 import { isObjectId } from '../../domain/is-object-id.ts';
+import { isPlainObject } from '../../domain/plain-object.ts';
 
 export type Scalar = string | number | boolean | ObjectId | Date | null;
-
-const isPlainObject = (value: unknown): value is Record<string, unknown> =>
-  value !== null && typeof value === 'object' && Object.getPrototypeOf(value) === Object.prototype;
 
 export function isScalar(value: unknown): value is Scalar {
   if (value === null) return true;

@@ -4,9 +4,7 @@
 import { ObjectId } from 'bson';
 import type { Document, Filter, Update } from '../port.ts';
 import { applyUpdate } from './update-document.ts';
-
-const isPlainObject = (value: unknown): value is Record<string, unknown> =>
-  value !== null && typeof value === 'object' && Object.getPrototypeOf(value) === Object.prototype;
+import { isPlainObject } from '../../domain/plain-object.ts';
 
 export function upsertDocument(filter: Filter, update: Update): Document {
   const seed: Document = {};
