@@ -2,6 +2,7 @@
 // snapshot, writes in one synchronous write transaction each (see write-operations.ts and bulk-write.ts); no
 // document or index entry is kept in memory between calls.
 import { Aggregator } from 'mingo';
+import { withCodecObjectIds } from './foreign-object-ids.ts';
 import type {
   BulkOperation, BulkWriteOptions, BulkWriteResult, Collection, CountOptions, DeleteResult, Document, Filter, FindOneAndDeleteOptions,
   FindOneAndUpdateOptions, FindOptions, IndexDescription, IndexKeys, IndexOptions, InsertManyResult, InsertOneResult, QueryPlan, Update,
@@ -139,7 +140,7 @@ export class EmbeddedCollection<T extends Document = Document> implements Collec
       const documents = matches.map((match) => match.document);
       if (stages.length === 0) return documents as R[];
       const collectionResolver = (name: string): Document[] => this.engine.allDocuments(name, transaction);
-      return new Aggregator(stages, { collectionResolver }).run(documents) as R[];
+      return new Aggregator(withCodecObjectIds(stages), { collectionResolver }).run(documents) as R[];
     });
   }
 

@@ -2,6 +2,7 @@
 // (only when the index walk did not), skips, limits and projects. When the walk is in sort order it stops after
 // skip + limit matches, so a page costs the same at any depth.
 import { Aggregator, Query } from 'mingo';
+import { withCodecObjectIds } from './foreign-object-ids.ts';
 import { LinearQuery } from './linear-regex.ts';
 import { checkQueryDeadline } from '../query-deadline.ts';
 import type { CountOptions, Document, Filter, FindOptions, Projection, QueryPlan, Sort } from '../port.ts';
@@ -110,7 +111,7 @@ export function compileMatcher(filter: Filter | null): ((document: Document) => 
   }
   const head = Object.keys(simplePart).length > 0 ? compileSimpleFilter(simplePart) : null;
   if (Object.keys(rest).length === 0) return head;
-  const query = new LinearQuery(rest);
+  const query = new LinearQuery(withCodecObjectIds(rest));
   return head ? (document) => head(document) && query.test(document) : (document) => query.test(document);
 }
 
