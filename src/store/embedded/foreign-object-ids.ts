@@ -5,7 +5,7 @@
 import { ObjectId } from 'bson';
 
 function isForeignObjectId(value: object): boolean {
-  return (value as { _bsontype?: unknown })._bsontype === 'ObjectId' && !(value instanceof ObjectId);
+  return (value as { _bsontype?: unknown })._bsontype === 'ObjectId' && Object.getPrototypeOf(value) !== ObjectId.prototype;
 }
 
 /** `value` with every ObjectId of another bson build replaced by the codec's class; unchanged parts are shared. */
