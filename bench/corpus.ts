@@ -9,11 +9,16 @@ export interface CorpusOptions {
 
 export function agentOfLearner(learner: number): Record<string, unknown> {
   switch (learner % 5) {
-    case 0: return { objectType: 'Agent', name: `Learner ${learner}`, mbox: `mailto:learner${learner}@example.org` };
-    case 1: return { objectType: 'Agent', account: { homePage: 'https://lms.example.org', name: `user-${learner}` } };
-    case 2: return { objectType: 'Agent', mbox_sha1sum: createHash('sha1').update(`mailto:hashed${learner}@example.org`).digest('hex') };
-    case 3: return { objectType: 'Agent', openid: `https://id.example.org/${learner}` };
-    default: return { objectType: 'Agent', name: `Learner ${learner}`, account: { name: `staff-${learner}`, homePage: 'https://hr.example.org' } };
+    case 0:
+      return { objectType: 'Agent', name: `Learner ${learner}`, mbox: `mailto:learner${learner}@example.org` };
+    case 1:
+      return { objectType: 'Agent', account: { homePage: 'https://lms.example.org', name: `user-${learner}` } };
+    case 2:
+      return { objectType: 'Agent', mbox_sha1sum: createHash('sha1').update(`mailto:hashed${learner}@example.org`).digest('hex') };
+    case 3:
+      return { objectType: 'Agent', openid: `https://id.example.org/${learner}` };
+    default:
+      return { objectType: 'Agent', name: `Learner ${learner}`, account: { name: `staff-${learner}`, homePage: 'https://hr.example.org' } };
   }
 }
 
@@ -37,7 +42,12 @@ export function statementAt(index: number, options: CorpusOptions): Record<strin
   };
 }
 
-export function* batchesOf(options: CorpusOptions, batchSize: number, from = 0, to = options.statements): Generator<Record<string, unknown>[]> {
+export function* batchesOf(
+  options: CorpusOptions,
+  batchSize: number,
+  from = 0,
+  to = options.statements,
+): Generator<Record<string, unknown>[]> {
   for (let start = from; start < to; start += batchSize) {
     const batch: Record<string, unknown>[] = [];
     for (let index = start; index < Math.min(start + batchSize, to); index += 1) batch.push(statementAt(index, options));

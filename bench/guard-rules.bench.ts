@@ -51,7 +51,16 @@ export async function runGuardRulesBench(): Promise<void> {
       const store = await openEmbeddedStore({ dataDir: `${dataDir}/${name}` });
       await ensureAllIndexes(store);
       const organisation = new ObjectId();
-      await store.collection(COLLECTIONS.identityRules).insertOne({ _id: organisation, organisation, namePolicy: 'first', limits: [], unique: [], ...VARIANTS[name], updatedAt: new Date(), updatedBy: 'bench' });
+      await store.collection(COLLECTIONS.identityRules).insertOne({
+        _id: organisation,
+        organisation,
+        namePolicy: 'first',
+        limits: [],
+        unique: [],
+        ...VARIANTS[name],
+        updatedAt: new Date(),
+        updatedBy: 'bench',
+      });
       const resolver = createResolver({ store, options: { includeAuthority: false, linkMboxSha1sum: true, batchSize: 1000 } });
       runs.push({ name, store, ms: 0, resolve: (batch) => resolver.resolveStatements(organisation, batch) });
     }
@@ -70,9 +79,13 @@ export async function runGuardRulesBench(): Promise<void> {
     console.log(`corpus: ${corpus.statements} statements over ${corpus.learners} learners`);
     for (const run of runs) {
       const rate = Math.round(corpus.statements / (run.ms / 1000));
-      console.log(`rules ${run.name.padEnd(10)} ${rate.toLocaleString('en').padStart(9)} statements/s  cost vs no blocks: ${(((run.ms / reference) - 1) * 100).toFixed(1)}%${run.name === 'defaults' ? '  (target < 10%)' : ''}`);
+      console.log(
+        `rules ${run.name.padEnd(10)} ${rate.toLocaleString('en').padStart(9)} statements/s  cost vs no blocks: ${((run.ms / reference - 1) * 100).toFixed(1)}%${run.name === 'defaults' ? '  (target < 10%)' : ''}`,
+      );
     }
-    console.log(`the default rules' checks alone: ${checkMs.toFixed(0)} ms for the corpus's identifiers, ${((checkMs / reference) * 100).toFixed(1)}% of the reference's resolver time`);
+    console.log(
+      `the default rules' checks alone: ${checkMs.toFixed(0)} ms for the corpus's identifiers, ${((checkMs / reference) * 100).toFixed(1)}% of the reference's resolver time`,
+    );
   } finally {
     for (const run of runs) await run.store.close();
     rmSync(dataDir, { recursive: true, force: true });

@@ -20,16 +20,26 @@ const result = await autocannon({
   connections: options.connections,
   duration: options.durationSeconds,
   headers: { ...options.headers, 'content-type': 'application/json' },
-  requests: [{
-    setupRequest(request) {
-      const chosen = requests[next % requests.length];
-      next += 1;
-      return { ...request, method: chosen.method as 'GET', path: chosen.path, body: chosen.body };
+  requests: [
+    {
+      setupRequest(request) {
+        const chosen = requests[next % requests.length];
+        next += 1;
+        return { ...request, method: chosen.method as 'GET', path: chosen.path, body: chosen.body };
+      },
     },
-  }],
+  ],
 });
 const latency = result.latency as unknown as Record<string, number>;
-process.stdout.write(`${JSON.stringify({
-  requestsPerSecond: result.requests.average, p50: latency.p50, p99: latency.p99, p999: latency.p99_9,
-  non2xx: result.non2xx, errors: result.errors, timeouts: result.timeouts, total: result.requests.total,
-})}\n`);
+process.stdout.write(
+  `${JSON.stringify({
+    requestsPerSecond: result.requests.average,
+    p50: latency.p50,
+    p99: latency.p99,
+    p999: latency.p99_9,
+    non2xx: result.non2xx,
+    errors: result.errors,
+    timeouts: result.timeouts,
+    total: result.requests.total,
+  })}\n`,
+);

@@ -37,7 +37,14 @@ export interface HttpBenchOptions {
   connections?: number;
 }
 
-interface LoadResult { requestsPerSecond: number; p50: number; p99: number; non2xx: number; errors: number; total: number }
+interface LoadResult {
+  requestsPerSecond: number;
+  p50: number;
+  p99: number;
+  non2xx: number;
+  errors: number;
+  total: number;
+}
 
 export const ifiFor = (index: number, variant: number): Ifi => {
   if (variant === 0) return { key: 'account', value: { homePage: 'https://lms.example.org', name: `learner-${index}` } };
@@ -59,14 +66,31 @@ export async function seed(store: Store, organisation: ObjectId, count: number):
     for (let index = start; index < Math.min(count, start + batch); index += 1) {
       const createdAt = new Date(base + Math.floor(index / 10) * 1000);
       const persona: PersonaDoc = {
-        _id: new ObjectId(), organisation, name: `Learner ${index}`, profile: index % 50 === 0 ? { tagline: 'mentor' } : {},
-        active: true, metadata: {}, createdAt, updatedAt: createdAt, createdBy: 'bench', updatedBy: 'bench',
+        _id: new ObjectId(),
+        organisation,
+        name: `Learner ${index}`,
+        profile: index % 50 === 0 ? { tagline: 'mentor' } : {},
+        active: true,
+        metadata: {},
+        createdAt,
+        updatedAt: createdAt,
+        createdBy: 'bench',
+        updatedBy: 'bench',
       };
       personaDocs.push(persona);
       if (index % Math.max(1, Math.floor(count / 1000)) === 0) sampleIds.push(persona._id);
       for (let variant = 0; variant < 1 + (index % 3); variant += 1) {
         const ifi = ifiFor(index, variant);
-        identifierDocs.push({ _id: new ObjectId(), organisation, persona: persona._id, ifi, canonicalKey: canonicalIdentifierKey(ifi), locked: false, createdAt, updatedAt: createdAt });
+        identifierDocs.push({
+          _id: new ObjectId(),
+          organisation,
+          persona: persona._id,
+          ifi,
+          canonicalKey: canonicalIdentifierKey(ifi),
+          locked: false,
+          createdAt,
+          updatedAt: createdAt,
+        });
       }
     }
     await personas.insertMany(personaDocs, { ordered: false });
@@ -80,23 +104,44 @@ function typedSearches(indexes: number[]): string[] {
   const paths: string[] = [];
   for (const index of indexes.slice(0, 20)) {
     for (const text of [`learner ${index}`, `learner-${index}@example.org`]) {
-      for (let length = 1; length <= text.length; length += 1) paths.push(`/v1/personas?search=${encodeURIComponent(text.slice(0, length))}&limit=20`);
+      for (let length = 1; length <= text.length; length += 1)
+        paths.push(`/v1/personas?search=${encodeURIComponent(text.slice(0, length))}&limit=20`);
     }
   }
   return paths;
 }
 
-async function load(url: string, paths: string[], headers: Record<string, string>, options: Required<HttpBenchOptions>): Promise<LoadResult> {
-  const { stdout } = await run(process.execPath, ['--import', 'tsx', new URL('./http-load.ts', import.meta.url).pathname, JSON.stringify({
-    url, paths, headers, connections: options.connections, durationSeconds: options.durationSeconds,
-  })], { maxBuffer: 1 << 20 });
+async function load(
+  url: string,
+  paths: string[],
+  headers: Record<string, string>,
+  options: Required<HttpBenchOptions>,
+): Promise<LoadResult> {
+  const { stdout } = await run(
+    process.execPath,
+    [
+      '--import',
+      'tsx',
+      new URL('./http-load.ts', import.meta.url).pathname,
+      JSON.stringify({
+        url,
+        paths,
+        headers,
+        connections: options.connections,
+        durationSeconds: options.durationSeconds,
+      }),
+    ],
+    { maxBuffer: 1 << 20 },
+  );
   return JSON.parse(stdout.trim().split('\n').at(-1)!) as LoadResult;
 }
 
 /** Serves the app with a bare express route beside it (`/bare`, the ceiling), on an ephemeral loopback port. */
 export async function serveWithBareRoute(server: Server, app: Express, credentials: { key: string; secret: string }) {
   const outer = express();
-  outer.get('/bare', (_req, res) => { res.json({ ok: true }); });
+  outer.get('/bare', (_req, res) => {
+    res.json({ ok: true });
+  });
   outer.use(app);
   server.on('request', outer);
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
@@ -135,7 +180,9 @@ export async function runHttpBench(input: HttpBenchOptions = {}): Promise<void> 
     const codec = createCursorCodec(await loadCursorSecret(store));
     const digest = listDigest('personas', organisation, query);
     const positionAt = async (rowIndex: number) => {
-      const [row] = await store.collection<PersonaDoc>(COLLECTIONS.personas).find({ organisation }, { sort: { createdAt: -1, _id: -1 }, skip: rowIndex, limit: 1 });
+      const [row] = await store
+        .collection<PersonaDoc>(COLLECTIONS.personas)
+        .find({ organisation }, { sort: { createdAt: -1, _id: -1 }, skip: rowIndex, limit: 1 });
       return codec.encode({ createdAt: row.createdAt, _id: row._id }, digest);
     };
     const page1Cursor = await positionAt(pageSize - 1);
@@ -147,7 +194,13 @@ export async function runHttpBench(input: HttpBenchOptions = {}): Promise<void> 
     const scenarios: Array<[string, string[]]> = [
       ['bare express route (ceiling)', ['/bare']],
       ['GET /v1/personas/{id}', sample.map((id) => `/v1/personas/${id.toHexString()}`)],
-      ['GET /v1/personas/by-identifier', sampleIndexes.map((index) => `/v1/personas/by-identifier?account.homePage=${encodeURIComponent('https://lms.example.org')}&account.name=learner-${index}`)],
+      [
+        'GET /v1/personas/by-identifier',
+        sampleIndexes.map(
+          (index) =>
+            `/v1/personas/by-identifier?account.homePage=${encodeURIComponent('https://lms.example.org')}&account.name=learner-${index}`,
+        ),
+      ],
       ['GET /v1/personas?sort=-createdAt&limit=20', [`/v1/personas?${sortQuery}`]],
       ['GET /v1/personas?search=mentor&limit=20', ['/v1/personas?search=mentor&limit=20']],
       // What an admin types, key by key: a name, then an address; each request is one prefix.
@@ -156,13 +209,17 @@ export async function runHttpBench(input: HttpBenchOptions = {}): Promise<void> 
       [`cursor page ${deepPage + 1}`, [`/v1/personas?${sortQuery}&after=${deepCursor}`]],
     ];
     const results = new Map<string, LoadResult>();
-    console.log(`personas: ${options.personas.toLocaleString('en')} (seeded in ${seedSeconds.toFixed(1)} s, search index built in ${indexSeconds.toFixed(1)} s); ${options.connections} connections, ${options.durationSeconds} s per scenario, load from a child process`);
+    console.log(
+      `personas: ${options.personas.toLocaleString('en')} (seeded in ${seedSeconds.toFixed(1)} s, search index built in ${indexSeconds.toFixed(1)} s); ${options.connections} connections, ${options.durationSeconds} s per scenario, load from a child process`,
+    );
     for (const [name, paths] of scenarios) {
       started = performance.now();
       const result = await load(url, paths, headers, options);
       results.set(name, result);
       const problems = result.non2xx || result.errors ? `  (non-2xx ${result.non2xx}, errors ${result.errors})` : '';
-      console.log(`${name.padEnd(44)} ${Math.round(result.requestsPerSecond).toLocaleString('en').padStart(8)} req/s   p50 ${String(result.p50).padStart(4)} ms   p99 ${String(result.p99).padStart(4)} ms${problems}`);
+      console.log(
+        `${name.padEnd(44)} ${Math.round(result.requestsPerSecond).toLocaleString('en').padStart(8)} req/s   p50 ${String(result.p50).padStart(4)} ms   p99 ${String(result.p99).padStart(4)} ms${problems}`,
+      );
     }
     const ceiling = results.get('bare express route (ceiling)')!.requestsPerSecond;
     const ratio = (name: string) => (results.get(name)!.requestsPerSecond / ceiling).toFixed(2);
@@ -173,7 +230,9 @@ export async function runHttpBench(input: HttpBenchOptions = {}): Promise<void> 
     console.log(`sorted list p99:                  ${results.get('GET /v1/personas?sort=-createdAt&limit=20')!.p99} ms  (target < 20 ms)`);
     console.log(`tagline word search p99:          ${results.get('GET /v1/personas?search=mentor&limit=20')!.p99} ms  (target < 50 ms)`);
     console.log(`search as you type p99:           ${results.get('search as you type (name, address)')!.p99} ms  (target < 50 ms)`);
-    console.log(`page ${deepPage + 1} / page 1 cost:         ${(page1.requestsPerSecond / deep.requestsPerSecond).toFixed(2)}× by throughput, p50 ${deep.p50} vs ${page1.p50} ms  (target ≤ 1.5×)`);
+    console.log(
+      `page ${deepPage + 1} / page 1 cost:         ${(page1.requestsPerSecond / deep.requestsPerSecond).toFixed(2)}× by throughput, p50 ${deep.p50} vs ${page1.p50} ms  (target ≤ 1.5×)`,
+    );
   } finally {
     await new Promise<void>((resolve) => server.close(() => resolve()));
     await built.close();

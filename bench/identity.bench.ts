@@ -36,7 +36,12 @@ async function withFreshStore<T>(work: (store: Store, dir: string) => Promise<T>
   }
 }
 
-async function insertInChunks(store: Store, collection: string, count: number, make: (index: number) => Record<string, unknown>): Promise<void> {
+async function insertInChunks(
+  store: Store,
+  collection: string,
+  count: number,
+  make: (index: number) => Record<string, unknown>,
+): Promise<void> {
   for (let start = 0; start < count; start += 5000) {
     const docs = Array.from({ length: Math.min(5000, count - start) }, (_, offset) => make(start + offset));
     await store.collection(collection).insertMany(docs);
@@ -48,13 +53,27 @@ async function benchMerge(size: number): Promise<void> {
     const organisation = new ObjectId();
     const [target, source] = [new ObjectId(), new ObjectId()];
     const now = new Date();
-    await store.collection(COLLECTIONS.personas).insertMany([target, source].map((_id) => ({ _id, organisation, name: 'p', createdAt: now, updatedAt: now })));
+    await store
+      .collection(COLLECTIONS.personas)
+      .insertMany([target, source].map((_id) => ({ _id, organisation, name: 'p', createdAt: now, updatedAt: now })));
     await insertInChunks(store, COLLECTIONS.identifiers, size, (index) => ({
-      organisation, persona: source, ifi: { key: 'openid', value: `http://id.example.org/${index}` }, canonicalKey: `openid|http://id.example.org/${index}`, createdAt: now, updatedAt: now,
+      organisation,
+      persona: source,
+      ifi: { key: 'openid', value: `http://id.example.org/${index}` },
+      canonicalKey: `openid|http://id.example.org/${index}`,
+      createdAt: now,
+      updatedAt: now,
     }));
     const started = performance.now();
-    const merge = await createMergeService({ store }).mergePersonas({ organisation, targetId: target, sourceIds: [source], actor: 'bench' });
-    console.log(`merge of a persona with ${size.toLocaleString('en')} identifiers: ${Math.round(performance.now() - started)} ms (${merge.moved.identifiers.length} moved)`);
+    const merge = await createMergeService({ store }).mergePersonas({
+      organisation,
+      targetId: target,
+      sourceIds: [source],
+      actor: 'bench',
+    });
+    console.log(
+      `merge of a persona with ${size.toLocaleString('en')} identifiers: ${Math.round(performance.now() - started)} ms (${merge.moved.identifiers.length} moved)`,
+    );
   });
 }
 
@@ -66,26 +85,50 @@ async function benchDuplicates(size: number): Promise<void> {
     const now = new Date(Date.now() - 60_000);
     const ids = Array.from({ length: size }, () => new ObjectId());
     // Every 50th persona shares an email (case variant) with the next one; every 100th a display name.
-    await insertInChunks(store, COLLECTIONS.personas, size, (index) => ({ _id: ids[index], organisation, name: index % 100 === 1 ? `Person ${index - 1}` : `Person ${index}`, createdAt: now, updatedAt: now }));
+    await insertInChunks(store, COLLECTIONS.personas, size, (index) => ({
+      _id: ids[index],
+      organisation,
+      name: index % 100 === 1 ? `Person ${index - 1}` : `Person ${index}`,
+      createdAt: now,
+      updatedAt: now,
+    }));
     await insertInChunks(store, COLLECTIONS.identifiers, size, (index) => {
       const address = index % 50 === 1 ? `P${index - 1}@example.org` : `p${index}@example.org`;
-      return { organisation, persona: ids[index], ifi: { key: 'mbox', value: `mailto:${address}` }, canonicalKey: `mbox|mailto:${address}`, createdAt: now, updatedAt: now };
+      return {
+        organisation,
+        persona: ids[index],
+        ifi: { key: 'mbox', value: `mailto:${address}` },
+        canonicalKey: `mbox|mailto:${address}`,
+        createdAt: now,
+        updatedAt: now,
+      };
     });
     const service = createDuplicatesService({ store });
     let started = performance.now();
     const pairs = await service.listDuplicates(organisation);
-    console.log(`duplicate suggestions over ${size.toLocaleString('en')} personas (first run, builds the index): ${Math.round(performance.now() - started)} ms, ${pairs.length} pairs`);
+    console.log(
+      `duplicate suggestions over ${size.toLocaleString('en')} personas (first run, builds the index): ${Math.round(performance.now() - started)} ms, ${pairs.length} pairs`,
+    );
     started = performance.now();
     await service.listDuplicates(organisation);
-    console.log(`duplicate suggestions over ${size.toLocaleString('en')} personas (index up to date): ${Math.round(performance.now() - started)} ms`);
+    console.log(
+      `duplicate suggestions over ${size.toLocaleString('en')} personas (index up to date): ${Math.round(performance.now() - started)} ms`,
+    );
     // 1% of the personas renamed to their neighbour's name: the refresh re-indexes just them and their pairs.
     const renamed = Math.floor(size / 100);
-    await store.collection(COLLECTIONS.personas).bulkWrite(Array.from({ length: renamed }, (_, index) => ({
-      updateOne: { filter: { _id: ids[index * 100 + 2] }, update: { $set: { name: `Person ${index * 100 + 3}`, updatedAt: new Date() } } },
-    })));
+    await store.collection(COLLECTIONS.personas).bulkWrite(
+      Array.from({ length: renamed }, (_, index) => ({
+        updateOne: {
+          filter: { _id: ids[index * 100 + 2] },
+          update: { $set: { name: `Person ${index * 100 + 3}`, updatedAt: new Date() } },
+        },
+      })),
+    );
     started = performance.now();
     const after = await service.listDuplicates(organisation);
-    console.log(`duplicate suggestions over ${size.toLocaleString('en')} personas (after ${renamed.toLocaleString('en')} renames): ${Math.round(performance.now() - started)} ms, ${after.length} pairs`);
+    console.log(
+      `duplicate suggestions over ${size.toLocaleString('en')} personas (after ${renamed.toLocaleString('en')} renames): ${Math.round(performance.now() - started)} ms, ${after.length} pairs`,
+    );
     const timings: number[] = [];
     for (let index = 0; index < 100; index += 1) {
       started = performance.now();
@@ -94,7 +137,9 @@ async function benchDuplicates(size: number): Promise<void> {
     }
     // The first call reads the change feed past the renames' own re-indexing writes: median and max apart.
     timings.sort((a, b) => a - b);
-    console.log(`suggestions for one persona: median ${timings[50].toFixed(1)} ms, p95 ${timings[95].toFixed(1)} ms, max ${timings[99].toFixed(1)} ms`);
+    console.log(
+      `suggestions for one persona: median ${timings[50].toFixed(1)} ms, p95 ${timings[95].toFixed(1)} ms, max ${timings[99].toFixed(1)} ms`,
+    );
   });
 }
 
@@ -123,13 +168,24 @@ async function benchImport(rows: number): Promise<void> {
     const service = createImportService({ store, mergeService: createMergeService({ store }) });
     const started = performance.now();
     const { done } = await service.startImport({
-      organisation, filePath: file, actor: 'bench',
-      mapping: { columns: { email: { type: 'mbox', primary: 1 }, login: { type: 'account_name', homePage: 'http://lms.example.org' }, name: { type: 'name' }, employee: { type: 'attribute' } } },
+      organisation,
+      filePath: file,
+      actor: 'bench',
+      mapping: {
+        columns: {
+          email: { type: 'mbox', primary: 1 },
+          login: { type: 'account_name', homePage: 'http://lms.example.org' },
+          name: { type: 'name' },
+          employee: { type: 'attribute' },
+        },
+      },
     });
     const finished = await done;
     clearInterval(sampler);
     const seconds = (performance.now() - started) / 1000;
-    console.log(`import of ${rows.toLocaleString('en')} CSV rows: ${Math.round(rows / seconds).toLocaleString('en')} rows/s (${seconds.toFixed(1)} s, state ${finished.state}), peak RSS ${Math.round(peakRss / 1048576)} MB (of which private, not the store's mapped file: ${Math.round(peakPrivate / 1048576)} MB), peak JS heap ${Math.round(peakHeap / 1048576)} MB`);
+    console.log(
+      `import of ${rows.toLocaleString('en')} CSV rows: ${Math.round(rows / seconds).toLocaleString('en')} rows/s (${seconds.toFixed(1)} s, state ${finished.state}), peak RSS ${Math.round(peakRss / 1048576)} MB (of which private, not the store's mapped file: ${Math.round(peakPrivate / 1048576)} MB), peak JS heap ${Math.round(peakHeap / 1048576)} MB`,
+    );
   });
 }
 

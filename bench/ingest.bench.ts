@@ -40,31 +40,46 @@ async function measureParseRate(file: string): Promise<{ rate: number; cpuRate: 
   return { rate: rate(lines, performance.now() - started), cpuRate: rate(lines, (cpu.user + cpu.system) / 1000) };
 }
 
-async function runIngest(file: string, dataDir: string, batchSize: number): Promise<{ ms: number; statements: number; peakRssMb: number | null; cpuMs: number | null }> {
+async function runIngest(
+  file: string,
+  dataDir: string,
+  batchSize: number,
+): Promise<{ ms: number; statements: number; peakRssMb: number | null; cpuMs: number | null }> {
   const args = ['dist/cli.js', 'ingest', '--json', '--batch-size', String(batchSize), file];
   const hasGnuTime = existsSync(GNU_TIME);
   const started = performance.now();
   const child = hasGnuTime
-    ? spawn(GNU_TIME, ['-f', 'peak-rss-kb %M cpu-s %U %S', process.execPath, ...args], { cwd: ROOT, env: { ...process.env, DATA_DIR: dataDir, STORE: 'embedded' } })
+    ? spawn(GNU_TIME, ['-f', 'peak-rss-kb %M cpu-s %U %S', process.execPath, ...args], {
+        cwd: ROOT,
+        env: { ...process.env, DATA_DIR: dataDir, STORE: 'embedded' },
+      })
     : spawn(process.execPath, args, { cwd: ROOT, env: { ...process.env, DATA_DIR: dataDir, STORE: 'embedded' } });
   let stdout = '';
   let stderr = '';
-  child.stdout.on('data', (chunk) => { stdout += chunk; });
-  child.stderr.on('data', (chunk) => { stderr += chunk; });
+  child.stdout.on('data', (chunk) => {
+    stdout += chunk;
+  });
+  child.stderr.on('data', (chunk) => {
+    stderr += chunk;
+  });
   const [code] = await once(child, 'exit');
   const ms = performance.now() - started;
   if (code !== 0) throw new Error(`persona ingest exited ${code}: ${stderr}`);
   const summary = JSON.parse(stdout.trim().split('\n').at(-1)!) as { resolved: number };
   const usage = /peak-rss-kb (\d+) cpu-s ([\d.]+) ([\d.]+)/.exec(stderr);
   return {
-    ms, statements: summary.resolved,
+    ms,
+    statements: summary.resolved,
     peakRssMb: usage ? Math.round(Number(usage[1]) / 1024) : null,
     cpuMs: usage ? (Number(usage[2]) + Number(usage[3])) * 1000 : null,
   };
 }
 
 export async function runIngestBench(): Promise<void> {
-  const corpus: CorpusOptions = { statements: envInt('BENCH_INGEST_STATEMENTS', 500_000), learners: envInt('BENCH_INGEST_LEARNERS', 50_000) };
+  const corpus: CorpusOptions = {
+    statements: envInt('BENCH_INGEST_STATEMENTS', 500_000),
+    learners: envInt('BENCH_INGEST_LEARNERS', 50_000),
+  };
   const batchSizes = (process.env.BENCH_INGEST_BATCH_SIZES ?? '1000,10000').split(',').map(Number);
   if (!isDistFresh()) await buildDist();
   const root = makeTempDir('persona-ingest-bench-');
@@ -73,14 +88,18 @@ export async function runIngestBench(): Promise<void> {
     await writeCorpus(file, corpus);
     const ceiling = await measureParseRate(file);
     console.log(`corpus: ${corpus.statements} statements over ${corpus.learners} learners`);
-    console.log(`ceiling (read + JSON.parse, this process): ${ceiling.rate.toLocaleString('en')} lines/s (${ceiling.cpuRate.toLocaleString('en')} per CPU second)`);
+    console.log(
+      `ceiling (read + JSON.parse, this process): ${ceiling.rate.toLocaleString('en')} lines/s (${ceiling.cpuRate.toLocaleString('en')} per CPU second)`,
+    );
     for (const batchSize of batchSizes) {
       const run = await runIngest(file, `${root}/store-${batchSize}`, batchSize);
       const ingestRate = rate(run.statements, run.ms);
       const cpuRatio = run.cpuMs === null ? '?' : (rate(run.statements, run.cpuMs) / ceiling.cpuRate).toFixed(3);
-      console.log(`persona ingest --batch-size ${String(batchSize).padEnd(6)} ${ingestRate.toLocaleString('en').padStart(8)} statements/s whole process `
-        + `(${(run.ms / 1000).toFixed(1)} s, ${run.cpuMs === null ? '?' : (run.cpuMs / 1000).toFixed(1)} s CPU, peak RSS ${run.peakRssMb ?? '?'} MB): `
-        + `${(ingestRate / ceiling.rate).toFixed(3)} of the ceiling, ${cpuRatio} per CPU second (target ≥ 0.30, RSS < 1024 MB)`);
+      console.log(
+        `persona ingest --batch-size ${String(batchSize).padEnd(6)} ${ingestRate.toLocaleString('en').padStart(8)} statements/s whole process ` +
+          `(${(run.ms / 1000).toFixed(1)} s, ${run.cpuMs === null ? '?' : (run.cpuMs / 1000).toFixed(1)} s CPU, peak RSS ${run.peakRssMb ?? '?'} MB): ` +
+          `${(ingestRate / ceiling.rate).toFixed(3)} of the ceiling, ${cpuRatio} per CPU second (target ≥ 0.30, RSS < 1024 MB)`,
+      );
     }
   } finally {
     rmSync(root, { recursive: true, force: true });

@@ -21,12 +21,40 @@ const run = promisify(execFile);
 const isLong = Boolean(process.env.BENCH_LOAD_LONG);
 const envInt = (name: string, fallback: number): number => Number(process.env[name] ?? fallback);
 
-interface MixedResult { requestsPerSecond: number; p50: number; p99: number; p999: number; non2xx: number; errors: number; timeouts: number; total: number }
+interface MixedResult {
+  requestsPerSecond: number;
+  p50: number;
+  p99: number;
+  p999: number;
+  non2xx: number;
+  errors: number;
+  timeouts: number;
+  total: number;
+}
 
-async function load(url: string, requests: Array<{ method: string; path: string; body?: string }>, headers: Record<string, string>, connections: number, durationSeconds: number): Promise<MixedResult> {
-  const { stdout } = await run(process.execPath, ['--import', 'tsx', new URL('./http-load.ts', import.meta.url).pathname, JSON.stringify({
-    url, requests, headers, connections, durationSeconds,
-  })], { maxBuffer: 1 << 20 });
+async function load(
+  url: string,
+  requests: Array<{ method: string; path: string; body?: string }>,
+  headers: Record<string, string>,
+  connections: number,
+  durationSeconds: number,
+): Promise<MixedResult> {
+  const { stdout } = await run(
+    process.execPath,
+    [
+      '--import',
+      'tsx',
+      new URL('./http-load.ts', import.meta.url).pathname,
+      JSON.stringify({
+        url,
+        requests,
+        headers,
+        connections,
+        durationSeconds,
+      }),
+    ],
+    { maxBuffer: 1 << 20 },
+  );
   return JSON.parse(stdout.trim().split('\n').at(-1)!) as MixedResult;
 }
 
@@ -38,10 +66,18 @@ function mix(sample: ObjectId[], personas: number): Array<{ method: string; path
     const learner = (index * 7919) % personas;
     const slot = index % 10;
     if (slot < 4) requests.push({ method: 'GET', path: `/v1/personas/${persona}` });
-    else if (slot < 6) requests.push({ method: 'GET', path: `/v1/personas/by-identifier?account.homePage=${encodeURIComponent('https://lms.example.org')}&account.name=learner-${learner}` });
+    else if (slot < 6)
+      requests.push({
+        method: 'GET',
+        path: `/v1/personas/by-identifier?account.homePage=${encodeURIComponent('https://lms.example.org')}&account.name=learner-${learner}`,
+      });
     else if (slot < 7) requests.push({ method: 'GET', path: '/v1/personas?sort=-createdAt&limit=20' });
     else if (slot < 9) {
-      const statement = { actor: { account: { homePage: 'https://lms.example.org', name: `learner-${learner}` } }, verb: { id: 'http://adlnet.gov/expapi/verbs/attempted' }, object: { id: 'https://example.org/course' } };
+      const statement = {
+        actor: { account: { homePage: 'https://lms.example.org', name: `learner-${learner}` } },
+        verb: { id: 'http://adlnet.gov/expapi/verbs/attempted' },
+        object: { id: 'https://example.org/course' },
+      };
       requests.push({ method: 'POST', path: '/v1/statements?wait=true', body: JSON.stringify([statement]) });
     } else requests.push({ method: 'PUT', path: `/v1/personas/${persona}/attributes/level`, body: JSON.stringify({ value: index }) });
   }
@@ -54,13 +90,19 @@ export async function runLoadBench(): Promise<void> {
   const connections = envInt('BENCH_LOAD_CONNECTIONS', 200);
   const dataDir = makeTempDir('persona-load-bench-');
   const store = await openEmbeddedStore({ dataDir });
-  const built = await createApp(loadConfig({ DATA_DIR: dataDir, QUEUE: 'inline', LOG_LEVEL: 'silent' }), { store, logger: pino({ level: 'silent' }), defaultMetrics: false });
+  const built = await createApp(loadConfig({ DATA_DIR: dataDir, QUEUE: 'inline', LOG_LEVEL: 'silent' }), {
+    store,
+    logger: pino({ level: 'silent' }),
+    defaultMetrics: false,
+  });
   const server = createServer();
   try {
     const initial = (await ensureInitialClient({ store, clients: built.services.clients, dataDir }))!.credentials;
     let started = performance.now();
     const sample = await seed(store, new ObjectId(initial.organisation), personas);
-    console.log(`personas: ${personas.toLocaleString('en')} (seeded in ${((performance.now() - started) / 1000).toFixed(1)} s); ${connections} connections, ${seconds} s, 70 % reads / 30 % writes`);
+    console.log(
+      `personas: ${personas.toLocaleString('en')} (seeded in ${((performance.now() - started) / 1000).toFixed(1)} s); ${connections} connections, ${seconds} s, 70 % reads / 30 % writes`,
+    );
     const { url, headers } = await serveWithBareRoute(server, built.app, initial);
     const ceiling = await load(url, [{ method: 'GET', path: '/bare' }], headers, connections, Math.min(10, seconds));
 
@@ -68,7 +110,11 @@ export async function runLoadBench(): Promise<void> {
     started = performance.now();
     const sampleMemory = () => {
       const { rss, heapUsed } = process.memoryUsage();
-      memory.push({ second: Math.round((performance.now() - started) / 1000), rssMb: Math.round(rss / 2 ** 20), heapMb: Math.round(heapUsed / 2 ** 20) });
+      memory.push({
+        second: Math.round((performance.now() - started) / 1000),
+        rssMb: Math.round(rss / 2 ** 20),
+        heapMb: Math.round(heapUsed / 2 ** 20),
+      });
     };
     sampleMemory();
     const sampler = setInterval(sampleMemory, Math.max(1000, (seconds * 1000) / 12));
@@ -76,11 +122,21 @@ export async function runLoadBench(): Promise<void> {
     sampleMemory();
 
     const errorRate = (result.non2xx + result.errors + result.timeouts) / Math.max(1, result.total);
-    console.log(`bare express route (ceiling)   ${Math.round(ceiling.requestsPerSecond).toLocaleString('en').padStart(8)} req/s   p50 ${ceiling.p50} ms   p99 ${ceiling.p99} ms`);
-    console.log(`mixed reads and writes          ${Math.round(result.requestsPerSecond).toLocaleString('en').padStart(8)} req/s   p50 ${result.p50} ms   p99 ${result.p99} ms   p99.9 ${result.p999} ms   (${(result.requestsPerSecond / ceiling.requestsPerSecond).toFixed(3)} of the ceiling)`);
-    console.log(`requests ${result.total.toLocaleString('en')}, non-2xx ${result.non2xx}, errors ${result.errors}, timeouts ${result.timeouts}: error rate ${(errorRate * 100).toFixed(3)} %`);
-    console.log(`memory over time (s: RSS MB / heap MB): ${memory.map((point) => `${point.second}: ${point.rssMb}/${point.heapMb}`).join(', ')}`);
-    console.log(`growth last/first: RSS ${(memory.at(-1)!.rssMb / memory[0].rssMb).toFixed(2)}, heap ${(memory.at(-1)!.heapMb / memory[0].heapMb).toFixed(2)}`);
+    console.log(
+      `bare express route (ceiling)   ${Math.round(ceiling.requestsPerSecond).toLocaleString('en').padStart(8)} req/s   p50 ${ceiling.p50} ms   p99 ${ceiling.p99} ms`,
+    );
+    console.log(
+      `mixed reads and writes          ${Math.round(result.requestsPerSecond).toLocaleString('en').padStart(8)} req/s   p50 ${result.p50} ms   p99 ${result.p99} ms   p99.9 ${result.p999} ms   (${(result.requestsPerSecond / ceiling.requestsPerSecond).toFixed(3)} of the ceiling)`,
+    );
+    console.log(
+      `requests ${result.total.toLocaleString('en')}, non-2xx ${result.non2xx}, errors ${result.errors}, timeouts ${result.timeouts}: error rate ${(errorRate * 100).toFixed(3)} %`,
+    );
+    console.log(
+      `memory over time (s: RSS MB / heap MB): ${memory.map((point) => `${point.second}: ${point.rssMb}/${point.heapMb}`).join(', ')}`,
+    );
+    console.log(
+      `growth last/first: RSS ${(memory.at(-1)!.rssMb / memory[0].rssMb).toFixed(2)}, heap ${(memory.at(-1)!.heapMb / memory[0].heapMb).toFixed(2)}`,
+    );
   } finally {
     await new Promise<void>((resolve) => server.close(() => resolve()));
     await built.close();

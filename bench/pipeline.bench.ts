@@ -58,18 +58,28 @@ export async function runPipelineBench(options: PipelineBenchOptions = {}): Prom
   const root = makeTempDir('persona-pipeline-bench-');
   try {
     const resolverRate = await measureResolverAlone(`${root}/alone`, corpus, jobSize);
-    console.log(`corpus: ${corpus.statements.toLocaleString('en')} statements over ${corpus.learners.toLocaleString('en')} learners, jobs of ${jobSize}`);
+    console.log(
+      `corpus: ${corpus.statements.toLocaleString('en')} statements over ${corpus.learners.toLocaleString('en')} learners, jobs of ${jobSize}`,
+    );
     console.log(`resolver alone (no queue):  ${resolverRate.toLocaleString('en')} statements/s`);
     const runs: PipelineRun[] = [];
     for (const workers of workerCounts) {
       // Enough jobs in flight to keep every worker slot busy, few enough that latency is not a backlog's.
       const inFlight = window ?? 2 * workers * concurrency;
-      const run = await measurePipeline({ dataDir: `${root}/pipeline-${workers}`, corpus, jobSize, workers, concurrency, window: inFlight, redisUrl });
+      const run = await measurePipeline({
+        dataDir: `${root}/pipeline-${workers}`,
+        corpus,
+        jobSize,
+        workers,
+        concurrency,
+        window: inFlight,
+        redisUrl,
+      });
       runs.push(run);
       console.log(
-        `pipeline, ${workers} worker process${workers > 1 ? 'es' : ''} (concurrency ${concurrency}): ${run.rate.toLocaleString('en')} statements/s`
-        + `  (${run.seconds.toFixed(1)} s)  job latency p50 ${run.latencyP50Ms} ms, p99 ${run.latencyP99Ms} ms`
-        + `  ratio to resolver alone ${(run.rate / resolverRate).toFixed(2)} (target ≥ 0.7)`,
+        `pipeline, ${workers} worker process${workers > 1 ? 'es' : ''} (concurrency ${concurrency}): ${run.rate.toLocaleString('en')} statements/s` +
+          `  (${run.seconds.toFixed(1)} s)  job latency p50 ${run.latencyP50Ms} ms, p99 ${run.latencyP99Ms} ms` +
+          `  ratio to resolver alone ${(run.rate / resolverRate).toFixed(2)} (target ≥ 0.7)`,
       );
     }
     return { resolverRate, runs };
@@ -91,22 +101,43 @@ async function measureResolverAlone(dataDir: string, corpus: CorpusOptions, batc
 }
 
 async function measurePipeline(run: {
-  dataDir: string; corpus: CorpusOptions; jobSize: number; workers: number; concurrency: number; window: number; redisUrl: string;
+  dataDir: string;
+  corpus: CorpusOptions;
+  jobSize: number;
+  workers: number;
+  concurrency: number;
+  window: number;
+  redisUrl: string;
 }): Promise<PipelineRun> {
   const prefix = `persona-bench-${randomBytes(4).toString('hex')}`;
   const jobCount = Math.ceil(run.corpus.statements / run.jobSize);
   const queue = createStatementQueue({
-    redisUrl: run.redisUrl, queueName: 'persona-statements', prefix, batchSize: run.jobSize, attempts: 3, backoffMs: 1000,
-    keepCompleted: jobCount + 10, keepCompletedSeconds: 86400,
+    redisUrl: run.redisUrl,
+    queueName: 'persona-statements',
+    prefix,
+    batchSize: run.jobSize,
+    attempts: 3,
+    backoffMs: 1000,
+    keepCompleted: jobCount + 10,
+    keepCompletedSeconds: 86400,
   });
   // Ensure the store's indexes exist before the workers race to create them.
   const store = await openEmbeddedStore({ dataDir: run.dataDir });
   await ensureIndexes(store);
   await store.close();
-  const children = await Promise.all(Array.from({ length: run.workers }, () => startWorker({
-    DATA_DIR: run.dataDir, QUEUE_PREFIX: prefix, REDIS_URL: run.redisUrl, WORKER_CONCURRENCY: String(run.concurrency),
-    RESOLVER_BATCH_SIZE: String(run.jobSize), JOB_RESULT: 'counts', LOG_LEVEL: 'warn',
-  })));
+  const children = await Promise.all(
+    Array.from({ length: run.workers }, () =>
+      startWorker({
+        DATA_DIR: run.dataDir,
+        QUEUE_PREFIX: prefix,
+        REDIS_URL: run.redisUrl,
+        WORKER_CONCURRENCY: String(run.concurrency),
+        RESOLVER_BATCH_SIZE: String(run.jobSize),
+        JOB_RESULT: 'counts',
+        LOG_LEVEL: 'warn',
+      }),
+    ),
+  );
   try {
     const organisation = new ObjectId().toHexString();
     const jobIds: string[] = [];
@@ -129,8 +160,11 @@ async function measurePipeline(run: {
     const jobs = await queue.queue.getCompleted(0, jobCount);
     const latencies = jobs.map((job) => (job.finishedOn ?? 0) - job.timestamp).sort((a, b) => a - b);
     return {
-      workers: run.workers, rate: rate(run.corpus.statements, elapsed), seconds: elapsed / 1000,
-      latencyP50Ms: quantile(latencies, 0.5) ?? 0, latencyP99Ms: quantile(latencies, 0.99) ?? 0,
+      workers: run.workers,
+      rate: rate(run.corpus.statements, elapsed),
+      seconds: elapsed / 1000,
+      latencyP50Ms: quantile(latencies, 0.5) ?? 0,
+      latencyP99Ms: quantile(latencies, 0.99) ?? 0,
     };
   } finally {
     await Promise.all(children.map((child) => child.stop()));
@@ -150,7 +184,9 @@ async function finishedCount(queue: ReturnType<typeof createStatementQueue>['que
 
 async function startWorker(env: Record<string, string>): Promise<{ name: string; stop: () => Promise<void> }> {
   const child = spawn(process.execPath, ['--import', 'tsx', 'workers/statements.worker.ts'], {
-    cwd: ROOT, env: { ...process.env, STORE: 'embedded', QUEUE: 'bullmq', ...env, LOG_LEVEL: 'info' }, stdio: ['ignore', 'pipe', 'inherit'],
+    cwd: ROOT,
+    env: { ...process.env, STORE: 'embedded', QUEUE: 'bullmq', ...env, LOG_LEVEL: 'info' },
+    stdio: ['ignore', 'pipe', 'inherit'],
   });
   const exited = new Promise<void>((resolve) => child.on('exit', () => resolve()));
   await new Promise<void>((resolve, reject) => {

@@ -54,16 +54,26 @@ export async function runResolverBench(): Promise<void> {
     const putRate = measureRawPutCeiling(`${dataDir}/raw-put`, corpus);
     const baselineRate = await measurePerStatementBaseline(`${dataDir}/baseline`, corpus, baselineStatements);
 
-    console.log(`corpus: ${corpus.statements} statements over ${corpus.learners} learners (batches of ${batchSize}); personas created: ${personas}`);
-    console.log(`resolver (batch path):              ${resolverRate.toLocaleString('en')} statements/s  (${(resolverMs / 1000).toFixed(1)} s, peak RSS ${resolverRss} MB)`);
+    console.log(
+      `corpus: ${corpus.statements} statements over ${corpus.learners} learners (batches of ${batchSize}); personas created: ${personas}`,
+    );
+    console.log(
+      `resolver (batch path):              ${resolverRate.toLocaleString('en')} statements/s  (${(resolverMs / 1000).toFixed(1)} s, peak RSS ${resolverRss} MB)`,
+    );
     console.log(`ceiling (JSON.parse of the lines):  ${parseRate.toLocaleString('en')} statements/s`);
     console.log(`ceiling (lmdb-js raw put, 1 txn):   ${putRate.toLocaleString('en')} documents + index entries/s`);
     console.log(`engine insertMany (not a ceiling):  ${ceilingRate.toLocaleString('en')} documents/s`);
-    console.log(`baseline (per statement, LL-style): ${baselineRate.toLocaleString('en')} statements/s  (${baselineStatements} statements)`);
-    console.log(`ratio resolver / JSON.parse ceiling: ${(resolverRate / parseRate).toFixed(3)}   ratio resolver / raw put ceiling: ${(resolverRate / putRate).toFixed(3)}`);
+    console.log(
+      `baseline (per statement, LL-style): ${baselineRate.toLocaleString('en')} statements/s  (${baselineStatements} statements)`,
+    );
+    console.log(
+      `ratio resolver / JSON.parse ceiling: ${(resolverRate / parseRate).toFixed(3)}   ratio resolver / raw put ceiling: ${(resolverRate / putRate).toFixed(3)}`,
+    );
     console.log(`ratio resolver / engine insertMany:  ${(resolverRate / ceilingRate).toFixed(2)}`);
     console.log(`ratio resolver / baseline: ${(resolverRate / baselineRate).toFixed(1)}×  (target ≥ 10×)`);
-    console.log(`reopen of the ${corpus.learners}-learner store: ${reopenMs.toFixed(0)} ms (target < 5000 ms); peak RSS ${peakRssMb()} MB (target < 1500 MB)`);
+    console.log(
+      `reopen of the ${corpus.learners}-learner store: ${reopenMs.toFixed(0)} ms (target < 5000 ms); peak RSS ${peakRssMb()} MB (target < 1500 MB)`,
+    );
   } finally {
     rmSync(dataDir, { recursive: true, force: true });
   }
@@ -95,8 +105,11 @@ function measureRawPutCeiling(dataDir: string, corpus: CorpusOptions): number {
   for (let position = 0; position < corpus.statements; position += 1) {
     const ifi = toStoredIfi(statementAt(position, corpus).actor as Record<string, unknown>);
     const id = new ObjectId();
-    entries.push({ id: Buffer.from(id.id), key: [organisation.toHexString(), `${canonicalIdentifierKey(ifi)}#${position}`],
-      document: { organisation: organisation.toHexString(), persona: new ObjectId().toHexString(), ifi, createdAt: now, updatedAt: now } });
+    entries.push({
+      id: Buffer.from(id.id),
+      key: [organisation.toHexString(), `${canonicalIdentifierKey(ifi)}#${position}`],
+      document: { organisation: organisation.toHexString(), persona: new ObjectId().toHexString(), ifi, createdAt: now, updatedAt: now },
+    });
   }
   const started = performance.now();
   root.transactionSync(() => {
@@ -123,7 +136,14 @@ async function measureBulkInsertCeiling(dataDir: string, corpus: CorpusOptions, 
     const documents = [];
     for (let index = start; index < Math.min(start + batchSize, corpus.statements); index += 1) {
       const ifi = toStoredIfi(statementAt(index, corpus).actor as Record<string, unknown>);
-      documents.push({ organisation, persona: new ObjectId(), ifi, canonicalKey: `${canonicalIdentifierKey(ifi)}#${index}`, createdAt: now, updatedAt: now });
+      documents.push({
+        organisation,
+        persona: new ObjectId(),
+        ifi,
+        canonicalKey: `${canonicalIdentifierKey(ifi)}#${index}`,
+        createdAt: now,
+        updatedAt: now,
+      });
     }
     const started = performance.now();
     await collection.insertMany(documents, { ordered: false });

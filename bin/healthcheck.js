@@ -34,7 +34,7 @@ async function storeAnswers(env) {
 }
 
 try {
-  const healthy = await redisAnswers(process.env.REDIS_URL ?? 'redis://127.0.0.1:6379') && await storeAnswers(process.env);
+  const healthy = (await redisAnswers(process.env.REDIS_URL ?? 'redis://127.0.0.1:6379')) && (await storeAnswers(process.env));
   process.exit(healthy ? 0 : 1);
 } catch (error) {
   process.stderr.write(`unhealthy: ${error.message}\n`);

@@ -27,15 +27,23 @@ const mtimeOf = (path) => (existsSync(path) ? statSync(path).mtimeMs : -1);
 
 /** The types follow the service's routes and schemas (src/); the bundle follows the app and its dependencies. */
 const areTypesStale = () => newestMtime(join(root, 'src')) > mtimeOf(join(apiDir, 'schema.d.ts'));
-const isBundleStale = () => Math.max(...[join(admin, 'src'), join(admin, 'index.html'), join(admin, 'vite.config.ts'), join(root, 'package-lock.json')]
-  .map(newestMtime)) > mtimeOf(builtIndex);
+const isBundleStale = () =>
+  Math.max(
+    ...[join(admin, 'src'), join(admin, 'index.html'), join(admin, 'vite.config.ts'), join(root, 'package-lock.json')].map(newestMtime),
+  ) > mtimeOf(builtIndex);
 
 async function writeTypes(openapiTS, astToString) {
   mkdirSync(apiDir, { recursive: true });
   const documentFile = join(apiDir, 'openapi.json');
-  execFileSync(process.execPath, ['--import', 'tsx', join(root, 'scripts', 'write-openapi.ts'), documentFile], { cwd: root, stdio: 'inherit' });
+  execFileSync(process.execPath, ['--import', 'tsx', join(root, 'scripts', 'write-openapi.ts'), documentFile], {
+    cwd: root,
+    stdio: 'inherit',
+  });
   const ast = await openapiTS(new URL(`file://${documentFile}`));
-  writeFileSync(join(apiDir, 'schema.d.ts'), `// Generated from the service's OpenAPI document by scripts/build-admin.js; do not edit.\n${astToString(ast)}`);
+  writeFileSync(
+    join(apiDir, 'schema.d.ts'),
+    `// Generated from the service's OpenAPI document by scripts/build-admin.js; do not edit.\n${astToString(ast)}`,
+  );
 }
 
 async function main() {

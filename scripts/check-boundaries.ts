@@ -9,7 +9,9 @@ const found = await checkBoundaries(fileURLToPath(new URL('..', import.meta.url)
 const foundKeys = new Set(found.map(breachKey));
 const breaches = [
   ...found.filter((line) => !Object.hasOwn(KNOWN_BREACHES, breachKey(line))),
-  ...Object.keys(KNOWN_BREACHES).filter((key) => !foundKeys.has(key)).map((key) => `fixed, remove it from known-breaches.ts: ${key}`),
+  ...Object.keys(KNOWN_BREACHES)
+    .filter((key) => !foundKeys.has(key))
+    .map((key) => `fixed, remove it from known-breaches.ts: ${key}`),
 ];
 for (const breach of breaches) console.error(breach);
 if (breaches.length) {

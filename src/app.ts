@@ -62,24 +62,33 @@ export interface App {
 
 export async function createApp(givenConfig: Config, options: AppOptions = {}): Promise<App> {
   const logger = options.logger ?? pino({ level: givenConfig.LOG_LEVEL });
-  const store = options.store ?? await openStore(givenConfig);
+  const store = options.store ?? (await openStore(givenConfig));
   let wired: Application | null = null;
   let apiWorker: WorkerProcess | null = null;
   try {
     await checkAllIndexes(store, logger);
     // One wiring for every entry point: the queue, the write-back target, the services and the resolution pipeline.
-    wired = await openApplication(givenConfig, store, { logger, queue: options.statementSink ? 'off' : 'config', authRecheckMs: options.authRecheckMs });
+    wired = await openApplication(givenConfig, store, {
+      logger,
+      queue: options.statementSink ? 'off' : 'config',
+      authRecheckMs: options.authRecheckMs,
+    });
     const { config, services, queue } = wired;
     const publishEvents = wired.publishEvents;
     // Merges and undos are announced where resolutions are: the events stream with the queue on, else the webhooks.
-    const afterMergeChange = publishEvents ? async (record: MergeRecordDoc) => {
-      const event = eventOfMerge(record);
-      if (!event) return;
-      // Logged, not thrown: the merge is done, and an error answer would invite a retry of a completed merge.
-      await publishEvents([event]).catch((error: Error) => logger.warn({ eventId: event.eventId, err: error.message }, 'persona event not published'));
-    } : undefined;
+    const afterMergeChange = publishEvents
+      ? async (record: MergeRecordDoc) => {
+          const event = eventOfMerge(record);
+          if (!event) return;
+          // Logged, not thrown: the merge is done, and an error answer would invite a retry of a completed merge.
+          await publishEvents([event]).catch((error: Error) =>
+            logger.warn({ eventId: event.eventId, err: error.message }, 'persona event not published'),
+          );
+        }
+      : undefined;
     const identity = await startIdentityFeature(config, store, {
-      onMergeChange: afterMergeChange, writeBackStatements: wired.writeBack?.statements ?? null,
+      onMergeChange: afterMergeChange,
+      writeBackStatements: wired.writeBack?.statements ?? null,
       erasureScrubbers: compatErasureScrubbers(store),
     });
     const metrics = createMetrics({ defaultMetrics: options.defaultMetrics });
@@ -94,23 +103,45 @@ export async function createApp(givenConfig: Config, options: AppOptions = {}): 
     queue?.registerMetrics(metrics.clusterRegistry);
     registerIdentityHealthMetrics(metrics.clusterRegistry, store);
     // Refused with 503 + Retry-After when the store or the workers fall behind, rather than held in memory.
-    const statementSink = withBackPressure(options.statementSink ?? (queue ? createQueuedStatementSink({ queue: queue.statements, inline }) : inline), {
-      maxPending: config.STATEMENTS_MAX_PENDING, queueHighWater: config.QUEUE_HIGH_WATER, waitingCount: queue ? () => queue!.statements.waitingCount() : undefined,
-    });
+    const statementSink = withBackPressure(
+      options.statementSink ?? (queue ? createQueuedStatementSink({ queue: queue.statements, inline }) : inline),
+      {
+        maxPending: config.STATEMENTS_MAX_PENDING,
+        queueHighWater: config.QUEUE_HIGH_WATER,
+        waitingCount: queue ? () => queue!.statements.waitingCount() : undefined,
+      },
+    );
     const jobs = createJobsService({ queue: queue?.statements ?? null });
     const compat = createCompatRouters({
-      store, services, mergeService: identity.merges, bodyLimit: config.BODY_LIMIT, uploadLimitBytes: config.UPLOAD_LIMIT,
+      store,
+      services,
+      mergeService: identity.merges,
+      bodyLimit: config.BODY_LIMIT,
+      uploadLimitBytes: config.UPLOAD_LIMIT,
     });
     const xapi = createXapiSurface({ store, config, services, sink: statementSink });
     const http = createHttpApp({
-      logger, metrics, authenticator: services.authenticator, bodyLimit: config.BODY_LIMIT, queryTimeoutMs: config.QUERY_TIMEOUT_MS, metricsToken: config.METRICS_TOKEN, rateLimitPerMinute: config.RATE_LIMIT_PER_MINUTE,
-      trustProxy: config.TRUST_PROXY, corsOrigins: config.CORS_ORIGINS,
+      logger,
+      metrics,
+      authenticator: services.authenticator,
+      bodyLimit: config.BODY_LIMIT,
+      queryTimeoutMs: config.QUERY_TIMEOUT_MS,
+      metricsToken: config.METRICS_TOKEN,
+      rateLimitPerMinute: config.RATE_LIMIT_PER_MINUTE,
+      trustProxy: config.TRUST_PROXY,
+      corsOrigins: config.CORS_ORIGINS,
       async checkReady() {
         await store.ping();
         await queue?.ping();
       },
       registerRoutes(kit) {
-        registerStatementRoutes(kit, { sink: statementSink, resolver: services.resolver, jobs, maxAgentsPerRequest: config.MAX_AGENTS_PER_REQUEST, includeAuthority: config.RESOLVE_AUTHORITY });
+        registerStatementRoutes(kit, {
+          sink: statementSink,
+          resolver: services.resolver,
+          jobs,
+          maxAgentsPerRequest: config.MAX_AGENTS_PER_REQUEST,
+          includeAuthority: config.RESOLVE_AUTHORITY,
+        });
         registerPersonaRoutes(kit, services);
         registerPersonaLookupRoutes(kit, services);
         registerPseudonymRoutes(kit, { store });
@@ -128,9 +159,16 @@ export async function createApp(givenConfig: Config, options: AppOptions = {}): 
       extraRouters: [{ path: '/xapi', router: xapi.router }, ...compat.routers],
     });
     return {
-      app: http.app, store, services, metrics, statementSink, identity,
+      app: http.app,
+      store,
+      services,
+      metrics,
+      statementSink,
+      identity,
       /** Generated on first read (http-app.ts). */
-      get openapi() { return http.openapi; },
+      get openapi() {
+        return http.openapi;
+      },
       async close() {
         await compat.idle();
         await identity.close();

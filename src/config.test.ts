@@ -5,7 +5,14 @@ import { ConfigError, loadConfig } from './config.ts';
 describe('configuration', () => {
   it('defaults to the embedded store in ./data with no variables set', () => {
     const config = loadConfig({});
-    expect(config).to.include({ STORE: 'embedded', DATA_DIR: './data', PORT: 8080, QUEUE: 'auto', LINK_MBOX_SHA1SUM: true, RESOLVE_AUTHORITY: false });
+    expect(config).to.include({
+      STORE: 'embedded',
+      DATA_DIR: './data',
+      PORT: 8080,
+      QUEUE: 'auto',
+      LINK_MBOX_SHA1SUM: true,
+      RESOLVE_AUTHORITY: false,
+    });
   });
 
   it('coerces numbers and booleans from their text', () => {
@@ -20,7 +27,10 @@ describe('configuration', () => {
   it('names every bad variable in one error', () => {
     expect(() => loadConfig({ STORE: 'postgres', PORT: 'eighty', RESOLVE_AUTHORITY: 'maybe' }))
       .to.throw(ConfigError)
-      .with.property('message').that.matches(/STORE/).and.matches(/PORT/).and.matches(/RESOLVE_AUTHORITY/);
+      .with.property('message')
+      .that.matches(/STORE/)
+      .and.matches(/PORT/)
+      .and.matches(/RESOLVE_AUTHORITY/);
   });
 
   it('takes WRITE_BACK_PERSON name (default) or pseudonym, and names any other value', () => {
@@ -30,9 +40,15 @@ describe('configuration', () => {
   });
 
   it('sets the HTTP server time limits (slowloris) and refuses a headers limit longer than the request limit', () => {
-    expect(loadConfig({})).to.include({ HTTP_HEADERS_TIMEOUT_MS: 20_000, HTTP_REQUEST_TIMEOUT_MS: 60_000, HTTP_KEEP_ALIVE_TIMEOUT_MS: 5_000 });
-    expect(() => loadConfig({ HTTP_HEADERS_TIMEOUT_MS: '9000', HTTP_REQUEST_TIMEOUT_MS: '5000' }))
-      .to.throw(ConfigError, /HTTP_HEADERS_TIMEOUT_MS: must not be longer than HTTP_REQUEST_TIMEOUT_MS/);
+    expect(loadConfig({})).to.include({
+      HTTP_HEADERS_TIMEOUT_MS: 20_000,
+      HTTP_REQUEST_TIMEOUT_MS: 60_000,
+      HTTP_KEEP_ALIVE_TIMEOUT_MS: 5_000,
+    });
+    expect(() => loadConfig({ HTTP_HEADERS_TIMEOUT_MS: '9000', HTTP_REQUEST_TIMEOUT_MS: '5000' })).to.throw(
+      ConfigError,
+      /HTTP_HEADERS_TIMEOUT_MS: must not be longer than HTTP_REQUEST_TIMEOUT_MS/,
+    );
   });
 
   it('requires MONGODB_URL when STORE=mongodb', () => {

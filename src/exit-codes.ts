@@ -17,7 +17,15 @@ export function exitCodeFor(error: unknown): number {
 /** The error's message on one line (a multi-line message is joined with "; "). */
 export function oneLineMessage(error: unknown): string {
   const text = error instanceof Error ? error.message : String(error);
-  return text.split(/\r?\n/).map((line) => line.trim()).filter(Boolean).join('; ') || (error as Error)?.name || 'unknown error';
+  return (
+    text
+      .split(/\r?\n/)
+      .map((line) => line.trim())
+      .filter(Boolean)
+      .join('; ') ||
+    (error as Error)?.name ||
+    'unknown error'
+  );
 }
 
 /** Start-up failed: one line on stderr naming the program, then exit with the rule's code. */

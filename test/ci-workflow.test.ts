@@ -12,7 +12,10 @@ describe('CI workflow: the whole suite on MongoDB', () => {
   it('starts MongoDB 7 as replica set rs0 and waits for a writable primary before the tests', () => {
     const start = steps.findIndex((step) => /docker run .*mongo:7 .*--replSet rs0/.test(step.run ?? ''));
     expect(start, 'a step starting mongo:7 with --replSet rs0').to.be.greaterThan(-1);
-    expect(steps[start].run).to.match(/rs\.initiate\(\{ _id: 'rs0'/).and.match(/isWritablePrimary/).and.match(/exit 1/);
+    expect(steps[start].run)
+      .to.match(/rs\.initiate\(\{ _id: 'rs0'/)
+      .and.match(/isWritablePrimary/)
+      .and.match(/exit 1/);
     expect(start).to.be.lessThan(steps.findIndex((step) => step.run === 'npm test'));
   });
 

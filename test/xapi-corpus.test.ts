@@ -7,7 +7,9 @@ import { extractAgents, validateStatement } from '../src/domain/xapi/index.ts';
 const dataDir = new URL('./fixtures/xapi/', import.meta.url);
 
 function lines(file: string): string[] {
-  return readFileSync(new URL(file, dataDir), 'utf8').split('\n').filter((line) => line.trim() !== '');
+  return readFileSync(new URL(file, dataDir), 'utf8')
+    .split('\n')
+    .filter((line) => line.trim() !== '');
 }
 
 /** `"a.b: what; (statement): what (+1 more)"` → `['a.b', '(statement)']`. */

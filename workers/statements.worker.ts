@@ -19,14 +19,17 @@ async function startOrExit() {
 }
 
 const { logger, running } = await startOrExit();
-onShutdownSignal(async (signal) => {
-  logger.info({ signal }, 'stopping: finishing running jobs');
-  await running.close();
-  logger.info({}, 'worker stopped');
-  process.exit(0);
-}, (error) => {
-  logger.error({ err: error.message }, 'worker did not stop cleanly');
-  process.exit(1);
-});
+onShutdownSignal(
+  async (signal) => {
+    logger.info({ signal }, 'stopping: finishing running jobs');
+    await running.close();
+    logger.info({}, 'worker stopped');
+    process.exit(0);
+  },
+  (error) => {
+    logger.error({ err: error.message }, 'worker did not stop cleanly');
+    process.exit(1);
+  },
+);
 // For supervisors and tests: the worker is connected and taking jobs.
 logger.info({ pid: process.pid }, 'worker ready');

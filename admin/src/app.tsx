@@ -23,7 +23,15 @@ export function App() {
         <Route path="merges" element={<MergesPage />} />
         <Route path="import" element={<ImportPage />} />
         <Route path="health" element={<IdentityHealthPage />} />
-        <Route path="*" element={<><h1>Not found</h1><p>This page does not exist.</p></>} />
+        <Route
+          path="*"
+          element={
+            <>
+              <h1>Not found</h1>
+              <p>This page does not exist.</p>
+            </>
+          }
+        />
       </Route>
     </Routes>
   );
@@ -32,5 +40,14 @@ export function App() {
 /** People, with the notice another page left (e.g. after an erasure). */
 function PeopleWithNotice() {
   const notice = (useLocation().state as { notice?: string } | null)?.notice;
-  return <>{notice && <p role="status" className="notice">{notice}</p>}<People /></>;
+  return (
+    <>
+      {notice && (
+        <p role="status" className="notice">
+          {notice}
+        </p>
+      )}
+      <People />
+    </>
+  );
 }

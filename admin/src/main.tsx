@@ -11,7 +11,10 @@ import './styles.css';
 const queryClient = new QueryClient({
   defaultOptions: {
     // A 4xx will answer the same again: only network failures and 5xx are retried.
-    queries: { retry: (count, error) => count < 2 && !(error instanceof ApiError && error.status >= 400 && error.status < 500), refetchOnWindowFocus: false },
+    queries: {
+      retry: (count, error) => count < 2 && !(error instanceof ApiError && error.status >= 400 && error.status < 500),
+      refetchOnWindowFocus: false,
+    },
   },
 });
 

@@ -18,44 +18,43 @@ export const KNOWN_BREACHES: Record<string, string> = {
   // doctor, guard rails, erasure): each names the import that closes it. To go with each slice's index.ts and a
   // workflows layer for the cross-slice work (erasure, merges, exports).
   'unit-cycle: src/features/erasure -> src/features/duplicates':
-    'merged from a branch built beside the new core (src/features/erasure/erasure.service.ts -> src/features/duplicates/duplicate-pairs.ts); to go with the slices\' index.ts and the workflows layer',
+    "merged from a branch built beside the new core (src/features/erasure/erasure.service.ts -> src/features/duplicates/duplicate-pairs.ts); to go with the slices' index.ts and the workflows layer",
   'unit-cycle: src/features/erasure -> src/features/imports':
-    'merged from a branch built beside the new core (src/features/erasure/erasure.service.ts -> src/features/imports/import-error-traces.ts); to go with the slices\' index.ts and the workflows layer',
+    "merged from a branch built beside the new core (src/features/erasure/erasure.service.ts -> src/features/imports/import-error-traces.ts); to go with the slices' index.ts and the workflows layer",
   'unit-cycle: src/features/erasure -> src/features/merges':
-    'merged from a branch built beside the new core (src/features/erasure/erasure.routes.ts -> src/features/merges/merges.schemas.ts); to go with the slices\' index.ts and the workflows layer',
+    "merged from a branch built beside the new core (src/features/erasure/erasure.routes.ts -> src/features/merges/merges.schemas.ts); to go with the slices' index.ts and the workflows layer",
   'unit-cycle: src/features/erasure -> src/features/pseudonyms':
-    'merged from a branch built beside the new core (src/features/erasure/erasure.routes.ts -> src/features/pseudonyms/pseudonymised-query.ts); to go with the slices\' index.ts and the workflows layer',
+    "merged from a branch built beside the new core (src/features/erasure/erasure.routes.ts -> src/features/pseudonyms/pseudonymised-query.ts); to go with the slices' index.ts and the workflows layer",
   'unit-cycle: src/features/erasure -> src/features/personas':
-    'merged from a branch built beside the new core (src/features/erasure/erasure.routes.ts -> src/features/personas/persona-guard.ts); to go with the slices\' index.ts and the workflows layer',
+    "merged from a branch built beside the new core (src/features/erasure/erasure.routes.ts -> src/features/personas/persona-guard.ts); to go with the slices' index.ts and the workflows layer",
   'unit-cycle: src/features/duplicates -> src/features/identifiers':
-    'merged from a branch built beside the new core (src/features/duplicates/duplicates.routes.ts -> src/features/identifiers/identifiers.schemas.ts); to go with the slices\' index.ts and the workflows layer',
+    "merged from a branch built beside the new core (src/features/duplicates/duplicates.routes.ts -> src/features/identifiers/identifiers.schemas.ts); to go with the slices' index.ts and the workflows layer",
   'unit-cycle: src/features/duplicates -> src/features/merges':
-    'merged from a branch built beside the new core (src/features/duplicates/duplicates.service.ts -> src/features/merges/merge.service.ts); to go with the slices\' index.ts and the workflows layer',
+    "merged from a branch built beside the new core (src/features/duplicates/duplicates.service.ts -> src/features/merges/merge.service.ts); to go with the slices' index.ts and the workflows layer",
   'unit-cycle: src/features/duplicates -> src/features/personas':
-    'merged from a branch built beside the new core (src/features/duplicates/duplicates.routes.ts -> src/features/personas/persona-guard.ts); to go with the slices\' index.ts and the workflows layer',
+    "merged from a branch built beside the new core (src/features/duplicates/duplicates.routes.ts -> src/features/personas/persona-guard.ts); to go with the slices' index.ts and the workflows layer",
   'unit-cycle: src/features/imports -> src/features/resolver':
-    'merged from a branch built beside the new core (src/features/imports/import-batch.ts -> src/features/resolver/email-claims.ts); to go with the slices\' index.ts and the workflows layer',
+    "merged from a branch built beside the new core (src/features/imports/import-batch.ts -> src/features/resolver/email-claims.ts); to go with the slices' index.ts and the workflows layer",
   'unit-cycle: src/features/imports -> src/features/merges':
-    'merged from a branch built beside the new core (src/features/imports/imports.routes.ts -> src/features/merges/merges.routes.ts); to go with the slices\' index.ts and the workflows layer',
+    "merged from a branch built beside the new core (src/features/imports/imports.routes.ts -> src/features/merges/merges.routes.ts); to go with the slices' index.ts and the workflows layer",
   'unit-cycle: src/features/imports -> src/features/personas':
-    'merged from a branch built beside the new core (src/features/imports/import-batch.ts -> src/features/personas/persona-lookup.ts); to go with the slices\' index.ts and the workflows layer',
+    "merged from a branch built beside the new core (src/features/imports/import-batch.ts -> src/features/personas/persona-lookup.ts); to go with the slices' index.ts and the workflows layer",
   'unit-cycle: src/features/merges -> src/features/pseudonyms':
-    'merged from a branch built beside the new core (src/features/merges/identity-write-back.ts -> src/features/pseudonyms/pseudonym-displays.ts); to go with the slices\' index.ts and the workflows layer',
+    "merged from a branch built beside the new core (src/features/merges/identity-write-back.ts -> src/features/pseudonyms/pseudonym-displays.ts); to go with the slices' index.ts and the workflows layer",
   'unit-cycle: src/features/merges -> src/features/write-back':
-    'merged from a branch built beside the new core (src/features/merges/identity-write-back.ts -> src/features/write-back/write-back-target.ts); to go with the slices\' index.ts and the workflows layer',
+    "merged from a branch built beside the new core (src/features/merges/identity-write-back.ts -> src/features/write-back/write-back-target.ts); to go with the slices' index.ts and the workflows layer",
   'unit-cycle: src/features/merges -> src/features/identifiers':
-    'merged from a branch built beside the new core (src/features/merges/merges.schemas.ts -> src/features/identifiers/identifiers.schemas.ts); to go with the slices\' index.ts and the workflows layer',
+    "merged from a branch built beside the new core (src/features/merges/merges.schemas.ts -> src/features/identifiers/identifiers.schemas.ts); to go with the slices' index.ts and the workflows layer",
   'unit-cycle: src/features/pseudonyms -> src/features/personas':
-    'merged from a branch built beside the new core (src/features/pseudonyms/pseudonyms.routes.ts -> src/features/personas/persona-lookup.ts); to go with the slices\' index.ts and the workflows layer',
+    "merged from a branch built beside the new core (src/features/pseudonyms/pseudonyms.routes.ts -> src/features/personas/persona-lookup.ts); to go with the slices' index.ts and the workflows layer",
   'unit-cycle: src/features/pseudonyms -> src/features/erasure':
-    'merged from a branch built beside the new core (src/features/pseudonyms/pseudonymised-export.ts -> src/features/erasure/erasure.service.ts); to go with the slices\' index.ts and the workflows layer',
+    "merged from a branch built beside the new core (src/features/pseudonyms/pseudonymised-export.ts -> src/features/erasure/erasure.service.ts); to go with the slices' index.ts and the workflows layer",
   'unit-cycle: src/features/write-back -> src/features/pseudonyms':
-    'merged from a branch built beside the new core (src/features/write-back/statement-backfill.ts -> src/features/pseudonyms/pseudonym-displays.ts); to go with the slices\' index.ts and the workflows layer',
+    "merged from a branch built beside the new core (src/features/write-back/statement-backfill.ts -> src/features/pseudonyms/pseudonym-displays.ts); to go with the slices' index.ts and the workflows layer",
   'unit-cycle: src/features/write-back -> src/features/personas':
-    'merged from a branch built beside the new core (src/features/write-back/statement-backfill.ts -> src/features/personas/persona-lookup.ts); to go with the slices\' index.ts and the workflows layer',
+    "merged from a branch built beside the new core (src/features/write-back/statement-backfill.ts -> src/features/personas/persona-lookup.ts); to go with the slices' index.ts and the workflows layer",
   'unit-cycle: src/features/personas -> src/features/search':
-    'merged from a branch built beside the new core (src/features/personas/persona-filters.ts -> src/features/search/search-tokens.ts); to go with the slices\' index.ts and the workflows layer',
+    "merged from a branch built beside the new core (src/features/personas/persona-filters.ts -> src/features/search/search-tokens.ts); to go with the slices' index.ts and the workflows layer",
   'unit-cycle: src/features/search -> src/features/duplicates':
-    'merged from a branch built beside the new core (src/features/search/search-page.ts -> src/features/duplicates/duplicate-index.ts); to go with the slices\' index.ts and the workflows layer',
-
+    "merged from a branch built beside the new core (src/features/search/search-page.ts -> src/features/duplicates/duplicate-index.ts); to go with the slices' index.ts and the workflows layer",
 };

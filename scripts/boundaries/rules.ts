@@ -24,7 +24,7 @@ export const FORBIDDEN_IMPORTS = [
   },
   {
     name: 'services-know-no-transport',
-    comment: 'a feature\'s services and helpers import no transport; only its *.routes.ts use the route kit',
+    comment: "a feature's services and helpers import no transport; only its *.routes.ts use the route kit",
     severity: 'error',
     from: { path: '^src/features/', pathNot: '\\.routes\\.ts$' },
     to: { path: '^src/(http|compat|xapi)/' },

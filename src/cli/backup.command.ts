@@ -18,7 +18,9 @@ import { reportError } from './identity-cli.ts';
 const DATA_FILE = 'data.mdb';
 const LOCK_FILE = 'lock.mdb';
 
-interface BackupCapable { backup(directory: string): Promise<void> }
+interface BackupCapable {
+  backup(directory: string): Promise<void>;
+}
 const canBackup = (store: Store): store is Store & BackupCapable => typeof (store as Partial<BackupCapable>).backup === 'function';
 
 async function entriesOf(directory: string): Promise<string[] | null> {
@@ -37,8 +39,17 @@ export function registerBackupCommands(program: Command): void {
     .argument('<dir>', 'an empty or new directory')
     .option('--json', 'print {directory, bytes, seconds}')
     .action(async (directory: string, options: { json?: boolean }) => {
-      if (loadConfig().STORE !== 'embedded') return reportError({ code: 'cli.backup_embedded_only', message: 'persona backup copies the embedded store; back up MongoDB with mongodump or its snapshots' }, options.json, EXIT_CODES.usage);
-      if ((await entriesOf(directory))?.length) return reportError({ code: 'cli.target_not_empty', message: `${directory} is not empty` }, options.json, EXIT_CODES.usage);
+      if (loadConfig().STORE !== 'embedded')
+        return reportError(
+          {
+            code: 'cli.backup_embedded_only',
+            message: 'persona backup copies the embedded store; back up MongoDB with mongodump or its snapshots',
+          },
+          options.json,
+          EXIT_CODES.usage,
+        );
+      if ((await entriesOf(directory))?.length)
+        return reportError({ code: 'cli.target_not_empty', message: `${directory} is not empty` }, options.json, EXIT_CODES.usage);
       const started = performance.now();
       await withStore(async (store) => {
         if (!canBackup(store)) throw new Error('this store cannot be backed up');
@@ -57,12 +68,25 @@ export function registerBackupCommands(program: Command): void {
     .option('--json', 'print {dataDir, bytes, doctor: {problems, repaired, unrepaired}} (the restored store is checked and repaired)')
     .action(async (directory: string, options: { force?: boolean; json?: boolean }) => {
       const config = loadConfig();
-      if (config.STORE !== 'embedded') return reportError({ code: 'cli.backup_embedded_only', message: 'persona restore restores the embedded store; restore MongoDB with mongorestore' }, options.json, EXIT_CODES.usage);
+      if (config.STORE !== 'embedded')
+        return reportError(
+          { code: 'cli.backup_embedded_only', message: 'persona restore restores the embedded store; restore MongoDB with mongorestore' },
+          options.json,
+          EXIT_CODES.usage,
+        );
       const source = join(directory, DATA_FILE);
       const { size } = await stat(source).catch(() => ({ size: -1 }));
-      if (size < 0) return reportError({ code: 'cli.not_a_backup', message: `${directory} holds no ${DATA_FILE}` }, options.json, EXIT_CODES.usage);
+      if (size < 0)
+        return reportError({ code: 'cli.not_a_backup', message: `${directory} holds no ${DATA_FILE}` }, options.json, EXIT_CODES.usage);
       if ((await entriesOf(config.DATA_DIR))?.length && !options.force) {
-        return reportError({ code: 'cli.target_not_empty', message: `DATA_DIR ${config.DATA_DIR} is not empty; stop every process using it and run again with --force to replace it` }, options.json, EXIT_CODES.usage);
+        return reportError(
+          {
+            code: 'cli.target_not_empty',
+            message: `DATA_DIR ${config.DATA_DIR} is not empty; stop every process using it and run again with --force to replace it`,
+          },
+          options.json,
+          EXIT_CODES.usage,
+        );
       }
       await mkdir(config.DATA_DIR, { recursive: true, mode: STORE_DIRECTORY_MODE });
       // Copied beside the target and renamed over it: an interrupted restore never leaves half a data file.
@@ -76,8 +100,11 @@ export function registerBackupCommands(program: Command): void {
       // have created (the doctor creates it, as the next resolution of that identifier would).
       const store = await openEmbeddedStore({ dataDir: config.DATA_DIR, mapSizeGb: config.EMBEDDED_MAP_SIZE_GB });
       const { problems, repaired, unrepaired } = await runDoctor(store, { repair: true }).finally(() => store.close());
-      console.log(options.json ? JSON.stringify({ dataDir: config.DATA_DIR, bytes: size, doctor: { problems: problems.length, repaired, unrepaired } })
-        : `restored ${size} bytes into ${config.DATA_DIR}; persona doctor: ${problems.length} problem(s), ${repaired} repaired, ${unrepaired} left`);
+      console.log(
+        options.json
+          ? JSON.stringify({ dataDir: config.DATA_DIR, bytes: size, doctor: { problems: problems.length, repaired, unrepaired } })
+          : `restored ${size} bytes into ${config.DATA_DIR}; persona doctor: ${problems.length} problem(s), ${repaired} repaired, ${unrepaired} left`,
+      );
       if (unrepaired > 0) process.exitCode = EXIT_CODES.incomplete;
     });
 }

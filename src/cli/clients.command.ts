@@ -11,14 +11,22 @@ import { withStore } from './cli-store.ts';
 import { parseId, parseOrganisationId } from './cli-arguments.ts';
 
 function parseScopes(value: string): Scope[] {
-  const scopes = value.split(',').map((scope) => scope.trim()).filter(Boolean);
+  const scopes = value
+    .split(',')
+    .map((scope) => scope.trim())
+    .filter(Boolean);
   const unknown = scopes.find((scope) => !(SCOPES as readonly string[]).includes(scope));
   if (unknown || scopes.length === 0) throw new InvalidArgumentError(`scopes are a comma-separated list of ${SCOPES.join(', ')}`);
   return scopes as Scope[];
 }
 
-
-interface CreateOptions { organisation?: ObjectId; newOrganisation?: string; scopes?: Scope[]; title?: string; json?: boolean }
+interface CreateOptions {
+  organisation?: ObjectId;
+  newOrganisation?: string;
+  scopes?: Scope[];
+  title?: string;
+  json?: boolean;
+}
 
 export function registerClientsCommand(program: Command): void {
   const clients = program.command('clients').description('manage API clients (key and secret; secrets are stored hashed)');
@@ -31,16 +39,24 @@ export function registerClientsCommand(program: Command): void {
     .option('--title <title>', 'a label for the client')
     .option('--json', 'print {"organisation","key","secret","id"} on one line')
     .action(async (options: CreateOptions) => {
-      if (options.organisation && options.newOrganisation) throw new InvalidArgumentError('use --organisation or --new-organisation, not both');
+      if (options.organisation && options.newOrganisation)
+        throw new InvalidArgumentError('use --organisation or --new-organisation, not both');
       await withStore(async (store) => {
         const organisations = createOrganisationsService({ store });
         const organisation = options.newOrganisation
           ? (await organisations.create(options.newOrganisation))._id
-          : options.organisation ?? (await ensureDefaultOrganisation(store)).organisation._id;
-        const { client, secret, token } = await createClientsService({ store }).create({ organisation, title: options.title, scopes: options.scopes ?? ALL_SCOPES });
+          : (options.organisation ?? (await ensureDefaultOrganisation(store)).organisation._id);
+        const { client, secret, token } = await createClientsService({ store }).create({
+          organisation,
+          title: options.title,
+          scopes: options.scopes ?? ALL_SCOPES,
+        });
         const summary = { organisation: organisation.toHexString(), key: client.key, secret, id: client._id.toHexString() };
         if (options.json) console.log(JSON.stringify(summary));
-        else console.log(`client ${summary.id} in organisation ${summary.organisation}\n  key:    ${client.key}\n  secret: ${secret} (shown only now)\n  bearer: ${token}\n  scopes: ${client.scopes.join(',')}`);
+        else
+          console.log(
+            `client ${summary.id} in organisation ${summary.organisation}\n  key:    ${client.key}\n  secret: ${secret} (shown only now)\n  bearer: ${token}\n  scopes: ${client.scopes.join(',')}`,
+          );
       });
     });
   clients
@@ -51,11 +67,19 @@ export function registerClientsCommand(program: Command): void {
       await withStore(async (store) => {
         for (const client of await createClientsService({ store }).list(null)) {
           const entry = {
-            id: client._id.toHexString(), organisation: client.organisation.toHexString(), title: client.title, key: client.key,
-            scopes: client.scopes, createdAt: client.createdAt.toISOString(), revokedAt: client.revokedAt?.toISOString() ?? null,
+            id: client._id.toHexString(),
+            organisation: client.organisation.toHexString(),
+            title: client.title,
+            key: client.key,
+            scopes: client.scopes,
+            createdAt: client.createdAt.toISOString(),
+            revokedAt: client.revokedAt?.toISOString() ?? null,
           };
           if (options.json) console.log(JSON.stringify(entry));
-          else console.log(`${entry.id}  org ${entry.organisation}  ${entry.key}  ${entry.scopes.join(',')}  ${entry.revokedAt ? `revoked ${entry.revokedAt}` : 'active'}  ${entry.title}`);
+          else
+            console.log(
+              `${entry.id}  org ${entry.organisation}  ${entry.key}  ${entry.scopes.join(',')}  ${entry.revokedAt ? `revoked ${entry.revokedAt}` : 'active'}  ${entry.title}`,
+            );
         }
       });
     });

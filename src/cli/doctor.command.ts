@@ -10,8 +10,13 @@ import { openCliMergeEffects } from './identity-cli.ts';
 export function registerDoctorCommand(program: Command): void {
   program
     .command('doctor')
-    .description('check the store: index entries, orphan identifiers, identifiers on tombstones, tombstone chains, interrupted merges, duplicate identifiers and attribute keys')
-    .option('--repair', 'repair what is safe to repair (rebuild index entries, finish interrupted merges, re-create missing personas, move identifiers off tombstones, keep the newest of duplicate attributes); report the rest')
+    .description(
+      'check the store: index entries, orphan identifiers, identifiers on tombstones, tombstone chains, interrupted merges, duplicate identifiers and attribute keys',
+    )
+    .option(
+      '--repair',
+      'repair what is safe to repair (rebuild index entries, finish interrupted merges, re-create missing personas, move identifiers off tombstones, keep the newest of duplicate attributes); report the rest',
+    )
     .option('--force', 'with --repair: also finish merges whose lease has not expired (only when their process is known to be dead)')
     .option('--json', 'print the report as one JSON document')
     .action(async (options: { repair?: boolean; force?: boolean; json?: boolean }) => {
@@ -30,7 +35,9 @@ export function registerDoctorCommand(program: Command): void {
           const where = `${problem.collection} ${problem.id}${problem.organisation ? ` (organisation ${problem.organisation})` : ''}`;
           console.log(`${problem.repaired ? 'repaired' : 'PROBLEM '} ${problem.code}: ${where}: ${problem.message}`);
         }
-        console.log(report.clean ? 'store is clean' : `${report.problems.length} problem(s): ${report.repaired} repaired, ${report.unrepaired} left`);
+        console.log(
+          report.clean ? 'store is clean' : `${report.problems.length} problem(s): ${report.repaired} repaired, ${report.unrepaired} left`,
+        );
       }
       if (report.unrepaired > 0) process.exitCode = EXIT_CODES.incomplete;
     });

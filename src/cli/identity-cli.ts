@@ -56,8 +56,14 @@ const CLI_LOGGER = {
  * when configured, and persona events when the queue would be on. The events publisher (and its Redis probe) is
  * opened at the first merge, so commands that merge nothing never wait for Redis.
  */
-export async function openCliMergeEffects(givenConfig: Config, store: Store): Promise<{
-  writeBack: IdentityWriteBack | null; onMergeChange: AfterMergeChange; afterChange: AfterMergeChange | undefined; close(): Promise<void>;
+export async function openCliMergeEffects(
+  givenConfig: Config,
+  store: Store,
+): Promise<{
+  writeBack: IdentityWriteBack | null;
+  onMergeChange: AfterMergeChange;
+  afterChange: AfterMergeChange | undefined;
+  close(): Promise<void>;
 }> {
   const config = withStoreQueuePrefix(givenConfig, await loadStoreId(store));
   const target = await openIdentityWriteBack(config, store, stderrWarnings);
@@ -93,8 +99,11 @@ export async function withIdentity(options: IdentityOptions, run: (context: Iden
       const effects = await openCliMergeEffects(config, store);
       try {
         const { merges, duplicates, erasure } = createIdentityServices({
-          store, writeBack: effects.writeBack, onMergeChange: effects.onMergeChange,
-          identifyingAttributes: config.DUPLICATE_IDENTIFYING_ATTRIBUTES, autoMergeCertain: config.AUTO_MERGE_CERTAIN,
+          store,
+          writeBack: effects.writeBack,
+          onMergeChange: effects.onMergeChange,
+          identifyingAttributes: config.DUPLICATE_IDENTIFYING_ATTRIBUTES,
+          autoMergeCertain: config.AUTO_MERGE_CERTAIN,
           // The scrubbers the API registers (app.ts): an erasure from here reaches the same copies.
           erasureScrubbers: compatErasureScrubbers(store),
         });
@@ -111,7 +120,11 @@ export async function withIdentity(options: IdentityOptions, run: (context: Iden
 }
 
 /** Prints an error the way the commands do (stderr, the code first) and sets the exit code (exit-codes.ts: 1, or 2 for usage). */
-export function reportError(error: { code: string; message: string; details?: Array<{ path: string; code: string; message: string }> }, json?: boolean, exitCode: number = EXIT_CODES.incomplete): void {
+export function reportError(
+  error: { code: string; message: string; details?: Array<{ path: string; code: string; message: string }> },
+  json?: boolean,
+  exitCode: number = EXIT_CODES.incomplete,
+): void {
   const details = error.details ?? [];
   if (json) {
     console.error(JSON.stringify({ error: { code: error.code, message: error.message, details } }));
@@ -121,7 +134,3 @@ export function reportError(error: { code: string; message: string; details?: Ar
   }
   process.exitCode = exitCode;
 }
-
-
-
-

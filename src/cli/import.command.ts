@@ -28,7 +28,10 @@ export function registerImportCommand(program: Command): void {
     .command('import')
     .description('import personas from a CSV file')
     .argument('<file>', 'CSV file with a header row')
-    .requiredOption('--mapping <json-or-file>', 'column mapping: {"columns": {"<header>": {"type": "mbox" | "mbox_sha1sum" | "openid" | "account_name" | ...}}}')
+    .requiredOption(
+      '--mapping <json-or-file>',
+      'column mapping: {"columns": {"<header>": {"type": "mbox" | "mbox_sha1sum" | "openid" | "account_name" | ...}}}',
+    )
     .option('--organisation <id>', 'organisation id (default: the default organisation)', parseOrganisationId)
     .option('--merge-conflicts', 'merge the personas of a row whose identifiers belong to different personas (default: report)')
     .option('--errors <file>', 'write the failing rows (row number, columns, errors) to this CSV file')
@@ -50,8 +53,17 @@ export function registerImportCommand(program: Command): void {
     });
 }
 
-async function runImport(service: ImportService, organisation: ObjectId, file: string, mapping: unknown, options: ImportOptions): Promise<void> {
-  const bar = process.stderr.isTTY && !options.json ? new SingleBar({ format: 'import [{bar}] {percentage}% | {value}/{total} rows | {eta}s' }, Presets.shades_classic) : null;
+async function runImport(
+  service: ImportService,
+  organisation: ObjectId,
+  file: string,
+  mapping: unknown,
+  options: ImportOptions,
+): Promise<void> {
+  const bar =
+    process.stderr.isTTY && !options.json
+      ? new SingleBar({ format: 'import [{bar}] {percentage}% | {value}/{total} rows | {eta}s' }, Presets.shades_classic)
+      : null;
   const { import: started, done } = await service.startImport(
     { organisation, filePath: file, mapping, title: options.title ?? file, mergeConflicts: options.mergeConflicts, actor: 'cli' },
     (progress) => bar?.update(progress.processedRows),
@@ -62,7 +74,10 @@ async function runImport(service: ImportService, organisation: ObjectId, file: s
   if (options.errors) await pipeline(await service.errorsCsv(organisation, finished._id), createWriteStream(options.errors));
   const view = toImportView(finished);
   if (options.json) console.log(JSON.stringify(view));
-  else console.log(`import ${view.id}: ${view.state}; ${view.processedRows}/${view.totalRows} rows; created ${view.counts.created}, matched ${view.counts.matched}, merged ${view.counts.merged}, conflicts ${view.counts.conflicts}, errors ${view.counts.errors}${view.failure ? `; failure: ${view.failure}` : ''}`);
+  else
+    console.log(
+      `import ${view.id}: ${view.state}; ${view.processedRows}/${view.totalRows} rows; created ${view.counts.created}, matched ${view.counts.matched}, merged ${view.counts.merged}, conflicts ${view.counts.conflicts}, errors ${view.counts.errors}${view.failure ? `; failure: ${view.failure}` : ''}`,
+    );
   if (finished.state !== 'completed' || view.counts.errors + view.counts.conflicts > 0) process.exitCode = 1;
 }
 
@@ -75,4 +90,3 @@ function readMapping(value: string): unknown {
     throw new InvalidArgumentError(`--mapping: not valid JSON (${(error as Error).message})`);
   }
 }
-

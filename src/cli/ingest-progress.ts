@@ -24,13 +24,18 @@ const WITHOUT_SIZE = 'ingest {statements} statements | {rate} statements/s';
 export function createIngestProgress(totalBytes: number | null, isQuiet: boolean, streams: ProgressStreams = process): IngestProgress {
   const plain: IngestProgress = {
     advance() {},
-    report(line) { streams.stdout.write(`${line}\n`); },
+    report(line) {
+      streams.stdout.write(`${line}\n`);
+    },
     stop() {},
   };
   if (isQuiet || !streams.stderr.isTTY) return plain;
 
   const started = performance.now();
-  const bars = new MultiBar({ format: totalBytes === null ? WITHOUT_SIZE : WITH_SIZE, stream: streams.stderr, hideCursor: true }, Presets.shades_classic);
+  const bars = new MultiBar(
+    { format: totalBytes === null ? WITHOUT_SIZE : WITH_SIZE, stream: streams.stderr, hideCursor: true },
+    Presets.shades_classic,
+  );
   const bar: SingleBar = bars.create(totalBytes ?? 1, 0, { statements: 0, rate: 0 });
   const sharesTerminal = Boolean(streams.stdout.isTTY);
   return {

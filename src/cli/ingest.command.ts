@@ -45,9 +45,16 @@ export function registerIngestCommand(program: Command): void {
         const organisation = options.organisation ?? (await ensureDefaultOrganisation(store)).organisation._id;
         // The API's wiring: statements resolved here get the same after-resolution effects (write-back stamping,
         // persona events) as through the API or a worker.
-        const application = await openApplication(config, store, { logger: { info() {}, warn: stderrWarnings.warn }, queue: 'config', resolverBatchSize: options.batchSize, identityCache: true });
+        const application = await openApplication(config, store, {
+          logger: { info() {}, warn: stderrWarnings.warn },
+          queue: 'config',
+          resolverBatchSize: options.batchSize,
+          identityCache: true,
+        });
         try {
-          const summary = await ingestFile(file, options, (statements) => application.resolution.resolveStatements(organisation, statements));
+          const summary = await ingestFile(file, options, (statements) =>
+            application.resolution.resolveStatements(organisation, statements),
+          );
           console.log(options.json ? JSON.stringify(summary) : formatSummary(summary));
           if (summary.rejected > 0) process.exitCode = EXIT_CODES.incomplete;
         } finally {
@@ -102,7 +109,12 @@ async function ingestFile(file: string, options: IngestOptions, resolveBatch: Re
         statement = JSON.parse(text);
       } catch (error) {
         summary.rejected += 1;
-        reportRejection(progress, lineNumber, { code: 'statements.failed_to_serialize', path: '(statement)', message: `not JSON: ${(error as Error).message}` }, options.json);
+        reportRejection(
+          progress,
+          lineNumber,
+          { code: 'statements.failed_to_serialize', path: '(statement)', message: `not JSON: ${(error as Error).message}` },
+          options.json,
+        );
         continue;
       }
       batch.push({ line: lineNumber, statement });
@@ -119,13 +131,20 @@ function openInput(file: string): { input: Readable; totalBytes: number | null }
   return { input: process.stdin, totalBytes: stdin.isFile() ? stdin.size : null };
 }
 
-function reportRejection(progress: IngestProgress, line: number, error: { code: string; path: string; message: string }, json: boolean | undefined): void {
-  progress.report(json ? JSON.stringify({ line, rejected: error }) : `line ${line}: rejected (${error.code}) ${error.path}: ${error.message}`);
+function reportRejection(
+  progress: IngestProgress,
+  line: number,
+  error: { code: string; path: string; message: string },
+  json: boolean | undefined,
+): void {
+  progress.report(
+    json ? JSON.stringify({ line, rejected: error }) : `line ${line}: rejected (${error.code}) ${error.path}: ${error.message}`,
+  );
 }
 
 function formatSummary(summary: IngestSummary): string {
-  return `${summary.statements} statements: ${summary.resolved} resolved, ${summary.rejected} rejected; `
-    + `${summary.personasCreated} personas and ${summary.identifiersCreated} identifiers created in ${summary.seconds}s`;
+  return (
+    `${summary.statements} statements: ${summary.resolved} resolved, ${summary.rejected} rejected; ` +
+    `${summary.personasCreated} personas and ${summary.identifiersCreated} identifiers created in ${summary.seconds}s`
+  );
 }
-
-

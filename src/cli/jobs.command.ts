@@ -49,7 +49,9 @@ export function registerJobsCommand(program: Command): void {
       }
       if (failed.length === 0) console.log('no failed jobs');
       for (const entry of failed) {
-        console.log(`${entry.id}  org ${entry.organisation ?? '?'}  ${entry.statements} statements  ${entry.attemptsMade} attempts  ${entry.failedAt ?? ''}  ${entry.failedReason}`);
+        console.log(
+          `${entry.id}  org ${entry.organisation ?? '?'}  ${entry.statements} statements  ${entry.attemptsMade} attempts  ${entry.failedAt ?? ''}  ${entry.failedReason}`,
+        );
       }
     });
   jobs
@@ -70,4 +72,3 @@ export function registerJobsCommand(program: Command): void {
       if (outcome.missing.length > 0) process.exitCode = 1;
     });
 }
-

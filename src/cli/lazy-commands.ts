@@ -12,53 +12,107 @@ interface CommandModule {
 
 /** A module that registers one top-level command. */
 const single = (name: string, term: string, description: string, register: CommandModule['register']): CommandModule => ({
-  commands: { [name]: { term, description } }, register,
+  commands: { [name]: { term, description } },
+  register,
 });
 
 const COMMAND_MODULES: CommandModule[] = [
-  single('ingest', 'ingest [options] <file>', 'resolve a JSON-lines file of xAPI statements',
-    async () => (await import('./ingest.command.ts')).registerIngestCommand),
-  single('migrate', 'migrate [options]', 'create every index (idempotent; progress on stderr)',
-    async () => (await import('./migrate.command.ts')).registerMigrateCommand),
-  single('worker', 'worker [options]', 'resolve queued statement jobs (BullMQ queue QUEUE_NAME on REDIS_URL) until stopped',
-    async () => (await import('./worker.command.ts')).registerWorkerCommand),
-  single('jobs', 'jobs', 'inspect and re-drive dead-lettered statement jobs',
-    async () => (await import('./jobs.command.ts')).registerJobsCommand),
-  single('clients', 'clients', 'manage API clients (key and secret; secrets are stored hashed)',
-    async () => (await import('./clients.command.ts')).registerClientsCommand),
-  single('import', 'import [options] <file>', 'import personas from a CSV file',
-    async () => (await import('./import.command.ts')).registerImportCommand),
+  single(
+    'ingest',
+    'ingest [options] <file>',
+    'resolve a JSON-lines file of xAPI statements',
+    async () => (await import('./ingest.command.ts')).registerIngestCommand,
+  ),
+  single(
+    'migrate',
+    'migrate [options]',
+    'create every index (idempotent; progress on stderr)',
+    async () => (await import('./migrate.command.ts')).registerMigrateCommand,
+  ),
+  single(
+    'worker',
+    'worker [options]',
+    'resolve queued statement jobs (BullMQ queue QUEUE_NAME on REDIS_URL) until stopped',
+    async () => (await import('./worker.command.ts')).registerWorkerCommand,
+  ),
+  single(
+    'jobs',
+    'jobs',
+    'inspect and re-drive dead-lettered statement jobs',
+    async () => (await import('./jobs.command.ts')).registerJobsCommand,
+  ),
+  single(
+    'clients',
+    'clients',
+    'manage API clients (key and secret; secrets are stored hashed)',
+    async () => (await import('./clients.command.ts')).registerClientsCommand,
+  ),
+  single(
+    'import',
+    'import [options] <file>',
+    'import personas from a CSV file',
+    async () => (await import('./import.command.ts')).registerImportCommand,
+  ),
   {
     commands: {
-      merge: { term: 'merge [options] <targetId> <sourceId...>', description: 'merge personas into a target: their identifiers, attributes, links and email claims move to it' },
+      merge: {
+        term: 'merge [options] <targetId> <sourceId...>',
+        description: 'merge personas into a target: their identifiers, attributes, links and email claims move to it',
+      },
       merges: { term: 'merges', description: 'merge history, undo and recovery' },
     },
     register: async () => (await import('./merge.command.ts')).registerMergeCommands,
   },
-  single('duplicates', 'duplicates [options]', 'suggested duplicate personas, best first, with a score and the reasons',
-    async () => (await import('./duplicates.command.ts')).registerDuplicatesCommand),
+  single(
+    'duplicates',
+    'duplicates [options]',
+    'suggested duplicate personas, best first, with a score and the reasons',
+    async () => (await import('./duplicates.command.ts')).registerDuplicatesCommand,
+  ),
   {
     commands: {
-      export: { term: 'export [options] <personaId>', description: 'everything stored about a persona, as one JSON document (GDPR access)' },
-      erase: { term: 'erase [options] <personaId>', description: 'erase a persona, the personas merged into it, and everything that identifies them (cannot be undone)' },
+      export: {
+        term: 'export [options] <personaId>',
+        description: 'everything stored about a persona, as one JSON document (GDPR access)',
+      },
+      erase: {
+        term: 'erase [options] <personaId>',
+        description: 'erase a persona, the personas merged into it, and everything that identifies them (cannot be undone)',
+      },
     },
     register: async () => (await import('./erasure.command.ts')).registerErasureCommands,
   },
-  single('export-pseudonymised', 'export-pseudonymised [options]',
+  single(
+    'export-pseudonymised',
+    'export-pseudonymised [options]',
     'every persona of the organisation as pseudonymised JSON lines (identifiers, names and ids replaced by keyed pseudonyms)',
-    async () => (await import('./pseudonymised-export.command.ts')).registerPseudonymisedExportCommand),
-  single('doctor', 'doctor [options]',
+    async () => (await import('./pseudonymised-export.command.ts')).registerPseudonymisedExportCommand,
+  ),
+  single(
+    'doctor',
+    'doctor [options]',
     'check the store: index entries, orphan identifiers, identifiers on tombstones, tombstone chains, interrupted merges, duplicate identifiers and attribute keys',
-    async () => (await import('./doctor.command.ts')).registerDoctorCommand),
+    async () => (await import('./doctor.command.ts')).registerDoctorCommand,
+  ),
   {
     commands: {
-      backup: { term: 'backup [options] <dir>', description: 'copy the embedded store (DATA_DIR) into DIR as one consistent snapshot, while the service keeps serving' },
-      restore: { term: 'restore [options] <dir>', description: 'restore a backup made by `persona backup` into DATA_DIR (stop the API and workers first)' },
+      backup: {
+        term: 'backup [options] <dir>',
+        description: 'copy the embedded store (DATA_DIR) into DIR as one consistent snapshot, while the service keeps serving',
+      },
+      restore: {
+        term: 'restore [options] <dir>',
+        description: 'restore a backup made by `persona backup` into DATA_DIR (stop the API and workers first)',
+      },
     },
     register: async () => (await import('./backup.command.ts')).registerBackupCommands,
   },
-  single('rules', 'rules', "the organisation's identity rules: name policy, blocked values, per-kind limits, unique kinds",
-    async () => (await import('./rules.command.ts')).registerRulesCommand),
+  single(
+    'rules',
+    'rules',
+    "the organisation's identity rules: name policy, blocked values, per-kind limits, unique kinds",
+    async () => (await import('./rules.command.ts')).registerRulesCommand,
+  ),
 ];
 
 /**

@@ -15,7 +15,12 @@ const program = new Command('persona')
   .description('persona-resolver: resolve xAPI statement identifiers to personas')
   .version(version, '-V, --version', 'print the version')
   .showHelpAfterError()
-  .configureOutput({ writeErr: (text) => { hasCommanderPrinted = true; process.stderr.write(text); } })
+  .configureOutput({
+    writeErr: (text) => {
+      hasCommanderPrinted = true;
+      process.stderr.write(text);
+    },
+  })
   // Before the sub-commands are added, so that they inherit it: usage errors throw instead of exiting with 1.
   .exitOverride();
 

@@ -49,8 +49,11 @@ async function removeDuplicateAttributes(attributes: Collection, batchSize: numb
   };
   for await (const { kept, removed } of duplicateAttributeGroups(attributes, batchSize)) {
     report.push({
-      organisation: String(kept.organisation), personaId: String(kept.personaId), key: String(kept.key),
-      keptId: String(kept._id), removedIds: removed.map((doc) => String(doc._id)),
+      organisation: String(kept.organisation),
+      personaId: String(kept.personaId),
+      key: String(kept.key),
+      keptId: String(kept._id),
+      removedIds: removed.map((doc) => String(doc._id)),
     });
     doomed.push(...removed);
     if (doomed.length >= batchSize) await flush();
@@ -63,6 +66,9 @@ export function formatUniqueAttributesReport(report: UniqueAttributesReport): st
   if (!report.wasRebuilt) return ['attributes: unique (organisation, personaId, key) index already present'];
   return [
     `duplicate attributes removed (kept the newest of each persona and key): ${report.duplicates.reduce((sum, d) => sum + d.removedIds.length, 0)}`,
-    ...report.duplicates.map((d) => `  org ${d.organisation} persona ${d.personaId} key ${JSON.stringify(d.key)}: kept ${d.keptId}, removed ${d.removedIds.join(', ')}`),
+    ...report.duplicates.map(
+      (d) =>
+        `  org ${d.organisation} persona ${d.personaId} key ${JSON.stringify(d.key)}: kept ${d.keptId}, removed ${d.removedIds.join(', ')}`,
+    ),
   ];
 }

@@ -11,7 +11,11 @@ import { openStore } from '../store/open-store.ts';
 import type { Store } from '../store/port.ts';
 import { ensureUniqueAttributes, type UniqueAttributesReport } from './migrate-attributes.ts';
 
-export async function buildEveryIndex(store: Store, config: Config, onIndex?: IndexProgress): Promise<{ attributes: UniqueAttributesReport; indexes: string[] }> {
+export async function buildEveryIndex(
+  store: Store,
+  config: Config,
+  onIndex?: IndexProgress,
+): Promise<{ attributes: UniqueAttributesReport; indexes: string[] }> {
   const attributes = await ensureUniqueAttributes(store);
   const indexes = await ensureAllIndexes(store, config, onIndex);
   // The people search's token index, built from the data (the first search would otherwise build it in a request).
@@ -19,9 +23,12 @@ export async function buildEveryIndex(store: Store, config: Config, onIndex?: In
     if (personas > 0) process.stderr.write(`search index of organisation ${organisation.toHexString()}: ${personas} personas indexed\n`);
   });
   if (config.WRITE_BACK_STATEMENTS && config.WRITE_BACK_MONGODB_URL) {
-    const target = await openStore({ ...config, STORE: 'mongodb', MONGODB_URL: config.WRITE_BACK_MONGODB_URL, MONGODB_DB: config.WRITE_BACK_MONGODB_DB }, { identityEpoch: false });
+    const target = await openStore(
+      { ...config, STORE: 'mongodb', MONGODB_URL: config.WRITE_BACK_MONGODB_URL, MONGODB_DB: config.WRITE_BACK_MONGODB_DB },
+      { identityEpoch: false },
+    );
     try {
-      indexes.push(...await ensureWriteBackIndexes(target.collection(config.WRITE_BACK_COLLECTION), onIndex));
+      indexes.push(...(await ensureWriteBackIndexes(target.collection(config.WRITE_BACK_COLLECTION), onIndex)));
     } finally {
       await target.close();
     }

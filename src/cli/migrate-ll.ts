@@ -49,7 +49,9 @@ async function addTimestamps(collection: Collection, batchSize: number): Promise
   let count = 0;
   for await (const doc of collection.iterate({ createdAt: { $exists: false } }, { projection: { _id: 1 }, batchSize })) {
     const created = (doc._id as ObjectId).getTimestamp();
-    operations.push({ updateOne: { filter: { _id: doc._id, createdAt: { $exists: false } }, update: { $set: { createdAt: created, updatedAt: created } } } });
+    operations.push({
+      updateOne: { filter: { _id: doc._id, createdAt: { $exists: false } }, update: { $set: { createdAt: created, updatedAt: created } } },
+    });
     count += 1;
     if (operations.length >= batchSize) await flush(collection, operations);
   }
@@ -57,16 +59,27 @@ async function addTimestamps(collection: Collection, batchSize: number): Promise
   return count;
 }
 
-export async function migrateFromLearningLocker(store: Store, options: LearningLockerMigrationOptions): Promise<LearningLockerMigrationReport> {
+export async function migrateFromLearningLocker(
+  store: Store,
+  options: LearningLockerMigrationOptions,
+): Promise<LearningLockerMigrationReport> {
   const batchSize = options.batchSize ?? 1000;
   const identifiers = store.collection(COLLECTIONS.identifiers);
   const report: LearningLockerMigrationReport = {
-    identifiersScanned: 0, canonicalKeysAdded: 0, collisions: [], invalidIdentifiers: [], lockedIdentifiers: 0,
-    personasTimestamped: 0, identifiersTimestamped: 0,
+    identifiersScanned: 0,
+    canonicalKeysAdded: 0,
+    collisions: [],
+    invalidIdentifiers: [],
+    lockedIdentifiers: 0,
+    personasTimestamped: 0,
+    identifiersTimestamped: 0,
   };
   // Keys already taken (a previous, interrupted run), per organisation: `<org>\u0000<key>` → keeper id.
   const keepers = new Map<string, string>();
-  for await (const doc of identifiers.iterate({ canonicalKey: { $exists: true } }, { projection: { organisation: 1, canonicalKey: 1 }, batchSize })) {
+  for await (const doc of identifiers.iterate(
+    { canonicalKey: { $exists: true } },
+    { projection: { organisation: 1, canonicalKey: 1 }, batchSize },
+  )) {
     if (!String(doc.canonicalKey).includes('#duplicate:')) keepers.set(`${doc.organisation}\u0000${doc.canonicalKey}`, String(doc._id));
   }
   const collisions = new Map<string, CanonicalCollision>();
@@ -92,7 +105,9 @@ export async function migrateFromLearningLocker(store: Store, options: LearningL
       const collision = collisions.get(slot) ?? { organisation: String(doc.organisation), canonicalKey, keptId, duplicateIds: [] };
       collision.duplicateIds.push(String(doc._id));
       collisions.set(slot, collision);
-      operations.push({ updateOne: { filter: { _id: doc._id }, update: { $set: { canonicalKey: duplicateKeyOf(canonicalKey, doc._id) } } } });
+      operations.push({
+        updateOne: { filter: { _id: doc._id }, update: { $set: { canonicalKey: duplicateKeyOf(canonicalKey, doc._id) } } },
+      });
     }
     if (operations.length >= batchSize) await flush(identifiers, operations);
   }
@@ -122,9 +137,22 @@ export function formatMigrationReport(report: LearningLockerMigrationReport): st
  * over them), then creates every index.
  */
 export async function runLearningLockerMigration(options: { json?: boolean; onIndex?: IndexProgress }): Promise<void> {
-  const [{ loadConfig }, { openStore }, { canonicalIdentifierKey }, { importLearningLockerClients }, { formatUniqueAttributesReport }, { buildEveryIndex }, { printIndexProgress }] = await Promise.all([
-    import('../config.ts'), import('../store/open-store.ts'), import('../domain/xapi/index.ts'),
-    import('../compat/learning-locker/ll-clients.ts'), import('./migrate-attributes.ts'), import('./migrate-indexes.ts'), import('./index-progress.ts'),
+  const [
+    { loadConfig },
+    { openStore },
+    { canonicalIdentifierKey },
+    { importLearningLockerClients },
+    { formatUniqueAttributesReport },
+    { buildEveryIndex },
+    { printIndexProgress },
+  ] = await Promise.all([
+    import('../config.ts'),
+    import('../store/open-store.ts'),
+    import('../domain/xapi/index.ts'),
+    import('../compat/learning-locker/ll-clients.ts'),
+    import('./migrate-attributes.ts'),
+    import('./migrate-indexes.ts'),
+    import('./index-progress.ts'),
   ]);
   const config = loadConfig();
   const store = await openStore(config);
@@ -138,9 +166,11 @@ export async function runLearningLockerMigration(options: { json?: boolean; onIn
       `Learning Locker API clients imported: ${clients.clientsImported}, updated: ${clients.clientsUpdated}, skipped: ${clients.clientsSkipped.length}`,
       ...clients.clientsSkipped.map((skipped) => `  client ${skipped.id}: ${skipped.reason}`),
     ];
-    console.log(options.json
-      ? JSON.stringify({ ...report, ...clients, duplicateAttributes: attributes.duplicates, indexes })
-      : `${formatMigrationReport(report)}\n${formatUniqueAttributesReport(attributes).join('\n')}\n${clientLines.join('\n')}\nindexes ensured: ${indexes.length}`);
+    console.log(
+      options.json
+        ? JSON.stringify({ ...report, ...clients, duplicateAttributes: attributes.duplicates, indexes })
+        : `${formatMigrationReport(report)}\n${formatUniqueAttributesReport(attributes).join('\n')}\n${clientLines.join('\n')}\nindexes ensured: ${indexes.length}`,
+    );
   } finally {
     await store.close();
   }

@@ -16,11 +16,16 @@ export function registerMigrateCommand(program: Command): void {
     .option('--from-learning-locker', 'first add canonical keys to a database Learning Locker wrote (reports collisions, deletes nothing)')
     .action(async (options: { json?: boolean; fromLearningLocker?: boolean }) => {
       if (options.fromLearningLocker) return runLearningLockerMigration(options);
-      await withStore(async (store, config) => {
-        const { attributes, indexes } = await buildEveryIndex(store, config, printIndexProgress());
-        console.log(options.json
-          ? JSON.stringify({ duplicateAttributes: attributes.duplicates, indexes })
-          : `${formatUniqueAttributesReport(attributes).join('\n')}\nindexes ensured (${indexes.length}):\n  ${indexes.join('\n  ')}`);
-      }, { checkIndexes: false });
+      await withStore(
+        async (store, config) => {
+          const { attributes, indexes } = await buildEveryIndex(store, config, printIndexProgress());
+          console.log(
+            options.json
+              ? JSON.stringify({ duplicateAttributes: attributes.duplicates, indexes })
+              : `${formatUniqueAttributesReport(attributes).join('\n')}\nindexes ensured (${indexes.length}):\n  ${indexes.join('\n  ')}`,
+          );
+        },
+        { checkIndexes: false },
+      );
     });
 }

@@ -13,35 +13,45 @@ import { openCliWriteBackHooks } from './cli-write-back-hooks.ts';
 import { CLI_ACTOR, identityOptions, reportError, withIdentity, type IdentityOptions } from './identity-cli.ts';
 
 export function registerRulesCommand(program: Command): void {
-  const rules = program.command('rules').description('the organisation\'s identity rules: name policy, blocked values, per-kind limits, unique kinds');
+  const rules = program
+    .command('rules')
+    .description("the organisation's identity rules: name policy, blocked values, per-kind limits, unique kinds");
 
-  identityOptions(rules.command('show').description('print the rules as JSON (the defaults when never saved)'))
-    .action(async (_options: IdentityOptions, command: Command) => {
+  identityOptions(rules.command('show').description('print the rules as JSON (the defaults when never saved)')).action(
+    async (_options: IdentityOptions, command: Command) => {
       const options = command.optsWithGlobals<IdentityOptions>();
       await withIdentity(options, async ({ store, organisation }) => {
         console.log(JSON.stringify(await createIdentityRulesService({ store }).get(organisation), null, options.json ? undefined : 2));
       });
-    });
+    },
+  );
 
-  identityOptions(rules.command('set')
-    .description('replace the rules with those of a JSON file (the body of PUT /v1/identity-rules); reports existing data they flag')
-    .argument('<file>', 'a JSON file')
-    .option('--dry-run', 'validate and report, save nothing'))
-    .action(async (file: string, _options: unknown, command: Command) => {
-      const options = command.optsWithGlobals<IdentityOptions & { dryRun?: boolean }>();
-      const input = await readRulesFile(file, options.json);
-      if (input === undefined) return;
-      await withIdentity(options, async ({ store, config, organisation }) => {
-        // A changed name policy renames personas: their statements are re-stamped as after the API's PUT.
-        const writeBack = await openCliWriteBackHooks(config, store);
-        try {
-          const change = await createIdentityRulesService({ store, onRenamed: writeBack.hooks.onRenamed }).put(organisation, input, CLI_ACTOR, { dryRun: options.dryRun === true });
-          console.log(options.json ? JSON.stringify(change) : describeChange(change));
-        } finally {
-          await writeBack.close();
-        }
-      });
+  identityOptions(
+    rules
+      .command('set')
+      .description('replace the rules with those of a JSON file (the body of PUT /v1/identity-rules); reports existing data they flag')
+      .argument('<file>', 'a JSON file')
+      .option('--dry-run', 'validate and report, save nothing'),
+  ).action(async (file: string, _options: unknown, command: Command) => {
+    const options = command.optsWithGlobals<IdentityOptions & { dryRun?: boolean }>();
+    const input = await readRulesFile(file, options.json);
+    if (input === undefined) return;
+    await withIdentity(options, async ({ store, config, organisation }) => {
+      // A changed name policy renames personas: their statements are re-stamped as after the API's PUT.
+      const writeBack = await openCliWriteBackHooks(config, store);
+      try {
+        const change = await createIdentityRulesService({ store, onRenamed: writeBack.hooks.onRenamed }).put(
+          organisation,
+          input,
+          CLI_ACTOR,
+          { dryRun: options.dryRun === true },
+        );
+        console.log(options.json ? JSON.stringify(change) : describeChange(change));
+      } finally {
+        await writeBack.close();
+      }
     });
+  });
 }
 
 /** The file's rules, validated; undefined (usage error reported, exit 2) when unreadable, not JSON or invalid. */
@@ -49,14 +59,19 @@ async function readRulesFile(file: string, json?: boolean) {
   try {
     return parseWith(IdentityRulesSchema, JSON.parse(await readFile(file, 'utf8')), 'rules');
   } catch (error) {
-    const problem = error instanceof ApiError ? error : { code: 'rules.failed_to_serialize', message: `cannot read ${file}: ${(error as Error).message}` };
+    const problem =
+      error instanceof ApiError
+        ? error
+        : { code: 'rules.failed_to_serialize', message: `cannot read ${file}: ${(error as Error).message}` };
     reportError(problem, json, EXIT_CODES.usage);
     return undefined;
   }
 }
 
 function describeChange(change: IdentityRulesChange): string {
-  const lines = [`${change.dryRun ? 'dry run, nothing saved' : 'saved'}; ${change.renamed} persona(s) renamed; ${change.violations.count} existing violation(s)`];
+  const lines = [
+    `${change.dryRun ? 'dry run, nothing saved' : 'saved'}; ${change.renamed} persona(s) renamed; ${change.violations.count} existing violation(s)`,
+  ];
   for (const violation of change.violations.listed) lines.push(`  ${violation.rule}: ${violation.message}`);
   return lines.join('\n');
 }

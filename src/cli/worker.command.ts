@@ -19,12 +19,17 @@ export function registerWorkerCommand(program: Command): void {
       logger.info({ pid: process.pid }, 'worker ready');
       // Resolves when the worker stopped, so the command (and its process) ends then.
       await new Promise<void>((resolve) => {
-        onShutdownSignal(async (signal) => {
-          logger.info({ signal }, 'stopping: finishing running jobs');
-          await running.close();
-          resolve();
-        }, (error) => { logger.error({ err: error.message }, 'worker did not stop cleanly'); resolve(); });
+        onShutdownSignal(
+          async (signal) => {
+            logger.info({ signal }, 'stopping: finishing running jobs');
+            await running.close();
+            resolve();
+          },
+          (error) => {
+            logger.error({ err: error.message }, 'worker did not stop cleanly');
+            resolve();
+          },
+        );
       });
     });
 }
-

@@ -18,7 +18,8 @@ import { createLlPorts, type LlServices } from './learning-locker/service-adapte
 export { registerCompatOpenApi } from './compat-openapi.ts';
 
 /** The LL routes as LL's API process registers them, without `/api` (compat spec 3.1). */
-const LL_BARE_PATHS = /^\/(v2\/(persona|personaidentifier|personaattribute)(\/|$)|connection\/(persona|personaidentifier|personaattribute)\/?$|mergepersona\/?$|indexes\/(personaattribute|personasimport|personasimporttemplate)\/?$|v2\/(personasimport|personasimporttemplate)(\/|$)|connection\/(personasimport|personasimporttemplate)\/?$|(uploadpersonas|importpersonas|uploadpersona)\/?$|organisation\/[^/]+\/importpersonaserror\/)/i;
+const LL_BARE_PATHS =
+  /^\/(v2\/(persona|personaidentifier|personaattribute)(\/|$)|connection\/(persona|personaidentifier|personaattribute)\/?$|mergepersona\/?$|indexes\/(personaattribute|personasimport|personasimporttemplate)\/?$|v2\/(personasimport|personasimporttemplate)(\/|$)|connection\/(personasimport|personasimporttemplate)\/?$|(uploadpersonas|importpersonas|uploadpersona)\/?$|organisation\/[^/]+\/importpersonaserror\/)/i;
 
 export interface CompatSurfaceOptions {
   store: Store;
@@ -62,7 +63,11 @@ export function createCompatRouters(options: CompatSurfaceOptions): CompatSurfac
   // LL's CSV import runs through the identity import service (the same factory /v1 uses) and the app's merge service.
   const llImports = createLlImportService({ store: options.store, imports: createImportService({ store: options.store, mergeService }) });
   const learningLocker = createLearningLockerApi({
-    ports, authenticateCaller, bodyLimit: options.bodyLimit, llImports, uploadLimitBytes: options.uploadLimitBytes,
+    ports,
+    authenticateCaller,
+    bodyLimit: options.bodyLimit,
+    llImports,
+    uploadLimitBytes: options.uploadLimitBytes,
   });
   // LL's API process serves these paths bare (its nginx strips `/api`); clients configured that way keep working.
   const bare: RequestHandler = (req, res, next) => (LL_BARE_PATHS.test(req.path) ? learningLocker(req, res, next) : next());
@@ -70,7 +75,10 @@ export function createCompatRouters(options: CompatSurfaceOptions): CompatSurfac
     routers: [
       { path: '/api', router: learningLocker },
       { path: '/', router: bare },
-      { path: '/crud', router: createCrudRouter({ personas: options.services.personas, authenticate: authenticateCaller, bodyLimit: options.bodyLimit }) },
+      {
+        path: '/crud',
+        router: createCrudRouter({ personas: options.services.personas, authenticate: authenticateCaller, bodyLimit: options.bodyLimit }),
+      },
     ],
     idle: () => llImports.idle(),
   };

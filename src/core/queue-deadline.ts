@@ -12,9 +12,16 @@ export const QUEUE_RETRY_AFTER_SECONDS = 5;
 export async function withinQueueDeadline<T>(work: Promise<T>, deadlineMs: number, what: string): Promise<T> {
   let timer: NodeJS.Timeout | undefined;
   const deadline = new Promise<never>((_, reject) => {
-    timer = setTimeout(() => reject(new ApiError('queue.unavailable', {
-      params: { reason: `Redis did not ${what} within ${deadlineMs} ms` }, headers: { 'Retry-After': String(QUEUE_RETRY_AFTER_SECONDS) },
-    })), deadlineMs);
+    timer = setTimeout(
+      () =>
+        reject(
+          new ApiError('queue.unavailable', {
+            params: { reason: `Redis did not ${what} within ${deadlineMs} ms` },
+            headers: { 'Retry-After': String(QUEUE_RETRY_AFTER_SECONDS) },
+          }),
+        ),
+      deadlineMs,
+    );
   });
   // The abandoned call may still fail later (Redis back, or closed): that is no longer anyone's answer.
   work.catch(() => {});

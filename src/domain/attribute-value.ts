@@ -14,7 +14,8 @@ export const MAX_ATTRIBUTE_VALUE_DEPTH = 20;
 
 /** Why `value` (present and not null) cannot be an attribute value, or null when it can. */
 export function attributeValueProblem(value: unknown): string | null {
-  if (typeof value === 'string') return value.length > MAX_ATTRIBUTE_VALUE_LENGTH ? `is longer than ${MAX_ATTRIBUTE_VALUE_LENGTH} characters` : null;
+  if (typeof value === 'string')
+    return value.length > MAX_ATTRIBUTE_VALUE_LENGTH ? `is longer than ${MAX_ATTRIBUTE_VALUE_LENGTH} characters` : null;
   const structural = structureProblem(value, 0);
   if (structural) return structural;
   if (typeof value === 'object' && JSON.stringify(value).length > MAX_ATTRIBUTE_VALUE_LENGTH) {
@@ -31,7 +32,8 @@ function structureProblem(value: unknown, depth: number): string | null {
   if (depth >= MAX_ATTRIBUTE_VALUE_DEPTH) return `is nested deeper than ${MAX_ATTRIBUTE_VALUE_DEPTH} levels`;
   const entries = Array.isArray(value) ? value.map((item) => ['', item] as const) : Object.entries(value);
   for (const [key, item] of entries) {
-    if (!Array.isArray(value) && !isStorableKey(key)) return `has the key ${JSON.stringify(key)} (keys inside a value must not start with $, contain . or NUL, or be __proto__)`;
+    if (!Array.isArray(value) && !isStorableKey(key))
+      return `has the key ${JSON.stringify(key)} (keys inside a value must not start with $, contain . or NUL, or be __proto__)`;
     const problem = structureProblem(item, depth + 1);
     if (problem) return problem;
   }
@@ -49,5 +51,5 @@ export function isSameAttributeValue(a: unknown, b: unknown): boolean {
 
 /** A text naming the value (a string is itself; anything else JSON with sorted keys), equal for equal values. */
 export function attributeValueText(value: unknown): string {
-  return typeof value === 'string' ? value : stableStringify(value) ?? String(value);
+  return typeof value === 'string' ? value : (stableStringify(value) ?? String(value));
 }

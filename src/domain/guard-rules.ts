@@ -23,10 +23,12 @@ const TEST_ADDRESS_SHA1S = new Set(TEST_ADDRESSES.flatMap(mboxSha1sums));
 const DEFAULT_MATCHERS: Record<DefaultBlock, (ifi: Ifi) => boolean> = {
   blank_account_name: (ifi) => ifi.key === 'account' && ifi.value.name.trim() === '',
   zero_id: (ifi) => ifi.key === 'account' && /^\s*(?:0+|-1)\s*$/.test(ifi.value.name),
-  placeholder_name: (ifi) => (ifi.key === 'account' && PLACEHOLDER_WORDS.has(ifi.value.name.trim().toLowerCase()))
-    || (ifi.key === 'mbox' && PLACEHOLDER_WORDS.has(localPart(ifi.value).toLowerCase())),
-  test_address: (ifi) => (ifi.key === 'mbox' && TEST_ADDRESSES.includes(canonicalMbox(ifi.value).toLowerCase()))
-    || (ifi.key === 'mbox_sha1sum' && TEST_ADDRESS_SHA1S.has(ifi.value.toLowerCase())),
+  placeholder_name: (ifi) =>
+    (ifi.key === 'account' && PLACEHOLDER_WORDS.has(ifi.value.name.trim().toLowerCase())) ||
+    (ifi.key === 'mbox' && PLACEHOLDER_WORDS.has(localPart(ifi.value).toLowerCase())),
+  test_address: (ifi) =>
+    (ifi.key === 'mbox' && TEST_ADDRESSES.includes(canonicalMbox(ifi.value).toLowerCase())) ||
+    (ifi.key === 'mbox_sha1sum' && TEST_ADDRESS_SHA1S.has(ifi.value.toLowerCase())),
   noreply_address: (ifi) => ifi.key === 'mbox' && /^(?:no[-_.]?reply|do[-_.]?not[-_.]?reply)$/i.test(localPart(ifi.value)),
 };
 
@@ -67,7 +69,11 @@ export interface GuardRules {
   unique: UniqueKind[];
 }
 
-export const DEFAULT_GUARD_RULES: GuardRules = { blocked: { defaults: [...DEFAULT_BLOCKS], values: [], patterns: [] }, limits: [], unique: [] };
+export const DEFAULT_GUARD_RULES: GuardRules = {
+  blocked: { defaults: [...DEFAULT_BLOCKS], values: [], patterns: [] },
+  limits: [],
+  unique: [],
+};
 
 export interface CompiledGuardRules {
   /** The rule that blocks this identifier (its path in the rules), or null. */
@@ -112,7 +118,8 @@ function localPart(mbox: string): string {
   return mbox.slice(colon + 1, at > colon ? at : undefined).trim();
 }
 
-const homePageMatches = (homePage: string | undefined, ifi: Ifi) => homePage === undefined || (ifi.key === 'account' && ifi.value.homePage === homePage);
+const homePageMatches = (homePage: string | undefined, ifi: Ifi) =>
+  homePage === undefined || (ifi.key === 'account' && ifi.value.homePage === homePage);
 
 export function compileGuardRules(rules: GuardRules): CompiledGuardRules {
   // Exact values by kind and compared value: one Map lookup per identifier, whatever the number of rules.
@@ -124,13 +131,21 @@ export function compileGuardRules(rules: GuardRules): CompiledGuardRules {
     for (const key of keys) exact.set(key, [...(exact.get(key) ?? []), { rule: `blocked.values[${index}]`, homePage: entry.homePage }]);
   });
   const patterns = rules.blocked.patterns.map((entry, index) => ({
-    rule: `blocked.patterns[${index}]`, kind: entry.kind, homePage: entry.homePage,
+    rule: `blocked.patterns[${index}]`,
+    kind: entry.kind,
+    homePage: entry.homePage,
     matcher: RE2JS.compile(entry.pattern, re2Flags(entry.flags ?? '')),
   }));
   const defaults = rules.blocked.defaults.map((name) => ({ rule: `blocked.defaults.${name}`, matches: DEFAULT_MATCHERS[name] }));
   const counted: CountedRule[] = [
     ...rules.limits.map((limit, index) => ({ ...limit, rule: `limits[${index}]`, code: 'rules.limit_exceeded' as const })),
-    ...rules.unique.map((entry, index) => ({ ...entry, max: 1, perHomePage: false, rule: `unique[${index}]`, code: 'rules.unique_kind' as const })),
+    ...rules.unique.map((entry, index) => ({
+      ...entry,
+      max: 1,
+      perHomePage: false,
+      rule: `unique[${index}]`,
+      code: 'rules.unique_kind' as const,
+    })),
   ];
 
   return {
@@ -141,13 +156,18 @@ export function compileGuardRules(rules: GuardRules): CompiledGuardRules {
       const hit = exact.get(`${ifi.key}|${value}`)?.find((entry) => homePageMatches(entry.homePage, ifi));
       if (hit) return hit.rule;
       for (const pattern of patterns) {
-        if (pattern.kind === ifi.key && homePageMatches(pattern.homePage, ifi) && pattern.matcher.matcher(value).find()) return pattern.rule;
+        if (pattern.kind === ifi.key && homePageMatches(pattern.homePage, ifi) && pattern.matcher.matcher(value).find())
+          return pattern.rule;
       }
       return null;
     },
     limitBreach(ifis, before) {
       const earlier = before ? breachesOf(counted, before) : [];
-      return breachesOf(counted, ifis).find((breach) => !earlier.some((old) => old.rule === breach.rule && old.homePage === breach.homePage && old.count >= breach.count)) ?? null;
+      return (
+        breachesOf(counted, ifis).find(
+          (breach) => !earlier.some((old) => old.rule === breach.rule && old.homePage === breach.homePage && old.count >= breach.count),
+        ) ?? null
+      );
     },
   };
 }
@@ -162,7 +182,8 @@ function breachesOf(counted: CountedRule[], ifis: readonly Ifi[]): LimitBreach[]
       ? countBy(held, (ifi) => (ifi.key === 'account' ? ifi.value.homePage : ''))
       : new Map([[limit.homePage ?? '', held.length]]);
     for (const [homePage, count] of counts) {
-      if (count > limit.max) breaches.push({ rule: limit.rule, code: limit.code, kind: limit.kind, homePage: homePage || undefined, max: limit.max, count });
+      if (count > limit.max)
+        breaches.push({ rule: limit.rule, code: limit.code, kind: limit.kind, homePage: homePage || undefined, max: limit.max, count });
     }
   }
   return breaches;

@@ -115,14 +115,7 @@ export interface OrganisationDoc {
   expiration?: Date | null;
 }
 
-export const SCOPES = [
-  'statements:write',
-  'personas:read',
-  'personas:write',
-  'personas:merge',
-  'personas:erase',
-  'clients:admin',
-] as const;
+export const SCOPES = ['statements:write', 'personas:read', 'personas:write', 'personas:merge', 'personas:erase', 'clients:admin'] as const;
 export type Scope = (typeof SCOPES)[number];
 
 export interface ClientDoc {

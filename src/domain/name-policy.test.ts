@@ -4,7 +4,12 @@ import { chooseDisplayName, type NameStats } from './name-policy.ts';
 import { displayNameOf } from './xapi/persona-name.ts';
 
 const at = (day: number) => new Date(Date.UTC(2026, 0, day));
-const seen = (name: string, count: number, firstDay: number, lastDay: number): NameStats => ({ name, count, firstSeen: at(firstDay), lastSeen: at(lastDay) });
+const seen = (name: string, count: number, firstDay: number, lastDay: number): NameStats => ({
+  name,
+  count,
+  firstSeen: at(firstDay),
+  lastSeen: at(lastDay),
+});
 
 describe('name policy', () => {
   const names = [seen('Ada', 2, 1, 3), seen('Ada Lovelace', 5, 2, 4), seen('A. L.', 1, 5, 5)];

@@ -21,10 +21,12 @@ export function chooseDisplayName(policy: NamePolicy, names: readonly NameStats[
 
 type Comparison = (candidate: NameStats, best: NameStats) => boolean;
 const byName: Comparison = (candidate, best) => candidate.name < best.name;
-const earlier: Comparison = (candidate, best) => candidate.firstSeen < best.firstSeen
-  || (candidate.firstSeen.getTime() === best.firstSeen.getTime() && byName(candidate, best));
-const later: Comparison = (candidate, best) => candidate.lastSeen > best.lastSeen
-  || (candidate.lastSeen.getTime() === best.lastSeen.getTime() && (candidate.count > best.count || (candidate.count === best.count && byName(candidate, best))));
+const earlier: Comparison = (candidate, best) =>
+  candidate.firstSeen < best.firstSeen || (candidate.firstSeen.getTime() === best.firstSeen.getTime() && byName(candidate, best));
+const later: Comparison = (candidate, best) =>
+  candidate.lastSeen > best.lastSeen ||
+  (candidate.lastSeen.getTime() === best.lastSeen.getTime() &&
+    (candidate.count > best.count || (candidate.count === best.count && byName(candidate, best))));
 const BETTER: Record<Exclude<NamePolicy, 'manual'>, Comparison> = {
   first: earlier,
   latest: later,

@@ -3,8 +3,16 @@ import { pcreEquivalentSource, userRegexRefusal } from './user-regex.ts';
 
 describe('user regexes (LL $regex and ~ filters)', () => {
   it('accepts the patterns filters are written with', () => {
-    for (const [source, flags] of [['^c-', ''], ['foo.*bar', 'i'], ['^[a-z0-9._%+-]+@example\\.org$', 'i'], ['(?:https?://)?lms\\.example\\.org/', ''],
-      ['^(ab)+$', ''], ['\\d{4}-\\d{2}', ''], ['^(dep|blu)', 'im'], ['a\\.b\\s\\w\\bc\\x41\\n', 's']]) {
+    for (const [source, flags] of [
+      ['^c-', ''],
+      ['foo.*bar', 'i'],
+      ['^[a-z0-9._%+-]+@example\\.org$', 'i'],
+      ['(?:https?://)?lms\\.example\\.org/', ''],
+      ['^(ab)+$', ''],
+      ['\\d{4}-\\d{2}', ''],
+      ['^(dep|blu)', 'im'],
+      ['a\\.b\\s\\w\\bc\\x41\\n', 's'],
+    ]) {
       expect(userRegexRefusal(source, flags), source).to.equal(null);
     }
   });

@@ -26,7 +26,11 @@ const PORTABLE_LETTER_ESCAPES = new Set(['d', 'D', 'w', 'W', 's', 'S', 'b', 'B',
 
 /** RE2 flags for MongoDB's `$options` letters (i, m, s). */
 export function re2Flags(flags: string): number {
-  return (flags.includes('i') ? RE2JS.CASE_INSENSITIVE : 0) | (flags.includes('m') ? RE2JS.MULTILINE : 0) | (flags.includes('s') ? RE2JS.DOTALL : 0);
+  return (
+    (flags.includes('i') ? RE2JS.CASE_INSENSITIVE : 0) |
+    (flags.includes('m') ? RE2JS.MULTILINE : 0) |
+    (flags.includes('s') ? RE2JS.DOTALL : 0)
+  );
 }
 
 export interface RegexRefusal {
@@ -37,7 +41,8 @@ export interface RegexRefusal {
 
 /** Why `source` with MongoDB `$options` letters `flags` is refused, or null when it is safe on every store. */
 export function userRegexRefusal(source: string, flags = ''): RegexRefusal | null {
-  if (source.length > MAX_USER_REGEX_LENGTH) return { kind: 'invalid', reason: `regular expression longer than ${MAX_USER_REGEX_LENGTH} characters` };
+  if (source.length > MAX_USER_REGEX_LENGTH)
+    return { kind: 'invalid', reason: `regular expression longer than ${MAX_USER_REGEX_LENGTH} characters` };
   if (!SUPPORTED_FLAGS.test(flags)) return { kind: 'unsafe', reason: 'regex options must be among i, m and s' };
   let tree: RootNode<ParsedFeatures>;
   try {
@@ -75,21 +80,32 @@ export function pcreEquivalentSource(source: string, flags: string): string {
 
 function childrenOf(node: AstNode): AstNode[] {
   switch (node.type) {
-    case 'alternative': case 'disjunction': case 'group': case 'characterClass': return node.body as AstNode[];
-    case 'quantifier': return node.body as AstNode[];
-    case 'characterClassRange': return [node.min, node.max];
-    default: return [];
+    case 'alternative':
+    case 'disjunction':
+    case 'group':
+    case 'characterClass':
+      return node.body as AstNode[];
+    case 'quantifier':
+      return node.body as AstNode[];
+    case 'characterClassRange':
+      return [node.min, node.max];
+    default:
+      return [];
   }
 }
 
 function portabilityProblem(node: AstNode): string | null {
   if (node.type === 'reference') return 'backreferences are not supported in filters';
   if (node.type === 'group' && node.behavior !== 'normal' && node.behavior !== 'ignore') return 'lookaround is not supported in filters';
-  if (node.type === 'characterClass' && node.body.length === 0) return 'an empty character class means different things to MongoDB and JavaScript';
+  if (node.type === 'characterClass' && node.body.length === 0)
+    return 'an empty character class means different things to MongoDB and JavaScript';
   if (node.type === 'value') {
     const isLetterEscape = /^\\[a-zA-Z]/.test(node.raw) && node.kind !== 'controlLetter' && node.kind !== 'hexadecimalEscape';
-    const isDivergent = node.kind === 'octal' || node.kind === 'unicodeEscape' || node.kind === 'unicodeCodePointEscape'
-      || (isLetterEscape && !PORTABLE_LETTER_ESCAPES.has(node.raw[1]));
+    const isDivergent =
+      node.kind === 'octal' ||
+      node.kind === 'unicodeEscape' ||
+      node.kind === 'unicodeCodePointEscape' ||
+      (isLetterEscape && !PORTABLE_LETTER_ESCAPES.has(node.raw[1]));
     if (isDivergent) return `escape ${node.raw} means different things to MongoDB and JavaScript`;
   }
   for (const child of childrenOf(node)) {

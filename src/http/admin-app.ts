@@ -22,7 +22,9 @@ const NOT_BUILT = 'The admin app is not built: run `npm run build:admin` (npm in
 
 export function adminRouter(distDir = ADMIN_DIST): Router {
   const router = Router();
-  router.get('/', (_req, res) => { res.type('html').send(HOME); });
+  router.get('/', (_req, res) => {
+    res.type('html').send(HOME);
+  });
   router.use('/admin/assets', express.static(join(distDir, 'assets'), { index: false, immutable: true, maxAge: '365d' }));
   // A missing asset is a 404 of the API's shape, not the app page.
   router.use('/admin/assets', routeNotFound);

@@ -14,8 +14,10 @@ export interface BatchItemResult {
   error: { code: string; message: string; details: ApiError['details'] } | null;
 }
 
-export async function runBatch(items: unknown[], handle: (item: unknown, index: number) => Promise<{ status: number; id: string | null }>):
-  Promise<{ results: BatchItemResult[] }> {
+export async function runBatch(
+  items: unknown[],
+  handle: (item: unknown, index: number) => Promise<{ status: number; id: string | null }>,
+): Promise<{ results: BatchItemResult[] }> {
   if (items.length > MAX_BATCH_ITEMS) throw apiError('request.batch_too_large', { max: MAX_BATCH_ITEMS, count: items.length });
   const results: BatchItemResult[] = [];
   for (const [index, item] of items.entries()) {
@@ -30,7 +32,6 @@ export async function runBatch(items: unknown[], handle: (item: unknown, index: 
   }
   return { results };
 }
-
 
 /** A path id: 24 hex or 400 with the route's code (`personas.invalid_persona_id`). */
 export function parseId(raw: unknown, code: ErrorCode): ObjectId {

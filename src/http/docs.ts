@@ -18,8 +18,12 @@ const INIT = `window.ui = SwaggerUIBundle({ url: '/openapi.json', dom_id: '#swag
 
 export function docsRouter(): Router {
   const router = Router();
-  router.get('/docs', (_req, res) => { res.type('html').send(PAGE); });
-  router.get('/docs/init.js', (_req, res) => { res.type('js').send(INIT); });
+  router.get('/docs', (_req, res) => {
+    res.type('html').send(PAGE);
+  });
+  router.get('/docs/init.js', (_req, res) => {
+    res.type('js').send(INIT);
+  });
   router.use('/docs/assets', express.static(SWAGGER_UI_DIR, { index: false }));
   return router;
 }

@@ -53,19 +53,28 @@ export function createHttpApp(options: HttpAppOptions): { app: Express; openapi:
   app.disable('x-powered-by');
   app.set('etag', false);
   if (options.trustProxy !== undefined) app.set('trust proxy', options.trustProxy);
-  app.use(pinoHttp({
-    logger: options.logger,
-    genReqId(req, res) {
-      const given = req.headers['x-request-id'];
-      const id = typeof given === 'string' && REQUEST_ID.test(given) ? given : randomUUID();
-      res.setHeader('X-Request-Id', id);
-      return id;
-    },
-    // Probes arrive every few seconds from every orchestrator and scraper: answered ones are debug, not info.
-    customLogLevel: (req, res, error) => (error || res.statusCode >= 500 ? 'error'
-      : res.statusCode < 400 && PROBE_PATHS.has((req.url ?? '').split('?')[0]) ? 'debug' : 'info'),
-    serializers: { req: (req) => ({ id: req.id, method: req.method, url: redactedUrl(req.url) }), res: (res) => ({ statusCode: res.statusCode }) },
-  }));
+  app.use(
+    pinoHttp({
+      logger: options.logger,
+      genReqId(req, res) {
+        const given = req.headers['x-request-id'];
+        const id = typeof given === 'string' && REQUEST_ID.test(given) ? given : randomUUID();
+        res.setHeader('X-Request-Id', id);
+        return id;
+      },
+      // Probes arrive every few seconds from every orchestrator and scraper: answered ones are debug, not info.
+      customLogLevel: (req, res, error) =>
+        error || res.statusCode >= 500
+          ? 'error'
+          : res.statusCode < 400 && PROBE_PATHS.has((req.url ?? '').split('?')[0])
+            ? 'debug'
+            : 'info',
+      serializers: {
+        req: (req) => ({ id: req.id, method: req.method, url: redactedUrl(req.url) }),
+        res: (res) => ({ statusCode: res.statusCode }),
+      },
+    }),
+  );
   app.use(options.metrics.middleware);
   // Before every route and its authentication: a browser's preflight carries no credentials.
   const corsMiddleware = corsForOrigins(options.corsOrigins ?? []);
@@ -76,7 +85,9 @@ export function createHttpApp(options: HttpAppOptions): { app: Express; openapi:
     app.use((req, _res, next) => (req.method === 'GET' || req.method === 'HEAD' ? runWithQueryDeadline(timeoutMs, next) : next()));
   }
 
-  app.get('/health', (_req, res) => { res.json({ status: 'ok' }); });
+  app.get('/health', (_req, res) => {
+    res.json({ status: 'ok' });
+  });
   app.get('/ready', async (_req, res) => {
     try {
       await options.checkReady();
@@ -85,10 +96,13 @@ export function createHttpApp(options: HttpAppOptions): { app: Express; openapi:
     }
     res.json({ status: 'ready' });
   });
-  const exposition = (registry: Registry): RequestHandler => async (req, res) => {
-    if (options.metricsToken && req.headers.authorization !== `Bearer ${options.metricsToken}`) throw apiError('auth.invalid_credentials');
-    res.type(registry.contentType).send(await registry.metrics());
-  };
+  const exposition =
+    (registry: Registry): RequestHandler =>
+    async (req, res) => {
+      if (options.metricsToken && req.headers.authorization !== `Bearer ${options.metricsToken}`)
+        throw apiError('auth.invalid_credentials');
+      res.type(registry.contentType).send(await registry.metrics());
+    };
   app.get('/metrics', exposition(options.metrics.registry));
   app.get('/metrics/cluster', exposition(options.metrics.clusterRegistry));
 
@@ -102,7 +116,9 @@ export function createHttpApp(options: HttpAppOptions): { app: Express; openapi:
   // CPU, most of a cold start, and no route needs it. Every route is registered above, so it is the same document.
   let openapi: Record<string, unknown> | undefined;
   const openapiDocument = () => (openapi ??= generateOpenApiDocument(registry));
-  app.get('/openapi.json', (_req, res) => { res.json(openapiDocument()); });
+  app.get('/openapi.json', (_req, res) => {
+    res.json(openapiDocument());
+  });
   app.use(docsRouter());
   app.use(adminRouter());
   app.use('/v1', v1);
@@ -111,6 +127,8 @@ export function createHttpApp(options: HttpAppOptions): { app: Express; openapi:
   app.use(errorHandler);
   return {
     app,
-    get openapi() { return openapiDocument(); },
+    get openapi() {
+      return openapiDocument();
+    },
   };
 }

@@ -21,16 +21,20 @@ function refuseInvalidUtf8(_req: Request, _res: Response, body: Buffer, encoding
 /** body-parser's failures other than bad JSON and too large (which each surface renders itself) → registered codes. */
 function asBodyError(error: any, req: Request): unknown {
   switch (error?.type) {
-    case INVALID_UTF8: return apiError('request.invalid_unicode');
-    case 'charset.unsupported': return apiError('request.unsupported_charset', { charset: error.charset ?? '' });
-    case 'encoding.unsupported': return apiError('request.unsupported_content_encoding', { encoding: req.headers['content-encoding'] ?? '' });
+    case INVALID_UTF8:
+      return apiError('request.invalid_unicode');
+    case 'charset.unsupported':
+      return apiError('request.unsupported_charset', { charset: error.charset ?? '' });
+    case 'encoding.unsupported':
+      return apiError('request.unsupported_content_encoding', { encoding: req.headers['content-encoding'] ?? '' });
     case undefined:
       // zlib's own error (Z_DATA_ERROR, Z_BUF_ERROR…) on a body that is not the gzip/deflate data it claims to be.
       if (typeof error?.code === 'string' && error.code.startsWith('Z_')) {
         return apiError('request.invalid_content_encoding', { encoding: req.headers['content-encoding'] ?? '' });
       }
       return error;
-    default: return error;
+    default:
+      return error;
   }
 }
 

@@ -29,7 +29,13 @@ export function defineListRoutes<P extends Page<Document>>(kit: RouteKit, routes
   const parse = (query: unknown) => parseListQuery(spec, query as Record<string, unknown>);
 
   defineRoute(kit, {
-    method: 'get', path, scope, tags, summary: routes.list.summary, query: listQueryDoc(spec), responses: { 200: routes.list.response },
+    method: 'get',
+    path,
+    scope,
+    tags,
+    summary: routes.list.summary,
+    query: listQueryDoc(spec),
+    responses: { 200: routes.list.response },
     async handler(req, res, caller) {
       const query = parse(req.query);
       const found = await routes.find(caller, query);
@@ -39,7 +45,12 @@ export function defineListRoutes<P extends Page<Document>>(kit: RouteKit, routes
   });
 
   defineRoute(kit, {
-    method: 'get', path: `${path}/count`, scope, tags, summary: routes.count.summary, query: listQueryDoc(spec),
+    method: 'get',
+    path: `${path}/count`,
+    scope,
+    tags,
+    summary: routes.count.summary,
+    query: listQueryDoc(spec),
     responses: { 200: { description: 'The count', schema: CountSchema } },
     async handler(req, res, caller) {
       res.json({ count: await routes.countOf(caller, parse(req.query)) });

@@ -22,20 +22,38 @@ export function createMetrics(options: { defaultMetrics?: boolean } = {}): Metri
     collectDefaultMetrics({ register: registry });
     // prom-client types these sums as gauges named *_total, which Prometheus reads as counters (promtool flags them);
     // the same figures stay available per type in nodejs_active_{resources,handles,requests}.
-    for (const name of ['nodejs_active_resources_total', 'nodejs_active_handles_total', 'nodejs_active_requests_total']) registry.removeSingleMetric(name);
+    for (const name of ['nodejs_active_resources_total', 'nodejs_active_handles_total', 'nodejs_active_requests_total'])
+      registry.removeSingleMetric(name);
   }
   const requests = new Counter({
-    name: 'persona_http_requests_total', help: 'HTTP requests by method, route and status', labelNames: ['method', 'route', 'status'], registers: [registry],
+    name: 'persona_http_requests_total',
+    help: 'HTTP requests by method, route and status',
+    labelNames: ['method', 'route', 'status'],
+    registers: [registry],
   });
   const duration = new Histogram({
-    name: 'persona_http_request_duration_seconds', help: 'HTTP request latency by method and route', labelNames: ['method', 'route'],
-    buckets: [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5], registers: [registry],
+    name: 'persona_http_request_duration_seconds',
+    help: 'HTTP request latency by method and route',
+    labelNames: ['method', 'route'],
+    buckets: [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5],
+    registers: [registry],
   });
   const statements = new Counter({
-    name: 'persona_resolver_statements_total', help: 'statements resolved inline, by outcome', labelNames: ['status'], registers: [registry],
+    name: 'persona_resolver_statements_total',
+    help: 'statements resolved inline, by outcome',
+    labelNames: ['status'],
+    registers: [registry],
   });
-  const personasCreated = new Counter({ name: 'persona_resolver_personas_created_total', help: 'personas created by inline resolution', registers: [registry] });
-  const identifiersCreated = new Counter({ name: 'persona_resolver_identifiers_created_total', help: 'identifiers created by inline resolution', registers: [registry] });
+  const personasCreated = new Counter({
+    name: 'persona_resolver_personas_created_total',
+    help: 'personas created by inline resolution',
+    registers: [registry],
+  });
+  const identifiersCreated = new Counter({
+    name: 'persona_resolver_identifiers_created_total',
+    help: 'identifiers created by inline resolution',
+    registers: [registry],
+  });
 
   return {
     registry,
@@ -49,7 +67,8 @@ export function createMetrics(options: { defaultMetrics?: boolean } = {}): Metri
     middleware(req, res, next) {
       const started = process.hrtime.bigint();
       res.on('finish', () => {
-        const route = (res.locals.routePattern as string | undefined) ?? (req.route?.path ? `${req.baseUrl}${req.route.path}` : 'unmatched');
+        const route =
+          (res.locals.routePattern as string | undefined) ?? (req.route?.path ? `${req.baseUrl}${req.route.path}` : 'unmatched');
         requests.inc({ method: req.method, route, status: String(res.statusCode) });
         duration.observe({ method: req.method, route }, Number(process.hrtime.bigint() - started) / 1e9);
       });

@@ -15,7 +15,11 @@ export function operationIdFor(method: string, path: string): string {
   const words = segments.map((segment) => {
     const parameter = /^\{(.+)\}$/.exec(segment);
     if (parameter) return `By${capitalised(parameter[1])}`;
-    return segment.split(/[^A-Za-z0-9]+/).filter(Boolean).map(capitalised).join('');
+    return segment
+      .split(/[^A-Za-z0-9]+/)
+      .filter(Boolean)
+      .map(capitalised)
+      .join('');
   });
   return method.toLowerCase() + words.join('');
 }

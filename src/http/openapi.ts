@@ -10,12 +10,66 @@ export function createOpenApiRegistry(): OpenAPIRegistry {
   registry.registerComponent('securitySchemes', 'basicAuth', { type: 'http', scheme: 'basic', description: 'API client key:secret' });
   registry.registerComponent('securitySchemes', 'bearerAuth', { type: 'http', scheme: 'bearer', description: 'Bearer <key>.<secret>' });
   const text = (description: string) => ({ 200: { description, content: { 'text/plain': { schema: z.string() } } } });
-  registry.registerPath({ method: 'get', path: '/health', tags: ['Operations'], summary: 'The process is up', security: [], responses: { 200: { description: 'Up', content: { 'application/json': { schema: z.object({ status: z.literal('ok') }) } } } } });
-  registry.registerPath({ method: 'get', path: '/ready', tags: ['Operations'], summary: 'The store (and queue, when on) answer', security: [], responses: { 200: { description: 'Ready' }, 503: { description: 'store.unavailable' } } });
-  registry.registerPath({ method: 'get', path: '/metrics', tags: ['Operations'], summary: "This process's Prometheus metrics (Bearer METRICS_TOKEN when configured)", security: [], responses: { ...text('Prometheus text format'), 401: { description: 'auth.invalid_credentials: METRICS_TOKEN is set and the request does not bear it', content: { 'application/json': { schema: ErrorSchema } } } } });
-  registry.registerPath({ method: 'get', path: '/metrics/cluster', tags: ['Operations'], summary: 'The deployment-wide queue and worker metrics, the same from every replica (Bearer METRICS_TOKEN when configured)', security: [], responses: { ...text('Prometheus text format'), 401: { description: 'auth.invalid_credentials: METRICS_TOKEN is set and the request does not bear it', content: { 'application/json': { schema: ErrorSchema } } } } });
-  registry.registerPath({ method: 'get', path: '/openapi.json', tags: ['Operations'], summary: 'This document', security: [], responses: { 200: { description: 'OpenAPI 3.1' } } });
-  registry.registerPath({ method: 'get', path: '/docs', tags: ['Operations'], summary: 'Rendered API reference', security: [], responses: { 200: { description: 'HTML' } } });
+  registry.registerPath({
+    method: 'get',
+    path: '/health',
+    tags: ['Operations'],
+    summary: 'The process is up',
+    security: [],
+    responses: { 200: { description: 'Up', content: { 'application/json': { schema: z.object({ status: z.literal('ok') }) } } } },
+  });
+  registry.registerPath({
+    method: 'get',
+    path: '/ready',
+    tags: ['Operations'],
+    summary: 'The store (and queue, when on) answer',
+    security: [],
+    responses: { 200: { description: 'Ready' }, 503: { description: 'store.unavailable' } },
+  });
+  registry.registerPath({
+    method: 'get',
+    path: '/metrics',
+    tags: ['Operations'],
+    summary: "This process's Prometheus metrics (Bearer METRICS_TOKEN when configured)",
+    security: [],
+    responses: {
+      ...text('Prometheus text format'),
+      401: {
+        description: 'auth.invalid_credentials: METRICS_TOKEN is set and the request does not bear it',
+        content: { 'application/json': { schema: ErrorSchema } },
+      },
+    },
+  });
+  registry.registerPath({
+    method: 'get',
+    path: '/metrics/cluster',
+    tags: ['Operations'],
+    summary: 'The deployment-wide queue and worker metrics, the same from every replica (Bearer METRICS_TOKEN when configured)',
+    security: [],
+    responses: {
+      ...text('Prometheus text format'),
+      401: {
+        description: 'auth.invalid_credentials: METRICS_TOKEN is set and the request does not bear it',
+        content: { 'application/json': { schema: ErrorSchema } },
+      },
+    },
+  });
+  registry.registerPath({
+    method: 'get',
+    path: '/openapi.json',
+    tags: ['Operations'],
+    summary: 'This document',
+    security: [],
+    responses: { 200: { description: 'OpenAPI 3.1' } },
+  });
+  registry.registerPath({
+    method: 'get',
+    path: '/docs',
+    tags: ['Operations'],
+    summary: 'Rendered API reference',
+    security: [],
+    responses: { 200: { description: 'HTML' } },
+  });
   return registry;
 }
 

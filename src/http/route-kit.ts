@@ -14,26 +14,39 @@ export interface RouteKit {
   openapi: OpenAPIRegistry;
 }
 
-export const ErrorSchema = z.object({
-  error: z.object({
-    code: z.string().meta({ example: 'personas.persona_not_found' }),
-    message: z.string(),
-    details: z.array(z.object({ path: z.string(), code: z.string(), message: z.string() })),
-  }),
-}).meta({ id: 'Error' });
+export const ErrorSchema = z
+  .object({
+    error: z.object({
+      code: z.string().meta({ example: 'personas.persona_not_found' }),
+      message: z.string(),
+      details: z.array(z.object({ path: z.string(), code: z.string(), message: z.string() })),
+    }),
+  })
+  .meta({ id: 'Error' });
 
-export const PageSchema = z.object({
-  limit: z.number().int(), offset: z.number().int(), nextCursor: z.string().nullable(), prevCursor: z.string().nullable(),
-}).meta({ id: 'Page' });
+export const PageSchema = z
+  .object({
+    limit: z.number().int(),
+    offset: z.number().int(),
+    nextCursor: z.string().nullable(),
+    prevCursor: z.string().nullable(),
+  })
+  .meta({ id: 'Page' });
 
 export const CountSchema = z.object({ count: z.number().int() }).meta({ id: 'Count' });
 
-export const BatchResultSchema = z.object({
-  results: z.array(z.object({
-    index: z.number().int(), status: z.number().int(), id: z.string().nullable(),
-    error: ErrorSchema.shape.error.nullable(),
-  })),
-}).meta({ id: 'BatchResult' });
+export const BatchResultSchema = z
+  .object({
+    results: z.array(
+      z.object({
+        index: z.number().int(),
+        status: z.number().int(),
+        id: z.string().nullable(),
+        error: ErrorSchema.shape.error.nullable(),
+      }),
+    ),
+  })
+  .meta({ id: 'BatchResult' });
 
 export function listOf(item: z.ZodType, id: string) {
   return z.object({ data: z.array(item), page: PageSchema }).meta({ id });
@@ -59,7 +72,9 @@ export interface RouteDefinition {
 
 const ERROR_RESPONSES: Record<number, string> = {
   400: 'Malformed request (unparseable JSON, bad query parameters or ids)',
-  401: 'Missing or invalid credentials', 403: 'The client lacks the scope', 422: 'Validation failed (details name each problem)',
+  401: 'Missing or invalid credentials',
+  403: 'The client lacks the scope',
+  422: 'Validation failed (details name each problem)',
 };
 
 /** The kit's router is mounted at /v1: `/v1/personas/{id}` → `/personas/:id`. */
@@ -69,7 +84,10 @@ function toExpressPath(path: string): string {
 
 export function defineRoute(kit: RouteKit, route: RouteDefinition): void {
   const handlers = [
-    (_req: Request, res: Response, next: () => void) => { res.locals.routePattern = route.path; next(); },
+    (_req: Request, res: Response, next: () => void) => {
+      res.locals.routePattern = route.path;
+      next();
+    },
     ...(route.scope ? [requireScope(route.scope)] : []),
     async (req: Request, res: Response) => {
       await route.handler(req, res, route.scope ? callerOf(res) : (undefined as unknown as Caller));
@@ -80,7 +98,13 @@ export function defineRoute(kit: RouteKit, route: RouteDefinition): void {
   for (const [status, response] of Object.entries(route.responses)) {
     responses[status] = {
       description: response.description,
-      ...(response.headers ? { headers: Object.fromEntries(Object.entries(response.headers).map(([name, header]) => [name, { ...header, schema: { type: 'string' } }])) } : {}),
+      ...(response.headers
+        ? {
+            headers: Object.fromEntries(
+              Object.entries(response.headers).map(([name, header]) => [name, { ...header, schema: { type: 'string' } }]),
+            ),
+          }
+        : {}),
       ...(response.schema ? { content: { 'application/json': { schema: response.schema } } } : {}),
     };
   }
@@ -89,7 +113,11 @@ export function defineRoute(kit: RouteKit, route: RouteDefinition): void {
     responses[status] ??= { description, content: { 'application/json': { schema: ErrorSchema } } };
   }
   kit.openapi.registerPath({
-    method: route.method, path: route.path, tags: route.tags, summary: route.summary, description: route.description,
+    method: route.method,
+    path: route.path,
+    tags: route.tags,
+    summary: route.summary,
+    description: route.description,
     ...(route.scope ? { security: [{ basicAuth: [] }, { bearerAuth: [] }] } : { security: [] }),
     request: {
       ...(route.params ? { params: route.params } : {}),
@@ -105,19 +133,47 @@ export function listQueryDoc(spec: ListSpec): z.ZodObject {
   const fields = Object.keys(spec.fields);
   const families = Object.keys(spec.families ?? {}).map((prefix) => `${prefix}<key>`);
   const shape: Record<string, z.ZodType> = {
-    limit: z.string().optional().meta({ description: `Rows per page, default 20, at most ${MAX_LIMIT} (larger is clamped)` }),
+    limit: z
+      .string()
+      .optional()
+      .meta({ description: `Rows per page, default 20, at most ${MAX_LIMIT} (larger is clamped)` }),
     offset: z.string().optional().meta({ description: 'Rows to skip (not with after/before)' }),
     after: z.string().optional().meta({ description: 'Opaque cursor: the page after (page.nextCursor)' }),
     before: z.string().optional().meta({ description: 'Opaque cursor: the page before (page.prevCursor)' }),
-    sort: z.string().optional().meta({ description: `Comma-separated fields, '-' for descending; a unique tie-breaker on id is always added. Sortable: ${fields.filter((field) => spec.fields[field].sortable).join(', ')}` }),
-    stack: z.string().optional().meta({ description: `Group the page by a field (it becomes the first sort key): data is [{key, count, items}], count within the page. Stackable: ${fields.filter((field) => spec.fields[field].stackable).join(', ') || 'none'}` }),
+    sort: z
+      .string()
+      .optional()
+      .meta({
+        description: `Comma-separated fields, '-' for descending; a unique tie-breaker on id is always added. Sortable: ${fields.filter((field) => spec.fields[field].sortable).join(', ')}`,
+      }),
+    stack: z
+      .string()
+      .optional()
+      .meta({
+        description: `Group the page by a field (it becomes the first sort key): data is [{key, count, items}], count within the page. Stackable: ${fields.filter((field) => spec.fields[field].stackable).join(', ') || 'none'}`,
+      }),
   };
-  if (spec.searchPaths?.length) shape.search = z.string().optional().meta({ description: spec.searchDescription ?? `Case-insensitive substring of ${spec.searchPaths.join(' or ')}` });
-  if (spec.includes?.length) shape.include = z.string().optional().meta({ description: `Embed: ${spec.includes.join(',')}` });
-  for (const shorthand of spec.shorthands ?? []) shape[shorthand] = z.string().optional().meta({ description: `Same as search.${shorthand}.eq` });
-  shape['search.<field>.<op>'] = z.string().optional().meta({
-    description: `Filter. Fields: ${[...fields, ...families].join(', ')}. Ops: eq ne like in gt gte lt lte exists (in: comma-separated; like: case-insensitive substring; exists: true|false). Unknown fields or ops: 400 query.invalid_filter.`,
-  });
+  if (spec.searchPaths?.length)
+    shape.search = z
+      .string()
+      .optional()
+      .meta({ description: spec.searchDescription ?? `Case-insensitive substring of ${spec.searchPaths.join(' or ')}` });
+  if (spec.includes?.length)
+    shape.include = z
+      .string()
+      .optional()
+      .meta({ description: `Embed: ${spec.includes.join(',')}` });
+  for (const shorthand of spec.shorthands ?? [])
+    shape[shorthand] = z
+      .string()
+      .optional()
+      .meta({ description: `Same as search.${shorthand}.eq` });
+  shape['search.<field>.<op>'] = z
+    .string()
+    .optional()
+    .meta({
+      description: `Filter. Fields: ${[...fields, ...families].join(', ')}. Ops: eq ne like in gt gte lt lte exists (in: comma-separated; like: case-insensitive substring; exists: true|false). Unknown fields or ops: 400 query.invalid_filter.`,
+    });
   return z.object(shape);
 }
 

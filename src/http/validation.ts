@@ -41,4 +41,3 @@ export function parseWith<S extends z.ZodType>(schema: S, input: unknown, resour
   if (result.success) return result.data;
   throw validationFailed(resource, issuesToDetails(result.error.issues, prefix));
 }
-

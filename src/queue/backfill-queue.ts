@@ -11,8 +11,14 @@ export const backfillQueueName = (queueName: string): string => `${queueName}-ba
 
 export function createBackfillQueue(options: { redisUrl: string; prefix: string; queueName: string }): Queue<BackfillJobData> {
   const queue = new Queue<BackfillJobData>(backfillQueueName(options.queueName), {
-    connection: bullConnection(options.redisUrl), prefix: options.prefix,
-    defaultJobOptions: { attempts: 10, backoff: { type: 'exponential', delay: 2000 }, removeOnComplete: { count: 1000 }, removeOnFail: false },
+    connection: bullConnection(options.redisUrl),
+    prefix: options.prefix,
+    defaultJobOptions: {
+      attempts: 10,
+      backoff: { type: 'exponential', delay: 2000 },
+      removeOnComplete: { count: 1000 },
+      removeOnFail: false,
+    },
   });
   queue.on('error', () => {});
   return queue;
@@ -42,23 +48,35 @@ export async function enqueueBackfills(queue: Queue<BackfillJobData>, jobs: Back
 export function backfillPublisher(queue: Queue<BackfillJobData>): { [K in keyof WriteBackPublisher]: NonNullable<WriteBackPublisher[K]> } {
   return {
     restampPersona: (organisation, fromId, toId) => enqueueBackfills(queue, [{ kind: 'persona', organisation, fromId, toId }]),
-    backfillIdentifier: (organisation, { identifierId, personaId, ifi, moved }) => enqueueBackfills(queue, [{
-      kind: 'identifier', organisation, identifierId, personaId, ifi, ...(moved ? { movedAt: new Date().toISOString() } : {}),
-    }]),
+    backfillIdentifier: (organisation, { identifierId, personaId, ifi, moved }) =>
+      enqueueBackfills(queue, [
+        {
+          kind: 'identifier',
+          organisation,
+          identifierId,
+          personaId,
+          ifi,
+          ...(moved ? { movedAt: new Date().toISOString() } : {}),
+        },
+      ]),
   };
 }
 
 /** Back-fill backlog for /metrics: pending jobs and the age of the oldest one (the write-back lag). */
 export function registerBackfillMetrics(registry: Registry, queue: Queue<BackfillJobData>): void {
   new Gauge({
-    name: 'persona_writeback_backfill_pending', help: 'back-fill jobs waiting, delayed or running', registers: [registry],
+    name: 'persona_writeback_backfill_pending',
+    help: 'back-fill jobs waiting, delayed or running',
+    registers: [registry],
     async collect() {
       const counts = await queue.getJobCounts('waiting', 'delayed', 'active', 'prioritized');
       this.set(Object.values(counts).reduce((sum, count) => sum + count, 0));
     },
   });
   new Gauge({
-    name: 'persona_writeback_lag_seconds', help: 'age of the oldest pending back-fill job (0 when none)', registers: [registry],
+    name: 'persona_writeback_lag_seconds',
+    help: 'age of the oldest pending back-fill job (0 when none)',
+    registers: [registry],
     async collect() {
       // The first (oldest) job of each state; the lag is the oldest of those.
       const heads = (await queue.getJobs(['active', 'waiting', 'delayed', 'prioritized'], 0, 0, true)).filter(Boolean);

@@ -14,7 +14,10 @@ export interface DeadLetter {
   failedAt: string | null;
 }
 
-export async function listFailedJobs(queue: Queue, { limit = 50, offset = 0 }: { limit?: number; offset?: number } = {}): Promise<DeadLetter[]> {
+export async function listFailedJobs(
+  queue: Queue,
+  { limit = 50, offset = 0 }: { limit?: number; offset?: number } = {},
+): Promise<DeadLetter[]> {
   const jobs = await queue.getFailed(offset, offset + limit - 1);
   return jobs.filter(Boolean).map((job) => ({
     id: String(job.id),

@@ -30,27 +30,40 @@ export function createEventPublisher(options: EventPublisherOptions): EventPubli
   const connection = bullConnection(options.redisUrl);
   const producer = new QueueEventsProducer(eventsStreamName(options.queueName), { connection, prefix: options.prefix });
   producer.on('error', () => {});
-  const deliveries = options.webhookUrls.length === 0 ? null : new Queue<WebhookJobData>(webhookQueueName(options.queueName), {
-    connection, prefix: options.prefix,
-    defaultJobOptions: {
-      attempts: options.webhookAttempts, backoff: { type: 'exponential', delay: options.webhookBackoffMs ?? 1000 },
-      removeOnComplete: { count: 10000, age: 86400 }, removeOnFail: false,
-    },
-  });
+  const deliveries =
+    options.webhookUrls.length === 0
+      ? null
+      : new Queue<WebhookJobData>(webhookQueueName(options.queueName), {
+          connection,
+          prefix: options.prefix,
+          defaultJobOptions: {
+            attempts: options.webhookAttempts,
+            backoff: { type: 'exponential', delay: options.webhookBackoffMs ?? 1000 },
+            removeOnComplete: { count: 10000, age: 86400 },
+            removeOnFail: false,
+          },
+        });
   deliveries?.on('error', () => {});
   return {
     async publish(events) {
       // Issued together so the client pipelines them; one connection keeps them in order on the stream. The stream
       // carries flat string fields; the event itself travels as JSON in `data`.
-      await Promise.all(events.map((event) => (
-        producer.publishEvent({ eventName: event.type, eventId: event.eventId, data: JSON.stringify(event) }, options.maxLength))));
+      await Promise.all(
+        events.map((event) =>
+          producer.publishEvent({ eventName: event.type, eventId: event.eventId, data: JSON.stringify(event) }, options.maxLength),
+        ),
+      );
       if (deliveries && events.length > 0) {
-        await deliveries.addBulk(events.flatMap((event) => options.webhookUrls.map((url, index) => ({
-          name: WEBHOOK_JOB_NAME,
-          data: { url, event },
-          // Same event to the same URL once, even when a re-run job publishes it again.
-          opts: { jobId: `${event.eventId.replace(':', '-')}-${index}` },
-        }))));
+        await deliveries.addBulk(
+          events.flatMap((event) =>
+            options.webhookUrls.map((url, index) => ({
+              name: WEBHOOK_JOB_NAME,
+              data: { url, event },
+              // Same event to the same URL once, even when a re-run job publishes it again.
+              opts: { jobId: `${event.eventId.replace(':', '-')}-${index}` },
+            })),
+          ),
+        );
       }
     },
     async close() {

@@ -10,12 +10,19 @@ import type { MergeRecordDoc } from '../features/merges/merge-record.ts';
 import { eventOfMerge } from '../features/events/persona-events.ts';
 import { deliverEvent, type WebhookJobData } from '../features/events/webhook-delivery.ts';
 
-export type EventsConfig = Pick<Config, 'REDIS_URL' | 'QUEUE_PREFIX' | 'QUEUE_NAME' | 'EVENTS_MAX_LENGTH' | 'WEBHOOK_URLS' | 'WEBHOOK_SECRET' | 'WEBHOOK_ATTEMPTS'>;
+export type EventsConfig = Pick<
+  Config,
+  'REDIS_URL' | 'QUEUE_PREFIX' | 'QUEUE_NAME' | 'EVENTS_MAX_LENGTH' | 'WEBHOOK_URLS' | 'WEBHOOK_SECRET' | 'WEBHOOK_ATTEMPTS'
+>;
 
 function publisherOf(config: EventsConfig) {
   return createEventPublisher({
-    redisUrl: config.REDIS_URL, prefix: config.QUEUE_PREFIX, queueName: config.QUEUE_NAME, maxLength: config.EVENTS_MAX_LENGTH,
-    webhookUrls: webhookUrlsOf(config), webhookAttempts: config.WEBHOOK_ATTEMPTS,
+    redisUrl: config.REDIS_URL,
+    prefix: config.QUEUE_PREFIX,
+    queueName: config.QUEUE_NAME,
+    maxLength: config.EVENTS_MAX_LENGTH,
+    webhookUrls: webhookUrlsOf(config),
+    webhookAttempts: config.WEBHOOK_ATTEMPTS,
   });
 }
 
@@ -37,7 +44,8 @@ export function createWebhookProcessor(options: { secret: string; timeoutMs?: nu
  * thrown: the merge is already done, and an error answer would invite the caller to retry a completed merge.
  */
 export function startMergeEvents(
-  config: EventsConfig, logger: Pick<WorkerLogger, 'warn'>,
+  config: EventsConfig,
+  logger: Pick<WorkerLogger, 'warn'>,
 ): { afterMergeChange(record: MergeRecordDoc): Promise<void>; close(): Promise<void> } {
   const publisher = publisherOf(config);
   return {
@@ -60,13 +68,15 @@ export function startMergeEvents(
  * Redis must answer (QueueUnavailableError: the merge stays marked for recovery to announce).
  */
 export async function openMergeEvents(
-  config: EventsConfig & Pick<Config, 'QUEUE' | 'QUEUE_STARTUP_TIMEOUT_MS'>, logger: Pick<WorkerLogger, 'warn'>,
+  config: EventsConfig & Pick<Config, 'QUEUE' | 'QUEUE_STARTUP_TIMEOUT_MS'>,
+  logger: Pick<WorkerLogger, 'warn'>,
 ): Promise<ReturnType<typeof startMergeEvents> | null> {
   if (config.QUEUE === 'inline') return null;
   try {
     await probeRedis(config.REDIS_URL, config.QUEUE_STARTUP_TIMEOUT_MS);
   } catch (error) {
-    if (config.QUEUE === 'bullmq') throw new QueueUnavailableError(`QUEUE=bullmq but ${(error as Error).message}; persona events not published`);
+    if (config.QUEUE === 'bullmq')
+      throw new QueueUnavailableError(`QUEUE=bullmq but ${(error as Error).message}; persona events not published`);
     logger.warn({ redis: describeRedisUrl(config.REDIS_URL) }, `queue off (${(error as Error).message}): persona events not published`);
     return null;
   }
@@ -77,10 +87,13 @@ export async function openMergeEvents(
 export function startWebhookWorker(config: EventsConfig, logger: WorkerLogger): { close(): Promise<void> } | null {
   if (webhookUrlsOf(config).length === 0 || !config.WEBHOOK_SECRET) return null;
   const deliveries = new Worker<WebhookJobData>(
-    webhookQueueName(config.QUEUE_NAME), createWebhookProcessor({ secret: config.WEBHOOK_SECRET }),
+    webhookQueueName(config.QUEUE_NAME),
+    createWebhookProcessor({ secret: config.WEBHOOK_SECRET }),
     { connection: bullConnection(config.REDIS_URL), prefix: config.QUEUE_PREFIX, concurrency: 4 },
   );
-  deliveries.on('failed', (job, error) => logger.warn({ url: job?.data.url, eventId: job?.data.event.eventId, err: error.message }, 'webhook delivery failed'));
+  deliveries.on('failed', (job, error) =>
+    logger.warn({ url: job?.data.url, eventId: job?.data.event.eventId, err: error.message }, 'webhook delivery failed'),
+  );
   deliveries.on('error', (error) => logger.error({ err: error.message }, 'webhook worker error'));
   return { close: () => deliveries.close() };
 }

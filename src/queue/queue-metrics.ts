@@ -28,7 +28,8 @@ export function createMetricsRecorder(redis: Redis, prefix: string, queueName: s
   const keys = metricsKeys(prefix, queueName);
   return {
     async recordCompleted(counts, latencyMs) {
-      await redis.multi()
+      await redis
+        .multi()
         .hincrby(keys.totals, 'jobsCompleted', 1)
         .hincrby(keys.totals, 'statementsResolved', counts.resolved)
         .hincrby(keys.totals, 'statementsRejected', counts.rejected)
@@ -68,7 +69,10 @@ export async function readPipelineFigures(queue: Queue, redis: Redis, prefix: st
 function latencyHistogram(figures: () => Promise<PipelineFigures>) {
   const name = 'persona_queue_job_latency_seconds';
   return {
-    name, help: 'enqueue-to-completion latency of statement jobs, over all workers', type: 'histogram', aggregator: 'sum',
+    name,
+    help: 'enqueue-to-completion latency of statement jobs, over all workers',
+    type: 'histogram',
+    aggregator: 'sum',
     async get() {
       const { totals } = await figures();
       let cumulative = 0;
@@ -77,8 +81,15 @@ function latencyHistogram(figures: () => Promise<PipelineFigures>) {
         return { metricName: `${name}_bucket`, labels: { le }, value: cumulative };
       });
       return {
-        name, help: this.help, type: this.type, aggregator: this.aggregator,
-        values: [...buckets, { metricName: `${name}_sum`, labels: {}, value: (totals.latencySumMs ?? 0) / 1000 }, { metricName: `${name}_count`, labels: {}, value: cumulative }],
+        name,
+        help: this.help,
+        type: this.type,
+        aggregator: this.aggregator,
+        values: [
+          ...buckets,
+          { metricName: `${name}_sum`, labels: {}, value: (totals.latencySumMs ?? 0) / 1000 },
+          { metricName: `${name}_count`, labels: {}, value: cumulative },
+        ],
       };
     },
   };
@@ -93,11 +104,18 @@ export function registerQueueMetrics(registry: Registry, source: { queue: Queue;
   let pending: Promise<PipelineFigures> | null = null;
   // One Redis read per scrape, shared by every metric's collect().
   const figures = (): Promise<PipelineFigures> => {
-    pending ??= readPipelineFigures(source.queue, source.redis, source.prefix).finally(() => { setImmediate(() => { pending = null; }); });
+    pending ??= readPipelineFigures(source.queue, source.redis, source.prefix).finally(() => {
+      setImmediate(() => {
+        pending = null;
+      });
+    });
     return pending;
   };
   new Gauge({
-    name: 'persona_queue_jobs', help: 'statement jobs by state', labelNames: ['state'], registers: [registry],
+    name: 'persona_queue_jobs',
+    help: 'statement jobs by state',
+    labelNames: ['state'],
+    registers: [registry],
     async collect() {
       const { depth } = await figures();
       for (const [state, count] of Object.entries(depth)) this.set({ state }, count);
@@ -113,7 +131,9 @@ export function registerQueueMetrics(registry: Registry, source: { queue: Queue;
   ];
   for (const [name, field, help] of totals) {
     new Counter({
-      name, help, registers: [registry],
+      name,
+      help,
+      registers: [registry],
       // The total lives in Redis: the counter is set to it at each scrape (reset, then increased by it).
       async collect() {
         this.reset();

@@ -15,10 +15,23 @@ import type { PersonaEvent } from '../features/events/persona-events.ts';
 import type { ResolvedAgent } from '../core/resolution-result.ts';
 import type { ObjectId } from 'bson';
 
-export type QueueConfig = Pick<Config,
-  'QUEUE' | 'REDIS_URL' | 'QUEUE_NAME' | 'QUEUE_PREFIX' | 'QUEUE_BATCH_SIZE' | 'QUEUE_JOB_ATTEMPTS' | 'QUEUE_BACKOFF_MS'
-  | 'QUEUE_KEEP_COMPLETED' | 'QUEUE_KEEP_COMPLETED_SECONDS' | 'QUEUE_STARTUP_TIMEOUT_MS' | 'WRITE_BACK_STATEMENTS'
-  | 'EVENTS_MAX_LENGTH' | 'WEBHOOK_URLS' | 'WEBHOOK_ATTEMPTS'>;
+export type QueueConfig = Pick<
+  Config,
+  | 'QUEUE'
+  | 'REDIS_URL'
+  | 'QUEUE_NAME'
+  | 'QUEUE_PREFIX'
+  | 'QUEUE_BATCH_SIZE'
+  | 'QUEUE_JOB_ATTEMPTS'
+  | 'QUEUE_BACKOFF_MS'
+  | 'QUEUE_KEEP_COMPLETED'
+  | 'QUEUE_KEEP_COMPLETED_SECONDS'
+  | 'QUEUE_STARTUP_TIMEOUT_MS'
+  | 'WRITE_BACK_STATEMENTS'
+  | 'EVENTS_MAX_LENGTH'
+  | 'WEBHOOK_URLS'
+  | 'WEBHOOK_ATTEMPTS'
+>;
 
 export interface QueueLogger {
   info(object: object, message?: string): void;
@@ -58,9 +71,15 @@ export interface IdentifierBackfill {
 
 export function statementQueueOptions(config: QueueConfig, storeId?: string) {
   return {
-    redisUrl: config.REDIS_URL, queueName: config.QUEUE_NAME, prefix: config.QUEUE_PREFIX, storeId, batchSize: config.QUEUE_BATCH_SIZE,
-    attempts: config.QUEUE_JOB_ATTEMPTS, backoffMs: config.QUEUE_BACKOFF_MS,
-    keepCompleted: config.QUEUE_KEEP_COMPLETED, keepCompletedSeconds: config.QUEUE_KEEP_COMPLETED_SECONDS,
+    redisUrl: config.REDIS_URL,
+    queueName: config.QUEUE_NAME,
+    prefix: config.QUEUE_PREFIX,
+    storeId,
+    batchSize: config.QUEUE_BATCH_SIZE,
+    attempts: config.QUEUE_JOB_ATTEMPTS,
+    backoffMs: config.QUEUE_BACKOFF_MS,
+    keepCompleted: config.QUEUE_KEEP_COMPLETED,
+    keepCompletedSeconds: config.QUEUE_KEEP_COMPLETED_SECONDS,
   };
 }
 
@@ -81,22 +100,38 @@ export async function startQueueRuntime(config: QueueConfig, logger: QueueLogger
   const statements = createStatementQueue(statementQueueOptions(config, storeId));
   const redis = new Redis(config.REDIS_URL, { maxRetriesPerRequest: 1 });
   const backfills = config.WRITE_BACK_STATEMENTS
-    ? createBackfillQueue({ redisUrl: config.REDIS_URL, prefix: config.QUEUE_PREFIX, queueName: config.QUEUE_NAME }) : null;
+    ? createBackfillQueue({ redisUrl: config.REDIS_URL, prefix: config.QUEUE_PREFIX, queueName: config.QUEUE_NAME })
+    : null;
   const publisher = backfills ? backfillPublisher(backfills) : null;
   redis.on('error', () => {});
   const events = createEventPublisher({
-    redisUrl: config.REDIS_URL, prefix: config.QUEUE_PREFIX, queueName: config.QUEUE_NAME, maxLength: config.EVENTS_MAX_LENGTH,
-    webhookUrls: webhookUrlsOf(config), webhookAttempts: config.WEBHOOK_ATTEMPTS,
+    redisUrl: config.REDIS_URL,
+    prefix: config.QUEUE_PREFIX,
+    queueName: config.QUEUE_NAME,
+    maxLength: config.EVENTS_MAX_LENGTH,
+    webhookUrls: webhookUrlsOf(config),
+    webhookAttempts: config.WEBHOOK_ATTEMPTS,
   });
-  logger.info({ queue: config.QUEUE_NAME, prefix: config.QUEUE_PREFIX, redis: describeRedisUrl(config.REDIS_URL) }, 'queue on: statements are resolved by workers');
+  logger.info(
+    { queue: config.QUEUE_NAME, prefix: config.QUEUE_PREFIX, redis: describeRedisUrl(config.REDIS_URL) },
+    'queue on: statements are resolved by workers',
+  );
   return {
     statements,
     restampPersona: publisher?.restampPersona ?? null,
     backfillIdentifier: publisher?.backfillIdentifier ?? null,
     backfillCreatedIdentifiers: backfills
-      ? (organisation, created) => enqueueBackfills(backfills, created.map((agent) => ({
-        kind: 'identifier' as const, organisation: organisation.toHexString(), identifierId: agent.identifierId, personaId: agent.personaId, ifi: agent.ifi,
-      })))
+      ? (organisation, created) =>
+          enqueueBackfills(
+            backfills,
+            created.map((agent) => ({
+              kind: 'identifier' as const,
+              organisation: organisation.toHexString(),
+              identifierId: agent.identifierId,
+              personaId: agent.personaId,
+              ifi: agent.ifi,
+            })),
+          )
       : null,
     publishEvents: (published) => events.publish(published),
     registerMetrics(registry) {

@@ -17,14 +17,25 @@ export function bullConnection(redisUrl: string): ConnectionOptions {
  */
 export async function probeRedis(redisUrl: string, timeoutMs: number): Promise<void> {
   const client = new Redis(redisUrl, {
-    lazyConnect: true, connectTimeout: timeoutMs, maxRetriesPerRequest: 0, enableOfflineQueue: false, retryStrategy: () => null,
+    lazyConnect: true,
+    connectTimeout: timeoutMs,
+    maxRetriesPerRequest: 0,
+    enableOfflineQueue: false,
+    retryStrategy: () => null,
   });
-  client.on('error', () => { /* reported through the rejected promise below */ });
+  client.on('error', () => {
+    /* reported through the rejected promise below */
+  });
   let timer: NodeJS.Timeout | undefined;
   try {
     await Promise.race([
-      (async () => { await client.connect(); await client.ping(); })(),
-      new Promise((_, reject) => { timer = setTimeout(() => reject(new Error(`no answer within ${timeoutMs} ms`)), timeoutMs); }),
+      (async () => {
+        await client.connect();
+        await client.ping();
+      })(),
+      new Promise((_, reject) => {
+        timer = setTimeout(() => reject(new Error(`no answer within ${timeoutMs} ms`)), timeoutMs);
+      }),
     ]);
   } catch (error) {
     throw new QueueUnavailableError(`Redis at ${describeRedisUrl(redisUrl)} is unreachable: ${(error as Error).message}`);

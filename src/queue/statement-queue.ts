@@ -31,7 +31,9 @@ export interface StatementQueue extends StatementPublisher {
 
 const MULTI_PART_ID = /^s[0-9a-f]{24}-(\d+)$/;
 
-export function statementJobOptions(options: Pick<StatementQueueOptions, 'attempts' | 'backoffMs' | 'keepCompleted' | 'keepCompletedSeconds'>): JobsOptions {
+export function statementJobOptions(
+  options: Pick<StatementQueueOptions, 'attempts' | 'backoffMs' | 'keepCompleted' | 'keepCompletedSeconds'>,
+): JobsOptions {
   return {
     attempts: options.attempts,
     backoff: { type: 'exponential', delay: options.backoffMs },
@@ -43,7 +45,9 @@ export function statementJobOptions(options: Pick<StatementQueueOptions, 'attemp
 
 export function createStatementQueue(options: StatementQueueOptions): StatementQueue {
   const queue = new Queue<ResolveJobData>(options.queueName, {
-    connection: bullConnection(options.redisUrl), prefix: options.prefix, defaultJobOptions: statementJobOptions(options),
+    connection: bullConnection(options.redisUrl),
+    prefix: options.prefix,
+    defaultJobOptions: statementJobOptions(options),
   });
   // Errors surface through the awaited calls; an unhandled 'error' event would crash the process.
   queue.on('error', () => {});
@@ -91,10 +95,16 @@ export function createStatementQueue(options: StatementQueueOptions): StatementQ
 
 function reportOf(id: string, jobs: Array<Job<ResolveJobData>>, states: string[]): JobReport {
   const failedIndex = states.indexOf('failed');
-  const state: JobState = failedIndex >= 0 ? 'failed'
-    : states.every((value) => value === 'completed') ? 'completed'
-      : states.includes('active') || states.includes('completed') ? 'active'
-        : states.includes('delayed') ? 'delayed' : 'waiting';
+  const state: JobState =
+    failedIndex >= 0
+      ? 'failed'
+      : states.every((value) => value === 'completed')
+        ? 'completed'
+        : states.includes('active') || states.includes('completed')
+          ? 'active'
+          : states.includes('delayed')
+            ? 'delayed'
+            : 'waiting';
   const finished = jobs.map((job) => job.finishedOn ?? 0);
   return {
     id,

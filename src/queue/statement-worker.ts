@@ -51,7 +51,8 @@ export interface StatementWorker {
 }
 
 export function createStatementProcessor(
-  options: Pick<StatementWorkerOptions, 'jobResult' | 'sliceSize' | 'fallbackRetry' | 'storeId'>, dependencies: StatementWorkerDependencies,
+  options: Pick<StatementWorkerOptions, 'jobResult' | 'sliceSize' | 'fallbackRetry' | 'storeId'>,
+  dependencies: StatementWorkerDependencies,
 ) {
   const sliceSize = options.sliceSize ?? 1000;
   const fallback = options.fallbackRetry ?? { attempts: 1, backoffMs: 0 };
@@ -76,7 +77,9 @@ export function createStatementProcessor(
     if (job.data.store && options.storeId && job.data.store !== options.storeId) {
       // Two installations share a queue (the same QUEUE_PREFIX and QUEUE_NAME on one Redis): resolving here would
       // write another store's personas into this one. Failed for good, it stays visible in `persona jobs failed`.
-      throw new UnrecoverableError(`job was enqueued for store ${job.data.store}, this worker resolves into store ${options.storeId}; give each installation its own QUEUE_PREFIX`);
+      throw new UnrecoverableError(
+        `job was enqueued for store ${job.data.store}, this worker resolves into store ${options.storeId}; give each installation its own QUEUE_PREFIX`,
+      );
     }
     const organisation = new ObjectId(job.data.organisation);
     // A job added without `attempts` (another producer) would fail for good on its first store error: retry it here.
@@ -116,7 +119,10 @@ export function startStatementWorker(options: StatementWorkerOptions, dependenci
   worker.on('failed', (job, error) => {
     metrics.recordFailed().catch(() => {});
     const final = !job || job.attemptsMade >= (job.opts.attempts ?? 1) || error instanceof UnrecoverableError;
-    logger[final ? 'error' : 'warn']({ jobId: job?.id, attemptsMade: job?.attemptsMade, err: error.message }, final ? 'statement job dead-lettered' : 'statement job failed; will retry');
+    logger[final ? 'error' : 'warn'](
+      { jobId: job?.id, attemptsMade: job?.attemptsMade, err: error.message },
+      final ? 'statement job dead-lettered' : 'statement job failed; will retry',
+    );
   });
   worker.on('error', (error) => logger.error({ err: error.message }, 'queue worker error'));
   logger.info({ queue: options.queueName, concurrency: options.concurrency }, 'statement worker started');

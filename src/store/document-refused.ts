@@ -14,7 +14,11 @@ export class DocumentRefusedError extends Error {
   readonly code: string;
   readonly status: number;
 
-  constructor(readonly refusal: DocumentRefusal, reason: string, options: { cause?: unknown } = {}) {
+  constructor(
+    readonly refusal: DocumentRefusal,
+    reason: string,
+    options: { cause?: unknown } = {},
+  ) {
     super(reason, options);
     this.name = 'DocumentRefusedError';
     this.code = DOCUMENT_REFUSED_CODES[refusal].code;

@@ -18,7 +18,8 @@ export async function readIdentityEpoch(store: Store): Promise<number> {
 }
 
 export async function bumpIdentityEpoch(store: Store): Promise<void> {
-  await store.collection<{ _id: string; value: number }>(SETTINGS_COLLECTION)
+  await store
+    .collection<{ _id: string; value: number }>(SETTINGS_COLLECTION)
     .updateOne({ _id: IDENTITY_EPOCH_ID }, { $inc: { value: 1 } }, { upsert: true });
 }
 
@@ -28,7 +29,8 @@ const UPDATES = new Set(['updateOne', 'updateMany', 'findOneAndUpdate']);
 const WRITES = new Set([...ALWAYS, ...UPDATES, 'bulkWrite']);
 
 /** Only $setOnInsert: an upsert that creates or leaves alone, never changes what is there. */
-const isCreateOnly = (update: Update): boolean => !Array.isArray(update) && Object.keys(update).every((operator) => operator === '$setOnInsert');
+const isCreateOnly = (update: Update): boolean =>
+  !Array.isArray(update) && Object.keys(update).every((operator) => operator === '$setOnInsert');
 
 function updateChangesIdentity(collection: string, update: Update): boolean {
   if (isCreateOnly(update)) return false;
@@ -54,22 +56,24 @@ function callChangesIdentity(collection: string, method: string, args: unknown[]
 
 /** `store` with the identity epoch bumped after every write that can change an identifier's persona. */
 export function withIdentityEpoch(store: Store): Store {
-  const watched = <T extends Document>(name: string, inner: Collection<T>): Collection<T> => new Proxy(inner, {
-    get(target, property, receiver) {
-      const value = Reflect.get(target, property, receiver);
-      if (typeof value !== 'function') return value;
-      if (!WRITES.has(String(property))) return value.bind(target);
-      return async (...args: unknown[]) => {
-        const result = await value.apply(target, args);
-        if (callChangesIdentity(name, String(property), args)) await bumpIdentityEpoch(store);
-        return result;
-      };
-    },
-  });
+  const watched = <T extends Document>(name: string, inner: Collection<T>): Collection<T> =>
+    new Proxy(inner, {
+      get(target, property, receiver) {
+        const value = Reflect.get(target, property, receiver);
+        if (typeof value !== 'function') return value;
+        if (!WRITES.has(String(property))) return value.bind(target);
+        return async (...args: unknown[]) => {
+          const result = await value.apply(target, args);
+          if (callChangesIdentity(name, String(property), args)) await bumpIdentityEpoch(store);
+          return result;
+        };
+      },
+    });
   return new Proxy(store, {
     get(target, property, receiver) {
       if (property === 'collection') {
-        return <T extends Document>(name: string) => (WATCHED.has(name) ? watched(name, target.collection<T>(name)) : target.collection<T>(name));
+        return <T extends Document>(name: string) =>
+          WATCHED.has(name) ? watched(name, target.collection<T>(name)) : target.collection<T>(name);
       }
       if (property === 'applyAtomically' && target.applyAtomically) {
         return async (operations: AtomicOperation[]) => {

@@ -19,14 +19,17 @@ const sameKeys = (a: IndexKeys, b: IndexKeys) => JSON.stringify(Object.entries(a
  * blocks for hours; `persona migrate` does it), only checks. An empty collection (a new store) gets its indexes,
  * so `npm start` on a fresh machine needs no migrate. Returns what is missing where data exists.
  */
-export async function ensureIndexesOnEmptyCollections(collection: Collection, definitions: Array<Omit<IndexDefinition, 'collection'>>): Promise<IndexGap[]> {
+export async function ensureIndexesOnEmptyCollections(
+  collection: Collection,
+  definitions: Array<Omit<IndexDefinition, 'collection'>>,
+): Promise<IndexGap[]> {
   const gaps: IndexGap[] = [];
   let existing = await collection.listIndexes();
   for (const { keys, options } of definitions) {
     const found = existing.find((index) => sameKeys(index.key, keys));
     const isUnique = options?.unique === true;
     if (found && (found.unique ?? false) === isUnique && (found.sparse ?? false) === (options?.sparse === true)) continue;
-    if (!found && await collection.findOne({}, { projection: { _id: 1 } }) === null) {
+    if (!found && (await collection.findOne({}, { projection: { _id: 1 } })) === null) {
       await collection.createIndex(keys, options);
       existing = await collection.listIndexes();
       continue;
@@ -39,13 +42,16 @@ export async function ensureIndexesOnEmptyCollections(collection: Collection, de
 /** Every definition (core and extra) grouped by collection, checked as ensureIndexesOnEmptyCollections does. */
 export async function checkIndexes(store: Store, extra: IndexDefinition[] = []): Promise<IndexGap[]> {
   const byCollection = new Map<string, IndexDefinition[]>();
-  for (const definition of [...INDEXES, ...extra]) byCollection.set(definition.collection, [...(byCollection.get(definition.collection) ?? []), definition]);
+  for (const definition of [...INDEXES, ...extra])
+    byCollection.set(definition.collection, [...(byCollection.get(definition.collection) ?? []), definition]);
   const gaps: IndexGap[] = [];
-  for (const [name, definitions] of byCollection) gaps.push(...await ensureIndexesOnEmptyCollections(store.collection(name), definitions));
+  for (const [name, definitions] of byCollection)
+    gaps.push(...(await ensureIndexesOnEmptyCollections(store.collection(name), definitions)));
   return gaps;
 }
 
-export const describeIndexGap = (gap: IndexGap) => `${gap.collection} ${JSON.stringify(gap.keys)}${gap.isUnique ? ' unique' : ''}: ${gap.reason}`;
+export const describeIndexGap = (gap: IndexGap) =>
+  `${gap.collection} ${JSON.stringify(gap.keys)}${gap.isUnique ? ' unique' : ''}: ${gap.reason}`;
 
 /**
  * A missing unique index is refused: resolution and attribute upserts rely on it to be race-free, so running without
@@ -54,7 +60,9 @@ export const describeIndexGap = (gap: IndexGap) => `${gap.collection} ${JSON.str
 export function assertNoUniqueIndexGaps(gaps: IndexGap[]): void {
   const unique = gaps.filter((gap) => gap.isUnique);
   if (unique.length === 0) return;
-  throw new IndexesMissingError(`unique indexes missing on collections that hold data (run \`persona migrate\`, with --from-learning-locker on a Learning Locker database, then start again):\n  ${unique.map(describeIndexGap).join('\n  ')}`);
+  throw new IndexesMissingError(
+    `unique indexes missing on collections that hold data (run \`persona migrate\`, with --from-learning-locker on a Learning Locker database, then start again):\n  ${unique.map(describeIndexGap).join('\n  ')}`,
+  );
 }
 
 export class IndexesMissingError extends Error {

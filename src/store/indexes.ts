@@ -67,7 +67,8 @@ export const INDEXES: IndexDefinition[] = [
  */
 export async function ensureIndexes(store: Store, extra: IndexDefinition[] = [], onIndex?: IndexProgress): Promise<string[]> {
   const names: string[] = [];
-  for (const definition of [...INDEXES, ...extra]) names.push(await buildIndex(store.collection(definition.collection), definition, onIndex));
+  for (const definition of [...INDEXES, ...extra])
+    names.push(await buildIndex(store.collection(definition.collection), definition, onIndex));
   return names;
 }
 
@@ -75,7 +76,11 @@ export async function ensureIndexes(store: Store, extra: IndexDefinition[] = [],
 export type IndexProgress = (event: { index: string; phase: 'start' | 'done'; ms: number }) => void;
 
 /** Creates one index (idempotent), telling `onIndex`; returns `<collection>.<index name>`. */
-export async function buildIndex(collection: Collection, { keys, options }: Omit<IndexDefinition, 'collection'>, onIndex?: IndexProgress): Promise<string> {
+export async function buildIndex(
+  collection: Collection,
+  { keys, options }: Omit<IndexDefinition, 'collection'>,
+  onIndex?: IndexProgress,
+): Promise<string> {
   const label = `${collection.name}.${options?.name ?? JSON.stringify(keys)}`;
   const started = Date.now();
   onIndex?.({ index: label, phase: 'start', ms: 0 });

@@ -10,7 +10,11 @@ export interface PageIterationOptions {
   pageSize?: number;
 }
 
-export async function* iterateInPages<T extends Document>(collection: Collection<T>, filter: Filter, options: PageIterationOptions): AsyncIterable<T> {
+export async function* iterateInPages<T extends Document>(
+  collection: Collection<T>,
+  filter: Filter,
+  options: PageIterationOptions,
+): AsyncIterable<T> {
   const keys = Object.keys(options.sort);
   const field = keys[keys.length - 1];
   const operator = options.sort[field] === 1 ? '$gt' : '$lt';

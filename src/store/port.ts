@@ -111,7 +111,16 @@ export interface BulkWriteResult {
 }
 
 export function emptyBulkResult(): BulkWriteResult {
-  return { insertedCount: 0, matchedCount: 0, modifiedCount: 0, deletedCount: 0, upsertedCount: 0, insertedIds: {}, upsertedIds: {}, writeErrors: [] };
+  return {
+    insertedCount: 0,
+    matchedCount: 0,
+    modifiedCount: 0,
+    deletedCount: 0,
+    upsertedCount: 0,
+    insertedIds: {},
+    upsertedIds: {},
+    writeErrors: [],
+  };
 }
 
 export interface BulkWriteOptions {
@@ -238,7 +247,12 @@ export interface Store {
    * Embedded: a change log written in the same LMDB transaction as each write. MongoDB: a change stream, so it
    * needs a replica set or a sharded cluster (a standalone server refuses with a message saying so).
    */
-  changesSince(collections: string[], organisation: unknown, token: string, options?: ChangesSinceOptions): Promise<ChangeBatch | ChangeHistoryLost>;
+  changesSince(
+    collections: string[],
+    organisation: unknown,
+    token: string,
+    options?: ChangesSinceOptions,
+  ): Promise<ChangeBatch | ChangeHistoryLost>;
   /** Resolves once every write acknowledged before the call (deferFlush ones too) is on disk. */
   flush(): Promise<void>;
   /** Resolves when the store answers; throws otherwise. */
@@ -271,7 +285,10 @@ export async function upsertRetryingDuplicateKey<R>(upsert: () => Promise<R>): P
  * Inserts documents, unordered, where a document that already exists (a concurrent writer got there first, or a
  * retry) is fine: duplicate-key failures are ignored, any other failure is thrown.
  */
-export async function insertManyIgnoringDuplicates<T extends Document>(collection: Collection<T>, documents: Array<T | Omit<T, '_id'>>): Promise<void> {
+export async function insertManyIgnoringDuplicates<T extends Document>(
+  collection: Collection<T>,
+  documents: Array<T | Omit<T, '_id'>>,
+): Promise<void> {
   if (documents.length === 0) return;
   try {
     await collection.insertMany(documents, { ordered: false });

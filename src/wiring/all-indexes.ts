@@ -16,8 +16,10 @@ import { BLOCKED_TALLY_INDEXES } from '../features/identity-rules/blocked-tally.
 export type IndexConfig = Pick<Config, 'WRITE_BACK_STATEMENTS' | 'WRITE_BACK_MONGODB_URL' | 'WRITE_BACK_COLLECTION'>;
 
 function featureIndexes(config?: IndexConfig): IndexDefinition[] {
-  const writeBack = config?.WRITE_BACK_STATEMENTS && !config.WRITE_BACK_MONGODB_URL
-    ? WRITE_BACK_INDEXES.map((index) => ({ collection: config.WRITE_BACK_COLLECTION, ...index })) : [];
+  const writeBack =
+    config?.WRITE_BACK_STATEMENTS && !config.WRITE_BACK_MONGODB_URL
+      ? WRITE_BACK_INDEXES.map((index) => ({ collection: config.WRITE_BACK_COLLECTION, ...index }))
+      : [];
   return [...NATIVE_API_INDEXES, ...SEARCH_INDEXES, ...COMPAT_INDEXES, ...PSEUDONYM_INDEXES, ...BLOCKED_TALLY_INDEXES, ...writeBack];
 }
 
@@ -38,6 +40,9 @@ export async function checkAllIndexes(store: Store, logger: IndexWarningLogger, 
   const gaps = await checkIndexes(store, featureIndexes(config));
   assertNoUniqueIndexGaps(gaps);
   if (gaps.length > 0) {
-    logger.warn({ missingIndexes: gaps.map(describeIndexGap) }, `${gaps.length} indexes missing on collections that hold data: some queries scan until \`persona migrate\` builds them`);
+    logger.warn(
+      { missingIndexes: gaps.map(describeIndexGap) },
+      `${gaps.length} indexes missing on collections that hold data: some queries scan until \`persona migrate\` builds them`,
+    );
   }
 }

@@ -58,11 +58,16 @@ export function createIdentityServices(options: IdentityServicesOptions): Omit<I
   const { store, writeBack } = options;
   const merges = createMergeService({ store, afterChange: afterMergeChangeOf(options) });
   const duplicates = createDuplicatesService({
-    store, identifyingAttributes: options.identifyingAttributes, autoMergeCertain: options.autoMergeCertain, mergeService: merges,
+    store,
+    identifyingAttributes: options.identifyingAttributes,
+    autoMergeCertain: options.autoMergeCertain,
+    mergeService: merges,
   });
   const imports = createImportService({ store, mergeService: merges, leaseMs: options.importLeaseMs });
   const erasure = createErasureService({
-    store, scrubbers: options.erasureScrubbers, afterErase: writeBack ? (erased) => writeBack.afterErase(erased) : undefined,
+    store,
+    scrubbers: options.erasureScrubbers,
+    afterErase: writeBack ? (erased) => writeBack.afterErase(erased) : undefined,
   });
   return { merges, duplicates, imports, erasure };
 }
@@ -72,14 +77,20 @@ export function createIdentityFeature(options: IdentityFeatureOptions): Identity
   const { merges, duplicates, imports, erasure } = createIdentityServices(options);
   const running = new Set<Promise<unknown>>();
   return {
-    merges, duplicates, imports, erasure,
+    merges,
+    duplicates,
+    imports,
+    erasure,
     registerRoutes(kit) {
       registerMergeRoutes(kit, { store, cursors, merges });
       registerDuplicateRoutes(kit, { store, duplicates });
       registerErasureRoutes(kit, { store, erasure });
       registerImportRoutes(kit, {
-        imports, uploadDir: options.uploadDir, maxFileBytes: options.maxImportBytes,
-        running: () => running.size, maxRunning: options.importsMaxRunning,
+        imports,
+        uploadDir: options.uploadDir,
+        maxFileBytes: options.maxImportBytes,
+        running: () => running.size,
+        maxRunning: options.importsMaxRunning,
         track(done) {
           const settled = done.catch(() => {}).finally(() => running.delete(settled));
           running.add(settled);
@@ -98,14 +109,17 @@ export function createIdentityFeature(options: IdentityFeatureOptions): Identity
  * `writeBackStatements` (write-back on) is the target the root opened and closes.
  */
 export async function startIdentityFeature(
-  config: Config, store: Store,
+  config: Config,
+  store: Store,
   hooks: Pick<IdentityFeatureOptions, 'onMergeChange' | 'erasureScrubbers'> & { writeBackStatements?: Collection | null } = {},
 ): Promise<IdentityFeature> {
   const statements = hooks.writeBackStatements;
   const writeBack = statements ? createIdentityWriteBack({ store, statements, person: config.WRITE_BACK_PERSON }) : null;
   await recoverMerges(store, { afterChange: afterMergeChangeOf({ writeBack, onMergeChange: hooks.onMergeChange }) });
   const feature = createIdentityFeature({
-    store, cursors: createCursorCodec(await loadCursorSecret(store)), writeBack,
+    store,
+    cursors: createCursorCodec(await loadCursorSecret(store)),
+    writeBack,
     onMergeChange: hooks.onMergeChange,
     erasureScrubbers: hooks.erasureScrubbers,
     identifyingAttributes: config.DUPLICATE_IDENTIFYING_ATTRIBUTES,
@@ -115,7 +129,9 @@ export async function startIdentityFeature(
     importsMaxRunning: config.IMPORTS_MAX_RUNNING,
   });
   // Imports a killed process left in `processing` are marked failed (a client sends the file again).
-  const sweep = startInterruptedImportSweep(store, config.IMPORT_LEASE_MS, () => { /* the next sweep tries again */ });
+  const sweep = startInterruptedImportSweep(store, config.IMPORT_LEASE_MS, () => {
+    /* the next sweep tries again */
+  });
   return {
     ...feature,
     async close() {

@@ -15,16 +15,26 @@ export interface WriteBackStatements {
 
 /** Missing write-back indexes are reported through `logger`, not built: see checkWriteBackIndexes. */
 export async function openWriteBackStatements(
-  config: Config, store: Store, logger: { warn(object: object, message?: string): void },
+  config: Config,
+  store: Store,
+  logger: { warn(object: object, message?: string): void },
 ): Promise<WriteBackStatements | null> {
   if (!config.WRITE_BACK_STATEMENTS) return null;
   const target = config.WRITE_BACK_MONGODB_URL
-    ? await openStore({ ...config, STORE: 'mongodb', MONGODB_URL: config.WRITE_BACK_MONGODB_URL, MONGODB_DB: config.WRITE_BACK_MONGODB_DB }, { identityEpoch: false })
+    ? await openStore(
+        { ...config, STORE: 'mongodb', MONGODB_URL: config.WRITE_BACK_MONGODB_URL, MONGODB_DB: config.WRITE_BACK_MONGODB_DB },
+        { identityEpoch: false },
+      )
     : null;
   try {
     const statements = (target ?? store).collection(config.WRITE_BACK_COLLECTION);
     await checkWriteBackIndexes(statements, logger);
-    return { statements, close: async () => { await target?.close(); } };
+    return {
+      statements,
+      close: async () => {
+        await target?.close();
+      },
+    };
   } catch (error) {
     await target?.close().catch(() => {});
     throw error;
@@ -36,9 +46,14 @@ export async function openWriteBackStatements(
  * (above) and builds the identity write-back over it.
  */
 export async function openIdentityWriteBack(
-  config: Config, store: Store, logger: { warn(object: object, message?: string): void },
+  config: Config,
+  store: Store,
+  logger: { warn(object: object, message?: string): void },
 ): Promise<{ writeBack: IdentityWriteBack; close(): Promise<void> } | null> {
   const target = await openWriteBackStatements(config, store, logger);
   if (!target) return null;
-  return { writeBack: createIdentityWriteBack({ store, statements: target.statements, person: config.WRITE_BACK_PERSON }), close: target.close };
+  return {
+    writeBack: createIdentityWriteBack({ store, statements: target.statements, person: config.WRITE_BACK_PERSON }),
+    close: target.close,
+  };
 }

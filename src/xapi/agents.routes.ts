@@ -21,7 +21,8 @@ function agentParameter(req: Request): Record<string, unknown> {
   const error = validateAgentOrGroup(agent, 'agent');
   if (error) throw new ApiError('xapi.invalid_agent', { params: { reason: error.message }, details: [error] });
   const valid = agent as Record<string, unknown>;
-  if (!hasIfi(valid)) throw apiError('xapi.invalid_agent', { reason: 'an anonymous Group identifies nobody; give an Agent with one identifier' });
+  if (!hasIfi(valid))
+    throw apiError('xapi.invalid_agent', { reason: 'an anonymous Group identifies nobody; give an Agent with one identifier' });
   return valid;
 }
 

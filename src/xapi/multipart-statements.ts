@@ -19,7 +19,13 @@ function partsOf(body: Buffer, contentType: string): MultipartPart[] {
   if (!boundary) throw invalidMultipart('the Content-Type has no boundary');
   try {
     // The body already passed BODY_LIMIT; the parser's own per-part default (2 MiB) would be a second, smaller limit.
-    return [...parseMultipart(new Uint8Array(body.buffer, body.byteOffset, body.byteLength), { boundary, maxFileSize: body.byteLength, maxTotalSize: body.byteLength })];
+    return [
+      ...parseMultipart(new Uint8Array(body.buffer, body.byteOffset, body.byteLength), {
+        boundary,
+        maxFileSize: body.byteLength,
+        maxTotalSize: body.byteLength,
+      }),
+    ];
   } catch (error) {
     if (error instanceof MultipartParseError) throw invalidMultipart(error.message);
     throw error;
@@ -41,7 +47,8 @@ function declaredAttachmentHashes(statements: unknown): string[] {
 /** The statements (one or an array, as JSON parsed them) of a multipart/mixed statements request, attachments checked. */
 export function statementsFromMultipart(body: Buffer, contentType: string): unknown {
   const [first, ...attachments] = partsOf(body, contentType);
-  if (!first || first.mediaType !== 'application/json') throw invalidMultipart('the first part must be the statements, as application/json');
+  if (!first || first.mediaType !== 'application/json')
+    throw invalidMultipart('the first part must be the statements, as application/json');
   let statements: unknown;
   try {
     statements = JSON.parse(Buffer.from(first.bytes).toString('utf8'));
@@ -52,7 +59,8 @@ export function statementsFromMultipart(body: Buffer, contentType: string): unkn
   for (const [index, part] of attachments.entries()) {
     const hash = part.headers[HASH_HEADER]?.trim().toLowerCase();
     if (!hash) throw invalidMultipart(`attachment part ${index + 1} has no X-Experience-API-Hash header`);
-    if (createHash('sha256').update(part.bytes).digest('hex') !== hash) throw invalidMultipart(`the content of attachment part ${index + 1} does not hash to ${hash}`);
+    if (createHash('sha256').update(part.bytes).digest('hex') !== hash)
+      throw invalidMultipart(`the content of attachment part ${index + 1} does not hash to ${hash}`);
     sent.add(hash);
   }
   const missing = declaredAttachmentHashes(statements).find((hash) => !sent.has(hash));

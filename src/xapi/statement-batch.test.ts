@@ -4,7 +4,10 @@ import { ApiError } from '../core/errors/api-error.ts';
 import { prepareStatements, unwrapForwardedDocument } from './statement-batch.ts';
 
 const statement = (extra: Record<string, unknown> = {}) => ({
-  actor: { mbox: 'mailto:ada@example.org' }, verb: { id: 'http://adlnet.gov/expapi/verbs/completed' }, object: { id: 'https://example.org/a' }, ...extra,
+  actor: { mbox: 'mailto:ada@example.org' },
+  verb: { id: 'http://adlnet.gov/expapi/verbs/completed' },
+  object: { id: 'https://example.org/a' },
+  ...extra,
 });
 const GIVEN = '6690e6c9-3ef0-4ed3-8b37-7f3964730bee';
 
@@ -28,11 +31,14 @@ describe('prepareStatements (xAPI Statements resource)', () => {
   });
 
   it('rejects the whole request with one detail per bad statement, paths prefixed by the index in a batch', () => {
-    const error = rejection(() => prepareStatements([statement(), statement({ actor: { mbox: 'ada@example.org' } }), 'text'], { isBatch: true }));
+    const error = rejection(() =>
+      prepareStatements([statement(), statement({ actor: { mbox: 'ada@example.org' } }), 'text'], { isBatch: true }),
+    );
     expect(error.code).to.equal('xapi.statements_rejected');
     expect(error.status).to.equal(400);
     expect(error.details.map((entry) => [entry.path, entry.code])).to.deep.equal([
-      ['[1].actor.mbox', 'statements.invalid_ifi'], ['[2]', 'statements.invalid_statement'],
+      ['[1].actor.mbox', 'statements.invalid_ifi'],
+      ['[2]', 'statements.invalid_statement'],
     ]);
     expect(rejection(() => prepareStatements([statement({ verb: {} })], { isBatch: false })).details[0].path).to.equal('verb');
   });
@@ -43,7 +49,7 @@ describe('prepareStatements (xAPI Statements resource)', () => {
     expect(error.details[0]).to.include({ path: '[1].id', code: 'xapi.duplicate_statement_id' });
   });
 
-  it('unwraps Learning Locker\'s forwarded model, never a statement', () => {
+  it("unwraps Learning Locker's forwarded model, never a statement", () => {
     const model = { _id: '5f1e2d3c4b5a697887766554', organisation: 'x', statement: statement({ id: GIVEN }) };
     expect(unwrapForwardedDocument(model)).to.deep.equal(statement({ id: GIVEN }));
     expect(prepareStatements([model], { isBatch: false }).ids).to.deep.equal([GIVEN]);

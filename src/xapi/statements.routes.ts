@@ -21,7 +21,8 @@ function statementsBody(req: Request): unknown {
 function statementIdParameter(req: Request): string {
   const statementId = req.query.statementId;
   if (statementId === undefined || statementId === '') throw apiError('xapi.statement_id_required');
-  if (typeof statementId !== 'string' || !isUuid(statementId)) throw apiError('xapi.invalid_statement_id', { id: JSON.stringify(statementId) });
+  if (typeof statementId !== 'string' || !isUuid(statementId))
+    throw apiError('xapi.invalid_statement_id', { id: JSON.stringify(statementId) });
   return statementId;
 }
 

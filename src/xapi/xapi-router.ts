@@ -33,19 +33,25 @@ export const NOT_SERVED: Array<{ path: string; methods: 'all' | 'get'; resource:
 export function createXapiRouter(options: XapiRouterOptions): Router {
   const router = Router();
   router.use(answerVersionHeader);
-  router.get('/about', (_req, res) => { res.json({ version: SERVED_VERSIONS }); });
+  router.get('/about', (_req, res) => {
+    res.json({ version: SERVED_VERSIONS });
+  });
   router.use(requireVersionHeader);
   router.use(authenticate(options.authenticator));
   router.use(rateLimitPerClient(options.rateLimitPerMinute ?? 0));
   router.use(express.json({ limit: options.bodyLimit, type: 'application/json' }));
   router.use(express.raw({ limit: options.bodyLimit, type: 'multipart/mixed' }));
   for (const { path, methods, resource } of NOT_SERVED) {
-    const notServed: RequestHandler = () => { throw apiError('xapi.not_implemented', { resource }); };
+    const notServed: RequestHandler = () => {
+      throw apiError('xapi.not_implemented', { resource });
+    };
     if (methods === 'get') router.get(path, notServed);
     else router.all(path, notServed);
   }
   registerXapiStatementRoutes(router, { sink: options.sink });
   registerXapiAgentRoutes(router, { persons: options.persons });
-  router.use((req) => { throw apiError('request.route_not_found', { method: req.method, path: req.originalUrl.split('?')[0] }); });
+  router.use((req) => {
+    throw apiError('request.route_not_found', { method: req.method, path: req.originalUrl.split('?')[0] });
+  });
   return router;
 }

@@ -24,7 +24,11 @@ export function createXapiSurface({ store, config, services, sink }: XapiSurface
   return {
     /** Mounted at /xapi. */
     router: createXapiRouter({
-      authenticator: services.authenticator, sink, persons, bodyLimit: config.BODY_LIMIT, rateLimitPerMinute: config.RATE_LIMIT_PER_MINUTE,
+      authenticator: services.authenticator,
+      sink,
+      persons,
+      bodyLimit: config.BODY_LIMIT,
+      rateLimitPerMinute: config.RATE_LIMIT_PER_MINUTE,
     }),
     /** GET /v1/personas/{id}/person, and the /xapi paths of the OpenAPI document. */
     registerRoutes(kit: RouteKit) {

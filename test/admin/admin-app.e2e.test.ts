@@ -20,7 +20,9 @@ describe('admin web app in headless Chromium', function () {
   let page: Page;
 
   async function createPerson(name: string, email: string, attributes: Record<string, string>): Promise<string> {
-    const answer = await api.request('POST', '/v1/personas', { body: { name, identifiers: [{ key: 'mbox', value: `mailto:${email}` }], attributes } });
+    const answer = await api.request('POST', '/v1/personas', {
+      body: { name, identifiers: [{ key: 'mbox', value: `mailto:${email}` }], attributes },
+    });
     expect(answer.status, JSON.stringify(answer.body)).to.equal(201);
     return answer.body.id;
   }
@@ -38,7 +40,10 @@ describe('admin web app in headless Chromium', function () {
   before(async function () {
     ensureAdminBuilt();
     api = await startTestApi();
-    const statements = readFileSync(FIXTURES, 'utf8').split('\n').filter(Boolean).map((line) => JSON.parse(line));
+    const statements = readFileSync(FIXTURES, 'utf8')
+      .split('\n')
+      .filter(Boolean)
+      .map((line) => JSON.parse(line));
     const seeded = await api.request('POST', '/v1/statements?wait=true', { body: statements });
     expect(seeded.status, JSON.stringify(seeded.body).slice(0, 300)).to.equal(200);
     browser = await launchChromium();
@@ -64,7 +69,9 @@ describe('admin web app in headless Chromium', function () {
     await page.getByRole('heading', { level: 1, name: 'People' }).waitFor();
     const who = await page.getByLabel('Signed in as').innerText();
     expect(who).to.contain('personas:merge').and.contain('personas:erase');
-    expect(await page.evaluate(() => JSON.stringify((globalThis as unknown as { sessionStorage: unknown }).sessionStorage))).to.contain(api.admin.key);
+    expect(await page.evaluate(() => JSON.stringify((globalThis as unknown as { sessionStorage: unknown }).sessionStorage))).to.contain(
+      api.admin.key,
+    );
     expect(page.url()).not.to.contain(api.admin.secret);
     await screenshot(page, 'sign-in');
   });
@@ -73,7 +80,10 @@ describe('admin web app in headless Chromium', function () {
     await searchPeople('Schmoe');
     await page.getByRole('link', { name: 'Joe Schmoe' }).waitFor();
     await page.waitForURL(/q=Schmoe/);
-    await page.getByRole('status').filter({ hasText: /^1 person/ }).waitFor();
+    await page
+      .getByRole('status')
+      .filter({ hasText: /^1 person/ })
+      .waitFor();
     await page.reload();
     expect(await page.getByLabel('Search people').inputValue()).to.equal('Schmoe');
     await page.getByRole('link', { name: 'Joe Schmoe' }).waitFor();
@@ -101,7 +111,11 @@ describe('admin web app in headless Chromium', function () {
     await page.getByRole('heading', { level: 1, name: 'Ed After' }).waitFor();
 
     // Every name seen, with how often and when: the first name, the rename, and a name statements used twice.
-    const seenAs = { actor: { mbox: 'mailto:ed.one@example.org', name: 'Eddie' }, verb: { id: 'http://adlnet.gov/expapi/verbs/attempted' }, object: { id: 'https://example.org/course/ed' } };
+    const seenAs = {
+      actor: { mbox: 'mailto:ed.one@example.org', name: 'Eddie' },
+      verb: { id: 'http://adlnet.gov/expapi/verbs/attempted' },
+      object: { id: 'https://example.org/course/ed' },
+    };
     expect((await api.request('POST', '/v1/statements?wait=true', { body: [seenAs, seenAs] })).status).to.equal(200);
     await page.reload();
     const names = page.getByRole('table', { name: 'Names seen' });
@@ -134,7 +148,10 @@ describe('admin web app in headless Chromium', function () {
     await page.getByRole('cell', { name: 'y', exact: true }).waitFor();
     await page.getByRole('button', { name: 'Delete city' }).click();
     await page.getByRole('button', { name: 'Delete city' }).waitFor({ state: 'detached' });
-    const attributes = (await api.request('GET', `/v1/personas/${id}`)).body.attributes.map((attribute: any) => [attribute.key, attribute.value]);
+    const attributes = (await api.request('GET', `/v1/personas/${id}`)).body.attributes.map((attribute: any) => [
+      attribute.key,
+      attribute.value,
+    ]);
     expect(attributes).to.deep.equal([['cohort', 'y']]);
 
     await page.getByRole('button', { name: 'Move https://id.example.org/ed' }).click();
@@ -162,7 +179,9 @@ describe('admin web app in headless Chromium', function () {
     await page.getByRole('button', { name: /^Ada Target/ }).click();
     const preview = page.getByRole('region', { name: 'Merge preview' });
     await preview.getByText('ada.source@example.org').waitFor();
-    expect(await preview.innerText()).to.contain('cohort: keeps “b”; “a” is dropped').and.contain('1 attribute moves');
+    expect(await preview.innerText())
+      .to.contain('cohort: keeps “b”; “a” is dropped')
+      .and.contain('1 attribute moves');
     await expectAccessible('merge dialog');
     await screenshot(page, 'merge-preview');
     expect((await api.request('GET', `/v1/merges?persona=${sourceId}`)).body.data).to.deep.equal([]);
@@ -183,7 +202,8 @@ describe('admin web app in headless Chromium', function () {
   });
 
   it('shows the identity rule that makes a merge impossible, and offers no confirm', async function () {
-    const rules = async (unique: unknown[]) => expect((await api.request('PUT', '/v1/identity-rules', { body: { namePolicy: 'first', unique } })).status).to.equal(200);
+    const rules = async (unique: unknown[]) =>
+      expect((await api.request('PUT', '/v1/identity-rules', { body: { namePolicy: 'first', unique } })).status).to.equal(200);
     await rules([{ kind: 'mbox' }]);
     try {
       const sourceId = await createPerson('Uma Source', 'uma.source@example.org', {});
@@ -195,7 +215,10 @@ describe('admin web app in headless Chromium', function () {
       const preview = page.getByRole('region', { name: 'Merge preview' });
       const alert = preview.getByRole('alert');
       await alert.waitFor();
-      expect(await alert.innerText()).to.contain('This merge is not possible').and.contain('unique[0]').and.contain('rules.unique_kind');
+      expect(await alert.innerText())
+        .to.contain('This merge is not possible')
+        .and.contain('unique[0]')
+        .and.contain('rules.unique_kind');
       expect(await preview.getByRole('button', { name: 'Confirm merge' }).isDisabled()).to.equal(true);
     } finally {
       await rules([]);
@@ -207,15 +230,19 @@ describe('admin web app in headless Chromium', function () {
     const targetId = await createPerson('Bo Target', 'bo.target@example.org', {});
     const merged = await api.request('POST', `/v1/personas/${targetId}/merge`, { body: { from: [sourceId] } });
     const third = await createPerson('Bo Third', 'bo.third@example.org', {});
-    const moved = (await api.request('GET', `/v1/personas/${targetId}`)).body.identifiers.find((identifier: any) => identifier.ifi.value === 'mailto:bo.source@example.org');
+    const moved = (await api.request('GET', `/v1/personas/${targetId}`)).body.identifiers.find(
+      (identifier: any) => identifier.ifi.value === 'mailto:bo.source@example.org',
+    );
     await api.request('PUT', `/v1/identifiers/${moved.id}`, { body: { persona: third } });
     await page.goto(`${api.baseUrl}/admin/people/${targetId}`);
     await page.getByRole('button', { name: 'Undo merge' }).click();
     // The refusal shows first with ids; the identifier's value follows once the page has looked it up.
     const conflicts = page.locator('.conflicts', { hasText: 'An identifier (bo.source@example.org)' });
     await conflicts.waitFor();
-    expect(await conflicts.innerText()).to.contain('merges.undo_conflict')
-      .and.contain('An identifier (bo.source@example.org) was moved to another person after the merge').and.contain('merges.item_moved');
+    expect(await conflicts.innerText())
+      .to.contain('merges.undo_conflict')
+      .and.contain('An identifier (bo.source@example.org) was moved to another person after the merge')
+      .and.contain('merges.item_moved');
     expect((await api.request('GET', `/v1/merges/${merged.body.id}`)).body.state).to.equal('applied');
     await screenshot(page, 'undo-refused');
   });
@@ -256,15 +283,21 @@ describe('admin web app in headless Chromium', function () {
 
   it('imports a CSV with one bad row, shows the progress and offers the error rows', async function () {
     await page.goto(`${api.baseUrl}/admin/import`);
-    const csv = 'email,name,team\nimported.one@example.org,Imp One,red\nnot-an-address,Imp Bad,blue\nimported.two@example.org,Imp Two,green\n';
+    const csv =
+      'email,name,team\nimported.one@example.org,Imp One,red\nnot-an-address,Imp Bad,blue\nimported.two@example.org,Imp Two,green\n';
     await page.getByLabel('CSV file').setInputFiles({ name: 'people.csv', mimeType: 'text/csv', buffer: Buffer.from(csv) });
     expect(await page.getByLabel('email').inputValue()).to.equal('mbox');
     expect(await page.getByLabel('team').inputValue()).to.equal('attribute');
     await expectAccessible('import');
     await page.getByRole('button', { name: 'Start import' }).click();
     await page.getByText('Completed: 3 rows').waitFor();
-    expect(await page.getByText(/Created \d+/).innerText()).to.contain('Created 2').and.contain('errors 1');
-    const [download] = await Promise.all([page.waitForEvent('download'), page.getByRole('button', { name: 'Download the rows in error (CSV)' }).click()]);
+    expect(await page.getByText(/Created \d+/).innerText())
+      .to.contain('Created 2')
+      .and.contain('errors 1');
+    const [download] = await Promise.all([
+      page.waitForEvent('download'),
+      page.getByRole('button', { name: 'Download the rows in error (CSV)' }).click(),
+    ]);
     const errorRows = readFileSync((await download.path())!, 'utf8');
     expect(errorRows).to.contain('not-an-address').and.not.contain('imported.one@example.org');
     await screenshot(page, 'import');

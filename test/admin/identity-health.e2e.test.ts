@@ -20,7 +20,10 @@ describe('admin web app: identity health in headless Chromium', function () {
   before(async function () {
     ensureAdminBuilt();
     api = await startTestApi();
-    const statements = readFileSync(FIXTURES, 'utf8').split('\n').filter(Boolean).map((line) => JSON.parse(line));
+    const statements = readFileSync(FIXTURES, 'utf8')
+      .split('\n')
+      .filter(Boolean)
+      .map((line) => JSON.parse(line));
     expect((await api.request('POST', '/v1/statements?wait=true', { body: statements })).status).to.equal(200);
     const people = (await api.request('GET', '/v1/personas?limit=3&sort=createdAt')).body.data.map((person: { id: string }) => person.id);
     expect((await api.request('POST', `/v1/personas/${people[0]}/merge`, { body: { from: [people[1]] } })).status).to.equal(201);
@@ -48,7 +51,8 @@ describe('admin web app: identity health in headless Chromium', function () {
 
     const summary = page.getByRole('region', { name: 'Now' });
     await summary.getByText('De-duplication rate').waitFor();
-    expect(await summary.innerText()).to.contain(`People\n${figures.personas.toLocaleString('en')}`)
+    expect(await summary.innerText())
+      .to.contain(`People\n${figures.personas.toLocaleString('en')}`)
       .and.contain(`De-duplication rate\n${(figures.deduplicationRate * 100).toFixed(1)}%`);
     const merges = page.getByRole('img', { name: /^Merges and undos per day: 2 merges and 1 undos in 30 days$/ });
     await merges.waitFor();

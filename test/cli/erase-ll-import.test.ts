@@ -29,8 +29,14 @@ const STRUCTURE = {
 describe('persona erase and Learning Locker import CSVs', () => {
   let dir: string;
   let shared: ProcessStore;
-  beforeEach(() => { dir = makeTempDir('persona-erase-ll-'); shared = processStoreFor(join(dir, 'data')); });
-  afterEach(async () => { await shared.discard(); rmSync(dir, { recursive: true, force: true }); });
+  beforeEach(() => {
+    dir = makeTempDir('persona-erase-ll-');
+    shared = processStoreFor(join(dir, 'data'));
+  });
+  afterEach(async () => {
+    await shared.discard();
+    rmSync(dir, { recursive: true, force: true });
+  });
 
   /** Opens the CLI's store in this process, runs `work`, closes it (one process holds the store at a time). */
   async function withDataDir<T>(work: (store: Store) => Promise<T>): Promise<T> {
@@ -42,7 +48,8 @@ describe('persona erase and Learning Locker import CSVs', () => {
       await store.close();
     }
   }
-  const llImportsOver = (store: Store) => createLlImportService({ store, imports: createImportService({ store, mergeService: createMergeService({ store }) }) });
+  const llImportsOver = (store: Store) =>
+    createLlImportService({ store, imports: createImportService({ store, mergeService: createMergeService({ store }) }) });
 
   it('erases the persona and blanks its rows in the stored CSV, keeping the other learner and the row numbers', async () => {
     const file = join(dir, 'people.csv');
@@ -67,7 +74,12 @@ describe('persona erase and Learning Locker import CSVs', () => {
     const csv = await withDataDir(async (store) => text(await llImportsOver(store).errorCsv(organisation, importId)));
     expect(csv.toLowerCase()).to.not.include('ann@example.org');
     const rows: string[][] = parse(csv);
-    expect(rows.map((row) => row.slice(0, 2))).to.deep.equal([['email', 'name'], ['', ''], ['not an email', 'Bad'], ['bob@example.org', 'Bob']]);
+    expect(rows.map((row) => row.slice(0, 2))).to.deep.equal([
+      ['email', 'name'],
+      ['', ''],
+      ['not an email', 'Bad'],
+      ['bob@example.org', 'Bob'],
+    ]);
     expect(rows[2][2]).to.match(/email/);
   });
 });

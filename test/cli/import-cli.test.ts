@@ -11,7 +11,11 @@ import { makeTempDir, processStoreFor, type ProcessStore } from '../support/temp
 const run = promisify(execFile);
 const cli = join(import.meta.dirname, '..', '..', 'bin', 'persona.js');
 
-interface Outcome { code: number; stdout: string; stderr: string }
+interface Outcome {
+  code: number;
+  stdout: string;
+  stderr: string;
+}
 
 const mapping = JSON.stringify({
   columns: {
@@ -24,19 +28,40 @@ const mapping = JSON.stringify({
 describe('persona import (CSV)', () => {
   let dir: string;
   let shared: ProcessStore;
-  beforeEach(() => { dir = makeTempDir('persona-import-cli-'); shared = processStoreFor(join(dir, 'data')); });
-  afterEach(async () => { await shared.discard(); rmSync(dir, { recursive: true, force: true }); });
+  beforeEach(() => {
+    dir = makeTempDir('persona-import-cli-');
+    shared = processStoreFor(join(dir, 'data'));
+  });
+  afterEach(async () => {
+    await shared.discard();
+    rmSync(dir, { recursive: true, force: true });
+  });
 
-  const persona = (args: string[]): Promise<Outcome> => run(process.execPath, [cli, ...args], { env: { ...process.env, ...shared.env } }).then(
-    ({ stdout, stderr }) => ({ code: 0, stdout, stderr }),
-    (error: Outcome) => error,
-  );
-  const file = (name: string, content: string) => { const path = join(dir, name); writeFileSync(path, content); return path; };
+  const persona = (args: string[]): Promise<Outcome> =>
+    run(process.execPath, [cli, ...args], { env: { ...process.env, ...shared.env } }).then(
+      ({ stdout, stderr }) => ({ code: 0, stdout, stderr }),
+      (error: Outcome) => error,
+    );
+  const file = (name: string, content: string) => {
+    const path = join(dir, name);
+    writeFileSync(path, content);
+    return path;
+  };
 
   it('imports rows, reports a row whose identifiers belong to two personas, and merges them with --merge-conflicts', async () => {
-    const first = await persona(['import', file('a.csv', 'email,login,first\nann@example.org,ann,Ann\nbob@example.org,bob,Bob\n'), '--mapping', mapping, '--json']);
+    const first = await persona([
+      'import',
+      file('a.csv', 'email,login,first\nann@example.org,ann,Ann\nbob@example.org,bob,Bob\n'),
+      '--mapping',
+      mapping,
+      '--json',
+    ]);
     expect(first.code).to.equal(0);
-    expect(JSON.parse(first.stdout)).to.deep.include({ state: 'completed', processedRows: 2, counts: { created: 2, matched: 0, merged: 0, conflicts: 0, errors: 0 } });
+    expect(JSON.parse(first.stdout)).to.deep.include({
+      state: 'completed',
+      processedRows: 2,
+      counts: { created: 2, matched: 0, merged: 0, conflicts: 0, errors: 0 },
+    });
 
     const conflicting = file('b.csv', 'email,login,first\nann@example.org,bob,Ann\n');
     const errors = join(dir, 'errors.csv');

@@ -39,7 +39,11 @@ function countingIdentifierReads(store: Store, counter: { reads: number }): Stor
           get(inner, method, innerReceiver) {
             const value = Reflect.get(inner, method, innerReceiver);
             if (typeof value !== 'function') return value;
-            if (method === 'find' || method === 'findOne') return (...args: unknown[]) => { counter.reads += 1; return value.apply(inner, args); };
+            if (method === 'find' || method === 'findOne')
+              return (...args: unknown[]) => {
+                counter.reads += 1;
+                return value.apply(inner, args);
+              };
             return value.bind(inner);
           },
         });
@@ -64,7 +68,11 @@ describe('persona ingest: identity cache across processes', function () {
     store = await openStore(config);
     await checkAllIndexes(store, { warn: () => {} }, config);
     organisation = (await ensureDefaultOrganisation(store)).organisation._id;
-    resolver = createResolver({ store: countingIdentifierReads(store, counter), options: resolverOptionsOf(config), identityCache: createIdentityCache(store) });
+    resolver = createResolver({
+      store: countingIdentifierReads(store, counter),
+      options: resolverOptionsOf(config),
+      identityCache: createIdentityCache(store),
+    });
   });
   after(async () => {
     await store?.close();
@@ -73,12 +81,19 @@ describe('persona ingest: identity cache across processes', function () {
   });
 
   const persona = (args: string[]) => run(process.execPath, [cli, ...args], { env: { ...process.env, ...shared.env } });
-  const learners = [agents.mbox('ann@example.org', 'Ann'), agents.mbox('bob@example.org', 'Bob'), agents.account('http://lms.example.org', 'carl')];
+  const learners = [
+    agents.mbox('ann@example.org', 'Ann'),
+    agents.mbox('bob@example.org', 'Bob'),
+    agents.account('http://lms.example.org', 'carl'),
+  ];
 
   /** One batch naming every learner; the persona id each resolved to, and the identifier reads it made. */
   async function ingestAll(): Promise<{ personas: string[]; reads: number }> {
     const before = counter.reads;
-    const result = await resolver.resolveStatements(organisation, learners.map((actor) => statementBy(actor)));
+    const result = await resolver.resolveStatements(
+      organisation,
+      learners.map((actor) => statementBy(actor)),
+    );
     expect(result.counts.rejected).to.equal(0);
     return { personas: result.results.map((statement) => statement.agents[0].personaId), reads: counter.reads - before };
   }

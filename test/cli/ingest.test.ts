@@ -11,47 +11,82 @@ const run = promisify(execFile);
 const cli = join(import.meta.dirname, '..', '..', 'bin', 'persona.js');
 
 /** Runs the command with `input` on its standard input; resolves with its exit code and output (never rejects). */
-function runWithInput(command: string, args: string[], env: NodeJS.ProcessEnv, input = ''): Promise<{ code: number | null; stdout: string; stderr: string }> {
+function runWithInput(
+  command: string,
+  args: string[],
+  env: NodeJS.ProcessEnv,
+  input = '',
+): Promise<{ code: number | null; stdout: string; stderr: string }> {
   return new Promise((resolve, reject) => {
     const child = spawn(command, args, { env });
     let stdout = '';
     let stderr = '';
-    child.stdout.on('data', (chunk) => { stdout += chunk; });
-    child.stderr.on('data', (chunk) => { stderr += chunk; });
+    child.stdout.on('data', (chunk) => {
+      stdout += chunk;
+    });
+    child.stderr.on('data', (chunk) => {
+      stderr += chunk;
+    });
     child.on('error', reject);
     child.on('close', (code) => resolve({ code, stdout, stderr }));
     child.stdin.end(input);
   });
 }
 
-const hasScript = () => { try { return readFileSync('/usr/bin/script').length > 0; } catch { return false; } };
+const hasScript = () => {
+  try {
+    return readFileSync('/usr/bin/script').length > 0;
+  } catch {
+    return false;
+  }
+};
 
 describe('persona CLI', () => {
   let dir: string;
   let shared: ProcessStore;
-  beforeEach(() => { dir = makeTempDir('persona-cli-'); shared = processStoreFor(join(dir, 'data')); });
-  afterEach(async () => { await shared.discard(); rmSync(dir, { recursive: true, force: true }); });
+  beforeEach(() => {
+    dir = makeTempDir('persona-cli-');
+    shared = processStoreFor(join(dir, 'data'));
+  });
+  afterEach(async () => {
+    await shared.discard();
+    rmSync(dir, { recursive: true, force: true });
+  });
 
   const env = () => ({ ...process.env, ...shared.env });
   const persona = (args: string[]) => run(process.execPath, [cli, ...args], { env: env() });
 
   it('ingest --json lists rejected lines and ends with the summary line; a second run creates nothing', async () => {
     const file = join(dir, 'statements.jsonl');
-    writeFileSync(file, [
-      JSON.stringify(statementBy(agents.mbox('ann@example.org', 'Ann'))),
-      '{not json',
-      '',
-      JSON.stringify({ actor: { mbox: 'ann@example.org' }, verb: { id: 'http://x.org/v' }, object: { id: 'http://x.org/a' } }),
-      JSON.stringify(statementBy(agents.account('http://lms.example.org', 'u1'))),
-    ].join('\n'));
+    writeFileSync(
+      file,
+      [
+        JSON.stringify(statementBy(agents.mbox('ann@example.org', 'Ann'))),
+        '{not json',
+        '',
+        JSON.stringify({ actor: { mbox: 'ann@example.org' }, verb: { id: 'http://x.org/v' }, object: { id: 'http://x.org/a' } }),
+        JSON.stringify(statementBy(agents.account('http://lms.example.org', 'u1'))),
+      ].join('\n'),
+    );
     // Exit code 1: statements were rejected (README "Exit codes").
-    const firstRun = await persona(['ingest', '--json', '--batch-size', '2', file]).then(() => null, (failure: { code: number; stdout: string }) => failure);
+    const firstRun = await persona(['ingest', '--json', '--batch-size', '2', file]).then(
+      () => null,
+      (failure: { code: number; stdout: string }) => failure,
+    );
     expect(firstRun?.code).to.equal(1);
-    const first = firstRun!.stdout.trim().split('\n').map((line) => JSON.parse(line));
-    expect(first.slice(0, -1).map((entry) => [entry.line, entry.rejected.path])).to.deep.equal([[2, '(statement)'], [4, 'actor.mbox']]);
+    const first = firstRun!.stdout
+      .trim()
+      .split('\n')
+      .map((line) => JSON.parse(line));
+    expect(first.slice(0, -1).map((entry) => [entry.line, entry.rejected.path])).to.deep.equal([
+      [2, '(statement)'],
+      [4, 'actor.mbox'],
+    ]);
     expect(first.at(-1)).to.include({ statements: 4, resolved: 2, rejected: 2, personasCreated: 2, identifiersCreated: 2 });
     expect(first.at(-1).seconds).to.be.a('number');
-    const second = JSON.parse((await runWithInput(process.execPath, [cli, 'ingest', '--json', file], env())).stdout.trim().split('\n').at(-1)!);
+    const second = JSON.parse(
+      (await runWithInput(process.execPath, [cli, 'ingest', '--json', file], env())).stdout.trim().split('\n').at(-1)!,
+    );
     expect(second).to.include({ resolved: 2, personasCreated: 0, identifiersCreated: 0 });
   });
 
@@ -61,16 +96,20 @@ describe('persona CLI', () => {
   });
 
   it('ingest refuses a malformed organisation id before touching anything', async () => {
-    const error = await persona(['ingest', '--organisation', 'nope', 'x.jsonl']).then(() => null, (failure) => failure);
+    const error = await persona(['ingest', '--organisation', 'nope', 'x.jsonl']).then(
+      () => null,
+      (failure) => failure,
+    );
     expect(error?.stderr).to.match(/24-character hex/);
   });
 
-  const twoRejected = () => [
-    JSON.stringify(statementBy(agents.mbox('ann@example.org', 'Ann'))),
-    '{not json',
-    JSON.stringify({ actor: { mbox: 'ann@example.org' }, verb: { id: 'http://x.org/v' }, object: { id: 'http://x.org/a' } }),
-    JSON.stringify(statementBy(agents.account('http://lms.example.org', 'u1'))),
-  ].join('\n');
+  const twoRejected = () =>
+    [
+      JSON.stringify(statementBy(agents.mbox('ann@example.org', 'Ann'))),
+      '{not json',
+      JSON.stringify({ actor: { mbox: 'ann@example.org' }, verb: { id: 'http://x.org/v' }, object: { id: 'http://x.org/a' } }),
+      JSON.stringify(statementBy(agents.account('http://lms.example.org', 'u1'))),
+    ].join('\n');
 
   it('--version prints the package version', async () => {
     const { version } = JSON.parse(readFileSync(join(import.meta.dirname, '..', '..', 'package.json'), 'utf8'));
@@ -80,10 +119,18 @@ describe('persona CLI', () => {
   it('ingest - reads standard input; exit 1 when a statement was rejected, 0 when none was', async () => {
     const rejected = await runWithInput(process.execPath, [cli, 'ingest', '--json', '-'], env(), twoRejected());
     expect(rejected.code).to.equal(1);
-    const lines = rejected.stdout.trim().split('\n').map((line) => JSON.parse(line));
+    const lines = rejected.stdout
+      .trim()
+      .split('\n')
+      .map((line) => JSON.parse(line));
     expect(lines.slice(0, -1).map((entry) => entry.line)).to.deep.equal([2, 3]);
     expect(lines.at(-1)).to.include({ statements: 4, resolved: 2, rejected: 2, personasCreated: 2 });
-    const clean = await runWithInput(process.execPath, [cli, 'ingest', '-'], env(), readFileSync(join(import.meta.dirname, '..', 'fixtures', 'xapi', 'xapi-valid-statements.jsonl'), 'utf8'));
+    const clean = await runWithInput(
+      process.execPath,
+      [cli, 'ingest', '-'],
+      env(),
+      readFileSync(join(import.meta.dirname, '..', 'fixtures', 'xapi', 'xapi-valid-statements.jsonl'), 'utf8'),
+    );
     expect(clean.code, clean.stderr).to.equal(0);
     expect(clean.stdout).to.match(/^457 statements: 457 resolved, 0 rejected/);
   });
@@ -111,8 +158,15 @@ describe('persona CLI', () => {
     const { code, stdout } = await runWithInput('script', ['-qec', command, '/dev/null'], env());
     expect(code).to.equal(1);
     // What the terminal finally shows: each \r or cursor-column reset starts the line again, escapes are not text.
-    const screen = stdout.split(/\r?\n/).map((line) => line.replaceAll('\u001b[1G', '\r').split('\r')
-      .map((segment) => stripVTControlCharacters(segment)).filter((segment) => segment !== '').at(-1) ?? '');
+    const screen = stdout.split(/\r?\n/).map(
+      (line) =>
+        line
+          .replaceAll('\u001b[1G', '\r')
+          .split('\r')
+          .map((segment) => stripVTControlCharacters(segment))
+          .filter((segment) => segment !== '')
+          .at(-1) ?? '',
+    );
     const rejections = screen.filter((line) => line.includes('rejected ('));
     expect(rejections.map((line) => line.slice(0, 'line 2: rejected'.length))).to.deep.equal(['line 2: rejected', 'line 3: rejected']);
     const bar = screen.find((line) => line.startsWith('ingest ['));

@@ -17,7 +17,9 @@ const cli = join(import.meta.dirname, '..', '..', 'bin', 'persona.js');
 
 describe('persona migrate: the search index', () => {
   let dir: string;
-  beforeEach(() => { dir = makeTempDir('persona-migrate-search-'); });
+  beforeEach(() => {
+    dir = makeTempDir('persona-migrate-search-');
+  });
   afterEach(() => rmSync(dir, { recursive: true, force: true }));
 
   it('indexes the names and identifiers already stored, per organisation, and a second run changes nothing', async () => {
@@ -27,13 +29,24 @@ describe('persona migrate: the search index', () => {
     const ada = new ObjectId();
     const store = await openEmbeddedStore({ dataDir });
     const now = new Date();
-    await store.collection(COLLECTIONS.organisations).insertMany([{ _id: ours, name: 'ours', createdAt: now }, { _id: theirs, name: 'theirs', createdAt: now }]);
+    await store.collection(COLLECTIONS.organisations).insertMany([
+      { _id: ours, name: 'ours', createdAt: now },
+      { _id: theirs, name: 'theirs', createdAt: now },
+    ]);
     await store.collection(COLLECTIONS.personas).insertMany([
       { _id: ada, organisation: ours, name: 'Ada Lovelace', active: true, createdAt: now, updatedAt: now },
       { organisation: theirs, name: 'Grace Hopper', active: true, createdAt: now, updatedAt: now },
     ]);
     const ifi = { key: 'mbox', value: 'mailto:ada@example.org' } as const;
-    await store.collection(COLLECTIONS.identifiers).insertOne({ organisation: ours, persona: ada, ifi, canonicalKey: canonicalIdentifierKey(ifi), locked: false, createdAt: now, updatedAt: now });
+    await store.collection(COLLECTIONS.identifiers).insertOne({
+      organisation: ours,
+      persona: ada,
+      ifi,
+      canonicalKey: canonicalIdentifierKey(ifi),
+      locked: false,
+      createdAt: now,
+      updatedAt: now,
+    });
     await store.close();
 
     const first = await run(process.execPath, [cli, 'migrate', '--json'], { env: { ...process.env, DATA_DIR: dataDir } });
@@ -42,8 +55,17 @@ describe('persona migrate: the search index', () => {
 
     const reopened = await openEmbeddedStore({ dataDir });
     try {
-      const tokens = await reopened.collection(SEARCH_TOKENS_COLLECTION).find({ organisation: ours }, { projection: { token: 1, persona: 1 } });
-      expect(tokens.map((doc) => doc.token).sort()).to.deep.equal(['ada', 'ada@example.org', 'example', 'lovelace', 'mailto:ada@example.org', 'org']);
+      const tokens = await reopened
+        .collection(SEARCH_TOKENS_COLLECTION)
+        .find({ organisation: ours }, { projection: { token: 1, persona: 1 } });
+      expect(tokens.map((doc) => doc.token).sort()).to.deep.equal([
+        'ada',
+        'ada@example.org',
+        'example',
+        'lovelace',
+        'mailto:ada@example.org',
+        'org',
+      ]);
       expect(tokens.every((doc) => ada.equals(doc.persona))).to.equal(true);
       const other = await reopened.collection(SEARCH_TOKENS_COLLECTION).find({ organisation: theirs }, { projection: { token: 1 } });
       expect(other.map((doc) => doc.token).sort()).to.deep.equal(['grace', 'hopper']);

@@ -15,8 +15,14 @@ const writeBackNames = WRITE_BACK_INDEXES.map((index) => index.options.name);
 describe('persona migrate with write-back', () => {
   let dir: string;
   let shared: ProcessStore;
-  beforeEach(() => { dir = makeTempDir('persona-migrate-wb-'); shared = processStoreFor(join(dir, 'data')); });
-  afterEach(async () => { await shared.discard(); rmSync(dir, { recursive: true, force: true }); });
+  beforeEach(() => {
+    dir = makeTempDir('persona-migrate-wb-');
+    shared = processStoreFor(join(dir, 'data'));
+  });
+  afterEach(async () => {
+    await shared.discard();
+    rmSync(dir, { recursive: true, force: true });
+  });
 
   let progress = '';
   const migrate = async (env: Record<string, string>) => {

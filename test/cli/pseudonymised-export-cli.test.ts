@@ -18,17 +18,26 @@ const cli = join(import.meta.dirname, '..', '..', 'bin', 'persona.js');
 
 describe('persona export-pseudonymised', () => {
   let dir: string;
-  beforeEach(() => { dir = makeTempDir('persona-pseudonym-cli-'); });
+  beforeEach(() => {
+    dir = makeTempDir('persona-pseudonym-cli-');
+  });
   afterEach(() => rmSync(dir, { recursive: true, force: true }));
   const persona = (args: string[]) => run(process.execPath, [cli, ...args], { env: { ...process.env, DATA_DIR: join(dir, 'data') } });
 
   it('is refused until pseudonymisation is on, then writes one pseudonymised line per persona, the same each run', async () => {
     const file = join(dir, 'statements.jsonl');
-    const actors = [agents.mbox('ann@example.org', 'Ann Lee'), agents.account('http://lms.example.org', 'user.one'), agents.mbox('bob@example.org', 'Bob Ray')];
+    const actors = [
+      agents.mbox('ann@example.org', 'Ann Lee'),
+      agents.account('http://lms.example.org', 'user.one'),
+      agents.mbox('bob@example.org', 'Bob Ray'),
+    ];
     writeFileSync(file, actors.map((actor) => JSON.stringify(statementBy(actor))).join('\n'));
     await persona(['ingest', file]);
 
-    const refused = await persona(['export-pseudonymised']).then(() => null, (error: { code: number; stderr: string }) => error);
+    const refused = await persona(['export-pseudonymised']).then(
+      () => null,
+      (error: { code: number; stderr: string }) => error,
+    );
     expect(refused?.code).to.equal(1);
     expect(refused?.stderr).to.include('pseudonyms.not_enabled');
 
@@ -43,7 +52,10 @@ describe('persona export-pseudonymised', () => {
     const text = readFileSync(out, 'utf8');
     // Clear values hold a space or a dot, which base64url pseudonyms never do: a random pseudonym cannot match one.
     for (const clear of ['example.org', 'Ann Lee', 'Bob Ray', 'user.one']) expect(text).not.to.include(clear);
-    const lines = text.trim().split('\n').map((line) => JSON.parse(line));
+    const lines = text
+      .trim()
+      .split('\n')
+      .map((line) => JSON.parse(line));
     expect(lines).to.have.length(3);
     for (const line of lines) {
       expect(line.persona).to.match(/^pp_/);

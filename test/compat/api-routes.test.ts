@@ -21,9 +21,20 @@ const data = {
     { _id: new ObjectId(), organisation: org, name: 'merged', mergedInto: personaIds[0] },
   ],
   [COLLECTIONS.identifiers]: [
-    { _id: new ObjectId(), organisation: org, persona: personaIds[0], locked: false, ifi: { key: 'account', value: { homePage: 'http://lms.example.org', name: 'u1' } } },
+    {
+      _id: new ObjectId(),
+      organisation: org,
+      persona: personaIds[0],
+      locked: false,
+      ifi: { key: 'account', value: { homePage: 'http://lms.example.org', name: 'u1' } },
+    },
     { _id: new ObjectId(), organisation: org, persona: personaIds[1], ifi: { key: 'mbox', value: 'mailto:ann@example.org' } },
-    { _id: new ObjectId(), organisation: otherOrg, persona: foreignPersona, ifi: { key: 'account', value: { homePage: 'http://lms.example.org', name: 'u2' } } },
+    {
+      _id: new ObjectId(),
+      organisation: otherOrg,
+      persona: foreignPersona,
+      ifi: { key: 'account', value: { homePage: 'http://lms.example.org', name: 'u2' } },
+    },
   ],
   [COLLECTIONS.attributes]: [
     { _id: new ObjectId(), organisation: org, personaId: personaIds[0], key: 'dept', value: 'sales', __v: 0 },
@@ -35,13 +46,22 @@ const merges: Array<[string, string]> = [];
 const ports: LlPorts = {
   store: mingoStore(data),
   personas: {
-    async create(caller, name) { return { _id: new ObjectId(), organisation: caller.organisation, name, createdAt: new Date(), updatedAt: new Date() }; },
-    async rename(caller, id, name) { return { _id: id, organisation: caller.organisation, name, createdAt: new Date(), updatedAt: new Date() }; },
+    async create(caller, name) {
+      return { _id: new ObjectId(), organisation: caller.organisation, name, createdAt: new Date(), updatedAt: new Date() };
+    },
+    async rename(caller, id, name) {
+      return { _id: id, organisation: caller.organisation, name, createdAt: new Date(), updatedAt: new Date() };
+    },
     async remove() {},
   },
   identifiers: {} as LlPorts['identifiers'],
   attributes: {} as LlPorts['attributes'],
-  merges: { async merge(_caller, from, to) { merges.push([from.toHexString(), to.toHexString()]); return { identifierIds: [] }; } },
+  merges: {
+    async merge(_caller, from, to) {
+      merges.push([from.toHexString(), to.toHexString()]);
+      return { identifierIds: [] };
+    },
+  },
 };
 
 const callers: Record<string, CallerContext> = {
@@ -58,14 +78,19 @@ describe('LL /api routes (adapter layer)', () => {
   let base: string;
   before(async () => {
     const app = express();
-    app.use('/api', createLearningLockerApi({
-      ports,
-      authenticateCaller: async (req) => {
-        const header = req.headers.authorization ?? '';
-        const key = Buffer.from(header.replace(/^Basic /, ''), 'base64').toString().split(':')[0];
-        return callers[key] ?? null;
-      },
-    }));
+    app.use(
+      '/api',
+      createLearningLockerApi({
+        ports,
+        authenticateCaller: async (req) => {
+          const header = req.headers.authorization ?? '';
+          const key = Buffer.from(header.replace(/^Basic /, ''), 'base64')
+            .toString()
+            .split(':')[0];
+          return callers[key] ?? null;
+        },
+      }),
+    );
     server = app.listen(0);
     await new Promise((resolve) => server.once('listening', resolve));
     base = `http://127.0.0.1:${(server.address() as { port: number }).port}/api`;
@@ -85,7 +110,7 @@ describe('LL /api routes (adapter layer)', () => {
     }
   });
 
-  it('answers 401 text with passport challenges, and 403 with LL\'s body for missing scope or expired organisation', async () => {
+  it("answers 401 text with passport challenges, and 403 with LL's body for missing scope or expired organisation", async () => {
     const res = await fetch(`${base}/v2/persona`);
     expect(res.status).to.equal(401);
     expect(await res.text()).to.equal('Unauthorized');
@@ -100,7 +125,7 @@ describe('LL /api routes (adapter layer)', () => {
     }
   });
 
-  it('lists, counts and gets only live personas of the caller\'s organisation', async () => {
+  it("lists, counts and gets only live personas of the caller's organisation", async () => {
     const list = await (await get('/v2/persona?sort={"name":1}')).json().then(anyJson);
     expect(list).to.have.length(7);
     expect(list[0]).to.deep.equal({ _id: personaIds[2].toHexString(), name: null, organisation: org.toHexString() });
@@ -115,8 +140,12 @@ describe('LL /api routes (adapter layer)', () => {
   });
 
   it('answers 400 naming the parameter for bad JSON, unsafe operators and bad cursors', async () => {
-    for (const [path, param] of [['/v2/persona/count?query={bad', 'query'], ['/v2/persona?filter={"$where":"1"}', 'filter.$where'],
-      ['/connection/persona?after=%%%', 'after'], ['/connection/persona?sort={"name":2}', 'sort.name']] as const) {
+    for (const [path, param] of [
+      ['/v2/persona/count?query={bad', 'query'],
+      ['/v2/persona?filter={"$where":"1"}', 'filter.$where'],
+      ['/connection/persona?after=%%%', 'after'],
+      ['/connection/persona?sort={"name":2}', 'sort.name'],
+    ] as const) {
       const res = await get(path);
       expect(res.status, path).to.equal(400);
       const body = await res.json().then(anyJson);
@@ -129,7 +158,11 @@ describe('LL /api routes (adapter layer)', () => {
     const seen: string[] = [];
     let after = '';
     for (;;) {
-      const page = await (await get(`/connection/persona?sort={"name":1}&first=2${after ? `&after=${encodeURIComponent(after)}` : ''}`)).json().then(anyJson);
+      const page = await (
+        await get(`/connection/persona?sort={"name":1}&first=2${after ? `&after=${encodeURIComponent(after)}` : ''}`)
+      )
+        .json()
+        .then(anyJson);
       seen.push(...page.edges.map((edge: { node: { _id: string } }) => edge.node._id));
       if (!page.pageInfo.hasNextPage) break;
       after = page.pageInfo.endCursor;
@@ -140,9 +173,19 @@ describe('LL /api routes (adapter layer)', () => {
     // `after` is the end cursor of the third page (item 6 of 7): the two items immediately before it.
     expect(back.edges.map((edge: { node: { _id: string } }) => edge.node._id)).to.deep.equal(seen.slice(3, 5));
     expect(back.pageInfo).to.include({ hasNextPage: true, hasPreviousPage: true });
-    const nested = await (await get(`/connection/personaidentifier?filter=${encodeURIComponent('{"ifi.value.homePage":"http://lms.example.org"}')}`)).json().then(anyJson);
+    const nested = await (
+      await get(`/connection/personaidentifier?filter=${encodeURIComponent('{"ifi.value.homePage":"http://lms.example.org"}')}`)
+    )
+      .json()
+      .then(anyJson);
     expect(nested.edges).to.have.length(1);
-    const byOid = await (await get(`/connection/personaidentifier?filter=${encodeURIComponent(JSON.stringify({ persona: { $in: [{ $oid: personaIds[1].toHexString() }, { $oid: foreignPersona.toHexString() }] } }))}`)).json().then(anyJson);
+    const byOid = await (
+      await get(
+        `/connection/personaidentifier?filter=${encodeURIComponent(JSON.stringify({ persona: { $in: [{ $oid: personaIds[1].toHexString() }, { $oid: foreignPersona.toHexString() }] } }))}`,
+      )
+    )
+      .json()
+      .then(anyJson);
     expect(byOid.edges.map((edge: { node: { ifi: { key: string } } }) => edge.node.ifi.key)).to.deep.equal(['mbox']);
     const projected = await (await get('/connection/personaattribute?project={"key":1}')).json().then(anyJson);
     expect(projected.edges).to.have.length(1);
@@ -176,8 +219,13 @@ describe('LL /api routes (adapter layer)', () => {
     expect(merges).to.deep.equal([[personaIds[1].toHexString(), id]]);
   });
 
-  it('persona create and rename answer LL\'s shapes and refuse non-string or missing names', async () => {
-    const send = (method: string, path: string, body: unknown) => fetch(`${base}${path}`, { method, headers: { authorization: basic('all'), 'content-type': 'application/json' }, body: JSON.stringify(body) });
+  it("persona create and rename answer LL's shapes and refuse non-string or missing names", async () => {
+    const send = (method: string, path: string, body: unknown) =>
+      fetch(`${base}${path}`, {
+        method,
+        headers: { authorization: basic('all'), 'content-type': 'application/json' },
+        body: JSON.stringify(body),
+      });
     const created = await send('POST', '/v2/persona', { name: 'Ann' });
     expect(created.status).to.equal(200);
     expect(await created.json().then(anyJson)).to.include({ name: 'Ann', organisation: org.toHexString() });

@@ -21,7 +21,8 @@ const ROUTES = [
 function answerWhileBodyIsOpen(baseUrl: string, path: string, headers: Record<string, string> = {}): Promise<number> {
   return new Promise((resolve, reject) => {
     const request = httpRequest(`${baseUrl}${path}`, {
-      method: 'POST', headers: { 'content-type': 'application/json', 'transfer-encoding': 'chunked', ...headers },
+      method: 'POST',
+      headers: { 'content-type': 'application/json', 'transfer-encoding': 'chunked', ...headers },
     });
     request.on('response', (response) => {
       response.resume();
@@ -35,7 +36,9 @@ function answerWhileBodyIsOpen(baseUrl: string, path: string, headers: Record<st
 
 describe('authentication comes before the body on every surface', () => {
   let api: TestApi;
-  before(async () => { api = await startTestApi({ BODY_LIMIT: '1kb' }); });
+  before(async () => {
+    api = await startTestApi({ BODY_LIMIT: '1kb' });
+  });
   after(async () => api.close());
 
   for (const path of ROUTES) {

@@ -25,7 +25,9 @@ const EXPECTED: Array<[string, string[]]> = [
 
 describe('OpenAPI document: compatibility routes', () => {
   let app: CompatApp;
-  before(async () => { app = await startCompatApp(); });
+  before(async () => {
+    app = await startCompatApp();
+  });
   after(async () => app.close());
 
   it('lists every /api and /crud route with its methods and documented statuses', async () => {

@@ -8,7 +8,26 @@ import { paginateConnection } from '../../src/compat/learning-locker/connection.
 import type { Document, Sort } from '../../src/store/port.ts';
 import { openTempEmbeddedStore, type TempStore } from '../support/temp-store.ts';
 
-const VALUES: unknown[] = [undefined, null, 3, 1, 'b', 'a', { x: 1 }, true, false, new Date('2020-01-01'), 'b', 3, null, 'c', undefined, { x: 1 }, 2.5, 'a'];
+const VALUES: unknown[] = [
+  undefined,
+  null,
+  3,
+  1,
+  'b',
+  'a',
+  { x: 1 },
+  true,
+  false,
+  new Date('2020-01-01'),
+  'b',
+  3,
+  null,
+  'c',
+  undefined,
+  { x: 1 },
+  2.5,
+  'a',
+];
 
 describe('connection pager on the embedded store: mixed types and deep pages', () => {
   let temp: TempStore;
@@ -17,7 +36,10 @@ describe('connection pager on the embedded store: mixed types and deep pages', (
     temp = await openTempEmbeddedStore();
     const docs: Document[] = [];
     for (let round = 0; round < 3; round += 1) {
-      for (const value of VALUES) docs.push(value === undefined ? { _id: new ObjectId(), organisation: org } : { _id: new ObjectId(), organisation: org, name: value });
+      for (const value of VALUES)
+        docs.push(
+          value === undefined ? { _id: new ObjectId(), organisation: org } : { _id: new ObjectId(), organisation: org, name: value },
+        );
     }
     for (let i = 0; i < 400; i += 1) docs.push({ _id: new ObjectId(), organisation: org, name: `s${String(i % 40).padStart(2, '0')}` });
     await temp.store.collection('personas').insertMany(docs);
@@ -57,7 +79,11 @@ describe('connection pager on the embedded store: mixed types and deep pages', (
     const finds: Array<[Document, Document]> = [];
     const spy = new Proxy(collection, {
       get(target, property) {
-        if (property === 'find') return (filter: Document, options: Document) => { finds.push([filter, options]); return target.find(filter, options); };
+        if (property === 'find')
+          return (filter: Document, options: Document) => {
+            finds.push([filter, options]);
+            return target.find(filter, options);
+          };
         const value = Reflect.get(target, property);
         return typeof value === 'function' ? value.bind(target) : value;
       },

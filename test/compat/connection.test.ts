@@ -107,7 +107,11 @@ describe('LL connection paginator', () => {
   it('applies `project` to nodes while cursors keep working on a projected-away sort key', async () => {
     const page = await paginateConnection(collection, { filter: {}, sort: { name: 1 }, first: 4, projection: { seq: 1 } }, 'ps');
     expect(Object.keys(page.edges[0].node).sort()).to.deep.equal(['_id', 'seq']);
-    const next = await paginateConnection(collection, { filter: {}, sort: { name: 1 }, first: 4, projection: { name: 0 }, after: page.pageInfo.endCursor as string }, 'ps');
+    const next = await paginateConnection(
+      collection,
+      { filter: {}, sort: { name: 1 }, first: 4, projection: { name: 0 }, after: page.pageInfo.endCursor as string },
+      'ps',
+    );
     expect(seqs(next)).to.deep.equal(expectedOrder({ name: 1, _id: 1 }).slice(4, 8));
     expect(next.edges[0].node).to.not.have.property('name');
   });

@@ -20,7 +20,9 @@ const dave = {
 
 describe('/crud/personas (real app)', () => {
   let app: CompatApp;
-  before(async () => { app = await startCompatApp(); });
+  before(async () => {
+    app = await startCompatApp();
+  });
   after(async () => app.close());
   const project = () => app.a.organisation.toHexString();
 
@@ -68,21 +70,40 @@ describe('/crud/personas (real app)', () => {
   });
 
   it('updates one (id in the body) or a batch: given fields replace, others stay, null clears', async () => {
-    const [one, two] = (await app.call('POST', '/crud/personas', { body: [{ ...dave, name: 'U1' }, { name: 'U2', tagline: 't2' }] })).body;
-    const updated = await app.call('PUT', '/crud/personas', { body: { id: one.id, tagline: 'New line', demographics: { age: 40 }, narrative: null } });
+    const [one, two] = (
+      await app.call('POST', '/crud/personas', {
+        body: [
+          { ...dave, name: 'U1' },
+          { name: 'U2', tagline: 't2' },
+        ],
+      })
+    ).body;
+    const updated = await app.call('PUT', '/crud/personas', {
+      body: { id: one.id, tagline: 'New line', demographics: { age: 40 }, narrative: null },
+    });
     expect(updated.status).to.equal(200);
     expect(updated.body).to.include({ name: 'U1', tagline: 'New line', narrative: null, user_role: dave.user_role });
     expect(updated.body.demographics).to.deep.equal({ age: 40 });
     expect(updated.body.pain_points).to.deep.equal(dave.pain_points);
-    const batch = await app.call('PUT', '/crud/personas', { body: [{ id: one.id, name: 'U1b' }, { id: two.id, user_role: 'Admin' }] });
+    const batch = await app.call('PUT', '/crud/personas', {
+      body: [
+        { id: one.id, name: 'U1b' },
+        { id: two.id, user_role: 'Admin' },
+      ],
+    });
     expect(batch.status).to.equal(200);
-    expect(batch.body.map((p: any) => [p.name, p.user_role])).to.deep.equal([['U1b', dave.user_role], ['U2', 'Admin']]);
+    expect(batch.body.map((p: any) => [p.name, p.user_role])).to.deep.equal([
+      ['U1b', dave.user_role],
+      ['U2', 'Admin'],
+    ]);
     expect((await app.call('GET', `/crud/personas?id=${two.id}`)).body.tagline).to.equal('t2');
   });
 
   it('bad input gets 400 naming each field and reason; a refused batch writes nothing', async () => {
     const before = (await app.call('GET', '/crud/personas?limit=1000')).body.length;
-    const res = await app.call('POST', '/crud/personas', { body: [{ name: 'ok' }, { name: '', demographics: 'old', tagline: 5 }, { nickname: 'x' }] });
+    const res = await app.call('POST', '/crud/personas', {
+      body: [{ name: 'ok' }, { name: '', demographics: 'old', tagline: 5 }, { nickname: 'x' }],
+    });
     expect(res.status).to.equal(400);
     expect(res.body.error.code).to.equal('crud.invalid_persona');
     const paths = res.body.error.details.map((detail: any) => detail.path);
@@ -99,7 +120,12 @@ describe('/crud/personas (real app)', () => {
     // A batch update with one unknown id changes nothing.
     const keep = (await app.call('POST', '/crud/personas', { body: { name: 'Keep' } })).body;
     const unknown = new ObjectId().toHexString();
-    const partial = await app.call('PUT', '/crud/personas', { body: [{ id: keep.id, name: 'Changed' }, { id: unknown, name: 'x' }] });
+    const partial = await app.call('PUT', '/crud/personas', {
+      body: [
+        { id: keep.id, name: 'Changed' },
+        { id: unknown, name: 'x' },
+      ],
+    });
     expect(partial.status).to.equal(404);
     expect(partial.body.error.details[0].path).to.equal('[1].id');
     expect((await app.call('GET', `/crud/personas?id=${keep.id}`)).body.name).to.equal('Keep');

@@ -16,7 +16,9 @@ function expectCrudError(res: Answer, status: number, code: string, label = ''):
 
 describe('/crud/personas spec audit (real app)', () => {
   let app: CompatApp;
-  before(async () => { app = await startCompatApp(); });
+  before(async () => {
+    app = await startCompatApp();
+  });
   after(async () => app.close());
 
   const create = async (body: unknown) => {
@@ -27,7 +29,12 @@ describe('/crud/personas spec audit (real app)', () => {
 
   it('a batch update naming one persona twice is refused (400 naming the repeat) and changes nothing', async () => {
     const persona = await create({ name: 'Twice', tagline: 'kept' });
-    const res = await app.call('PUT', '/crud/personas', { body: [{ id: persona.id, name: 'First' }, { id: persona.id.toUpperCase(), user_role: 'Second' }] });
+    const res = await app.call('PUT', '/crud/personas', {
+      body: [
+        { id: persona.id, name: 'First' },
+        { id: persona.id.toUpperCase(), user_role: 'Second' },
+      ],
+    });
     expectCrudError(res, 400, 'crud.invalid_batch');
     expect(res.body.error.details[0]).to.include({ path: '[1].id' });
     expect(res.body.error.message).to.match(/\[1\]\.id: .*\[0\]/);
@@ -55,7 +62,12 @@ describe('/crud/personas spec audit (real app)', () => {
       expectCrudError(repeated, 400, 'crud.invalid_parameter', `${method} repeated`);
       expect(repeated.body.error.details[0].path).to.equal('id');
       expectCrudError(await app.call(method, '/crud/personas?id=not-an-id'), 404, 'personas.persona_not_found', `${method} malformed`);
-      expectCrudError(await app.call(method, `/crud/personas?id=${new ObjectId().toHexString()}`), 404, 'personas.persona_not_found', `${method} unknown`);
+      expectCrudError(
+        await app.call(method, `/crud/personas?id=${new ObjectId().toHexString()}`),
+        404,
+        'personas.persona_not_found',
+        `${method} unknown`,
+      );
     }
     expect((await app.call('GET', `/crud/personas?id=${persona.id}`)).status).to.equal(200);
   });
@@ -71,7 +83,12 @@ describe('/crud/personas spec audit (real app)', () => {
       behavioral_patterns: { deep: { deeper: { deepest: { value: 'ok', ids: ['a', 'b'] } } } },
       goals_and_needs: { unicode: 'çà ✓ 中文', escaped: '"quoted" \\ backslash' },
       pain_points: { numbers: [0, 1e-7, 123456789.125, -0.5] },
-      narrative: { chapters: [{ title: 'One', text: 'x' }, { title: 'Two', text: '' }] },
+      narrative: {
+        chapters: [
+          { title: 'One', text: 'x' },
+          { title: 'Two', text: '' },
+        ],
+      },
     };
     const created = await create(fields);
     const got = await app.call('GET', `/crud/personas?id=${created.id}`);
@@ -106,7 +123,8 @@ describe('/crud/personas spec audit (real app)', () => {
       { name: 'Regex (a.b*) Rita', user_role: 'needle-role' },
       { name: 'Plain', tagline: 'Carries A NEEDLE', avatar_description: 'needle-avatar' },
     ]);
-    const search = async (term: string) => (await app.call('GET', `/crud/personas?search=${encodeURIComponent(term)}`)).body.map((p: any) => p.id);
+    const search = async (term: string) =>
+      (await app.call('GET', `/crud/personas?search=${encodeURIComponent(term)}`)).body.map((p: any) => p.id);
     expect(await search('(A.B*)')).to.deep.equal([dotted.id]);
     expect(await search('.*')).to.deep.equal([]);
     expect(await search('needle')).to.deep.equal([tagged.id]);
@@ -119,24 +137,49 @@ describe('/crud/personas spec audit (real app)', () => {
     expect(batch.body.map((p: any) => p.name)).to.deep.equal(['Case 1', 'Case 2']);
     const listed = await app.call('GET', '/crud/PERSONAS/?search=case');
     expect(listed.body.map((p: any) => p.name)).to.deep.equal(['Case 1', 'Case 2']);
-    const updated = await app.call('PUT', '/Crud/personas/', { body: [{ id: batch.body[1].id, tagline: 'b' }, { id: batch.body[0].id, tagline: 'a' }] });
-    expect(updated.body.map((p: any) => [p.name, p.tagline])).to.deep.equal([['Case 2', 'b'], ['Case 1', 'a']]);
+    const updated = await app.call('PUT', '/Crud/personas/', {
+      body: [
+        { id: batch.body[1].id, tagline: 'b' },
+        { id: batch.body[0].id, tagline: 'a' },
+      ],
+    });
+    expect(updated.body.map((p: any) => [p.name, p.tagline])).to.deep.equal([
+      ['Case 2', 'b'],
+      ['Case 1', 'a'],
+    ]);
     expect((await app.call('DELETE', `/crud/personas/?id=${batch.body[0].id}`)).body).to.deep.equal({ deleted: [batch.body[0].id] });
   });
 
   it('every refusal has the same error body with a message: 400, 401, 403, 404, 409', async () => {
     const readOnly = await app.client({ scopes: ['personas:read'], organisation: app.a.organisation });
     const withIdentifier = await create({ name: 'Has identifier' });
-    await app.call('POST', '/api/v2/personaidentifier', { body: { ifi: { key: 'mbox', value: 'crud-audit@example.org' }, persona: withIdentifier.id } });
+    await app.call('POST', '/api/v2/personaidentifier', {
+      body: { ifi: { key: 'mbox', value: 'crud-audit@example.org' }, persona: withIdentifier.id },
+    });
     const cases: Array<[string, Answer, number, string]> = [
       ['bad field', await app.call('POST', '/crud/personas', { body: { name: 'x', demographics: 'text' } }), 400, 'crud.invalid_persona'],
       ['no id', await app.call('PUT', '/crud/personas', { body: { name: 'x' } }), 400, 'crud.invalid_persona'],
       ['bad limit', await app.call('GET', '/crud/personas?limit=abc'), 400, 'crud.invalid_parameter'],
       ['empty batch', await app.call('DELETE', '/crud/personas', { body: [] }), 400, 'crud.invalid_batch'],
       ['no credentials', await app.call('GET', '/crud/personas', { client: null }), 401, 'auth.missing_credentials'],
-      ['read-only writes', await app.call('POST', '/crud/personas', { client: readOnly, body: { name: 'x' } }), 403, 'auth.insufficient_scope'],
-      ['other project', await app.call('GET', `/crud/personas?project_id=${app.b.organisation.toHexString()}`), 404, 'crud.project_not_found'],
-      ['unknown persona', await app.call('PUT', '/crud/personas', { body: { id: new ObjectId().toHexString(), name: 'x' } }), 404, 'personas.persona_not_found'],
+      [
+        'read-only writes',
+        await app.call('POST', '/crud/personas', { client: readOnly, body: { name: 'x' } }),
+        403,
+        'auth.insufficient_scope',
+      ],
+      [
+        'other project',
+        await app.call('GET', `/crud/personas?project_id=${app.b.organisation.toHexString()}`),
+        404,
+        'crud.project_not_found',
+      ],
+      [
+        'unknown persona',
+        await app.call('PUT', '/crud/personas', { body: { id: new ObjectId().toHexString(), name: 'x' } }),
+        404,
+        'personas.persona_not_found',
+      ],
       ['has identifiers', await app.call('DELETE', `/crud/personas?id=${withIdentifier.id}`), 409, 'personas.persona_has_identifiers'],
     ];
     for (const [label, res, status, code] of cases) expectCrudError(res, status, code, label);

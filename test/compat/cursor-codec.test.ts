@@ -8,8 +8,9 @@ const id = new ObjectId('5f0000000000000000000001');
 
 describe('LL cursor codec', () => {
   it('encodes the PS format byte for byte as LL does ({"$oid"} for top-level ObjectIds)', () => {
-    expect(encodeCursor({ _id: id, name: 'Ann', organisation: new ObjectId() }, { _id: 1 }, 'ps'))
-      .to.equal('eyJfaWQiOnsiJG9pZCI6IjVmMDAwMDAwMDAwMDAwMDAwMDAwMDAwMSJ9fQ==');
+    expect(encodeCursor({ _id: id, name: 'Ann', organisation: new ObjectId() }, { _id: 1 }, 'ps')).to.equal(
+      'eyJfaWQiOnsiJG9pZCI6IjVmMDAwMDAwMDAwMDAwMDAwMDAwMDAwMSJ9fQ==',
+    );
     const text = Buffer.from(encodeCursor({ _id: id, name: 'Ann' }, { name: 1, _id: 1 }, 'ps'), 'base64').toString();
     expect(text).to.equal('{"name":"Ann","_id":{"$oid":"5f0000000000000000000001"}}');
   });
@@ -30,8 +31,12 @@ describe('LL cursor codec', () => {
 
   it('decodes both formats to the stored types', () => {
     const sort = { updatedAt: 1 as const, personaId: 1 as const, _id: 1 as const };
-    const ps = Buffer.from(JSON.stringify({ updatedAt: '2020-01-02T03:04:05.000Z', personaId: { $oid: id.toHexString() }, _id: { $oid: id.toHexString() } })).toString('base64');
-    const generic = Buffer.from(JSON.stringify({ updatedAt: '2020-01-02T03:04:05.000Z', personaId: id.toHexString(), _id: id.toHexString() })).toString('base64');
+    const ps = Buffer.from(
+      JSON.stringify({ updatedAt: '2020-01-02T03:04:05.000Z', personaId: { $oid: id.toHexString() }, _id: { $oid: id.toHexString() } }),
+    ).toString('base64');
+    const generic = Buffer.from(
+      JSON.stringify({ updatedAt: '2020-01-02T03:04:05.000Z', personaId: id.toHexString(), _id: id.toHexString() }),
+    ).toString('base64');
     for (const cursor of [ps, generic]) {
       const { values } = decodeCursor(cursor, sort, 'after');
       expect(values.get('updatedAt')).to.be.instanceOf(Date);
@@ -53,8 +58,13 @@ describe('LL cursor codec', () => {
   });
 
   it('refuses malformed cursors with 400 query.invalid_cursor naming the parameter', () => {
-    const cases = ['%%%', Buffer.from('not json').toString('base64'), Buffer.from('false').toString('base64'),
-      Buffer.from('[1]').toString('base64'), Buffer.from('{"other":1}').toString('base64')];
+    const cases = [
+      '%%%',
+      Buffer.from('not json').toString('base64'),
+      Buffer.from('false').toString('base64'),
+      Buffer.from('[1]').toString('base64'),
+      Buffer.from('{"other":1}').toString('base64'),
+    ];
     for (const cursor of cases) {
       try {
         decodeCursor(cursor, { name: 1, _id: 1 }, 'before');

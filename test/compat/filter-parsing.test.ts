@@ -35,8 +35,10 @@ describe('LL filter parsing', () => {
   });
 
   it('leaves $oid alone when extended JSON is off (LL v2 list routes)', () => {
-    expect(() => parseFilter('{"_id":{"$oid":"5f0000000000000000000001"}}', { parameter: 'filter', extendedJson: false }))
-      .to.throw(CompatError, /\$oid/);
+    expect(() => parseFilter('{"_id":{"$oid":"5f0000000000000000000001"}}', { parameter: 'filter', extendedJson: false })).to.throw(
+      CompatError,
+      /\$oid/,
+    );
   });
 
   for (const operator of ['$where', '$function', '$accumulator', '$expr']) {
@@ -73,11 +75,14 @@ describe('LL filter parsing', () => {
   });
 
   it('accepts the safe operators, nested dotted fields and regexes, which then match as MongoDB would', () => {
-    const filter = parseFilter(JSON.stringify({
-      'ifi.value.homePage': 'http://lms.example.org',
-      $or: [{ 'ifi.value.name': { $in: ['u1', 'u2'] } }, { 'ifi.value.name': { $regex: '^x', $options: 'i' } }],
-      locked: { $exists: false },
-    }), { parameter: 'filter' });
+    const filter = parseFilter(
+      JSON.stringify({
+        'ifi.value.homePage': 'http://lms.example.org',
+        $or: [{ 'ifi.value.name': { $in: ['u1', 'u2'] } }, { 'ifi.value.name': { $regex: '^x', $options: 'i' } }],
+        locked: { $exists: false },
+      }),
+      { parameter: 'filter' },
+    );
     const docs = [
       { ifi: { key: 'account', value: { homePage: 'http://lms.example.org', name: 'u1' } } },
       { ifi: { key: 'account', value: { homePage: 'http://lms.example.org', name: 'X9' } } },
@@ -90,8 +95,9 @@ describe('LL filter parsing', () => {
 
   it('refuses invalid and over-long regular expressions', () => {
     expect(refusal(() => parseFilter('{"name":{"$regex":"("}}', { parameter: 'filter' })).code).to.equal('query.invalid_filter');
-    expect(refusal(() => parseFilter(JSON.stringify({ name: { $regex: 'a'.repeat(600) } }), { parameter: 'filter' })).code)
-      .to.equal('query.invalid_filter');
+    expect(refusal(() => parseFilter(JSON.stringify({ name: { $regex: 'a'.repeat(600) } }), { parameter: 'filter' })).code).to.equal(
+      'query.invalid_filter',
+    );
   });
 
   describe('ERM shorthands', () => {
@@ -119,15 +125,25 @@ describe('LL filter parsing', () => {
     });
   });
 
-  it('forces the organisation at the top level, overriding the filter\'s and leaving $or unable to widen it', () => {
+  it("forces the organisation at the top level, overriding the filter's and leaving $or unable to widen it", () => {
     const mine = new ObjectId();
     const theirs = new ObjectId();
-    const filter = scopeFilter(parseFilter(JSON.stringify({
-      organisation: { $oid: theirs.toHexString() },
-      $or: [{ organisation: { $oid: theirs.toHexString() } }, { name: 'a' }],
-    }), { parameter: 'filter' }), mine);
+    const filter = scopeFilter(
+      parseFilter(
+        JSON.stringify({
+          organisation: { $oid: theirs.toHexString() },
+          $or: [{ organisation: { $oid: theirs.toHexString() } }, { name: 'a' }],
+        }),
+        { parameter: 'filter' },
+      ),
+      mine,
+    );
     expect(filter.organisation).to.equal(mine);
-    const docs = [{ organisation: mine, name: 'a' }, { organisation: theirs, name: 'a' }, { organisation: theirs, name: 'b' }];
+    const docs = [
+      { organisation: mine, name: 'a' },
+      { organisation: theirs, name: 'a' },
+      { organisation: theirs, name: 'b' },
+    ];
     const matched = new Query(filter).find(docs).all() as Array<{ organisation: ObjectId }>;
     expect(matched).to.have.length(1);
     expect(matched[0].organisation).to.equal(mine);

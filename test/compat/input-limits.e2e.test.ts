@@ -6,7 +6,9 @@ import { startCompatApp, type CompatApp } from './support/compat-app.ts';
 
 describe('names and attributes are bounded the same on every surface', () => {
   let app: CompatApp;
-  before(async () => { app = await startCompatApp(); });
+  before(async () => {
+    app = await startCompatApp();
+  });
   after(async () => app.close());
 
   const codeOf = (answer: { body: any }) => answer.body?.error?.code;
@@ -16,11 +18,16 @@ describe('names and attributes are bounded the same on every surface', () => {
     const long = 'x'.repeat(201);
     expect(codeOf(await app.call('POST', '/api/v2/persona', { body: { name: huge } }))).to.equal('personas.name_too_long');
     for (const [method, path, body] of [
-      ['POST', '/api/v2/persona', { name: long }], ['PUT', '/v2/persona', { name: long }], ['POST', '/crud/personas', { name: long }],
+      ['POST', '/api/v2/persona', { name: long }],
+      ['PUT', '/v2/persona', { name: long }],
+      ['POST', '/crud/personas', { name: long }],
       ['POST', '/api/uploadpersona', { personaName: long, ifis: [{ key: 'mbox', value: 'long@example.org' }] }],
     ] as const) {
       const answer = await app.call(method, path, { body });
-      expect([answer.status, codeOf(answer)], path).to.deep.equal([400, path === '/crud/personas' ? 'crud.invalid_persona' : 'personas.name_too_long']);
+      expect([answer.status, codeOf(answer)], path).to.deep.equal([
+        400,
+        path === '/crud/personas' ? 'crud.invalid_persona' : 'personas.name_too_long',
+      ]);
     }
     const id = (await app.call('POST', '/api/v2/persona', { body: { name: 'x'.repeat(200) } })).body._id;
     const rename = await app.call('POST', `/api/v2/persona/${id}`, { body: { name: long } });
@@ -31,7 +38,11 @@ describe('names and attributes are bounded the same on every surface', () => {
   it("shortens a statement agent's long name to 200 characters for its persona (the statement stays valid)", async () => {
     const name = `${'n'.repeat(199)}😀tail`;
     const resolved = await app.call('POST', '/v1/statements?wait=true', {
-      body: { actor: { name, mbox: 'mailto:long-name@example.org' }, verb: { id: 'http://adlnet.gov/expapi/verbs/completed' }, object: { id: 'http://example.org/c' } },
+      body: {
+        actor: { name, mbox: 'mailto:long-name@example.org' },
+        verb: { id: 'http://adlnet.gov/expapi/verbs/completed' },
+        object: { id: 'http://example.org/c' },
+      },
     });
     expect(resolved.status).to.equal(200);
     const persona = await app.call('GET', `/v1/personas/by-identifier?mbox=${encodeURIComponent('mailto:long-name@example.org')}`);
@@ -52,7 +63,9 @@ describe('names and attributes are bounded the same on every surface', () => {
     const tooLong = await app.call('POST', '/api/v2/personaattribute', { body: { personaId, key: 'bio', value: 'v'.repeat(10_001) } });
     // A value is checked by the ERM route as LL's mongoose schema checks it: 400 attributes.failed_to_validate.
     expect([tooLong.status, codeOf(tooLong)]).to.deep.equal([400, 'attributes.failed_to_validate']);
-    const upload = await app.call('POST', '/api/uploadpersona', { body: { ifis: [{ key: 'mbox', value: 'keys@example.org' }], attributes: [{ key: '$where', value: 'x' }] } });
+    const upload = await app.call('POST', '/api/uploadpersona', {
+      body: { ifis: [{ key: 'mbox', value: 'keys@example.org' }], attributes: [{ key: '$where', value: 'x' }] },
+    });
     expect([upload.status, codeOf(upload)]).to.deep.equal([400, 'attributes.invalid_key']);
   });
 

@@ -53,8 +53,16 @@ describe('LL /api persona attribute routes (real app)', () => {
 
   it('lists with ERM query shorthands, sort, select, skip, limit; gets, shallow-gets, updates, deletes (204)', async () => {
     const bob = (await app.call('POST', '/api/v2/persona', { body: { name: 'Bob' } })).body._id;
-    for (const [key, value] of [['score', 10], ['level', 'beginner'], ['team', 'Blue']] as const) await createAttribute({ personaId: bob, key, value });
-    const list = await app.call('GET', `/api/v2/personaattribute?query=${q({ personaId: bob, key: ['level', 'team'] })}&sort=${q({ key: -1 })}&select=key,value`);
+    for (const [key, value] of [
+      ['score', 10],
+      ['level', 'beginner'],
+      ['team', 'Blue'],
+    ] as const)
+      await createAttribute({ personaId: bob, key, value });
+    const list = await app.call(
+      'GET',
+      `/api/v2/personaattribute?query=${q({ personaId: bob, key: ['level', 'team'] })}&sort=${q({ key: -1 })}&select=key,value`,
+    );
     expect(list.status).to.equal(200);
     expect(list.body.map((a: any) => a.key)).to.deep.equal(['team', 'level']);
     expect(Object.keys(list.body[0]).sort()).to.deep.equal(['_id', 'key', 'value']);
@@ -99,7 +107,12 @@ describe('LL /api persona attribute routes (real app)', () => {
   it('values are mongoose Mixed: numbers, booleans, objects and arrays are stored and returned as given, and queried deeply', async () => {
     const fay = (await app.call('POST', '/api/v2/persona', { body: { name: 'Fay' } })).body._id;
     const address = { city: 'Oslo', floors: [1, 2], door: { colour: 'red' } };
-    for (const [key, value] of [['address', address], ['tags', ['a', 'b']], ['age', 41], ['staff', true]] as const) {
+    for (const [key, value] of [
+      ['address', address],
+      ['tags', ['a', 'b']],
+      ['age', 41],
+      ['staff', true],
+    ] as const) {
       const created = await createAttribute({ personaId: fay, key, value });
       expect(created.status, key).to.equal(201);
       expect(created.body.value, key).to.deep.equal(value);
@@ -112,7 +125,10 @@ describe('LL /api persona attribute routes (real app)', () => {
     expect(byPath.body.map((a: any) => a.value)).to.deep.equal([address]);
     const byMember = await app.call('GET', `/api/v2/personaattribute/count?query=${q({ personaId: fay, value: 'b' })}`);
     expect(byMember.body).to.deep.equal({ count: 1 });
-    const personas = await app.call('GET', `/api/connection/persona?filter=${q({ _id: { $personaIdent: { key: 'address', value: address } } })}`);
+    const personas = await app.call(
+      'GET',
+      `/api/connection/persona?filter=${q({ _id: { $personaIdent: { key: 'address', value: address } } })}`,
+    );
     expect(personas.body.edges.map((edge: any) => edge.node._id)).to.deep.equal([fay]);
     const tagsId = (await app.call('GET', `/api/v2/personaattribute?query=${q({ personaId: fay, key: 'tags' })}`)).body[0]._id;
     const patched = await app.call('PATCH', `/api/v2/personaattribute/${tagsId}`, { body: { value: { nested: [{ deep: null }] } } });
@@ -130,7 +146,13 @@ describe('LL /api persona attribute routes (real app)', () => {
     const created = (await createAttribute({ personaId: dora, key: 'colour', value: 'red' })).body;
     const renamed = await app.call('PATCH', `/api/v2/personaattribute/${created._id}`, { body: { key: 'favouriteColour' } });
     expect(renamed.status).to.equal(200);
-    expect(renamed.body).to.include({ _id: created._id, key: 'favouriteColour', value: 'red', personaId: dora, createdAt: created.createdAt });
+    expect(renamed.body).to.include({
+      _id: created._id,
+      key: 'favouriteColour',
+      value: 'red',
+      personaId: dora,
+      createdAt: created.createdAt,
+    });
     const again = await app.call('GET', `/api/v2/personaattribute/${created._id}`);
     expect(again.status).to.equal(200);
     expect(again.body).to.include({ key: 'favouriteColour', createdAt: created.createdAt });
@@ -164,12 +186,14 @@ describe('LL /api persona attribute routes (real app)', () => {
     expect((await app.call('GET', `/api/v2/personaattribute/${theirs}`, { client: app.b })).body.value).to.equal('s');
   });
 
-  it('route 29: lists the indexes of personaattribute ([{key, name}]) and the import models\' collections (personasImports, personasImportTemplates)', async () => {
+  it("route 29: lists the indexes of personaattribute ([{key, name}]) and the import models' collections (personasImports, personasImportTemplates)", async () => {
     const res = await app.call('GET', '/api/indexes/personaattribute');
     expect(res.status).to.equal(200);
     expect(res.body.map((index: any) => index.name)).to.include('organisation_1_personaId_1_key_1');
     expect(res.body.every((index: any) => Object.keys(index).join() === 'key,name')).to.equal(true);
-    expect((await app.call('GET', '/api/indexes/personasimporttemplate')).body.map((index: any) => index.name)).to.include('organisation_1__id_1');
+    expect((await app.call('GET', '/api/indexes/personasimporttemplate')).body.map((index: any) => index.name)).to.include(
+      'organisation_1__id_1',
+    );
     expect((await app.call('GET', '/api/indexes/personasimport')).status).to.equal(200);
     expect((await app.call('GET', '/api/indexes/personaattribute', { client: null })).status).to.equal(401);
   });

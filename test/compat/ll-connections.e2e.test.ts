@@ -5,7 +5,11 @@ import { expect } from 'chai';
 import type { Collection, Filter, FindOptions, Store } from '../../src/store/port.ts';
 import { startCompatApp, q, type CompatApp } from './support/compat-app.ts';
 
-interface Run { collection: string; filter: Filter; options: FindOptions }
+interface Run {
+  collection: string;
+  filter: Filter;
+  options: FindOptions;
+}
 
 /** Records every find the app runs, so the test can explain exactly the queries a route issued. */
 function recordFinds(store: Store): Run[] {
@@ -15,7 +19,11 @@ function recordFinds(store: Store): Run[] {
     const collection = original<T>(name) as Collection<T>;
     return new Proxy(collection, {
       get(target, property, receiver) {
-        if (property === 'find') return (filter: Filter = {}, options: FindOptions = {}) => { runs.push({ collection: name, filter, options }); return target.find(filter, options); };
+        if (property === 'find')
+          return (filter: Filter = {}, options: FindOptions = {}) => {
+            runs.push({ collection: name, filter, options });
+            return target.find(filter, options);
+          };
         const value = Reflect.get(target, property, receiver);
         return typeof value === 'function' ? value.bind(target) : value;
       },
@@ -43,7 +51,9 @@ describe('LL /api connection routes (real app)', () => {
   after(async () => app.close());
 
   const connection = async (kind: string, params: Record<string, unknown>, client = app.a) => {
-    const query = Object.entries(params).map(([key, value]) => `${key}=${typeof value === 'string' ? encodeURIComponent(value) : q(value)}`).join('&');
+    const query = Object.entries(params)
+      .map(([key, value]) => `${key}=${typeof value === 'string' ? encodeURIComponent(value) : q(value)}`)
+      .join('&');
     return app.call('GET', `/api/connection/${kind}?${query}`, { client });
   };
 
@@ -105,7 +115,13 @@ describe('LL /api connection routes (real app)', () => {
   });
 
   it('a malformed cursor, bad JSON or unsafe operator is 400, never 500; the default page size is 10', async () => {
-    for (const params of [{ after: 'not-base64-json' }, { before: Buffer.from('[1]').toString('base64') }, { filter: '{oops' }, { filter: { $where: 'true' } }, { sort: { name: 2 } }]) {
+    for (const params of [
+      { after: 'not-base64-json' },
+      { before: Buffer.from('[1]').toString('base64') },
+      { filter: '{oops' },
+      { filter: { $where: 'true' } },
+      { sort: { name: 2 } },
+    ]) {
       const res = await connection('persona', params);
       expect(res.status, JSON.stringify(params)).to.equal(400);
       expect(res.body.errorId).to.be.a('string');
@@ -139,7 +155,10 @@ describe('LL /api connection routes (real app)', () => {
     const foreign = await connection('persona', { filter: { _id: { $oid: theirs } } });
     expect(foreign.body.edges).to.deep.equal([]);
     expect(foreign.body.pageInfo).to.deep.equal({ hasNextPage: false, hasPreviousPage: false });
-    const widened = await connection('persona', { filter: { $or: [{ organisation: { $oid: app.b.organisation.toHexString() } }, { name: 'a' }] }, first: '100' });
+    const widened = await connection('persona', {
+      filter: { $or: [{ organisation: { $oid: app.b.organisation.toHexString() } }, { name: 'a' }] },
+      first: '100',
+    });
     expect(widened.body.edges.map((edge: any) => edge.node._id)).to.not.include(theirs);
     expect(widened.body.edges).to.have.length(NAMES.filter((name) => name === 'a').length);
   });
@@ -151,17 +170,30 @@ describe('LL /api connection routes (real app)', () => {
       expect((await app.call('POST', '/api/v2/personaidentifier', { body: { ifi, persona: personaIds[i % 3] } })).status).to.equal(200);
     }
     const theirPersona = (await app.call('POST', '/api/v2/persona', { client: app.b, body: { name: 'x' } })).body._id;
-    await app.call('POST', '/api/v2/personaidentifier', { client: app.b, body: { ifi: { key: 'account', value: { homePage: 'http://lms.example.org', name: 'u1' } }, persona: theirPersona } });
+    await app.call('POST', '/api/v2/personaidentifier', {
+      client: app.b,
+      body: { ifi: { key: 'account', value: { homePage: 'http://lms.example.org', name: 'u1' } }, persona: theirPersona },
+    });
 
     const filter = { 'ifi.value.homePage': 'http://lms.example.org' };
     const first = await connection('personaidentifier', { filter, sort: { 'ifi.value.name': 1 }, first: '2' });
     expect(first.status).to.equal(200);
     expect(first.body.edges.map((edge: any) => edge.node.ifi.value.name)).to.deep.equal(['u1', 'u3']);
     expect(first.body.edges[0].node).to.include.keys('locked');
-    const second = await connection('personaidentifier', { filter, sort: { 'ifi.value.name': 1 }, first: '2', after: first.body.pageInfo.endCursor });
+    const second = await connection('personaidentifier', {
+      filter,
+      sort: { 'ifi.value.name': 1 },
+      first: '2',
+      after: first.body.pageInfo.endCursor,
+    });
     expect(second.body.edges.map((edge: any) => edge.node.ifi.value.name)).to.deep.equal(['u5']);
     expect(second.body.pageInfo).to.include({ hasNextPage: false, hasPreviousPage: true });
-    const back = await connection('personaidentifier', { filter, sort: { 'ifi.value.name': 1 }, last: '2', before: second.body.pageInfo.startCursor });
+    const back = await connection('personaidentifier', {
+      filter,
+      sort: { 'ifi.value.name': 1 },
+      last: '2',
+      before: second.body.pageInfo.startCursor,
+    });
     expect(back.body.edges.map((edge: any) => edge.node.ifi.value.name)).to.deep.equal(['u1', 'u3']);
     expect(back.body.edges.every((edge: any) => edge.node.organisation === app.a.organisation.toHexString())).to.equal(true);
 
@@ -175,16 +207,26 @@ describe('LL /api connection routes (real app)', () => {
 
   it('attribute connection: LL generic cursors (plain hex ids), no cursors on an empty page, paging both ways', async () => {
     const personaId = expected[0]._id;
-    for (const key of ['k1', 'k2', 'k3', 'k4', 'k5']) await app.call('POST', '/api/v2/personaattribute', { body: { personaId, key, value: 'same' } });
+    for (const key of ['k1', 'k2', 'k3', 'k4', 'k5'])
+      await app.call('POST', '/api/v2/personaattribute', { body: { personaId, key, value: 'same' } });
     const first = await connection('personaattribute', { filter: { personaId: { $oid: personaId } }, sort: { value: 1 }, first: '2' });
     expect(first.status).to.equal(200);
     expect(Object.keys(first.body.pageInfo)).to.deep.equal(['hasNextPage', 'hasPreviousPage', 'startCursor', 'endCursor']);
     const decoded = JSON.parse(Buffer.from(first.body.pageInfo.endCursor, 'base64').toString());
-    expect(decoded._id).to.be.a('string').and.match(/^[0-9a-f]{24}$/);
+    expect(decoded._id)
+      .to.be.a('string')
+      .and.match(/^[0-9a-f]{24}$/);
     const keys: string[] = first.body.edges.map((edge: any) => edge.node.key);
     let page = first.body;
     while (page.pageInfo.hasNextPage) {
-      page = (await connection('personaattribute', { filter: { personaId: { $oid: personaId } }, sort: { value: 1 }, first: '2', after: page.pageInfo.endCursor })).body;
+      page = (
+        await connection('personaattribute', {
+          filter: { personaId: { $oid: personaId } },
+          sort: { value: 1 },
+          first: '2',
+          after: page.pageInfo.endCursor,
+        })
+      ).body;
       keys.push(...page.edges.map((edge: any) => edge.node.key));
     }
     expect(keys.sort()).to.deep.equal(['k1', 'k2', 'k3', 'k4', 'k5']);

@@ -26,17 +26,62 @@ describe('Learning Locker database mode (migrate, then serve LL clients unchange
     const store = await openEmbeddedStore({ dataDir });
     await store.collection(COLLECTIONS.organisations).insertOne({ _id: org, name: 'LL org', createdAt: new Date('2019-01-01') });
     await store.collection('client').insertMany([
-      { _id: new ObjectId(), organisation: org, title: 'dashboard', isTrusted: true, scopes: ['all'], api: { basic_key: llKey, basic_secret: llSecret } },
-      { _id: new ObjectId(), organisation: org, title: 'xapi only', isTrusted: true, scopes: ['xapi/read'], api: { basic_key: 'c'.repeat(40), basic_secret: 'd'.repeat(40) } },
-      { _id: new ObjectId(), organisation: org, title: 'disabled', isTrusted: false, scopes: ['all'], api: { basic_key: 'e'.repeat(40), basic_secret: 'f'.repeat(40) } },
+      {
+        _id: new ObjectId(),
+        organisation: org,
+        title: 'dashboard',
+        isTrusted: true,
+        scopes: ['all'],
+        api: { basic_key: llKey, basic_secret: llSecret },
+      },
+      {
+        _id: new ObjectId(),
+        organisation: org,
+        title: 'xapi only',
+        isTrusted: true,
+        scopes: ['xapi/read'],
+        api: { basic_key: 'c'.repeat(40), basic_secret: 'd'.repeat(40) },
+      },
+      {
+        _id: new ObjectId(),
+        organisation: org,
+        title: 'disabled',
+        isTrusted: false,
+        scopes: ['all'],
+        api: { basic_key: 'e'.repeat(40), basic_secret: 'f'.repeat(40) },
+      },
     ]);
-    await store.collection(COLLECTIONS.personas).insertMany([{ _id: ann, organisation: org, name: 'Ann' }, { _id: nameless, organisation: org, name: null }]);
+    await store.collection(COLLECTIONS.personas).insertMany([
+      { _id: ann, organisation: org, name: 'Ann' },
+      { _id: nameless, organisation: org, name: null },
+    ]);
     await store.collection(COLLECTIONS.identifiers).insertMany([
-      { _id: ids.accountHN, organisation: org, persona: ann, locked: false, ifi: { key: 'account', value: { homePage: 'http://lms.example.org', name: 'u1' } } },
-      { _id: ids.accountNH, organisation: org, persona: nameless, locked: false, ifi: { key: 'account', value: { name: 'u1', homePage: 'http://lms.example.org' } } },
+      {
+        _id: ids.accountHN,
+        organisation: org,
+        persona: ann,
+        locked: false,
+        ifi: { key: 'account', value: { homePage: 'http://lms.example.org', name: 'u1' } },
+      },
+      {
+        _id: ids.accountNH,
+        organisation: org,
+        persona: nameless,
+        locked: false,
+        ifi: { key: 'account', value: { name: 'u1', homePage: 'http://lms.example.org' } },
+      },
       { _id: ids.mbox, organisation: org, persona: ann, ifi: { key: 'mbox', value: 'mailto:ann@example.org' } },
     ]);
-    await store.collection(COLLECTIONS.attributes).insertOne({ _id: new ObjectId(), organisation: org, personaId: ann, key: 'dept', value: 'sales', __v: 0, createdAt: new Date('2020-01-01'), updatedAt: new Date('2020-01-01') });
+    await store.collection(COLLECTIONS.attributes).insertOne({
+      _id: new ObjectId(),
+      organisation: org,
+      personaId: ann,
+      key: 'dept',
+      value: 'sales',
+      __v: 0,
+      createdAt: new Date('2020-01-01'),
+      updatedAt: new Date('2020-01-01'),
+    });
     await store.close();
 
     const saved = { STORE: process.env.STORE, DATA_DIR: process.env.DATA_DIR };
@@ -44,7 +89,9 @@ describe('Learning Locker database mode (migrate, then serve LL clients unchange
     let printed = '';
     process.env.STORE = 'embedded';
     process.env.DATA_DIR = dataDir;
-    console.log = (text: string) => { printed += text; };
+    console.log = (text: string) => {
+      printed += text;
+    };
     try {
       await runLearningLockerMigration({ json: true, onIndex: () => {} });
     } finally {
@@ -74,25 +121,40 @@ describe('Learning Locker database mode (migrate, then serve LL clients unchange
     const identifier = await app.call('GET', `/api/v2/personaidentifier/${ids.accountNH.toHexString()}`, { client: llClient() });
     expect(identifier.status).to.equal(200);
     expect(JSON.stringify(identifier.body.ifi.value)).to.equal(JSON.stringify({ name: 'u1', homePage: 'http://lms.example.org' }));
-    const attributes = await app.call('GET', `/api/v2/personaattribute?query=${q({ personaId: ann.toHexString() })}`, { client: llClient() });
+    const attributes = await app.call('GET', `/api/v2/personaattribute?query=${q({ personaId: ann.toHexString() })}`, {
+      client: llClient(),
+    });
     expect(attributes.body[0]).to.include({ key: 'dept', value: 'sales', __v: 0 });
-    const nested = await app.call('GET', `/api/connection/personaidentifier?filter=${q({ 'ifi.value.name': 'u1' })}`, { client: llClient() });
+    const nested = await app.call('GET', `/api/connection/personaidentifier?filter=${q({ 'ifi.value.name': 'u1' })}`, {
+      client: llClient(),
+    });
     expect(nested.body.edges).to.have.length(2);
     for (const key of ['c', 'e']) {
-      const refused = await app.call('GET', '/api/v2/persona', { client: { key: key.repeat(40), secret: (key === 'c' ? 'd' : 'f').repeat(40), organisation: org } });
+      const refused = await app.call('GET', '/api/v2/persona', {
+        client: { key: key.repeat(40), secret: (key === 'c' ? 'd' : 'f').repeat(40), organisation: org },
+      });
       expect(refused.status).to.equal(401);
     }
     expect((await app.call('GET', '/api/v2/persona', { client: { ...llClient(), secret: 'x'.repeat(40) } })).status).to.equal(401);
   });
 
   it('writes coexist with LL data: the canonical key stops a duplicate of an LL identifier, merges clean up collisions', async () => {
-    const duplicate = await app.call('POST', '/api/v2/personaidentifier', { client: llClient(), body: { ifi: { key: 'mbox', value: 'ann@example.org' }, persona: nameless.toHexString() } });
+    const duplicate = await app.call('POST', '/api/v2/personaidentifier', {
+      client: llClient(),
+      body: { ifi: { key: 'mbox', value: 'ann@example.org' }, persona: nameless.toHexString() },
+    });
     expect(duplicate.status).to.equal(400);
     expect(duplicate.body.message).to.equal('This model already exists');
-    const merged = await app.call('POST', `/api/mergepersona?mergePersonaFromId=${nameless.toHexString()}&mergePersonaToId=${ann.toHexString()}`, { client: llClient() });
+    const merged = await app.call(
+      'POST',
+      `/api/mergepersona?mergePersonaFromId=${nameless.toHexString()}&mergePersonaToId=${ann.toHexString()}`,
+      { client: llClient() },
+    );
     expect(merged.status).to.equal(200);
     expect(merged.body.identifierIds).to.deep.equal([ids.accountNH.toHexString()]);
-    const count = await app.call('GET', `/api/v2/personaidentifier/count?query=${q({ persona: { $oid: ann.toHexString() } })}`, { client: llClient() });
+    const count = await app.call('GET', `/api/v2/personaidentifier/count?query=${q({ persona: { $oid: ann.toHexString() } })}`, {
+      client: llClient(),
+    });
     expect(count.body).to.deep.equal({ count: 3 });
     // Another organisation's client sees none of it.
     expect((await app.call('GET', `/api/v2/persona/${ann.toHexString()}`, { client: app.a })).status).to.equal(404);

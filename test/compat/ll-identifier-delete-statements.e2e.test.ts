@@ -19,18 +19,29 @@ async function identifierFor(app: CompatApp, ifi: unknown, client: Client = app.
 /** A statement as Learning Locker stores it (compat spec 1.5), written by LL, not by us. */
 async function llStatement(app: CompatApp, organisation: ObjectId, actor: Record<string, unknown>): Promise<void> {
   await app.built.store.collection('statements').insertOne({
-    _id: new ObjectId(), organisation, lrs_id: new ObjectId(), timestamp: new Date(), stored: new Date(),
-    statement: { id: crypto.randomUUID(), actor: { objectType: 'Agent', ...actor }, verb: { id: 'http://adlnet.gov/expapi/verbs/experienced' }, object: { id: 'http://example.org/a' } },
+    _id: new ObjectId(),
+    organisation,
+    lrs_id: new ObjectId(),
+    timestamp: new Date(),
+    stored: new Date(),
+    statement: {
+      id: crypto.randomUUID(),
+      actor: { objectType: 'Agent', ...actor },
+      verb: { id: 'http://adlnet.gov/expapi/verbs/experienced' },
+      object: { id: 'http://example.org/a' },
+    },
   });
 }
 
 describe('LL /api identifier delete and statements (real app)', () => {
   describe('statement write-back on', () => {
     let app: CompatApp;
-    before(async () => { app = await startCompatApp({ env: { WRITE_BACK_STATEMENTS: 'true' } }); });
+    before(async () => {
+      app = await startCompatApp({ env: { WRITE_BACK_STATEMENTS: 'true' } });
+    });
     after(async () => app.close());
 
-    it('LL route: 400 with LL\'s message and our code while a statement of the organisation has the mbox; the identifier stays', async () => {
+    it("LL route: 400 with LL's message and our code while a statement of the organisation has the mbox; the identifier stays", async () => {
       const id = await identifierFor(app, { key: 'mbox', value: 'mailto:ann@example.org' });
       await llStatement(app, app.a.organisation, { mbox: 'mailto:ann@example.org' });
       const res = await app.call('DELETE', `/api/v2/personaidentifier/${id}`);
@@ -41,11 +52,17 @@ describe('LL /api identifier delete and statements (real app)', () => {
       expect((await app.call('GET', `/api/v2/personaidentifier/${id}`)).status).to.equal(200);
     });
 
-    it('matches each IFI kind by LL\'s actor filter (account by homePage and name, in either key order)', async () => {
+    it("matches each IFI kind by LL's actor filter (account by homePage and name, in either key order)", async () => {
       const cases: Array<[unknown, Record<string, unknown>]> = [
-        [{ key: 'mbox_sha1sum', value: 'ebd31e95054c018b10727ccffd2ef2ec3a016ee9' }, { mbox_sha1sum: 'ebd31e95054c018b10727ccffd2ef2ec3a016ee9' }],
+        [
+          { key: 'mbox_sha1sum', value: 'ebd31e95054c018b10727ccffd2ef2ec3a016ee9' },
+          { mbox_sha1sum: 'ebd31e95054c018b10727ccffd2ef2ec3a016ee9' },
+        ],
         [{ key: 'openid', value: 'http://id.example.org/cid' }, { openid: 'http://id.example.org/cid' }],
-        [{ key: 'account', value: { homePage: 'http://lms.example.org', name: 'dee' } }, { account: { name: 'dee', homePage: 'http://lms.example.org' } }],
+        [
+          { key: 'account', value: { homePage: 'http://lms.example.org', name: 'dee' } },
+          { account: { name: 'dee', homePage: 'http://lms.example.org' } },
+        ],
       ];
       for (const [ifi, actor] of cases) {
         const id = await identifierFor(app, ifi);
@@ -56,7 +73,7 @@ describe('LL /api identifier delete and statements (real app)', () => {
       }
     });
 
-    it('deletes when no statement matches: another actor, the same account name on another homePage, or another organisation\'s statement', async () => {
+    it("deletes when no statement matches: another actor, the same account name on another homePage, or another organisation's statement", async () => {
       const lone = await identifierFor(app, { key: 'mbox', value: 'mailto:lone@example.org' });
       await llStatement(app, app.a.organisation, { mbox: 'mailto:someone.else@example.org' });
       await llStatement(app, app.b.organisation, { mbox: 'mailto:lone@example.org' });
@@ -87,20 +104,28 @@ describe('LL /api identifier delete and statements (real app)', () => {
       expect((await app.call('DELETE', `/v1/identifiers/${free}`)).status).to.equal(204);
     });
 
-    it('the check is one lookup on the back-fill index of the IFI\'s key (organisation + actor fields)', async () => {
+    it("the check is one lookup on the back-fill index of the IFI's key (organisation + actor fields)", async () => {
       const statements = app.built.store.collection('statements');
       const organisation = app.a.organisation;
-      const mbox = await statements.explain(ifiStatementsFilter(organisation, { key: 'mbox', value: 'mailto:ann@example.org' }), { projection: { _id: 1 }, limit: 1 });
+      const mbox = await statements.explain(ifiStatementsFilter(organisation, { key: 'mbox', value: 'mailto:ann@example.org' }), {
+        projection: { _id: 1 },
+        limit: 1,
+      });
       expect(mbox.indexName).to.equal('persona_bf_mbox');
       expect(mbox.docsExamined).to.equal(1);
-      const account = await statements.explain(ifiStatementsFilter(organisation, { key: 'account', value: { homePage: 'http://lms.example.org', name: 'dee' } }), { projection: { _id: 1 }, limit: 1 });
+      const account = await statements.explain(
+        ifiStatementsFilter(organisation, { key: 'account', value: { homePage: 'http://lms.example.org', name: 'dee' } }),
+        { projection: { _id: 1 }, limit: 1 },
+      );
       expect(account.indexName).to.equal('persona_bf_account');
     });
   });
 
   describe('statement write-back off', () => {
     let app: CompatApp;
-    before(async () => { app = await startCompatApp(); });
+    before(async () => {
+      app = await startCompatApp();
+    });
     after(async () => app.close());
 
     it('we hold no statements: LL route and /v1 delete even when a `statements` collection has the IFI', async () => {

@@ -34,11 +34,15 @@ const ANN_VALUES = ['ann@example.com', ANN_SHA1, 'ann1']; // compared lower-case
 
 describe('LL /api stored import CSVs under erasure (real app)', function () {
   let app: CompatApp;
-  beforeEach(async () => { app = await startCompatApp(); });
+  beforeEach(async () => {
+    app = await startCompatApp();
+  });
   afterEach(async () => app.close());
 
   const errorCsv = async (id: string, client: Client = app.a) => {
-    const answer = await app.call('GET', `/api/organisation/${client.organisation.toHexString()}/importpersonaserror/${id}.csv`, { client });
+    const answer = await app.call('GET', `/api/organisation/${client.organisation.toHexString()}/importpersonaserror/${id}.csv`, {
+      client,
+    });
     expect(answer.status).to.equal(200);
     return answer.text;
   };
@@ -58,7 +62,10 @@ describe('LL /api stored import CSVs under erasure (real app)', function () {
     expect(found.status, found.text).to.equal(200);
     return found.body.id as string;
   };
-  const chunkIds = async (id: string) => (await app.built.store.collection(PERSONAS_IMPORT_FILES).find({ importId: new ObjectId(id) }, { sort: { seq: 1 } })).map((doc) => doc._id.toHexString());
+  const chunkIds = async (id: string) =>
+    (await app.built.store.collection(PERSONAS_IMPORT_FILES).find({ importId: new ObjectId(id) }, { sort: { seq: 1 } })).map((doc) =>
+      doc._id.toHexString(),
+    );
 
   it('blanks every row and cell naming the erased persona, keeps the other rows and the error row numbers', async () => {
     const id = await importCsv(CSV);
@@ -88,11 +95,15 @@ describe('LL /api stored import CSVs under erasure (real app)', function () {
     // Cy's row is Cy's: only the cell holding Ann's address goes.
     expect(rows[6]).to.deep.equal(['cy@example.com', '', 'Cy', '', '', '', '']);
     expect(rows).to.have.length(7);
-    expect((await app.call('GET', `/api/v2/personasimport/${id}`)).body.importErrors.map((entry: { row: number }) => entry.row)).to.deep.equal([3, 5]);
+    expect(
+      (await app.call('GET', `/api/v2/personasimport/${id}`)).body.importErrors.map((entry: { row: number }) => entry.row),
+    ).to.deep.equal([3, 5]);
 
     expect(await chunkIds(untouched)).to.deep.equal(untouchedChunks);
     expect(await errorCsv(untouched)).to.include(BOB);
-    expect((await errorCsv(elsewhere, app.b)).toLowerCase()).to.include('ann@example.com').and.include(ANN_SHA1);
+    expect((await errorCsv(elsewhere, app.b)).toLowerCase())
+      .to.include('ann@example.com')
+      .and.include(ANN_SHA1);
 
     // Running the scrubbed import again finds nobody to recreate from the blanked rows.
     await app.call('POST', '/api/importpersonas', { body: { id } });
@@ -102,13 +113,17 @@ describe('LL /api stored import CSVs under erasure (real app)', function () {
 
   it('scrubs a CSV uploaded but never configured (no structure to read): by its cells, accounts by name and home page together', async () => {
     await importCsv(CSV);
-    const waiting = await importCsv([
-      'who,mail,user,lms,age',
-      'Ann,MAILTO:Ann@EXAMPLE.com,,,41',
-      'Ann again,,ann1,https://lms.example.com,41',
-      'Bob,bob@example.com,ann1,https://other.example.com,41',
-      'Annie,mailto:ann@example.com,,,9',
-    ].join('\n'), app.a, null);
+    const waiting = await importCsv(
+      [
+        'who,mail,user,lms,age',
+        'Ann,MAILTO:Ann@EXAMPLE.com,,,41',
+        'Ann again,,ann1,https://lms.example.com,41',
+        'Bob,bob@example.com,ann1,https://other.example.com,41',
+        'Annie,mailto:ann@example.com,,,9',
+      ].join('\n'),
+      app.a,
+      null,
+    );
     expect(await errorCsv(waiting)).to.include('Ann@EXAMPLE.com');
 
     expect((await app.call('POST', `/v1/personas/${await annId()}/erase`)).status).to.equal(200);

@@ -26,7 +26,9 @@ const CSV = [
 
 describe('LL /api persona import routes (real app)', function () {
   let app: CompatApp;
-  before(async () => { app = await startCompatApp(); });
+  before(async () => {
+    app = await startCompatApp();
+  });
   after(async () => app.close());
 
   const createImport = (client: Client = app.a) => llImportClient(app).createImport(client);
@@ -46,11 +48,15 @@ describe('LL /api persona import routes (real app)', function () {
     expect(uploaded.body.csvHeaders).to.deep.equal(['email', 'name', 'login', 'site', 'dept']);
     expect(uploaded.body.structure.email).to.deep.equal({ columnName: 'email', columnType: '', relatedColumn: null, primary: null });
 
-    const unpaired = await app.call('PATCH', `/api/v2/personasimport/${created._id}`, { body: { structure: { ...STRUCTURE, site: { ...STRUCTURE.site, relatedColumn: null } } } });
+    const unpaired = await app.call('PATCH', `/api/v2/personasimport/${created._id}`, {
+      body: { structure: { ...STRUCTURE, site: { ...STRUCTURE.site, relatedColumn: null } } },
+    });
     expect(unpaired.status).to.equal(400);
     expect(unpaired.body.name).to.equal('ValidationError');
     expect(unpaired.body.errors.structure.message).to.match(/structure\.(login|site)\.relatedColumn/);
-    const twoNames = await app.call('PATCH', `/api/v2/personasimport/${created._id}`, { body: { structure: { ...STRUCTURE, dept: { ...STRUCTURE.dept, columnType: 'COLUMN_FIRST_NAME' } } } });
+    const twoNames = await app.call('PATCH', `/api/v2/personasimport/${created._id}`, {
+      body: { structure: { ...STRUCTURE, dept: { ...STRUCTURE.dept, columnType: 'COLUMN_FIRST_NAME' } } },
+    });
     expect(twoNames.status).to.equal(400);
 
     const patched = await app.call('PATCH', `/api/v2/personasimport/${created._id}`, { body: { structure: STRUCTURE } });
@@ -67,10 +73,15 @@ describe('LL /api persona import routes (real app)', function () {
     expect(done.importErrors.map((entry: any) => entry.row)).to.deep.equal([3, 4]);
     expect(done.importErrors[0].rowErrors.join(' ')).to.match(/email/);
 
-    const identifiers = await app.call('GET', `/api/v2/personaidentifier?filter=${encodeURIComponent(JSON.stringify({ 'ifi.key': 'account' }))}`);
+    const identifiers = await app.call(
+      'GET',
+      `/api/v2/personaidentifier?filter=${encodeURIComponent(JSON.stringify({ 'ifi.key': 'account' }))}`,
+    );
     expect(identifiers.body).to.have.length(1);
     const ann = identifiers.body[0].persona;
-    const annMbox = await app.built.store.collection(COLLECTIONS.identifiers).findOne({ organisation: app.a.organisation, 'ifi.value': 'mailto:ann@example.com' });
+    const annMbox = await app.built.store
+      .collection(COLLECTIONS.identifiers)
+      .findOne({ organisation: app.a.organisation, 'ifi.value': 'mailto:ann@example.com' });
     expect(annMbox!.persona.toHexString()).to.equal(ann);
     expect((await app.call('GET', `/api/v2/persona/${ann}`)).body.name).to.equal('Ann');
     const attributes = await app.call('GET', `/api/v2/personaattribute?query=${encodeURIComponent(JSON.stringify({ personaId: ann }))}`);
@@ -107,7 +118,7 @@ describe('LL /api persona import routes (real app)', function () {
     expect((await app.call('GET', `/api/v2/personasimporttemplate/${template.body._id}`)).status).to.equal(404);
   });
 
-  it('import model connections answer as LL\'s other connections: 401 with passport\'s challenges, a hint naming no index 400, nodes without our fields', async () => {
+  it("import model connections answer as LL's other connections: 401 with passport's challenges, a hint naming no index 400, nodes without our fields", async () => {
     const { _id: id } = await createImport();
     for (const kind of ['personasimport', 'personasimporttemplate']) {
       const anonymous = await app.call('GET', `/api/connection/${kind}`, { client: null });
@@ -161,12 +172,16 @@ describe('LL /api persona import routes (real app)', function () {
     expect((await waitImported(id)).result).to.deep.equal({ created: 1, merged: 0 });
   });
 
-  it('serves the import routes bare (without /api) as LL\'s API process does', async () => {
+  it("serves the import routes bare (without /api) as LL's API process does", async () => {
     const res = await app.call('POST', '/v2/personasimport', { body: { title: 'bare' } });
     expect(res.status).to.equal(201);
     const form = multipart({ id: res.body._id }, { name: 'x.csv', content: 'email\na@example.com' });
-    expect((await app.call('POST', '/uploadpersonas', { raw: form.raw, headers: form.headers })).body.importStage).to.equal('STAGE_CONFIGURE_FIELDS');
-    expect((await app.call('POST', '/uploadpersona', { body: { ifis: [{ key: 'openid', value: 'https://id.example.com/bare' }] } })).body).to.deep.equal({ merged: false });
+    expect((await app.call('POST', '/uploadpersonas', { raw: form.raw, headers: form.headers })).body.importStage).to.equal(
+      'STAGE_CONFIGURE_FIELDS',
+    );
+    expect(
+      (await app.call('POST', '/uploadpersona', { body: { ifis: [{ key: 'openid', value: 'https://id.example.com/bare' }] } })).body,
+    ).to.deep.equal({ merged: false });
   });
 
   it('uploadpersona: merged false then true; 400 without ifis or with an invalid ifi; 403 without personas:write', async () => {
@@ -189,7 +204,9 @@ describe('LL /api persona import routes (real app)', function () {
 
   it('a row whose identifiers belong to two personas is reported once as a conflict, never merged (defect 36)', async () => {
     await app.call('POST', '/api/uploadpersona', { body: { ifis: [{ key: 'mbox', value: 'dee@example.com' }] } });
-    await app.call('POST', '/api/uploadpersona', { body: { ifis: [{ key: 'account', value: { homePage: 'https://lms.example.com', name: 'dee' } }] } });
+    await app.call('POST', '/api/uploadpersona', {
+      body: { ifis: [{ key: 'account', value: { homePage: 'https://lms.example.com', name: 'dee' } }] },
+    });
     const res = await app.call('POST', '/api/v2/personasimport', { body: { title: 'conflict' } });
     expect(res.status).to.equal(201);
     await upload(res.body._id, 'email,name,login,site,dept\ndee@example.com,Dee,dee,https://lms.example.com,x');
@@ -199,20 +216,35 @@ describe('LL /api persona import routes (real app)', function () {
     expect(done.result).to.deep.equal({ created: 0, merged: 0 });
     expect(done.importErrors).to.have.length(1);
     expect(done.importErrors[0].rowErrors[0]).to.match(/different personas/);
-    const conflict = await app.call('POST', '/api/uploadpersona', { body: { ifis: [{ key: 'mbox', value: 'dee@example.com' }, { key: 'account', value: { homePage: 'https://lms.example.com', name: 'dee' } }] } });
+    const conflict = await app.call('POST', '/api/uploadpersona', {
+      body: {
+        ifis: [
+          { key: 'mbox', value: 'dee@example.com' },
+          { key: 'account', value: { homePage: 'https://lms.example.com', name: 'dee' } },
+        ],
+      },
+    });
     expect(conflict.status).to.equal(409);
-    const owners = await app.built.store.collection(COLLECTIONS.identifiers).find({ organisation: app.a.organisation, 'ifi.value.name': 'dee' });
-    const mbox = await app.built.store.collection(COLLECTIONS.identifiers).findOne({ organisation: app.a.organisation, 'ifi.value': 'mailto:dee@example.com' });
+    const owners = await app.built.store
+      .collection(COLLECTIONS.identifiers)
+      .find({ organisation: app.a.organisation, 'ifi.value.name': 'dee' });
+    const mbox = await app.built.store
+      .collection(COLLECTIONS.identifiers)
+      .findOne({ organisation: app.a.organisation, 'ifi.value': 'mailto:dee@example.com' });
     expect(owners[0].persona.equals(mbox!.persona)).to.equal(false);
   });
 
-  it('organisation isolation: another organisation\'s import is 404 on every route, error CSV included', async () => {
+  it("organisation isolation: another organisation's import is 404 on every route, error CSV included", async () => {
     const { _id: id } = await createImport(app.b);
     expect((await app.call('GET', `/api/v2/personasimport/${id}`)).status).to.equal(404);
     expect((await app.call('POST', '/api/importpersonas', { body: { id } })).status).to.equal(404);
     expect((await upload(id, 'a\n1')).status).to.equal(404);
-    expect((await app.call('GET', `/api/organisation/${app.b.organisation.toHexString()}/importpersonaserror/${id}.csv`)).status).to.equal(404);
-    expect((await app.call('GET', `/api/organisation/${app.a.organisation.toHexString()}/importpersonaserror/${id}.csv`)).status).to.equal(404);
+    expect((await app.call('GET', `/api/organisation/${app.b.organisation.toHexString()}/importpersonaserror/${id}.csv`)).status).to.equal(
+      404,
+    );
+    expect((await app.call('GET', `/api/organisation/${app.a.organisation.toHexString()}/importpersonaserror/${id}.csv`)).status).to.equal(
+      404,
+    );
     const list = await app.call('GET', '/api/connection/personasimport?first=100');
     expect(list.status).to.equal(200);
     expect(list.body.edges.map((edge: any) => edge.node._id)).not.to.include(id);

@@ -21,7 +21,8 @@ describe('LL /api $personaIdent filters (real app)', () => {
       expect(res.status).to.equal(201);
     }
     const identifier = await app.call('POST', '/api/v2/personaidentifier', {
-      client, body: { ifi: { key: 'mbox', value: `mailto:${name.toLowerCase()}@example.org` }, persona: id },
+      client,
+      body: { ifi: { key: 'mbox', value: `mailto:${name.toLowerCase()}@example.org` }, persona: id },
     });
     expect(identifier.status).to.equal(200);
     ids[name] = id;
@@ -57,7 +58,7 @@ describe('LL /api $personaIdent filters (real app)', () => {
     expect(await personaCount({ _id: ident('persona.import.hair', 'brown') })).to.equal(1);
   });
 
-  it('organisation isolation: another organisation\'s attribute with the same key and value is never matched', async () => {
+  it("organisation isolation: another organisation's attribute with the same key and value is never matched", async () => {
     expect(await connectionIds('persona', { _id: HAIR_BLOND })).to.not.include(ids.Zed);
     expect(await personaCount({ _id: HAIR_BLOND }, app.b)).to.equal(1);
     expect(await connectionIds('persona', { _id: HAIR_BLOND }, app.b)).to.deep.equal([ids.Zed]);
@@ -66,7 +67,11 @@ describe('LL /api $personaIdent filters (real app)', () => {
     // LL's REST create never checked `personaId`, so LL data can hold an attribute of organisation b that names a
     // persona of organisation a: it must not make that persona match in a.
     const stray = await app.built.store.collection('personaAttributes').insertOne({
-      _id: new ObjectId(), organisation: app.b.organisation, personaId: new ObjectId(ids.Dee), key: 'hair', value: 'blond',
+      _id: new ObjectId(),
+      organisation: app.b.organisation,
+      personaId: new ObjectId(ids.Dee),
+      key: 'hair',
+      value: 'blond',
     });
     try {
       expect(await connectionIds('persona', { _id: HAIR_BLOND })).to.deep.equal(sorted('Ann', 'Cid'));
@@ -89,7 +94,9 @@ describe('LL /api $personaIdent filters (real app)', () => {
     expect(list.body.map((attribute: any) => `${attribute.personaId}:${attribute.key}`).sort()).to.deep.equal(
       [`${ids.Ann}:hair`, `${ids.Cid}:hair`, `${ids.Cid}:team`].sort(),
     );
-    expect((await app.call('GET', `/api/v2/personaattribute/count?query=${q({ personaId: HAIR_BLOND, key: 'team' })}`)).body).to.deep.equal({ count: 1 });
+    expect((await app.call('GET', `/api/v2/personaattribute/count?query=${q({ personaId: HAIR_BLOND, key: 'team' })}`)).body).to.deep.equal(
+      { count: 1 },
+    );
     const connection = await app.call('GET', `/api/connection/personaattribute?first=100&filter=${q({ personaId: HAIR_BLOND })}`);
     expect(connection.status).to.equal(200);
     expect(connection.body.edges).to.have.length(3);
@@ -100,15 +107,19 @@ describe('LL /api $personaIdent filters (real app)', () => {
 
   it('nested inside $and, $or and $not', async () => {
     expect(await personaCount({ $or: [{ _id: HAIR_BLOND }, { _id: ident('persona.import.hair', 'brown') }] })).to.equal(3);
-    expect(await connectionIds('persona', { $and: [{ _id: HAIR_BLOND }, { _id: ident('persona.import.team', 'red') }] })).to.deep.equal([ids.Cid]);
+    expect(await connectionIds('persona', { $and: [{ _id: HAIR_BLOND }, { _id: ident('persona.import.team', 'red') }] })).to.deep.equal([
+      ids.Cid,
+    ]);
     expect(await connectionIds('persona', { $and: [{ $or: [{ _id: HAIR_BLOND }] }, { name: { $ne: 'Cid' } }] })).to.deep.equal([ids.Ann]);
     expect(await connectionIds('persona', { _id: { $not: HAIR_BLOND } })).to.deep.equal(sorted('Bob', 'Dee'));
   });
 
-  it('a key without the persona.import. prefix is the attribute key as is (LL\'s key.replace leaves it unchanged)', async () => {
+  it("a key without the persona.import. prefix is the attribute key as is (LL's key.replace leaves it unchanged)", async () => {
     expect(await personaCount({ _id: ident('hair', 'blond') })).to.equal(2);
     expect(await personaCount({ _id: ident('team', 'red') })).to.equal(1);
-    expect(await personaCount({ _id: ident('persona.import.persona.import.hair', 'blond') }), 'only the first prefix is removed').to.equal(0);
+    expect(await personaCount({ _id: ident('persona.import.persona.import.hair', 'blond') }), 'only the first prefix is removed').to.equal(
+      0,
+    );
   });
 
   it('no matching attribute gives an empty $in: nothing matches', async () => {
@@ -121,12 +132,18 @@ describe('LL /api $personaIdent filters (real app)', () => {
 
   it('the value may use safe operators (here $in) and ERM shorthands on the attribute routes', async () => {
     expect(await personaCount({ _id: ident('persona.import.hair', { $in: ['blond', 'brown'] }) })).to.equal(3);
-    const shorthand = await app.call('GET', `/api/v2/personaattribute/count?query=${q({ personaId: ident('persona.import.hair', '~^BR'), key: 'hair' })}`);
+    const shorthand = await app.call(
+      'GET',
+      `/api/v2/personaattribute/count?query=${q({ personaId: ident('persona.import.hair', '~^BR'), key: 'hair' })}`,
+    );
     expect(shorthand.body).to.deep.equal({ count: 1 });
   });
 
   it('v2 list routes do not run parseQuery (LL: plain JSON.parse): $personaIdent is refused there with 400', async () => {
-    for (const path of [`/api/v2/persona?filter=${q({ _id: HAIR_BLOND })}`, `/api/v2/personaidentifier?query=${q({ persona: HAIR_BLOND })}`]) {
+    for (const path of [
+      `/api/v2/persona?filter=${q({ _id: HAIR_BLOND })}`,
+      `/api/v2/personaidentifier?query=${q({ persona: HAIR_BLOND })}`,
+    ]) {
       const res = await app.call('GET', path);
       expect(res.status, path).to.equal(400);
       expect(res.body.error.code).to.equal('query.unsupported_operator');
@@ -140,7 +157,11 @@ describe('LL /api $personaIdent filters (real app)', () => {
       [{ _id: { ...HAIR_BLOND, $exists: true } }, 'query.invalid_filter', 'query._id.$personaIdent'],
       [{ _id: { $personaIdent: { key: 'persona.import.hair' } } }, 'query.invalid_filter', 'query._id.$personaIdent.value'],
       [{ _id: { $personaIdent: { value: 'blond' } } }, 'query.invalid_filter', 'query._id.$personaIdent.key'],
-      [{ _id: { $personaIdent: { key: 'hair', value: 'blond', organisation: 'x' } } }, 'query.invalid_filter', 'query._id.$personaIdent.organisation'],
+      [
+        { _id: { $personaIdent: { key: 'hair', value: 'blond', organisation: 'x' } } },
+        'query.invalid_filter',
+        'query._id.$personaIdent.organisation',
+      ],
       [{ _id: ident('persona.import.hair', { $where: 'sleep(1000)' }) }, 'query.unsafe_operator', 'query._id.$personaIdent.value.$where'],
       [{ _id: ident('persona.import.hair', { $expr: { $eq: [1, 1] } }) }, 'query.unsafe_operator', 'query._id.$personaIdent.value.$expr'],
       [{ _id: ident('persona.import.hair', HAIR_BLOND) }, 'query.unsupported_operator', 'query._id.$personaIdent.value.$personaIdent'],
@@ -160,9 +181,9 @@ describe('LL /api $personaIdent filters (real app)', () => {
   });
 
   it('the attribute lookup of the expansion uses the (organisation, key, value) index', async () => {
-    const plan = await app.built.store.collection('personaAttributes').explain(
-      { organisation: app.a.organisation, key: 'hair', value: 'blond' }, { projection: { _id: 0, personaId: 1 } },
-    );
+    const plan = await app.built.store
+      .collection('personaAttributes')
+      .explain({ organisation: app.a.organisation, key: 'hair', value: 'blond' }, { projection: { _id: 0, personaId: 1 } });
     expect(plan.indexName).to.equal('organisation_1_key_1_value_1');
     expect(plan.docsExamined).to.equal(2);
   });

@@ -6,7 +6,9 @@ import { startCompatApp, q, type CompatApp } from './support/compat-app.ts';
 
 describe('LL /api persona routes (real app)', () => {
   let app: CompatApp;
-  before(async () => { app = await startCompatApp(); });
+  before(async () => {
+    app = await startCompatApp();
+  });
   after(async () => app.close());
 
   const create = async (name?: unknown, client = app.a) => {
@@ -30,7 +32,11 @@ describe('LL /api persona routes (real app)', () => {
     const list = await app.call('GET', `/api/v2/persona?filter=${q({ _id: { $in: [] } })}`);
     expect(list.body).to.deep.equal([]);
     const all = await app.call('GET', '/api/v2/persona');
-    expect(all.body.find((p: any) => p._id === nameless._id)).to.deep.equal({ _id: nameless._id, name: null, organisation: app.a.organisation.toHexString() });
+    expect(all.body.find((p: any) => p._id === nameless._id)).to.deep.equal({
+      _id: nameless._id,
+      name: null,
+      organisation: app.a.organisation.toHexString(),
+    });
     expect(all.headers.get('cache-control')).to.equal('no-cache, no-store, must-revalidate');
     expect(all.headers.get('pragma')).to.equal('no-cache');
     expect(all.headers.get('expires')).to.equal('0');
@@ -75,7 +81,12 @@ describe('LL /api persona routes (real app)', () => {
   });
 
   it('answers 400 for bad JSON and unsafe operators, never 500', async () => {
-    for (const path of ['/api/v2/persona?filter={nope', `/api/v2/persona?filter=${q({ $where: 'true' })}`, `/api/v2/persona/count?query=${q({ name: { $function: {} } })}`, '/api/v2/persona/count?query={bad']) {
+    for (const path of [
+      '/api/v2/persona?filter={nope',
+      `/api/v2/persona?filter=${q({ $where: 'true' })}`,
+      `/api/v2/persona/count?query=${q({ name: { $function: {} } })}`,
+      '/api/v2/persona/count?query={bad',
+    ]) {
       const res = await app.call('GET', path);
       expect(res.status, path).to.equal(400);
       expect(res.body.errorId).to.be.a('string');
@@ -90,7 +101,11 @@ describe('LL /api persona routes (real app)', () => {
     expect(missing.status).to.equal(404);
     expect(missing.body.message).to.equal(`No model found for Persona with id ${unknown}`);
     expect((await app.call('GET', '/api/v2/persona/not-an-id')).status).to.equal(404);
-    for (const [method, name] of [['POST', 'N1'], ['PUT', 'N2'], ['PATCH', 'N3']]) {
+    for (const [method, name] of [
+      ['POST', 'N1'],
+      ['PUT', 'N2'],
+      ['PATCH', 'N3'],
+    ]) {
       const res = await app.call(method, `/api/v2/persona/${p._id}`, { body: { name } });
       expect(res.status).to.equal(200);
       expect(res.body).to.deep.equal({ _id: p._id, name, organisation: app.a.organisation.toHexString() });
@@ -111,7 +126,9 @@ describe('LL /api persona routes (real app)', () => {
 
   it('refuses to delete a persona that has identifiers (400, LL text) and keeps it', async () => {
     const p = await create('Has ids');
-    const ident = await app.call('POST', '/api/v2/personaidentifier', { body: { ifi: { key: 'mbox', value: 'hasids@example.org' }, persona: p._id } });
+    const ident = await app.call('POST', '/api/v2/personaidentifier', {
+      body: { ifi: { key: 'mbox', value: 'hasids@example.org' }, persona: p._id },
+    });
     expect(ident.status).to.equal(200);
     const res = await app.call('DELETE', `/api/v2/persona/${p._id}`);
     expect(res.status).to.equal(400);
@@ -124,7 +141,9 @@ describe('LL /api persona routes (real app)', () => {
     const to = await create('To');
     const ids = [];
     for (const value of ['m1@example.org', 'm2@example.org']) {
-      ids.push((await app.call('POST', '/api/v2/personaidentifier', { body: { ifi: { key: 'mbox', value }, persona: from._id } })).body._id);
+      ids.push(
+        (await app.call('POST', '/api/v2/personaidentifier', { body: { ifi: { key: 'mbox', value }, persona: from._id } })).body._id,
+      );
     }
     const merged = await app.call('POST', `/api/mergepersona?mergePersonaFromId=${from._id}&mergePersonaToId=${to._id}`);
     expect(merged.status).to.equal(200);
@@ -152,7 +171,10 @@ describe('LL /api persona routes (real app)', () => {
     expect(again.body).to.deep.equal({ identifierIds: [] });
     const stillMoved = await app.call('GET', `/api/v2/personaidentifier?filter=${q({ persona: to._id })}`);
     expect(stillMoved.body.map((i: any) => i._id).sort()).to.deep.equal([...ids].sort());
-    const bothMissing = await app.call('POST', `/api/mergepersona?mergePersonaFromId=${unknown}&mergePersonaToId=${new ObjectId().toHexString()}`);
+    const bothMissing = await app.call(
+      'POST',
+      `/api/mergepersona?mergePersonaFromId=${unknown}&mergePersonaToId=${new ObjectId().toHexString()}`,
+    );
     expect(bothMissing.status).to.equal(404);
   });
 
@@ -171,7 +193,9 @@ describe('LL /api persona routes (real app)', () => {
     const noMerge = await app.client({ scopes: ['personas:read', 'personas:write'], organisation: app.a.organisation });
     const p1 = await create('x1');
     const p2 = await create('x2');
-    expect((await app.call('POST', `/api/mergepersona?mergePersonaFromId=${p1._id}&mergePersonaToId=${p2._id}`, { client: noMerge })).status).to.equal(403);
+    expect(
+      (await app.call('POST', `/api/mergepersona?mergePersonaFromId=${p1._id}&mergePersonaToId=${p2._id}`, { client: noMerge })).status,
+    ).to.equal(403);
     const xapiOnly = await app.client({ scopes: ['statements:write'], organisation: app.a.organisation });
     expect((await app.call('GET', '/api/v2/persona', { client: xapiOnly })).status).to.equal(403);
     const expired = await app.client({ expiredOrganisation: true });
@@ -185,7 +209,8 @@ describe('LL /api persona routes (real app)', () => {
     const theirs = await create('Theirs', app.b);
     const mine = await create('Mine');
     for (const [method, path, body] of [
-      ['GET', `/api/v2/persona/${theirs._id}`, undefined], ['POST', `/api/v2/persona/${theirs._id}`, { name: 'hijack' }],
+      ['GET', `/api/v2/persona/${theirs._id}`, undefined],
+      ['POST', `/api/v2/persona/${theirs._id}`, { name: 'hijack' }],
       ['DELETE', `/api/v2/persona/${theirs._id}`, undefined],
       ['POST', `/api/mergepersona?mergePersonaFromId=${mine._id}&mergePersonaToId=${theirs._id}`, undefined],
     ] as const) {
@@ -200,7 +225,10 @@ describe('LL /api persona routes (real app)', () => {
     expect(list.body.every((p: any) => p.organisation === app.a.organisation.toHexString())).to.equal(true);
     const count = await app.call('GET', `/api/v2/persona/count?query=${q({ _id: { $oid: theirs._id } })}`);
     expect(count.body).to.deep.equal({ count: 0 });
-    const widened = await app.call('GET', `/api/v2/persona/count?query=${q({ $or: [{ organisation: { $oid: theirs.organisation } }, { name: 'Theirs' }] })}`);
+    const widened = await app.call(
+      'GET',
+      `/api/v2/persona/count?query=${q({ $or: [{ organisation: { $oid: theirs.organisation } }, { name: 'Theirs' }] })}`,
+    );
     expect(widened.body).to.deep.equal({ count: 0 });
     expect((await app.call('GET', `/api/v2/persona/${theirs._id}`, { client: app.b })).body.name).to.equal('Theirs');
   });

@@ -121,7 +121,8 @@ describe('LL /api spec audit (real app)', () => {
     expect(await size('first=abc&last=2')).to.equal(2);
     expect(await size('first=0&last=2')).to.equal(2);
     expect(await size('last=0x3')).to.equal(3);
-    const list = async (query: string) => (await app.call('GET', `/api/v2/persona?sort=${q({ name: 1 })}&${query}`)).body.map((p: any) => p.name);
+    const list = async (query: string) =>
+      (await app.call('GET', `/api/v2/persona?sort=${q({ name: 1 })}&${query}`)).body.map((p: any) => p.name);
     expect(await list('limit=0x2')).to.deep.equal(['p00', 'p01']);
     expect(await list('limit=2&skip=1.5')).to.deep.equal(['p01', 'p02']);
     expect(await list('limit=2xyz&skip=0x3')).to.deep.equal(['p03', 'p04']);
@@ -134,7 +135,10 @@ describe('LL /api spec audit (real app)', () => {
     const [first] = personas.body.edges;
     expect(decode(first.cursor)).to.equal(`{"name":"p00","_id":{"$oid":"${personaIds[0]}"}}`);
     expect(personas.body.pageInfo.startCursor).to.equal(first.cursor);
-    const identifiers = await app.call('GET', `/api/connection/personaidentifier?sort=${q({ 'ifi.value.name': -1 })}&filter=${q({ 'ifi.key': 'account' })}`);
+    const identifiers = await app.call(
+      'GET',
+      `/api/connection/personaidentifier?sort=${q({ 'ifi.value.name': -1 })}&filter=${q({ 'ifi.key': 'account' })}`,
+    );
     expect(decode(identifiers.body.edges[0].cursor)).to.equal(`{"ifi":{"value":{"name":"u1"}},"_id":{"$oid":"${identifierId}"}}`);
     const attributes = await app.call('GET', `/api/connection/personaattribute?sort=${q({ key: 1 })}&filter=${q({ key: 'k1' })}`);
     expect(decode(attributes.body.edges[0].cursor)).to.equal(`{"key":"k1","_id":"${attributeId}"}`);
@@ -143,14 +147,19 @@ describe('LL /api spec audit (real app)', () => {
   it('with both `after` and `before`, pages backwards from the `after` cursor as LL does', async () => {
     const page = await app.call('GET', `/api/connection/persona?sort=${q({ name: 1 })}&first=6`);
     const cursor = encodeURIComponent(page.body.edges[5].cursor);
-    const both = await app.call('GET', `/api/connection/persona?sort=${q({ name: 1 })}&last=3&after=${cursor}&before=${encodeURIComponent(page.body.edges[0].cursor)}`);
+    const both = await app.call(
+      'GET',
+      `/api/connection/persona?sort=${q({ name: 1 })}&last=3&after=${cursor}&before=${encodeURIComponent(page.body.edges[0].cursor)}`,
+    );
     expect(both.status).to.equal(200);
     expect(both.body.edges.map((edge: any) => edge.node.name)).to.deep.equal(['p02', 'p03', 'p04']);
     expect(both.body.pageInfo).to.include({ hasNextPage: true, hasPreviousPage: true });
   });
 
-  it('attribute documents carry mongoose\'s version key `__v` wherever LL returns them (create, get, list, update, connection)', async () => {
-    const created = await app.call('POST', '/api/v2/personaattribute', { body: { personaId: personaIds[2], key: 'versioned', value: 'a' } });
+  it("attribute documents carry mongoose's version key `__v` wherever LL returns them (create, get, list, update, connection)", async () => {
+    const created = await app.call('POST', '/api/v2/personaattribute', {
+      body: { personaId: personaIds[2], key: 'versioned', value: 'a' },
+    });
     expect(created.status).to.equal(201);
     expect(created.body).to.include({ __v: 0, key: 'versioned', value: 'a', personaId: personaIds[2] });
     expect(created.body).to.include.keys('_id', 'organisation', 'createdAt', 'updatedAt');
@@ -162,16 +171,22 @@ describe('LL /api spec audit (real app)', () => {
     const node = (await app.call('GET', `/api/connection/personaattribute?filter=${q({ key: 'versioned' })}`)).body.edges[0].node;
     expect(node).to.include({ __v: 0, key: 'versioned' });
     // A projection still decides what a node holds, as MongoDB's would.
-    const projected = (await app.call('GET', `/api/connection/personaattribute?filter=${q({ key: 'versioned' })}&project=${q({ key: 1 })}`)).body.edges[0].node;
+    const projected = (await app.call('GET', `/api/connection/personaattribute?filter=${q({ key: 'versioned' })}&project=${q({ key: 1 })}`))
+      .body.edges[0].node;
     expect(Object.keys(projected).sort()).to.deep.equal(['_id', 'key']);
   });
 
-  it('generic connections cast filter values to the model\'s types as mongoose does (hex ids, date text); PS connections do not', async () => {
-    const ids = (kind: string, filter: unknown) => app.call('GET', `/api/connection/${kind}?filter=${q(filter)}`)
-      .then((res) => { expect(res.status, `${kind} ${JSON.stringify(filter)}`).to.equal(200); return res.body.edges.map((edge: any) => edge.node._id); });
+  it("generic connections cast filter values to the model's types as mongoose does (hex ids, date text); PS connections do not", async () => {
+    const ids = (kind: string, filter: unknown) =>
+      app.call('GET', `/api/connection/${kind}?filter=${q(filter)}`).then((res) => {
+        expect(res.status, `${kind} ${JSON.stringify(filter)}`).to.equal(200);
+        return res.body.edges.map((edge: any) => edge.node._id);
+      });
     expect(await ids('personaattribute', { personaId: personaIds[0] })).to.deep.equal([attributeId]);
     expect(await ids('personaattribute', { _id: attributeId })).to.deep.equal([attributeId]);
-    expect(await ids('personaattribute', { personaId: { $in: [personaIds[0]] }, createdAt: { $gte: '2000-01-01T00:00:00Z' } })).to.deep.equal([attributeId]);
+    expect(
+      await ids('personaattribute', { personaId: { $in: [personaIds[0]] }, createdAt: { $gte: '2000-01-01T00:00:00Z' } }),
+    ).to.deep.equal([attributeId]);
     expect(await ids('personaattribute', { personaId: { $oid: personaIds[0] } })).to.deep.equal([attributeId]);
     const created = await app.call('POST', '/api/v2/personasimport', { body: { title: 'cast me' } });
     expect(await ids('personasimport', { _id: created.body._id })).to.deep.equal([created.body._id]);

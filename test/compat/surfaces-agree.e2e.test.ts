@@ -13,14 +13,19 @@ interface Snapshot {
 
 describe('the same data through /v1, /api/v2, /api/connection and /crud', () => {
   let app: CompatApp;
-  before(async () => { app = await startCompatApp(); });
+  before(async () => {
+    app = await startCompatApp();
+  });
   after(async () => app.close());
 
   async function all(path: string): Promise<any[]> {
     const items: any[] = [];
     let after: string | null = null;
     do {
-      const res = await app.call('GET', `${path}${path.includes('?') ? '&' : '?'}limit=100${after ? `&after=${encodeURIComponent(after)}` : ''}`);
+      const res = await app.call(
+        'GET',
+        `${path}${path.includes('?') ? '&' : '?'}limit=100${after ? `&after=${encodeURIComponent(after)}` : ''}`,
+      );
       expect(res.status, path).to.equal(200);
       items.push(...res.body.data);
       after = res.body.page.nextCursor;
@@ -57,7 +62,11 @@ describe('the same data through /v1, /api/v2, /api/connection and /crud', () => 
         personas: new Map(v2Personas.map((p: any) => [p._id, p.name])),
         identifiers: new Map(v2Identifiers.map(llIdentifier)),
         attributes: new Map(v2Attributes.map(llAttribute)),
-        counts: [await count('/api/v2/persona/count'), await count('/api/v2/personaidentifier/count'), await count('/api/v2/personaattribute/count')],
+        counts: [
+          await count('/api/v2/persona/count'),
+          await count('/api/v2/personaidentifier/count'),
+          await count('/api/v2/personaattribute/count'),
+        ],
       },
       connection: {
         personas: new Map((await connection('persona')).map((p) => [p._id, p.name])),
@@ -88,19 +97,36 @@ describe('the same data through /v1, /api/v2, /api/connection and /crud', () => 
   it('agrees on personas, identifiers, attributes and counts, before and after a merge, and shows nothing of another organisation', async () => {
     // Written through every surface.
     const native = await app.call('POST', '/v1/personas', {
-      body: { name: 'Native Nia', profile: { tagline: 'from v1' }, identifiers: [{ key: 'mbox', value: 'mailto:nia@example.org' }], attributes: { cohort: '2024-a', level: 3 } },
+      body: {
+        name: 'Native Nia',
+        profile: { tagline: 'from v1' },
+        identifiers: [{ key: 'mbox', value: 'mailto:nia@example.org' }],
+        attributes: { cohort: '2024-a', level: 3 },
+      },
     });
     expect(native.status).to.equal(201);
     const statements = await app.call('POST', '/v1/statements?wait=true', {
-      body: [{ actor: { name: 'Stat Sam', account: { homePage: 'http://lms.example.org', name: 'sam' } }, verb: { id: 'http://adlnet.gov/expapi/verbs/completed' }, object: { id: 'http://example.org/c1' } }],
+      body: [
+        {
+          actor: { name: 'Stat Sam', account: { homePage: 'http://lms.example.org', name: 'sam' } },
+          verb: { id: 'http://adlnet.gov/expapi/verbs/completed' },
+          object: { id: 'http://example.org/c1' },
+        },
+      ],
     });
     expect(statements.status).to.equal(200);
     const ll = (await app.call('POST', '/api/v2/persona', { body: { name: 'Legacy Lou' } })).body._id;
-    await app.call('POST', '/api/v2/personaidentifier', { body: { ifi: { key: 'openid', value: 'http://id.example.org/lou' }, persona: ll } });
+    await app.call('POST', '/api/v2/personaidentifier', {
+      body: { ifi: { key: 'openid', value: 'http://id.example.org/lou' }, persona: ll },
+    });
     await app.call('POST', '/api/v2/personaattribute', { body: { personaId: ll, key: 'dept', value: 'ops' } });
-    const crud = (await app.call('POST', '/crud/personas', { body: [{ name: 'Crud Cay', tagline: 'from crud' }, { name: 'Crud Dee' }] })).body;
+    const crud = (await app.call('POST', '/crud/personas', { body: [{ name: 'Crud Cay', tagline: 'from crud' }, { name: 'Crud Dee' }] }))
+      .body;
     // Another organisation's data, written the same ways, must appear nowhere.
-    await app.call('POST', '/v1/personas', { client: app.b, body: { name: 'Other Org', identifiers: [{ key: 'mbox', value: 'mailto:nia@example.org' }], attributes: { cohort: 'x' } } });
+    await app.call('POST', '/v1/personas', {
+      client: app.b,
+      body: { name: 'Other Org', identifiers: [{ key: 'mbox', value: 'mailto:nia@example.org' }], attributes: { cohort: 'x' } },
+    });
     await app.call('POST', '/crud/personas', { client: app.b, body: { name: 'Other Crud' } });
 
     const before = await read();
@@ -116,7 +142,8 @@ describe('the same data through /v1, /api/v2, /api/connection and /crud', () => 
     const v2One = (await app.call('GET', `/api/v2/persona/${id}`)).body;
     const crudOne = (await app.call('GET', `/crud/personas?id=${id}`)).body;
     expect([v2One.name, crudOne.name, crudOne.tagline]).to.deep.equal([v1One.name, v1One.name, v1One.profile.tagline]);
-    const v2Identifiers = (await app.call('GET', `/api/v2/personaidentifier?filter=${encodeURIComponent(JSON.stringify({ persona: id }))}`)).body;
+    const v2Identifiers = (await app.call('GET', `/api/v2/personaidentifier?filter=${encodeURIComponent(JSON.stringify({ persona: id }))}`))
+      .body;
     expect(v2Identifiers.map((i: any) => i._id)).to.deep.equal(v1One.identifiers.map((i: any) => i.id));
 
     // A merge through LL's route is seen the same way everywhere: the source is gone, its data on the target.

@@ -20,24 +20,40 @@ const STATEMENTS_PER_REQUEST = 50;
 /** Resident memory the API may add while flooded: holding every request of a flood would cost several times this. */
 const RSS_GROWTH_LIMIT_MB = 150;
 
-interface Answer { status: number; code?: string; retryAfter: string | null; jobId?: string }
+interface Answer {
+  status: number;
+  code?: string;
+  retryAfter: string | null;
+  jobId?: string;
+}
 
 function rssMb(pid: number): number {
-  const line = readFileSync(`/proc/${pid}/status`, 'utf8').split('\n').find((text) => text.startsWith('VmRSS:'))!;
+  const line = readFileSync(`/proc/${pid}/status`, 'utf8')
+    .split('\n')
+    .find((text) => text.startsWith('VmRSS:'))!;
   return Number(line.split(/\s+/)[1]) / 1024;
 }
 
 /** REQUESTS posts, CONCURRENCY at a time, sampling the API's RSS meanwhile: every answer and the highest RSS. */
 async function flood(api: ApiProcess, path: string, label: string): Promise<{ answers: Answer[]; peakRssMb: number }> {
   let peakRssMb = rssMb(api.child.pid!);
-  const sampler = setInterval(() => { peakRssMb = Math.max(peakRssMb, rssMb(api.child.pid!)); }, 50);
+  const sampler = setInterval(() => {
+    peakRssMb = Math.max(peakRssMb, rssMb(api.child.pid!));
+  }, 50);
   const answers: Answer[] = [];
   let next = 0;
   const sender = async () => {
     for (let index = next++; index < REQUESTS; index = next++) {
-      const statements = Array.from({ length: STATEMENTS_PER_REQUEST }, (_, position) => statementBy(agents.mbox(`${label}-${index}-${position}@example.org`)));
+      const statements = Array.from({ length: STATEMENTS_PER_REQUEST }, (_, position) =>
+        statementBy(agents.mbox(`${label}-${index}-${position}@example.org`)),
+      );
       const answer = await callApi(api, 'POST', path, statements);
-      answers.push({ status: answer.status, code: answer.body?.error?.code, retryAfter: answer.headers.get('retry-after'), jobId: answer.body?.jobId });
+      answers.push({
+        status: answer.status,
+        code: answer.body?.error?.code,
+        retryAfter: answer.headers.get('retry-after'),
+        jobId: answer.body?.jobId,
+      });
     }
   };
   try {
@@ -48,8 +64,13 @@ async function flood(api: ApiProcess, path: string, label: string): Promise<{ an
   return { answers, peakRssMb };
 }
 
-const tally = (answers: Answer[]) => Object.fromEntries([...new Set(answers.map((answer) => `${answer.status} ${answer.code ?? ''}`.trim()))]
-  .map((key) => [key, answers.filter((answer) => `${answer.status} ${answer.code ?? ''}`.trim() === key).length]));
+const tally = (answers: Answer[]) =>
+  Object.fromEntries(
+    [...new Set(answers.map((answer) => `${answer.status} ${answer.code ?? ''}`.trim()))].map((key) => [
+      key,
+      answers.filter((answer) => `${answer.status} ${answer.code ?? ''}`.trim() === key).length,
+    ]),
+  );
 
 describe('faults: back-pressure when the queue or the store falls behind', function () {
   this.timeout(300_000);
@@ -58,8 +79,12 @@ describe('faults: back-pressure when the queue or the store falls behind', funct
     const root = makeTempDir('persona-back-pressure-');
     const prefix = uniquePrefix();
     const env = {
-      DATA_DIR: join(root, 'data'), QUEUE: 'bullmq', QUEUE_PREFIX: prefix, API_WORKER_CONCURRENCY: '0',
-      QUEUE_HIGH_WATER: String(HIGH_WATER), STATEMENTS_MAX_PENDING: String(MAX_PENDING),
+      DATA_DIR: join(root, 'data'),
+      QUEUE: 'bullmq',
+      QUEUE_PREFIX: prefix,
+      API_WORKER_CONCURRENCY: '0',
+      QUEUE_HIGH_WATER: String(HIGH_WATER),
+      STATEMENTS_MAX_PENDING: String(MAX_PENDING),
     };
     const api = await startApi(env.DATA_DIR, env);
     let worker: Awaited<ReturnType<typeof spawnWorker>> | null = null;
@@ -70,11 +95,15 @@ describe('faults: back-pressure when the queue or the store falls behind', funct
 
       const queued = await flood(api, '/v1/statements', 'queued');
       const resolved = await flood(api, '/v1/statements?wait=true', 'inline');
-      console.log(`      ${REQUESTS} queued posts: ${JSON.stringify(tally(queued.answers))}; ${REQUESTS} ?wait=true posts: ${JSON.stringify(tally(resolved.answers))}; API RSS ${restingRssMb.toFixed(0)} MB at rest, peak ${Math.max(queued.peakRssMb, resolved.peakRssMb).toFixed(0)} MB`);
+      console.log(
+        `      ${REQUESTS} queued posts: ${JSON.stringify(tally(queued.answers))}; ${REQUESTS} ?wait=true posts: ${JSON.stringify(tally(resolved.answers))}; API RSS ${restingRssMb.toFixed(0)} MB at rest, peak ${Math.max(queued.peakRssMb, resolved.peakRssMb).toFixed(0)} MB`,
+      );
 
       for (const answer of queued.answers) {
         // Enqueueing takes a moment too, so more than MAX_PENDING of them at once are store.busy as well.
-        expect(['202', '503 queue.backlog', '503 store.busy'], JSON.stringify(answer)).to.include(`${answer.status} ${answer.code ?? ''}`.trim());
+        expect(['202', '503 queue.backlog', '503 store.busy'], JSON.stringify(answer)).to.include(
+          `${answer.status} ${answer.code ?? ''}`.trim(),
+        );
         if (answer.status === 503) expect(answer.retryAfter).to.equal(answer.code === 'queue.backlog' ? '5' : '1');
       }
       expect(queued.answers.filter((answer) => answer.code === 'queue.backlog').length, 'queue.backlog refusals').to.be.greaterThan(0);
@@ -82,7 +111,10 @@ describe('faults: back-pressure when the queue or the store falls behind', funct
         expect(['200', '503 store.busy'], JSON.stringify(answer)).to.include(`${answer.status} ${answer.code ?? ''}`.trim());
         if (answer.status === 503) expect(answer.retryAfter).to.equal('1');
       }
-      expect(resolved.answers.some((answer) => answer.status === 503), 'store.busy refusals').to.equal(true);
+      expect(
+        resolved.answers.some((answer) => answer.status === 503),
+        'store.busy refusals',
+      ).to.equal(true);
       expect(Math.max(queued.peakRssMb, resolved.peakRssMb) - restingRssMb).to.be.below(RSS_GROWTH_LIMIT_MB);
 
       // A worker catches up: every accepted job completes, and its statements' learners exist.
@@ -90,7 +122,11 @@ describe('faults: back-pressure when the queue or the store falls behind', funct
       const accepted = queued.answers.filter((answer) => answer.status === 202);
       expect(accepted.length).to.be.greaterThan(0);
       for (const { jobId } of accepted) {
-        await waitFor(`job ${jobId} completed`, async () => (await callApi(api, 'GET', `/v1/jobs/${jobId}`)).body?.state === 'completed', 120_000);
+        await waitFor(
+          `job ${jobId} completed`,
+          async () => (await callApi(api, 'GET', `/v1/jobs/${jobId}`)).body?.state === 'completed',
+          120_000,
+        );
       }
       const count = await callApi(api, 'GET', '/v1/personas/count');
       const inlineAccepted = resolved.answers.filter((answer) => answer.status === 200).length;

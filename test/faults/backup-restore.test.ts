@@ -15,7 +15,11 @@ const BATCH = 20;
 
 async function withStoreAt<T>(dataDir: string, work: (store: Store) => Promise<T>): Promise<T> {
   const store = await openEmbeddedStore({ dataDir });
-  try { return await work(store); } finally { await store.close(); }
+  try {
+    return await work(store);
+  } finally {
+    await store.close();
+  }
 }
 
 /** Posts batches of statements by new learners until stopped; answers the addresses each acknowledged batch named. */
@@ -25,12 +29,23 @@ function keepWriting(api: ApiProcess) {
   const done = (async () => {
     for (let batch = 0; !isStopped; batch += 1) {
       const addresses = Array.from({ length: BATCH }, (_, position) => `learner-${batch}-${position}@example.org`);
-      const response = await callApi(api, 'POST', '/v1/statements?wait=true', addresses.map((address) => statementBy(agents.mbox(address, address))));
+      const response = await callApi(
+        api,
+        'POST',
+        '/v1/statements?wait=true',
+        addresses.map((address) => statementBy(agents.mbox(address, address))),
+      );
       if (response.status !== 200) throw new Error(`write answered ${response.status}: ${JSON.stringify(response.body)}`);
       acknowledged.push(...addresses);
     }
   })();
-  return { acknowledged, async stop() { isStopped = true; await done; } };
+  return {
+    acknowledged,
+    async stop() {
+      isStopped = true;
+      await done;
+    },
+  };
 }
 
 const byId = (documents: Document[]) => new Map(documents.map((document) => [String(document._id), document]));
@@ -80,13 +95,20 @@ describe('faults: persona backup while serving, persona restore', function () {
         expect(identifiers.length).to.be.lessThan(original.identifiers.size);
         for (const identifier of identifiers) expect(identifier).to.deep.equal(original.identifiers.get(String(identifier._id)));
         for (const persona of await store.collection(COLLECTIONS.personas).find({})) {
-          expect(persona).to.deep.include({ name: original.personas.get(String(persona._id))!.name, createdAt: original.personas.get(String(persona._id))!.createdAt });
+          expect(persona).to.deep.include({
+            name: original.personas.get(String(persona._id))!.name,
+            createdAt: original.personas.get(String(persona._id))!.createdAt,
+          });
         }
       });
       // The restored store serves: the learners acknowledged before the backup are found through the API.
       const again = await startApi(restoredDir, {}, dataDir);
       try {
-        const found = await callApi(again, 'GET', `/v1/personas/by-identifier?mbox=${encodeURIComponent(`mailto:${acknowledgedBefore[0]}`)}`);
+        const found = await callApi(
+          again,
+          'GET',
+          `/v1/personas/by-identifier?mbox=${encodeURIComponent(`mailto:${acknowledgedBefore[0]}`)}`,
+        );
         expect(found.status).to.equal(200);
       } finally {
         await kill9(again);

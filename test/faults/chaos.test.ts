@@ -21,10 +21,17 @@ const STATEMENTS_PER_INGEST = 60;
 const IMPORT_ROWS = 150;
 /** A worker's start (tsx compiling it) takes seconds on a busy machine. */
 const WORKER_START_MS = 180_000;
-const IMPORT_MAPPING = JSON.stringify({ columns: { email: { type: 'mbox', primary: 1 }, first: { type: 'name' }, team: { type: 'attribute', attributeName: 'team' } } });
+const IMPORT_MAPPING = JSON.stringify({
+  columns: { email: { type: 'mbox', primary: 1 }, first: { type: 'name' }, team: { type: 'attribute', attributeName: 'team' } },
+});
 
 type Operation = 'ingest' | 'merge' | 'undo' | 'import' | 'erase';
-interface Round { operation: Operation; victim: 'api' | 'worker'; killAfterMs: number; pick: number }
+interface Round {
+  operation: Operation;
+  victim: 'api' | 'worker';
+  killAfterMs: number;
+  pick: number;
+}
 
 const roundArbitrary: fc.Arbitrary<Round> = fc.record({
   operation: fc.constantFrom<Operation>('ingest', 'ingest', 'merge', 'undo', 'import', 'erase'),
@@ -33,7 +40,11 @@ const roundArbitrary: fc.Arbitrary<Round> = fc.record({
   pick: fc.nat(),
 });
 
-const settle = <T>(promise: Promise<T>) => promise.then((value) => ({ value }), (error: unknown) => ({ error }));
+const settle = <T>(promise: Promise<T>) =>
+  promise.then(
+    (value) => ({ value }),
+    (error: unknown) => ({ error }),
+  );
 
 describe('faults: seeded chaos loop (kill -9 of the API, workers and imports mid-work)', function () {
   this.timeout(KILLS * 120_000 + 300_000);
@@ -45,8 +56,16 @@ describe('faults: seeded chaos loop (kill -9 of the API, workers and imports mid
     const dataDir = join(root, 'data');
     const prefix = uniquePrefix();
     const env = {
-      DATA_DIR: dataDir, QUEUE: 'bullmq', QUEUE_PREFIX: prefix, REDIS_URL, API_WORKER_CONCURRENCY: '0', QUEUE_BATCH_SIZE: '20',
-      WORKER_LOCK_MS: '3000', WORKER_STALLED_INTERVAL_MS: '1000', WORKER_MAX_STALLED: '1000', QUEUE_BACKOFF_MS: '200',
+      DATA_DIR: dataDir,
+      QUEUE: 'bullmq',
+      QUEUE_PREFIX: prefix,
+      REDIS_URL,
+      API_WORKER_CONCURRENCY: '0',
+      QUEUE_BATCH_SIZE: '20',
+      WORKER_LOCK_MS: '3000',
+      WORKER_STALLED_INTERVAL_MS: '1000',
+      WORKER_MAX_STALLED: '1000',
+      QUEUE_BACKOFF_MS: '200',
     };
     let api: ApiProcess = await startApi(dataDir, env);
     let worker: WorkerChild = await spawnWorker(env, WORKER_START_MS);
@@ -61,7 +80,12 @@ describe('faults: seeded chaos loop (kill -9 of the API, workers and imports mid
     };
     const ingest = async (index: number) => {
       const addresses = Array.from({ length: STATEMENTS_PER_INGEST }, (_, position) => `chaos-${index}-${position}@example.org`);
-      const answer = await callApi(api, 'POST', '/v1/statements', addresses.map((address) => statementBy(agents.mbox(address, address))));
+      const answer = await callApi(
+        api,
+        'POST',
+        '/v1/statements',
+        addresses.map((address) => statementBy(agents.mbox(address, address))),
+      );
       if (answer.status === 202) accepted.push({ jobId: answer.body.jobId, addresses });
     };
     // Every round ingests (so workers always have jobs to be killed in) besides its own operation.
@@ -70,7 +94,10 @@ describe('faults: seeded chaos loop (kill -9 of the API, workers and imports mid
       if (round.operation === 'import') {
         const emails = Array.from({ length: IMPORT_ROWS }, (_, row) => `import-${index}-${row}@example.org`);
         const file = join(root, `import-${index}.csv`);
-        writeFileSync(file, `email,first,team\n${emails.map((email, row) => `${email},Row ${row},${row % 3 === 0 ? 'red' : 'blue'}`).join('\n')}\n`);
+        writeFileSync(
+          file,
+          `email,first,team\n${emails.map((email, row) => `${email},Row ${row},${row % 3 === 0 ? 'red' : 'blue'}`).join('\n')}\n`,
+        );
         imports.push({ file, emails });
         const importChild = spawnPersona(['import', file, '--mapping', IMPORT_MAPPING], env);
         return { work: Promise.all([importChild.exited, background]), importChild };
@@ -98,7 +125,12 @@ describe('faults: seeded chaos loop (kill -9 of the API, workers and imports mid
 
     try {
       // Something to merge and erase from the first round on.
-      const seeded = await callApi(api, 'POST', '/v1/statements?wait=true', Array.from({ length: 30 }, (_, position) => statementBy(agents.mbox(`seed-${position}@example.org`))));
+      const seeded = await callApi(
+        api,
+        'POST',
+        '/v1/statements?wait=true',
+        Array.from({ length: 30 }, (_, position) => statementBy(agents.mbox(`seed-${position}@example.org`))),
+      );
       expect(seeded.status).to.equal(200);
       for (const [index, round] of rounds.entries()) {
         const { work, importChild } = start(round, index);
@@ -120,7 +152,11 @@ describe('faults: seeded chaos loop (kill -9 of the API, workers and imports mid
 
       // The resumed work: every accepted job completes, and a killed import run again completes.
       for (const { jobId } of accepted) {
-        await waitFor(`job ${jobId} completed`, async () => (await callApi(api, 'GET', `/v1/jobs/${jobId}`)).body?.state === 'completed', 180_000);
+        await waitFor(
+          `job ${jobId} completed`,
+          async () => (await callApi(api, 'GET', `/v1/jobs/${jobId}`)).body?.state === 'completed',
+          180_000,
+        );
       }
       for (const { file } of imports) {
         const again = await persona(['import', file, '--mapping', IMPORT_MAPPING, '--json'], env);
@@ -139,9 +175,13 @@ describe('faults: seeded chaos loop (kill -9 of the API, workers and imports mid
     }
     const survey = await persona(['doctor', '--json'], env);
     const found = JSON.parse(survey.stdout) as { problems: Array<{ code: string; message: string }> };
-    console.log(`      kills: ${kills.api} API, ${kills.worker} worker, ${kills.import} import; ${accepted.length} ingest requests accepted, ${mergeIds.length} merges; doctor before repair: ${found.problems.length} problem(s)`);
+    console.log(
+      `      kills: ${kills.api} API, ${kills.worker} worker, ${kills.import} import; ${accepted.length} ingest requests accepted, ${mergeIds.length} merges; doctor before repair: ${found.problems.length} problem(s)`,
+    );
     // Only merges a killed process still holds a lease on (their owner died; recovery waits for the lease to expire).
-    expect(found.problems.filter((problem) => problem.code !== 'merge.half_applied' || !problem.message.includes('leased by a live process'))).to.deep.equal([]);
+    expect(
+      found.problems.filter((problem) => problem.code !== 'merge.half_applied' || !problem.message.includes('leased by a live process')),
+    ).to.deep.equal([]);
     const repaired = await persona(['doctor', '--repair', '--force', '--json'], env);
     expect(JSON.parse(repaired.stdout).unrepaired, repaired.stdout).to.equal(0);
     const final = await persona(['doctor'], env);

@@ -22,7 +22,8 @@ function mountTmpfs(dir: string, size: string): boolean {
   }
 }
 
-const batchOf = (round: number) => Array.from({ length: BATCH }, (_, position) => `full-${round}-${position}-${'x'.repeat(150)}@example.org`);
+const batchOf = (round: number) =>
+  Array.from({ length: BATCH }, (_, position) => `full-${round}-${position}-${'x'.repeat(150)}@example.org`);
 
 describe('faults: disk full under the data directory', function () {
   this.timeout(600_000);
@@ -38,7 +39,9 @@ describe('faults: disk full under the data directory', function () {
   it('fails writes with 507 store.full, keeps reads and every acknowledged write, and recovers when space returns', async function () {
     isMounted = mountTmpfs(mountPoint, '3m');
     if (!isMounted) {
-      console.log('      SKIPPED: mounting a tmpfs needs root (CAP_SYS_ADMIN); test/store/embedded-durability.test.ts covers a full disk with a file-size limit');
+      console.log(
+        '      SKIPPED: mounting a tmpfs needs root (CAP_SYS_ADMIN); test/store/embedded-durability.test.ts covers a full disk with a file-size limit',
+      );
       this.skip();
     }
     const dataDir = join(mountPoint, 'data');
@@ -47,7 +50,12 @@ describe('faults: disk full under the data directory', function () {
     let refusal: { status: number; body: any } | null = null;
     for (let round = 0; round < 500 && !refusal; round += 1) {
       const addresses = batchOf(round);
-      const answer = await callApi(api, 'POST', '/v1/statements?wait=true', addresses.map((address) => statementBy(agents.mbox(address, address))));
+      const answer = await callApi(
+        api,
+        'POST',
+        '/v1/statements?wait=true',
+        addresses.map((address) => statementBy(agents.mbox(address, address))),
+      );
       if (answer.status === 200) acknowledged.push(...addresses);
       else refusal = answer;
     }
@@ -71,17 +79,32 @@ describe('faults: disk full under the data directory', function () {
     };
     const whileFull = await check();
     expect(whileFull.lost).to.deep.equal([]);
-    expect(whileFull.doctor.problems.filter((problem) => problem.code !== 'identifier.orphan'), 'only a refused batch\'s identifiers may wait for their persona').to.deep.equal([]);
+    expect(
+      whileFull.doctor.problems.filter((problem) => problem.code !== 'identifier.orphan'),
+      "only a refused batch's identifiers may wait for their persona",
+    ).to.deep.equal([]);
 
     execFileSync('mount', ['-o', 'remount,size=64m', mountPoint]);
-    const again = await callApi(api, 'POST', '/v1/statements?wait=true', batchOf(1000).map((address) => statementBy(agents.mbox(address, address))));
+    const again = await callApi(
+      api,
+      'POST',
+      '/v1/statements?wait=true',
+      batchOf(1000).map((address) => statementBy(agents.mbox(address, address))),
+    );
     expect(again.status, JSON.stringify(again.body)).to.equal(200);
     // The refused batch sent again completes what it had started.
     const lastRound = acknowledged.length / BATCH;
-    const resent = await callApi(api, 'POST', '/v1/statements?wait=true', batchOf(lastRound).map((address) => statementBy(agents.mbox(address, address))));
+    const resent = await callApi(
+      api,
+      'POST',
+      '/v1/statements?wait=true',
+      batchOf(lastRound).map((address) => statementBy(agents.mbox(address, address))),
+    );
     expect(resent.status).to.equal(200);
     const afterwards = await check();
     expect(afterwards.doctor.problems).to.deep.equal([]);
-    console.log(`      disk full after ${acknowledged.length} statements acknowledged; 507 store.full; ${whileFull.doctor.problems.length} doctor finding(s) while full; clean after space returned`);
+    console.log(
+      `      disk full after ${acknowledged.length} statements acknowledged; 507 store.full; ${whileFull.doctor.problems.length} doctor finding(s) while full; clean after space returned`,
+    );
   });
 });

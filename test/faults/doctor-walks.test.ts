@@ -14,30 +14,31 @@ type Event = { kind: 'iterate'; collection: string; sort: unknown } | { kind: 'y
 
 /** The store, with every iterate (its sort, each document yielded) and deleteMany recorded in order. */
 function watched(store: Store, events: Event[]): Store {
-  const wrap = (collection: Collection): Collection => new Proxy(collection, {
-    get(target, property) {
-      if (property === 'iterate') {
-        return (filter: unknown, options: { sort?: unknown } = {}) => {
-          events.push({ kind: 'iterate', collection: target.name, sort: options.sort });
-          const documents = target.iterate(filter as never, options as never);
-          return (async function* () {
-            for await (const document of documents) {
-              events.push({ kind: 'yield', collection: target.name });
-              yield document;
-            }
-          })();
-        };
-      }
-      if (property === 'deleteMany') {
-        return (...args: Parameters<Collection['deleteMany']>) => {
-          events.push({ kind: 'delete', collection: target.name });
-          return target.deleteMany(...args);
-        };
-      }
-      const value = Reflect.get(target, property, target);
-      return typeof value === 'function' ? value.bind(target) : value;
-    },
-  });
+  const wrap = (collection: Collection): Collection =>
+    new Proxy(collection, {
+      get(target, property) {
+        if (property === 'iterate') {
+          return (filter: unknown, options: { sort?: unknown } = {}) => {
+            events.push({ kind: 'iterate', collection: target.name, sort: options.sort });
+            const documents = target.iterate(filter as never, options as never);
+            return (async function* () {
+              for await (const document of documents) {
+                events.push({ kind: 'yield', collection: target.name });
+                yield document;
+              }
+            })();
+          };
+        }
+        if (property === 'deleteMany') {
+          return (...args: Parameters<Collection['deleteMany']>) => {
+            events.push({ kind: 'delete', collection: target.name });
+            return target.deleteMany(...args);
+          };
+        }
+        const value = Reflect.get(target, property, target);
+        return typeof value === 'function' ? value.bind(target) : value;
+      },
+    });
   return new Proxy(store, {
     get(target, property) {
       if (property === 'collection') return (name: string) => wrap(target.collection(name));
@@ -50,8 +51,12 @@ function watched(store: Store, events: Event[]): Store {
 describe('persona doctor: identity checks walk one group at a time', () => {
   const organisation = new ObjectId();
   let temp: TempStore;
-  beforeEach(async () => { temp = await openTempEmbeddedStore({ indexes: false }); });
-  afterEach(async () => { await temp.close(); });
+  beforeEach(async () => {
+    temp = await openTempEmbeddedStore({ indexes: false });
+  });
+  afterEach(async () => {
+    await temp.close();
+  });
 
   it('repairs each duplicated attribute key while walking the key order, keeping the newest', async () => {
     const attributes = temp.store.collection(COLLECTIONS.attributes);
@@ -72,7 +77,10 @@ describe('persona doctor: identity checks walk one group at a time', () => {
     expect(deletes).to.have.length(3);
     expect(deletes[0], 'the first group is repaired before the walk has read every attribute').to.be.lessThan(lastYield);
     for (const personaId of personas) {
-      expect((await attributes.find({ organisation, personaId }, { sort: { key: 1 } })).map((attribute) => attribute.value)).to.deep.equal([1, 'new']);
+      expect((await attributes.find({ organisation, personaId }, { sort: { key: 1 } })).map((attribute) => attribute.value)).to.deep.equal([
+        1,
+        'new',
+      ]);
     }
   });
 

@@ -38,7 +38,10 @@ describe('persona doctor', function () {
 
   it('finds nothing wrong with a store the services wrote, merges and undos included', async () => {
     const target = await seedPersona(store, organisation, { identifiers: [mbox('t@example.org')], attributes: { team: 'red' } });
-    const source = await seedPersona(store, organisation, { identifiers: [openid('http://id.example.org/s')], attributes: { team: 'blue' } });
+    const source = await seedPersona(store, organisation, {
+      identifiers: [openid('http://id.example.org/s')],
+      attributes: { team: 'blue' },
+    });
     const third = await seedPersona(store, organisation, { identifiers: [mbox('x@example.org')] });
     const merges = createMergeService({ store });
     const merge = await merges.mergePersonas({ organisation, targetId: target, sourceIds: [source], actor: 'test' });
@@ -53,11 +56,18 @@ describe('persona doctor', function () {
     const identifier = await seedIdentifier(store, organisation, missing, openid('http://id.example.org/orphan'));
     const found = await runDoctor(store);
     expect(found.problems).to.deep.include({
-      code: 'identifier.orphan', collection: COLLECTIONS.identifiers, id: identifier.toHexString(), organisation: organisation.toHexString(),
-      message: `names persona ${missing.toHexString()}, which does not exist`, repaired: false,
+      code: 'identifier.orphan',
+      collection: COLLECTIONS.identifiers,
+      id: identifier.toHexString(),
+      organisation: organisation.toHexString(),
+      message: `names persona ${missing.toHexString()}, which does not exist`,
+      repaired: false,
     });
     expect((await runDoctor(store, { repair: true })).repaired).to.equal(1);
-    expect(await store.collection(COLLECTIONS.personas).findOne({ _id: missing, organisation })).to.include({ name: null, createdBy: 'doctor' });
+    expect(await store.collection(COLLECTIONS.personas).findOne({ _id: missing, organisation })).to.include({
+      name: null,
+      createdBy: 'doctor',
+    });
     expect((await runDoctor(store)).clean).to.equal(true);
   });
 
@@ -71,7 +81,9 @@ describe('persona doctor', function () {
     const identifier = await seedIdentifier(store, organisation, first, openid('http://id.example.org/late'));
     expect(codesOf(await runDoctor(store))).to.deep.equal(['identifier.on_tombstone']);
     await runDoctor(store, { repair: true });
-    expect((await store.collection(COLLECTIONS.identifiers).findOne({ _id: identifier, organisation }))!.persona.equals(live)).to.equal(true);
+    expect((await store.collection(COLLECTIONS.identifiers).findOne({ _id: identifier, organisation }))!.persona.equals(live)).to.equal(
+      true,
+    );
     expect((await runDoctor(store)).clean).to.equal(true);
   });
 
@@ -88,7 +100,9 @@ describe('persona doctor', function () {
     const report = await runDoctor(store, { repair: true });
     expect(codesOf(report)).to.deep.equal(['tombstone.broken_chain', 'tombstone.broken_chain', 'tombstone.broken_chain']);
     expect(report.repaired).to.equal(0);
-    expect(report.problems.find((problem) => problem.id === dangling.toHexString())!.message).to.include('does not exist in the organisation');
+    expect(report.problems.find((problem) => problem.id === dangling.toHexString())!.message).to.include(
+      'does not exist in the organisation',
+    );
     expect(report.problems.find((problem) => problem.id === a.toHexString())!.message).to.include('loops');
   });
 
@@ -97,7 +111,16 @@ describe('persona doctor', function () {
     const source = await seedPersona(store, organisation, { identifiers: [mbox('s@example.org')] });
     const now = new Date();
     const mergeId = new ObjectId();
-    await store.collection(COLLECTIONS.merges).insertOne({ _id: mergeId, organisation, target, sources: [source], actor: 'test', state: 'pending', createdAt: now, updatedAt: now });
+    await store.collection(COLLECTIONS.merges).insertOne({
+      _id: mergeId,
+      organisation,
+      target,
+      sources: [source],
+      actor: 'test',
+      state: 'pending',
+      createdAt: now,
+      updatedAt: now,
+    });
     expect(codesOf(await runDoctor(store))).to.deep.equal(['merge.half_applied']);
     const repaired = await runDoctor(store, { repair: true });
     expect(repaired.problems[0]).to.include({ code: 'merge.half_applied', id: mergeId.toHexString(), repaired: true });
@@ -111,7 +134,15 @@ describe('persona doctor', function () {
     const source = await seedPersona(store, organisation);
     const now = new Date();
     await store.collection(COLLECTIONS.merges).insertOne({
-      organisation, target, sources: [source], actor: 'test', state: 'pending', createdAt: now, updatedAt: now, owner: 'someone', leaseUntil: new Date(Date.now() + 60_000),
+      organisation,
+      target,
+      sources: [source],
+      actor: 'test',
+      state: 'pending',
+      createdAt: now,
+      updatedAt: now,
+      owner: 'someone',
+      leaseUntil: new Date(Date.now() + 60_000),
     });
     const report = await runDoctor(store, { repair: true });
     expect(report.problems[0]).to.include({ code: 'merge.half_applied', repaired: false });
@@ -143,7 +174,9 @@ describe('persona doctor', function () {
     await documents.put(Buffer.concat([prefix, encodeValue(copyId)]), encodeDocument({ ...original, _id: copyId }));
     const report = await runDoctor(store, { repair: true });
     const conflicts = report.problems.filter((problem) => problem.code === 'index.unique_conflict');
-    expect(conflicts.map((problem) => problem.id).sort()).to.deep.equal([encodeValue(original._id).toString('hex'), encodeValue(copyId).toString('hex')].sort());
+    expect(conflicts.map((problem) => problem.id).sort()).to.deep.equal(
+      [encodeValue(original._id).toString('hex'), encodeValue(copyId).toString('hex')].sort(),
+    );
     expect(conflicts.every((problem) => !problem.repaired && problem.message.includes('organisation_1_canonicalKey_1'))).to.equal(true);
     expect(report.problems.find((problem) => problem.code === 'identifier.duplicate')).to.include({ repaired: false });
     expect((await runDoctor(store)).unrepaired).to.be.greaterThan(0);
@@ -160,7 +193,10 @@ describe('persona doctor', function () {
       await attributes.insertOne({ organisation, personaId: persona, key: 'team', value: 'new', updatedAt: new Date(2000) });
       const report = await runDoctor(bare.store, { repair: true });
       expect(codesOf(report)).to.deep.equal(['attribute.duplicate_key', 'identifier.duplicate']);
-      expect(report.problems.find((problem) => problem.code === 'identifier.duplicate')).to.include({ id: two.toHexString(), repaired: false });
+      expect(report.problems.find((problem) => problem.code === 'identifier.duplicate')).to.include({
+        id: two.toHexString(),
+        repaired: false,
+      });
       expect(report.problems.find((problem) => problem.code === 'identifier.duplicate')!.message).to.include(one.toHexString());
       expect((await attributes.find({ organisation, personaId: persona })).map((attribute) => attribute.value)).to.deep.equal(['new']);
     } finally {
@@ -175,8 +211,11 @@ describe('persona doctor', function () {
     await seedPersona(seeded, organisation, { identifiers: [mbox('ok@example.org')] });
     const orphan = await seedIdentifier(seeded, organisation, new ObjectId(), openid('http://id.example.org/cli'));
     await seeded.close();
-    const doctor = (args: string[]) => run(process.execPath, [cli, 'doctor', ...args], { env: { ...process.env, DATA_DIR: dataDir, QUEUE: 'inline' } })
-      .then(({ stdout }) => ({ code: 0, stdout }), (error: { code: number; stdout: string }) => ({ code: error.code, stdout: error.stdout }));
+    const doctor = (args: string[]) =>
+      run(process.execPath, [cli, 'doctor', ...args], { env: { ...process.env, DATA_DIR: dataDir, QUEUE: 'inline' } }).then(
+        ({ stdout }) => ({ code: 0, stdout }),
+        (error: { code: number; stdout: string }) => ({ code: error.code, stdout: error.stdout }),
+      );
     const damaged = await doctor(['--json']);
     expect(damaged.code).to.equal(1);
     expect(JSON.parse(damaged.stdout)).to.deep.include({ clean: false, repaired: 0, unrepaired: 1 });

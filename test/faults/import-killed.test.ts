@@ -19,7 +19,7 @@ async function upload(api: ApiProcess): Promise<string> {
   form.append('mapping', JSON.stringify(MAPPING));
   const response = await fetch(`${api.url}/v1/imports`, { method: 'POST', body: form, headers: { authorization: api.authorization } });
   expect(response.status).to.equal(202);
-  return (await response.json() as { id: string }).id;
+  return ((await response.json()) as { id: string }).id;
 }
 
 describe('faults: an HTTP import killed with the API', function () {
@@ -31,27 +31,39 @@ describe('faults: an HTTP import killed with the API', function () {
     let api = await startApi(dataDir, env);
     try {
       const id = await upload(api);
-      const partway = await waitFor('the import part-way', async () => {
-        const answer = await callApi(api, 'GET', `/v1/imports/${id}`);
-        return answer.body.processedRows > 0 ? answer.body : null;
-      }, 120_000);
+      const partway = await waitFor(
+        'the import part-way',
+        async () => {
+          const answer = await callApi(api, 'GET', `/v1/imports/${id}`);
+          return answer.body.processedRows > 0 ? answer.body : null;
+        },
+        120_000,
+      );
       expect(partway.state).to.equal('processing');
       await kill9(api);
 
       api = await startApi(dataDir, env);
-      const failed = await waitFor('the interrupted import marked failed', async () => {
-        const answer = await callApi(api, 'GET', `/v1/imports/${id}`);
-        return answer.body.state === 'processing' ? null : answer.body;
-      }, 60_000);
+      const failed = await waitFor(
+        'the interrupted import marked failed',
+        async () => {
+          const answer = await callApi(api, 'GET', `/v1/imports/${id}`);
+          return answer.body.state === 'processing' ? null : answer.body;
+        },
+        60_000,
+      );
       expect(failed.state).to.equal('failed');
       expect(failed.failure).to.match(/^interrupted: .*send the file again/);
       expect(failed.processedRows).to.be.below(ROWS);
 
       const again = await upload(api);
-      const completed = await waitFor('the import sent again completed', async () => {
-        const answer = await callApi(api, 'GET', `/v1/imports/${again}`);
-        return answer.body.state === 'processing' ? null : answer.body;
-      }, 180_000);
+      const completed = await waitFor(
+        'the import sent again completed',
+        async () => {
+          const answer = await callApi(api, 'GET', `/v1/imports/${again}`);
+          return answer.body.state === 'processing' ? null : answer.body;
+        },
+        180_000,
+      );
       expect(completed.state, JSON.stringify(completed)).to.equal('completed');
       expect(completed.counts.created + completed.counts.matched).to.equal(ROWS);
       expect(completed.counts.matched).to.be.at.least(failed.processedRows);

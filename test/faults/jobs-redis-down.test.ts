@@ -22,18 +22,29 @@ describe('faults: GET /v1/jobs/{id} while Redis is down', function () {
     await redis.start();
     const dataDir = join(root, 'data');
     // No worker: the job stays waiting, so the lookups below read a job that exists.
-    const api = await startApi(dataDir, { QUEUE: 'bullmq', REDIS_URL: redis.url, QUEUE_PREFIX: uniquePrefix(), API_WORKER_CONCURRENCY: '0' });
+    const api = await startApi(dataDir, {
+      QUEUE: 'bullmq',
+      REDIS_URL: redis.url,
+      QUEUE_PREFIX: uniquePrefix(),
+      API_WORKER_CONCURRENCY: '0',
+    });
     const getJob = async (jobId: string) => {
-      const response = await fetch(`${api.url}/v1/jobs/${jobId}`, { headers: { authorization: api.authorization }, signal: AbortSignal.timeout(HANG_GUARD_MS) })
-        .catch((error: Error) => { throw new Error(`GET /v1/jobs/${jobId}: no answer within ${HANG_GUARD_MS} ms (${error.message})`); });
-      return { status: response.status, retryAfter: response.headers.get('retry-after'), body: await response.json() as any };
+      const response = await fetch(`${api.url}/v1/jobs/${jobId}`, {
+        headers: { authorization: api.authorization },
+        signal: AbortSignal.timeout(HANG_GUARD_MS),
+      }).catch((error: Error) => {
+        throw new Error(`GET /v1/jobs/${jobId}: no answer within ${HANG_GUARD_MS} ms (${error.message})`);
+      });
+      return { status: response.status, retryAfter: response.headers.get('retry-after'), body: (await response.json()) as any };
     };
     try {
       const posted = await fetch(`${api.url}/v1/statements`, {
-        method: 'POST', headers: { authorization: api.authorization, 'content-type': 'application/json' }, body: JSON.stringify([statementBy(agents.mbox('waiting@example.org'))]),
+        method: 'POST',
+        headers: { authorization: api.authorization, 'content-type': 'application/json' },
+        body: JSON.stringify([statementBy(agents.mbox('waiting@example.org'))]),
       });
       expect(posted.status).to.equal(202);
-      const { jobId } = await posted.json() as { jobId: string };
+      const { jobId } = (await posted.json()) as { jobId: string };
       expect((await getJob(jobId)).body).to.include({ id: jobId, state: 'waiting' });
 
       await redis.kill9();
@@ -45,10 +56,14 @@ describe('faults: GET /v1/jobs/{id} while Redis is down', function () {
       expect((await getJob(jobId)).status).to.equal(503);
 
       await redis.start();
-      const back = await waitFor('the job answered again after Redis restarted', async () => {
-        const answer = await getJob(jobId);
-        return answer.status === 200 ? answer : null;
-      }, 60_000);
+      const back = await waitFor(
+        'the job answered again after Redis restarted',
+        async () => {
+          const answer = await getJob(jobId);
+          return answer.status === 200 ? answer : null;
+        },
+        60_000,
+      );
       expect(back.body).to.include({ id: jobId, state: 'waiting' });
       expect(api.child.exitCode).to.equal(null);
     } finally {

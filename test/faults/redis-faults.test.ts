@@ -14,11 +14,17 @@ import { callApi, kill9, startApi, type ApiProcess } from './support/service-pro
 /** How long Redis stays down (the issue's 30 s behind CHAOS_LONG=1). */
 const OUTAGE_MS = process.env.CHAOS_LONG === '1' ? 30_000 : 8_000;
 
-const statementsBy = (label: string) => Array.from({ length: 10 }, (_, position) => statementBy(agents.mbox(`${label}-${position}@example.org`)));
+const statementsBy = (label: string) =>
+  Array.from({ length: 10 }, (_, position) => statementBy(agents.mbox(`${label}-${position}@example.org`)));
 
 async function post(api: ApiProcess, label: string): Promise<{ status: number; retryAfter: string | null; code?: string; jobId?: string }> {
   const answer = await callApi(api, 'POST', '/v1/statements', statementsBy(label));
-  return { status: answer.status, retryAfter: answer.headers.get('retry-after'), code: answer.body?.error?.code, jobId: answer.body?.jobId };
+  return {
+    status: answer.status,
+    retryAfter: answer.headers.get('retry-after'),
+    code: answer.body?.error?.code,
+    jobId: answer.body?.jobId,
+  };
 }
 
 describe('faults: Redis killed, down and restarted while statements are posted', function () {
@@ -28,7 +34,14 @@ describe('faults: Redis killed, down and restarted while statements are posted',
     const root = makeTempDir('persona-redis-faults-');
     const redis = await ownRedis(root, { aof: true });
     await redis.start();
-    const env = { DATA_DIR: join(root, 'data'), QUEUE: 'bullmq', REDIS_URL: redis.url, QUEUE_PREFIX: uniquePrefix(), API_WORKER_CONCURRENCY: '0', QUEUE_BACKOFF_MS: '200' };
+    const env = {
+      DATA_DIR: join(root, 'data'),
+      QUEUE: 'bullmq',
+      REDIS_URL: redis.url,
+      QUEUE_PREFIX: uniquePrefix(),
+      API_WORKER_CONCURRENCY: '0',
+      QUEUE_BACKOFF_MS: '200',
+    };
     const api = await startApi(env.DATA_DIR, env);
     const worker = await spawnWorker(env, 180_000);
     try {
@@ -54,19 +67,29 @@ describe('faults: Redis killed, down and restarted while statements are posted',
 
       await redis.start();
       // The same processes take statements again once Redis is back.
-      const after = await waitFor('a 202 after Redis restarted', async () => {
-        const answer = await post(api, `after-${Date.now()}`);
-        return answer.status === 202 ? answer : null;
-      }, 60_000);
+      const after = await waitFor(
+        'a 202 after Redis restarted',
+        async () => {
+          const answer = await post(api, `after-${Date.now()}`);
+          return answer.status === 202 ? answer : null;
+        },
+        60_000,
+      );
       accepted.push({ label: 'after', jobId: after.jobId! });
       for (const { jobId } of accepted) {
-        await waitFor(`job ${jobId} completed`, async () => (await callApi(api, 'GET', `/v1/jobs/${jobId}`)).body?.state === 'completed', 180_000);
+        await waitFor(
+          `job ${jobId} completed`,
+          async () => (await callApi(api, 'GET', `/v1/jobs/${jobId}`)).body?.state === 'completed',
+          180_000,
+        );
       }
       const found = await callApi(api, 'GET', `/v1/personas/by-identifier?mbox=${encodeURIComponent('mailto:before-0@example.org')}`);
       expect(found.status).to.equal(200);
       expect(api.child.exitCode).to.equal(null);
       expect(worker.child.exitCode).to.equal(null);
-      console.log(`      Redis down ${OUTAGE_MS / 1000} s: ${answers.length} posts, ${answers.filter((answer) => answer.status === 503).length} answered 503, ${accepted.length} accepted jobs all completed`);
+      console.log(
+        `      Redis down ${OUTAGE_MS / 1000} s: ${answers.length} posts, ${answers.filter((answer) => answer.status === 503).length} answered 503, ${accepted.length} accepted jobs all completed`,
+      );
     } finally {
       await kill9(api);
       await stopWorker(worker);

@@ -16,7 +16,9 @@ describe('HTTP: the admin app and /v1/me', function () {
     ensureAdminBuilt();
     api = await startTestApi();
   });
-  after(async () => { await api.close(); });
+  after(async () => {
+    await api.close();
+  });
 
   it('GET / points a browser to /admin and the docs', async () => {
     const home = await fetch(`${api.baseUrl}/`);

@@ -7,8 +7,12 @@ import { startTestApi, type TestApi } from './http-support.ts';
 
 describe('HTTP: auth, clients and operations', () => {
   let api: TestApi;
-  before(async () => { api = await startTestApi(); });
-  after(async () => { await api.close(); });
+  before(async () => {
+    api = await startTestApi();
+  });
+  after(async () => {
+    await api.close();
+  });
 
   it('first start writes the all-scopes client to initial-client.json with mode 0600', () => {
     const file = join(api.dataDir, 'initial-client.json');
@@ -25,7 +29,10 @@ describe('HTTP: auth, clients and operations', () => {
   });
 
   it('answers 401 auth.invalid_credentials for a wrong secret or an unknown key', async () => {
-    for (const auth of [{ key: api.admin.key, secret: 'wrong' }, { key: 'pk_unknown', secret: api.admin.secret }]) {
+    for (const auth of [
+      { key: api.admin.key, secret: 'wrong' },
+      { key: 'pk_unknown', secret: api.admin.secret },
+    ]) {
       const answer = await api.request('GET', '/v1/personas', { auth });
       expect(answer.status).to.equal(401);
       expect(answer.body.error.code).to.equal('auth.invalid_credentials');
@@ -86,7 +93,8 @@ describe('HTTP: auth, clients and operations', () => {
   it('lets a client grant at most the scopes it holds (no escalation inside an organisation)', async () => {
     const adminOnly = await api.newClient({ scopes: ['clients:admin'] });
     const escalation = await api.request('POST', '/v1/clients', {
-      auth: adminOnly, body: { title: 'escalated', scopes: ['personas:read', 'clients:admin', 'personas:erase'] },
+      auth: adminOnly,
+      body: { title: 'escalated', scopes: ['personas:read', 'clients:admin', 'personas:erase'] },
     });
     expect(escalation.status).to.equal(403);
     expect(escalation.body.error.code).to.equal('clients.scope_not_held');
@@ -98,7 +106,11 @@ describe('HTTP: auth, clients and operations', () => {
     const manager = await api.newClient({ scopes: ['clients:admin', 'personas:read', 'personas:write'] });
     const narrower = await api.request('POST', '/v1/clients', { auth: manager, body: { scopes: ['personas:read'] } });
     expect(narrower.status).to.equal(201);
-    expect((await api.request('GET', '/v1/clients', { auth: adminOnly })).body.data.filter((client: { title: string }) => client.title === 'escalated')).to.deep.equal([]);
+    expect(
+      (await api.request('GET', '/v1/clients', { auth: adminOnly })).body.data.filter(
+        (client: { title: string }) => client.title === 'escalated',
+      ),
+    ).to.deep.equal([]);
   });
 
   it("never shows another organisation's clients or documents: 404, not 403", async () => {
@@ -126,16 +138,42 @@ describe('HTTP: auth, clients and operations', () => {
     const { body: document } = await api.request('GET', '/openapi.json', { auth: null });
     expect(document.openapi).to.equal('3.1.0');
     const expected: Array<[string, string]> = [
-      ['post', '/v1/statements'], ['post', '/v1/resolve'], ['get', '/v1/jobs/{id}'],
-      ['get', '/v1/personas'], ['post', '/v1/personas'], ['put', '/v1/personas'], ['delete', '/v1/personas'], ['get', '/v1/personas/count'],
-      ['get', '/v1/personas/by-identifier'], ['get', '/v1/personas/by-user'], ['put', '/v1/personas/by-user'],
-      ['get', '/v1/personas/{id}'], ['put', '/v1/personas/{id}'], ['patch', '/v1/personas/{id}'], ['delete', '/v1/personas/{id}'],
-      ['get', '/v1/personas/{id}/attributes'], ['put', '/v1/personas/{id}/attributes/{key}'], ['delete', '/v1/personas/{id}/attributes/{key}'],
-      ['get', '/v1/attributes'], ['get', '/v1/identifiers'], ['get', '/v1/identifiers/count'], ['post', '/v1/identifiers'],
-      ['get', '/v1/identifiers/{id}'], ['put', '/v1/identifiers/{id}'], ['delete', '/v1/identifiers/{id}'],
-      ['get', '/v1/persona-links'], ['post', '/v1/persona-links'], ['get', '/v1/persona-links/{id}'], ['put', '/v1/persona-links/{id}'],
-      ['delete', '/v1/persona-links/{id}'], ['post', '/v1/clients'], ['get', '/v1/clients'], ['delete', '/v1/clients/{id}'],
-      ['get', '/health'], ['get', '/ready'], ['get', '/metrics'],
+      ['post', '/v1/statements'],
+      ['post', '/v1/resolve'],
+      ['get', '/v1/jobs/{id}'],
+      ['get', '/v1/personas'],
+      ['post', '/v1/personas'],
+      ['put', '/v1/personas'],
+      ['delete', '/v1/personas'],
+      ['get', '/v1/personas/count'],
+      ['get', '/v1/personas/by-identifier'],
+      ['get', '/v1/personas/by-user'],
+      ['put', '/v1/personas/by-user'],
+      ['get', '/v1/personas/{id}'],
+      ['put', '/v1/personas/{id}'],
+      ['patch', '/v1/personas/{id}'],
+      ['delete', '/v1/personas/{id}'],
+      ['get', '/v1/personas/{id}/attributes'],
+      ['put', '/v1/personas/{id}/attributes/{key}'],
+      ['delete', '/v1/personas/{id}/attributes/{key}'],
+      ['get', '/v1/attributes'],
+      ['get', '/v1/identifiers'],
+      ['get', '/v1/identifiers/count'],
+      ['post', '/v1/identifiers'],
+      ['get', '/v1/identifiers/{id}'],
+      ['put', '/v1/identifiers/{id}'],
+      ['delete', '/v1/identifiers/{id}'],
+      ['get', '/v1/persona-links'],
+      ['post', '/v1/persona-links'],
+      ['get', '/v1/persona-links/{id}'],
+      ['put', '/v1/persona-links/{id}'],
+      ['delete', '/v1/persona-links/{id}'],
+      ['post', '/v1/clients'],
+      ['get', '/v1/clients'],
+      ['delete', '/v1/clients/{id}'],
+      ['get', '/health'],
+      ['get', '/ready'],
+      ['get', '/metrics'],
     ];
     for (const [method, path] of expected) expect(document.paths[path]?.[method], `${method} ${path}`).to.be.an('object');
     const create = document.paths['/v1/personas'].post;
@@ -157,7 +195,9 @@ describe('HTTP: auth, clients and operations', () => {
   });
 
   it('echoes a given X-Request-Id and makes one up otherwise', async () => {
-    expect((await api.request('GET', '/health', { headers: { 'x-request-id': 'abc-123' } })).headers.get('x-request-id')).to.equal('abc-123');
+    expect((await api.request('GET', '/health', { headers: { 'x-request-id': 'abc-123' } })).headers.get('x-request-id')).to.equal(
+      'abc-123',
+    );
     expect((await api.request('GET', '/health')).headers.get('x-request-id')).to.match(/^[0-9a-f-]{36}$/);
   });
 

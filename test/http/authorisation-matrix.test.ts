@@ -13,8 +13,20 @@ import { importsSettled, makeVictimFixture, type VictimFixture } from './authori
 
 /** Every collection a route of the matrix writes, read whole for the owner's organisation. */
 const OWNED_COLLECTIONS = [
-  'personas', 'personaIdentifiers', 'personaAttributes', 'personaLinks', 'personaEmailClaims', 'personaNames', 'identityRules',
-  'personaMerges', 'personaMergeMoves', 'personaDuplicateDismissals', 'personaImports', 'personasImports', 'personasImportTemplates', 'apiClients',
+  'personas',
+  'personaIdentifiers',
+  'personaAttributes',
+  'personaLinks',
+  'personaEmailClaims',
+  'personaNames',
+  'identityRules',
+  'personaMerges',
+  'personaMergeMoves',
+  'personaDuplicateDismissals',
+  'personaImports',
+  'personasImports',
+  'personasImportTemplates',
+  'apiClients',
 ];
 
 async function ownerSnapshot(api: TestApi): Promise<string> {
@@ -26,7 +38,9 @@ async function ownerSnapshot(api: TestApi): Promise<string> {
 }
 
 function operationsOf(document: { paths: Record<string, Record<string, unknown>> }): string[] {
-  return Object.entries(document.paths).flatMap(([path, operations]) => Object.keys(operations).map((method) => `${method.toUpperCase()} ${path}`));
+  return Object.entries(document.paths).flatMap(([path, operations]) =>
+    Object.keys(operations).map((method) => `${method.toUpperCase()} ${path}`),
+  );
 }
 
 interface Callers {
@@ -48,16 +62,29 @@ describe('HTTP: object-level authorisation matrix (every route × every caller)'
     expect((await api.request('DELETE', `/v1/clients/${revoked.id}`)).status).to.equal(204);
     const lacking = new Map<Scope, Credentials>();
     for (const scope of SCOPES) lacking.set(scope, await api.newClient({ scopes: SCOPES.filter((held) => held !== scope) }));
-    callers = { otherOrganisation: await api.newClient({ newOrganisation: true }), revoked, readOnly: await api.newClient({ scopes: ['personas:read'] }), lacking };
+    callers = {
+      otherOrganisation: await api.newClient({ newOrganisation: true }),
+      revoked,
+      readOnly: await api.newClient({ scopes: ['personas:read'] }),
+      lacking,
+    };
     sharedFixture = await makeVictimFixture(api);
   });
-  after(async () => { await api?.close(); });
+  after(async () => {
+    await api?.close();
+  });
 
   it('has an entry for every operation of the route table, and none for a route that is gone', async () => {
     const operations = operationsOf((await api.request('GET', '/openapi.json', { auth: null })).body);
     expect(operations.length).to.be.above(100);
-    expect(operations.filter((operation) => !ROUTE_MATRIX[operation]), 'routes without a matrix entry').to.deep.equal([]);
-    expect(Object.keys(ROUTE_MATRIX).filter((operation) => !operations.includes(operation)), 'matrix entries without a route').to.deep.equal([]);
+    expect(
+      operations.filter((operation) => !ROUTE_MATRIX[operation]),
+      'routes without a matrix entry',
+    ).to.deep.equal([]);
+    expect(
+      Object.keys(ROUTE_MATRIX).filter((operation) => !operations.includes(operation)),
+      'matrix entries without a route',
+    ).to.deep.equal([]);
   });
 
   async function call(operation: string, entry: MatrixEntry, fixture: VictimFixture, auth: Credentials | null) {
@@ -65,7 +92,12 @@ describe('HTTP: object-level authorisation matrix (every route × every caller)'
     const request = entry.request?.(fixture) ?? {};
     const path = `${pathOf(template, fixture, request.params)}${request.query ? `?${request.query}` : ''}`;
     const answer = await api.request(method, path, { auth, body: request.body, raw: request.raw, headers: request.headers });
-    return { ...answer, context: `${operation} as %s: ${method} ${path} → ${answer.status} ${String((answer as { text?: string }).text ?? '').slice(0, 300)}`, sent: `${decodeURIComponent(path)} ${JSON.stringify(request.body ?? '')}`, path: path.split('?')[0] };
+    return {
+      ...answer,
+      context: `${operation} as %s: ${method} ${path} → ${answer.status} ${String((answer as { text?: string }).text ?? '').slice(0, 300)}`,
+      sent: `${decodeURIComponent(path)} ${JSON.stringify(request.body ?? '')}`,
+      path: path.split('?')[0],
+    };
   }
 
   function expectAllowed(answer: { status: number; context: string }, entry: MatrixEntry, who: string) {
@@ -79,12 +111,19 @@ describe('HTTP: object-level authorisation matrix (every route × every caller)'
       const fixture = isRead ? sharedFixture : await makeVictimFixture(api);
       const before = await ownerSnapshot(api);
       if (entry.access === 'public') {
-        for (const [who, auth] of [['no credentials', null], ['revoked', callers.revoked], ['other organisation', callers.otherOrganisation]] as const) {
+        for (const [who, auth] of [
+          ['no credentials', null],
+          ['revoked', callers.revoked],
+          ['other organisation', callers.otherOrganisation],
+        ] as const) {
           expectAllowed(await call(operation, entry, fixture, auth), entry, who);
         }
         return;
       }
-      for (const [who, auth] of [['no credentials', null], ['revoked', callers.revoked]] as const) {
+      for (const [who, auth] of [
+        ['no credentials', null],
+        ['revoked', callers.revoked],
+      ] as const) {
         const answer = await call(operation, entry, fixture, auth);
         expect(answer.status, answer.context.replace('%s', who)).to.equal(401);
       }
@@ -100,9 +139,11 @@ describe('HTTP: object-level authorisation matrix (every route × every caller)'
       const context = foreign.context.replace('%s', 'another organisation');
       if (entry.ownerStatus !== 501) expect(foreign.status, context).to.be.below(500);
       const ownerIds = Object.values(fixture).filter((value): value is string => typeof value === 'string' && /^[0-9a-f]{24}$/.test(value));
-      if (ownerIds.some((id) => foreign.path.includes(id))) expect(foreign.status, `${context}: an owner's id in the path`).to.be.within(400, 499);
+      if (ownerIds.some((id) => foreign.path.includes(id)))
+        expect(foreign.status, `${context}: an owner's id in the path`).to.be.within(400, 499);
       const text = typeof foreign.body === 'string' ? foreign.body : JSON.stringify(foreign.body);
-      for (const marker of fixture.markers.filter((value) => !foreign.sent.includes(value))) expect(text, `${context}: leaks ${marker}`).to.not.include(marker);
+      for (const marker of fixture.markers.filter((value) => !foreign.sent.includes(value)))
+        expect(text, `${context}: leaks ${marker}`).to.not.include(marker);
       expect(await ownerSnapshot(api), `${operation}: the owner's data changed by refused callers`).to.equal(before);
 
       expectAllowed(await call(operation, entry, fixture, api.admin), entry, 'the owner');

@@ -37,7 +37,8 @@ describe('CORS_ORIGINS', () => {
       expect(answer.headers.get('access-control-allow-methods'), path).to.include('POST');
     }
     const created = await fetch(`${api.baseUrl}/v1/personas`, {
-      method: 'POST', body: JSON.stringify({ name: 'Ada' }),
+      method: 'POST',
+      body: JSON.stringify({ name: 'Ada' }),
       headers: { origin: DASHBOARD, authorization: basic(api.admin), 'content-type': 'application/json' },
     });
     expect(created.status).to.equal(201);
@@ -46,23 +47,31 @@ describe('CORS_ORIGINS', () => {
     const stranger = await preflight(api, '/v1/personas', 'https://evil.example.net');
     expect(stranger.headers.get('access-control-allow-origin')).to.equal(null);
   });
-
 });
 
 describe('CORS_ORIGINS configuration', () => {
   it('refuses an origin that is not one', () => {
     expect(() => loadConfig({ CORS_ORIGINS: 'dashboard.example.org' })).to.throw(ConfigError, /CORS_ORIGINS/);
-    expect(loadConfig({ CORS_ORIGINS: 'https://a.example.org/, http://localhost:3000' }).CORS_ORIGINS).to.deep.equal(['https://a.example.org', 'http://localhost:3000']);
+    expect(loadConfig({ CORS_ORIGINS: 'https://a.example.org/, http://localhost:3000' }).CORS_ORIGINS).to.deep.equal([
+      'https://a.example.org',
+      'http://localhost:3000',
+    ]);
   });
 });
 
 describe('request log: probes at debug', () => {
   it('logs /health, /ready and /metrics at debug and API requests at info', async () => {
     const lines: Array<{ level: number; req?: { url: string } }> = [];
-    const sink = new Writable({ write(chunk, _encoding, done) { lines.push(JSON.parse(String(chunk))); done(); } });
+    const sink = new Writable({
+      write(chunk, _encoding, done) {
+        lines.push(JSON.parse(String(chunk)));
+        done();
+      },
+    });
     const api = await startTestApi({}, { logger: pino({ level: 'debug' }, sink) });
     try {
-      for (const path of ['/health', '/ready', '/metrics', '/health?probe=k8s', '/v1/personas/count']) await api.request('GET', path, { auth: null });
+      for (const path of ['/health', '/ready', '/metrics', '/health?probe=k8s', '/v1/personas/count'])
+        await api.request('GET', path, { auth: null });
     } finally {
       await api.close();
     }

@@ -26,7 +26,9 @@ describe('failed-secret throttle over HTTP', () => {
   it('200 parallel wrong secrets from one address do not lock the real client out (other address)', async () => {
     api = await startTestApi();
     const client = await api.newClient({ scopes: ['personas:read'] });
-    const statuses = await Promise.all(Array.from({ length: 200 }, (_, n) => get(api.baseUrl, '/v1/personas/count', { authorization: wrong(client, n) }, '127.0.0.2')));
+    const statuses = await Promise.all(
+      Array.from({ length: 200 }, (_, n) => get(api.baseUrl, '/v1/personas/count', { authorization: wrong(client, n) }, '127.0.0.2')),
+    );
     expect(new Set(statuses)).to.deep.equal(new Set([401]));
     const right = { authorization: basic(client) };
     expect(await get(api.baseUrl, '/v1/personas/count', right, '127.0.0.1')).to.equal(200);
@@ -38,8 +40,15 @@ describe('failed-secret throttle over HTTP', () => {
     api = await startTestApi({ TRUST_PROXY: 'loopback' });
     const client = await api.newClient({ scopes: ['personas:read'] });
     const attacker = { 'x-forwarded-for': '203.0.113.7' };
-    await Promise.all(Array.from({ length: 50 }, (_, n) => get(api.baseUrl, '/api/v2/persona/count', { ...attacker, authorization: wrong(client, n) })));
-    expect(await get(api.baseUrl, '/api/v2/persona/count', { ...attacker, authorization: basic(client) }), "the attacker's address is spent").to.equal(401);
-    expect(await get(api.baseUrl, '/api/v2/persona/count', { 'x-forwarded-for': '198.51.100.20', authorization: basic(client) })).to.equal(200);
+    await Promise.all(
+      Array.from({ length: 50 }, (_, n) => get(api.baseUrl, '/api/v2/persona/count', { ...attacker, authorization: wrong(client, n) })),
+    );
+    expect(
+      await get(api.baseUrl, '/api/v2/persona/count', { ...attacker, authorization: basic(client) }),
+      "the attacker's address is spent",
+    ).to.equal(401);
+    expect(await get(api.baseUrl, '/api/v2/persona/count', { 'x-forwarded-for': '198.51.100.20', authorization: basic(client) })).to.equal(
+      200,
+    );
   });
 });

@@ -24,14 +24,21 @@ export interface ApiAnswer<T = any> {
   headers: Headers;
 }
 
-export interface Credentials { key: string; secret: string }
+export interface Credentials {
+  key: string;
+  secret: string;
+}
 
 export interface TestApi {
   baseUrl: string;
   built: App;
   admin: InitialClient;
   dataDir: string;
-  request<T = any>(method: string, path: string, options?: { body?: unknown; raw?: string; auth?: Credentials | string | null; headers?: Record<string, string> }): Promise<ApiAnswer<T>>;
+  request<T = any>(
+    method: string,
+    path: string,
+    options?: { body?: unknown; raw?: string; auth?: Credentials | string | null; headers?: Record<string, string> },
+  ): Promise<ApiAnswer<T>>;
   /** A client of a new organisation, or of the admin's with given scopes. */
   newClient(options?: { scopes?: Scope[]; newOrganisation?: boolean }): Promise<Credentials & { organisation: string; id: string }>;
   close(): Promise<void>;
@@ -42,7 +49,10 @@ export function basic({ key, secret }: Credentials): string {
 }
 
 /** `options`: the app's logger (silent by default), process metrics (off by default), a decorator of the app's store. */
-export async function startTestApi(env: Record<string, string> = {}, options: { logger?: Logger; defaultMetrics?: boolean; wrapStore?: (store: Store) => Store } = {}): Promise<TestApi> {
+export async function startTestApi(
+  env: Record<string, string> = {},
+  options: { logger?: Logger; defaultMetrics?: boolean; wrapStore?: (store: Store) => Store } = {},
+): Promise<TestApi> {
   const dataDir = makeTempDir('persona-http-');
   const config = loadConfig({ DATA_DIR: dataDir, QUEUE: 'inline', LOG_LEVEL: 'silent', ...env });
   const opened = await openStoreUnderTest(dataDir);
@@ -50,7 +60,10 @@ export async function startTestApi(env: Record<string, string> = {}, options: { 
   const store = guardShardKeys(opened.store);
   const { discard } = opened;
   const built = await createApp(config, {
-    store: options.wrapStore?.(store) ?? store, logger: options.logger ?? testLogger(), defaultMetrics: options.defaultMetrics ?? false, authRecheckMs: 200,
+    store: options.wrapStore?.(store) ?? store,
+    logger: options.logger ?? testLogger(),
+    defaultMetrics: options.defaultMetrics ?? false,
+    authRecheckMs: 200,
   });
   const initial = await ensureInitialClient({ store, clients: built.services.clients, dataDir });
   // The server main.ts runs, with its time limits (HTTP_*_TIMEOUT_MS of `env`).
@@ -60,7 +73,10 @@ export async function startTestApi(env: Record<string, string> = {}, options: { 
   const admin = initial!.credentials;
   rememberSecret(admin.secret);
   return {
-    baseUrl, built, admin, dataDir,
+    baseUrl,
+    built,
+    admin,
+    dataDir,
     async request(method, path, options = {}) {
       const auth = options.auth === undefined ? admin : options.auth;
       const authorization = typeof auth === 'string' ? auth : auth ? basic(auth) : undefined;

@@ -11,7 +11,9 @@ import { makeTempDir, openTempEmbeddedStore, type TempStore } from '../support/t
 
 describe('the initial client', () => {
   let temp: TempStore;
-  beforeEach(async () => { temp = await openTempEmbeddedStore(); });
+  beforeEach(async () => {
+    temp = await openTempEmbeddedStore();
+  });
   afterEach(async () => temp.close());
 
   it('is announced before its file is written, and an unwritable DATA_DIR loses nothing', async () => {
@@ -20,7 +22,10 @@ describe('the initial client', () => {
     writeFileSync(blocker, '');
     const announced: InitialClient[] = [];
     const result = await ensureInitialClient({
-      store: temp.store, clients: createClientsService({ store: temp.store }), dataDir: join(blocker, 'data'), announce: (credentials) => announced.push(credentials),
+      store: temp.store,
+      clients: createClientsService({ store: temp.store }),
+      dataDir: join(blocker, 'data'),
+      announce: (credentials) => announced.push(credentials),
     });
     expect(announced).to.have.length(1);
     expect(result?.credentials).to.deep.equal(announced[0]);
@@ -35,6 +40,15 @@ describe('the initial client', () => {
     const clients = createClientsService({ store: temp.store });
     const first = await ensureInitialClient({ store: temp.store, clients, dataDir });
     expect(first?.file).to.equal(join(dataDir, 'initial-client.json'));
-    expect(await ensureInitialClient({ store: temp.store, clients, dataDir, announce: () => { throw new Error('announced twice'); } })).to.equal(null);
+    expect(
+      await ensureInitialClient({
+        store: temp.store,
+        clients,
+        dataDir,
+        announce: () => {
+          throw new Error('announced twice');
+        },
+      }),
+    ).to.equal(null);
   });
 });

@@ -3,7 +3,12 @@
 import { expect } from 'chai';
 import { startTestApi, type TestApi } from './http-support.ts';
 
-interface PersonaRow { id: string; name: string; active: boolean; metadata: Record<string, unknown> }
+interface PersonaRow {
+  id: string;
+  name: string;
+  active: boolean;
+  metadata: Record<string, unknown>;
+}
 
 describe('HTTP: lists', () => {
   let api: TestApi;
@@ -12,7 +17,9 @@ describe('HTTP: lists', () => {
     api = await startTestApi();
     // 25 personas; names repeat (ties) so sorting by name needs the id tie-breaker.
     const items = Array.from({ length: 25 }, (_, index) => ({
-      name: `P${String(index % 5).padStart(2, '0')}`, active: index % 3 !== 0, metadata: { rank: index, group: index % 2 === 0 ? 'even' : 'odd' },
+      name: `P${String(index % 5).padStart(2, '0')}`,
+      active: index % 3 !== 0,
+      metadata: { rank: index, group: index % 2 === 0 ? 'even' : 'odd' },
       profile: index === 7 ? { tagline: 'Needle in the haystack' } : {},
       identifiers: [{ key: 'account', value: { homePage: 'https://lms.example.org', name: `user-${index}` } }],
       attributes: { level: index % 4, team: index < 10 ? 'red' : 'blue' },
@@ -24,7 +31,9 @@ describe('HTTP: lists', () => {
     await api.request('POST', '/v1/persona-links', { body: { persona: ids[3], recTypeName: 'cohort', recId: 'c-1' } });
     await api.request('POST', '/v1/persona-links', { body: { persona: ids[4], recTypeName: 'cohort', recId: 'c-2' } });
   });
-  after(async () => { await api.close(); });
+  after(async () => {
+    await api.close();
+  });
 
   async function all(path: string): Promise<PersonaRow[]> {
     return (await api.request('GET', path)).body.data;
@@ -113,7 +122,13 @@ describe('HTTP: lists', () => {
   });
 
   it('refuses unknown fields and operators with query.invalid_filter, and bad paging parameters', async () => {
-    for (const query of ['search.colour.eq=red', 'search.name.regex=x', 'search.createdAt.gt=soon', 'search.active.eq=1', 'search.identifier.value.gt=a&search.nope.eq=1']) {
+    for (const query of [
+      'search.colour.eq=red',
+      'search.name.regex=x',
+      'search.createdAt.gt=soon',
+      'search.active.eq=1',
+      'search.identifier.value.gt=a&search.nope.eq=1',
+    ]) {
       const answer = await api.request('GET', `/v1/personas?${query}`);
       expect(answer.status, query).to.equal(400);
       expect(answer.body.error.code, query).to.equal('query.invalid_filter');
@@ -130,7 +145,9 @@ describe('HTTP: lists', () => {
     const { body } = await api.request('GET', '/v1/personas?sort=name&limit=5');
     const cursor: string = body.page.nextCursor;
     const [payload, signature] = cursor.split('.');
-    const forgedPayload = Buffer.from(JSON.stringify({ ...JSON.parse(Buffer.from(payload, 'base64url').toString()), v: ['P04', { $oid: 'f'.repeat(24) }] })).toString('base64url');
+    const forgedPayload = Buffer.from(
+      JSON.stringify({ ...JSON.parse(Buffer.from(payload, 'base64url').toString()), v: ['P04', { $oid: 'f'.repeat(24) }] }),
+    ).toString('base64url');
     const other = await api.newClient({ newOrganisation: true });
     const cases: Array<[string, object?]> = [
       [`/v1/personas?sort=name&after=${forgedPayload}.${signature}`],
@@ -145,12 +162,17 @@ describe('HTTP: lists', () => {
       expect(answer.status, path).to.equal(400);
       expect(answer.body.error.code).to.equal('query.invalid_cursor');
     }
-    expect((await api.request('GET', `/v1/personas?sort=name&after=${cursor}&offset=3`)).body.error.code).to.equal('query.conflicting_paging');
+    expect((await api.request('GET', `/v1/personas?sort=name&after=${cursor}&offset=3`)).body.error.code).to.equal(
+      'query.conflicting_paging',
+    );
   });
 
   it('stacks a page by a field, in groups with counts', async () => {
     const { body } = await api.request('GET', '/v1/personas?stack=active&limit=100');
-    expect(body.data.map((group: { key: boolean; count: number }) => [group.key, group.count])).to.deep.equal([[false, 9], [true, 16]]);
+    expect(body.data.map((group: { key: boolean; count: number }) => [group.key, group.count])).to.deep.equal([
+      [false, 9],
+      [true, 16],
+    ]);
     expect(body.data[0].items[0]).to.have.property('name');
   });
 
@@ -164,7 +186,10 @@ describe('HTTP: lists', () => {
 
   it("lists and counts never include another organisation's documents", async () => {
     const other = await api.newClient({ newOrganisation: true });
-    await api.request('POST', '/v1/personas', { auth: other, body: { name: 'P01', identifiers: [{ key: 'mbox', value: 'mailto:x@other.org' }] } });
+    await api.request('POST', '/v1/personas', {
+      auth: other,
+      body: { name: 'P01', identifiers: [{ key: 'mbox', value: 'mailto:x@other.org' }] },
+    });
     expect((await api.request('GET', '/v1/personas/count', { auth: other })).body.count).to.equal(1);
     expect((await api.request('GET', '/v1/personas/count?search.name.eq=P01')).body.count).to.equal(5);
     expect((await api.request('GET', '/v1/identifiers/count')).body.count).to.equal(25);

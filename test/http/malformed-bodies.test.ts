@@ -18,7 +18,9 @@ const nested = (depth: number): string => `${'{"a":'.repeat(depth)}"bottom"${'}'
 
 describe('malformed bodies and filters answer 4xx with a code on every surface', () => {
   let app: CompatApp;
-  before(async () => { app = await startCompatApp(); });
+  before(async () => {
+    app = await startCompatApp();
+  });
   after(async () => app.close());
 
   const errorCode = (body: any) => body?.error?.code;
@@ -43,7 +45,10 @@ describe('malformed bodies and filters answer 4xx with a code on every surface',
       const notGzip = await app.call('POST', route.path, { raw: json, headers: { 'content-encoding': 'gzip' } });
       expect([notGzip.status, errorCode(notGzip.body)], route.path).to.deep.equal([400, 'request.invalid_content_encoding']);
       const unknownEncoding = await app.call('POST', route.path, { raw: json, headers: { 'content-encoding': 'br2' } });
-      expect([unknownEncoding.status, errorCode(unknownEncoding.body)], route.path).to.deep.equal([415, 'request.unsupported_content_encoding']);
+      expect([unknownEncoding.status, errorCode(unknownEncoding.body)], route.path).to.deep.equal([
+        415,
+        'request.unsupported_content_encoding',
+      ]);
       const charset = await app.call('POST', route.path, { raw: json, headers: { 'content-type': 'application/json; charset=klingon' } });
       expect([charset.status, errorCode(charset.body)], route.path).to.deep.equal([415, 'request.unsupported_charset']);
       // "name": "Zo\xC3" — a truncated two-byte sequence, which body-parser would have stored as U+FFFD.
@@ -51,7 +56,10 @@ describe('malformed bodies and filters answer 4xx with a code on every surface',
       const utf8 = await app.call('POST', route.path, { raw: invalidUtf8 });
       expect([utf8.status, errorCode(utf8.body)], route.path).to.deep.equal([400, 'request.invalid_unicode']);
     }
-    const gzipped = await app.call('POST', '/v1/personas', { raw: gzipSync(JSON.stringify({ name: 'Zoë' })), headers: { 'content-encoding': 'gzip' } });
+    const gzipped = await app.call('POST', '/v1/personas', {
+      raw: gzipSync(JSON.stringify({ name: 'Zoë' })),
+      headers: { 'content-encoding': 'gzip' },
+    });
     expect(gzipped.status).to.equal(201);
     expect(gzipped.body.name).to.equal('Zoë');
   });

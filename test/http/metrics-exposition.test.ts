@@ -11,7 +11,13 @@ describe('/metrics exposition', () => {
   before(async () => {
     api = await startTestApi({}, { defaultMetrics: true });
     await api.request('POST', '/v1/statements?wait=true', {
-      body: [{ actor: { mbox: 'mailto:ada@example.org' }, verb: { id: 'http://adlnet.gov/expapi/verbs/completed' }, object: { id: 'https://example.org/course/1' } }],
+      body: [
+        {
+          actor: { mbox: 'mailto:ada@example.org' },
+          verb: { id: 'http://adlnet.gov/expapi/verbs/completed' },
+          object: { id: 'https://example.org/course/1' },
+        },
+      ],
     });
     await api.request('GET', '/v1/personas/count');
   });
@@ -29,7 +35,9 @@ describe('/metrics exposition', () => {
     const byName = new Map(families.map((family) => [family.name, family]));
     expect(byName.get('persona_http_requests_total')?.type).to.equal('COUNTER');
     expect(byName.get('persona_http_request_duration_seconds')?.type).to.equal('HISTOGRAM');
-    expect(byName.get('persona_resolver_statements_total')?.metrics.find((metric) => metric.labels?.status === 'resolved')?.value).to.equal('1');
+    expect(byName.get('persona_resolver_statements_total')?.metrics.find((metric) => metric.labels?.status === 'resolved')?.value).to.equal(
+      '1',
+    );
     expect(byName.has('persona_queue_jobs_completed_total'), 'cluster totals are not per-instance figures').to.equal(false);
   });
 

@@ -7,13 +7,20 @@ import { startTestApi, type TestApi } from './http-support.ts';
 let clock = Date.UTC(2026, 0, 1);
 /** Statements a minute apart, in the order written: when their agents were seen under their names. */
 const statement = (mbox: string, name: string) => ({
-  timestamp: new Date(clock += 60_000).toISOString(), actor: { mbox, name }, verb: { id: 'http://adlnet.gov/expapi/verbs/attempted' }, object: { id: 'https://example.org/course/policy' },
+  timestamp: new Date((clock += 60_000)).toISOString(),
+  actor: { mbox, name },
+  verb: { id: 'http://adlnet.gov/expapi/verbs/attempted' },
+  object: { id: 'https://example.org/course/policy' },
 });
 
 describe('HTTP: name policy (identity rules)', () => {
   let api: TestApi;
-  before(async () => { api = await startTestApi(); });
-  after(async () => { await api.close(); });
+  before(async () => {
+    api = await startTestApi();
+  });
+  after(async () => {
+    await api.close();
+  });
 
   async function resolve(mbox: string, names: string[]): Promise<string> {
     const answer = await api.request('POST', '/v1/statements?wait=true', { body: names.map((name) => statement(mbox, name)) });

@@ -11,7 +11,10 @@ describe('HTTP: the OpenAPI document is generated lazily', () => {
   let generated = 0;
   let api: TestApi;
   before(async () => {
-    OpenApiGeneratorV31.prototype.generateDocument = function countedGenerateDocument(this: OpenApiGeneratorV31, ...args: Parameters<typeof generate>) {
+    OpenApiGeneratorV31.prototype.generateDocument = function countedGenerateDocument(
+      this: OpenApiGeneratorV31,
+      ...args: Parameters<typeof generate>
+    ) {
       generated += 1;
       return generate.apply(this, args);
     };

@@ -8,12 +8,21 @@ import { startCompatApp, type CompatApp } from '../compat/support/compat-app.ts'
 /** rule → the operations it may warn about, and why that warning is right to stay. */
 const ACCEPTED_WARNINGS: Record<string, { pointers: string[]; reason: string }> = {
   'operation-4xx-response': {
-    pointers: ['#/paths/~1health/get/responses', '#/paths/~1ready/get/responses', '#/paths/~1openapi.json/get/responses', '#/paths/~1docs/get/responses', '#/paths/~1xapi~1about/get/responses'],
+    pointers: [
+      '#/paths/~1health/get/responses',
+      '#/paths/~1ready/get/responses',
+      '#/paths/~1openapi.json/get/responses',
+      '#/paths/~1docs/get/responses',
+      '#/paths/~1xapi~1about/get/responses',
+    ],
     reason: 'probes, documentation and xAPI About take no input and no credentials: no client error can be answered',
   },
   'operation-2xx-response': {
-    pointers: NOT_SERVED.flatMap(({ path, methods }) => (methods === 'get' ? ['get'] : ['get', 'put', 'post', 'delete'])
-      .map((method) => `#/paths/${`/xapi${path}`.replaceAll('/', '~1')}/${method}/responses`)),
+    pointers: NOT_SERVED.flatMap(({ path, methods }) =>
+      (methods === 'get' ? ['get'] : ['get', 'put', 'post', 'delete']).map(
+        (method) => `#/paths/${`/xapi${path}`.replaceAll('/', '~1')}/${method}/responses`,
+      ),
+    ),
     reason: 'the xAPI resources this service does not serve answer 501 (xapi.not_implemented) and never succeed',
   },
 };
@@ -46,12 +55,17 @@ describe('OpenAPI document: Redocly recommended lint', () => {
   });
 
   it('names every operation with a unique operationId and says where the API is served', () => {
-    const operations = Object.entries(document.paths as Record<string, Record<string, { operationId?: string }>>)
-      .flatMap(([path, item]) => Object.entries(item).map(([method, operation]) => ({ at: `${method} ${path}`, id: operation.operationId })));
+    const operations = Object.entries(document.paths as Record<string, Record<string, { operationId?: string }>>).flatMap(([path, item]) =>
+      Object.entries(item).map(([method, operation]) => ({ at: `${method} ${path}`, id: operation.operationId })),
+    );
     expect(operations.filter((operation) => !operation.id).map((operation) => operation.at)).to.deep.equal([]);
     expect(new Set(operations.map((operation) => operation.id)).size).to.equal(operations.length);
     const byId = Object.fromEntries(operations.map((operation) => [operation.at, operation.id]));
-    expect(byId).to.include({ 'get /v1/personas/{id}': 'getPersonasById', 'get /v1/personas/by-user': 'getPersonasByUser', 'post /api/mergepersona': 'postApiMergepersona' });
+    expect(byId).to.include({
+      'get /v1/personas/{id}': 'getPersonasById',
+      'get /v1/personas/by-user': 'getPersonasByUser',
+      'post /api/mergepersona': 'postApiMergepersona',
+    });
     expect(document.servers).to.deep.equal([{ url: '/', description: 'The instance serving this document' }]);
   });
 

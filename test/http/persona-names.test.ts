@@ -12,12 +12,21 @@ const statement = (mbox: string, name?: string) => ({
   object: { id: 'https://example.org/course/names' },
 });
 
-interface SeenName { name: string; count: number; firstSeen: string; lastSeen: string }
+interface SeenName {
+  name: string;
+  count: number;
+  firstSeen: string;
+  lastSeen: string;
+}
 
 describe('HTTP: persona name history', () => {
   let api: TestApi;
-  before(async () => { api = await startTestApi(); });
-  after(async () => { await api.close(); });
+  before(async () => {
+    api = await startTestApi();
+  });
+  after(async () => {
+    await api.close();
+  });
 
   async function resolve(statements: unknown[]): Promise<string> {
     const answer = await api.request('POST', '/v1/statements?wait=true', { body: statements });
@@ -29,7 +38,11 @@ describe('HTTP: persona name history', () => {
   const counts = (names: SeenName[]) => Object.fromEntries(names.map((entry) => [entry.name, entry.count]));
 
   it('keeps every name statements give an agent, counted per occurrence, with first and last seen', async () => {
-    const id = await resolve([statement('mailto:hist@example.org', 'Ada'), statement('mailto:hist@example.org', 'Ada L.'), statement('mailto:hist@example.org', 'Ada')]);
+    const id = await resolve([
+      statement('mailto:hist@example.org', 'Ada'),
+      statement('mailto:hist@example.org', 'Ada L.'),
+      statement('mailto:hist@example.org', 'Ada'),
+    ]);
     await resolve([statement('mailto:hist@example.org', 'Ada Lovelace'), statement('mailto:hist@example.org')]);
     const names = await namesOf(id);
     expect(counts(names)).to.deep.equal({ Ada: 2, 'Ada L.': 1, 'Ada Lovelace': 1 });
@@ -76,16 +89,23 @@ describe('HTTP: persona name history', () => {
     const exported = await api.request('GET', `/v1/personas/${target}/export`);
     expect(exported.body.names.map((entry: SeenName) => entry.name)).to.have.members(['Erin', 'Erin Old']);
     expect((await api.request('POST', `/v1/personas/${target}/erase`)).status).to.equal(200);
-    const left = await api.built.store.collection(COLLECTIONS.names).countDocuments({ organisation: new ObjectId(api.admin.organisation), persona: { $in: [new ObjectId(target), new ObjectId(source)] } });
+    const left = await api.built.store.collection(COLLECTIONS.names).countDocuments({
+      organisation: new ObjectId(api.admin.organisation),
+      persona: { $in: [new ObjectId(target), new ObjectId(source)] },
+    });
     expect(left).to.equal(0);
   });
 
   it('a persona without a name shows an identifier, or else its id, never an empty string', async () => {
     const id = await resolve([statement('mailto:nameless@example.org', 'Nameless')]);
-    await api.built.store.collection(COLLECTIONS.personas).updateOne({ organisation: new ObjectId(api.admin.organisation), _id: new ObjectId(id) }, { $set: { name: '' } });
+    await api.built.store
+      .collection(COLLECTIONS.personas)
+      .updateOne({ organisation: new ObjectId(api.admin.organisation), _id: new ObjectId(id) }, { $set: { name: '' } });
     expect((await api.request('GET', `/v1/personas/${id}`)).body.displayName).to.equal('nameless@example.org');
     const bare = await api.request('POST', '/v1/personas', { body: { name: 'Bare' } });
-    await api.built.store.collection(COLLECTIONS.personas).updateOne({ organisation: new ObjectId(api.admin.organisation), _id: new ObjectId(bare.body.id) }, { $set: { name: null } });
+    await api.built.store
+      .collection(COLLECTIONS.personas)
+      .updateOne({ organisation: new ObjectId(api.admin.organisation), _id: new ObjectId(bare.body.id) }, { $set: { name: null } });
     expect((await api.request('GET', `/v1/personas/${bare.body.id}`)).body.displayName).to.equal(bare.body.id);
   });
 });

@@ -11,8 +11,12 @@ import { basic, startTestApi, type Credentials, type TestApi } from './http-supp
 
 describe('HTTP: search= (token index)', () => {
   let api: TestApi;
-  beforeEach(async () => { api = await startTestApi(); });
-  afterEach(async () => { await api.close(); });
+  beforeEach(async () => {
+    api = await startTestApi();
+  });
+  afterEach(async () => {
+    await api.close();
+  });
 
   const names = async (query: string, auth?: Credentials): Promise<string[]> => {
     const answer = await api.request('GET', `/v1/personas?search=${encodeURIComponent(query)}&limit=100`, auth ? { auth } : {});
@@ -27,7 +31,11 @@ describe('HTTP: search= (token index)', () => {
 
   it('finds by name and identifier words: prefixes, whole words, any case and accent; never inside a word', async () => {
     await create({ name: 'Ada Lovelace', identifiers: [{ key: 'mbox', value: 'mailto:ada@example.org' }] });
-    await create({ name: 'Zoë Ström', profile: { tagline: 'Mentor' }, identifiers: [{ key: 'account', value: { homePage: 'https://lms.example.org', name: 'zstrom-42' } }] });
+    await create({
+      name: 'Zoë Ström',
+      profile: { tagline: 'Mentor' },
+      identifiers: [{ key: 'account', value: { homePage: 'https://lms.example.org', name: 'zstrom-42' } }],
+    });
     await create({ name: 'Adam Smith' });
     expect(await names('ada')).to.deep.equal(['Ada Lovelace', 'Adam Smith']);
     expect(await names('ADA LOV')).to.deep.equal(['Ada Lovelace']);
@@ -55,9 +63,15 @@ describe('HTTP: search= (token index)', () => {
   });
 
   it('follows resolved statements, renames, added, moved and deleted identifiers', async () => {
-    const resolved = await api.request('POST', '/v1/statements?wait=true', { body: [
-      { actor: { mbox: 'mailto:grace@example.org', name: 'Grace Brewster' }, verb: { id: 'http://adlnet.gov/expapi/verbs/completed' }, object: { id: 'https://example.org/c/1' } },
-    ] });
+    const resolved = await api.request('POST', '/v1/statements?wait=true', {
+      body: [
+        {
+          actor: { mbox: 'mailto:grace@example.org', name: 'Grace Brewster' },
+          verb: { id: 'http://adlnet.gov/expapi/verbs/completed' },
+          object: { id: 'https://example.org/c/1' },
+        },
+      ],
+    });
     expect(resolved.status, JSON.stringify(resolved.body)).to.equal(200);
     expect(await names('grace@')).to.deep.equal(['Grace Brewster']);
     const grace = (await api.request('GET', '/v1/personas/by-identifier?mbox=mailto:grace@example.org')).body.id;
@@ -66,7 +80,9 @@ describe('HTTP: search= (token index)', () => {
     expect(await names('admiral')).to.deep.equal(['Rear Admiral Hopper']);
     expect(await names('brewster')).to.deep.equal([]);
 
-    const added = await api.request('POST', '/v1/identifiers', { body: { persona: grace, ifi: { key: 'openid', value: 'https://id.example.org/amazing-grace' } } });
+    const added = await api.request('POST', '/v1/identifiers', {
+      body: { persona: grace, ifi: { key: 'openid', value: 'https://id.example.org/amazing-grace' } },
+    });
     expect(added.status, JSON.stringify(added.body)).to.equal(201);
     expect(await names('amazing')).to.deep.equal(['Rear Admiral Hopper']);
 
@@ -93,7 +109,9 @@ describe('HTTP: search= (token index)', () => {
     expect((await api.request('POST', `/v1/personas/${source}/erase`)).status).to.equal(200);
     expect(await names('source')).to.deep.equal([]);
     expect(await names('moved@')).to.deep.equal([]);
-    const left = await api.built.store.collection(SEARCH_TOKENS_COLLECTION).find({ organisation: { $exists: true }, token: 'moved@example.org' });
+    const left = await api.built.store
+      .collection(SEARCH_TOKENS_COLLECTION)
+      .find({ organisation: { $exists: true }, token: 'moved@example.org' });
     expect(left, 'the erased person leaves no token behind').to.deep.equal([]);
   });
 
@@ -103,7 +121,7 @@ describe('HTTP: search= (token index)', () => {
     form.append('mapping', JSON.stringify({ columns: { email: { type: 'mbox', primary: 1 }, name: { type: 'name' } } }));
     const response = await fetch(`${api.baseUrl}/v1/imports`, { method: 'POST', body: form, headers: { authorization: basic(api.admin) } });
     expect(response.status).to.equal(202);
-    const { id } = await response.json() as { id: string };
+    const { id } = (await response.json()) as { id: string };
     for (;;) {
       const state = (await api.request('GET', `/v1/imports/${id}`)).body.state;
       if (state !== 'processing') break;
@@ -118,7 +136,8 @@ describe('HTTP: search= (token index)', () => {
 
   it('pages in match order with cursors both ways, each person once, other conditions applied', async () => {
     const items = Array.from({ length: 23 }, (_, index) => ({
-      name: `Learner ${index}`, active: index % 4 !== 0,
+      name: `Learner ${index}`,
+      active: index % 4 !== 0,
       identifiers: [{ key: 'mbox', value: `mailto:learner-${index}@example.org` }],
     }));
     const made = await api.request('POST', '/v1/personas', { body: items });
@@ -129,7 +148,10 @@ describe('HTTP: search= (token index)', () => {
     for (;;) {
       seen.push(...page.body.data.map((row: { id: string }) => row.id));
       if (!page.body.page.nextCursor) break;
-      page = await api.request('GET', `/v1/personas?search=learn&active=true&limit=5&after=${encodeURIComponent(page.body.page.nextCursor)}`);
+      page = await api.request(
+        'GET',
+        `/v1/personas?search=learn&active=true&limit=5&after=${encodeURIComponent(page.body.page.nextCursor)}`,
+      );
       pages.push(page);
     }
     expect(seen, 'every active learner once, though each holds two tokens starting with "learn"').to.have.length(17);
@@ -146,7 +168,10 @@ describe('HTTP: search= (token index)', () => {
     const twoTerms: string[] = [];
     let cursor: string | null = null;
     do {
-      const answer: { body: any } = await api.request('GET', `/v1/personas?search=${encodeURIComponent('learner 1')}&limit=2${cursor ? `&after=${encodeURIComponent(cursor)}` : ''}`);
+      const answer: { body: any } = await api.request(
+        'GET',
+        `/v1/personas?search=${encodeURIComponent('learner 1')}&limit=2${cursor ? `&after=${encodeURIComponent(cursor)}` : ''}`,
+      );
       twoTerms.push(...answer.body.data.map((row: { name: string }) => row.name));
       cursor = answer.body.page.nextCursor;
     } while (cursor);
@@ -155,7 +180,11 @@ describe('HTTP: search= (token index)', () => {
     for (const direction of [1, -1] as const) {
       const plan = await api.built.store.collection(SEARCH_TOKENS_COLLECTION).explain(
         { organisation: new ObjectId(api.admin.organisation), token: { $gte: 'learn', $lt: prefixEnd('learn') } },
-        { sort: { organisation: direction, token: direction, persona: direction }, limit: 5, hint: { organisation: 1, token: 1, persona: 1 } },
+        {
+          sort: { organisation: direction, token: direction, persona: direction },
+          limit: 5,
+          hint: { organisation: 1, token: 1, persona: 1 },
+        },
       );
       expect(plan.sortedByIndex, `direction ${direction}`).to.equal(true);
       expect(plan.docsExamined, `direction ${direction}`).to.be.at.most(5);
@@ -168,7 +197,13 @@ describe('HTTP: search= (token index)', () => {
 
   it('indexes people written straight into the store before the first search (an upgraded store)', async () => {
     await api.built.store.collection(COLLECTIONS.personas).insertMany([
-      { organisation: new ObjectId(api.admin.organisation), name: 'Legacy Learner', active: true, createdAt: new Date(), updatedAt: new Date() },
+      {
+        organisation: new ObjectId(api.admin.organisation),
+        name: 'Legacy Learner',
+        active: true,
+        createdAt: new Date(),
+        updatedAt: new Date(),
+      },
     ]);
     expect(await names('legacy')).to.deep.equal(['Legacy Learner']);
   });
@@ -176,9 +211,13 @@ describe('HTTP: search= (token index)', () => {
   it('finds a person written after a search with an updatedAt an hour old (a skewed clock or a slow commit: review finding 10)', async () => {
     expect(await names('tardy')).to.deep.equal([]);
     const stampedLongAgo = new Date(Date.now() - 3_600_000);
-    await api.built.store.collection(COLLECTIONS.personas).insertOne(
-      { organisation: new ObjectId(api.admin.organisation), name: 'Tardy Writer', active: true, createdAt: stampedLongAgo, updatedAt: stampedLongAgo },
-    );
+    await api.built.store.collection(COLLECTIONS.personas).insertOne({
+      organisation: new ObjectId(api.admin.organisation),
+      name: 'Tardy Writer',
+      active: true,
+      createdAt: stampedLongAgo,
+      updatedAt: stampedLongAgo,
+    });
     expect(await names('tardy')).to.deep.equal(['Tardy Writer']);
   });
 });

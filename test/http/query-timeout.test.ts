@@ -16,7 +16,11 @@ describe('query time limit (QUERY_TIMEOUT_MS)', () => {
       await personas.insertMany(Array.from({ length: 200 }, (_, index) => ({ organisation, name: `p${index}` })));
       const scan = () => personas.countDocuments({ organisation, name: { $regex: 'nobody' } });
       let refusal: unknown = null;
-      await runWithQueryDeadline(-1, () => scan().catch((error: unknown) => { refusal = error; }));
+      await runWithQueryDeadline(-1, () =>
+        scan().catch((error: unknown) => {
+          refusal = error;
+        }),
+      );
       expect(refusal).to.be.instanceOf(QueryTimeoutError);
       expect(await scan()).to.equal(0);
       expect(await runWithQueryDeadline(60_000, scan)).to.equal(0);
@@ -31,12 +35,19 @@ describe('query time limit (QUERY_TIMEOUT_MS)', () => {
       app = await startCompatApp({ env: { QUERY_TIMEOUT_MS: '1' } });
       const personas = app.built.store.collection(COLLECTIONS.personas);
       // Enough documents that no scan of them ends within 1 ms.
-      await personas.insertMany(Array.from({ length: 5000 }, (_, index) => ({ organisation: app.a.organisation, name: `person ${index}`, createdAt: new Date() })));
+      await personas.insertMany(
+        Array.from({ length: 5000 }, (_, index) => ({ organisation: app.a.organisation, name: `person ${index}`, createdAt: new Date() })),
+      );
     });
     after(async () => app.close());
 
     it('answers a list, a count and an LL filter that scan too long with 503 query.timeout; writes are not limited', async () => {
-      for (const path of [`/api/v2/persona?query=${q({ name: { $regex: 'nobody' } })}`, `/api/v2/persona/count?query=${q({ name: { $regex: 'nobody' } })}`, '/v1/personas/count?search.name.like=nobody', '/v1/personas?search.name.like=nobody']) {
+      for (const path of [
+        `/api/v2/persona?query=${q({ name: { $regex: 'nobody' } })}`,
+        `/api/v2/persona/count?query=${q({ name: { $regex: 'nobody' } })}`,
+        '/v1/personas/count?search.name.like=nobody',
+        '/v1/personas?search.name.like=nobody',
+      ]) {
         const answer = await app.call('GET', path);
         expect(answer.status, path).to.equal(503);
         expect(answer.body.error.code, path).to.equal('query.timeout');

@@ -5,7 +5,9 @@ import { startTestApi, type TestApi } from './http-support.ts';
 
 describe('HTTP: rate limit per client', () => {
   let api: TestApi;
-  afterEach(async () => { await api.close(); });
+  afterEach(async () => {
+    await api.close();
+  });
 
   it('answers 429 with a code and Retry-After past the limit, counting each client apart', async () => {
     api = await startTestApi({ RATE_LIMIT_PER_MINUTE: '3' });
@@ -23,7 +25,9 @@ describe('HTTP: rate limit per client', () => {
 
   it('does not limit when RATE_LIMIT_PER_MINUTE is 0 (the default)', async () => {
     api = await startTestApi();
-    const statuses = await Promise.all(Array.from({ length: 30 }, () => api.request('GET', '/v1/personas/count').then((answer) => answer.status)));
+    const statuses = await Promise.all(
+      Array.from({ length: 30 }, () => api.request('GET', '/v1/personas/count').then((answer) => answer.status)),
+    );
     expect(new Set(statuses)).to.deep.equal(new Set([200]));
   });
 });

@@ -7,7 +7,12 @@ import { startTestApi } from './http-support.ts';
 describe('the request log of the running app', () => {
   it('never writes an email address of a looked-up identifier', async () => {
     const lines: string[] = [];
-    const sink = new Writable({ write(chunk, _encoding, done) { lines.push(String(chunk)); done(); } });
+    const sink = new Writable({
+      write(chunk, _encoding, done) {
+        lines.push(String(chunk));
+        done();
+      },
+    });
     const api = await startTestApi({}, { logger: pino({ level: 'info' }, sink) });
     try {
       const answer = await api.request('GET', `/v1/personas/by-identifier?mbox=${encodeURIComponent('mailto:ada@example.org')}`);

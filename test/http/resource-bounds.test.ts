@@ -27,21 +27,52 @@ async function medianLatency(api: TestApi, auth: Credentials): Promise<number> {
 
 // Bodies are serialised once, here: the attacker runs in the server's process, and serialising megabytes per request
 // would slow the bystander by the test's own work, not the server's.
-interface Hostile { method: string; path: string; raw?: string; status: number; code: string }
+interface Hostile {
+  method: string;
+  path: string;
+  raw?: string;
+  status: number;
+  code: string;
+}
 
 const deep = `{"name":"x","profile":${'{"a":'.repeat(20_000)}1${'}'.repeat(20_000)}}`;
 const wide = JSON.stringify({ name: 'x', profile: Object.fromEntries(Array.from({ length: 20_000 }, (_, index) => [`k${index}`, index])) });
 const members = Array.from({ length: 60_000 }, (_, index) => ({ mbox: `mailto:m${index}@example.org` }));
 const HOSTILE: Record<string, Hostile> = {
-  'a backtracking $regex': { method: 'GET', path: `/api/v2/persona?query=${encodeURIComponent(JSON.stringify({ name: { $regex: '(a+)+$' } }))}`, status: 400, code: 'query.unsafe_regex' },
+  'a backtracking $regex': {
+    method: 'GET',
+    path: `/api/v2/persona?query=${encodeURIComponent(JSON.stringify({ name: { $regex: '(a+)+$' } }))}`,
+    status: 400,
+    code: 'query.unsafe_regex',
+  },
   'JSON 20,000 levels deep': { method: 'POST', path: '/v1/personas', raw: deep, status: 400, code: 'request.json_too_deep' },
   'an object of 20,000 keys': { method: 'POST', path: '/v1/personas', raw: wide, status: 400, code: 'request.json_too_many_keys' },
-  'a batch of 20,000 personas': { method: 'POST', path: '/v1/personas', raw: JSON.stringify(Array.from({ length: 20_000 }, (_, index) => ({ name: `p${index}` }))), status: 413, code: 'request.batch_too_large' },
-  'one statement naming 60,000 agents': {
-    method: 'POST', path: '/v1/statements?wait=true', status: 413, code: 'request.too_many_agents',
-    raw: JSON.stringify({ actor: { mbox: 'mailto:lead@example.org' }, verb: { id: 'http://x/v' }, object: { id: 'http://x/o' }, context: { team: { objectType: 'Group', member: members } } }),
+  'a batch of 20,000 personas': {
+    method: 'POST',
+    path: '/v1/personas',
+    raw: JSON.stringify(Array.from({ length: 20_000 }, (_, index) => ({ name: `p${index}` }))),
+    status: 413,
+    code: 'request.batch_too_large',
   },
-  'an 11 MB body': { method: 'POST', path: '/v1/personas', raw: JSON.stringify({ name: 'x', profile: { blob: 'x'.repeat(11 * 1024 * 1024) } }), status: 413, code: 'request.payload_too_large' },
+  'one statement naming 60,000 agents': {
+    method: 'POST',
+    path: '/v1/statements?wait=true',
+    status: 413,
+    code: 'request.too_many_agents',
+    raw: JSON.stringify({
+      actor: { mbox: 'mailto:lead@example.org' },
+      verb: { id: 'http://x/v' },
+      object: { id: 'http://x/o' },
+      context: { team: { objectType: 'Group', member: members } },
+    }),
+  },
+  'an 11 MB body': {
+    method: 'POST',
+    path: '/v1/personas',
+    raw: JSON.stringify({ name: 'x', profile: { blob: 'x'.repeat(11 * 1024 * 1024) } }),
+    status: 413,
+    code: 'request.payload_too_large',
+  },
 };
 
 /** Sends headers and then the body one byte at a time; resolves with the status line the server answered. */
@@ -51,11 +82,20 @@ function trickle(api: TestApi, path: string, authorization: string | null, bytes
     const socket = connect(Number(port), hostname);
     let answer = '';
     let timer: NodeJS.Timeout | undefined;
-    const finish = (status: string) => { clearInterval(timer); socket.destroy(); resolve(status); };
-    socket.on('data', (chunk) => { answer += String(chunk); if (answer.includes('\r\n')) finish(answer.split('\r\n')[0]); });
+    const finish = (status: string) => {
+      clearInterval(timer);
+      socket.destroy();
+      resolve(status);
+    };
+    socket.on('data', (chunk) => {
+      answer += String(chunk);
+      if (answer.includes('\r\n')) finish(answer.split('\r\n')[0]);
+    });
     socket.on('error', reject);
     socket.on('connect', () => {
-      socket.write(`POST ${path} HTTP/1.1\r\nHost: ${hostname}\r\nContent-Type: application/json\r\nContent-Length: ${bytes}\r\nX-Experience-API-Version: 1.0.3\r\n${authorization ? `Authorization: ${authorization}\r\n` : ''}\r\n`);
+      socket.write(
+        `POST ${path} HTTP/1.1\r\nHost: ${hostname}\r\nContent-Type: application/json\r\nContent-Length: ${bytes}\r\nX-Experience-API-Version: 1.0.3\r\n${authorization ? `Authorization: ${authorization}\r\n` : ''}\r\n`,
+      );
       let sent = 0;
       timer = setInterval(() => {
         if (stop() || sent >= bytes - 1) return finish('held');
@@ -79,7 +119,9 @@ describe('resource bounds: hostile requests are refused while a bystander keeps 
     await medianLatency(api, bystander);
     baseline = await medianLatency(api, bystander);
   });
-  after(async () => { await api?.close(); });
+  after(async () => {
+    await api?.close();
+  });
 
   for (const [name, hostile] of Object.entries(HOSTILE)) {
     it(`${name}: ${hostile.status} ${hostile.code}, every time, and the bystander is not stalled`, async () => {
@@ -91,10 +133,14 @@ describe('resource bounds: hostile requests are refused while a bystander keeps 
           statuses.push([answer.status, answer.body?.error?.code]);
         } while (measuring);
       })();
-      const during = await medianLatency(api, bystander).finally(() => { measuring = false; });
+      const during = await medianLatency(api, bystander).finally(() => {
+        measuring = false;
+      });
       await attacker;
       expect([...new Set(statuses.map((pair) => pair.join(' ')))].join(', '), name).to.equal(`${hostile.status} ${hostile.code}`);
-      expect(during / baseline, `bystander median ${during.toFixed(1)} ms against ${baseline.toFixed(1)} ms at rest`).to.be.below(MAX_SLOWDOWN);
+      expect(during / baseline, `bystander median ${during.toFixed(1)} ms against ${baseline.toFixed(1)} ms at rest`).to.be.below(
+        MAX_SLOWDOWN,
+      );
     });
   }
 
@@ -107,8 +153,12 @@ describe('resource bounds: hostile requests are refused while a bystander keeps 
   it('fifty authenticated bodies trickled at once do not stall the bystander', async () => {
     let measuring = true;
     const slow = Array.from({ length: 50 }, () => trickle(api, '/v1/personas', basic(api.admin), 100_000, () => !measuring));
-    const during = await medianLatency(api, bystander).finally(() => { measuring = false; });
+    const during = await medianLatency(api, bystander).finally(() => {
+      measuring = false;
+    });
     expect(await Promise.all(slow)).to.deep.equal(Array(50).fill('held'));
-    expect(during / baseline, `bystander median ${during.toFixed(1)} ms against ${baseline.toFixed(1)} ms at rest`).to.be.below(MAX_SLOWDOWN);
+    expect(during / baseline, `bystander median ${during.toFixed(1)} ms against ${baseline.toFixed(1)} ms at rest`).to.be.below(
+      MAX_SLOWDOWN,
+    );
   });
 });

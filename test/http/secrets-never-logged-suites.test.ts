@@ -16,7 +16,11 @@ const ROOT = fileURLToPath(new URL('../..', import.meta.url));
 /** In npm test: suites that create clients, sign in every way and pass wrong secrets, in seconds. */
 const SUITES = ['test/http/auth-and-operations.test.ts', 'test/compat/ll-personas.e2e.test.ts', 'test/identity/imports-http.test.ts'];
 /** SECRETS_LONG=1 adds these (3 min here: the matrix alone is 2,000 log lines and 90 clients). */
-const LONG_SUITES = ['test/http/authorisation-matrix.test.ts', 'test/http/identifiers-attributes-links.test.ts', 'test/http/statements.test.ts'];
+const LONG_SUITES = [
+  'test/http/authorisation-matrix.test.ts',
+  'test/http/identifiers-attributes-links.test.ts',
+  'test/http/statements.test.ts',
+];
 const RUN = process.env.SECRETS_LONG === '1' ? [...SUITES, ...LONG_SUITES] : SUITES;
 const LONG = process.env.SECRETS_LONG === '1';
 
@@ -27,7 +31,9 @@ describe('secrets never reach the logs of several suites run at trace level', fu
     const log = join(makeTempDir('persona-trace-log-'), 'run.log');
     // One child run, after which this process goes on: never two mocha runs at once doing work.
     await promisify(execFile)(process.execPath, [join(ROOT, 'node_modules', 'mocha', 'bin', 'mocha.js'), '--reporter', 'dot', ...RUN], {
-      cwd: ROOT, env: { ...process.env, PERSONA_TRACE_LOG: log }, maxBuffer: 64 * 1024 * 1024,
+      cwd: ROOT,
+      env: { ...process.env, PERSONA_TRACE_LOG: log },
+      maxBuffer: 64 * 1024 * 1024,
     });
     const lines = readFileSync(log, 'utf8').split('\n').filter(Boolean);
     const secrets = [...new Set(existsSync(`${log}.secrets`) ? readFileSync(`${log}.secrets`, 'utf8').split('\n').filter(Boolean) : [])];

@@ -21,8 +21,15 @@ function trickle(api: TestApi, head: string, nextByte: (index: number) => string
     let answer = '';
     let trickled = 0;
     let timer: NodeJS.Timeout | undefined;
-    const finish = (status: string) => { clearInterval(timer); socket.destroy(); resolve({ status, trickled }); };
-    socket.on('data', (chunk) => { answer += String(chunk); if (answer.includes('\r\n')) finish(answer.split('\r\n')[0]); });
+    const finish = (status: string) => {
+      clearInterval(timer);
+      socket.destroy();
+      resolve({ status, trickled });
+    };
+    socket.on('data', (chunk) => {
+      answer += String(chunk);
+      if (answer.includes('\r\n')) finish(answer.split('\r\n')[0]);
+    });
     socket.on('close', () => finish(answer ? answer.split('\r\n')[0] : 'closed'));
     socket.on('error', (error: NodeJS.ErrnoException) => (error.code === 'ECONNRESET' ? finish('closed') : reject(error)));
     socket.on('connect', () => {
@@ -42,7 +49,9 @@ describe('HTTP: server time limits against slow clients', function () {
   before(async () => {
     api = await startTestApi({ HTTP_HEADERS_TIMEOUT_MS: '1000', HTTP_REQUEST_TIMEOUT_MS: '2000' });
   });
-  after(async () => { await api?.close(); });
+  after(async () => {
+    await api?.close();
+  });
 
   /** A second client asking over and over while `slow` runs: every answer it got. */
   async function bystanderDuring<T>(slow: Promise<T>): Promise<{ slow: T; statuses: number[] }> {
@@ -54,7 +63,9 @@ describe('HTTP: server time limits against slow clients', function () {
         await new Promise((resolve) => setTimeout(resolve, 50));
       }
     })();
-    const result = await slow.finally(() => { done = true; });
+    const result = await slow.finally(() => {
+      done = true;
+    });
     await asking;
     return { slow: result, statuses };
   }

@@ -7,11 +7,17 @@ const object = { id: 'https://example.org/course/1' };
 
 describe('HTTP: statements and resolve', () => {
   let api: TestApi;
-  before(async () => { api = await startTestApi(); });
-  after(async () => { await api.close(); });
+  before(async () => {
+    api = await startTestApi();
+  });
+  after(async () => {
+    await api.close();
+  });
 
   it('resolves one statement inline: 200 with the result document', async () => {
-    const answer = await api.request('POST', '/v1/statements', { body: { actor: { mbox: 'mailto:kim@example.org', name: 'Kim' }, verb, object } });
+    const answer = await api.request('POST', '/v1/statements', {
+      body: { actor: { mbox: 'mailto:kim@example.org', name: 'Kim' }, verb, object },
+    });
     expect(answer.status).to.equal(200);
     expect(answer.body.counts).to.deep.equal({ resolved: 1, rejected: 0, personasCreated: 1, identifiersCreated: 1 });
     const [agent] = answer.body.results[0].agents;
@@ -24,7 +30,11 @@ describe('HTTP: statements and resolve', () => {
       body: [
         { actor: { mbox: 'mailto:kim@example.org' }, verb, object },
         { actor: { mbox: 'kim@example.org' }, verb, object },
-        { actor: { account: { homePage: 'https://lms.example.org', name: 'k2' } }, verb, object: { objectType: 'Agent', mbox: 'mailto:obj@example.org' } },
+        {
+          actor: { account: { homePage: 'https://lms.example.org', name: 'k2' } },
+          verb,
+          object: { objectType: 'Agent', mbox: 'mailto:obj@example.org' },
+        },
       ],
     });
     expect(answer.status).to.equal(200);
@@ -53,7 +63,9 @@ describe('HTTP: statements and resolve', () => {
 
   it('POST /v1/resolve answers the persona of each agent or null, creating nothing', async () => {
     const before = (await api.request('GET', '/v1/personas/count')).body.count;
-    const answer = await api.request('POST', '/v1/resolve', { body: { agents: [{ mbox: 'mailto:kim@example.org' }, { mbox: 'mailto:nobody@example.org' }, { name: 'no ifi' }] } });
+    const answer = await api.request('POST', '/v1/resolve', {
+      body: { agents: [{ mbox: 'mailto:kim@example.org' }, { mbox: 'mailto:nobody@example.org' }, { name: 'no ifi' }] },
+    });
     expect(answer.status).to.equal(200);
     expect(answer.body.results[0]).to.have.keys('personaId', 'identifierId');
     expect(answer.body.results.slice(1)).to.deep.equal([null, null]);

@@ -13,7 +13,9 @@ const nested = (levels: number): Record<string, unknown> => {
 describe('HTTP: documents the store refuses', function () {
   this.timeout(60_000);
   let api: TestApi;
-  before(async () => { api = await startTestApi({ BODY_LIMIT: '40mb' }); });
+  before(async () => {
+    api = await startTestApi({ BODY_LIMIT: '40mb' });
+  });
   after(async () => api.close());
 
   it('a NUL in a profile key is 422 store.invalid_document; nothing is created', async () => {

@@ -9,8 +9,12 @@ import { accountIfi, basic, createPersona, expectError, mboxIfi, startTestApi, t
 
 describe('HTTP: identity health', () => {
   let api: TestApi;
-  beforeEach(async () => { api = await startTestApi(); });
-  afterEach(async () => { await api.close(); });
+  beforeEach(async () => {
+    api = await startTestApi();
+  });
+  afterEach(async () => {
+    await api.close();
+  });
 
   const health = async (query = '', auth?: { key: string; secret: string }) => {
     const answer = await api.request('GET', `/v1/stats/identity${query}`, auth ? { auth } : {});
@@ -19,7 +23,10 @@ describe('HTTP: identity health', () => {
   };
 
   it('counts personas, identifiers by kind, identifiers per persona, multi-kind share, merges, undos and the de-duplication rate', async () => {
-    const ada = await createPersona(api, { name: 'Ada', identifiers: [mboxIfi('ada@example.org'), accountIfi('https://lms.example.org', 'ada')] });
+    const ada = await createPersona(api, {
+      name: 'Ada',
+      identifiers: [mboxIfi('ada@example.org'), accountIfi('https://lms.example.org', 'ada')],
+    });
     const adaToo = await createPersona(api, { name: 'Ada L', identifiers: [mboxIfi('ada.l@example.org')] });
     const bob = await createPersona(api, { name: 'Bob', identifiers: [mboxIfi('bob@example.org')] });
     const bobToo = await createPersona(api, { name: 'Bob B', identifiers: [mboxIfi('bob.b@example.org')] });
@@ -32,7 +39,12 @@ describe('HTTP: identity health', () => {
     expect(figures).to.include({ personas: 4, mergedPersonas: 1, identifiers: 5, blockedIdentifiers: 0 });
     expect(figures.identifiersByKind).to.deep.equal({ mbox: 4, mbox_sha1sum: 0, openid: 0, account: 1 });
     expect(figures.deduplicationRate).to.equal(1 / 5);
-    const buckets = Object.fromEntries(figures.identifiersPerPersona.buckets.map((bucket: { identifiers: string; personas: number }) => [bucket.identifiers, bucket.personas]));
+    const buckets = Object.fromEntries(
+      figures.identifiersPerPersona.buckets.map((bucket: { identifiers: string; personas: number }) => [
+        bucket.identifiers,
+        bucket.personas,
+      ]),
+    );
     expect(buckets).to.include({ 0: 1, 1: 2, 3: 1, 2: 0, '10+': 0 });
     expect(figures.identifiersPerPersona.multiKindPersonas).to.equal(1);
     expect(figures.multiKindShare).to.equal(1 / 4);
@@ -41,11 +53,19 @@ describe('HTTP: identity health', () => {
     expect(figures.series).to.have.length(7);
     const today = figures.series[6];
     expect(today.date).to.equal(new Date().toISOString().slice(0, 10));
-    expect(today).to.deep.equal({ date: today.date, personasCreated: 5, merges: 2, undos: 1, blockedIdentifiers: 0, personas: 4, deduplicationRate: 1 / 5 });
+    expect(today).to.deep.equal({
+      date: today.date,
+      personasCreated: 5,
+      merges: 2,
+      undos: 1,
+      blockedIdentifiers: 0,
+      personas: 4,
+      deduplicationRate: 1 / 5,
+    });
     expect(figures.series[5]).to.deep.include({ personasCreated: 0, merges: 0, personas: 0, deduplicationRate: 0 });
   });
 
-  it('walks the series back through older days from the store\'s dates', async () => {
+  it("walks the series back through older days from the store's dates", async () => {
     const organisation = new ObjectId(api.admin.organisation);
     const threeDaysAgo = new Date(Date.now() - 3 * 86_400_000);
     await api.built.store.collection('personas').insertMany([
@@ -59,24 +79,41 @@ describe('HTTP: identity health', () => {
   });
 
   it('counts the identifiers the blocked-value rules refused on each path, per day in the series, per organisation', async () => {
-    const statement = (actor: Record<string, unknown>) => ({ actor, verb: { id: 'http://adlnet.gov/expapi/verbs/attempted' }, object: { id: 'https://example.org/course/health' } });
+    const statement = (actor: Record<string, unknown>) => ({
+      actor,
+      verb: { id: 'http://adlnet.gov/expapi/verbs/attempted' },
+      object: { id: 'https://example.org/course/health' },
+    });
     // Statements: two blocked agents (one statement each), the clean one resolves.
     const resolved = await api.request('POST', '/v1/statements?wait=true', {
-      body: [statement({ mbox: 'mailto:test@test.com' }), statement({ account: { homePage: 'https://lms.example.org', name: '0' } }), statement({ mbox: 'mailto:ada@example.org' })],
+      body: [
+        statement({ mbox: 'mailto:test@test.com' }),
+        statement({ account: { homePage: 'https://lms.example.org', name: '0' } }),
+        statement({ mbox: 'mailto:ada@example.org' }),
+      ],
     });
     expect(resolved.status, JSON.stringify(resolved.body)).to.equal(200);
     // The API and Learning Locker's route: one refused identifier each.
     expect((await api.request('POST', '/v1/identifiers', { body: { ifi: mboxIfi('noreply@example.org') } })).status).to.equal(422);
     const persona = (await api.request('POST', '/api/v2/persona', { body: { name: 'Ann' } })).body._id;
-    const ll = await api.request('POST', '/api/v2/personaidentifier', { body: { ifi: { key: 'account', value: { homePage: 'https://lms.example.org', name: 'null' } }, persona } });
+    const ll = await api.request('POST', '/api/v2/personaidentifier', {
+      body: { ifi: { key: 'account', value: { homePage: 'https://lms.example.org', name: 'null' } }, persona },
+    });
     expect(ll.status).to.be.within(400, 499);
     // A CSV import: one row with two blocked identifiers, one clean row.
     const form = new FormData();
-    form.append('file', new Blob(['email,other\nanonymous@example.org,test@test.com\nbo@example.org,\n'], { type: 'text/csv' }), 'rows.csv');
+    form.append(
+      'file',
+      new Blob(['email,other\nanonymous@example.org,test@test.com\nbo@example.org,\n'], { type: 'text/csv' }),
+      'rows.csv',
+    );
     form.append('mapping', JSON.stringify({ columns: { email: { type: 'mbox', primary: 1 }, other: { type: 'mbox', primary: 2 } } }));
-    const started = await (await fetch(`${api.baseUrl}/v1/imports`, { method: 'POST', body: form, headers: { authorization: basic(api.admin) } })).json() as any;
+    const started = (await (
+      await fetch(`${api.baseUrl}/v1/imports`, { method: 'POST', body: form, headers: { authorization: basic(api.admin) } })
+    ).json()) as any;
     let done: any;
-    do done = (await api.request('GET', `/v1/imports/${started.id}`)).body; while (done.state === 'processing');
+    do done = (await api.request('GET', `/v1/imports/${started.id}`)).body;
+    while (done.state === 'processing');
     expect(done.counts).to.include({ created: 1, errors: 1 });
     // Two refusals recorded two days ago (the tally is by UTC day).
     await recordBlockedIdentifiers(api.built.store, new ObjectId(api.admin.organisation), 2, new Date(Date.now() - 2 * 86_400_000));
@@ -112,7 +149,9 @@ describe('HTTP: identity health', () => {
     expect(tombstones.indexName).to.equal('organisation_1_mergedInto_1');
     expect(tombstones.docsExamined, 'only the tombstones are read').to.equal(0);
     expect((await identifiers.explain({ organisation, 'ifi.key': 'mbox' })).indexName).to.not.equal(null);
-    expect((await api.built.store.collection('personaMerges').explain({ organisation, updatedAt: { $gte: new Date(0) } })).indexName).to.not.equal(null);
+    expect(
+      (await api.built.store.collection('personaMerges').explain({ organisation, updatedAt: { $gte: new Date(0) } })).indexName,
+    ).to.not.equal(null);
   });
 
   it('exposes deployment-wide gauges and per-organisation de-duplication on /metrics/cluster', async () => {

@@ -8,7 +8,9 @@ const sha1 = (text: string) => createHash('sha1').update(text).digest('hex');
 
 describe('HTTP: auto-merge rules', () => {
   let api: TestApi;
-  afterEach(async () => { await api.close(); });
+  afterEach(async () => {
+    await api.close();
+  });
 
   async function seed(): Promise<{ older: string; newer: string; other: string }> {
     const older = await createPersona(api, { name: 'Ann', identifiers: [mboxIfi('ann@example.org')] });

@@ -19,7 +19,9 @@ describe('HTTP: duplicate suggestions', () => {
     annLms = await createPersona(api, { name: 'Ann Smith', identifiers: [accountIfi('http://lms.example.org', 'asmith')] });
     bob = await createPersona(api, { name: 'Bob Jones', identifiers: [accountIfi('http://other.example.org', 'bjones')] });
   });
-  afterEach(async () => { await api.close(); });
+  afterEach(async () => {
+    await api.close();
+  });
 
   const ids = (pair: any) => [...pair.personas].sort().join(',');
   const idsOf = (a: string, b: string) => [a, b].sort().join(',');
@@ -65,7 +67,11 @@ describe('HTTP: duplicate suggestions', () => {
     expect((await api.request('GET', `/v1/personas/${annLms}/duplicates`)).body.data).to.deep.equal([]);
 
     expectError(await api.request('POST', '/v1/duplicates/dismiss', { body: { pairs: [[ann, ann]] } }), 422, 'duplicates.invalid_pair');
-    expectError(await api.request('POST', '/v1/duplicates/dismiss', { body: { pairs: [[ann, unknownId()]] } }), 404, 'personas.persona_not_found');
+    expectError(
+      await api.request('POST', '/v1/duplicates/dismiss', { body: { pairs: [[ann, unknownId()]] } }),
+      404,
+      'personas.persona_not_found',
+    );
     const bad = await api.request('POST', '/v1/duplicates/dismiss', { body: { pairs: [[ann]] } });
     expectError(bad, 422, 'duplicates.failed_to_validate');
     expect(bad.body.error.details[0].path).to.match(/^pairs\[0\]/);
@@ -78,7 +84,12 @@ describe('HTTP: duplicate suggestions', () => {
     const bobToo = await createPersona(api, { name: 'bob  JONES', identifiers: [accountIfi('http://lms.example.org', 'bjones')] });
     const listed = (await api.request('GET', '/v1/duplicates')).body.data;
     expect(listed.map(ids)).to.include(idsOf(bob, bobToo));
-    expect(listed.find((pair: any) => ids(pair) === idsOf(bob, bobToo)).reasons.map((reason: any) => reason.code).sort()).to.deep.equal(['account_name', 'display_name']);
+    expect(
+      listed
+        .find((pair: any) => ids(pair) === idsOf(bob, bobToo))
+        .reasons.map((reason: any) => reason.code)
+        .sort(),
+    ).to.deep.equal(['account_name', 'display_name']);
     expect((await api.request('DELETE', `/v1/personas/${annLms}?cascade=true`)).status).to.equal(204);
     expect((await api.request('GET', `/v1/personas/${ann}/duplicates`)).body.data.map(ids)).to.deep.equal([idsOf(ann, annSha)]);
     expect((await api.request('GET', '/v1/duplicates')).body.data.map(ids)).to.deep.equal([idsOf(ann, annSha), idsOf(bob, bobToo)]);
@@ -87,7 +98,11 @@ describe('HTTP: duplicate suggestions', () => {
   it('needs personas:read to read suggestions and personas:merge to dismiss', async () => {
     const reader = await api.newClient({ scopes: ['personas:read'] });
     expect((await api.request('GET', '/v1/duplicates', { auth: reader })).status).to.equal(200);
-    expectError(await api.request('POST', '/v1/duplicates/dismiss', { body: { pairs: [[ann, annLms]] }, auth: reader }), 403, 'auth.insufficient_scope');
+    expectError(
+      await api.request('POST', '/v1/duplicates/dismiss', { body: { pairs: [[ann, annLms]] }, auth: reader }),
+      403,
+      'auth.insufficient_scope',
+    );
     const writer = await api.newClient({ scopes: ['personas:write'] });
     expectError(await api.request('GET', '/v1/duplicates', { auth: writer }), 403, 'auth.insufficient_scope');
     expectError(await api.request('GET', `/v1/personas/${ann}/duplicates`, { auth: writer }), 403, 'auth.insufficient_scope');
@@ -98,7 +113,11 @@ describe('HTTP: duplicate suggestions', () => {
     await createPersona(api, { name: 'Ann Smith', identifiers: [mboxIfi('ann@example.org')] }, outsider);
     expect((await api.request('GET', '/v1/duplicates', { auth: outsider })).body.data).to.deep.equal([]);
     expectError(await api.request('GET', `/v1/personas/${ann}/duplicates`, { auth: outsider }), 404, 'personas.persona_not_found');
-    expectError(await api.request('POST', '/v1/duplicates/dismiss', { body: { pairs: [[ann, annLms]] }, auth: outsider }), 404, 'personas.persona_not_found');
+    expectError(
+      await api.request('POST', '/v1/duplicates/dismiss', { body: { pairs: [[ann, annLms]] }, auth: outsider }),
+      404,
+      'personas.persona_not_found',
+    );
     expect((await api.request('GET', '/v1/duplicates')).body.data).to.have.length(2);
   });
 });

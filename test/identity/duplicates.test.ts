@@ -34,16 +34,23 @@ describe('duplicate suggestions', () => {
     // Another organisation with the same data is never suggested against this one.
     await seedPersona(store, new ObjectId(), { name: 'Zoe Martin', identifiers: [mbox('ann@example.org')] });
   });
-  afterEach(async () => { await temp.close(); });
+  afterEach(async () => {
+    await temp.close();
+  });
 
   it('normalises display names (case, accents, punctuation, spaces)', () => {
-    expect(normaliseName('  Zoë   O\'Neil-MARTIN ')).to.equal('zoe o neil martin');
+    expect(normaliseName("  Zoë   O'Neil-MARTIN ")).to.equal('zoe o neil martin');
   });
 
   it('suggests each kind of match with its reason and score, certain pairs first', async () => {
     const service = createDuplicatesService({ store: temp.store, identifyingAttributes: ['employeeNumber'] });
     const pairs = await service.listDuplicates(organisation);
-    const summary = pairs.map((pair) => ({ personas: pair.personas, codes: pair.reasons.map((reason) => reason.code), score: pair.score, isCertain: pair.isCertain }));
+    const summary = pairs.map((pair) => ({
+      personas: pair.personas,
+      codes: pair.reasons.map((reason) => reason.code),
+      score: pair.score,
+      isCertain: pair.isCertain,
+    }));
     expect(summary).to.deep.equal([
       { personas: pairOf(ids.a, ids.b), codes: ['mbox_sha1sum'], score: 1, isCertain: true },
       { personas: pairOf(ids.c, ids.d), codes: ['email_case_variant'], score: 0.9, isCertain: false },
@@ -56,7 +63,7 @@ describe('duplicate suggestions', () => {
     expect(plain.map((pair) => pair.personas)).to.not.deep.include(pairOf(ids.i, ids.j));
   });
 
-  it('answers one persona\'s suggestions, combining several reasons into one score', async () => {
+  it("answers one persona's suggestions, combining several reasons into one score", async () => {
     const service = createDuplicatesService({ store: temp.store });
     await temp.store.collection(COLLECTIONS.personas).updateOne({ _id: ids.f }, { $set: { name: 'Jd', updatedAt: new Date() } });
     const pairs = await service.suggestionsFor(organisation, ids.e);
@@ -103,7 +110,9 @@ describe('duplicate suggestions', () => {
     // Before the fix each refresh read updatedAt > (previous refresh start - 5 s): this write was never seen.
     const stampedLongAgo = new Date(Date.now() - 3_600_000);
     await seedIdentifier(temp.store, organisation, ids.g, account('http://late.example.org', 'jdoe'));
-    await temp.store.collection(COLLECTIONS.identifiers).updateMany({ organisation, persona: ids.g }, { $set: { createdAt: stampedLongAgo, updatedAt: stampedLongAgo } });
+    await temp.store
+      .collection(COLLECTIONS.identifiers)
+      .updateMany({ organisation, persona: ids.g }, { $set: { createdAt: stampedLongAgo, updatedAt: stampedLongAgo } });
     expect(await service.refresh(organisation)).to.equal(1);
     expect((await service.suggestionsFor(organisation, ids.g)).map((pair) => pair.personas)).to.deep.include(pairOf(ids.e, ids.g));
     expect(await service.refresh(organisation)).to.equal(0);
@@ -126,7 +135,9 @@ describe('duplicate suggestions', () => {
     const service = createDuplicatesService({ store: temp.store });
     await service.refresh(organisation);
     // As after a trimmed change log or a rolled-over oplog: the store answers historyLost for this token.
-    await temp.store.collection(DUPLICATE_STATE_COLLECTION).updateOne({ _id: organisation }, { $set: { changeToken: 'forgotten-position' } });
+    await temp.store
+      .collection(DUPLICATE_STATE_COLLECTION)
+      .updateOne({ _id: organisation }, { $set: { changeToken: 'forgotten-position' } });
     await temp.store.collection(COLLECTIONS.personas).updateOne({ organisation, _id: ids.i }, { $set: { name: 'Zoe Martin' } });
     const personas = await temp.store.collection(COLLECTIONS.personas).countDocuments({ organisation, mergedInto: { $exists: false } });
     expect(await service.refresh(organisation)).to.equal(personas);

@@ -7,8 +7,12 @@ import { createLink, createPersona, expectError, mboxIfi, startTestApi, unknownI
 
 describe('HTTP: export and erasure', () => {
   let api: TestApi;
-  beforeEach(async () => { api = await startTestApi(); });
-  afterEach(async () => { await api.close(); });
+  beforeEach(async () => {
+    api = await startTestApi();
+  });
+  afterEach(async () => {
+    await api.close();
+  });
 
   it('exports the persona with identifiers, attributes, links, merged personas and merge history', async () => {
     const ann = await createPersona(api, { name: 'Ann', identifiers: [mboxIfi('ann@example.org')], attributes: { employeeNumber: 'E7' } });
@@ -19,7 +23,10 @@ describe('HTTP: export and erasure', () => {
     expect(answer.status).to.equal(200);
     expect(answer.headers.get('content-disposition')).to.equal(`attachment; filename="persona-${ann}.json"`);
     expect(answer.body.persona).to.include({ id: ann, name: 'Ann' });
-    expect(answer.body.identifiers.map((identifier: any) => identifier.ifi.value).sort()).to.deep.equal(['mailto:ann@example.org', 'mailto:old.ann@example.org']);
+    expect(answer.body.identifiers.map((identifier: any) => identifier.ifi.value).sort()).to.deep.equal([
+      'mailto:ann@example.org',
+      'mailto:old.ann@example.org',
+    ]);
     expect(answer.body.attributes.map((attribute: any) => [attribute.key, attribute.value])).to.deep.equal([['employeeNumber', 'E7']]);
     expect(answer.body.links.map((link: any) => link.recId)).to.deep.equal(['7']);
     expect(answer.body.mergedPersonas.map((persona: any) => persona.id)).to.deep.equal([old]);
@@ -47,8 +54,14 @@ describe('HTTP: export and erasure', () => {
     expect(erased.status, JSON.stringify(erased.body)).to.equal(200);
     expect(erased.body.counts).to.deep.equal({ personas: 2, identifiers: 2, emailClaims: 2, attributes: 1, links: 1, mergeRecords: 1 });
 
-    for (const path of [`/v1/personas/${ann}`, `/v1/personas/${old}`, `/v1/personas/${ann}/export`, `/v1/personas/${ann}/duplicates`,
-      '/v1/personas/by-identifier?mbox=mailto:ann@example.org', '/v1/personas/by-identifier?mbox=mailto:old.ann@example.org']) {
+    for (const path of [
+      `/v1/personas/${ann}`,
+      `/v1/personas/${old}`,
+      `/v1/personas/${ann}/export`,
+      `/v1/personas/${ann}/duplicates`,
+      '/v1/personas/by-identifier?mbox=mailto:ann@example.org',
+      '/v1/personas/by-identifier?mbox=mailto:old.ann@example.org',
+    ]) {
       expectError(await api.request('GET', path), 404, 'personas.persona_not_found');
     }
     for (const id of identifierIds) expectError(await api.request('GET', `/v1/identifiers/${id}`), 404, 'identifiers.identifier_not_found');

@@ -22,8 +22,13 @@ const SECRETS = ['erin@example.org', sha1('mailto:erin@example.org'), 'erin-lms'
 
 async function everything(temp: TempStore): Promise<string> {
   const names = [
-    ...Object.values(COLLECTIONS), DUPLICATE_KEYS_COLLECTION, LEGACY_DUPLICATE_KEYS_COLLECTION, DUPLICATE_PAIRS_COLLECTION, 'personaDuplicateIndexState',
-    MERGE_MOVES_COLLECTION, IMPORT_ERRORS_COLLECTION,
+    ...Object.values(COLLECTIONS),
+    DUPLICATE_KEYS_COLLECTION,
+    LEGACY_DUPLICATE_KEYS_COLLECTION,
+    DUPLICATE_PAIRS_COLLECTION,
+    'personaDuplicateIndexState',
+    MERGE_MOVES_COLLECTION,
+    IMPORT_ERRORS_COLLECTION,
   ];
   const dumps = await Promise.all(names.map(async (name) => JSON.stringify(await temp.store.collection(name).find({}))));
   return dumps.join('\n');
@@ -32,23 +37,51 @@ async function everything(temp: TempStore): Promise<string> {
 describe('export and erasure', () => {
   let temp: TempStore;
   const organisation = new ObjectId();
-  beforeEach(async () => { temp = await openTempEmbeddedStore(); });
-  afterEach(async () => { await temp.close(); });
+  beforeEach(async () => {
+    temp = await openTempEmbeddedStore();
+  });
+  afterEach(async () => {
+    await temp.close();
+  });
 
   async function seedErin() {
     const { store } = temp;
     const erin = await seedPersona(store, organisation, {
-      name: 'Erin Secret', identifiers: [mbox('erin@example.org')], attributes: { employeeNumber: 'E-4711', team: 'red', badge: 'B-99-erin' }, links: [{ recTypeName: 'user', recId: 'u-1' }],
+      name: 'Erin Secret',
+      identifiers: [mbox('erin@example.org')],
+      attributes: { employeeNumber: 'E-4711', team: 'red', badge: 'B-99-erin' },
+      links: [{ recTypeName: 'user', recId: 'u-1' }],
     });
-    const old = await seedPersona(store, organisation, { name: 'Old Erin', identifiers: [account('http://lms.example.org', 'erin-lms')], attributes: { team: 'blue' } });
-    const bystander = await seedPersona(store, organisation, { name: 'Bystander', identifiers: [mbox('by@example.org')], attributes: { employeeNumber: 'E-4711' } });
+    const old = await seedPersona(store, organisation, {
+      name: 'Old Erin',
+      identifiers: [account('http://lms.example.org', 'erin-lms')],
+      attributes: { team: 'blue' },
+    });
+    const bystander = await seedPersona(store, organisation, {
+      name: 'Bystander',
+      identifiers: [mbox('by@example.org')],
+      attributes: { employeeNumber: 'E-4711' },
+    });
     await createMergeService({ store }).mergePersonas({ organisation, targetId: erin, sourceIds: [old], actor: 'admin' });
     await createDuplicatesService({ store, identifyingAttributes: ['employeeNumber'] }).listDuplicates(organisation);
     // Failing import rows keep their columns: two name Erin (one by her address's SHA-1), one only the bystander.
     const csv = join(makeTempDir('erasure-import-'), 'rows.csv');
-    writeFileSync(csv, ['email,other', 'erin@example.org,not an address', `by@example.org,${sha1('mailto:erin@example.org')}`, 'by@example.org,also not an address'].join('\n'));
+    writeFileSync(
+      csv,
+      [
+        'email,other',
+        'erin@example.org,not an address',
+        `by@example.org,${sha1('mailto:erin@example.org')}`,
+        'by@example.org,also not an address',
+      ].join('\n'),
+    );
     const imports = createImportService({ store, mergeService: createMergeService({ store }) });
-    const { done } = await imports.startImport({ organisation, filePath: csv, mapping: { columns: { email: { type: 'mbox' }, other: { type: 'mbox_sha1sum' } } }, actor: 'hr' });
+    const { done } = await imports.startImport({
+      organisation,
+      filePath: csv,
+      mapping: { columns: { email: { type: 'mbox' }, other: { type: 'mbox_sha1sum' } } },
+      actor: 'hr',
+    });
     expect((await done).counts).to.include({ errors: 2, conflicts: 1 });
     return { erin, old, bystander };
   }
@@ -57,13 +90,22 @@ describe('export and erasure', () => {
     const { erin, old } = await seedErin();
     const exported = await createErasureService({ store: temp.store }).exportPersona(organisation, erin);
     expect(exported.persona).to.include({ id: erin.toHexString(), name: 'Erin Secret' });
-    expect(exported.identifiers.map((entry) => entry.ifi)).to.deep.equal([{ key: 'mbox', value: 'mailto:erin@example.org' }, { key: 'account', value: { homePage: 'http://lms.example.org', name: 'erin-lms' } }]);
-    expect(exported.attributes.map((entry) => `${entry.key}=${entry.value}`).sort()).to.deep.equal(['badge=B-99-erin', 'employeeNumber=E-4711', 'team=red']);
+    expect(exported.identifiers.map((entry) => entry.ifi)).to.deep.equal([
+      { key: 'mbox', value: 'mailto:erin@example.org' },
+      { key: 'account', value: { homePage: 'http://lms.example.org', name: 'erin-lms' } },
+    ]);
+    expect(exported.attributes.map((entry) => `${entry.key}=${entry.value}`).sort()).to.deep.equal([
+      'badge=B-99-erin',
+      'employeeNumber=E-4711',
+      'team=red',
+    ]);
     expect(exported.links.map((entry) => entry.recId)).to.deep.equal(['u-1']);
     expect(exported.emailClaims).to.deep.equal([{ sha1: sha1('mailto:erin@example.org') }]);
     expect(exported.mergedPersonas).to.deep.equal([{ id: old.toHexString(), name: 'Old Erin' }]);
     expect(exported.merges).to.have.length(1);
-    expect(exported.merges[0].moved.attributeConflicts).to.deep.equal([{ source: old.toHexString(), key: 'team', sourceValue: 'blue', targetValue: 'red' }]);
+    expect(exported.merges[0].moved.attributeConflicts).to.deep.equal([
+      { source: old.toHexString(), key: 'team', sourceValue: 'blue', targetValue: 'red' },
+    ]);
   });
 
   it('erases everything identifying, keeps other personas, and audits without the erased data', async () => {
@@ -86,12 +128,16 @@ describe('export and erasure', () => {
     const audit = await temp.store.collection(COLLECTIONS.audit).find({ organisation });
     expect(audit).to.have.length(1);
     expect(audit[0]).to.include({ action: 'persona.erased', actor: 'dpo' });
-    expect(await createDuplicatesService({ store: temp.store, identifyingAttributes: ['employeeNumber'] }).listDuplicates(organisation)).to.deep.equal([]);
+    expect(
+      await createDuplicatesService({ store: temp.store, identifyingAttributes: ['employeeNumber'] }).listDuplicates(organisation),
+    ).to.deep.equal([]);
     expect((await service.exportPersona(organisation, bystander)).identifiers).to.have.length(1);
-    expect((await temp.store.collection(IMPORT_ERRORS_COLLECTION).find({ organisation })).map((row) => row.data.other)).to.deep.equal(['also not an address']);
+    expect((await temp.store.collection(IMPORT_ERRORS_COLLECTION).find({ organisation })).map((row) => row.data.other)).to.deep.equal([
+      'also not an address',
+    ]);
   });
 
-  it('refuses to erase an unknown persona, another organisation\'s, or a tombstone', async () => {
+  it("refuses to erase an unknown persona, another organisation's, or a tombstone", async () => {
     const { old } = await seedErin();
     const service = createErasureService({ store: temp.store });
     for (const [personaId, org, code] of [

@@ -16,33 +16,56 @@ const MAPPING = {
   },
 };
 const WRITTEN_COLLECTIONS = [
-  'personas', 'personaIdentifiers', 'personaAttributes', 'personaEmailClaims', 'personaNames', 'personaImports', 'personaImportErrors',
-  'personaMerges', 'personaMergeMoves', 'identityBlockedDaily', 'auditLog',
+  'personas',
+  'personaIdentifiers',
+  'personaAttributes',
+  'personaEmailClaims',
+  'personaNames',
+  'personaImports',
+  'personaImportErrors',
+  'personaMerges',
+  'personaMergeMoves',
+  'identityBlockedDaily',
+  'auditLog',
 ];
 
 describe('HTTP: CSV import dry run', () => {
   let api: TestApi;
-  beforeEach(async () => { api = await startTestApi(); });
-  afterEach(async () => { await api.close(); });
+  beforeEach(async () => {
+    api = await startTestApi();
+  });
+  afterEach(async () => {
+    await api.close();
+  });
 
   async function upload(csv: string, fields: Record<string, string>, query = '') {
     const form = new FormData();
     form.append('file', new Blob([csv], { type: 'text/csv' }), 'learners.csv');
     for (const [name, value] of Object.entries(fields)) form.append(name, value);
-    const response = await fetch(`${api.baseUrl}/v1/imports${query}`, { method: 'POST', body: form, headers: { authorization: basic(api.admin) } });
-    return { status: response.status, body: await response.json() as any };
+    const response = await fetch(`${api.baseUrl}/v1/imports${query}`, {
+      method: 'POST',
+      body: form,
+      headers: { authorization: basic(api.admin) },
+    });
+    return { status: response.status, body: (await response.json()) as any };
   }
 
   async function snapshot() {
     const store = api.built.store;
     const organisation = new ObjectId(api.admin.organisation);
-    return Object.fromEntries(await Promise.all(WRITTEN_COLLECTIONS.map(async (name) => [name, await store.collection(name).find({ organisation }, { sort: { _id: 1 } })])));
+    return Object.fromEntries(
+      await Promise.all(
+        WRITTEN_COLLECTIONS.map(async (name) => [name, await store.collection(name).find({ organisation }, { sort: { _id: 1 } })]),
+      ),
+    );
   }
 
   it('reports created, updated and refused rows with codes and reasons, and writes nothing', async () => {
     const ann = await createPersona(api, { name: 'Ann', identifiers: [mboxIfi('ann@example.org')] });
     const dee = await createPersona(api, { name: 'Dee', identifiers: [mboxIfi('dee@example.org')] });
-    expect((await api.request('PUT', '/v1/identity-rules', { body: { namePolicy: 'first', limits: [{ kind: 'mbox', max: 1 }] } })).status).to.equal(200);
+    expect(
+      (await api.request('PUT', '/v1/identity-rules', { body: { namePolicy: 'first', limits: [{ kind: 'mbox', max: 1 }] } })).status,
+    ).to.equal(200);
     const csv = [
       'email,other,login,name,team',
       'ann@example.org,,,Ann Smith,red', // 1: adds a name and an attribute to Ann
@@ -78,7 +101,8 @@ describe('HTTP: CSV import dry run', () => {
     const real = await upload(csv, { mapping: JSON.stringify(MAPPING) });
     expect(real.status).to.equal(202);
     let done: any;
-    do done = (await api.request('GET', `/v1/imports/${real.body.id}`)).body; while (done.state === 'processing');
+    do done = (await api.request('GET', `/v1/imports/${real.body.id}`)).body;
+    while (done.state === 'processing');
     expect(done.counts).to.include({ created: 1, matched: 1, conflicts: 1, errors: 3 });
   });
 
@@ -87,7 +111,10 @@ describe('HTTP: CSV import dry run', () => {
     const annie = await createPersona(api, { name: 'Annie', identifiers: [mboxIfi('annie@example.org'), accountIfi(LMS, 'annie')] });
     const bea = await createPersona(api, { name: 'Bea', identifiers: [mboxIfi('bea@example.org')] });
     const beatrice = await createPersona(api, { name: 'Beatrice', identifiers: [mboxIfi('beatrice@example.org')] });
-    expect((await api.request('PUT', '/v1/identity-rules', { body: { namePolicy: 'first', unique: [{ kind: 'account', homePage: LMS }] } })).status).to.equal(200);
+    expect(
+      (await api.request('PUT', '/v1/identity-rules', { body: { namePolicy: 'first', unique: [{ kind: 'account', homePage: LMS }] } }))
+        .status,
+    ).to.equal(200);
     const csv = 'email,other,login,name,team\nannie@example.org,,ann,Ann,\nbea@example.org,beatrice@example.org,,Bea,\n';
     const before = await snapshot();
     const answer = await upload(csv, { mapping: JSON.stringify(MAPPING), mergeConflicts: 'true' }, '?dryRun=true');
@@ -102,10 +129,18 @@ describe('HTTP: CSV import dry run', () => {
   });
 
   it('refuses a malformed mapping as the import does, and validates the dryRun value', async () => {
-    const bad = await upload('email\nann@example.org\n', { mapping: JSON.stringify({ columns: { email: { type: 'nonsense' } } }) }, '?dryRun=true');
+    const bad = await upload(
+      'email\nann@example.org\n',
+      { mapping: JSON.stringify({ columns: { email: { type: 'nonsense' } } }) },
+      '?dryRun=true',
+    );
     expect(bad.status).to.equal(422);
     expect(bad.body.error.code).to.equal('imports.invalid_mapping');
-    const invalid = await upload('email\nann@example.org\n', { mapping: JSON.stringify({ columns: { email: { type: 'mbox' } } }) }, '?dryRun=maybe');
+    const invalid = await upload(
+      'email\nann@example.org\n',
+      { mapping: JSON.stringify({ columns: { email: { type: 'mbox' } } }) },
+      '?dryRun=maybe',
+    );
     expect(invalid.status).to.be.within(400, 422);
     expect(JSON.stringify(invalid.body)).to.contain('dryRun');
     expect((await api.request('GET', '/v1/personas/count')).body.count).to.equal(0);

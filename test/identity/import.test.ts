@@ -28,16 +28,27 @@ describe('CSV import', () => {
   let temp: TempStore;
   let dir: string;
   const organisation = new ObjectId();
-  beforeEach(async () => { temp = await openTempEmbeddedStore(); dir = makeTempDir('import-'); });
-  afterEach(async () => { await temp.close(); });
-  const file = (name: string, content: string) => { const path = join(dir, name); writeFileSync(path, content); return path; };
+  beforeEach(async () => {
+    temp = await openTempEmbeddedStore();
+    dir = makeTempDir('import-');
+  });
+  afterEach(async () => {
+    await temp.close();
+  });
+  const file = (name: string, content: string) => {
+    const path = join(dir, name);
+    writeFileSync(path, content);
+    return path;
+  };
   const service = () => createImportService({ store: temp.store, mergeService: createMergeService({ store: temp.store }) });
   const count = (collection: string) => temp.store.collection(collection).countDocuments({ organisation });
 
   async function expectRejected(promise: Promise<unknown>, code: string): Promise<ApiError> {
-    try { await promise; } catch (error) {
+    try {
+      await promise;
+    } catch (error) {
       expect((error as ApiError).code).to.equal(code);
-      expect(await count(COLLECTIONS.personas) + await count(COLLECTIONS.imports) + await count(COLLECTIONS.identifiers)).to.equal(0);
+      expect((await count(COLLECTIONS.personas)) + (await count(COLLECTIONS.imports)) + (await count(COLLECTIONS.identifiers))).to.equal(0);
       return error as ApiError;
     }
     throw new Error(`expected ${code}`);
@@ -45,21 +56,45 @@ describe('CSV import', () => {
 
   it('rejects a bad mapping or a malformed file before writing anything, naming the problem', async () => {
     const good = file('good.csv', 'email,login,first,last,employee,notes\nann@example.org,ann,Ann,Lee,E1,x\n');
-    const unknown = await expectRejected(service().startImport({ organisation, filePath: good, mapping: { columns: { mail: { type: 'mbox' } } }, actor: 't' }), 'imports.invalid_mapping');
+    const unknown = await expectRejected(
+      service().startImport({ organisation, filePath: good, mapping: { columns: { mail: { type: 'mbox' } } }, actor: 't' }),
+      'imports.invalid_mapping',
+    );
     expect(unknown.details.map((detail) => detail.path)).to.include('mapping.columns.mail');
-    const noHome = await expectRejected(service().startImport({ organisation, filePath: good, mapping: { columns: { login: { type: 'account_name' } } }, actor: 't' }), 'imports.invalid_mapping');
+    const noHome = await expectRejected(
+      service().startImport({ organisation, filePath: good, mapping: { columns: { login: { type: 'account_name' } } }, actor: 't' }),
+      'imports.invalid_mapping',
+    );
     expect(noHome.details[0].message).to.match(/homePage/);
-    await expectRejected(service().startImport({ organisation, filePath: good, mapping: { columns: { first: { type: 'first_name' } } }, actor: 't' }), 'imports.invalid_mapping');
-    await expectRejected(service().startImport({ organisation, filePath: good, mapping: { columns: { email: { type: 'bogus' } } }, actor: 't' }), 'imports.invalid_mapping');
+    await expectRejected(
+      service().startImport({ organisation, filePath: good, mapping: { columns: { first: { type: 'first_name' } } }, actor: 't' }),
+      'imports.invalid_mapping',
+    );
+    await expectRejected(
+      service().startImport({ organisation, filePath: good, mapping: { columns: { email: { type: 'bogus' } } }, actor: 't' }),
+      'imports.invalid_mapping',
+    );
     // A broken quote on the last of many rows: the whole file is checked first.
     const rows = Array.from({ length: 2000 }, (_, index) => `p${index}@example.org,u${index},A,B,E${index},`).join('\n');
     const broken = file('broken.csv', `email,login,first,last,employee,notes\n${rows}\n"unterminated,x,y,z,1,2\n`);
     await expectRejected(service().startImport({ organisation, filePath: broken, mapping, actor: 't' }), 'imports.malformed_csv');
-    await expectRejected(service().startImport({ organisation, filePath: file('dup.csv', 'email,email\na@b.org,c@d.org\n'), mapping: { columns: { email: { type: 'mbox' } } }, actor: 't' }), 'imports.malformed_csv');
+    await expectRejected(
+      service().startImport({
+        organisation,
+        filePath: file('dup.csv', 'email,email\na@b.org,c@d.org\n'),
+        mapping: { columns: { email: { type: 'mbox' } } },
+        actor: 't',
+      }),
+      'imports.malformed_csv',
+    );
   });
 
   it('imports rows with LL semantics and reports row errors and conflicts, downloadable as CSV', async () => {
-    const existing = await seedPersona(temp.store, organisation, { name: 'Old Name', identifiers: [mbox('ann@example.org')], attributes: { employeeNumber: 'E0' } });
+    const existing = await seedPersona(temp.store, organisation, {
+      name: 'Old Name',
+      identifiers: [mbox('ann@example.org')],
+      attributes: { employeeNumber: 'E0' },
+    });
     const other = await seedPersona(temp.store, organisation, { name: 'Bo', identifiers: [account('http://lms.example.org', 'bo')] });
     const csv = [
       'email,login,first,last,employee,notes',
@@ -71,7 +106,13 @@ describe('CSV import', () => {
       'not an address,,,,,invalid mbox',
       ',,,,,no identifiers',
     ].join('\n');
-    const { import: started, done } = await service().startImport({ organisation, filePath: file('people.csv', csv), mapping, title: 'HR', actor: 'tester' });
+    const { import: started, done } = await service().startImport({
+      organisation,
+      filePath: file('people.csv', csv),
+      mapping,
+      title: 'HR',
+      actor: 'tester',
+    });
     expect(started.totalRows).to.equal(7);
     const finished = await done;
     expect(finished.state).to.equal('completed');
@@ -83,7 +124,8 @@ describe('CSV import', () => {
     const annAttributes = await temp.store.collection(COLLECTIONS.attributes).find({ organisation, personaId: existing });
     expect(annAttributes.map((attribute) => `${attribute.key}=${attribute.value}`)).to.deep.equal(['employeeNumber=E1']);
     const identifiers = await temp.store.collection(COLLECTIONS.identifiers).find({ organisation });
-    const personaOf = (predicate: (ifi: any) => boolean) => identifiers.find((identifier) => predicate(identifier.ifi))?.persona.toHexString();
+    const personaOf = (predicate: (ifi: any) => boolean) =>
+      identifiers.find((identifier) => predicate(identifier.ifi))?.persona.toHexString();
     expect(personaOf((ifi) => ifi.key === 'account' && ifi.value.name === 'ann')).to.equal(existing.toHexString());
     const cy = personaOf((ifi) => ifi.value === 'mailto:cy@example.org');
     expect(personaOf((ifi) => ifi.key === 'account' && ifi.value.name === 'cy')).to.equal(cy);
@@ -106,8 +148,11 @@ describe('CSV import', () => {
     const ann = await seedPersona(temp.store, organisation, { identifiers: [mbox('ann@example.org')] });
     const bo = await seedPersona(temp.store, organisation, { identifiers: [account('http://lms.example.org', 'bo')] });
     const { done } = await service().startImport({
-      organisation, filePath: file('m.csv', 'email,login\nann@example.org,bo\n'), mapping: { columns: { email: { type: 'mbox' }, login: { type: 'account_name', homePage: 'http://lms.example.org' } } },
-      mergeConflicts: true, actor: 'tester',
+      organisation,
+      filePath: file('m.csv', 'email,login\nann@example.org,bo\n'),
+      mapping: { columns: { email: { type: 'mbox' }, login: { type: 'account_name', homePage: 'http://lms.example.org' } } },
+      mergeConflicts: true,
+      actor: 'tester',
     });
     const finished = await done;
     expect(finished.counts).to.include({ matched: 1, merged: 1, conflicts: 0 });
@@ -116,8 +161,13 @@ describe('CSV import', () => {
     expect(history.data[0].actor).to.equal(`import:${finished._id.toHexString()}`);
   });
 
-  it('finds another organisation\'s import nowhere', async () => {
-    const { import: started, done } = await service().startImport({ organisation, filePath: file('a.csv', 'email\na@example.org\n'), mapping: { columns: { email: { type: 'mbox' } } }, actor: 't' });
+  it("finds another organisation's import nowhere", async () => {
+    const { import: started, done } = await service().startImport({
+      organisation,
+      filePath: file('a.csv', 'email\na@example.org\n'),
+      mapping: { columns: { email: { type: 'mbox' } } },
+      actor: 't',
+    });
     await done;
     try {
       await service().getImport(new ObjectId(), started._id);

@@ -10,15 +10,19 @@ const MAPPING = JSON.stringify({ columns: { email: { type: 'mbox', primary: 1 } 
 describe('HTTP: CSV imports refused while IMPORTS_MAX_RUNNING run', function () {
   this.timeout(180_000);
   let api: TestApi;
-  before(async () => { api = await startTestApi({ IMPORTS_MAX_RUNNING: '1' }); });
-  after(async () => { await api?.close(); });
+  before(async () => {
+    api = await startTestApi({ IMPORTS_MAX_RUNNING: '1' });
+  });
+  after(async () => {
+    await api?.close();
+  });
 
   async function upload() {
     const form = new FormData();
     form.append('file', new Blob([CSV], { type: 'text/csv' }), 'learners.csv');
     form.append('mapping', MAPPING);
     const response = await fetch(`${api.baseUrl}/v1/imports`, { method: 'POST', body: form, headers: { authorization: basic(api.admin) } });
-    return { status: response.status, retryAfter: response.headers.get('retry-after'), body: await response.json() as any };
+    return { status: response.status, retryAfter: response.headers.get('retry-after'), body: (await response.json()) as any };
   }
 
   it('answers 503 imports.busy with Retry-After while one runs, and 202 once it has ended', async () => {

@@ -21,9 +21,16 @@ function startResolver(args: string[]): { ready: Promise<void>; done: Promise<vo
   const child = spawn(process.execPath, ['--import', 'tsx', resolveChild, ...args], { stdio: ['ignore', 'pipe', 'inherit'] });
   let output = '';
   let markReady: () => void;
-  const ready = new Promise<void>((resolve) => { markReady = resolve; });
-  child.stdout.on('data', (chunk: Buffer) => { output += chunk.toString(); if (output.startsWith('ready\n')) markReady(); });
-  const done = new Promise<void>((resolve, reject) => child.on('exit', (code) => (code === 0 ? resolve() : reject(new Error(`resolver exited with ${code}: ${output}`)))));
+  const ready = new Promise<void>((resolve) => {
+    markReady = resolve;
+  });
+  child.stdout.on('data', (chunk: Buffer) => {
+    output += chunk.toString();
+    if (output.startsWith('ready\n')) markReady();
+  });
+  const done = new Promise<void>((resolve, reject) =>
+    child.on('exit', (code) => (code === 0 ? resolve() : reject(new Error(`resolver exited with ${code}: ${output}`)))),
+  );
   return { ready: Promise.race([ready, done]), done };
 }
 const resolverOptions = { includeAuthority: false, linkMboxSha1sum: true, batchSize: 16 };
@@ -49,7 +56,9 @@ async function createSplitPersonas(store: Store, organisation: ObjectId, people:
 
 /** Statements naming every identifier of every person (old and new ones), in a seeded shuffled order. */
 function ingestion(people: number, seed: number): Record<string, unknown>[] {
-  const statements = Array.from({ length: people }, (_, index) => person(index)).flatMap((p) => [p.account, p.mbox, p.sha1].map((agent) => statementBy(agent)));
+  const statements = Array.from({ length: people }, (_, index) => person(index)).flatMap((p) =>
+    [p.account, p.mbox, p.sha1].map((agent) => statementBy(agent)),
+  );
   let state = seed;
   for (let index = statements.length - 1; index > 0; index -= 1) {
     state = (state * 1103515245 + 12345) % 2147483648;
@@ -62,18 +71,22 @@ function ingestion(people: number, seed: number): Record<string, unknown>[] {
 async function expectConsistent(store: Store, organisation: ObjectId, pairs: Array<{ target: ObjectId; source: ObjectId }>): Promise<void> {
   const personas = await store.collection(COLLECTIONS.personas).find({ organisation });
   expect(personas, 'no persona created or recreated').to.have.length(pairs.length * 2);
-  const tombstones = new Map(personas.filter((persona) => persona.mergedInto).map((persona) => [persona._id.toHexString(), persona.mergedInto.toHexString()]));
+  const tombstones = new Map(
+    personas.filter((persona) => persona.mergedInto).map((persona) => [persona._id.toHexString(), persona.mergedInto.toHexString()]),
+  );
   for (const { target, source } of pairs) expect(tombstones.get(source.toHexString())).to.equal(target.toHexString());
   expect(tombstones.size).to.equal(pairs.length);
   const identifiers = await store.collection(COLLECTIONS.identifiers).find({ organisation });
   expect(identifiers).to.have.length(pairs.length * 3);
-  for (const identifier of identifiers) expect(tombstones.has(identifier.persona.toHexString()), `identifier ${identifier.canonicalKey} on a tombstone`).to.equal(false);
+  for (const identifier of identifiers)
+    expect(tombstones.has(identifier.persona.toHexString()), `identifier ${identifier.canonicalKey} on a tombstone`).to.equal(false);
   for (const claim of await store.collection(COLLECTIONS.emailClaims).find({ organisation })) {
     expect(tombstones.has(claim.persona.toHexString()), 'email claim on a tombstone').to.equal(false);
   }
   // Each person's three identifiers are on that person's target persona.
   const byPersona = new Map<string, number>();
-  for (const identifier of identifiers) byPersona.set(identifier.persona.toHexString(), (byPersona.get(identifier.persona.toHexString()) ?? 0) + 1);
+  for (const identifier of identifiers)
+    byPersona.set(identifier.persona.toHexString(), (byPersona.get(identifier.persona.toHexString()) ?? 0) + 1);
   for (const { target } of pairs) expect(byPersona.get(target.toHexString())).to.equal(3);
   const states = (await store.collection(COLLECTIONS.merges).find({ organisation })).map((merge) => merge.state);
   expect(new Set(states)).to.deep.equal(new Set(['applied']));
@@ -90,9 +103,12 @@ describe('merges under concurrent ingestion', function () {
       const pairs = await createSplitPersonas(temp.store, organisation, people);
       const merges = createMergeService({ store: temp.store });
       const merging = (async () => {
-        for (const { target, source } of pairs) await merges.mergePersonas({ organisation, targetId: target, sourceIds: [source], actor: 'test' });
+        for (const { target, source } of pairs)
+          await merges.mergePersonas({ organisation, targetId: target, sourceIds: [source], actor: 'test' });
       })();
-      const resolving = Array.from({ length: 4 }, (_, lane) => createResolver({ store: temp.store, options: resolverOptions }).resolveStatements(organisation, ingestion(people, lane + 1)));
+      const resolving = Array.from({ length: 4 }, (_, lane) =>
+        createResolver({ store: temp.store, options: resolverOptions }).resolveStatements(organisation, ingestion(people, lane + 1)),
+      );
       await Promise.all([merging, ...resolving]);
       await expectConsistent(temp.store, organisation, pairs);
     } finally {
@@ -116,7 +132,10 @@ describe('merges under concurrent ingestion', function () {
           async onStep(name) {
             if (step++ !== index % 10) return;
             stepsSeen.add(name.split(':')[0]);
-            await resolver.resolveStatements(organisation, [person(index).sha1, person(index).mbox, person(index).account].map((agent) => statementBy(agent)));
+            await resolver.resolveStatements(
+              organisation,
+              [person(index).sha1, person(index).mbox, person(index).account].map((agent) => statementBy(agent)),
+            );
           },
         });
         await merges.mergePersonas({ organisation, targetId: target, sourceIds: [source], actor: 'test' });
@@ -144,7 +163,8 @@ describe('merges under concurrent ingestion', function () {
       const children = files.map((file) => startResolver([dataDir, organisation.toHexString(), file, '8']));
       // Merging starts once every resolver process is resolving, so both really run at the same time.
       await Promise.all(children.map((child) => child.ready));
-      for (const { target, source } of pairs) await merges.mergePersonas({ organisation, targetId: target, sourceIds: [source], actor: 'test' });
+      for (const { target, source } of pairs)
+        await merges.mergePersonas({ organisation, targetId: target, sourceIds: [source], actor: 'test' });
       await Promise.all(children.map((child) => child.done));
       await expectConsistent(temp.store, organisation, pairs);
     } finally {

@@ -20,7 +20,9 @@ const child = join(import.meta.dirname, 'fixtures', 'merge-child.ts');
 
 async function runChild(dataDir: string, args: string[], killAfter: number): Promise<{ killed: boolean; steps: string[] }> {
   try {
-    const { stdout } = await run(process.execPath, ['--import', 'tsx', child, dataDir, ...args], { env: { ...process.env, KILL_AFTER_STEP: String(killAfter) } });
+    const { stdout } = await run(process.execPath, ['--import', 'tsx', child, dataDir, ...args], {
+      env: { ...process.env, KILL_AFTER_STEP: String(killAfter) },
+    });
     return { killed: false, steps: (JSON.parse(stdout.trim()) as { steps: string[] }).steps };
   } catch (error) {
     if ((error as { signal?: string }).signal === 'SIGKILL') return { killed: true, steps: [] };
@@ -30,26 +32,47 @@ async function runChild(dataDir: string, args: string[], killAfter: number): Pro
 
 async function withStore<T>(dataDir: string, work: (store: Awaited<ReturnType<typeof openEmbeddedStore>>) => Promise<T>): Promise<T> {
   const store = await openEmbeddedStore({ dataDir });
-  try { return await work(store); } finally { await store.close(); }
+  try {
+    return await work(store);
+  } finally {
+    await store.close();
+  }
 }
 
 describe('merge crash safety (processes killed between steps)', function () {
   this.timeout(300_000);
   const organisation = new ObjectId();
   const dirs: string[] = [];
-  const freshDir = () => { const dir = makeTempDir('merge-crash-'); dirs.push(dir); return dir; };
-  after(() => { for (const dir of dirs) rmSync(dir, { recursive: true, force: true }); });
+  const freshDir = () => {
+    const dir = makeTempDir('merge-crash-');
+    dirs.push(dir);
+    return dir;
+  };
+  after(() => {
+    for (const dir of dirs) rmSync(dir, { recursive: true, force: true });
+  });
 
   it('recovery completes a merge killed after any step, and undo killed after any step, to the uninterrupted state', async () => {
     const template = freshDir();
     const ids = await withStore(template, async (store) => {
       await ensureIndexes(store);
-      const target = await seedPersona(store, organisation, { identifiers: [openid('http://id.example.org/t')], attributes: { team: 'red' }, links: [{ recTypeName: 'u', recId: '1' }] });
+      const target = await seedPersona(store, organisation, {
+        identifiers: [openid('http://id.example.org/t')],
+        attributes: { team: 'red' },
+        links: [{ recTypeName: 'u', recId: '1' }],
+      });
       const first = await seedPersona(store, organisation, {
         identifiers: [mbox('a@example.org'), mboxSha1('b@example.org'), account('http://lms.example.org', 'a')],
-        attributes: { team: 'blue', grade: 'B' }, links: [{ recTypeName: 'u', recId: '1' }, { recTypeName: 'u', recId: '2' }],
+        attributes: { team: 'blue', grade: 'B' },
+        links: [
+          { recTypeName: 'u', recId: '1' },
+          { recTypeName: 'u', recId: '2' },
+        ],
       });
-      const second = await seedPersona(store, organisation, { identifiers: [openid('http://id.example.org/s')], attributes: { grade: 'C' } });
+      const second = await seedPersona(store, organisation, {
+        identifiers: [openid('http://id.example.org/s')],
+        attributes: { grade: 'C' },
+      });
       const older = await seedPersona(store, organisation);
       await createMergeService({ store }).mergePersonas({ organisation, targetId: first, sourceIds: [older], actor: 'setup' });
       return { target, sources: [first, second] };
@@ -88,7 +111,9 @@ describe('merge crash safety (processes killed between steps)', function () {
       });
     }
 
-    const mergeId = await withStore(reference, async (store) => (await mergesOf(store).find({ organisation, actor: 'crash-test' }))[0]._id.toHexString());
+    const mergeId = await withStore(reference, async (store) =>
+      (await mergesOf(store).find({ organisation, actor: 'crash-test' }))[0]._id.toHexString(),
+    );
     const undoTemplate = freshDir();
     cpSync(reference, undoTemplate, { recursive: true });
     const fullUndo = await runChild(freshCopy(undoTemplate), [organisation.toHexString(), 'undo', mergeId], 0);

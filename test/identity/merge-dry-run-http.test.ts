@@ -5,14 +5,30 @@ import { createLink, createPersona, expectError, mboxIfi, startTestApi, unknownI
 
 describe('HTTP: merge dry run', () => {
   let api: TestApi;
-  before(async () => { api = await startTestApi(); });
-  after(async () => { await api.close(); });
+  before(async () => {
+    api = await startTestApi();
+  });
+  after(async () => {
+    await api.close();
+  });
 
   /** A target, two sources that conflict with the target and with each other, and an older merge into a source. */
   async function scene() {
-    const target = await createPersona(api, { name: 'Tess', identifiers: [mboxIfi(`tess-${Math.random()}@example.org`)], attributes: { team: 'red' } });
-    const first = await createPersona(api, { name: 'Tess B', identifiers: [mboxIfi(`tess.b-${Math.random()}@example.org`)], attributes: { team: 'blue', level: 3 } });
-    const second = await createPersona(api, { name: 'Tess C', identifiers: [mboxIfi(`tess.c-${Math.random()}@example.org`)], attributes: { level: 4, city: 'York' } });
+    const target = await createPersona(api, {
+      name: 'Tess',
+      identifiers: [mboxIfi(`tess-${Math.random()}@example.org`)],
+      attributes: { team: 'red' },
+    });
+    const first = await createPersona(api, {
+      name: 'Tess B',
+      identifiers: [mboxIfi(`tess.b-${Math.random()}@example.org`)],
+      attributes: { team: 'blue', level: 3 },
+    });
+    const second = await createPersona(api, {
+      name: 'Tess C',
+      identifiers: [mboxIfi(`tess.c-${Math.random()}@example.org`)],
+      attributes: { level: 4, city: 'York' },
+    });
     const older = await createPersona(api, { name: 'Tess D', identifiers: [mboxIfi(`tess.d-${Math.random()}@example.org`)] });
     expect((await api.request('POST', `/v1/personas/${first}/merge`, { body: { from: [older] } })).status).to.equal(201);
     await createLink(api, target, 'lms-user', 'u-1');
@@ -55,9 +71,21 @@ describe('HTTP: merge dry run', () => {
 
   it('refuses what the merge refuses, with the same codes; the dryRun value is validated', async () => {
     const { target, first, older } = await scene();
-    expectError(await api.request('POST', `/v1/personas/${target}/merge?dryRun=true`, { body: { from: [target] } }), 400, 'merges.merge_into_itself');
-    expectError(await api.request('POST', `/v1/personas/${target}/merge?dryRun=true`, { body: { from: [unknownId()] } }), 404, 'personas.persona_not_found');
-    expectError(await api.request('POST', `/v1/personas/${target}/merge?dryRun=true`, { body: { from: [older] } }), 409, 'merges.source_is_tombstone');
+    expectError(
+      await api.request('POST', `/v1/personas/${target}/merge?dryRun=true`, { body: { from: [target] } }),
+      400,
+      'merges.merge_into_itself',
+    );
+    expectError(
+      await api.request('POST', `/v1/personas/${target}/merge?dryRun=true`, { body: { from: [unknownId()] } }),
+      404,
+      'personas.persona_not_found',
+    );
+    expectError(
+      await api.request('POST', `/v1/personas/${target}/merge?dryRun=true`, { body: { from: [older] } }),
+      409,
+      'merges.source_is_tombstone',
+    );
     const invalid = await api.request('POST', `/v1/personas/${target}/merge?dryRun=yes`, { body: { from: [first] } });
     expectError(invalid, 422, 'merges.failed_to_validate');
     expect(invalid.body.error.details.map((detail: any) => detail.path)).to.deep.equal(['query.dryRun']);
@@ -66,8 +94,16 @@ describe('HTTP: merge dry run', () => {
   it('keeps organisations apart and needs personas:merge', async () => {
     const { target, first } = await scene();
     const stranger = await api.newClient({ newOrganisation: true });
-    expectError(await api.request('POST', `/v1/personas/${target}/merge?dryRun=true`, { body: { from: [first] }, auth: stranger }), 404, 'personas.persona_not_found');
+    expectError(
+      await api.request('POST', `/v1/personas/${target}/merge?dryRun=true`, { body: { from: [first] }, auth: stranger }),
+      404,
+      'personas.persona_not_found',
+    );
     const reader = await api.newClient({ scopes: ['personas:read'] });
-    expectError(await api.request('POST', `/v1/personas/${target}/merge?dryRun=true`, { body: { from: [first] }, auth: reader }), 403, 'auth.insufficient_scope');
+    expectError(
+      await api.request('POST', `/v1/personas/${target}/merge?dryRun=true`, { body: { from: [first] }, auth: reader }),
+      403,
+      'auth.insufficient_scope',
+    );
   });
 });

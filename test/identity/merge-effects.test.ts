@@ -25,10 +25,14 @@ describe('merge effects on every path', () => {
   function recorder() {
     const seen: string[] = [];
     const writeBack = {
-      async afterMergeChange(record: MergeRecordDoc) { seen.push(`write-back ${record.state} ${record._id.toHexString()}`); },
+      async afterMergeChange(record: MergeRecordDoc) {
+        seen.push(`write-back ${record.state} ${record._id.toHexString()}`);
+      },
       async afterErase() {},
     } satisfies IdentityWriteBack;
-    const onMergeChange = async (record: MergeRecordDoc) => { seen.push(`event ${record.state} ${record._id.toHexString()}`); };
+    const onMergeChange = async (record: MergeRecordDoc) => {
+      seen.push(`event ${record.state} ${record._id.toHexString()}`);
+    };
     return { seen, writeBack, onMergeChange, afterChange: afterMergeChangeOf({ writeBack, onMergeChange })! };
   }
 
@@ -37,13 +41,25 @@ describe('merge effects on every path', () => {
     const service = createMergeService({ store: temp.store, afterChange });
     const merge = await service.mergePersonas({ organisation, targetId: target, sourceIds: [source], actor: 'tester' });
     await service.undoMerge({ organisation, mergeId: new ObjectId(merge.id), actor: 'tester' });
-    expect(seen).to.deep.equal([`write-back applied ${merge.id}`, `event applied ${merge.id}`, `write-back undone ${merge.id}`, `event undone ${merge.id}`]);
+    expect(seen).to.deep.equal([
+      `write-back applied ${merge.id}`,
+      `event applied ${merge.id}`,
+      `write-back undone ${merge.id}`,
+      `event undone ${merge.id}`,
+    ]);
     expect(await mergesOf(temp.store).countDocuments({ effectsPending: true })).to.equal(0);
   });
 
   it('effects that did not run (the process died after the merge applied) are run by recovery, once', async () => {
-    const dying = createMergeService({ store: temp.store, afterChange: async () => { throw new Error('killed'); } });
-    const failure = await dying.mergePersonas({ organisation, targetId: target, sourceIds: [source], actor: 'tester' }).catch((error: Error) => error);
+    const dying = createMergeService({
+      store: temp.store,
+      afterChange: async () => {
+        throw new Error('killed');
+      },
+    });
+    const failure = await dying
+      .mergePersonas({ organisation, targetId: target, sourceIds: [source], actor: 'tester' })
+      .catch((error: Error) => error);
     expect((failure as Error).message).to.equal('killed');
     const [record] = await mergesOf(temp.store).find({ organisation });
     expect(record).to.include({ state: 'applied', effectsPending: true });
@@ -59,10 +75,21 @@ describe('merge effects on every path', () => {
   it('start-up recovery completes an interrupted merge with the effects of the process', async () => {
     const now = new Date();
     const mergeId = new ObjectId();
-    await mergesOf(temp.store).insertOne({ _id: mergeId, organisation, target, sources: [source], actor: 'api', state: 'pending', createdAt: now, updatedAt: now });
+    await mergesOf(temp.store).insertOne({
+      _id: mergeId,
+      organisation,
+      target,
+      sources: [source],
+      actor: 'api',
+      state: 'pending',
+      createdAt: now,
+      updatedAt: now,
+    });
     const seen: string[] = [];
     const feature = await startIdentityFeature(loadConfig({ DATA_DIR: temp.dataDir ?? undefined, QUEUE: 'inline' }), temp.store, {
-      onMergeChange: async (record) => { seen.push(`${record.state} ${record._id.toHexString()}`); },
+      onMergeChange: async (record) => {
+        seen.push(`${record.state} ${record._id.toHexString()}`);
+      },
     });
     await feature.close();
     expect(seen).to.deep.equal([`applied ${mergeId.toHexString()}`]);

@@ -28,12 +28,21 @@ describe('merge journal in chunks', () => {
     target = await seedPersona(temp.store, organisation, { name: 'Target', attributes: { team: 'red' } });
     source = await seedPersona(temp.store, organisation, { name: 'Source', attributes: { team: 'blue' } });
     const now = new Date();
-    await temp.store.collection(COLLECTIONS.identifiers).insertMany(Array.from({ length: COUNT }, (_, index) => ({
-      organisation, persona: source, ifi: { key: 'openid', value: `http://id.example.org/${index}` }, canonicalKey: `openid|http://id.example.org/${index}`,
-      locked: false, createdAt: now, updatedAt: now,
-    })));
+    await temp.store.collection(COLLECTIONS.identifiers).insertMany(
+      Array.from({ length: COUNT }, (_, index) => ({
+        organisation,
+        persona: source,
+        ifi: { key: 'openid', value: `http://id.example.org/${index}` },
+        canonicalKey: `openid|http://id.example.org/${index}`,
+        locked: false,
+        createdAt: now,
+        updatedAt: now,
+      })),
+    );
   });
-  afterEach(async () => { await temp.close(); });
+  afterEach(async () => {
+    await temp.close();
+  });
 
   const chunks = () => temp.store.collection(MERGE_MOVES_COLLECTION).find({ organisation });
 
@@ -63,19 +72,27 @@ describe('merge journal in chunks', () => {
   it('replays an interrupted merge without recording a move twice, moving again what was recorded but not moved', async () => {
     const interrupted = createMergeService({
       store: temp.store,
-      onStep(step) { if (step.startsWith('identifiers:')) throw new Error('killed'); },
+      onStep(step) {
+        if (step.startsWith('identifiers:')) throw new Error('killed');
+      },
     });
     let failure: unknown;
-    await interrupted.mergePersonas({ organisation, targetId: target, sourceIds: [source], actor: 'tester' }).catch((error) => { failure = error; });
+    await interrupted.mergePersonas({ organisation, targetId: target, sourceIds: [source], actor: 'tester' }).catch((error) => {
+      failure = error;
+    });
     expect((failure as Error).message).to.equal('killed');
     // As if the process died after journaling the last chunk and before moving its identifiers.
     const last = (await chunks()).filter((chunk) => chunk.kind === 'identifiers').at(-1)!;
-    await temp.store.collection(COLLECTIONS.identifiers).updateMany({ _id: { $in: last.entries.map((entry: { _id: ObjectId }) => entry._id) } }, { $set: { persona: source } });
+    await temp.store
+      .collection(COLLECTIONS.identifiers)
+      .updateMany({ _id: { $in: last.entries.map((entry: { _id: ObjectId }) => entry._id) } }, { $set: { persona: source } });
 
     const report = await recoverMerges(temp.store);
     expect(report.completed).to.have.length(1);
     expect(await temp.store.collection(COLLECTIONS.identifiers).countDocuments({ organisation, persona: target })).to.equal(COUNT);
-    const journaled = (await chunks()).filter((chunk) => chunk.kind === 'identifiers').flatMap((chunk) => chunk.entries.map((entry: { _id: ObjectId }) => entry._id.toHexString()));
+    const journaled = (await chunks())
+      .filter((chunk) => chunk.kind === 'identifiers')
+      .flatMap((chunk) => chunk.entries.map((entry: { _id: ObjectId }) => entry._id.toHexString()));
     expect(journaled).to.have.length(COUNT);
     expect(new Set(journaled).size).to.equal(COUNT);
   });
@@ -111,21 +128,48 @@ describe('merge journal in chunks', () => {
     await temp.store.collection(COLLECTIONS.personas).updateOne({ _id: older, organisation }, { $set: { mergedInto: source } });
     const mergeId = new ObjectId();
     const now = new Date();
-    await mergesOf(temp.store).insertOne({ _id: mergeId, organisation, target, sources: [source], actor: 'tester', state: 'pending', createdAt: now, updatedAt: now } as any);
+    await mergesOf(temp.store).insertOne({
+      _id: mergeId,
+      organisation,
+      target,
+      sources: [source],
+      actor: 'tester',
+      state: 'pending',
+      createdAt: now,
+      updatedAt: now,
+    } as any);
     // The store fails the repoint (an updateMany of the personas merged into the source) once, after the journal entry.
     let hasFailed = false;
-    const failing: Store = Object.create(temp.store, { collection: { value: (name: string) => {
-      const collection = temp.store.collection(name);
-      if (name !== COLLECTIONS.personas) return collection;
-      return Object.create(collection, { updateMany: { value: (filter: Record<string, any>, update: Record<string, any>) => {
-        if (!hasFailed && filter.mergedInto instanceof Object && 'toHexString' in filter.mergedInto) { hasFailed = true; throw new Error('connection dropped'); }
-        return collection.updateMany(filter, update);
-      } } });
-    } } });
-    await applyMergeSteps(failing, mergeId).then(() => expect.fail('the first run should fail'), (error: Error) => expect(error.message).to.equal('connection dropped'));
+    const failing: Store = Object.create(temp.store, {
+      collection: {
+        value: (name: string) => {
+          const collection = temp.store.collection(name);
+          if (name !== COLLECTIONS.personas) return collection;
+          return Object.create(collection, {
+            updateMany: {
+              value: (filter: Record<string, any>, update: Record<string, any>) => {
+                if (!hasFailed && filter.mergedInto instanceof Object && 'toHexString' in filter.mergedInto) {
+                  hasFailed = true;
+                  throw new Error('connection dropped');
+                }
+                return collection.updateMany(filter, update);
+              },
+            },
+          });
+        },
+      },
+    });
+    await applyMergeSteps(failing, mergeId).then(
+      () => expect.fail('the first run should fail'),
+      (error: Error) => expect(error.message).to.equal('connection dropped'),
+    );
     expect((await applyMergeSteps(temp.store, mergeId)).state).to.equal('applied');
     const record = (await mergesOf(temp.store).findOne({ _id: mergeId }))!;
-    expect((await readMovesOf(temp.store, record, ['tombstones'])).tombstones.map((entry) => entry._id.toHexString())).to.deep.equal([older.toHexString()]);
-    expect((await temp.store.collection(COLLECTIONS.personas).findOne({ _id: older, organisation }))!.mergedInto.toHexString()).to.equal(target.toHexString());
+    expect((await readMovesOf(temp.store, record, ['tombstones'])).tombstones.map((entry) => entry._id.toHexString())).to.deep.equal([
+      older.toHexString(),
+    ]);
+    expect((await temp.store.collection(COLLECTIONS.personas).findOne({ _id: older, organisation }))!.mergedInto.toHexString()).to.equal(
+      target.toHexString(),
+    );
   });
 });

@@ -13,9 +13,22 @@ import { useMergePair } from './support/seed.ts';
 function pausedAt(store: TempStore['store'], step: string, leaseMs?: number) {
   let reached!: () => void;
   let release!: () => void;
-  const atStep = new Promise<void>((resolve) => { reached = resolve; });
-  const gate = new Promise<void>((resolve) => { release = resolve; });
-  const service = createMergeService({ store, leaseMs, onStep: async (name) => { if (name === step) { reached(); await gate; } } });
+  const atStep = new Promise<void>((resolve) => {
+    reached = resolve;
+  });
+  const gate = new Promise<void>((resolve) => {
+    release = resolve;
+  });
+  const service = createMergeService({
+    store,
+    leaseMs,
+    onStep: async (name) => {
+      if (name === step) {
+        reached();
+        await gate;
+      }
+    },
+  });
   return { service, atStep, release };
 }
 
@@ -71,8 +84,16 @@ describe('merge leases: several instances on one store', () => {
     const now = new Date();
     const mergeId = new ObjectId();
     await mergesOf(temp.store).insertOne({
-      _id: mergeId, organisation, target, sources: [source], actor: 'instance-1', state: 'pending', createdAt: now, updatedAt: now,
-      owner: 'a-dead-instance', leaseUntil: new Date(now.getTime() + 60_000),
+      _id: mergeId,
+      organisation,
+      target,
+      sources: [source],
+      actor: 'instance-1',
+      state: 'pending',
+      createdAt: now,
+      updatedAt: now,
+      owner: 'a-dead-instance',
+      leaseUntil: new Date(now.getTime() + 60_000),
     });
     expect((await recoverMerges(temp.store)).completed, 'lease still valid').to.deep.equal([]);
     const later = () => new Date(now.getTime() + 120_000);
@@ -85,7 +106,9 @@ describe('merge leases: several instances on one store', () => {
 
   it('an intent taken over after its lease expired answers 409 to its owner instead of 201 with nothing merged', async () => {
     const first = pausedAt(temp.store, 'intent');
-    const merging = first.service.mergePersonas({ organisation, targetId: target, sourceIds: [source], actor: 'instance-1' }).catch((error) => error);
+    const merging = first.service
+      .mergePersonas({ organisation, targetId: target, sourceIds: [source], actor: 'instance-1' })
+      .catch((error) => error);
     await first.atStep;
     const report = await recoverMerges(temp.store, { now: () => new Date(Date.now() + 10 * 60_000) });
     expect(report.abandoned).to.have.length(1);

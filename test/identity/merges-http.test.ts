@@ -4,16 +4,33 @@ import { expect } from 'chai';
 import { ObjectId } from 'bson';
 import { COLLECTIONS } from '../../src/domain/model.ts';
 import { HISTORY_MOVED_ITEMS } from '../../src/features/merges/merge-record.ts';
-import { createLink, createPersona, expectError, mboxIfi, accountIfi, startTestApi, unknownId, type TestApi } from './support/identity-api.ts';
+import {
+  createLink,
+  createPersona,
+  expectError,
+  mboxIfi,
+  accountIfi,
+  startTestApi,
+  unknownId,
+  type TestApi,
+} from './support/identity-api.ts';
 
 describe('HTTP: merges', () => {
   let api: TestApi;
-  beforeEach(async () => { api = await startTestApi(); });
-  afterEach(async () => { await api.close(); });
+  beforeEach(async () => {
+    api = await startTestApi();
+  });
+  afterEach(async () => {
+    await api.close();
+  });
 
   async function pair() {
     const target = await createPersona(api, { name: 'Ann', identifiers: [mboxIfi('ann@example.org')], attributes: { team: 'red' } });
-    const source = await createPersona(api, { name: 'Ann B', identifiers: [mboxIfi('ann.b@example.org'), accountIfi('http://lms.example.org', 'ann')], attributes: { team: 'blue', level: 3 } });
+    const source = await createPersona(api, {
+      name: 'Ann B',
+      identifiers: [mboxIfi('ann.b@example.org'), accountIfi('http://lms.example.org', 'ann')],
+      attributes: { team: 'blue', level: 3 },
+    });
     return { target, source };
   }
 
@@ -37,7 +54,10 @@ describe('HTTP: merges', () => {
     expect(merged.body.identifiers.map((identifier: any) => identifier.ifi.value).sort()).to.deep.equal(
       ['mailto:ann.b@example.org', 'mailto:ann@example.org', { homePage: 'http://lms.example.org', name: 'ann' }].sort(),
     );
-    expect(merged.body.attributes.map((attribute: any) => [attribute.key, attribute.value]).sort()).to.deep.equal([['level', 3], ['team', 'red']]);
+    expect(merged.body.attributes.map((attribute: any) => [attribute.key, attribute.value]).sort()).to.deep.equal([
+      ['level', 3],
+      ['team', 'red'],
+    ]);
     expect(merged.body.links.map((link: any) => link.recId)).to.deep.equal(['42']);
     const record = await api.request('GET', `/v1/merges/${answer.body.id}`);
     expect(record.status).to.equal(200);
@@ -48,10 +68,17 @@ describe('HTTP: merges', () => {
     const { target, source } = await pair();
     const organisation = new ObjectId(api.admin.organisation);
     const many = HISTORY_MOVED_ITEMS + 5;
-    await api.built.store.collection(COLLECTIONS.identifiers).insertMany(Array.from({ length: many }, (_, n) => ({
-      organisation, persona: new ObjectId(source), ifi: { key: 'openid', value: `http://id.example.org/many/${n}` },
-      canonicalKey: `openid|http://id.example.org/many/${n}`, locked: false, createdAt: new Date(), updatedAt: new Date(),
-    })));
+    await api.built.store.collection(COLLECTIONS.identifiers).insertMany(
+      Array.from({ length: many }, (_, n) => ({
+        organisation,
+        persona: new ObjectId(source),
+        ifi: { key: 'openid', value: `http://id.example.org/many/${n}` },
+        canonicalKey: `openid|http://id.example.org/many/${n}`,
+        locked: false,
+        createdAt: new Date(),
+        updatedAt: new Date(),
+      })),
+    );
     const merge = await api.request('POST', `/v1/personas/${target}/merge`, { body: { from: [source] } });
     expect(merge.status).to.equal(201);
     expect(merge.body.movedCounts).to.deep.include({ identifiers: many + 2, attributes: 1 });
@@ -69,7 +96,11 @@ describe('HTTP: merges', () => {
     const { target, source } = await pair();
     const third = await createPersona(api, { identifiers: [mboxIfi('third@example.org')] });
     expectError(await api.request('POST', `/v1/personas/${target}/merge`, { body: { from: [target] } }), 400, 'merges.merge_into_itself');
-    expectError(await api.request('POST', `/v1/personas/${unknownId()}/merge`, { body: { from: [source] } }), 404, 'personas.persona_not_found');
+    expectError(
+      await api.request('POST', `/v1/personas/${unknownId()}/merge`, { body: { from: [source] } }),
+      404,
+      'personas.persona_not_found',
+    );
     const unknownSource = await api.request('POST', `/v1/personas/${target}/merge`, { body: { from: [unknownId()] } });
     expectError(unknownSource, 404, 'personas.persona_not_found');
     expect(unknownSource.body.error.details[0].path).to.equal('from[0]');
@@ -80,7 +111,11 @@ describe('HTTP: merges', () => {
     const badId = await api.request('POST', `/v1/personas/${target}/merge`, { body: { from: ['xyz'] } });
     expectError(badId, 422, 'merges.failed_to_validate');
     expect(badId.body.error.details[0].path).to.equal('from[0]');
-    expectError(await api.request('POST', `/v1/personas/${target}/merge`, { body: { from: [source], extra: 1 } }), 422, 'merges.failed_to_validate');
+    expectError(
+      await api.request('POST', `/v1/personas/${target}/merge`, { body: { from: [source], extra: 1 } }),
+      422,
+      'merges.failed_to_validate',
+    );
     expectError(await api.request('POST', `/v1/personas/${target}/merge`, { raw: '{"from": [' }), 400, 'merges.failed_to_serialize');
 
     expect((await api.request('POST', `/v1/personas/${target}/merge`, { body: { from: [source] } })).status).to.equal(201);
@@ -95,8 +130,14 @@ describe('HTTP: merges', () => {
     const now = new Date();
     // What a merge interrupted in another process leaves behind until recovery completes it.
     await api.built.store.collection(COLLECTIONS.merges).insertOne({
-      _id: new ObjectId(), organisation: new ObjectId(api.admin.organisation), target: new ObjectId(source), sources: [new ObjectId(unknownId())],
-      actor: 'other', state: 'pending', createdAt: now, updatedAt: now,
+      _id: new ObjectId(),
+      organisation: new ObjectId(api.admin.organisation),
+      target: new ObjectId(source),
+      sources: [new ObjectId(unknownId())],
+      actor: 'other',
+      state: 'pending',
+      createdAt: now,
+      updatedAt: now,
     });
     expectError(await api.request('POST', `/v1/personas/${target}/merge`, { body: { from: [source] } }), 409, 'merges.merge_in_progress');
     expect((await api.request('GET', `/v1/personas/${source}`)).status).to.equal(200);
@@ -105,7 +146,11 @@ describe('HTTP: merges', () => {
   it('needs personas:merge to merge or undo (403), personas:read to read the history', async () => {
     const { target, source } = await pair();
     const reader = await api.newClient({ scopes: ['personas:read', 'personas:write'] });
-    expectError(await api.request('POST', `/v1/personas/${target}/merge`, { body: { from: [source] }, auth: reader }), 403, 'auth.insufficient_scope');
+    expectError(
+      await api.request('POST', `/v1/personas/${target}/merge`, { body: { from: [source] }, auth: reader }),
+      403,
+      'auth.insufficient_scope',
+    );
     const merge = await api.request('POST', `/v1/personas/${target}/merge`, { body: { from: [source] } });
     expectError(await api.request('POST', `/v1/merges/${merge.body.id}/undo`, { auth: reader }), 403, 'auth.insufficient_scope');
     expect((await api.request('GET', '/v1/merges', { auth: reader })).body.data).to.have.length(1);
@@ -146,7 +191,11 @@ describe('HTTP: merges', () => {
     expectError(await api.request('GET', '/v1/merges?persona=nothex'), 400, 'query.invalid_filter');
     expectError(await api.request('GET', `/v1/merges?search.persona.gt=${personas[0]}`), 400, 'query.invalid_filter');
     expectError(await api.request('GET', '/v1/merges?colour=red'), 400, 'query.invalid_parameter');
-    expectError(await api.request('GET', `/v1/merges?persona=${personas[0]}&after=${encodeURIComponent(page1.body.page.nextCursor)}`), 400, 'query.invalid_cursor');
+    expectError(
+      await api.request('GET', `/v1/merges?persona=${personas[0]}&after=${encodeURIComponent(page1.body.page.nextCursor)}`),
+      400,
+      'query.invalid_cursor',
+    );
   });
 
   it('undo restores the source exactly; a second undo is 409; a change since the merge is 409 naming it', async () => {
@@ -170,7 +219,11 @@ describe('HTTP: merges', () => {
     expect((await api.request('PUT', `/v1/identifiers/${movedId}`, { body: { persona: other } })).status).to.equal(200);
     const conflict = await api.request('POST', `/v1/merges/${again.body.id}/undo`);
     expectError(conflict, 409, 'merges.undo_conflict');
-    expect(conflict.body.error.details).to.deep.include({ path: `identifiers.${movedId}`, code: 'merges.item_moved', message: `identifier ${movedId} is now on persona ${other}` });
+    expect(conflict.body.error.details).to.deep.include({
+      path: `identifiers.${movedId}`,
+      code: 'merges.item_moved',
+      message: `identifier ${movedId} is now on persona ${other}`,
+    });
     expect((await api.request('GET', `/v1/personas/${source}`)).status).to.equal(308);
 
     expectError(await api.request('POST', `/v1/merges/${unknownId()}/undo`), 404, 'merges.merge_not_found');
@@ -188,17 +241,29 @@ describe('HTTP: merges', () => {
     expect((await api.request('GET', '/v1/merges', { auth: outsider })).body.data).to.deep.equal([]);
     expect((await api.request('GET', `/v1/merges?persona=${target}`, { auth: outsider })).body.data).to.deep.equal([]);
     expectError(await api.request('GET', `/v1/personas/${source}`, { auth: outsider }), 404, 'personas.persona_not_found');
-    expectError(await api.request('POST', `/v1/personas/${theirs}/merge`, { body: { from: [target] }, auth: outsider }), 404, 'personas.persona_not_found');
+    expectError(
+      await api.request('POST', `/v1/personas/${theirs}/merge`, { body: { from: [target] }, auth: outsider }),
+      404,
+      'personas.persona_not_found',
+    );
     expectError(await api.request('POST', `/v1/personas/${target}/merge`, { body: { from: [theirs] } }), 404, 'personas.persona_not_found');
   });
 
   it('documents every identity route in the OpenAPI description', async () => {
     const paths = (await api.request('GET', '/openapi.json', { auth: null })).body.paths;
     for (const [path, method] of [
-      ['/v1/personas/{id}/merge', 'post'], ['/v1/merges', 'get'], ['/v1/merges/{id}', 'get'], ['/v1/merges/{id}/undo', 'post'],
-      ['/v1/duplicates', 'get'], ['/v1/personas/{id}/duplicates', 'get'], ['/v1/duplicates/dismiss', 'post'],
-      ['/v1/imports', 'post'], ['/v1/imports/{id}', 'get'], ['/v1/imports/{id}/errors', 'get'],
-      ['/v1/personas/{id}/export', 'get'], ['/v1/personas/{id}/erase', 'post'],
+      ['/v1/personas/{id}/merge', 'post'],
+      ['/v1/merges', 'get'],
+      ['/v1/merges/{id}', 'get'],
+      ['/v1/merges/{id}/undo', 'post'],
+      ['/v1/duplicates', 'get'],
+      ['/v1/personas/{id}/duplicates', 'get'],
+      ['/v1/duplicates/dismiss', 'post'],
+      ['/v1/imports', 'post'],
+      ['/v1/imports/{id}', 'get'],
+      ['/v1/imports/{id}/errors', 'get'],
+      ['/v1/personas/{id}/export', 'get'],
+      ['/v1/personas/{id}/erase', 'post'],
     ]) {
       expect(paths[path]?.[method], `${method} ${path}`).to.be.an('object');
     }

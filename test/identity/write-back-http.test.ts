@@ -7,17 +7,24 @@ import { createPersona, mboxIfi, startTestApi, type TestApi } from './support/id
 
 describe('HTTP: identity changes and statement write-back', () => {
   let api: TestApi;
-  beforeEach(async () => { api = await startTestApi({ WRITE_BACK_STATEMENTS: 'true' }); });
-  afterEach(async () => { await api.close(); });
+  beforeEach(async () => {
+    api = await startTestApi({ WRITE_BACK_STATEMENTS: 'true' });
+  });
+  afterEach(async () => {
+    await api.close();
+  });
 
   const statements = () => api.built.store.collection('statements');
 
   async function stampedStatement(persona: string, identifier: string, organisation = api.admin.organisation) {
     const _id = new ObjectId();
     await statements().insertOne({
-      _id, organisation: new ObjectId(organisation), timestamp: new Date(),
+      _id,
+      organisation: new ObjectId(organisation),
+      timestamp: new Date(),
       statement: { id: new ObjectId().toHexString(), actor: { mbox: 'mailto:x@example.org' } },
-      personaIdentifier: new ObjectId(identifier), person: { _id: new ObjectId(persona), display: 'old name' },
+      personaIdentifier: new ObjectId(identifier),
+      person: { _id: new ObjectId(persona), display: 'old name' },
     });
     return _id;
   }

@@ -14,14 +14,21 @@ describe('persona name history (store)', () => {
     temp = await openTempEmbeddedStore();
     await ensureAllIndexes(temp.store);
   });
-  after(async () => { await temp.close(); });
+  after(async () => {
+    await temp.close();
+  });
 
   it('concurrent recorders of one name add up in a single document, keeping the earliest and latest sighting', async () => {
     const persona = new ObjectId();
     const at = (second: number) => new Date(Date.UTC(2026, 0, 1, 0, 0, second));
-    await Promise.all([1, 2, 3, 4, 5, 6, 7, 8].map((second) => recordNames(temp.store, organisation, [
-      { persona, name: 'Ada', count: 2, seenAt: at(second) }, { persona, name: 'Ada', count: 1, seenAt: at(second) },
-    ])));
+    await Promise.all(
+      [1, 2, 3, 4, 5, 6, 7, 8].map((second) =>
+        recordNames(temp.store, organisation, [
+          { persona, name: 'Ada', count: 2, seenAt: at(second) },
+          { persona, name: 'Ada', count: 1, seenAt: at(second) },
+        ]),
+      ),
+    );
     const documents = await temp.store.collection<PersonaNameDoc>(COLLECTIONS.names).find({ organisation, persona });
     expect(documents).to.have.length(1);
     expect(documents[0]).to.include({ count: 24 });
@@ -32,7 +39,12 @@ describe('persona name history (store)', () => {
   it('keeps at most the bound of distinct names per persona, dropping the least recently seen', async () => {
     const persona = new ObjectId();
     for (let index = 0; index < 6; index += 1) {
-      await recordNames(temp.store, organisation, [{ persona, name: `name ${index}`, count: 1, seenAt: new Date(Date.UTC(2026, 0, 1, index)) }], 3);
+      await recordNames(
+        temp.store,
+        organisation,
+        [{ persona, name: `name ${index}`, count: 1, seenAt: new Date(Date.UTC(2026, 0, 1, index)) }],
+        3,
+      );
     }
     expect((await seenNamesOf(temp.store, organisation, persona)).map((entry) => entry.name)).to.deep.equal(['name 5', 'name 4', 'name 3']);
   });

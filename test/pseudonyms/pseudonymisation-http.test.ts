@@ -6,16 +6,36 @@ import { expect } from 'chai';
 import { ObjectId } from 'bson';
 import { stampStatements } from '../../src/features/write-back/statement-stamping.ts';
 import { PSEUDONYM_KEYS_COLLECTION } from '../../src/features/pseudonyms/pseudonym-keys.ts';
-import { accountIfi, createLink, createPersona, expectError, mboxIfi, startTestApi, type TestApi } from '../identity/support/identity-api.ts';
+import {
+  accountIfi,
+  createLink,
+  createPersona,
+  expectError,
+  mboxIfi,
+  startTestApi,
+  type TestApi,
+} from '../identity/support/identity-api.ts';
 
 const PSEUDONYM = /^p[pi]_[A-Za-z0-9_-]{22}$/;
 /** The test client parses a body that is one JSON document (one line) and answers null for an empty one. */
-const jsonLines = (body: unknown): any[] => (body === null ? [] : typeof body === 'string' ? body.trim().split('\n').map((line) => JSON.parse(line)) : [body]);
+const jsonLines = (body: unknown): any[] =>
+  body === null
+    ? []
+    : typeof body === 'string'
+      ? body
+          .trim()
+          .split('\n')
+          .map((line) => JSON.parse(line))
+      : [body];
 
 describe('HTTP: pseudonymisation', () => {
   let api: TestApi;
-  beforeEach(async () => { api = await startTestApi(); });
-  afterEach(async () => { await api.close(); });
+  beforeEach(async () => {
+    api = await startTestApi();
+  });
+  afterEach(async () => {
+    await api.close();
+  });
 
   const enable = async () => {
     const answer = await api.request('PUT', '/v1/pseudonymisation', { body: { enabled: true } });
@@ -46,7 +66,11 @@ describe('HTTP: pseudonymisation', () => {
   });
 
   it('replaces identifiers, names and ids with pseudonyms that join the persona export with the organisation export', async () => {
-    const ada = await createPersona(api, { name: 'Ada Lovelace', identifiers: [mboxIfi('ada@example.org'), accountIfi('https://lms.example.org', 'ada-42')], attributes: { cohort: '2024-a' } });
+    const ada = await createPersona(api, {
+      name: 'Ada Lovelace',
+      identifiers: [mboxIfi('ada@example.org'), accountIfi('https://lms.example.org', 'ada-42')],
+      attributes: { cohort: '2024-a' },
+    });
     await createPersona(api, { name: 'Bob', identifiers: [mboxIfi('bob@example.org')] });
     await createLink(api, ada, 'lms-user', 'u-1842');
     await enable();
@@ -90,7 +114,9 @@ describe('HTTP: pseudonymisation', () => {
     expect(after.persona.persona).not.to.equal(before.persona.persona);
     expect(after.keyId).to.equal(rotated.body.currentKey.id);
 
-    const stored = await api.built.store.collection(PSEUDONYM_KEYS_COLLECTION).findOne({ _id: new ObjectId(api.admin.organisation), organisation: new ObjectId(api.admin.organisation) });
+    const stored = await api.built.store
+      .collection(PSEUDONYM_KEYS_COLLECTION)
+      .findOne({ _id: new ObjectId(api.admin.organisation), organisation: new ObjectId(api.admin.organisation) });
     const secret: string = stored!.current.secret;
     for (const answer of [first, rotated.body, (await api.request('GET', '/v1/pseudonymisation')).body, before, after]) {
       expect(JSON.stringify(answer)).not.to.include(secret);
@@ -100,7 +126,9 @@ describe('HTTP: pseudonymisation', () => {
 
   it('concurrent requests to turn it on keep one key, and concurrent rotations leave one current key and a consistent history', async () => {
     const ada = await createPersona(api, { name: 'Ada', identifiers: [mboxIfi('ada@example.org')] });
-    const enabled = await Promise.all(Array.from({ length: 6 }, () => api.request('PUT', '/v1/pseudonymisation', { body: { enabled: true } })));
+    const enabled = await Promise.all(
+      Array.from({ length: 6 }, () => api.request('PUT', '/v1/pseudonymisation', { body: { enabled: true } })),
+    );
     expect(enabled.map((answer) => answer.status)).to.deep.equal([200, 200, 200, 200, 200, 200]);
     expect(new Set(enabled.map((answer) => answer.body.currentKey.id)).size, 'one key').to.equal(1);
     const rotations = await Promise.all(Array.from({ length: 4 }, () => api.request('POST', '/v1/pseudonymisation/rotate')));
@@ -127,7 +155,11 @@ describe('HTTP: pseudonymisation', () => {
     expect(identifier.body).to.include({ kind: 'identifier', personaId: ada });
 
     const other = await api.newClient({ newOrganisation: true, scopes: ['personas:read', 'clients:admin'] });
-    expectError(await api.request('GET', `/v1/pseudonyms/${exported.persona.persona}`, { auth: other }), 404, 'pseudonyms.pseudonym_not_found');
+    expectError(
+      await api.request('GET', `/v1/pseudonyms/${exported.persona.persona}`, { auth: other }),
+      404,
+      'pseudonyms.pseudonym_not_found',
+    );
     const reader = await api.newClient({ scopes: ['personas:read'] });
     expect((await api.request('GET', `/v1/pseudonyms/${exported.persona.persona}`, { auth: reader })).status).to.equal(403);
     expectError(await api.request('GET', '/v1/pseudonyms/not-a-pseudonym'), 400, 'pseudonyms.invalid_pseudonym');
@@ -139,7 +171,7 @@ describe('HTTP: pseudonymisation', () => {
     expect((await organisationExport()).lines.map((line) => line.persona)).to.deep.equal([kept.persona.persona]);
   });
 
-  it('an export by another organisation never lists this one\'s personas', async () => {
+  it("an export by another organisation never lists this one's personas", async () => {
     await createPersona(api, { name: 'Ada', identifiers: [mboxIfi('ada@example.org')] });
     await enable();
     const other = await api.newClient({ newOrganisation: true, scopes: ['personas:read', 'clients:admin'] });
@@ -151,17 +183,26 @@ describe('HTTP: pseudonymisation', () => {
 
 describe('HTTP: write-back with WRITE_BACK_PERSON=pseudonym', () => {
   let api: TestApi;
-  beforeEach(async () => { api = await startTestApi({ WRITE_BACK_STATEMENTS: 'true', WRITE_BACK_PERSON: 'pseudonym' }); });
-  afterEach(async () => { await api.close(); });
+  beforeEach(async () => {
+    api = await startTestApi({ WRITE_BACK_STATEMENTS: 'true', WRITE_BACK_PERSON: 'pseudonym' });
+  });
+  afterEach(async () => {
+    await api.close();
+  });
   const statements = () => api.built.store.collection('statements');
 
   it('stamps statements with the persona pseudonym on the ingest path and after a merge, never the name', async () => {
     const organisation = new ObjectId(api.admin.organisation);
     const statementId = '6f1c0a4e-3b4a-4e43-9d0e-8f4c1f3a2b10';
     await statements().insertOne({ organisation, statement: { id: statementId, actor: { mbox: 'mailto:ann@example.org' } } });
-    const result = await api.built.services.resolver.resolveStatements(organisation, [{
-      id: statementId, actor: { mbox: 'mailto:ann@example.org', name: 'Ann' }, verb: { id: 'http://adlnet.gov/expapi/verbs/attempted' }, object: { id: 'https://example.org/c/1' },
-    }]);
+    const result = await api.built.services.resolver.resolveStatements(organisation, [
+      {
+        id: statementId,
+        actor: { mbox: 'mailto:ann@example.org', name: 'Ann' },
+        verb: { id: 'http://adlnet.gov/expapi/verbs/attempted' },
+        object: { id: 'https://example.org/c/1' },
+      },
+    ]);
     await stampStatements(api.built.store, statements(), organisation, result, 'pseudonym');
     const ann = result.results[0].agents[0].personaId;
     const stamped = (await statements().findOne({ organisation, 'statement.id': statementId }))!;

@@ -21,11 +21,16 @@ async function startApi(env: Record<string, string>) {
   const base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
   const call = async (method: string, path: string, body?: unknown) => {
     const response = await fetch(`${base}${path}`, {
-      method, headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' }, body: body === undefined ? undefined : JSON.stringify(body),
+      method,
+      headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
+      body: body === undefined ? undefined : JSON.stringify(body),
     });
-    return { status: response.status, body: await response.json() as any };
+    return { status: response.status, body: (await response.json()) as any };
   };
-  const stop = async () => { await new Promise((resolve) => server.close(resolve)); await app.close(); };
+  const stop = async () => {
+    await new Promise((resolve) => server.close(resolve));
+    await app.close();
+  };
   return { app, organisation, call, stop };
 }
 
@@ -34,13 +39,24 @@ describe('the API process as its own queue worker', function () {
   let prefix: string;
   let dataDir: string;
   let shared: ProcessStore;
-  beforeEach(() => { prefix = uniquePrefix(); dataDir = makeTempDir('persona-api-worker-'); shared = processStoreFor(dataDir); });
-  afterEach(async () => { await deletePrefix(prefix); await shared.discard(); rmSync(dataDir, { recursive: true, force: true }); });
+  beforeEach(() => {
+    prefix = uniquePrefix();
+    dataDir = makeTempDir('persona-api-worker-');
+    shared = processStoreFor(dataDir);
+  });
+  afterEach(async () => {
+    await deletePrefix(prefix);
+    await shared.discard();
+    rmSync(dataDir, { recursive: true, force: true });
+  });
 
   it('QUEUE=auto: an accepted job is resolved by the API process itself', async () => {
     const api = await startApi({ ...shared.env, QUEUE: 'auto', QUEUE_PREFIX: prefix });
     try {
-      const accepted = await api.call('POST', '/v1/statements', [statementBy(agents.mbox('ann@example.org')), statementBy(agents.openid('http://id.example.org/bo'))]);
+      const accepted = await api.call('POST', '/v1/statements', [
+        statementBy(agents.mbox('ann@example.org')),
+        statementBy(agents.openid('http://id.example.org/bo')),
+      ]);
       expect(accepted.status).to.equal(202);
       const report = await waitFor('the job to complete', async () => {
         const answer = await api.call('GET', `/v1/jobs/${accepted.body.jobId}`);

@@ -34,8 +34,11 @@ function validator() {
 function withoutIdLabels(node: unknown): unknown {
   if (Array.isArray(node)) return node.map(withoutIdLabels);
   if (typeof node !== 'object' || node === null) return node;
-  return Object.fromEntries(Object.entries(node).filter(([key, value]) => !(key === 'id' && typeof value === 'string'))
-    .map(([key, value]) => [key, withoutIdLabels(value)]));
+  return Object.fromEntries(
+    Object.entries(node)
+      .filter(([key, value]) => !(key === 'id' && typeof value === 'string'))
+      .map(([key, value]) => [key, withoutIdLabels(value)]),
+  );
 }
 
 const services = () => compose.services as Record<string, any>;
@@ -62,7 +65,10 @@ describe('docker-compose.yml', () => {
     expect(services.worker.deploy.replicas).to.equal(2);
     for (const name of ['mongodb', 'redis', 'api', 'worker']) expect(services[name].healthcheck?.test, name).to.be.an('array');
     for (const name of ['api', 'worker']) {
-      expect(services[name].depends_on).to.deep.equal({ mongodb: { condition: 'service_healthy' }, redis: { condition: 'service_healthy' } });
+      expect(services[name].depends_on).to.deep.equal({
+        mongodb: { condition: 'service_healthy' },
+        redis: { condition: 'service_healthy' },
+      });
       expect(services[name].environment).to.include({ STORE: 'mongodb', QUEUE: 'bullmq', REDIS_URL: 'redis://redis:6379' });
       expect(services[name].environment.MONGODB_URL).to.match(/replicaSet=rs0/);
     }
@@ -77,7 +83,8 @@ describe('docker-compose.yml', () => {
     const { configSchema } = await import('../../src/config.ts');
     const known = new Set(Object.keys(configSchema.shape));
     for (const name of ['api', 'worker']) {
-      for (const variable of Object.keys(compose.services[name].environment)) expect(known.has(variable), `${name}: ${variable}`).to.equal(true);
+      for (const variable of Object.keys(compose.services[name].environment))
+        expect(known.has(variable), `${name}: ${variable}`).to.equal(true);
     }
   });
 
@@ -101,7 +108,9 @@ describe('docker-compose.yml', () => {
 
 describe('Dockerfile', () => {
   const dockerfile = DockerfileParser.parse(readFileSync(new URL('../../Dockerfile', import.meta.url), 'utf8'));
-  const instructions = dockerfile.getInstructions().map((instruction) => ({ keyword: instruction.getKeyword(), text: instruction.getArgumentsContent() ?? '' }));
+  const instructions = dockerfile
+    .getInstructions()
+    .map((instruction) => ({ keyword: instruction.getKeyword(), text: instruction.getArgumentsContent() ?? '' }));
   const last = (keyword: string) => instructions.filter((instruction) => instruction.keyword === keyword).at(-1)?.text ?? '';
 
   it('builds on a current Node LTS image (an even major release, 22 or later)', () => {
@@ -123,18 +132,38 @@ describe('Dockerfile', () => {
     expect(stages).to.have.length(2);
     const [buildStage] = stages;
     const buildName = buildStage.getBuildStage();
-    const buildRuns = instructions.slice(0, instructions.findIndex((i, index) => i.keyword === 'FROM' && index > 0)).filter((i) => i.keyword === 'RUN').map((i) => i.text);
-    expect(buildRuns.some((run) => run.includes('node scripts/build-dist.js')), buildRuns.join('\n')).to.equal(true);
+    const buildRuns = instructions
+      .slice(
+        0,
+        instructions.findIndex((i, index) => i.keyword === 'FROM' && index > 0),
+      )
+      .filter((i) => i.keyword === 'RUN')
+      .map((i) => i.text);
+    expect(
+      buildRuns.some((run) => run.includes('node scripts/build-dist.js')),
+      buildRuns.join('\n'),
+    ).to.equal(true);
     // The runtime stage copies dist/ from the build stage after the sources, so the build's stamp is the newer one.
-    const copies = dockerfile.getInstructions().map((instruction, index) => ({ instruction, index })).filter(({ instruction }) => instruction instanceof Copy)
-      .map(({ instruction, index }) => ({ index, from: (instruction as Copy).getFromFlag()?.getValue() ?? null, text: instruction.getArgumentsContent() }));
+    const copies = dockerfile
+      .getInstructions()
+      .map((instruction, index) => ({ instruction, index }))
+      .filter(({ instruction }) => instruction instanceof Copy)
+      .map(({ instruction, index }) => ({
+        index,
+        from: (instruction as Copy).getFromFlag()?.getValue() ?? null,
+        text: instruction.getArgumentsContent(),
+      }));
     const distCopy = copies.find((copy) => copy.from === buildName && copy.text === '/app/dist ./dist');
     const sourcesCopy = copies.filter((copy) => copy.from === null && copy.text === '. .').at(-1);
     expect(distCopy, JSON.stringify(copies)).to.not.equal(undefined);
     expect(distCopy!.index).to.be.above(sourcesCopy!.index);
     // A developer's own dist/ never enters the context (it may be stale or missing).
     expect(readFileSync(new URL('../../.dockerignore', import.meta.url), 'utf8').split('\n')).to.include('dist');
-    for (const command of [JSON.parse(last('CMD')) as string[], services().api.command as string[], services().worker.command as string[]]) {
+    for (const command of [
+      JSON.parse(last('CMD')) as string[],
+      services().api.command as string[],
+      services().worker.command as string[],
+    ]) {
       expect(command.join(' ')).to.not.match(/tsx|\.ts\b/);
       const entry = /^dist\/(\w+)\.js$/.exec(command[1])?.[1];
       expect(entry, command.join(' ')).to.be.oneOf(Object.keys(ENTRY_POINTS));
@@ -145,10 +174,18 @@ describe('Dockerfile', () => {
   it("gives DATA_DIR to the image's user (initial-client.json and the embedded store), as a volume", () => {
     const user = last('USER');
     expect(user).to.equal('node');
-    const dataDir = /DATA_DIR=(\S+)/.exec(instructions.filter((i) => i.keyword === 'ENV').map((i) => i.text).join(' '))?.[1];
+    const dataDir = /DATA_DIR=(\S+)/.exec(
+      instructions
+        .filter((i) => i.keyword === 'ENV')
+        .map((i) => i.text)
+        .join(' '),
+    )?.[1];
     expect(dataDir).to.equal('/app/data');
     const runs = instructions.filter((i) => i.keyword === 'RUN').map((i) => i.text);
-    expect(runs.some((run) => run.includes(`mkdir -p ${dataDir}`) && run.includes(`chown ${user}:${user} ${dataDir}`)), runs.join('\n')).to.equal(true);
+    expect(
+      runs.some((run) => run.includes(`mkdir -p ${dataDir}`) && run.includes(`chown ${user}:${user} ${dataDir}`)),
+      runs.join('\n'),
+    ).to.equal(true);
     expect(JSON.parse(last('VOLUME'))).to.deep.equal([dataDir]);
     // The chown runs as root, before USER switches.
     const chownAt = instructions.findIndex((i) => i.keyword === 'RUN' && i.text.includes('chown'));
@@ -156,11 +193,14 @@ describe('Dockerfile', () => {
   });
 });
 
-describe('bin/healthcheck.js (the worker containers\' health check)', function () {
+describe("bin/healthcheck.js (the worker containers' health check)", function () {
   this.timeout(30_000);
   const script = new URL('../../bin/healthcheck.js', import.meta.url).pathname;
-  const check = (env: Record<string, string>) => promisify(execFile)(process.execPath, [script], { env: { PATH: process.env.PATH ?? '', ...env } })
-    .then(() => 0, (error: { code: number }) => error.code);
+  const check = (env: Record<string, string>) =>
+    promisify(execFile)(process.execPath, [script], { env: { PATH: process.env.PATH ?? '', ...env } }).then(
+      () => 0,
+      (error: { code: number }) => error.code,
+    );
 
   it('is healthy when Redis answers and the store is usable, unhealthy when either is not', async () => {
     const dataDir = makeTempDir();

@@ -12,10 +12,20 @@ import { deletePrefix, REDIS_URL, uniquePrefix, waitFor } from './queue-support.
 
 const SECRET = 'a-test-secret-of-enough-length';
 
-interface Received { headers: IncomingMessage['headers']; body: string }
+interface Received {
+  headers: IncomingMessage['headers'];
+  body: string;
+}
 
 function personaCreated(id: string): PersonaEvent {
-  return { type: 'persona.created', eventId: `persona.created:${id}`, organisation: 'a'.repeat(24), personaId: id, name: 'Ann', occurredAt: new Date().toISOString() };
+  return {
+    type: 'persona.created',
+    eventId: `persona.created:${id}`,
+    organisation: 'a'.repeat(24),
+    personaId: id,
+    name: 'Ann',
+    occurredAt: new Date().toISOString(),
+  };
 }
 
 describe('persona events (real Redis, real webhook receiver)', () => {
@@ -33,7 +43,9 @@ describe('persona events (real Redis, real webhook receiver)', () => {
     answers = [];
     server = createServer((request, response) => {
       let body = '';
-      request.on('data', (chunk) => { body += chunk; });
+      request.on('data', (chunk) => {
+        body += chunk;
+      });
       request.on('end', () => {
         received.push({ headers: request.headers, body });
         response.statusCode = answers.shift() ?? 200;
@@ -43,10 +55,17 @@ describe('persona events (real Redis, real webhook receiver)', () => {
     await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
     url = `http://127.0.0.1:${(server.address() as { port: number }).port}/hook`;
     publisher = createEventPublisher({
-      redisUrl: REDIS_URL, prefix, queueName: 'persona-statements', maxLength: 1000, webhookUrls: [url], webhookAttempts: 3, webhookBackoffMs: 20,
+      redisUrl: REDIS_URL,
+      prefix,
+      queueName: 'persona-statements',
+      maxLength: 1000,
+      webhookUrls: [url],
+      webhookAttempts: 3,
+      webhookBackoffMs: 20,
     });
     deliveries = new Worker<WebhookJobData>(webhookQueueName('persona-statements'), createWebhookProcessor({ secret: SECRET }), {
-      connection: bullConnection(REDIS_URL), prefix,
+      connection: bullConnection(REDIS_URL),
+      prefix,
     });
   });
 
@@ -59,11 +78,17 @@ describe('persona events (real Redis, real webhook receiver)', () => {
 
   it('an event reaches the events stream and the webhook, signed with the shared secret', async () => {
     // Read the stream from its start, so the listener cannot miss an event published before its first read.
-    const events = new QueueEvents(eventsStreamName('persona-statements'), { connection: bullConnection(REDIS_URL), prefix, lastEventId: '0-0' });
+    const events = new QueueEvents(eventsStreamName('persona-statements'), {
+      connection: bullConnection(REDIS_URL),
+      prefix,
+      lastEventId: '0-0',
+    });
     try {
       await events.waitUntilReady();
       const heard: unknown[] = [];
-      events.on('persona.created' as 'error', (args: unknown) => { heard.push(args); });
+      events.on('persona.created' as 'error', (args: unknown) => {
+        heard.push(args);
+      });
       await publisher.publish([personaCreated('b'.repeat(24))]);
       await waitFor('webhook delivery', async () => received.length === 1);
       const [request] = received;
@@ -72,7 +97,9 @@ describe('persona events (real Redis, real webhook receiver)', () => {
       expect(request.headers['x-persona-event-id']).to.equal(`persona.created:${'b'.repeat(24)}`);
       const timestamp = String(request.headers['x-persona-timestamp']);
       expect(verifySignature(SECRET, timestamp, request.body, String(request.headers['x-persona-signature']))).to.equal(true);
-      expect(verifySignature('another-secret-of-enough-length', timestamp, request.body, String(request.headers['x-persona-signature']))).to.equal(false);
+      expect(
+        verifySignature('another-secret-of-enough-length', timestamp, request.body, String(request.headers['x-persona-signature'])),
+      ).to.equal(false);
       await waitFor('event on the stream', async () => heard.length === 1);
       expect(JSON.parse((heard[0] as { data: string }).data)).to.include({ eventId: `persona.created:${'b'.repeat(24)}` });
     } finally {
@@ -98,7 +125,10 @@ describe('persona events (real Redis, real webhook receiver)', () => {
     await publisher.publish([personaCreated('d'.repeat(24))]);
     const queue = new Queue(webhookQueueName('persona-statements'), { connection: bullConnection(REDIS_URL), prefix });
     try {
-      const [failed] = await waitFor('failed delivery', async () => { const jobs = await queue.getFailed(); return jobs.length === 1 ? jobs : null; });
+      const [failed] = await waitFor('failed delivery', async () => {
+        const jobs = await queue.getFailed();
+        return jobs.length === 1 ? jobs : null;
+      });
       expect(failed.attemptsMade).to.equal(1);
       expect(failed.failedReason).to.match(/answered 400/);
       expect(received).to.have.length(1);

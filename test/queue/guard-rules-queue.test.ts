@@ -21,10 +21,14 @@ describe('guard rails: queued statements', function () {
 
   it('a worker-resolved job lists the blocked agent with its rule and resolves the others', async () => {
     const accepted = await api.request('POST', '/v1/statements', {
-      body: [{
-        actor: { account: { homePage: 'https://lms.example.org', name: 'unknown' } }, verb: { id: 'http://adlnet.gov/expapi/verbs/attempted' },
-        object: { id: 'https://example.org/course/queued' }, context: { instructor: { mbox: 'mailto:grace@example.org' } },
-      }],
+      body: [
+        {
+          actor: { account: { homePage: 'https://lms.example.org', name: 'unknown' } },
+          verb: { id: 'http://adlnet.gov/expapi/verbs/attempted' },
+          object: { id: 'https://example.org/course/queued' },
+          context: { instructor: { mbox: 'mailto:grace@example.org' } },
+        },
+      ],
     });
     expect(accepted.status, JSON.stringify(accepted.body)).to.equal(202);
     const report = await waitFor('the job to complete', async () => {
@@ -32,9 +36,15 @@ describe('guard rails: queued statements', function () {
       return answer.body.state === 'completed' ? answer.body : null;
     });
     const [result] = report.result.results;
-    expect(result.blocked).to.deep.equal([{
-      role: 'actor', path: 'actor', ifi: { key: 'account', value: { homePage: 'https://lms.example.org', name: 'unknown' } }, status: 'blocked', rule: 'blocked.defaults.placeholder_name',
-    }]);
+    expect(result.blocked).to.deep.equal([
+      {
+        role: 'actor',
+        path: 'actor',
+        ifi: { key: 'account', value: { homePage: 'https://lms.example.org', name: 'unknown' } },
+        status: 'blocked',
+        rule: 'blocked.defaults.placeholder_name',
+      },
+    ]);
     expect(result.agents.map((agent: { path: string }) => agent.path)).to.deep.equal(['context.instructor']);
     expect((await api.request('GET', '/v1/identifiers/count')).body.count).to.equal(1);
   });

@@ -15,7 +15,13 @@ import { makeTempDir, processStoreFor, type ProcessStore } from '../support/temp
 import { closedPort, deletePrefix, REDIS_URL, uniquePrefix, waitFor } from './queue-support.ts';
 import { spawnWorker, stopWorker, type WorkerChild } from './worker-process-support.ts';
 
-interface Running { app: App; server: Server; base: string; token: string; organisation: ObjectId }
+interface Running {
+  app: App;
+  server: Server;
+  base: string;
+  token: string;
+  organisation: ObjectId;
+}
 
 async function startApi(env: Record<string, string>): Promise<Running> {
   const app = await createApp(loadConfig({ LOG_LEVEL: 'silent', ...env }), { defaultMetrics: false });
@@ -34,12 +40,15 @@ async function stopApi(running: Running): Promise<void> {
 
 async function call(running: Running, method: string, path: string, body?: unknown, token = running.token) {
   const response = await fetch(`${running.base}${path}`, {
-    method, headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' }, body: body === undefined ? undefined : JSON.stringify(body),
+    method,
+    headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
+    body: body === undefined ? undefined : JSON.stringify(body),
   });
-  return { status: response.status, body: await response.json().catch(() => null) as any };
+  return { status: response.status, body: (await response.json().catch(() => null)) as any };
 }
 
-const statementsOf = (count: number) => Array.from({ length: count }, (_, index) => statementBy(agents.mbox(`learner${index % 40}@example.org`)));
+const statementsOf = (count: number) =>
+  Array.from({ length: count }, (_, index) => statementBy(agents.mbox(`learner${index % 40}@example.org`)));
 
 describe('statements over HTTP with the queue', function () {
   this.timeout(120_000);
@@ -79,18 +88,27 @@ describe('statements over HTTP with the queue', function () {
         return answer.body.state === 'completed' ? answer.body : null;
       });
       expect(report.result.counts).to.deep.equal({ resolved: 120, rejected: 0, personasCreated: 40, identifiersCreated: 40 });
-      expect(report.result.results.map((entry: { statementId: string }) => entry.statementId)).to.deep.equal(statements.map((statement) => statement.id));
+      expect(report.result.results.map((entry: { statementId: string }) => entry.statementId)).to.deep.equal(
+        statements.map((statement) => statement.id),
+      );
       expect(await api.app.store.collection(COLLECTIONS.personas).countDocuments({ organisation: api.organisation })).to.equal(40);
     });
 
     it('?wait=true resolves inline even with the queue on', async () => {
-      const answer = await call(api, 'POST', '/v1/statements?wait=true', statementBy(agents.account('https://lms.example.org', 'inline-1')));
+      const answer = await call(
+        api,
+        'POST',
+        '/v1/statements?wait=true',
+        statementBy(agents.account('https://lms.example.org', 'inline-1')),
+      );
       expect(answer.status).to.equal(200);
       expect(answer.body.counts).to.deep.equal({ resolved: 1, rejected: 0, personasCreated: 1, identifiersCreated: 1 });
     });
 
     it("a job is not found for another organisation's client, nor when it does not exist", async () => {
-      const { body: { jobId } } = await call(api, 'POST', '/v1/statements', statementsOf(1));
+      const {
+        body: { jobId },
+      } = await call(api, 'POST', '/v1/statements', statementsOf(1));
       const other = new ObjectId();
       await api.app.store.collection(COLLECTIONS.organisations).insertOne({ _id: other, name: 'Other', createdAt: new Date() });
       const { token } = await api.app.services.clients.create({ organisation: other });
@@ -138,8 +156,16 @@ describe('statements over HTTP with the queue', function () {
       const shared = processStoreFor(dataDir);
       try {
         const port = await closedPort();
-        const error = await createApp(loadConfig({ LOG_LEVEL: 'silent', ...shared.env, QUEUE: 'bullmq', REDIS_URL: `redis://127.0.0.1:${port}` }), { defaultMetrics: false })
-          .then(async (app) => { await app.close(); return null; }, (caught: unknown) => caught);
+        const error = await createApp(
+          loadConfig({ LOG_LEVEL: 'silent', ...shared.env, QUEUE: 'bullmq', REDIS_URL: `redis://127.0.0.1:${port}` }),
+          { defaultMetrics: false },
+        ).then(
+          async (app) => {
+            await app.close();
+            return null;
+          },
+          (caught: unknown) => caught,
+        );
         expect(error).to.be.instanceOf(QueueUnavailableError);
         expect((error as Error).message).to.match(new RegExp(`QUEUE=bullmq but Redis at redis://127.0.0.1:${port}/? is unreachable`));
       } finally {

@@ -49,7 +49,16 @@ describe('persona jobs failed|retry (real Redis)', function () {
   it('lists dead-lettered jobs and re-drives the chosen ones', async () => {
     const organisation = new ObjectId().toHexString();
     const worker = startStatementWorker(
-      { redisUrl: REDIS_URL, queueName: 'persona-statements', prefix, concurrency: 1, lockMs: 5000, stalledIntervalMs: 5000, maxStalled: 1, jobResult: 'counts' },
+      {
+        redisUrl: REDIS_URL,
+        queueName: 'persona-statements',
+        prefix,
+        concurrency: 1,
+        lockMs: 5000,
+        stalledIntervalMs: 5000,
+        maxStalled: 1,
+        jobResult: 'counts',
+      },
       { resolveStatements: () => Promise.reject(new Error('store unavailable')), logger: { info() {}, warn() {}, error() {} } },
     );
     try {
@@ -62,7 +71,10 @@ describe('persona jobs failed|retry (real Redis)', function () {
     const env = { ...shared.env, QUEUE_PREFIX: prefix, REDIS_URL };
     const listed = await persona(['jobs', 'failed', '--json'], env);
     expect(listed.code, listed.stderr).to.equal(0);
-    const lines = listed.stdout.trim().split('\n').map((line) => JSON.parse(line));
+    const lines = listed.stdout
+      .trim()
+      .split('\n')
+      .map((line) => JSON.parse(line));
     expect(lines.map((line) => line.statements).sort()).to.deep.equal([1, 2]);
     expect(lines.every((line) => line.failedReason === 'store unavailable' && line.organisation === organisation)).to.equal(true);
 

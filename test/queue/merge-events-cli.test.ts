@@ -35,24 +35,34 @@ describe('persona events from the CLI (real Redis)', () => {
     rmSync(dir, { recursive: true, force: true });
   });
 
-  const persona = async (args: string[], queue = 'auto') => (await run(process.execPath, [cli, ...args], {
-    env: { ...process.env, ...shared.env, QUEUE: queue, QUEUE_PREFIX: prefix, REDIS_URL },
-  })).stdout;
+  const persona = async (args: string[], queue = 'auto') =>
+    (
+      await run(process.execPath, [cli, ...args], {
+        env: { ...process.env, ...shared.env, QUEUE: queue, QUEUE_PREFIX: prefix, REDIS_URL },
+      })
+    ).stdout;
   const json = async (args: string[], queue?: string) => JSON.parse(await persona([...args, '--json'], queue));
 
   /** Every persona event on the stream so far (BullMQ keeps it at `<prefix>:<name>:events`); the CLI has exited. */
   async function events(): Promise<Array<Record<string, any>>> {
     const entries = await redis.xrange(`${prefix}:${eventsStreamName('persona-statements')}:events`, '-', '+');
-    return entries.map(([, fields]) => {
-      const record: Record<string, string> = {};
-      for (let index = 0; index < fields.length; index += 2) record[fields[index]] = fields[index + 1];
-      return record.data ? JSON.parse(record.data) : {};
-    }).filter((event) => typeof event.type === 'string');
+    return entries
+      .map(([, fields]) => {
+        const record: Record<string, string> = {};
+        for (let index = 0; index < fields.length; index += 2) record[fields[index]] = fields[index + 1];
+        return record.data ? JSON.parse(record.data) : {};
+      })
+      .filter((event) => typeof event.type === 'string');
   }
 
   async function seedPair(): Promise<[string, string]> {
     const file = join(dir, 'statements.jsonl');
-    writeFileSync(file, [agents.mbox('Ann@example.org', 'Ann'), agents.mbox('ann@example.org', 'Ann')].map((actor) => JSON.stringify(statementBy(actor))).join('\n'));
+    writeFileSync(
+      file,
+      [agents.mbox('Ann@example.org', 'Ann'), agents.mbox('ann@example.org', 'Ann')]
+        .map((actor) => JSON.stringify(statementBy(actor)))
+        .join('\n'),
+    );
     await persona(['ingest', file], 'inline');
     return (await json(['duplicates'], 'inline')).data[0].personas;
   }
@@ -61,7 +71,15 @@ describe('persona events from the CLI (real Redis)', () => {
     const [target, source] = await seedPair();
     const merge = await json(['merge', target, source]);
     await json(['merges', 'undo', merge.id]);
-    expect((await events()).map((event) => ({ type: event.type, eventId: event.eventId, personaId: event.personaId, sourceIds: event.sourceIds, actor: event.actor }))).to.deep.equal([
+    expect(
+      (await events()).map((event) => ({
+        type: event.type,
+        eventId: event.eventId,
+        personaId: event.personaId,
+        sourceIds: event.sourceIds,
+        actor: event.actor,
+      })),
+    ).to.deep.equal([
       { type: 'persona.merged', eventId: `persona.merged:${merge.id}`, personaId: target, sourceIds: [source], actor: 'cli' },
       { type: 'persona.merge_undone', eventId: `persona.merge_undone:${merge.id}`, personaId: target, sourceIds: [source], actor: 'cli' },
     ]);

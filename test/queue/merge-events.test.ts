@@ -7,7 +7,10 @@ import { eventsStreamName } from '../../src/queue/event-publisher.ts';
 import { createPersona, mboxIfi, startTestApi, type TestApi } from '../identity/support/identity-api.ts';
 import { deletePrefix, REDIS_URL, uniquePrefix, waitFor } from './queue-support.ts';
 
-interface StreamEvent { event: string; data: Record<string, any> }
+interface StreamEvent {
+  event: string;
+  data: Record<string, any>;
+}
 
 describe('persona events from the API process (real Redis)', () => {
   let prefix: string;
@@ -28,17 +31,23 @@ describe('persona events from the API process (real Redis)', () => {
   /** Every event on the stream so far, oldest first (BullMQ keeps it at `<prefix>:<name>:events`). */
   async function streamEvents(): Promise<StreamEvent[]> {
     const entries = await redis.xrange(`${prefix}:${eventsStreamName('persona-statements')}:events`, '-', '+');
-    return entries.map(([, fields]) => {
-      const record: Record<string, string> = {};
-      for (let index = 0; index < fields.length; index += 2) record[fields[index]] = fields[index + 1];
-      return { event: record.event, data: record.data ? JSON.parse(record.data) : {} };
-    }).filter((entry) => entry.event.includes('.'));
+    return entries
+      .map(([, fields]) => {
+        const record: Record<string, string> = {};
+        for (let index = 0; index < fields.length; index += 2) record[fields[index]] = fields[index + 1];
+        return { event: record.event, data: record.data ? JSON.parse(record.data) : {} };
+      })
+      .filter((entry) => entry.event.includes('.'));
   }
   const eventOf = (type: string) => async () => (await streamEvents()).find((entry) => entry.event === type) ?? null;
 
   it('a queued statement announces the persona it created, named, once', async () => {
     const accepted = await api.request('POST', '/v1/statements', {
-      body: { actor: { mbox: 'mailto:new@example.org', name: 'New Learner' }, verb: { id: 'http://adlnet.gov/expapi/verbs/completed' }, object: { id: 'https://example.org/c' } },
+      body: {
+        actor: { mbox: 'mailto:new@example.org', name: 'New Learner' },
+        verb: { id: 'http://adlnet.gov/expapi/verbs/completed' },
+        object: { id: 'https://example.org/c' },
+      },
     });
     expect(accepted.status, JSON.stringify(accepted.body)).to.equal(202);
     const created = await waitFor('persona.created on the stream', eventOf('persona.created'));
@@ -55,7 +64,11 @@ describe('persona events from the API process (real Redis)', () => {
     expect(merge.status, JSON.stringify(merge.body)).to.equal(201);
     const merged = await waitFor('persona.merged on the stream', eventOf('persona.merged'));
     expect(merged.data).to.deep.include({
-      type: 'persona.merged', eventId: `persona.merged:${merge.body.id}`, mergeId: merge.body.id, personaId: target, sourceIds: [source],
+      type: 'persona.merged',
+      eventId: `persona.merged:${merge.body.id}`,
+      mergeId: merge.body.id,
+      personaId: target,
+      sourceIds: [source],
       organisation: api.admin.organisation,
     });
     expect((await api.request('POST', `/v1/merges/${merge.body.id}/undo`)).status).to.equal(200);

@@ -11,11 +11,20 @@ import { openTempEmbeddedStore, type TempStore } from '../support/temp-store.ts'
 
 describe('persona events of a resolution', () => {
   let temp: TempStore;
-  beforeEach(async () => { temp = await openTempEmbeddedStore(); });
-  afterEach(async () => { await temp.close(); });
+  beforeEach(async () => {
+    temp = await openTempEmbeddedStore();
+  });
+  afterEach(async () => {
+    await temp.close();
+  });
 
   const agent = (identifierId: ObjectId, personaId: ObjectId, ifi: Ifi, created: boolean): ResolvedAgent => ({
-    role: 'actor', path: 'actor', ifi, identifierId: identifierId.toHexString(), personaId: personaId.toHexString(), created,
+    role: 'actor',
+    path: 'actor',
+    ifi,
+    identifierId: identifierId.toHexString(),
+    personaId: personaId.toHexString(),
+    created,
   });
 
   it('announces new identifiers once each and only the personas created by this resolution', async () => {
@@ -26,7 +35,14 @@ describe('persona events of a resolution', () => {
     const existing = new ObjectId();
     await personas.insertMany([
       { _id: fresh, organisation, name: 'Ann', createdAt: new Date(startedAt.getTime() + 1), updatedAt: startedAt, createdBy: 'resolver' },
-      { _id: existing, organisation, name: 'Bob', createdAt: new Date(startedAt.getTime() - 60_000), updatedAt: startedAt, createdBy: 'resolver' },
+      {
+        _id: existing,
+        organisation,
+        name: 'Bob',
+        createdAt: new Date(startedAt.getTime() - 60_000),
+        updatedAt: startedAt,
+        createdBy: 'resolver',
+      },
     ]);
     const annMbox = new ObjectId();
     const bobAccount = new ObjectId();
@@ -38,7 +54,12 @@ describe('persona events of a resolution', () => {
       createdPersonaIds: [fresh.toHexString()],
       results: [
         { statementId: '1', status: 'resolved', error: null, agents: [agent(annMbox, fresh, mbox, true)] },
-        { statementId: '2', status: 'resolved', error: null, agents: [agent(annMbox, fresh, mbox, false), agent(bobAccount, existing, account, true)] },
+        {
+          statementId: '2',
+          status: 'resolved',
+          error: null,
+          agents: [agent(annMbox, fresh, mbox, false), agent(bobAccount, existing, account, true)],
+        },
         { statementId: '3', status: 'resolved', error: null, agents: [agent(bobOld, existing, account, false)] },
       ],
     };
@@ -53,7 +74,11 @@ describe('persona events of a resolution', () => {
   });
 
   it('announces nothing when nothing was created', async () => {
-    const result: ResolutionResult = { counts: { resolved: 0, rejected: 0, personasCreated: 0, identifiersCreated: 0 }, results: [], createdPersonaIds: [] };
+    const result: ResolutionResult = {
+      counts: { resolved: 0, rejected: 0, personasCreated: 0, identifiersCreated: 0 },
+      results: [],
+      createdPersonaIds: [],
+    };
     expect(await eventsOfResolution(temp.store, new ObjectId(), result)).to.deep.equal([]);
   });
 
@@ -71,11 +96,19 @@ describe('persona events of a resolution', () => {
     const result: ResolutionResult = {
       counts: { resolved: 1, rejected: 0, personasCreated: 1, identifiersCreated: 1 },
       createdPersonaIds: [mine.toHexString()],
-      results: [{ statementId: '1', status: 'resolved', error: null, agents: [agent(identifier, mine, ifi, true), agent(new ObjectId(), concurrent, ifi, false)] }],
+      results: [
+        {
+          statementId: '1',
+          status: 'resolved',
+          error: null,
+          agents: [agent(identifier, mine, ifi, true), agent(new ObjectId(), concurrent, ifi, false)],
+        },
+      ],
     };
     const events = await eventsOfResolution(temp.store, organisation, result);
-    expect(events.filter((event) => event.type === 'persona.created').map((event) => event.eventId))
-      .to.deep.equal([`persona.created:${mine.toHexString()}`]);
+    expect(events.filter((event) => event.type === 'persona.created').map((event) => event.eventId)).to.deep.equal([
+      `persona.created:${mine.toHexString()}`,
+    ]);
     expect(events[0]).to.include({ name: 'Ann', occurredAt: now.toISOString() });
   });
 
@@ -85,18 +118,34 @@ describe('persona events of a resolution', () => {
     const source = new ObjectId();
     const appliedAt = new Date('2026-01-02T03:04:05.000Z');
     const record: MergeRecordDoc = {
-      _id: new ObjectId(), organisation, target, sources: [source], actor: 'admin', state: 'applied',
-      createdAt: appliedAt, updatedAt: appliedAt, appliedAt,
+      _id: new ObjectId(),
+      organisation,
+      target,
+      sources: [source],
+      actor: 'admin',
+      state: 'applied',
+      createdAt: appliedAt,
+      updatedAt: appliedAt,
+      appliedAt,
     };
     expect(eventOfMerge(record)).to.deep.equal({
-      type: 'persona.merged', eventId: `persona.merged:${record._id.toHexString()}`, organisation: organisation.toHexString(),
-      mergeId: record._id.toHexString(), personaId: target.toHexString(), sourceIds: [source.toHexString()], actor: 'admin',
+      type: 'persona.merged',
+      eventId: `persona.merged:${record._id.toHexString()}`,
+      organisation: organisation.toHexString(),
+      mergeId: record._id.toHexString(),
+      personaId: target.toHexString(),
+      sourceIds: [source.toHexString()],
+      actor: 'admin',
       occurredAt: appliedAt.toISOString(),
     });
     const undoneAt = new Date('2026-01-03T00:00:00.000Z');
     expect(eventOfMerge({ ...record, state: 'undone', undoneAt, undoneBy: 'other-admin' })).to.include({
-      type: 'persona.merge_undone', eventId: `persona.merge_undone:${record._id.toHexString()}`, actor: 'other-admin', occurredAt: undoneAt.toISOString(),
+      type: 'persona.merge_undone',
+      eventId: `persona.merge_undone:${record._id.toHexString()}`,
+      actor: 'other-admin',
+      occurredAt: undoneAt.toISOString(),
     });
-    for (const state of ['intent', 'pending', 'refused', 'undoing', 'abandoned'] as const) expect(eventOfMerge({ ...record, state })).to.equal(null);
+    for (const state of ['intent', 'pending', 'refused', 'undoing', 'abandoned'] as const)
+      expect(eventOfMerge({ ...record, state })).to.equal(null);
   });
 });

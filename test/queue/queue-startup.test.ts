@@ -17,8 +17,12 @@ function recordingLogger() {
   const lines: Array<{ level: string; message?: string }> = [];
   return {
     lines,
-    info: (_: object, message?: string) => { lines.push({ level: 'info', message }); },
-    warn: (_: object, message?: string) => { lines.push({ level: 'warn', message }); },
+    info: (_: object, message?: string) => {
+      lines.push({ level: 'info', message });
+    },
+    warn: (_: object, message?: string) => {
+      lines.push({ level: 'warn', message });
+    },
   };
 }
 
@@ -42,8 +46,13 @@ describe('queue start-up', () => {
 
   it('QUEUE=bullmq with Redis unreachable fails start-up with a message saying what to do', async () => {
     const port = await closedPort();
-    const error = await startQueueRuntime(loadConfig({ QUEUE: 'bullmq', REDIS_URL: `redis://user:hunter22@127.0.0.1:${port}` }), recordingLogger())
-      .then(() => null, (caught: unknown) => caught);
+    const error = await startQueueRuntime(
+      loadConfig({ QUEUE: 'bullmq', REDIS_URL: `redis://user:hunter22@127.0.0.1:${port}` }),
+      recordingLogger(),
+    ).then(
+      () => null,
+      (caught: unknown) => caught,
+    );
     expect(error).to.be.instanceOf(QueueUnavailableError);
     const message = (error as Error).message;
     expect(message).to.match(new RegExp(`^QUEUE=bullmq but Redis at redis://user:\\*\\*\\*@127.0.0.1:${port}/? is unreachable`));
@@ -93,7 +102,10 @@ describe('queue start-up', () => {
   it('offers persona re-stamps only with write-back on, each one queued as its own background job', async () => {
     const prefix = uniquePrefix();
     const off = await startQueueRuntime(loadConfig({ QUEUE: 'auto', REDIS_URL, QUEUE_PREFIX: prefix }), recordingLogger());
-    const on = await startQueueRuntime(loadConfig({ QUEUE: 'auto', REDIS_URL, QUEUE_PREFIX: prefix, WRITE_BACK_STATEMENTS: 'true' }), recordingLogger());
+    const on = await startQueueRuntime(
+      loadConfig({ QUEUE: 'auto', REDIS_URL, QUEUE_PREFIX: prefix, WRITE_BACK_STATEMENTS: 'true' }),
+      recordingLogger(),
+    );
     const backfills = new Queue('persona-statements-backfill', { connection: bullConnection(REDIS_URL), prefix });
     try {
       expect(off!.restampPersona).to.equal(null);

@@ -16,7 +16,11 @@ describe('write-back of renames and identifier changes through the services (rea
   beforeEach(async () => {
     prefix = uniquePrefix();
     api = await startTestApi({
-      QUEUE: 'auto', QUEUE_PREFIX: prefix, WRITE_BACK_STATEMENTS: 'true', BACKFILL_BATCH_SIZE: '10', BACKFILL_RATE: '100000',
+      QUEUE: 'auto',
+      QUEUE_PREFIX: prefix,
+      WRITE_BACK_STATEMENTS: 'true',
+      BACKFILL_BATCH_SIZE: '10',
+      BACKFILL_RATE: '100000',
     });
   });
   afterEach(async () => {
@@ -30,16 +34,23 @@ describe('write-back of renames and identifier changes through the services (rea
   /** LL-shaped statements by `address`, stamped with `person` when given. */
   async function insertStatements(count: number, address: string, person?: { _id: ObjectId; display: string }, org = organisation()) {
     const documents = Array.from({ length: count }, () => ({
-      _id: new ObjectId(), organisation: org, lrs_id: new ObjectId(),
-      statement: { id: new ObjectId().toHexString(), actor: { mbox: `mailto:${address}` }, verb: { id: 'http://adlnet.gov/expapi/verbs/completed' } },
+      _id: new ObjectId(),
+      organisation: org,
+      lrs_id: new ObjectId(),
+      statement: {
+        id: new ObjectId().toHexString(),
+        actor: { mbox: `mailto:${address}` },
+        verb: { id: 'http://adlnet.gov/expapi/verbs/completed' },
+      },
       ...(person ? { person } : {}),
     }));
     await statements().insertMany(documents);
     return documents.map((document) => document._id);
   }
-  const displaysOf = async (ids: ObjectId[]) => (await statements().find({ _id: { $in: ids } })).map((document) => document.person?.display);
+  const displaysOf = async (ids: ObjectId[]) =>
+    (await statements().find({ _id: { $in: ids } })).map((document) => document.person?.display);
 
-  it('a rename through PATCH, PUT and Learning Locker\'s route refreshes person.display of its statements only', async () => {
+  it("a rename through PATCH, PUT and Learning Locker's route refreshes person.display of its statements only", async () => {
     const ann = await createPersona(api, { name: 'Ann', identifiers: [mboxIfi('ann@example.org')] });
     const person = { _id: new ObjectId(ann), display: 'Ann' };
     const mine = await insertStatements(25, 'ann@example.org', person);
@@ -61,8 +72,10 @@ describe('write-back of renames and identifier changes through the services (rea
 
   it('a name policy change that renames a persona refreshes person.display of its statements, as a rename does', async () => {
     const statement = (name: string, minute: number) => ({
-      timestamp: new Date(Date.UTC(2026, 0, 1, 0, minute)).toISOString(), actor: { mbox: 'mailto:bo@example.org', name },
-      verb: { id: 'http://adlnet.gov/expapi/verbs/attempted' }, object: { id: 'https://example.org/course/policy' },
+      timestamp: new Date(Date.UTC(2026, 0, 1, 0, minute)).toISOString(),
+      actor: { mbox: 'mailto:bo@example.org', name },
+      verb: { id: 'http://adlnet.gov/expapi/verbs/attempted' },
+      object: { id: 'https://example.org/course/policy' },
     });
     const resolved = await api.request('POST', '/v1/statements?wait=true', { body: [statement('Bo', 1), statement('Bo Ekström', 2)] });
     expect(resolved.status, JSON.stringify(resolved.body)).to.equal(200);
@@ -75,7 +88,9 @@ describe('write-back of renames and identifier changes through the services (rea
     // Queued statements are resolved by the worker: its resolver renames under `latest` and re-stamps just the same.
     const queued = await api.request('POST', '/v1/statements', { body: [statement('Bo E.', 3)] });
     expect(queued.status, JSON.stringify(queued.body)).to.equal(202);
-    await waitFor('display after a queued statement renamed the persona', async () => (await displaysOf(mine)).every((display) => display === 'Bo E.'));
+    await waitFor('display after a queued statement renamed the persona', async () =>
+      (await displaysOf(mine)).every((display) => display === 'Bo E.'),
+    );
   });
 
   it('an identifier created on a persona back-fills its statements; moving it re-stamps them with the new persona', async () => {
@@ -88,8 +103,10 @@ describe('write-back of renames and identifier changes through the services (rea
     const created = await api.request('POST', '/v1/identifiers', { body: { ifi: mboxIfi('bob@example.org'), persona: ann } });
     expect(created.status, JSON.stringify(created.body)).to.equal(201);
     const identifier = created.body.id as string;
-    const stampedWith = (persona: string) => async () => (await statements().find({ _id: { $in: bobs } })).every((document) => (
-      document.person?._id.toHexString() === persona && document.personaIdentifier?.toHexString() === identifier));
+    const stampedWith = (persona: string) => async () =>
+      (await statements().find({ _id: { $in: bobs } })).every(
+        (document) => document.person?._id.toHexString() === persona && document.personaIdentifier?.toHexString() === identifier,
+      );
     await waitFor('back-fill of the new identifier', stampedWith(ann));
     expect(await displaysOf(bobs)).to.satisfy((displays: string[]) => displays.every((display) => display === 'Ann'));
 
@@ -98,12 +115,20 @@ describe('write-back of renames and identifier changes through the services (rea
     await waitFor('back-fill after the move', stampedWith(carol));
     expect(await displaysOf(bobs)).to.satisfy((displays: string[]) => displays.every((display) => display === 'Carol'));
 
-    expect(await displaysOf([...foreign, ...others]), 'other organisations and other actors untouched').to.deep.equal([undefined, undefined, undefined, undefined]);
+    expect(await displaysOf([...foreign, ...others]), 'other organisations and other actors untouched').to.deep.equal([
+      undefined,
+      undefined,
+      undefined,
+      undefined,
+    ]);
   });
 
   it('without write-back or queue there are no hooks', () => {
     const logger = { warn() {} };
     expect(serviceWriteBackHooks(null, logger)).to.deep.equal({ onRenamed: undefined, onAssigned: undefined });
-    expect(serviceWriteBackHooks({ restampPersona: null, backfillIdentifier: null }, logger)).to.deep.equal({ onRenamed: undefined, onAssigned: undefined });
+    expect(serviceWriteBackHooks({ restampPersona: null, backfillIdentifier: null }, logger)).to.deep.equal({
+      onRenamed: undefined,
+      onAssigned: undefined,
+    });
   });
 });

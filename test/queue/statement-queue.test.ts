@@ -17,7 +17,10 @@ const silent = { info() {}, warn() {}, error() {} };
 function echoResolve(organisation: ObjectId, statements: unknown[]): Promise<ResolutionResult> {
   return Promise.resolve({
     results: statements.map((statement) => ({
-      statementId: (statement as { id?: string }).id ?? null, status: 'resolved' as const, error: null, agents: [],
+      statementId: (statement as { id?: string }).id ?? null,
+      status: 'resolved' as const,
+      error: null,
+      agents: [],
     })),
     counts: { resolved: statements.length, rejected: 0, personasCreated: organisation ? 0 : 1, identifiersCreated: 0 },
     createdPersonaIds: [],
@@ -34,25 +37,42 @@ describe('statements queue (real Redis)', () => {
 
   function openQueue(overrides: Partial<Parameters<typeof createStatementQueue>[0]> = {}): StatementQueue {
     statementQueue = createStatementQueue({
-      redisUrl: REDIS_URL, queueName: 'persona-statements', prefix, batchSize: 1000, attempts: 3, backoffMs: 20,
-      keepCompleted: 1000, keepCompletedSeconds: 3600, ...overrides,
+      redisUrl: REDIS_URL,
+      queueName: 'persona-statements',
+      prefix,
+      batchSize: 1000,
+      attempts: 3,
+      backoffMs: 20,
+      keepCompleted: 1000,
+      keepCompletedSeconds: 3600,
+      ...overrides,
     });
     return statementQueue;
   }
 
   function startWorker(resolveStatements: typeof echoResolve, jobResult: 'full' | 'counts' = 'full'): StatementWorker {
     const worker = startStatementWorker(
-      { redisUrl: REDIS_URL, queueName: 'persona-statements', prefix, concurrency: 2, lockMs: 5000, stalledIntervalMs: 5000, maxStalled: 1, jobResult },
+      {
+        redisUrl: REDIS_URL,
+        queueName: 'persona-statements',
+        prefix,
+        concurrency: 2,
+        lockMs: 5000,
+        stalledIntervalMs: 5000,
+        maxStalled: 1,
+        jobResult,
+      },
       { resolveStatements, logger: silent },
     );
     workers.push(worker);
     return worker;
   }
 
-  const finished = (jobId: string) => waitFor(`job ${jobId} to finish`, async () => {
-    const report = await statementQueue.getJobReport(jobId, organisation);
-    return report && (report.state === 'completed' || report.state === 'failed') ? report : null;
-  });
+  const finished = (jobId: string) =>
+    waitFor(`job ${jobId} to finish`, async () => {
+      const report = await statementQueue.getJobReport(jobId, organisation);
+      return report && (report.state === 'completed' || report.state === 'failed') ? report : null;
+    });
 
   beforeEach(() => {
     prefix = uniquePrefix();
@@ -81,7 +101,10 @@ describe('statements queue (real Redis)', () => {
   it('a large array is split into jobs of the batch size and its report merges them in order', async () => {
     openQueue({ batchSize: 1000 });
     const seen: number[] = [];
-    startWorker((org, statements) => { seen.push(statements.length); return echoResolve(org, statements); });
+    startWorker((org, statements) => {
+      seen.push(statements.length);
+      return echoResolve(org, statements);
+    });
     const { jobId, jobIds, accepted } = await statementQueue.enqueue(organisation, statementsNumbered(2500));
     expect(accepted).to.equal(2500);
     expect(jobIds).to.have.length(3);
@@ -134,7 +157,10 @@ describe('statements queue (real Redis)', () => {
   it('a job added by another BullMQ client with a bad payload is dead-lettered at once, naming the field', async () => {
     openQueue({ attempts: 5 });
     let calls = 0;
-    startWorker((org, statements) => { calls += 1; return echoResolve(org, statements); });
+    startWorker((org, statements) => {
+      calls += 1;
+      return echoResolve(org, statements);
+    });
     const raw = new Queue('persona-statements', { connection: bullConnection(REDIS_URL), prefix });
     try {
       const job = await raw.add('resolve', { organisation: 'acme', statements: [] }, { attempts: 5 });
@@ -168,8 +194,15 @@ describe('statements queue (real Redis)', () => {
     let calls = 0;
     const worker = startStatementWorker(
       {
-        redisUrl: REDIS_URL, queueName: 'persona-statements', prefix, concurrency: 1, lockMs: 5000, stalledIntervalMs: 5000, maxStalled: 1,
-        jobResult: 'counts', fallbackRetry: { attempts: 3, backoffMs: 10 },
+        redisUrl: REDIS_URL,
+        queueName: 'persona-statements',
+        prefix,
+        concurrency: 1,
+        lockMs: 5000,
+        stalledIntervalMs: 5000,
+        maxStalled: 1,
+        jobResult: 'counts',
+        fallbackRetry: { attempts: 3, backoffMs: 10 },
       },
       {
         resolveStatements: (org, statements) => (++calls < 3 ? Promise.reject(new Error('store timeout')) : echoResolve(org, statements)),
@@ -188,7 +221,7 @@ describe('statements queue (real Redis)', () => {
     }
   });
 
-  it("a job report is not visible to another organisation", async () => {
+  it('a job report is not visible to another organisation', async () => {
     openQueue();
     const { jobId } = await statementQueue.enqueue(organisation, statementsNumbered(1));
     expect(await statementQueue.getJobReport(jobId, new ObjectId().toHexString())).to.equal(null);

@@ -73,7 +73,7 @@ describe('store identity and queues shared by two installations', function () {
     expect(await personasIn(b)).to.equal(0);
   });
 
-  it('with one QUEUE_PREFIX and QUEUE_NAME for both, a worker fails the other store\'s job instead of resolving it', async () => {
+  it("with one QUEUE_PREFIX and QUEUE_NAME for both, a worker fails the other store's job instead of resolving it", async () => {
     const shared = { QUEUE_PREFIX: uniquePrefix(), QUEUE_NAME: 'shared-statements' };
     const a = await install(shared);
     const b = await install(shared);

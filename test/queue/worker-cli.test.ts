@@ -19,14 +19,27 @@ describe('persona worker (real CLI, real Redis)', function () {
     const dataDir = makeTempDir('persona-worker-cli-');
     const shared = processStoreFor(dataDir);
     const queue = createStatementQueue({
-      redisUrl: REDIS_URL, queueName: 'persona-statements', prefix, batchSize: 1000, attempts: 2, backoffMs: 100, keepCompleted: 10, keepCompletedSeconds: 600,
+      redisUrl: REDIS_URL,
+      queueName: 'persona-statements',
+      prefix,
+      batchSize: 1000,
+      attempts: 2,
+      backoffMs: 100,
+      keepCompleted: 10,
+      keepCompletedSeconds: 600,
     });
     const child = spawn(process.execPath, ['bin/persona.js', 'worker', '--concurrency', '3'], {
-      cwd: ROOT, env: { ...process.env, ...shared.env, QUEUE_PREFIX: prefix, REDIS_URL, LOG_LEVEL: 'info' }, stdio: ['ignore', 'pipe', 'pipe'],
+      cwd: ROOT,
+      env: { ...process.env, ...shared.env, QUEUE_PREFIX: prefix, REDIS_URL, LOG_LEVEL: 'info' },
+      stdio: ['ignore', 'pipe', 'pipe'],
     });
     let output = '';
-    child.stdout.on('data', (chunk) => { output += chunk; });
-    child.stderr.on('data', (chunk) => { output += chunk; });
+    child.stdout.on('data', (chunk) => {
+      output += chunk;
+    });
+    child.stderr.on('data', (chunk) => {
+      output += chunk;
+    });
     const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
     try {
       await waitFor('the worker to be ready', async () => output.includes('worker ready'), 30_000);

@@ -18,24 +18,40 @@ export async function spawnWorker(env: Record<string, string>, startTimeoutMs = 
   const child = spawn(process.execPath, ['--import', 'tsx', 'workers/statements.worker.ts'], {
     cwd: ROOT,
     env: {
-      ...process.env, REDIS_URL, LOG_LEVEL: 'info', QUEUE: 'bullmq',
-      WORKER_LOCK_MS: '5000', WORKER_STALLED_INTERVAL_MS: '1000', WORKER_MAX_STALLED: '5', ...env,
+      ...process.env,
+      REDIS_URL,
+      LOG_LEVEL: 'info',
+      QUEUE: 'bullmq',
+      WORKER_LOCK_MS: '5000',
+      WORKER_STALLED_INTERVAL_MS: '1000',
+      WORKER_MAX_STALLED: '5',
+      ...env,
     },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   let output = '';
-  child.stdout!.on('data', (chunk) => { output += chunk; });
-  child.stderr!.on('data', (chunk) => { output += chunk; });
+  child.stdout!.on('data', (chunk) => {
+    output += chunk;
+  });
+  child.stderr!.on('data', (chunk) => {
+    output += chunk;
+  });
   const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) => {
     child.on('exit', (code, signal) => resolve({ code, signal }));
   });
   await new Promise<void>((resolve, reject) => {
     const timer = setTimeout(() => reject(new Error(`worker did not start:\n${output}`)), startTimeoutMs);
     const check = (): void => {
-      if (output.includes('worker ready')) { clearTimeout(timer); resolve(); }
+      if (output.includes('worker ready')) {
+        clearTimeout(timer);
+        resolve();
+      }
     };
     child.stdout!.on('data', check);
-    exited.then(({ code }) => { clearTimeout(timer); reject(new Error(`worker exited with ${code} before it was ready:\n${output}`)); });
+    exited.then(({ code }) => {
+      clearTimeout(timer);
+      reject(new Error(`worker exited with ${code} before it was ready:\n${output}`));
+    });
   });
   return { child, name: `${(await import('node:os')).hostname()}:${child.pid}`, output: () => output, exited };
 }

@@ -28,8 +28,14 @@ describe('worker processes (real Redis, shared store)', function () {
     shared = processStoreFor(dataDir);
     workers = [];
     queue = createStatementQueue({
-      redisUrl: REDIS_URL, queueName: 'persona-statements', prefix, batchSize: 10_000, attempts: 5, backoffMs: 50,
-      keepCompleted: 10_000, keepCompletedSeconds: 3600,
+      redisUrl: REDIS_URL,
+      queueName: 'persona-statements',
+      prefix,
+      batchSize: 10_000,
+      attempts: 5,
+      backoffMs: 50,
+      keepCompleted: 10_000,
+      keepCompletedSeconds: 3600,
     });
   });
 
@@ -46,19 +52,25 @@ describe('worker processes (real Redis, shared store)', function () {
   async function enqueueCorpus(corpus: CorpusOptions, jobSize: number): Promise<string[]> {
     const ids: string[] = [];
     for (let start = 0; start < corpus.statements; start += jobSize) {
-      const statements = Array.from({ length: Math.min(jobSize, corpus.statements - start) }, (_, offset) => statementAt(start + offset, corpus));
+      const statements = Array.from({ length: Math.min(jobSize, corpus.statements - start) }, (_, offset) =>
+        statementAt(start + offset, corpus),
+      );
       ids.push((await queue.enqueue(organisation.toHexString(), statements)).jobId);
     }
     return ids;
   }
 
   async function allCompleted(jobIds: string[]): Promise<ResolutionCounts[]> {
-    return waitFor('every job to complete', async () => {
-      const reports = await Promise.all(jobIds.map((id) => queue.getJobReport(id, organisation.toHexString())));
-      const failed = reports.find((report) => report?.state === 'failed');
-      if (failed) throw new Error(`job ${failed.id} failed: ${failed.error?.message}`);
-      return reports.every((report) => report?.state === 'completed') ? reports.map((report) => report!.result!.counts) : null;
-    }, 90_000);
+    return waitFor(
+      'every job to complete',
+      async () => {
+        const reports = await Promise.all(jobIds.map((id) => queue.getJobReport(id, organisation.toHexString())));
+        const failed = reports.find((report) => report?.state === 'failed');
+        if (failed) throw new Error(`job ${failed.id} failed: ${failed.error?.message}`);
+        return reports.every((report) => report?.state === 'completed') ? reports.map((report) => report!.result!.counts) : null;
+      },
+      90_000,
+    );
   }
 
   /** What the store holds, checked against the learners of the corpus: one identifier and one persona each. */
@@ -80,10 +92,14 @@ describe('worker processes (real Redis, shared store)', function () {
     } finally {
       await store.close();
     }
-    const total = counts.reduce((sum, part) => ({
-      resolved: sum.resolved + part.resolved, identifiersCreated: sum.identifiersCreated + part.identifiersCreated,
-      personasCreated: sum.personasCreated + part.personasCreated,
-    }), { resolved: 0, identifiersCreated: 0, personasCreated: 0 });
+    const total = counts.reduce(
+      (sum, part) => ({
+        resolved: sum.resolved + part.resolved,
+        identifiersCreated: sum.identifiersCreated + part.identifiersCreated,
+        personasCreated: sum.personasCreated + part.personasCreated,
+      }),
+      { resolved: 0, identifiersCreated: 0, personasCreated: 0 },
+    );
     expect(total.resolved).to.equal(corpus.statements);
     // Each identifier was created by exactly one job, whichever worker ran it. After a crash the killed attempt's
     // creations are not reported by anyone (its re-run finds them existing), so the reported sum can only be lower.
@@ -94,8 +110,13 @@ describe('worker processes (real Redis, shared store)', function () {
   it('two worker processes on overlapping identifiers create exactly one identifier and one persona per learner', async () => {
     const corpus = { statements: 8000, learners: 600 };
     // A lock long enough that no job is taken for stalled on a busy machine, so each job runs exactly once here.
-    const env = workerEnv({ WORKER_CONCURRENCY: '2', RESOLVER_BATCH_SIZE: '50', WORKER_LOCK_MS: '30000', WORKER_STALLED_INTERVAL_MS: '15000' });
-    workers.push(...await Promise.all([spawnWorker(env), spawnWorker(env)]));
+    const env = workerEnv({
+      WORKER_CONCURRENCY: '2',
+      RESOLVER_BATCH_SIZE: '50',
+      WORKER_LOCK_MS: '30000',
+      WORKER_STALLED_INTERVAL_MS: '15000',
+    });
+    workers.push(...(await Promise.all([spawnWorker(env), spawnWorker(env)])));
     const jobIds = await enqueueCorpus(corpus, 200);
     const counts = await allCompleted(jobIds);
     const processors = new Set(await Promise.all(jobIds.map(async (id) => (await queue.queue.getJob(id))!.processedBy)));
@@ -120,8 +141,11 @@ describe('worker processes (real Redis, shared store)', function () {
       victim.child.kill('SIGKILL');
       expect((await victim.exited).signal).to.equal('SIGKILL');
       const writtenAtKill = await identifiers.countDocuments({ organisation });
-      const firstJobKeys = new Set(Array.from({ length: 600 }, (_, index) => (
-        canonicalIdentifierKey(toStoredIfi(statementAt(index, corpus).actor as Record<string, unknown>)))));
+      const firstJobKeys = new Set(
+        Array.from({ length: 600 }, (_, index) =>
+          canonicalIdentifierKey(toStoredIfi(statementAt(index, corpus).actor as Record<string, unknown>)),
+        ),
+      );
       expect(writtenAtKill, 'the job was interrupted part-way').to.be.within(writtenBeforeKill, firstJobKeys.size - 1);
     } finally {
       await observer.close();
@@ -140,8 +164,11 @@ describe('worker processes (real Redis, shared store)', function () {
     const worker = await spawnWorker(workerEnv({ WORKER_CONCURRENCY: '1', RESOLVER_BATCH_SIZE: '20' }));
     workers.push(worker);
     const [jobId] = await enqueueCorpus(corpus, 600);
-    await waitFor('the job to be running', async () => (await queue.queue.getJob(jobId))?.getState().then((state) => state === 'active'))
-      .catch(async (error: Error) => { throw new Error(`${error.message}; state ${await queue.queue.getJob(jobId).then((job) => job?.getState())}\n${worker.output()}`); });
+    await waitFor('the job to be running', async () =>
+      (await queue.queue.getJob(jobId))?.getState().then((state) => state === 'active'),
+    ).catch(async (error: Error) => {
+      throw new Error(`${error.message}; state ${await queue.queue.getJob(jobId).then((job) => job?.getState())}\n${worker.output()}`);
+    });
     worker.child.kill('SIGTERM');
     expect(await worker.exited).to.deep.equal({ code: 0, signal: null });
     const report = await queue.getJobReport(jobId, organisation.toHexString());

@@ -27,17 +27,41 @@ describe('write-back and events in a worker process', function () {
     const observer = { store: await shared.open() };
     await ensureIndexes(observer.store);
     const queue = createStatementQueue({
-      redisUrl: REDIS_URL, queueName: 'persona-statements', prefix, batchSize: 1000, attempts: 3, backoffMs: 100, keepCompleted: 100, keepCompletedSeconds: 600,
+      redisUrl: REDIS_URL,
+      queueName: 'persona-statements',
+      prefix,
+      batchSize: 1000,
+      attempts: 3,
+      backoffMs: 100,
+      keepCompleted: 100,
+      keepCompletedSeconds: 600,
     });
     const heard: Array<{ eventName: string; data: string }> = [];
-    const events = new QueueEvents(eventsStreamName('persona-statements'), { connection: bullConnection(REDIS_URL), prefix, lastEventId: '0-0' });
+    const events = new QueueEvents(eventsStreamName('persona-statements'), {
+      connection: bullConnection(REDIS_URL),
+      prefix,
+      lastEventId: '0-0',
+    });
     for (const name of ['persona.created', 'identifier.created']) {
-      events.on(name as 'error', (args: unknown) => { heard.push({ eventName: name, ...(args as { data: string }) }); });
+      events.on(name as 'error', (args: unknown) => {
+        heard.push({ eventName: name, ...(args as { data: string }) });
+      });
     }
-    const worker = await spawnWorker({ ...shared.env, QUEUE_PREFIX: prefix, WRITE_BACK_STATEMENTS: 'true', BACKFILL_BATCH_SIZE: '10', BACKFILL_RATE: '10000' });
+    const worker = await spawnWorker({
+      ...shared.env,
+      QUEUE_PREFIX: prefix,
+      WRITE_BACK_STATEMENTS: 'true',
+      BACKFILL_BATCH_SIZE: '10',
+      BACKFILL_RATE: '10000',
+    });
     try {
       const ann = agents.mbox('ann@example.org', 'Ann');
-      const llDocument = (org: ObjectId, statement: Record<string, unknown>) => ({ _id: new ObjectId(), organisation: org, lrs_id: new ObjectId(), statement });
+      const llDocument = (org: ObjectId, statement: Record<string, unknown>) => ({
+        _id: new ObjectId(),
+        organisation: org,
+        lrs_id: new ObjectId(),
+        statement,
+      });
       const older = Array.from({ length: 35 }, () => llDocument(organisation, statementBy(ann)));
       const elsewhere = llDocument(otherOrganisation, statementBy(ann));
       const incoming = [statementBy(ann), statementBy(ann)];
@@ -46,8 +70,10 @@ describe('write-back and events in a worker process', function () {
 
       await queue.enqueue(organisation.toHexString(), incoming);
       const persona = await waitFor('the persona of Ann', () => observer.store.collection(COLLECTIONS.personas).findOne({ organisation }));
-      await waitFor('every statement of Ann stamped', async () => (
-        await statements.countDocuments({ organisation, 'person._id': persona._id }) === older.length + incoming.length));
+      await waitFor(
+        'every statement of Ann stamped',
+        async () => (await statements.countDocuments({ organisation, 'person._id': persona._id })) === older.length + incoming.length,
+      );
       const identifier = await observer.store.collection(COLLECTIONS.identifiers).findOne({ organisation });
       const stamped = await statements.find({ organisation });
       for (const document of stamped) {

@@ -24,7 +24,13 @@ function llStatement(organisation: ObjectId, actor: Record<string, unknown>, id 
 
 /** A fake BullMQ job: the processor only reads `data` and calls `updateData`. */
 function fakeJob(data: BackfillJobData, onUpdate: (data: BackfillJobData) => void = () => {}): Job<BackfillJobData> {
-  const job = { data, async updateData(next: BackfillJobData) { job.data = next; onUpdate(next); } };
+  const job = {
+    data,
+    async updateData(next: BackfillJobData) {
+      job.data = next;
+      onUpdate(next);
+    },
+  };
   return job as unknown as Job<BackfillJobData>;
 }
 
@@ -40,9 +46,17 @@ describe('Learning Locker statement write-back', () => {
     statements = store.collection('statements');
     await ensureWriteBackIndexes(statements);
     const now = new Date();
-    await store.collection(COLLECTIONS.personas).insertOne({ _id: ann.personaId, organisation: org, name: 'Ann', createdAt: now, updatedAt: now });
+    await store
+      .collection(COLLECTIONS.personas)
+      .insertOne({ _id: ann.personaId, organisation: org, name: 'Ann', createdAt: now, updatedAt: now });
     await store.collection(COLLECTIONS.identifiers).insertOne({
-      _id: ann.identifierId, organisation: org, persona: ann.personaId, ifi: ann.ifi, canonicalKey: 'mbox|mailto:ann@example.org', createdAt: now, updatedAt: now,
+      _id: ann.identifierId,
+      organisation: org,
+      persona: ann.personaId,
+      ifi: ann.ifi,
+      canonicalKey: 'mbox|mailto:ann@example.org',
+      createdAt: now,
+      updatedAt: now,
     });
   });
 
@@ -58,10 +72,23 @@ describe('Learning Locker statement write-back', () => {
     const result: ResolutionResult = {
       counts: { resolved: 1, rejected: 0, personasCreated: 0, identifiersCreated: 1 },
       createdPersonaIds: [],
-      results: [{
-        statementId: 'stmt-1', status: 'resolved', error: null,
-        agents: [{ role: 'actor', path: 'actor', ifi: ann.ifi, identifierId: ann.identifierId.toHexString(), personaId: ann.personaId.toHexString(), created: true }],
-      }],
+      results: [
+        {
+          statementId: 'stmt-1',
+          status: 'resolved',
+          error: null,
+          agents: [
+            {
+              role: 'actor',
+              path: 'actor',
+              ifi: ann.ifi,
+              identifierId: ann.identifierId.toHexString(),
+              personaId: ann.personaId.toHexString(),
+              created: true,
+            },
+          ],
+        },
+      ],
     };
     const outcome = await stampStatements(store, statements, org, result);
     expect(outcome.stamped).to.equal(1);
@@ -79,14 +106,24 @@ describe('Learning Locker statement write-back', () => {
     const others = [llStatement(org, { mbox: 'mailto:bob@example.org' }), llStatement(otherOrg, { mbox: 'mailto:ann@example.org' })];
     await statements.insertMany([...older, ...others]);
     const plan = await statements.explain(
-      { organisation: org, 'statement.actor.mbox': 'mailto:ann@example.org', _id: { $gt: older[10]._id } }, { sort: { _id: 1 }, limit: 100 },
+      { organisation: org, 'statement.actor.mbox': 'mailto:ann@example.org', _id: { $gt: older[10]._id } },
+      { sort: { _id: 1 }, limit: 100 },
     );
     expect(plan.indexName).to.equal('persona_bf_mbox');
     const steps: string[] = [];
     const processor = createBackfillProcessor({ store, statements, batchSize: 100, ratePerSecond: 1e9 });
-    const outcome = await processor(fakeJob({
-      kind: 'identifier', organisation: org.toHexString(), identifierId: ann.identifierId.toHexString(), personaId: ann.personaId.toHexString(), ifi: ann.ifi,
-    }, (data) => steps.push(data.after!)));
+    const outcome = await processor(
+      fakeJob(
+        {
+          kind: 'identifier',
+          organisation: org.toHexString(),
+          identifierId: ann.identifierId.toHexString(),
+          personaId: ann.personaId.toHexString(),
+          ifi: ann.ifi,
+        },
+        (data) => steps.push(data.after!),
+      ),
+    );
     expect(outcome.stamped).to.equal(250);
     expect(steps).to.have.length(3);
     expect(await statements.countDocuments({ organisation: org, personaIdentifier: ann.identifierId })).to.equal(250);
@@ -96,23 +133,35 @@ describe('Learning Locker statement write-back', () => {
   it('a back-fill that crashed resumes after the last statement it stamped', async () => {
     await statements.insertMany(Array.from({ length: 300 }, () => llStatement(org, { mbox: 'mailto:ann@example.org' })));
     const data: BackfillJobData = {
-      kind: 'identifier', organisation: org.toHexString(), identifierId: ann.identifierId.toHexString(), personaId: ann.personaId.toHexString(), ifi: ann.ifi,
+      kind: 'identifier',
+      organisation: org.toHexString(),
+      identifierId: ann.identifierId.toHexString(),
+      personaId: ann.personaId.toHexString(),
+      ifi: ann.ifi,
     };
     let saved: BackfillJobData = data;
     const crashing = createBackfillProcessor({ store, statements, batchSize: 100, ratePerSecond: 1e9 });
     let updates = 0;
-    const crash = await crashing(fakeJob(data, (next) => {
-      saved = next;
-      updates += 1;
-      if (updates === 2) throw new Error('worker died');
-    })).then(() => null, (error: Error) => error);
+    const crash = await crashing(
+      fakeJob(data, (next) => {
+        saved = next;
+        updates += 1;
+        if (updates === 2) throw new Error('worker died');
+      }),
+    ).then(
+      () => null,
+      (error: Error) => error,
+    );
     expect(crash?.message).to.equal('worker died');
     expect(saved.stamped).to.equal(200);
     const reads: unknown[] = [];
     const spying = new Proxy(statements, {
       get(target, property, receiver) {
         if (property !== 'find') return Reflect.get(target, property, receiver);
-        return (filter: unknown, options: unknown) => { reads.push(filter); return target.find(filter as never, options as never); };
+        return (filter: unknown, options: unknown) => {
+          reads.push(filter);
+          return target.find(filter as never, options as never);
+        };
       },
     });
     const resumed = await createBackfillProcessor({ store, statements: spying, batchSize: 100, ratePerSecond: 1e9 })(fakeJob(saved));
@@ -125,11 +174,23 @@ describe('Learning Locker statement write-back', () => {
     await statements.insertMany(Array.from({ length: 300 }, () => llStatement(org, { mbox: 'mailto:ann@example.org' })));
     const pauses: number[] = [];
     const processor = createBackfillProcessor({
-      store, statements, batchSize: 100, ratePerSecond: 200, sleep: async (ms) => { pauses.push(ms); },
+      store,
+      statements,
+      batchSize: 100,
+      ratePerSecond: 200,
+      sleep: async (ms) => {
+        pauses.push(ms);
+      },
     });
-    await processor(fakeJob({
-      kind: 'identifier', organisation: org.toHexString(), identifierId: ann.identifierId.toHexString(), personaId: ann.personaId.toHexString(), ifi: ann.ifi,
-    }));
+    await processor(
+      fakeJob({
+        kind: 'identifier',
+        organisation: org.toHexString(),
+        identifierId: ann.identifierId.toHexString(),
+        personaId: ann.personaId.toHexString(),
+        ifi: ann.ifi,
+      }),
+    );
     // Three full steps of 100 at 200/s: a pause of up to 500 ms after each full step (less the step's own time).
     expect(pauses).to.have.length(3);
     for (const pause of pauses) expect(pause).to.be.greaterThan(0).and.at.most(500);
@@ -137,12 +198,22 @@ describe('Learning Locker statement write-back', () => {
 
   it('re-stamps statements of a merged persona with the target and its name', async () => {
     const target = new ObjectId();
-    await store.collection(COLLECTIONS.personas).insertOne({ _id: target, organisation: org, name: 'Ann B.', createdAt: new Date(), updatedAt: new Date() });
-    const stamped = Array.from({ length: 5 }, () => ({ ...llStatement(org, { mbox: 'mailto:ann@example.org' }), person: { _id: ann.personaId, display: 'Ann' } }));
-    await statements.insertMany(stamped);
-    const outcome = await createBackfillProcessor({ store, statements, batchSize: 2, ratePerSecond: 1e9 })(fakeJob({
-      kind: 'persona', organisation: org.toHexString(), fromId: ann.personaId.toHexString(), toId: target.toHexString(),
+    await store
+      .collection(COLLECTIONS.personas)
+      .insertOne({ _id: target, organisation: org, name: 'Ann B.', createdAt: new Date(), updatedAt: new Date() });
+    const stamped = Array.from({ length: 5 }, () => ({
+      ...llStatement(org, { mbox: 'mailto:ann@example.org' }),
+      person: { _id: ann.personaId, display: 'Ann' },
     }));
+    await statements.insertMany(stamped);
+    const outcome = await createBackfillProcessor({ store, statements, batchSize: 2, ratePerSecond: 1e9 })(
+      fakeJob({
+        kind: 'persona',
+        organisation: org.toHexString(),
+        fromId: ann.personaId.toHexString(),
+        toId: target.toHexString(),
+      }),
+    );
     expect(outcome.stamped).to.equal(5);
     const after = await statements.find({ organisation: org, 'person._id': target });
     expect(after.map((statement) => statement.person.display)).to.deep.equal(Array(5).fill('Ann B.'));
@@ -150,19 +221,34 @@ describe('Learning Locker statement write-back', () => {
 
   it("a persona re-stamp step reads only the statements after the last one it stamped (not all of the persona's)", async () => {
     const target = new ObjectId();
-    await store.collection(COLLECTIONS.personas).insertOne({ _id: target, organisation: org, name: 'Ann B.', createdAt: new Date(), updatedAt: new Date() });
-    await statements.insertMany(Array.from({ length: 300 }, () => ({ ...llStatement(org, { mbox: 'mailto:ann@example.org' }), person: { _id: ann.personaId, display: 'Ann' } })));
+    await store
+      .collection(COLLECTIONS.personas)
+      .insertOne({ _id: target, organisation: org, name: 'Ann B.', createdAt: new Date(), updatedAt: new Date() });
+    await statements.insertMany(
+      Array.from({ length: 300 }, () => ({
+        ...llStatement(org, { mbox: 'mailto:ann@example.org' }),
+        person: { _id: ann.personaId, display: 'Ann' },
+      })),
+    );
     const steps: Array<{ filter: unknown; options: unknown }> = [];
     const recording = new Proxy(statements, {
       get(collection, property, receiver) {
         if (property !== 'find') return Reflect.get(collection, property, receiver);
-        return (filter: never, options: never) => { steps.push({ filter, options }); return collection.find(filter, options); };
+        return (filter: never, options: never) => {
+          steps.push({ filter, options });
+          return collection.find(filter, options);
+        };
       },
     });
     // A rename re-stamps the persona onto itself, so every step matches the same person._id again.
-    const outcome = await createBackfillProcessor({ store, statements: recording, batchSize: 50, ratePerSecond: 1e9 })(fakeJob({
-      kind: 'persona', organisation: org.toHexString(), fromId: ann.personaId.toHexString(), toId: ann.personaId.toHexString(),
-    }));
+    const outcome = await createBackfillProcessor({ store, statements: recording, batchSize: 50, ratePerSecond: 1e9 })(
+      fakeJob({
+        kind: 'persona',
+        organisation: org.toHexString(),
+        fromId: ann.personaId.toHexString(),
+        toId: ann.personaId.toHexString(),
+      }),
+    );
     expect(outcome.stamped).to.equal(300);
     const last = steps[steps.length - 2];
     const plan = await statements.explain(last.filter as never, last.options as never);
@@ -179,7 +265,11 @@ describe('Learning Locker statement write-back', () => {
       registerBackfillMetrics(registry, queue);
       expect(await registry.metrics()).to.match(/persona_writeback_lag_seconds 0\n/);
       const job: BackfillJobData = {
-        kind: 'identifier', organisation: org.toHexString(), identifierId: ann.identifierId.toHexString(), personaId: ann.personaId.toHexString(), ifi: ann.ifi,
+        kind: 'identifier',
+        organisation: org.toHexString(),
+        identifierId: ann.identifierId.toHexString(),
+        personaId: ann.personaId.toHexString(),
+        ifi: ann.ifi,
       };
       await enqueueBackfills(queue, [job, job]);
       const text = await registry.metrics();
@@ -187,7 +277,11 @@ describe('Learning Locker statement write-back', () => {
       const [oldest] = await queue.getWaiting();
       expect(oldest.id).to.equal(`identifier-${org.toHexString()}-${ann.identifierId.toHexString()}`);
       // A back-fill queued a minute ago (and still pending) is a lag of at least a minute.
-      await queue.add('identifier', { ...job, identifierId: new ObjectId().toHexString() }, { timestamp: Date.now() - 60_000, delay: 10_000 });
+      await queue.add(
+        'identifier',
+        { ...job, identifierId: new ObjectId().toHexString() },
+        { timestamp: Date.now() - 60_000, delay: 10_000 },
+      );
       const lagged = await registry.metrics();
       expect(lagged).to.match(/persona_writeback_backfill_pending 2\n/);
       expect(Number(/^persona_writeback_lag_seconds (\S+)$/m.exec(lagged)?.[1]), lagged).to.be.within(60, 120);

@@ -14,14 +14,18 @@ const object = { id: 'https://example.org/course/1' };
 const member = (tag: string, index: number) => ({ mbox: `mailto:${tag}-${index}@example.org` });
 /** A statement whose team has `size` members (plus its identified actor). */
 const teamStatement = (tag: string, size: number) => ({
-  actor: { mbox: `mailto:${tag}-lead@example.org` }, verb, object,
+  actor: { mbox: `mailto:${tag}-lead@example.org` },
+  verb,
+  object,
   context: { team: { objectType: 'Group', member: Array.from({ length: size }, (_, index) => member(tag, index)) } },
 });
 
 describe('agents per statement and per request', () => {
   describe('over HTTP (MAX_AGENTS_PER_STATEMENT=50, MAX_AGENTS_PER_REQUEST=200)', () => {
     let api: TestApi;
-    before(async () => { api = await startTestApi({ MAX_AGENTS_PER_STATEMENT: '50', MAX_AGENTS_PER_REQUEST: '200' }); });
+    before(async () => {
+      api = await startTestApi({ MAX_AGENTS_PER_STATEMENT: '50', MAX_AGENTS_PER_REQUEST: '200' });
+    });
     after(async () => api.close());
     const personas = async () => (await api.request('GET', '/v1/personas/count')).body.count as number;
 
@@ -39,7 +43,9 @@ describe('agents per statement and per request', () => {
 
     it('refuses a request naming more agents in all with 413 request.too_many_agents, before anything is written', async () => {
       const before = await personas();
-      const answer = await api.request('POST', '/v1/statements', { body: Array.from({ length: 5 }, (_, index) => teamStatement(`req${index}`, 40)) });
+      const answer = await api.request('POST', '/v1/statements', {
+        body: Array.from({ length: 5 }, (_, index) => teamStatement(`req${index}`, 40)),
+      });
       expect(answer.status).to.equal(413);
       expect(answer.body.error.code).to.equal('request.too_many_agents');
       expect(answer.body.error.message).to.contain('205');
@@ -54,7 +60,9 @@ describe('agents per statement and per request', () => {
 
   describe('resolver batches', () => {
     let temp: TempStore;
-    before(async () => { temp = await openTempEmbeddedStore(); });
+    before(async () => {
+      temp = await openTempEmbeddedStore();
+    });
     after(async () => temp.close());
 
     it('lets other callbacks run between batches of a large request, even when every batch is a synchronous read', async () => {
@@ -65,7 +73,12 @@ describe('agents per statement and per request', () => {
       // Second run: every identifier exists, so each batch is reads only (answered synchronously by the embedded store).
       let turns = 0;
       let isRunning = true;
-      const ticker = (async () => { while (isRunning) { await nextTurn(); turns += 1; } })();
+      const ticker = (async () => {
+        while (isRunning) {
+          await nextTurn();
+          turns += 1;
+        }
+      })();
       const result = await resolver.resolveStatements(organisation, statements);
       isRunning = false;
       await ticker;
@@ -78,7 +91,11 @@ describe('agents per statement and per request', () => {
     it('keeps the agents of one batch within the batch size (a 40-member statement is a batch of its own)', async () => {
       const organisation = new ObjectId();
       const resolver = createResolver({ store: temp.store, options: { includeAuthority: false, linkMboxSha1sum: true, batchSize: 30 } });
-      const result = await resolver.resolveStatements(organisation, [teamStatement('b1', 10), teamStatement('b2', 40), teamStatement('b3', 5)]);
+      const result = await resolver.resolveStatements(organisation, [
+        teamStatement('b1', 10),
+        teamStatement('b2', 40),
+        teamStatement('b3', 5),
+      ]);
       expect(result.counts).to.include({ resolved: 3, personasCreated: 58 });
     });
   });

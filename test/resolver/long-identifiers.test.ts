@@ -18,7 +18,9 @@ const longAgents: Record<string, (suffix: string) => AgentLike> = {
 
 describe('resolver: identifiers over the index key limit', () => {
   let temp: TempStore;
-  beforeEach(async () => { temp = await openTempEmbeddedStore(); });
+  beforeEach(async () => {
+    temp = await openTempEmbeddedStore();
+  });
   afterEach(async () => temp.close());
 
   for (const [kind, agent] of Object.entries(longAgents)) {
@@ -29,8 +31,10 @@ describe('resolver: identifiers over the index key limit', () => {
       expect(first.counts).to.deep.include({ resolved: 2, identifiersCreated: 2, personasCreated: 2 });
       const again = await resolver.resolveStatements(organisation, [statementBy(agent('b')), statementBy(agent('a'))]);
       expect(again.counts).to.deep.include({ resolved: 2, identifiersCreated: 0, personasCreated: 0 });
-      expect(again.results.map((result) => result.agents[0].personaId))
-        .to.deep.equal([first.results[1].agents[0].personaId, first.results[0].agents[0].personaId]);
+      expect(again.results.map((result) => result.agents[0].personaId)).to.deep.equal([
+        first.results[1].agents[0].personaId,
+        first.results[0].agents[0].personaId,
+      ]);
       expect(await temp.store.collection(COLLECTIONS.identifiers).countDocuments({ organisation })).to.equal(2);
     });
   }

@@ -20,10 +20,17 @@ const sha1 = (text: string): string => createHash('sha1').update(text).digest('h
 function population(people: number): AgentLike[][] {
   return Array.from({ length: people }, (_, index) => {
     switch (index % 4) {
-      case 0: return [agents.mbox(`p${index}@example.org`), agents.sha1(sha1(`mailto:p${index}@example.org`))];
-      case 1: return [agents.account('http://lms.example.org', `u${index}`), { account: { name: `u${index}`, homePage: 'http://lms.example.org' } }];
-      case 2: return [agents.openid(`http://id.example.org/${index}`)];
-      default: return [agents.mbox(`P${index}@Example.ORG`), agents.mbox(`P${index}@example.org`)];
+      case 0:
+        return [agents.mbox(`p${index}@example.org`), agents.sha1(sha1(`mailto:p${index}@example.org`))];
+      case 1:
+        return [
+          agents.account('http://lms.example.org', `u${index}`),
+          { account: { name: `u${index}`, homePage: 'http://lms.example.org' } },
+        ];
+      case 2:
+        return [agents.openid(`http://id.example.org/${index}`)];
+      default:
+        return [agents.mbox(`P${index}@Example.ORG`), agents.mbox(`P${index}@example.org`)];
     }
   });
 }
@@ -32,7 +39,10 @@ function population(people: number): AgentLike[][] {
 function shuffledStatements(people: AgentLike[][], seed: number): Record<string, unknown>[] {
   const all = people.flatMap((personAgents) => personAgents);
   let state = seed;
-  const random = () => { state = (state * 1103515245 + 12345) % 2147483648; return state / 2147483648; };
+  const random = () => {
+    state = (state * 1103515245 + 12345) % 2147483648;
+    return state / 2147483648;
+  };
   for (let index = all.length - 1; index > 0; index -= 1) {
     const other = Math.floor(random() * (index + 1));
     [all[index], all[other]] = [all[other], all[index]];
@@ -54,7 +64,9 @@ async function expectOnePersonaPerPerson(store: Store, organisation: ObjectId, p
   for (const identifier of identifiers) expect(personaIds.has(identifier.persona.toHexString())).to.equal(true);
   const mboxPairs = identifiers.filter((identifier) => identifier.ifi.key === 'mbox_sha1sum');
   for (const sha1Identifier of mboxPairs) {
-    const partner = identifiers.find((identifier) => identifier.ifi.key === 'mbox' && sha1(identifier.ifi.value) === sha1Identifier.ifi.value);
+    const partner = identifiers.find(
+      (identifier) => identifier.ifi.key === 'mbox' && sha1(identifier.ifi.value) === sha1Identifier.ifi.value,
+    );
     expect(partner?.persona.toHexString(), 'an address and its SHA-1 share a persona').to.equal(sha1Identifier.persona.toHexString());
   }
 }
@@ -66,10 +78,15 @@ for (const factory of availableStoreFactories()) {
       try {
         const organisation = new ObjectId();
         const people = population(400);
-        const results = await Promise.all(Array.from({ length: 8 }, (_, seed) => {
-          const resolver = createResolver({ store: temp.store, options: { includeAuthority: false, linkMboxSha1sum: true, batchSize: 64 } });
-          return resolver.resolveStatements(organisation, shuffledStatements(people, seed + 1));
-        }));
+        const results = await Promise.all(
+          Array.from({ length: 8 }, (_, seed) => {
+            const resolver = createResolver({
+              store: temp.store,
+              options: { includeAuthority: false, linkMboxSha1sum: true, batchSize: 64 },
+            });
+            return resolver.resolveStatements(organisation, shuffledStatements(people, seed + 1));
+          }),
+        );
         await expectOnePersonaPerPerson(temp.store, organisation, people.length);
         const created = results.reduce((sum, result) => sum + result.counts.identifiersCreated, 0);
         expect(created, 'identifiers created are counted once in total').to.equal(expectedIdentifiers(people.length));
@@ -108,7 +125,11 @@ describe('resolver races across processes (embedded store)', () => {
         return file;
       });
       const child = join(import.meta.dirname, 'fixtures', 'resolve-child.ts');
-      const outputs = await Promise.all(files.map((file) => run(process.execPath, ['--import', 'tsx', child, join(dataDir, 'store'), organisation.toHexString(), file, '50'])));
+      const outputs = await Promise.all(
+        files.map((file) =>
+          run(process.execPath, ['--import', 'tsx', child, join(dataDir, 'store'), organisation.toHexString(), file, '50']),
+        ),
+      );
       const counts = outputs.map((output) => JSON.parse(output.stdout.trim().split('\n').pop()!));
       const temp = await openTempEmbeddedStore({ dataDir: join(dataDir, 'store') });
       try {

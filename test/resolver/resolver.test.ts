@@ -31,7 +31,10 @@ for (const factory of availableStoreFactories()) {
       const statements = validCorpus();
       const first = await resolver.resolveStatements(organisation, statements);
       const rejected = first.results.filter((result) => result.status === 'rejected');
-      expect(rejected.map((result) => result.error), 'no valid statement may be rejected').to.deep.equal([]);
+      expect(
+        rejected.map((result) => result.error),
+        'no valid statement may be rejected',
+      ).to.deep.equal([]);
       expect(first.counts.resolved).to.equal(statements.length);
       expect(first.counts.identifiersCreated).to.equal(await count(COLLECTIONS.identifiers));
       expect(first.counts.personasCreated).to.equal(await count(COLLECTIONS.personas));
@@ -39,13 +42,17 @@ for (const factory of availableStoreFactories()) {
 
       const second = await resolver.resolveStatements(organisation, statements);
       expect(second.counts).to.deep.include({ identifiersCreated: 0, personasCreated: 0, resolved: statements.length });
-      expect(second.results.map((result) => result.agents.map((agent) => agent.personaId)))
-        .to.deep.equal(first.results.map((result) => result.agents.map((agent) => agent.personaId)));
+      expect(second.results.map((result) => result.agents.map((agent) => agent.personaId))).to.deep.equal(
+        first.results.map((result) => result.agents.map((agent) => agent.personaId)),
+      );
     });
 
     it('rejects every invalid statement of the shared corpus with the path of its reason, writing nothing', async () => {
       const cases = invalidCorpus();
-      const result = await resolver.resolveStatements(organisation, cases.map((entry) => entry.statement));
+      const result = await resolver.resolveStatements(
+        organisation,
+        cases.map((entry) => entry.statement),
+      );
       expect(result.counts.rejected).to.equal(cases.length);
       result.results.forEach((statementResult, index) => {
         expect(statementResult.status).to.equal('rejected');
@@ -57,7 +64,9 @@ for (const factory of availableStoreFactories()) {
 
     it('one bad statement in an array does not stop the others', async () => {
       const result = await resolver.resolveStatements(organisation, [
-        statementBy(agents.mbox('ann@example.org')), { actor: { mbox: 'ann@example.org' } }, statementBy(agents.mbox('bob@example.org')),
+        statementBy(agents.mbox('ann@example.org')),
+        { actor: { mbox: 'ann@example.org' } },
+        statementBy(agents.mbox('bob@example.org')),
       ]);
       expect(result.results.map((entry) => entry.status)).to.deep.equal(['resolved', 'rejected', 'resolved']);
       expect(await count(COLLECTIONS.identifiers)).to.equal(2);
@@ -66,7 +75,10 @@ for (const factory of availableStoreFactories()) {
     it('reports each agent with role, path, identifier, persona and whether this call created it', async () => {
       const statement = statementBy(agents.mbox('ann@example.org', 'Ann'), { instructor: agents.account('http://lms.example.org', 't1') });
       const [result] = (await resolver.resolveStatements(organisation, [statement, statementBy(agents.mbox('ann@example.org'))])).results;
-      expect(result.agents.map((agent) => [agent.role, agent.path, agent.created])).to.deep.equal([['actor', 'actor', true], ['instructor', 'context.instructor', true]]);
+      expect(result.agents.map((agent) => [agent.role, agent.path, agent.created])).to.deep.equal([
+        ['actor', 'actor', true],
+        ['instructor', 'context.instructor', true],
+      ]);
       const persona = await store.collection(COLLECTIONS.personas).findOne({ _id: new ObjectId(result.agents[0].personaId) });
       expect(persona).to.include({ name: 'Ann', createdBy: 'resolver' });
       const identifier = await store.collection(COLLECTIONS.identifiers).findOne({ _id: new ObjectId(result.agents[0].identifierId) });
@@ -99,7 +111,9 @@ for (const factory of availableStoreFactories()) {
 
     it('links mbox and mbox_sha1sum of one address to one persona whichever arrives first', async () => {
       const mboxFirst = await resolver.resolveStatements(organisation, [statementBy(agents.mbox('ann@example.org'))]);
-      const thenSha1 = await resolver.resolveStatements(organisation, [statementBy(agents.sha1(sha1('mailto:ann@example.org').toUpperCase()))]);
+      const thenSha1 = await resolver.resolveStatements(organisation, [
+        statementBy(agents.sha1(sha1('mailto:ann@example.org').toUpperCase())),
+      ]);
       expect(thenSha1.results[0].agents[0].personaId).to.equal(mboxFirst.results[0].agents[0].personaId);
       expect(thenSha1.counts).to.deep.include({ identifiersCreated: 1, personasCreated: 0 });
 
@@ -108,7 +122,8 @@ for (const factory of availableStoreFactories()) {
       expect(thenMbox.results[0].agents[0].personaId).to.equal(sha1First.results[0].agents[0].personaId);
 
       const sameBatch = await resolver.resolveStatements(organisation, [
-        statementBy(agents.mbox('cy@example.org')), statementBy(agents.sha1(sha1('mailto:cy@example.org'))),
+        statementBy(agents.mbox('cy@example.org')),
+        statementBy(agents.sha1(sha1('mailto:cy@example.org'))),
       ]);
       expect(sameBatch.results[0].agents[0].personaId).to.equal(sameBatch.results[1].agents[0].personaId);
       expect(await count(COLLECTIONS.personas)).to.equal(3);
@@ -117,7 +132,8 @@ for (const factory of availableStoreFactories()) {
     it('keeps mbox and sha1 apart when linking is turned off', async () => {
       const unlinked = createResolver({ store, options: { includeAuthority: false, linkMboxSha1sum: false } });
       const result = await unlinked.resolveStatements(organisation, [
-        statementBy(agents.mbox('dee@example.org')), statementBy(agents.sha1(sha1('mailto:dee@example.org'))),
+        statementBy(agents.mbox('dee@example.org')),
+        statementBy(agents.sha1(sha1('mailto:dee@example.org'))),
       ]);
       expect(result.results[0].agents[0].personaId).to.not.equal(result.results[1].agents[0].personaId);
     });
@@ -141,10 +157,16 @@ for (const factory of availableStoreFactories()) {
     it('repairs an identifier whose persona was never created (a crash between the two writes)', async () => {
       const orphanPersona = new ObjectId();
       await store.collection(COLLECTIONS.identifiers).insertOne({
-        organisation, persona: orphanPersona, ifi: { key: 'openid', value: 'http://id.example.org/orphan' },
-        canonicalKey: 'openid|http://id.example.org/orphan', createdAt: new Date(), updatedAt: new Date(),
+        organisation,
+        persona: orphanPersona,
+        ifi: { key: 'openid', value: 'http://id.example.org/orphan' },
+        canonicalKey: 'openid|http://id.example.org/orphan',
+        createdAt: new Date(),
+        updatedAt: new Date(),
       });
-      const result = await resolver.resolveStatements(organisation, [statementBy({ openid: 'http://id.example.org/orphan', name: 'Orphan' })]);
+      const result = await resolver.resolveStatements(organisation, [
+        statementBy({ openid: 'http://id.example.org/orphan', name: 'Orphan' }),
+      ]);
       expect(result.results[0].agents[0].personaId).to.equal(orphanPersona.toHexString());
       expect(result.counts).to.deep.include({ personasCreated: 1, identifiersCreated: 0 });
       expect(await store.collection(COLLECTIONS.personas).findOne({ _id: orphanPersona })).to.include({ name: 'Orphan' });
@@ -153,7 +175,11 @@ for (const factory of availableStoreFactories()) {
     it('follows a tombstone to the persona it was merged into and moves the identifier there', async () => {
       const first = await resolver.resolveStatements(organisation, [statementBy(agents.mbox('src@example.org'))]);
       const source = new ObjectId(first.results[0].agents[0].personaId);
-      const target = (await store.collection(COLLECTIONS.personas).insertOne({ organisation, name: 'Target', createdAt: new Date(), updatedAt: new Date() })).insertedId;
+      const target = (
+        await store
+          .collection(COLLECTIONS.personas)
+          .insertOne({ organisation, name: 'Target', createdAt: new Date(), updatedAt: new Date() })
+      ).insertedId;
       await store.collection(COLLECTIONS.personas).updateOne({ _id: source }, { $set: { mergedInto: target } });
       const again = await resolver.resolveStatements(organisation, [statementBy(agents.mbox('src@example.org'))]);
       expect(again.results[0].agents[0].personaId).to.equal(target.toHexString());
@@ -163,24 +189,34 @@ for (const factory of availableStoreFactories()) {
 
     it('writes a batch without waiting for the disk each time, then flushes once before answering', async () => {
       const events: string[] = [];
-      const recording = createResolver({ store: recordingStore(store, events), options: { includeAuthority: false, linkMboxSha1sum: true } });
+      const recording = createResolver({
+        store: recordingStore(store, events),
+        options: { includeAuthority: false, linkMboxSha1sum: true },
+      });
       const batch = [statementBy(agents.mbox('flush-a@example.org')), statementBy(agents.openid('http://id.example.org/flush-b'))];
       await recording.resolveStatements(organisation, batch);
       const writes = events.filter((event) => event.startsWith('bulkWrite'));
       expect(writes.length, events.join(' ')).to.be.at.least(3); // email claims, identifiers, personas
-      expect(writes.every((event) => event.endsWith('deferFlush')), events.join(' ')).to.equal(true);
+      expect(
+        writes.every((event) => event.endsWith('deferFlush')),
+        events.join(' '),
+      ).to.equal(true);
       expect(events.filter((event) => event === 'flush')).to.have.length(1);
       expect(events.at(-1), 'the flush comes after the last write').to.equal('flush');
       events.length = 0;
       await recording.resolveStatements(organisation, batch);
-      expect(events.filter((event) => event.startsWith('bulkWrite') || event === 'flush'), 'known identifiers: nothing to write or flush').to.deep.equal([]);
+      expect(
+        events.filter((event) => event.startsWith('bulkWrite') || event === 'flush'),
+        'known identifiers: nothing to write or flush',
+      ).to.deep.equal([]);
     });
 
     it('makes a constant number of store round trips per batch, whatever the number of statements', async () => {
       const calls = { count: 0 };
       const counted = countingStore(store, calls);
       const counting = createResolver({ store: counted, options: { includeAuthority: false, linkMboxSha1sum: true } });
-      const batchOf = (size: number, prefix: string) => Array.from({ length: size }, (_, index) => statementBy(agents.mbox(`${prefix}${index}@example.org`)));
+      const batchOf = (size: number, prefix: string) =>
+        Array.from({ length: size }, (_, index) => statementBy(agents.mbox(`${prefix}${index}@example.org`)));
       await counting.resolveStatements(organisation, batchOf(10, 'small'));
       const small = calls.count;
       calls.count = 0;
@@ -193,7 +229,10 @@ for (const factory of availableStoreFactories()) {
 
 /** The paths a corpus reason names: `path: rule; path: rule (+n more)`. */
 function reasonPaths(reason: string): string[] {
-  return reason.replace(/ \(\+\d+ more\)$/, '').split('; ').map((part) => part.slice(0, part.indexOf(': ')));
+  return reason
+    .replace(/ \(\+\d+ more\)$/, '')
+    .split('; ')
+    .map((part) => part.slice(0, part.indexOf(': ')));
 }
 
 /** Wraps a store so that every collection call is counted (a round trip in MongoDB terms). */
@@ -201,13 +240,17 @@ function countingStore(store: Store, calls: { count: number }): Store {
   return new Proxy(store, {
     get(target, property, receiver) {
       if (property !== 'collection') return Reflect.get(target, property, receiver);
-      return (name: string) => new Proxy(target.collection(name), {
-        get(collection: Collection, method, collectionReceiver) {
-          const value = Reflect.get(collection, method, collectionReceiver);
-          if (typeof value !== 'function') return value;
-          return (...args: unknown[]) => { calls.count += 1; return value.apply(collection, args); };
-        },
-      });
+      return (name: string) =>
+        new Proxy(target.collection(name), {
+          get(collection: Collection, method, collectionReceiver) {
+            const value = Reflect.get(collection, method, collectionReceiver);
+            if (typeof value !== 'function') return value;
+            return (...args: unknown[]) => {
+              calls.count += 1;
+              return value.apply(collection, args);
+            };
+          },
+        });
     },
   });
 }
@@ -216,19 +259,24 @@ function countingStore(store: Store, calls: { count: number }): Store {
 function recordingStore(store: Store, events: string[]): Store {
   return new Proxy(store, {
     get(target, property, receiver) {
-      if (property === 'flush') return async () => { await target.flush(); events.push('flush'); };
+      if (property === 'flush')
+        return async () => {
+          await target.flush();
+          events.push('flush');
+        };
       if (property !== 'collection') return Reflect.get(target, property, receiver);
-      return (name: string) => new Proxy(target.collection(name), {
-        get(collection: Collection, method, collectionReceiver) {
-          const value = Reflect.get(collection, method, collectionReceiver);
-          if (method !== 'bulkWrite') return typeof value === 'function' ? value.bind(collection) : value;
-          return async (operations: unknown, options: { deferFlush?: boolean } = {}) => {
-            const result = await value.call(collection, operations, options);
-            events.push(`bulkWrite:${name}${options.deferFlush ? ':deferFlush' : ''}`);
-            return result;
-          };
-        },
-      });
+      return (name: string) =>
+        new Proxy(target.collection(name), {
+          get(collection: Collection, method, collectionReceiver) {
+            const value = Reflect.get(collection, method, collectionReceiver);
+            if (method !== 'bulkWrite') return typeof value === 'function' ? value.bind(collection) : value;
+            return async (operations: unknown, options: { deferFlush?: boolean } = {}) => {
+              const result = await value.call(collection, operations, options);
+              events.push(`bulkWrite:${name}${options.deferFlush ? ':deferFlush' : ''}`);
+              return result;
+            };
+          },
+        });
     },
   });
 }

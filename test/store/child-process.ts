@@ -23,8 +23,12 @@ export function runStoreChild(args: string[]): Promise<string> {
     const child = spawnStoreChild(args);
     let stdout = '';
     let stderr = '';
-    child.stdout!.on('data', (chunk) => { stdout += chunk; });
-    child.stderr!.on('data', (chunk) => { stderr += chunk; });
+    child.stdout!.on('data', (chunk) => {
+      stdout += chunk;
+    });
+    child.stderr!.on('data', (chunk) => {
+      stderr += chunk;
+    });
     const watchdog = setTimeout(() => {
       const evidence = describeStuckProcess(child.pid!);
       child.kill('SIGKILL');
@@ -50,6 +54,11 @@ function describeStuckProcess(pid: number): string {
   // The third field of /proc/PID/stat is the state: Z means the child exited and only our exit notification is missing.
   const state = read('stat').split(' ')[2];
   const gdb = spawnSync('gdb', ['-p', String(pid), '-batch', '-ex', 'thread apply all bt 12'], { encoding: 'utf8', timeout: 30_000 });
-  const stacks = gdb.error ? `(gdb: ${gdb.error.message})` : (gdb.stdout || '').split('\n').filter((line) => /^Thread|^#/.test(line)).join('\n');
+  const stacks = gdb.error
+    ? `(gdb: ${gdb.error.message})`
+    : (gdb.stdout || '')
+        .split('\n')
+        .filter((line) => /^Thread|^#/.test(line))
+        .join('\n');
   return `state: ${state}\nwchan: ${read('wchan')}\nstacks:\n${stacks}`;
 }

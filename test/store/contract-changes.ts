@@ -25,22 +25,36 @@ async function drain(store: Store, collections: string[], organisation: ObjectId
 
 export function describeChangesContract(fixture: ContractFixture): void {
   describe('changes since a token', function () {
-    it('reports inserts, updates, replaces and upserts of the organisation\'s documents in commit order', async function () {
+    it("reports inserts, updates, replaces and upserts of the organisation's documents in commit order", async function () {
       const store = fixture.store();
       const people = fixture.collection();
       const organisation = new ObjectId();
       const token = await store.changeToken();
       const { insertedId: a } = await people.insertOne({ organisation, n: 1 });
-      await people.insertMany([{ _id: 'b', organisation, n: 2 }, { _id: 'c', organisation, n: 3 }]);
+      await people.insertMany([
+        { _id: 'b', organisation, n: 2 },
+        { _id: 'c', organisation, n: 3 },
+      ]);
       await people.updateOne({ _id: a }, { $set: { n: 10 } });
       await people.replaceOne({ _id: 'b' }, { organisation, n: 20 });
       await people.updateOne({ organisation, n: 4 }, { $set: { d: true } }, { upsert: true });
       const upserted = (await people.findOne({ organisation, n: 4 }))!._id;
       await people.findOneAndUpdate({ _id: 'c' }, { $inc: { n: 1 } });
-      await people.bulkWrite([{ updateOne: { filter: { _id: 'b' }, update: { $set: { bulk: 1 } } } }, { insertOne: { document: { _id: 'e', organisation } } }]);
+      await people.bulkWrite([
+        { updateOne: { filter: { _id: 'b' }, update: { $set: { bulk: 1 } } } },
+        { insertOne: { document: { _id: 'e', organisation } } },
+      ]);
       const name = people.name;
       expect((await drain(store, [name], organisation, token)).ids).to.deep.equal([
-        `${name}:${a}`, `${name}:b`, `${name}:c`, `${name}:${a}`, `${name}:b`, `${name}:${upserted}`, `${name}:c`, `${name}:b`, `${name}:e`,
+        `${name}:${a}`,
+        `${name}:b`,
+        `${name}:c`,
+        `${name}:${a}`,
+        `${name}:b`,
+        `${name}:${upserted}`,
+        `${name}:c`,
+        `${name}:b`,
+        `${name}:e`,
       ]);
     });
 
@@ -55,7 +69,10 @@ export function describeChangesContract(fixture: ContractFixture): void {
       await people.insertOne({ _id: 'nobody' });
       await others.insertOne({ _id: 'elsewhere', organisation });
       expect((await drain(store, [people.name], organisation, token)).ids).to.deep.equal([`${people.name}:mine`]);
-      expect((await drain(store, [people.name, others.name], organisation, token)).ids).to.have.members([`${people.name}:mine`, `${others.name}:elsewhere`]);
+      expect((await drain(store, [people.name, others.name], organisation, token)).ids).to.have.members([
+        `${people.name}:mine`,
+        `${others.name}:elsewhere`,
+      ]);
     });
 
     it('resumes from the token it answered: only what was written after it, nothing when nothing was', async function () {
@@ -72,7 +89,7 @@ export function describeChangesContract(fixture: ContractFixture): void {
       expect((await drain(store, [people.name], organisation, read.token)).ids).to.deep.equal([`${people.name}:one`, `${people.name}:two`]);
     });
 
-    it('a write stamped long before the reader\'s position but committed after it is reported (no clock is used)', async function () {
+    it("a write stamped long before the reader's position but committed after it is reported (no clock is used)", async function () {
       const store = fixture.store();
       const people = fixture.collection();
       const organisation = new ObjectId();
@@ -83,7 +100,10 @@ export function describeChangesContract(fixture: ContractFixture): void {
       const stampedLongAgo = new Date(Date.now() - 3_600_000);
       await people.insertOne({ _id: 'late', organisation, updatedAt: stampedLongAgo });
       await people.updateOne({ _id: 'early' }, { $set: { updatedAt: stampedLongAgo } });
-      expect((await drain(store, [people.name], organisation, read.token)).ids).to.deep.equal([`${people.name}:late`, `${people.name}:early`]);
+      expect((await drain(store, [people.name], organisation, read.token)).ids).to.deep.equal([
+        `${people.name}:late`,
+        `${people.name}:early`,
+      ]);
     });
 
     it('answers in batches of at most `limit`, in order, with hasMore until the last', async function () {
@@ -104,7 +124,10 @@ export function describeChangesContract(fixture: ContractFixture): void {
       const people = fixture.collection();
       const organisation = new ObjectId();
       const token = await store.changeToken();
-      await store.applyAtomically!([{ collection: people.name, insertOne: { document: { _id: 'x', organisation } } }, { collection: people.name, updateOne: { filter: { _id: 'x' }, update: { $set: { y: 1 } } } }]);
+      await store.applyAtomically!([
+        { collection: people.name, insertOne: { document: { _id: 'x', organisation } } },
+        { collection: people.name, updateOne: { filter: { _id: 'x' }, update: { $set: { y: 1 } } } },
+      ]);
       expect((await drain(store, [people.name], organisation, token)).ids).to.deep.equal([`${people.name}:x`, `${people.name}:x`]);
     });
 

@@ -9,7 +9,11 @@ export function describeCrudContract(fixture: ContractFixture): void {
       const collection = fixture.collection();
       const organisation = new ObjectId();
       const createdAt = new Date('2024-02-29T12:34:56.789Z');
-      const { insertedId } = await collection.insertOne({ organisation, createdAt, nested: { list: [1, 'two', { three: 3 }], flag: true, none: null } });
+      const { insertedId } = await collection.insertOne({
+        organisation,
+        createdAt,
+        nested: { list: [1, 'two', { three: 3 }], flag: true, none: null },
+      });
       expect(insertedId).to.be.instanceOf(ObjectId);
       const found = await collection.findOne({ _id: insertedId });
       expect(found!._id).to.be.instanceOf(ObjectId);
@@ -25,7 +29,10 @@ export function describeCrudContract(fixture: ContractFixture): void {
     it('keeps a given _id (string or ObjectId) and refuses a second document with the same _id', async function () {
       const collection = fixture.collection();
       await collection.insertOne({ _id: 'fixed', a: 1 });
-      const error = await collection.insertOne({ _id: 'fixed', a: 2 }).then(() => null, (caught) => caught);
+      const error = await collection.insertOne({ _id: 'fixed', a: 2 }).then(
+        () => null,
+        (caught) => caught,
+      );
       expect(error).to.include({ code: 11000 });
       expect(await collection.countDocuments({})).to.equal(1);
       expect((await collection.findOne({ _id: 'fixed' }))!.a).to.equal(1);
@@ -67,7 +74,11 @@ export function describeCrudContract(fixture: ContractFixture): void {
 
     it('findOneAndDelete returns the deleted document (first in sort order) and null when none matches', async function () {
       const collection = fixture.collection();
-      await collection.insertMany([{ k: 1, q: 'x' }, { k: 3, q: 'x' }, { k: 2, q: 'x' }]);
+      await collection.insertMany([
+        { k: 1, q: 'x' },
+        { k: 3, q: 'x' },
+        { k: 2, q: 'x' },
+      ]);
       const deleted = await collection.findOneAndDelete({ q: 'x' }, { sort: { k: -1 } });
       expect(deleted!.k).to.equal(3);
       expect(await collection.countDocuments({})).to.equal(2);

@@ -5,7 +5,13 @@ import { ObjectId } from 'bson';
 import { isDuplicateKeyError } from '../../src/store/port.ts';
 import type { ContractFixture } from './contract.ts';
 
-const rejection = (promise: Promise<unknown>): Promise<any> => promise.then(() => { throw new Error('expected a rejection'); }, (error) => error);
+const rejection = (promise: Promise<unknown>): Promise<any> =>
+  promise.then(
+    () => {
+      throw new Error('expected a rejection');
+    },
+    (error) => error,
+  );
 
 export function describeIndexContract(fixture: ContractFixture): void {
   describe('indexes', function () {
@@ -52,7 +58,10 @@ export function describeIndexContract(fixture: ContractFixture): void {
     it('an update that would collide with another document under a unique index fails and changes nothing', async function () {
       const collection = fixture.collection();
       await collection.createIndex({ email: 1 }, { unique: true });
-      await collection.insertMany([{ _id: 1, email: 'a' }, { _id: 2, email: 'b' }]);
+      await collection.insertMany([
+        { _id: 1, email: 'a' },
+        { _id: 2, email: 'b' },
+      ]);
       expect((await rejection(collection.updateOne({ _id: 2 }, { $set: { email: 'a' } }))).code).to.equal(11000);
       expect((await collection.findOne({ _id: 2 }))!.email).to.equal('b');
       await collection.updateOne({ _id: 2 }, { $set: { email: 'c' } });
@@ -62,7 +71,11 @@ export function describeIndexContract(fixture: ContractFixture): void {
 
     it('createIndex builds over existing data, is idempotent, and refuses a unique index the data violates', async function () {
       const collection = fixture.collection();
-      await collection.insertMany([{ k: 1, v: 'x' }, { k: 2, v: 'x' }, { k: 3, v: 'y' }]);
+      await collection.insertMany([
+        { k: 1, v: 'x' },
+        { k: 2, v: 'x' },
+        { k: 3, v: 'y' },
+      ]);
       expect(await collection.createIndex({ k: 1 }, { unique: true })).to.equal('k_1');
       expect(await collection.createIndex({ k: 1 }, { unique: true })).to.equal('k_1');
       expect((await rejection(collection.insertOne({ k: 2 }))).code).to.equal(11000);
@@ -89,14 +102,19 @@ export function describeIndexContract(fixture: ContractFixture): void {
     it('dropIndex removes an index by name so it can be rebuilt with other options; an unknown name fails with code 27', async function () {
       const collection = fixture.collection();
       await collection.createIndex({ personaId: 1, key: 1 });
-      await collection.insertMany([{ personaId: 1, key: 'a' }, { personaId: 1, key: 'b' }]);
+      await collection.insertMany([
+        { personaId: 1, key: 'a' },
+        { personaId: 1, key: 'b' },
+      ]);
       // The same keys with other options are refused while the old index exists (MongoDB's IndexOptionsConflict).
       await rejection(collection.createIndex({ personaId: 1, key: 1 }, { unique: true }));
       await collection.dropIndex('personaId_1_key_1');
       expect((await collection.listIndexes()).map((index) => index.name)).to.deep.equal(['_id_']);
       await collection.createIndex({ personaId: 1, key: 1 }, { unique: true });
       expect((await rejection(collection.insertOne({ personaId: 1, key: 'a' }))).code).to.equal(11000);
-      expect((await collection.find({ personaId: 1 }, { hint: 'personaId_1_key_1', sort: { key: 1 } })).map((doc) => doc.key)).to.deep.equal(['a', 'b']);
+      expect(
+        (await collection.find({ personaId: 1 }, { hint: 'personaId_1_key_1', sort: { key: 1 } })).map((doc) => doc.key),
+      ).to.deep.equal(['a', 'b']);
       expect((await rejection(collection.dropIndex('no_such_index'))).code).to.equal(27);
     });
 

@@ -59,15 +59,26 @@ export function describeQueryContract(fixture: ContractFixture): void {
 
     it('matches array fields by element', async function () {
       const collection = fixture.collection();
-      await collection.insertMany([{ k: 1, tags: ['a', 'b'] }, { k: 2, tags: ['c'] }, { k: 3, tags: [] }]);
+      await collection.insertMany([
+        { k: 1, tags: ['a', 'b'] },
+        { k: 2, tags: ['c'] },
+        { k: 3, tags: [] },
+      ]);
       expect((await collection.find({ tags: 'b' })).map((document) => document.k)).to.deep.equal([1]);
-      expect((await collection.find({ tags: { $in: ['c', 'a'] } }, { sort: { k: 1 } })).map((document) => document.k)).to.deep.equal([1, 2]);
+      expect((await collection.find({ tags: { $in: ['c', 'a'] } }, { sort: { k: 1 } })).map((document) => document.k)).to.deep.equal([
+        1, 2,
+      ]);
     });
 
     it('sorts on several keys with ties, in MongoDB type order with missing fields first', async function () {
       const collection = fixture.collection();
       await collection.insertMany([
-        { name: 'b', rank: 2 }, { name: 'a', rank: 2 }, { name: 'c', rank: 1 }, { name: 'd' }, { name: 'e', rank: 'x' }, { name: 'f', rank: 1 },
+        { name: 'b', rank: 2 },
+        { name: 'a', rank: 2 },
+        { name: 'c', rank: 1 },
+        { name: 'd' },
+        { name: 'e', rank: 'x' },
+        { name: 'f', rank: 1 },
       ]);
       const names = async (sort: Record<string, 1 | -1>) => (await collection.find({}, { sort })).map((document) => document.name);
       expect(await names({ rank: 1, name: 1 })).to.deep.equal(['d', 'c', 'f', 'a', 'b', 'e']);
@@ -78,8 +89,14 @@ export function describeQueryContract(fixture: ContractFixture): void {
     it('sorts ObjectIds and Dates by value', async function () {
       const collection = fixture.collection();
       const ids = [new ObjectId(), new ObjectId(), new ObjectId()];
-      await collection.insertMany([{ _id: ids[1], at: new Date(30) }, { _id: ids[2], at: new Date(10) }, { _id: ids[0], at: new Date(20) }]);
-      expect((await collection.find({}, { sort: { _id: -1 } })).map((document) => document._id.toHexString())).to.deep.equal([ids[2], ids[1], ids[0]].map((id) => id.toHexString()));
+      await collection.insertMany([
+        { _id: ids[1], at: new Date(30) },
+        { _id: ids[2], at: new Date(10) },
+        { _id: ids[0], at: new Date(20) },
+      ]);
+      expect((await collection.find({}, { sort: { _id: -1 } })).map((document) => document._id.toHexString())).to.deep.equal(
+        [ids[2], ids[1], ids[0]].map((id) => id.toHexString()),
+      );
       expect((await collection.find({}, { sort: { at: 1 } })).map((document) => document.at.getTime())).to.deep.equal([10, 20, 30]);
     });
 
@@ -91,7 +108,7 @@ export function describeQueryContract(fixture: ContractFixture): void {
       const first = await collection.find({}, { sort: { bucket: 1 }, limit: 6 });
       const again = await collection.find({}, { sort: { bucket: 1 }, limit: 6 });
       expect(first.map((document) => document.n)).to.deep.equal(again.map((document) => document.n));
-      expect((await collection.find({}, { limit: 0 }))).to.have.length(12);
+      expect(await collection.find({}, { limit: 0 })).to.have.length(12);
     });
 
     it('projects by inclusion and exclusion, including dotted paths', async function () {

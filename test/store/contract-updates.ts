@@ -9,10 +9,20 @@ export function describeUpdateContract(fixture: ContractFixture): void {
       const collection = fixture.collection();
       await collection.insertOne({ _id: 'u', a: { b: 1 }, n: 5, lo: 5, hi: 5, tags: ['x'], set: ['p'], old: 'name', gone: true });
       const before = Date.now();
-      const result = await collection.updateOne({ _id: 'u' }, {
-        $set: { 'a.c': 2, 'deep.er.path': 'v' }, $unset: { gone: '' }, $inc: { n: 2, 'a.b': 10 }, $push: { tags: 'y' },
-        $addToSet: { set: 'p' }, $min: { lo: 3 }, $max: { hi: 9 }, $currentDate: { touchedAt: true }, $rename: { old: 'renamed' },
-      });
+      const result = await collection.updateOne(
+        { _id: 'u' },
+        {
+          $set: { 'a.c': 2, 'deep.er.path': 'v' },
+          $unset: { gone: '' },
+          $inc: { n: 2, 'a.b': 10 },
+          $push: { tags: 'y' },
+          $addToSet: { set: 'p' },
+          $min: { lo: 3 },
+          $max: { hi: 9 },
+          $currentDate: { touchedAt: true },
+          $rename: { old: 'renamed' },
+        },
+      );
       expect(result).to.include({ matchedCount: 1, modifiedCount: 1, upsertedCount: 0 });
       const document = (await collection.findOne({ _id: 'u' }))!;
       expect(document.a).to.deep.equal({ b: 11, c: 2 });
@@ -34,12 +44,20 @@ export function describeUpdateContract(fixture: ContractFixture): void {
       const collection = fixture.collection();
       await collection.insertOne({ _id: 1, v: 1 });
       expect(await collection.updateOne({ _id: 1 }, { $set: { v: 1 } })).to.include({ matchedCount: 1, modifiedCount: 0 });
-      expect(await collection.updateOne({ _id: 2 }, { $set: { v: 1 } })).to.include({ matchedCount: 0, modifiedCount: 0, upsertedCount: 0 });
+      expect(await collection.updateOne({ _id: 2 }, { $set: { v: 1 } })).to.include({
+        matchedCount: 0,
+        modifiedCount: 0,
+        upsertedCount: 0,
+      });
     });
 
     it('updateMany updates every match', async function () {
       const collection = fixture.collection();
-      await collection.insertMany([{ g: 1, v: 0 }, { g: 1, v: 0 }, { g: 2, v: 0 }]);
+      await collection.insertMany([
+        { g: 1, v: 0 },
+        { g: 1, v: 0 },
+        { g: 2, v: 0 },
+      ]);
       expect(await collection.updateMany({ g: 1 }, { $inc: { v: 1 } })).to.include({ matchedCount: 2, modifiedCount: 2 });
       expect(await collection.countDocuments({ v: 1 })).to.equal(2);
     });
@@ -47,7 +65,10 @@ export function describeUpdateContract(fixture: ContractFixture): void {
     it('refuses to change _id', async function () {
       const collection = fixture.collection();
       await collection.insertOne({ _id: 'keep', v: 1 });
-      const error = await collection.updateOne({ _id: 'keep' }, { $set: { _id: 'other' } }).then(() => null, (caught) => caught);
+      const error = await collection.updateOne({ _id: 'keep' }, { $set: { _id: 'other' } }).then(
+        () => null,
+        (caught) => caught,
+      );
       expect(error).to.not.equal(null);
       expect(await collection.findOne({ _id: 'keep' })).to.deep.equal({ _id: 'keep', v: 1 });
     });
@@ -63,8 +84,18 @@ export function describeUpdateContract(fixture: ContractFixture): void {
       expect(result.upsertedCount).to.equal(1);
       expect(result.upsertedId).to.be.instanceOf(ObjectId);
       const { _id, ...document } = (await collection.findOne({ _id: result.upsertedId }))!;
-      expect(document).to.deep.equal({ organisation, ifi: { key: 'mbox', value: 'mailto:a@b.org' }, persona: 'p1', seen: 1, updatedAt: new Date(5) });
-      const second = await collection.updateOne({ organisation, 'ifi.key': 'mbox', 'ifi.value': 'mailto:a@b.org' }, { $setOnInsert: { persona: 'p2' }, $inc: { seen: 1 } }, { upsert: true });
+      expect(document).to.deep.equal({
+        organisation,
+        ifi: { key: 'mbox', value: 'mailto:a@b.org' },
+        persona: 'p1',
+        seen: 1,
+        updatedAt: new Date(5),
+      });
+      const second = await collection.updateOne(
+        { organisation, 'ifi.key': 'mbox', 'ifi.value': 'mailto:a@b.org' },
+        { $setOnInsert: { persona: 'p2' }, $inc: { seen: 1 } },
+        { upsert: true },
+      );
       expect(second).to.include({ matchedCount: 1, upsertedCount: 0 });
       expect(second.upsertedId).to.equal(null);
       expect(await collection.findOne({ _id })).to.deep.include({ persona: 'p1', seen: 2 });
@@ -82,12 +113,23 @@ export function describeUpdateContract(fixture: ContractFixture): void {
       const collection = fixture.collection();
       await collection.insertOne({ _id: 'f', n: 1 });
       expect(await collection.findOneAndUpdate({ _id: 'f' }, { $inc: { n: 1 } })).to.deep.equal({ _id: 'f', n: 1 });
-      expect(await collection.findOneAndUpdate({ _id: 'f' }, { $inc: { n: 1 } }, { returnDocument: 'after' })).to.deep.equal({ _id: 'f', n: 3 });
+      expect(await collection.findOneAndUpdate({ _id: 'f' }, { $inc: { n: 1 } }, { returnDocument: 'after' })).to.deep.equal({
+        _id: 'f',
+        n: 3,
+      });
       expect(await collection.findOneAndUpdate({ _id: 'none' }, { $inc: { n: 1 } })).to.equal(null);
       expect(await collection.findOneAndUpdate({ key: 'k' }, { $setOnInsert: { v: 1 } }, { upsert: true })).to.equal(null);
-      const created = await collection.findOneAndUpdate({ key: 'k2' }, { $setOnInsert: { v: 2 } }, { upsert: true, returnDocument: 'after', projection: { _id: 0 } });
+      const created = await collection.findOneAndUpdate(
+        { key: 'k2' },
+        { $setOnInsert: { v: 2 } },
+        { upsert: true, returnDocument: 'after', projection: { _id: 0 } },
+      );
       expect(created).to.deep.equal({ key: 'k2', v: 2 });
-      const first = await collection.findOneAndUpdate({ n: { $exists: false } }, { $set: { picked: true } }, { sort: { key: -1 }, returnDocument: 'after' });
+      const first = await collection.findOneAndUpdate(
+        { n: { $exists: false } },
+        { $set: { picked: true } },
+        { sort: { key: -1 }, returnDocument: 'after' },
+      );
       expect(first!.key).to.equal('k2');
     });
 

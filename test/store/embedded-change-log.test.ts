@@ -15,8 +15,12 @@ const tokenAt = (sequence: number) => `${TOKEN_PREFIX}${sequence}`;
 describe('embedded change log', function () {
   let store: Store;
   const organisation = new ObjectId();
-  const open = async (changeLog?: ChangeLogLimits) => { store = await openEmbeddedStore({ dataDir: freshDataDir(), mapSizeGb: 1, changeLog }); };
-  afterEach(async function () { await store.close(); });
+  const open = async (changeLog?: ChangeLogLimits) => {
+    store = await openEmbeddedStore({ dataDir: freshDataDir(), mapSizeGb: 1, changeLog });
+  };
+  afterEach(async function () {
+    await store.close();
+  });
 
   it('records nothing for a transaction that rolled back', async function () {
     await open();
@@ -27,7 +31,10 @@ describe('embedded change log', function () {
     const failed = await store.applyAtomically!([
       { collection: 'people', insertOne: { document: { _id: 'rolled-back', organisation, key: 'new' } } },
       { collection: 'people', insertOne: { document: { organisation, key: 'taken' } } },
-    ]).then(() => null, (caught) => caught);
+    ]).then(
+      () => null,
+      (caught) => caught,
+    );
     expect(failed).to.include({ code: 11000 });
     expect(await store.changeToken()).to.equal(token);
     await people.insertOne({ _id: 'kept', organisation, key: 'other' });
@@ -46,7 +53,9 @@ describe('embedded change log', function () {
     // Trimming runs every 64th entry: between two runs the log may hold up to 63 entries beyond the bound.
     expect(await store.changesSince(['people'], organisation, tokenAt(newest - maxEntries - 64))).to.deep.equal({ historyLost: true });
     const within = await store.changesSince(['people'], organisation, tokenAt(newest - maxEntries));
-    expect('historyLost' in within ? null : within.changes.map((change) => change.id)).to.deep.equal(Array.from({ length: maxEntries }, (_, n) => 900 + n));
+    expect('historyLost' in within ? null : within.changes.map((change) => change.id)).to.deep.equal(
+      Array.from({ length: maxEntries }, (_, n) => 900 + n),
+    );
   });
 
   it('trims by age too, and the position after a trim of every entry still resumes', async function () {
@@ -59,7 +68,9 @@ describe('embedded change log', function () {
     const afterTrim = await store.changeToken();
     expect(sequenceOf(afterTrim)).to.equal(sequenceOf(start) + 64);
     await people.insertOne({ _id: 'next', organisation });
-    expect(await store.changesSince(['people'], organisation, afterTrim)).to.deep.include({ changes: [{ collection: 'people', id: 'next' }] });
+    expect(await store.changesSince(['people'], organisation, afterTrim)).to.deep.include({
+      changes: [{ collection: 'people', id: 'next' }],
+    });
   });
 
   it('a position ahead of the log (another store\'s token, a restored backup) is history lost, not "nothing new"', async function () {

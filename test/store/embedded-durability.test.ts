@@ -49,9 +49,13 @@ describe('embedded store: durability and failures', function () {
     // simulated by a file-size limit (ulimit -f) on the writing process.
     const dataDir = freshDataDir();
     const output = await new Promise<string>((resolve, reject) => {
-      const child = spawn('bash', ['-c', `ulimit -f 6000 && exec "${process.execPath}" --import tsx "${CHILD_SCRIPT}" fill "${dataDir}"`], { stdio: ['ignore', 'pipe', 'inherit'] });
+      const child = spawn('bash', ['-c', `ulimit -f 6000 && exec "${process.execPath}" --import tsx "${CHILD_SCRIPT}" fill "${dataDir}"`], {
+        stdio: ['ignore', 'pipe', 'inherit'],
+      });
       let stdout = '';
-      child.stdout.on('data', (chunk) => { stdout += chunk; });
+      child.stdout.on('data', (chunk) => {
+        stdout += chunk;
+      });
       child.on('error', reject);
       child.on('exit', () => resolve(stdout));
     });

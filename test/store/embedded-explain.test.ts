@@ -19,13 +19,15 @@ describe('embedded store: index use (explain)', function () {
     await collection.createIndex({ organisation: 1, createdAt: 1, _id: 1 });
     await collection.createIndex({ organisation: 1, 'ifi.value.homePage': 1, 'ifi.value.name': 1 });
     await collection.createIndex({ tags: 1 });
-    await collection.insertMany(Array.from({ length: size }, (_, n) => ({
-      organisation: organisations[n % 2],
-      canonicalKey: `k${String(n).padStart(4, '0')}`,
-      createdAt: new Date(1_700_000_000_000 + n * 1000),
-      ifi: { key: 'account', value: { homePage: `https://h${n % 5}.org`, name: `n${n}` } },
-      tags: [`t${n % 7}`, `u${n % 3}`],
-    })));
+    await collection.insertMany(
+      Array.from({ length: size }, (_, n) => ({
+        organisation: organisations[n % 2],
+        canonicalKey: `k${String(n).padStart(4, '0')}`,
+        createdAt: new Date(1_700_000_000_000 + n * 1000),
+        ifi: { key: 'account', value: { homePage: `https://h${n % 5}.org`, name: `n${n}` } },
+        tags: [`t${n % 7}`, `u${n % 3}`],
+      })),
+    );
   });
   after(async function () {
     await store.close();
@@ -83,7 +85,12 @@ describe('embedded store: index use (explain)', function () {
   it('walks an index in sort order and stops after skip + limit, at any depth', async function () {
     for (const skip of [0, 150]) {
       const plan = await collection.explain({ organisation: organisations[0] }, { sort: { createdAt: -1, _id: -1 }, skip, limit: 10 });
-      expect(plan).to.include({ indexName: 'organisation_1_createdAt_1__id_1', sortedByIndex: true, nReturned: 10, docsExamined: skip + 10 });
+      expect(plan).to.include({
+        indexName: 'organisation_1_createdAt_1__id_1',
+        sortedByIndex: true,
+        nReturned: 10,
+        docsExamined: skip + 10,
+      });
     }
     const page = await collection.find({ organisation: organisations[0] }, { sort: { createdAt: -1 }, skip: 150, limit: 3 });
     expect(page.map((document) => document.canonicalKey)).to.deep.equal(['k0098', 'k0096', 'k0094']);

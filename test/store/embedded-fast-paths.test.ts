@@ -34,11 +34,17 @@ describe('embedded store: fast paths agree with the general path', function () {
     return made as [Collection, Collection];
   }
 
-  async function applyBoth(operations: Array<{ filter: Filter; update: Document; upsert?: boolean }>, withIndexes = true): Promise<[Collection, Collection]> {
+  async function applyBoth(
+    operations: Array<{ filter: Filter; update: Document; upsert?: boolean }>,
+    withIndexes = true,
+  ): Promise<[Collection, Collection]> {
     const [fast, slow] = await pair(withIndexes);
     const toBulk = (wrap: (filter: Filter) => Filter): BulkOperation[] =>
       operations.map((operation) => ({ updateOne: { ...operation, filter: wrap(operation.filter) } }));
-    const fastResult = await fast.bulkWrite(toBulk((filter) => filter), { ordered: false });
+    const fastResult = await fast.bulkWrite(
+      toBulk((filter) => filter),
+      { ordered: false },
+    );
     const slowResult = await slow.bulkWrite(toBulk(general), { ordered: false });
     const shape = (result: typeof fastResult) => ({
       ...result,
@@ -70,14 +76,17 @@ describe('embedded store: fast paths agree with the general path', function () {
 
   it('upserts by _id with a residual field, matching and not', async function () {
     const ids = [new ObjectId(), new ObjectId()];
-    const [fast, slow] = await applyBoth([
-      { filter: { _id: ids[0], organisation }, update: { $setOnInsert: { name: 'p0' } }, upsert: true },
-      { filter: { _id: ids[0], organisation }, update: { $setOnInsert: { name: 'again' } }, upsert: true },
-      { filter: { _id: ids[0], organisation: other }, update: { $setOnInsert: { name: 'other org' } }, upsert: true },
-      { filter: { _id: ids[1], organisation }, update: { $set: { name: 'p1' } }, upsert: true },
-      { filter: { _id: ids[1], organisation, name: 'p1' }, update: { $set: { renamed: true } } },
-      { filter: { _id: ids[1], organisation }, update: { $set: { _id: new ObjectId() } } },
-    ], false);
+    const [fast, slow] = await applyBoth(
+      [
+        { filter: { _id: ids[0], organisation }, update: { $setOnInsert: { name: 'p0' } }, upsert: true },
+        { filter: { _id: ids[0], organisation }, update: { $setOnInsert: { name: 'again' } }, upsert: true },
+        { filter: { _id: ids[0], organisation: other }, update: { $setOnInsert: { name: 'other org' } }, upsert: true },
+        { filter: { _id: ids[1], organisation }, update: { $set: { name: 'p1' } }, upsert: true },
+        { filter: { _id: ids[1], organisation, name: 'p1' }, update: { $set: { renamed: true } } },
+        { filter: { _id: ids[1], organisation }, update: { $set: { _id: new ObjectId() } } },
+      ],
+      false,
+    );
     expect(await fast.find({}, { sort: { _id: 1 } })).to.deep.equal(await slow.find({}, { sort: { _id: 1 } }));
     expect(await fast.countDocuments({})).to.equal(2);
   });
@@ -92,9 +101,18 @@ describe('embedded store: fast paths agree with the general path', function () {
       { organisation: other, key: 'k4', tags: [null, 'c'], ref: [other, organisation] },
     ]);
     const filters: Filter[] = [
-      { tags: 'a' }, { tags: null }, { ref: null }, { ref: other }, { ref: { $in: [organisation] } }, { at: new Date(when.getTime()) },
-      { n: 1 }, { flag: false }, { organisation, key: { $in: ['k1', 'k3', 'zz'] } }, { key: { $eq: 'k2' } },
-      { organisation: other, tags: { $in: [null] } }, { key: { $in: ['k1', 'k2', 'k3', 'k4', 'k5', 'k6', 'k7', 'k8', 'k9'] }, organisation },
+      { tags: 'a' },
+      { tags: null },
+      { ref: null },
+      { ref: other },
+      { ref: { $in: [organisation] } },
+      { at: new Date(when.getTime()) },
+      { n: 1 },
+      { flag: false },
+      { organisation, key: { $in: ['k1', 'k3', 'zz'] } },
+      { key: { $eq: 'k2' } },
+      { organisation: other, tags: { $in: [null] } },
+      { key: { $in: ['k1', 'k2', 'k3', 'k4', 'k5', 'k6', 'k7', 'k8', 'k9'] }, organisation },
     ];
     for (const filter of filters) {
       const projection = { key: 1, tags: 1 } as const;
@@ -111,10 +129,16 @@ describe('embedded store: fast paths agree with the general path', function () {
   it('splits a filter into simple conditions and the rest for mingo, with the same answers', async function () {
     const [collection] = await pair(false);
     const when = new Date(1_700_000_000_000);
-    await collection.insertMany(Array.from({ length: 60 }, (_, n) => ({
-      organisation: n % 3 === 0 ? other : organisation, key: `k${n}`, tags: n % 2 === 0 ? ['a', `t${n % 5}`] : 'b',
-      ...(n % 4 === 0 ? { mergedInto: other } : {}), at: new Date(when.getTime() + n), n,
-    })));
+    await collection.insertMany(
+      Array.from({ length: 60 }, (_, n) => ({
+        organisation: n % 3 === 0 ? other : organisation,
+        key: `k${n}`,
+        tags: n % 2 === 0 ? ['a', `t${n % 5}`] : 'b',
+        ...(n % 4 === 0 ? { mergedInto: other } : {}),
+        at: new Date(when.getTime() + n),
+        n,
+      })),
+    );
     const manyKeys = Array.from({ length: 500 }, (_, n) => `k${n * 3}`);
     const filters: Filter[] = [
       { key: { $in: manyKeys }, mergedInto: { $exists: false } },
@@ -134,8 +158,12 @@ describe('embedded store: fast paths agree with the general path', function () {
     const ids = Array.from({ length: 50 }, () => new ObjectId());
     await collection.insertMany(ids.map((_id, n) => ({ _id, organisation: n % 2 === 0 ? organisation : other, key: `k${n}` })));
     const found = await collection.find({ _id: { $in: ids }, organisation }, { projection: { _id: 1 } });
-    expect(found.map((document) => document._id.toHexString()).sort())
-      .to.deep.equal(ids.filter((_, n) => n % 2 === 0).map((id) => id.toHexString()).sort());
+    expect(found.map((document) => document._id.toHexString()).sort()).to.deep.equal(
+      ids
+        .filter((_, n) => n % 2 === 0)
+        .map((id) => id.toHexString())
+        .sort(),
+    );
     const plan = await collection.explain({ _id: { $in: ids }, organisation });
     expect(plan).to.include({ indexName: '_id_', docsExamined: 50, nReturned: 25 });
   });
@@ -144,10 +172,13 @@ describe('embedded store: fast paths agree with the general path', function () {
     const [collection] = await pair();
     await collection.createIndex({ email: 1 }, { unique: true, sparse: true });
     await collection.insertOne({ organisation, key: 'x', email: 'a@b.org' });
-    const result = await collection.bulkWrite([
-      { updateOne: { filter: { organisation, key: 'y' }, update: { $setOnInsert: { email: 'a@b.org' } }, upsert: true } },
-      { updateOne: { filter: { organisation, key: 'z' }, update: { $setOnInsert: { email: 'c@b.org' } }, upsert: true } },
-    ], { ordered: false });
+    const result = await collection.bulkWrite(
+      [
+        { updateOne: { filter: { organisation, key: 'y' }, update: { $setOnInsert: { email: 'a@b.org' } }, upsert: true } },
+        { updateOne: { filter: { organisation, key: 'z' }, update: { $setOnInsert: { email: 'c@b.org' } }, upsert: true } },
+      ],
+      { ordered: false },
+    );
     expect(result.writeErrors.map((error) => [error.index, error.code])).to.deep.equal([[0, 11000]]);
     expect(result.upsertedCount).to.equal(1);
     expect(await collection.countDocuments({})).to.equal(2);

@@ -25,17 +25,20 @@ describe('embedded store: countDocuments from index entries', () => {
     await things.createIndex({ organisation: 1, 'ifi.key': 1 });
     await things.createIndex({ organisation: 1, mergedInto: 1 });
     await things.createIndex({ tags: 1 });
-    await things.insertMany(Array.from({ length: 300 }, (_, index) => ({
-      organisation: index % 3 === 0 ? other : organisation,
-      createdAt: new Date(start.getTime() + (index % 10) * DAY_MS),
-      ifi: { key: ['mbox', 'account', 'openid'][index % 3], value: `v${index}` },
-      // Repeated elements give a document several entries with the same key part: it still counts once.
-      tags: index % 4 === 0 ? ['a', 'a', 'b'] : index % 4 === 1 ? ['b'] : [],
-      ...(index % 7 === 0 ? { mergedInto: new ObjectId() } : {}),
-      ...(index % 11 === 0 ? { name: null } : { name: `n${index % 5}` }),
-    })));
+    await things.insertMany(
+      Array.from({ length: 300 }, (_, index) => ({
+        organisation: index % 3 === 0 ? other : organisation,
+        createdAt: new Date(start.getTime() + (index % 10) * DAY_MS),
+        ifi: { key: ['mbox', 'account', 'openid'][index % 3], value: `v${index}` },
+        // Repeated elements give a document several entries with the same key part: it still counts once.
+        tags: index % 4 === 0 ? ['a', 'a', 'b'] : index % 4 === 1 ? ['b'] : [],
+        ...(index % 7 === 0 ? { mergedInto: new ObjectId() } : {}),
+        ...(index % 11 === 0 ? { name: null } : { name: `n${index % 5}` }),
+      })),
+    );
     // Counts every read of a document's bytes (the walk fetches each document it examines through these).
-    const documents = (things as unknown as { engine: { environment: { documents: Record<string, (...args: unknown[]) => unknown> } } }).engine.environment.documents;
+    const documents = (things as unknown as { engine: { environment: { documents: Record<string, (...args: unknown[]) => unknown> } } })
+      .engine.environment.documents;
     for (const method of ['get', 'getBinaryFast', 'getRange']) {
       const original = documents[method].bind(documents);
       documents[method] = (...args: unknown[]) => {
@@ -44,7 +47,9 @@ describe('embedded store: countDocuments from index entries', () => {
       };
     }
   });
-  after(async () => { await store.close(); });
+  after(async () => {
+    await store.close();
+  });
 
   async function countWithReads(filter: Filter, options?: { skip?: number; limit?: number }): Promise<{ count: number; reads: number }> {
     const before = documentReads;
@@ -81,7 +86,7 @@ describe('embedded store: countDocuments from index entries', () => {
     expect((await countWithReads({ organisation }, { skip: all + 5 })).count).to.equal(0);
   });
 
-  it('counts by decoding what the keys do not answer exactly, with the find\'s numbers', async () => {
+  it("counts by decoding what the keys do not answer exactly, with the find's numbers", async () => {
     const decoded: Filter[] = [
       { organisation, name: 'n1' }, // a field outside every index
       { organisation, mergedInto: null }, // null matches missing fields

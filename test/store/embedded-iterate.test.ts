@@ -32,7 +32,14 @@ describe('embedded store: iterate reads in bounded chunks', function () {
       count += 1;
       return original.apply(this, args);
     };
-    return { get count() { return count; }, restore: () => { environment.read = original; } };
+    return {
+      get count() {
+        return count;
+      },
+      restore: () => {
+        environment.read = original;
+      },
+    };
   }
 
   it('uses one short read transaction per chunk of batchSize documents', async function () {

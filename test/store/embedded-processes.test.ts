@@ -14,7 +14,9 @@ describe('embedded store: several processes on one data directory', function () 
     const dataDir = freshDataDir();
     const keyCount = 300;
     const rounds = 5;
-    const outputs = await Promise.all([0, 1, 2, 3].map((worker) => runStoreChild(['upsert', dataDir, String(worker), String(keyCount), String(rounds)])));
+    const outputs = await Promise.all(
+      [0, 1, 2, 3].map((worker) => runStoreChild(['upsert', dataDir, String(worker), String(keyCount), String(rounds)])),
+    );
     const reports = outputs.map((output) => JSON.parse(output.trim()) as { upserted: number; duplicateErrors: number });
     const store = await openEmbeddedStore({ dataDir, mapSizeGb: 1 });
     try {

@@ -12,9 +12,17 @@ const nested = (levels: number): Record<string, unknown> => {
 
 describe('embedded store: documents MongoDB would refuse', () => {
   let temp: TempStore;
-  beforeEach(async () => { temp = await openTempEmbeddedStore(); });
+  beforeEach(async () => {
+    temp = await openTempEmbeddedStore();
+  });
   afterEach(async () => temp.close());
-  const refusal = (promise: Promise<unknown>) => promise.then(() => { throw new Error('expected a refusal'); }, (error) => error);
+  const refusal = (promise: Promise<unknown>) =>
+    promise.then(
+      () => {
+        throw new Error('expected a refusal');
+      },
+      (error) => error,
+    );
 
   it('refuses a document over 16 MB of BSON (code 10334) and stores one just under it', async () => {
     const collection = temp.store.collection('documents');
@@ -24,7 +32,7 @@ describe('embedded store: documents MongoDB would refuse', () => {
     await collection.insertOne({ _id: 2, blob: 'x'.repeat(16 * 1024 * 1024 - 100) });
     const grown = await refusal(collection.updateOne({ _id: 2 }, { $set: { more: 'y'.repeat(200) } }));
     expect(grown.code).to.equal(10334);
-    expect((await collection.findOne({ _id: 2 }, { projection: { more: 1 } }))).to.deep.equal({ _id: 2 });
+    expect(await collection.findOne({ _id: 2 }, { projection: { more: 1 } })).to.deep.equal({ _id: 2 });
   });
 
   it('refuses NUL in a field name at any depth, or a top-level name starting with $ (code 2), naming the field', async () => {

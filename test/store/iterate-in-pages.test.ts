@@ -29,12 +29,22 @@ describe('iterateInPages: a slow consumer cannot outlive a server cursor', funct
     const store = await openMongoStore({ url: responder.url(), dbName: 'test' });
     try {
       const read: number[] = [];
-      for await (const row of iterateInPages(store.collection('errors'), { importId: 1 }, { sort: { importId: 1, row: 1 }, pageSize: 2 })) read.push(row.row);
+      for await (const row of iterateInPages(store.collection('errors'), { importId: 1 }, { sort: { importId: 1, row: 1 }, pageSize: 2 }))
+        read.push(row.row);
       expect(read).to.deep.equal([0, 1, 2, 3, 4, 5, 6]);
       expect(responder.commands.map((command) => Object.keys(command)[0])).to.not.include('getMore');
       // The premise: one long-lived cursor (plain iterate) does need the server to remember it.
-      const plain = async () => { for await (const _row of store.collection('errors').iterate({ importId: 1 }, { sort: { importId: 1, row: 1 } })) { /* drain */ } };
-      expect(await plain().then(() => null, (caught) => caught.code)).to.equal(43);
+      const plain = async () => {
+        for await (const _row of store.collection('errors').iterate({ importId: 1 }, { sort: { importId: 1, row: 1 } })) {
+          /* drain */
+        }
+      };
+      expect(
+        await plain().then(
+          () => null,
+          (caught) => caught.code,
+        ),
+      ).to.equal(43);
     } finally {
       await store.close();
       await responder.close();

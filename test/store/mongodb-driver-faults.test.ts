@@ -11,7 +11,12 @@ import { insertManyIgnoringDuplicates, type ChangeBatch, type Store } from '../.
 import { cursorReply, startWireResponder, type WireResponder } from '../support/wire-responder.ts';
 
 const STEPDOWN = { ok: 0, code: 189, codeName: 'PrimarySteppedDown', errmsg: 'primary stepped down', errorLabels: ['RetryableWriteError'] };
-const WRITE_CONCERN_FAILED = { code: 64, codeName: 'WriteConcernFailed', errmsg: 'waiting for replication timed out', errInfo: { wtimeout: true } };
+const WRITE_CONCERN_FAILED = {
+  code: 64,
+  codeName: 'WriteConcernFailed',
+  errmsg: 'waiting for replication timed out',
+  errInfo: { wtimeout: true },
+};
 
 /** The reply a primary gives to a write that applied every operation. */
 function applied(command: Document): Document {
@@ -29,7 +34,10 @@ function streamReply(events: Document[], postBatchResumeToken: Document): Docume
 }
 
 const insertEvent = (resume: string, coll: string, id: unknown) => ({
-  _id: { _data: resume }, operationType: 'insert', ns: { db: 'test', coll }, documentKey: { _id: id },
+  _id: { _data: resume },
+  operationType: 'insert',
+  ns: { db: 'test', coll },
+  documentKey: { _id: id },
 });
 
 const changeStreamStage = (command: Document) => command.pipeline[0].$changeStream as Document;
@@ -54,32 +62,61 @@ describe('MongoDB adapter against scripted server replies (client side only, no 
   describe('bulk writes never turn a failed batch into a success', function () {
     it('a stepdown (command error) throws, keeping the RetryableWriteError label', async function () {
       responder.script((command, name) => (name === 'insert' || name === 'update' ? STEPDOWN : undefined));
-      const error = await store.collection('people').bulkWrite(mixedBulk, { ordered: false }).then(() => null, (caught) => caught);
+      const error = await store
+        .collection('people')
+        .bulkWrite(mixedBulk, { ordered: false })
+        .then(
+          () => null,
+          (caught) => caught,
+        );
       expect(error, 'bulkWrite returned instead of throwing').to.be.an('error');
       expect(error.code).to.equal(189);
       expect(error.errorLabels).to.include('RetryableWriteError');
     });
 
     it('a write-concern error throws with its code, even though the server applied the writes', async function () {
-      responder.script((command, name) => (name === 'insert' || name === 'update' ? { ...applied(command), writeConcernError: WRITE_CONCERN_FAILED } : undefined));
-      const error = await store.collection('people').bulkWrite(mixedBulk).then(() => null, (caught) => caught);
+      responder.script((command, name) =>
+        name === 'insert' || name === 'update' ? { ...applied(command), writeConcernError: WRITE_CONCERN_FAILED } : undefined,
+      );
+      const error = await store
+        .collection('people')
+        .bulkWrite(mixedBulk)
+        .then(
+          () => null,
+          (caught) => caught,
+        );
       expect(error, 'bulkWrite returned instead of throwing').to.be.an('error');
       expect(error.code).to.equal(64);
     });
 
     it('a write-concern error that comes with duplicate-key write errors is not swallowed as "already there"', async function () {
-      responder.script((command, name) => (name === 'insert' ? { ok: 1, n: 1, writeErrors: [duplicateAt(1)], writeConcernError: WRITE_CONCERN_FAILED } : undefined));
+      responder.script((command, name) =>
+        name === 'insert' ? { ok: 1, n: 1, writeErrors: [duplicateAt(1)], writeConcernError: WRITE_CONCERN_FAILED } : undefined,
+      );
       const people = store.collection('people');
-      const bulkError = await people.bulkWrite([{ insertOne: { document: { key: 'new' } } }, { insertOne: { document: { key: 'taken' } } }], { ordered: false })
-        .then(() => null, (caught) => caught);
+      const bulkError = await people
+        .bulkWrite([{ insertOne: { document: { key: 'new' } } }, { insertOne: { document: { key: 'taken' } } }], { ordered: false })
+        .then(
+          () => null,
+          (caught) => caught,
+        );
       expect(bulkError?.code).to.equal(64);
-      const insertError = await insertManyIgnoringDuplicates(people, [{ key: 'new' }, { key: 'taken' }]).then(() => null, (caught) => caught);
+      const insertError = await insertManyIgnoringDuplicates(people, [{ key: 'new' }, { key: 'taken' }]).then(
+        () => null,
+        (caught) => caught,
+      );
       expect(insertError?.code).to.equal(64);
     });
 
     it('a connection dropped after the first batch throws although that batch was acknowledged', async function () {
       responder.script((command, name) => (name === 'insert' ? applied(command) : name === 'update' ? 'drop-connection' : undefined));
-      const error = await store.collection('people').bulkWrite(mixedBulk, { ordered: false }).then(() => null, (caught) => caught);
+      const error = await store
+        .collection('people')
+        .bulkWrite(mixedBulk, { ordered: false })
+        .then(
+          () => null,
+          (caught) => caught,
+        );
       expect(error, 'bulkWrite returned instead of throwing').to.be.an('error');
       expect(error.errorLabels).to.include('RetryableWriteError');
       expect(responder.commands.map((command) => Object.keys(command)[0])).to.include.members(['insert', 'update']);
@@ -87,29 +124,43 @@ describe('MongoDB adapter against scripted server replies (client side only, no 
 
     it('real per-operation write errors are still reported, not thrown', async function () {
       responder.script((command, name) => (name === 'insert' ? { ok: 1, n: 1, writeErrors: [duplicateAt(1)] } : undefined));
-      const result = await store.collection('people').bulkWrite([{ insertOne: { document: { key: 'new' } } }, { insertOne: { document: { key: 'taken' } } }], { ordered: false });
+      const result = await store
+        .collection('people')
+        .bulkWrite([{ insertOne: { document: { key: 'new' } } }, { insertOne: { document: { key: 'taken' } } }], { ordered: false });
       expect(result.writeErrors.map((error) => [error.index, error.code])).to.deep.equal([[1, 11000]]);
       expect(result.insertedCount).to.equal(1);
     });
   });
 
-  describe('the port\'s bulk-result promise holds on the driver', function () {
+  describe("the port's bulk-result promise holds on the driver", function () {
     it('a mixed unordered bulk is sent in array order and its results are keyed by operation index', async function () {
       let inserts = 0;
       let updates = 0;
       responder.script((command, name) => {
         if (name === 'insert') return (inserts += 1) === 1 ? { ok: 1, n: 0, writeErrors: [duplicateAt(0)] } : applied(command);
-        if (name === 'update') return (updates += 1) === 1 ? { ok: 1, n: 1, nModified: 0, upserted: [{ index: 0, _id: 'upserted-1' }] } : applied(command);
+        if (name === 'update')
+          return (updates += 1) === 1 ? { ok: 1, n: 1, nModified: 0, upserted: [{ index: 0, _id: 'upserted-1' }] } : applied(command);
         return undefined;
       });
-      const result = await store.collection('people').bulkWrite([
-        { insertOne: { document: { key: 'taken' } } },
-        { updateOne: { filter: { key: 'new1' }, update: { $setOnInsert: { v: 1 } }, upsert: true } },
-        { insertOne: { document: { key: 'new2' } } },
-        { updateOne: { filter: { key: 'taken' }, update: { $set: { v: 2 } } } },
-        { insertOne: { document: { key: 'new3' } } },
-      ], { ordered: false });
-      expect(responder.commands.map((command) => Object.keys(command)[0])).to.deep.equal(['insert', 'update', 'insert', 'update', 'insert']);
+      const result = await store
+        .collection('people')
+        .bulkWrite(
+          [
+            { insertOne: { document: { key: 'taken' } } },
+            { updateOne: { filter: { key: 'new1' }, update: { $setOnInsert: { v: 1 } }, upsert: true } },
+            { insertOne: { document: { key: 'new2' } } },
+            { updateOne: { filter: { key: 'taken' }, update: { $set: { v: 2 } } } },
+            { insertOne: { document: { key: 'new3' } } },
+          ],
+          { ordered: false },
+        );
+      expect(responder.commands.map((command) => Object.keys(command)[0])).to.deep.equal([
+        'insert',
+        'update',
+        'insert',
+        'update',
+        'insert',
+      ]);
       expect(result.writeErrors.map((error) => [error.index, error.code])).to.deep.equal([[0, 11000]]);
       expect(result.upsertedIds).to.deep.equal({ 1: 'upserted-1' });
       const sentIds = responder.commands.filter((command) => 'insert' in command).map((command) => String(command.documents[0]._id));
@@ -121,12 +172,26 @@ describe('MongoDB adapter against scripted server replies (client side only, no 
 
   describe('documents MongoDB refuses become DocumentRefusedError (HTTP 413/422), not a 500', function () {
     const seventeenMegabytes = () => 'x'.repeat(17 * 1024 * 1024);
-    const refusalOf = (work: Promise<unknown>) => work.then(() => null, (caught) => caught).then((error) => [error?.name, error?.code, error?.status]);
+    const refusalOf = (work: Promise<unknown>) =>
+      work
+        .then(
+          () => null,
+          (caught) => caught,
+        )
+        .then((error) => [error?.name, error?.code, error?.status]);
 
     it('a key with a NUL byte (refused by bson before sending)', async function () {
       const people = store.collection('people');
-      expect(await refusalOf(people.insertOne({ profile: { 'a\u0000b': 1 } }))).to.deep.equal(['DocumentRefusedError', 'store.invalid_document', 422]);
-      expect(await refusalOf(people.updateOne({ key: 'a' }, { $set: { profile: { 'a\u0000b': 1 } } }))).to.deep.equal(['DocumentRefusedError', 'store.invalid_document', 422]);
+      expect(await refusalOf(people.insertOne({ profile: { 'a\u0000b': 1 } }))).to.deep.equal([
+        'DocumentRefusedError',
+        'store.invalid_document',
+        422,
+      ]);
+      expect(await refusalOf(people.updateOne({ key: 'a' }, { $set: { profile: { 'a\u0000b': 1 } } }))).to.deep.equal([
+        'DocumentRefusedError',
+        'store.invalid_document',
+        422,
+      ]);
       expect(responder.commands).to.deep.equal([]);
     });
 
@@ -139,12 +204,26 @@ describe('MongoDB adapter against scripted server replies (client side only, no 
 
     it('an update whose result would outgrow 16 MB, and nesting deeper than 100 (refused by the server)', async function () {
       responder.script((_command, name) => {
-        if (name === 'update') return { ok: 1, n: 0, writeErrors: [{ index: 0, code: 17419, errmsg: 'Resulting document after update is larger than 16777216' }] };
-        if (name === 'insert') return { ok: 1, n: 0, writeErrors: [{ index: 0, code: 15, errmsg: 'cannot insert document because it exceeds 100 levels of nesting' }] };
+        if (name === 'update')
+          return {
+            ok: 1,
+            n: 0,
+            writeErrors: [{ index: 0, code: 17419, errmsg: 'Resulting document after update is larger than 16777216' }],
+          };
+        if (name === 'insert')
+          return {
+            ok: 1,
+            n: 0,
+            writeErrors: [{ index: 0, code: 15, errmsg: 'cannot insert document because it exceeds 100 levels of nesting' }],
+          };
         return undefined;
       });
       const people = store.collection('people');
-      expect(await refusalOf(people.updateOne({ key: 'a' }, { $push: { log: 'x' } }))).to.deep.equal(['DocumentRefusedError', 'store.document_too_large', 413]);
+      expect(await refusalOf(people.updateOne({ key: 'a' }, { $push: { log: 'x' } }))).to.deep.equal([
+        'DocumentRefusedError',
+        'store.document_too_large',
+        413,
+      ]);
       expect(await refusalOf(people.insertOne({ deep: {} }))).to.deep.equal(['DocumentRefusedError', 'store.invalid_document', 422]);
     });
   });
@@ -155,7 +234,13 @@ describe('MongoDB adapter against scripted server replies (client side only, no 
       responder.script((command, name) => {
         if (name === 'insert') return applied(command);
         if (name === 'commitTransaction' && (commits += 1) === 1) {
-          return { ok: 0, code: 251, codeName: 'NoSuchTransaction', errmsg: 'transaction aborted', errorLabels: ['TransientTransactionError'] };
+          return {
+            ok: 0,
+            code: 251,
+            codeName: 'NoSuchTransaction',
+            errmsg: 'transaction aborted',
+            errorLabels: ['TransientTransactionError'],
+          };
         }
         return undefined;
       });
@@ -165,7 +250,10 @@ describe('MongoDB adapter against scripted server replies (client side only, no 
     });
 
     it('refuses an empty operation list, as the embedded engine does, without starting a transaction', async function () {
-      const error = await store.applyAtomically!([]).then(() => null, (caught) => caught);
+      const error = await store.applyAtomically!([]).then(
+        () => null,
+        (caught) => caught,
+      );
       expect(error?.message).to.match(/at least one operation/);
       expect(responder.commands).to.deep.equal([]);
     });
@@ -191,20 +279,29 @@ describe('MongoDB adapter against scripted server replies (client side only, no 
       responder.script((_command, name) => {
         if (name !== 'aggregate') return undefined;
         answered += 1;
-        return answered === 1 ? streamReply([], { _data: 'A0' }) : streamReply([insertEvent('B1', 'personaIdentifiers', personaId)], { _data: 'B2' });
+        return answered === 1
+          ? streamReply([], { _data: 'A0' })
+          : streamReply([insertEvent('B1', 'personaIdentifiers', personaId)], { _data: 'B2' });
       });
       const start = await store.changeToken();
-      const batch = await store.changesSince(['personas', 'personaIdentifiers'], organisation, start) as ChangeBatch;
+      const batch = (await store.changesSince(['personas', 'personaIdentifiers'], organisation, start)) as ChangeBatch;
       const opened = aggregates()[1];
       expect(changeStreamStage(opened)).to.deep.include({ startAfter: { _data: 'A0' }, fullDocument: 'updateLookup' });
       const match = opened.pipeline[1].$match;
       expect(match.operationType).to.deep.equal({ $in: ['insert', 'update', 'replace'] });
       expect(match['ns.coll']).to.deep.equal({ $in: ['personas', 'personaIdentifiers'] });
       // Sent as an ObjectId (its hex text would match nothing).
-      const organisationConditions = match.$or.map((condition: Document) => Object.entries(condition).map(([path, value]) => [path, value?._bsontype, String(value)])[0]);
+      const organisationConditions = match.$or.map(
+        (condition: Document) => Object.entries(condition).map(([path, value]) => [path, value?._bsontype, String(value)])[0],
+      );
       const hex = organisation.toHexString();
-      expect(organisationConditions).to.deep.equal([['fullDocument.organisation', 'ObjectId', hex], ['documentKey.organisation', 'ObjectId', hex]]);
-      expect(batch.changes.map((change) => [change.collection, String(change.id)])).to.deep.equal([['personaIdentifiers', personaId.toHexString()]]);
+      expect(organisationConditions).to.deep.equal([
+        ['fullDocument.organisation', 'ObjectId', hex],
+        ['documentKey.organisation', 'ObjectId', hex],
+      ]);
+      expect(batch.changes.map((change) => [change.collection, String(change.id)])).to.deep.equal([
+        ['personaIdentifiers', personaId.toHexString()],
+      ]);
       expect(batch.hasMore).to.equal(false);
 
       // The next call resumes from the answered token: the post-batch resume token after the drained events.
@@ -213,9 +310,14 @@ describe('MongoDB adapter against scripted server replies (client side only, no 
     });
 
     it('stops at the limit and resumes after the last event it returned, not after the batch', async function () {
-      responder.script((_command, name) => (name === 'aggregate'
-        ? streamReply([insertEvent('C1', 'personas', 1), insertEvent('C2', 'personas', 2), insertEvent('C3', 'personas', 3)], { _data: 'C9' }) : undefined));
-      const batch = await store.changesSince(['personas'], organisation, 'mongodb-changes:{"_data":"C0"}', { limit: 2 }) as ChangeBatch;
+      responder.script((_command, name) =>
+        name === 'aggregate'
+          ? streamReply([insertEvent('C1', 'personas', 1), insertEvent('C2', 'personas', 2), insertEvent('C3', 'personas', 3)], {
+              _data: 'C9',
+            })
+          : undefined,
+      );
+      const batch = (await store.changesSince(['personas'], organisation, 'mongodb-changes:{"_data":"C0"}', { limit: 2 })) as ChangeBatch;
       expect(batch.changes.map((change) => change.id)).to.deep.equal([1, 2]);
       expect(batch.hasMore).to.equal(true);
       await store.changesSince(['personas'], organisation, batch.token);
@@ -223,12 +325,26 @@ describe('MongoDB adapter against scripted server replies (client side only, no 
     });
 
     it('a token the oplog no longer holds is history lost (the caller rescans); a standalone server is refused by name', async function () {
-      responder.script((_command, name) => (name === 'aggregate'
-        ? { ok: 0, code: 286, codeName: 'ChangeStreamHistoryLost', errmsg: 'Resume of change stream was not possible, as the resume point may no longer be in the oplog.' } : undefined));
+      responder.script((_command, name) =>
+        name === 'aggregate'
+          ? {
+              ok: 0,
+              code: 286,
+              codeName: 'ChangeStreamHistoryLost',
+              errmsg: 'Resume of change stream was not possible, as the resume point may no longer be in the oplog.',
+            }
+          : undefined,
+      );
       expect(await store.changesSince(['personas'], organisation, 'mongodb-changes:{"_data":"D0"}')).to.deep.equal({ historyLost: true });
-      responder.script((_command, name) => (name === 'aggregate'
-        ? { ok: 0, code: 40573, codeName: 'Location40573', errmsg: 'The $changeStream stage is only supported on replica sets' } : undefined));
-      const error = await store.changeToken().then(() => null, (caught) => caught);
+      responder.script((_command, name) =>
+        name === 'aggregate'
+          ? { ok: 0, code: 40573, codeName: 'Location40573', errmsg: 'The $changeStream stage is only supported on replica sets' }
+          : undefined,
+      );
+      const error = await store.changeToken().then(
+        () => null,
+        (caught) => caught,
+      );
       expect(error?.name).to.equal('ChangeStreamsUnavailableError');
       expect(error?.message).to.match(/replica set/);
     });
@@ -242,8 +358,12 @@ describe('MongoDB adapter against scripted server replies (client side only, no 
 
 describe('MongoDB adapter pins durability and primary reads whatever the URL says (client side only)', function () {
   let responder: WireResponder;
-  beforeEach(async function () { responder = await startWireResponder(); });
-  afterEach(async function () { await responder.close(); });
+  beforeEach(async function () {
+    responder = await startWireResponder();
+  });
+  afterEach(async function () {
+    await responder.close();
+  });
 
   const weakUrlOptions = 'w=1&journal=false&readPreference=secondaryPreferred&readConcernLevel=available';
   const emptyFind = (_: Document, name: string) => (name === 'find' ? cursorReply('test.people', []) : undefined);
@@ -281,7 +401,11 @@ describe('MongoDB adapter pins durability and primary reads whatever the URL say
   it('the Learning Locker write-back connection is pinned the same way', async function () {
     // Opening it checks the statement indexes first: an empty collection (find) without indexes (listIndexes).
     responder.script((command, name) => (name === 'listIndexes' ? cursorReply('test.statements', []) : emptyFind(command, name)));
-    const config = loadConfig({ WRITE_BACK_STATEMENTS: 'true', WRITE_BACK_MONGODB_URL: responder.url(weakUrlOptions), LOG_LEVEL: 'silent' });
+    const config = loadConfig({
+      WRITE_BACK_STATEMENTS: 'true',
+      WRITE_BACK_MONGODB_URL: responder.url(weakUrlOptions),
+      LOG_LEVEL: 'silent',
+    });
     const ownStoreNotUsed = null as unknown as Store; // with WRITE_BACK_MONGODB_URL set, statements live in LL's database only
     const writeBack = await openWriteBackStatements(config, ownStoreNotUsed, { warn() {} });
     try {

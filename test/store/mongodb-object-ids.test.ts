@@ -13,16 +13,24 @@ function runChild(): Promise<Record<string, any>> {
     const child = spawn(process.execPath, ['--import', 'tsx', CHILD], { stdio: ['ignore', 'pipe', 'pipe'] });
     let stdout = '';
     let stderr = '';
-    child.stdout.on('data', (chunk) => { stdout += chunk; });
-    child.stderr.on('data', (chunk) => { stderr += chunk; });
+    child.stdout.on('data', (chunk) => {
+      stdout += chunk;
+    });
+    child.stderr.on('data', (chunk) => {
+      stderr += chunk;
+    });
     child.on('error', reject);
-    child.on('exit', (code) => (code === 0 ? resolve(JSON.parse(stdout.trim().split('\n').at(-1)!)) : reject(new Error(`child exited ${code}: ${stderr}`))));
+    child.on('exit', (code) =>
+      code === 0 ? resolve(JSON.parse(stdout.trim().split('\n').at(-1)!)) : reject(new Error(`child exited ${code}: ${stderr}`)),
+    );
   });
 }
 
 describe('ObjectIds decoded by the MongoDB driver are recognised everywhere (client side only)', function () {
   let facts: Record<string, any>;
-  before(async function () { facts = await runChild(); });
+  before(async function () {
+    facts = await runChild();
+  });
 
   it('(premise) the driver hands the app ids of another ObjectId class', function () {
     expect(facts.driverRead).to.deep.equal({ isAppObjectId: false, text: facts.rows[0] });
@@ -32,7 +40,7 @@ describe('ObjectIds decoded by the MongoDB driver are recognised everywhere (cli
     expect(facts.cursorPosition).to.deep.equal({ isAppObjectId: true, text: facts.rows[1] });
   });
 
-  it('the next page\'s keyset condition compares that ObjectId, not its hex text (which matches nothing on MongoDB)', function () {
+  it("the next page's keyset condition compares that ObjectId, not its hex text (which matches nothing on MongoDB)", function () {
     expect(facts.keysetBound).to.deep.equal({ isAppObjectId: true, text: facts.rows[1] });
   });
 

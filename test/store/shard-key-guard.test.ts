@@ -8,7 +8,9 @@ import { openTempEmbeddedStore, type TempStore } from '../support/temp-store.ts'
 describe('shard-key guard (test support)', () => {
   let temp: TempStore;
   const organisation = new ObjectId();
-  beforeEach(async () => { temp = await openTempEmbeddedStore(); });
+  beforeEach(async () => {
+    temp = await openTempEmbeddedStore();
+  });
   afterEach(async () => temp.close());
 
   it('refuses filters, upserts and documents without organisation on sharded collections, and records them', async () => {
@@ -17,7 +19,14 @@ describe('shard-key guard (test support)', () => {
     const _id = new ObjectId();
     await attributes.insertOne({ _id, organisation, personaId: new ObjectId(), key: 'k', value: 1 });
     expect(await attributes.countDocuments({ organisation })).to.equal(1);
-    expect(await attributes.countDocuments({ $or: [{ organisation, key: 'k' }, { organisation, key: 'j' }] })).to.equal(1);
+    expect(
+      await attributes.countDocuments({
+        $or: [
+          { organisation, key: 'k' },
+          { organisation, key: 'j' },
+        ],
+      }),
+    ).to.equal(1);
     const refusals = [
       () => attributes.find({ _id }),
       () => attributes.countDocuments({ $or: [{ organisation }, { key: 'k' }] }),

@@ -11,7 +11,10 @@ import { ensureAllIndexes } from '../../src/wiring/all-indexes.ts';
 import { openEmbeddedStore } from '../../src/store/embedded/index.ts';
 import { makeTempDir } from '../support/temp-store.ts';
 
-const nameOf = (keys: Record<string, number>) => Object.entries(keys).map(([key, direction]) => `${key}_${direction}`).join('_');
+const nameOf = (keys: Record<string, number>) =>
+  Object.entries(keys)
+    .map(([key, direction]) => `${key}_${direction}`)
+    .join('_');
 
 async function indexNames(dataDir: string, collection: string): Promise<string[]> {
   const store = await openEmbeddedStore({ dataDir });
@@ -24,9 +27,21 @@ async function indexNames(dataDir: string, collection: string): Promise<string[]
 
 async function startOn(dataDir: string) {
   const warnings: Array<{ details: any; message: string }> = [];
-  const logger = pino({ level: 'warn' }, { write: (line: string) => { const { msg, ...details } = JSON.parse(line); warnings.push({ details, message: msg }); } });
+  const logger = pino(
+    { level: 'warn' },
+    {
+      write: (line: string) => {
+        const { msg, ...details } = JSON.parse(line);
+        warnings.push({ details, message: msg });
+      },
+    },
+  );
   const store = await openEmbeddedStore({ dataDir });
-  const app = await createApp(loadConfig({ DATA_DIR: dataDir, QUEUE: 'inline', LOG_LEVEL: 'silent' }), { store, logger, defaultMetrics: false });
+  const app = await createApp(loadConfig({ DATA_DIR: dataDir, QUEUE: 'inline', LOG_LEVEL: 'silent' }), {
+    store,
+    logger,
+    defaultMetrics: false,
+  });
   return { app, warnings };
 }
 
@@ -46,7 +61,9 @@ describe('indexes at start-up', () => {
     await ensureAllIndexes(seeded);
     const keys = { organisation: 1, name: 1, _id: 1 };
     await seeded.collection(COLLECTIONS.personas).dropIndex(nameOf(keys));
-    await seeded.collection(COLLECTIONS.personas).insertOne({ organisation: new ObjectId(), name: 'Ann', createdAt: new Date(), updatedAt: new Date() });
+    await seeded
+      .collection(COLLECTIONS.personas)
+      .insertOne({ organisation: new ObjectId(), name: 'Ann', createdAt: new Date(), updatedAt: new Date() });
     await seeded.close();
 
     const { app, warnings } = await startOn(dataDir);
@@ -63,11 +80,18 @@ describe('indexes at start-up', () => {
     await ensureAllIndexes(seeded);
     await seeded.collection(COLLECTIONS.attributes).dropIndex('organisation_1_personaId_1_key_1');
     await seeded.collection(COLLECTIONS.attributes).createIndex({ organisation: 1, personaId: 1, key: 1 });
-    await seeded.collection(COLLECTIONS.attributes).insertOne({ organisation: new ObjectId(), personaId: new ObjectId(), key: 'k', value: 1 });
+    await seeded
+      .collection(COLLECTIONS.attributes)
+      .insertOne({ organisation: new ObjectId(), personaId: new ObjectId(), key: 'k', value: 1 });
     await seeded.close();
 
-    const error = await startOn(dataDir).then(({ app }) => app.close(), (caught: Error) => caught);
+    const error = await startOn(dataDir).then(
+      ({ app }) => app.close(),
+      (caught: Error) => caught,
+    );
     expect(error).to.be.instanceOf(Error);
-    expect((error as Error).message).to.match(/unique indexes missing[\s\S]*persona migrate[\s\S]*personaAttributes \{"organisation":1,"personaId":1,"key":1\} unique: options differ/);
+    expect((error as Error).message).to.match(
+      /unique indexes missing[\s\S]*persona migrate[\s\S]*personaAttributes \{"organisation":1,"personaId":1,"key":1\} unique: options differ/,
+    );
   });
 });

@@ -10,7 +10,9 @@ describe('unique attributes', () => {
   let temp: TempStore;
   const organisation = new ObjectId();
   const personaId = new ObjectId();
-  beforeEach(async () => { temp = await openTempEmbeddedStore(); });
+  beforeEach(async () => {
+    temp = await openTempEmbeddedStore();
+  });
   afterEach(async () => temp.close());
 
   it("the service's indexes refuse a second attribute with the same organisation, persona and key", async () => {
@@ -39,7 +41,9 @@ describe('unique attributes', () => {
     });
     expect(attempts).to.equal(2);
     expect((await attributes.find(filter)).map((doc) => doc.value)).to.deep.equal(['mine']);
-    const other = await upsertRetryingDuplicateKey(() => Promise.reject(Object.assign(new Error('stepdown'), { code: 189 }))).catch((caught) => caught);
+    const other = await upsertRetryingDuplicateKey(() => Promise.reject(Object.assign(new Error('stepdown'), { code: 189 }))).catch(
+      (caught) => caught,
+    );
     expect(other.code).to.equal(189);
   });
 });

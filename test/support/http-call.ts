@@ -10,7 +10,9 @@ export interface HttpAnswer {
 }
 
 export async function httpCall(
-  url: string, method: string, options: { authorization?: string; body?: unknown; raw?: string | Uint8Array; headers?: Record<string, string> } = {},
+  url: string,
+  method: string,
+  options: { authorization?: string; body?: unknown; raw?: string | Uint8Array; headers?: Record<string, string> } = {},
 ): Promise<HttpAnswer> {
   const headers: Record<string, string> = { ...(options.headers ?? {}) };
   if (options.authorization) headers.authorization = options.authorization;
@@ -21,7 +23,11 @@ export async function httpCall(
   const response = await fetch(url, { method, headers, body, redirect: 'manual' });
   const text = await response.text();
   let parsed: unknown = text;
-  try { parsed = text ? JSON.parse(text) : null; } catch { /* not JSON */ }
+  try {
+    parsed = text ? JSON.parse(text) : null;
+  } catch {
+    /* not JSON */
+  }
   rememberSecretsIn(parsed);
   return { status: response.status, body: parsed, text, headers: response.headers };
 }

@@ -21,8 +21,10 @@ export function conventionProblems(families: MetricFamily[]): string[] {
   for (const family of families) {
     if (family.name.endsWith('_total') && family.type !== 'COUNTER') problems.push(`${family.name}: *_total typed ${family.type}`);
     if (family.type === 'COUNTER' && !family.name.endsWith('_total')) problems.push(`${family.name}: counter without _total`);
-    if (family.type !== 'SUMMARY' && family.metrics.some((metric) => metric.labels && 'quantile' in metric.labels)) problems.push(`${family.name}: quantile label on a ${family.type}`);
-    if (/(latency|duration)/.test(family.name) && family.type !== 'HISTOGRAM') problems.push(`${family.name}: a latency typed ${family.type}`);
+    if (family.type !== 'SUMMARY' && family.metrics.some((metric) => metric.labels && 'quantile' in metric.labels))
+      problems.push(`${family.name}: quantile label on a ${family.type}`);
+    if (/(latency|duration)/.test(family.name) && family.type !== 'HISTOGRAM')
+      problems.push(`${family.name}: a latency typed ${family.type}`);
     if (!family.help) problems.push(`${family.name}: no help`);
   }
   return problems;

@@ -7,8 +7,17 @@ import type { BulkOperation, Collection, Document, Filter, Store } from '../../s
 
 /** Collections docs/scaling.md shards on an organisation-prefixed key (the others stay unsharded). */
 export const SHARDED_COLLECTIONS = new Set([
-  'personas', 'personaIdentifiers', 'personaAttributes', 'personaLinks', 'personaEmailClaims', 'personaMatchKeys',
-  'personaMergeMoves', 'personaDuplicatePairs', 'personaDuplicateDismissals', 'personaNames', 'personaSearchTokens',
+  'personas',
+  'personaIdentifiers',
+  'personaAttributes',
+  'personaLinks',
+  'personaEmailClaims',
+  'personaMatchKeys',
+  'personaMergeMoves',
+  'personaDuplicatePairs',
+  'personaDuplicateDismissals',
+  'personaNames',
+  'personaSearchTokens',
 ]);
 
 export class ShardKeyMissingError extends Error {
@@ -36,7 +45,19 @@ function checkOperation(collection: string, operation: BulkOperation, violations
   check(collection, `bulkWrite.${kind}`, body.filter, violations);
 }
 
-const FILTERED = new Set(['find', 'iterate', 'findOne', 'countDocuments', 'updateOne', 'updateMany', 'replaceOne', 'findOneAndUpdate', 'findOneAndDelete', 'deleteOne', 'deleteMany']);
+const FILTERED = new Set([
+  'find',
+  'iterate',
+  'findOne',
+  'countDocuments',
+  'updateOne',
+  'updateMany',
+  'replaceOne',
+  'findOneAndUpdate',
+  'findOneAndDelete',
+  'deleteOne',
+  'deleteMany',
+]);
 
 function guardCollection<T extends Document>(inner: Collection<T>, violations: string[]): Collection<T> {
   return new Proxy(inner, {

@@ -8,14 +8,19 @@ export function agent(overrides: Record<string, unknown> = {}): Record<string, u
   return { objectType: 'Agent', name: 'Alice', mbox: 'mailto:alice@example.com', ...overrides };
 }
 
-export function anonymousGroup(members: unknown[] = [agent(), agent({ name: 'Bob', mbox: 'mailto:bob@example.com' })]): Record<string, unknown> {
+export function anonymousGroup(
+  members: unknown[] = [agent(), agent({ name: 'Bob', mbox: 'mailto:bob@example.com' })],
+): Record<string, unknown> {
   return { objectType: 'Group', name: 'Anonymous', member: members };
 }
 
 export function identifiedGroup(overrides: Record<string, unknown> = {}): Record<string, unknown> {
   return {
-    objectType: 'Group', name: 'Team 1', mbox: 'mailto:team-1@example.com',
-    member: [agent({ name: 'Carol', mbox: 'mailto:carol@example.com' })], ...overrides,
+    objectType: 'Group',
+    name: 'Team 1',
+    mbox: 'mailto:team-1@example.com',
+    member: [agent({ name: 'Carol', mbox: 'mailto:carol@example.com' })],
+    ...overrides,
   };
 }
 

@@ -34,7 +34,8 @@ export async function openTempEmbeddedStore(options: { dataDir?: string; indexes
   const store = await openEmbeddedStore({ dataDir });
   if (options.indexes !== false) await ensureIndexes(store);
   return {
-    store, dataDir,
+    store,
+    dataDir,
     async close() {
       await store.close();
       if (!options.dataDir) rmSync(dataDir, { recursive: true, force: true });
@@ -61,7 +62,14 @@ async function openTempMongoStore(url: string): Promise<TempStore> {
   const dbName = uniqueDbName();
   const store = await openMongoStore({ url, dbName });
   await ensureIndexes(store);
-  return { store, dataDir: null, async close() { await store.close(); await dropTestDatabase(url, dbName); } };
+  return {
+    store,
+    dataDir: null,
+    async close() {
+      await store.close();
+      await dropTestDatabase(url, dbName);
+    },
+  };
 }
 
 export interface StoreUnderTest {
@@ -111,12 +119,22 @@ export function processStoreFor(dataDir: string): ProcessStore {
   const url = TEST_MONGODB_URL;
   if (!url && !hasWarnedEmbeddedOnly) {
     hasWarnedEmbeddedOnly = true;
-    console.warn('*** CLI and process suites on MongoDB SKIPPED: MONGODB_URL is not set (their processes run on the embedded store only) ***');
+    console.warn(
+      '*** CLI and process suites on MongoDB SKIPPED: MONGODB_URL is not set (their processes run on the embedded store only) ***',
+    );
   }
-  if (!url) return { adapter: 'embedded', env: { STORE: 'embedded', DATA_DIR: dataDir }, open: () => openEmbeddedStore({ dataDir }), discard: async () => {} };
+  if (!url)
+    return {
+      adapter: 'embedded',
+      env: { STORE: 'embedded', DATA_DIR: dataDir },
+      open: () => openEmbeddedStore({ dataDir }),
+      discard: async () => {},
+    };
   const dbName = uniqueDbName();
   return {
-    adapter: 'mongodb', env: { STORE: 'mongodb', MONGODB_URL: url, MONGODB_DB: dbName, DATA_DIR: dataDir },
-    open: () => openMongoStore({ url, dbName }), discard: () => dropTestDatabase(url, dbName),
+    adapter: 'mongodb',
+    env: { STORE: 'mongodb', MONGODB_URL: url, MONGODB_DB: dbName, DATA_DIR: dataDir },
+    open: () => openMongoStore({ url, dbName }),
+    discard: () => dropTestDatabase(url, dbName),
   };
 }

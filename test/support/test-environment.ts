@@ -7,6 +7,8 @@ process.env.STORE ??= 'embedded';
 // Suites whose processes still take a DATA_DIR only (not yet given processStoreFor's store): said once per run, so a
 // MongoDB run does not pass for more than it covered.
 if (process.env.MONGODB_URL) {
-  console.warn('*** On MongoDB: the process suites test/cli/{import-cli,erase-ll-import,migrate-write-back,startup-errors}, '
-    + 'test/queue/{http-pipeline,api-worker,worker-cli,write-back-worker,jobs-cli} still run their processes on the embedded store only ***');
+  console.warn(
+    '*** On MongoDB: the process suites test/cli/{import-cli,erase-ll-import,migrate-write-back,startup-errors}, ' +
+      'test/queue/{http-pipeline,api-worker,worker-cli,write-back-worker,jobs-cli} still run their processes on the embedded store only ***',
+  );
 }

@@ -54,10 +54,25 @@ export async function startWireResponder(): Promise<WireResponder> {
 
   function helloReply(connectionId: number): Document {
     return {
-      helloOk: true, ismaster: true, isWritablePrimary: true, setName: 'rs0', setVersion: 1, hosts: [address], primary: address, me: address,
-      electionId: new ObjectId('7fffffff0000000000000001'), maxBsonObjectSize: 16 * 1024 * 1024, maxMessageSizeBytes: 48_000_000,
-      maxWriteBatchSize: 100_000, localTime: new Date(), logicalSessionTimeoutMinutes: 30, connectionId, minWireVersion: 0, maxWireVersion: 21,
-      readOnly: false, ok: 1,
+      helloOk: true,
+      ismaster: true,
+      isWritablePrimary: true,
+      setName: 'rs0',
+      setVersion: 1,
+      hosts: [address],
+      primary: address,
+      me: address,
+      electionId: new ObjectId('7fffffff0000000000000001'),
+      maxBsonObjectSize: 16 * 1024 * 1024,
+      maxMessageSizeBytes: 48_000_000,
+      maxWriteBatchSize: 100_000,
+      localTime: new Date(),
+      logicalSessionTimeoutMinutes: 30,
+      connectionId,
+      minWireVersion: 0,
+      maxWireVersion: 21,
+      readOnly: false,
+      ok: 1,
     };
   }
 
@@ -86,7 +101,9 @@ export async function startWireResponder(): Promise<WireResponder> {
   return {
     url: (options = '') => `mongodb://${address}/?replicaSet=rs0&serverSelectionTimeoutMS=2000${options ? `&${options}` : ''}`,
     commands,
-    script(next) { answer = next; },
+    script(next) {
+      answer = next;
+    },
     async close() {
       for (const socket of sockets) socket.destroy();
       await new Promise<void>((resolve) => server.close(() => resolve()));
@@ -116,7 +133,8 @@ function readSections(body: Buffer): Document {
     const nameEnd = body.indexOf(0, offset + 4);
     const identifier = body.toString('utf8', offset + 4, nameEnd);
     const documents: Document[] = [];
-    for (let at = nameEnd + 1; at < end; at += body.readInt32LE(at)) documents.push(BSON.deserialize(body.subarray(at, at + body.readInt32LE(at))));
+    for (let at = nameEnd + 1; at < end; at += body.readInt32LE(at))
+      documents.push(BSON.deserialize(body.subarray(at, at + body.readInt32LE(at))));
     command[identifier] = documents;
     offset = end;
   }

@@ -4,8 +4,17 @@ import type { Collection, Document, Store } from '../../src/store/port.ts';
 import { unguarded } from './shard-key-guard.ts';
 
 const WRITES = new Set([
-  'insertOne', 'insertMany', 'updateOne', 'updateMany', 'replaceOne', 'findOneAndUpdate', 'findOneAndDelete', 'findOneAndReplace',
-  'deleteOne', 'deleteMany', 'bulkWrite',
+  'insertOne',
+  'insertMany',
+  'updateOne',
+  'updateMany',
+  'replaceOne',
+  'findOneAndUpdate',
+  'findOneAndDelete',
+  'findOneAndReplace',
+  'deleteOne',
+  'deleteMany',
+  'bulkWrite',
 ]);
 
 export interface CountingStore extends Store {
@@ -20,16 +29,22 @@ export interface CountingStore extends Store {
 export function countWrites(store: Store): CountingStore {
   let writes = 0;
   const names = new Set<string>();
-  const counted = <T extends Document>(inner: Collection<T>): Collection<T> => new Proxy(inner, {
-    get(target, property, receiver) {
-      const value = Reflect.get(target, property, receiver);
-      if (typeof value !== 'function' || !WRITES.has(String(property))) return value;
-      return (...args: unknown[]) => { writes += 1; return value.apply(target, args); };
-    },
-  });
+  const counted = <T extends Document>(inner: Collection<T>): Collection<T> =>
+    new Proxy(inner, {
+      get(target, property, receiver) {
+        const value = Reflect.get(target, property, receiver);
+        if (typeof value !== 'function' || !WRITES.has(String(property))) return value;
+        return (...args: unknown[]) => {
+          writes += 1;
+          return value.apply(target, args);
+        };
+      },
+    });
   return {
     kind: store.kind,
-    get writes() { return writes; },
+    get writes() {
+      return writes;
+    },
     names,
     // The shard-key guard's raw store, for whole-collection reads by tests.
     unguarded: unguarded(store),
@@ -37,7 +52,14 @@ export function countWrites(store: Store): CountingStore {
       names.add(name);
       return counted(store.collection<T>(name));
     },
-    ...(store.applyAtomically ? { applyAtomically: (operations: Parameters<NonNullable<Store['applyAtomically']>>[0]) => { writes += 1; return store.applyAtomically!(operations); } } : {}),
+    ...(store.applyAtomically
+      ? {
+          applyAtomically: (operations: Parameters<NonNullable<Store['applyAtomically']>>[0]) => {
+            writes += 1;
+            return store.applyAtomically!(operations);
+          },
+        }
+      : {}),
     changeToken: () => store.changeToken(),
     changesSince: (...args) => store.changesSince(...args),
     flush: () => store.flush(),
@@ -45,7 +67,9 @@ export function countWrites(store: Store): CountingStore {
     close: () => store.close(),
     async snapshot() {
       const raw = unguarded(store);
-      const parts = await Promise.all([...names].sort().map(async (name) => [name, await raw.collection(name).find({}, { sort: { _id: 1 } })]));
+      const parts = await Promise.all(
+        [...names].sort().map(async (name) => [name, await raw.collection(name).find({}, { sort: { _id: 1 } })]),
+      );
       return JSON.stringify(parts);
     },
   } as CountingStore;

@@ -1,6 +1,9 @@
 // The part of tincanjs's Node API the xAPI client tests use (the package ships no types).
 declare module 'tincanjs' {
-  type Callback = (error: unknown, xhr: { status: number; responseText: string; getResponseHeader(name: string): string | null } | null) => void;
+  type Callback = (
+    error: unknown,
+    xhr: { status: number; responseText: string; getResponseHeader(name: string): string | null } | null,
+  ) => void;
   export class Statement {
     constructor(config: Record<string, unknown>, init?: { doStamp?: boolean });
     id: string | null;

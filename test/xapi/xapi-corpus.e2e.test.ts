@@ -7,14 +7,21 @@ import { startTestApi, type Credentials, type TestApi } from '../http/http-suppo
 
 const corpusDir = new URL('../fixtures/xapi/', import.meta.url);
 const jsonLines = <T>(file: string): T[] =>
-  readFileSync(new URL(file, corpusDir), 'utf8').split('\n').filter((line) => line.trim() !== '').map((line) => JSON.parse(line) as T);
+  readFileSync(new URL(file, corpusDir), 'utf8')
+    .split('\n')
+    .filter((line) => line.trim() !== '')
+    .map((line) => JSON.parse(line) as T);
 const V1 = { 'X-Experience-API-Version': '1.0.3' };
 
 describe('xAPI surface: the real statement corpus', function () {
   this.timeout(120_000);
   let api: TestApi;
-  before(async () => { api = await startTestApi(); });
-  after(async () => { await api.close(); });
+  before(async () => {
+    api = await startTestApi();
+  });
+  after(async () => {
+    await api.close();
+  });
 
   const countsOf = async (auth: Credentials) => ({
     personas: (await api.request('GET', '/v1/personas/count', { auth })).body.count as number,
@@ -27,7 +34,9 @@ describe('xAPI surface: the real statement corpus', function () {
     const answer = await api.request('POST', '/xapi/statements', { body: valid, auth: viaXapi, headers: V1 });
     expect(answer.status).to.equal(200);
     expect(answer.body).to.have.length(457);
-    valid.forEach((statement, index) => { if (typeof statement.id === 'string') expect(answer.body[index]).to.equal(statement.id); });
+    valid.forEach((statement, index) => {
+      if (typeof statement.id === 'string') expect(answer.body[index]).to.equal(statement.id);
+    });
     expect(new Set(answer.body).size).to.equal(457);
 
     // The same statements through /v1 in the same organisation find everything already there...
@@ -51,7 +60,8 @@ describe('xAPI surface: the real statement corpus', function () {
     const v1 = await api.request('POST', '/v1/statements?wait=true', { body: invalid, auth: client });
     expect(v1.body.counts).to.include({ resolved: 0, rejected: 300 });
     const expected = v1.body.results.map((result: { error: { path: string; code: string } }, index: number) => ({
-      path: result.error.path === '(statement)' ? `[${index}]` : `[${index}].${result.error.path}`, code: result.error.code,
+      path: result.error.path === '(statement)' ? `[${index}]` : `[${index}].${result.error.path}`,
+      code: result.error.code,
     }));
     expect(answer.body.error.details.map(({ path, code }: { path: string; code: string }) => ({ path, code }))).to.deep.equal(expected);
 

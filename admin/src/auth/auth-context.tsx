@@ -28,19 +28,22 @@ export function AuthProvider({ children }: { children: ReactNode }) {
   const [isSignedIn, setSignedIn] = useState(() => readCredentials(sessionStorage) !== null);
   const meQuery = useMeQuery(isSignedIn);
 
-  const signIn = useCallback(async (credentials: Credentials) => {
-    saveCredentials(sessionStorage, credentials);
-    try {
-      const me = await call(api.GET('/v1/me'));
-      queryClient.clear();
-      queryClient.setQueryData(['me'], me);
-      setSignedIn(true);
-      return me;
-    } catch (error) {
-      clearCredentials(sessionStorage);
-      throw error;
-    }
-  }, [queryClient]);
+  const signIn = useCallback(
+    async (credentials: Credentials) => {
+      saveCredentials(sessionStorage, credentials);
+      try {
+        const me = await call(api.GET('/v1/me'));
+        queryClient.clear();
+        queryClient.setQueryData(['me'], me);
+        setSignedIn(true);
+        return me;
+      } catch (error) {
+        clearCredentials(sessionStorage);
+        throw error;
+      }
+    },
+    [queryClient],
+  );
 
   const signOut = useCallback(() => {
     clearCredentials(sessionStorage);

@@ -18,7 +18,9 @@ const STORAGE_KEY = 'persona-admin.credentials';
 export function readCredentials(storage: Pick<KeyValueStorage, 'getItem'>): Credentials | null {
   try {
     const parsed = JSON.parse(storage.getItem(STORAGE_KEY) ?? 'null') as Partial<Credentials> | null;
-    return parsed && typeof parsed.key === 'string' && typeof parsed.secret === 'string' ? { key: parsed.key, secret: parsed.secret } : null;
+    return parsed && typeof parsed.key === 'string' && typeof parsed.secret === 'string'
+      ? { key: parsed.key, secret: parsed.secret }
+      : null;
   } catch {
     return null;
   }

@@ -9,7 +9,9 @@ export function Layout() {
   const { pathname } = useLocation();
   return (
     <>
-      <a className="skip" href="#main">Skip to content</a>
+      <a className="skip" href="#main">
+        Skip to content
+      </a>
       <header className="top">
         <span className="brand">Persona admin</span>
         <nav aria-label="Main">
@@ -23,12 +25,24 @@ export function Layout() {
         <div className="who" aria-label="Signed in as">
           {me ? (
             <>
-              <span>Organisation <strong>{me.organisation.name}</strong></span>
-              <span>Client <strong>{me.client.title}</strong></span>
-              <span className="scopes" aria-label="Scopes">{me.scopes.map((scope) => <code key={scope}>{scope}</code>)}</span>
+              <span>
+                Organisation <strong>{me.organisation.name}</strong>
+              </span>
+              <span>
+                Client <strong>{me.client.title}</strong>
+              </span>
+              <span className="scopes" aria-label="Scopes">
+                {me.scopes.map((scope) => (
+                  <code key={scope}>{scope}</code>
+                ))}
+              </span>
             </>
-          ) : meQuery.isError ? null : <Loading what="your account" />}
-          <button type="button" onClick={signOut}>Sign out</button>
+          ) : meQuery.isError ? null : (
+            <Loading what="your account" />
+          )}
+          <button type="button" onClick={signOut}>
+            Sign out
+          </button>
         </div>
       </header>
       <main id="main" tabIndex={-1}>

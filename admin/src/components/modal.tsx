@@ -13,7 +13,9 @@ export function Modal({ title, onClose, children }: { title: string; onClose(): 
     <dialog ref={ref} aria-labelledby="dialog-title" onClose={onClose} className="modal">
       <h2 id="dialog-title">{title}</h2>
       {children}
-      <button type="button" className="close" onClick={onClose}>Close</button>
+      <button type="button" className="close" onClick={onClose}>
+        Close
+      </button>
     </dialog>
   );
 }

@@ -10,7 +10,17 @@ import { ErrorMessage } from './error-message.tsx';
 
 type Persona = components['schemas']['Persona'] & { identifiers?: components['schemas']['Identifier'][] };
 
-export function PersonPicker({ label, id, excludeId, onPick }: { label: string; id: string; excludeId: string; onPick(person: Persona): void }) {
+export function PersonPicker({
+  label,
+  id,
+  excludeId,
+  onPick,
+}: {
+  label: string;
+  id: string;
+  excludeId: string;
+  onPick(person: Persona): void;
+}) {
   const [text, setText] = useState('');
   const settled = useDebounced(text.trim(), 250);
   const parameters = listParameters({ ...DEFAULT_QUERY, text: settled }, 8);
@@ -23,8 +33,17 @@ export function PersonPicker({ label, id, excludeId, onPick }: { label: string; 
   return (
     <div className="picker">
       <label htmlFor={id}>{label}</label>
-      <input id={id} type="search" autoComplete="off" value={text} onChange={(event) => setText(event.target.value)} aria-describedby={`${id}-hint`} />
-      <span id={`${id}-hint`} className="hint">Type a name or an identifier, then choose a person below.</span>
+      <input
+        id={id}
+        type="search"
+        autoComplete="off"
+        value={text}
+        onChange={(event) => setText(event.target.value)}
+        aria-describedby={`${id}-hint`}
+      />
+      <span id={`${id}-hint`} className="hint">
+        Type a name or an identifier, then choose a person below.
+      </span>
       {found.isFetching && <p role="status">Searching…</p>}
       {found.isError && <ErrorMessage error={found.error} title="Search failed" />}
       {settled && found.data && (
@@ -33,7 +52,8 @@ export function PersonPicker({ label, id, excludeId, onPick }: { label: string; 
           {candidates.map((person) => (
             <li key={person.id}>
               <button type="button" onClick={() => onPick(person)}>
-                {displayName(person)}{person.identifiers?.[0] ? ` — ${identifierText(person.identifiers[0].ifi)}` : ''}
+                {displayName(person)}
+                {person.identifiers?.[0] ? ` — ${identifierText(person.identifiers[0].ifi)}` : ''}
               </button>
             </li>
           ))}

@@ -1,8 +1,18 @@
 // A titled part of a page (a landmark named by its heading), with the sentence shown when it has nothing to list.
 import type { ReactNode } from 'react';
 
-export function Section({ id, title, emptyText, isEmpty = false, children }: {
-  id: string; title: string; emptyText?: string; isEmpty?: boolean; children: ReactNode;
+export function Section({
+  id,
+  title,
+  emptyText,
+  isEmpty = false,
+  children,
+}: {
+  id: string;
+  title: string;
+  emptyText?: string;
+  isEmpty?: boolean;
+  children: ReactNode;
 }) {
   return (
     <section aria-labelledby={`${id}-heading`}>

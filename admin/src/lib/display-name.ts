@@ -12,7 +12,10 @@ export function identifierText(ifi: IfiLike): string {
 }
 
 export const IDENTIFIER_KINDS: Record<string, string> = {
-  mbox: 'Email', mbox_sha1sum: 'Email SHA-1', openid: 'OpenID', account: 'Account',
+  mbox: 'Email',
+  mbox_sha1sum: 'Email SHA-1',
+  openid: 'OpenID',
+  account: 'Account',
 };
 
 export function displayName(persona: { id: string; name?: string | null; identifiers?: Array<{ ifi: IfiLike }> }): string {

@@ -2,8 +2,16 @@
 // adjusted by the admin. Pure (unit-tested in test/admin/).
 
 export const COLUMN_TYPES = {
-  mbox: 'Email address', mbox_sha1sum: 'Email SHA-1', openid: 'OpenID', account_name: 'Account name', account_homepage: 'Account home page',
-  name: 'Full name', first_name: 'First name', last_name: 'Last name', attribute: 'Attribute', ignore: 'Ignore',
+  mbox: 'Email address',
+  mbox_sha1sum: 'Email SHA-1',
+  openid: 'OpenID',
+  account_name: 'Account name',
+  account_homepage: 'Account home page',
+  name: 'Full name',
+  first_name: 'First name',
+  last_name: 'Last name',
+  attribute: 'Attribute',
+  ignore: 'Ignore',
 } as const;
 export type ColumnType = keyof typeof COLUMN_TYPES;
 
@@ -39,7 +47,9 @@ export function mappingOf(columns: ColumnChoice[]): { columns: Record<string, Re
   const mapped: Record<string, Record<string, string>> = {};
   for (const column of columns) {
     if (column.type === 'account_name') {
-      mapped[column.header] = homePageColumn ? { type: column.type, homePageColumn } : { type: column.type, homePage: column.homePage.trim() };
+      mapped[column.header] = homePageColumn
+        ? { type: column.type, homePageColumn }
+        : { type: column.type, homePage: column.homePage.trim() };
     } else {
       mapped[column.header] = { type: column.type };
     }

@@ -39,10 +39,14 @@ export function movedIdentifierLines(preview: PreviewLike, known: Map<string, If
 /** Attribute keys both have: the person kept keeps its value; the other is recorded and comes back on undo. */
 export function conflictLines(preview: PreviewLike): string[] {
   return [
-    ...preview.moved.attributeConflicts.map((conflict) =>
-      `${conflict.key}: keeps ${valueText(conflict.targetValue)}; ${valueText(conflict.sourceValue)} is dropped (restored by undo)`),
-    ...preview.moved.linkConflicts.map((conflict) =>
-      `link ${conflict.recTypeName} ${conflict.recId}: already on the person kept; the duplicate is dropped (restored by undo)`),
+    ...preview.moved.attributeConflicts.map(
+      (conflict) =>
+        `${conflict.key}: keeps ${valueText(conflict.targetValue)}; ${valueText(conflict.sourceValue)} is dropped (restored by undo)`,
+    ),
+    ...preview.moved.linkConflicts.map(
+      (conflict) =>
+        `link ${conflict.recTypeName} ${conflict.recId}: already on the person kept; the duplicate is dropped (restored by undo)`,
+    ),
   ];
 }
 
@@ -53,7 +57,12 @@ const UNDO_REASONS: Record<string, string> = {
 };
 
 const KINDS: Record<string, string> = {
-  identifiers: 'An identifier', attributes: 'An attribute', links: 'A link', emailClaims: 'The email claim (address to SHA-1 link)', sources: 'A merged person', tombstones: 'An earlier merged person',
+  identifiers: 'An identifier',
+  attributes: 'An attribute',
+  links: 'A link',
+  emailClaims: 'The email claim (address to SHA-1 link)',
+  sources: 'A merged person',
+  tombstones: 'An earlier merged person',
 };
 
 /**
@@ -72,5 +81,8 @@ export function undoConflictLines(details: ErrorDetail[], describe: (id: string)
 
 /** Ids of the identifiers an undo refusal names (the screen looks them up to show their values), at most 100. */
 export function conflictIdentifierIds(details: ErrorDetail[]): string[] {
-  return details.filter((detail) => detail.path.startsWith('identifiers.')).map((detail) => detail.path.slice('identifiers.'.length)).slice(0, 100);
+  return details
+    .filter((detail) => detail.path.startsWith('identifiers.'))
+    .map((detail) => detail.path.slice('identifiers.'.length))
+    .slice(0, 100);
 }

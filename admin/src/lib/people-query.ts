@@ -21,11 +21,27 @@ export interface PeopleQuery {
 }
 
 export const DEFAULT_QUERY: PeopleQuery = {
-  text: '', target: 'auto', active: '', kind: '', attributeKey: '', attributeValue: '', sort: 'name', after: '', before: '',
+  text: '',
+  target: 'auto',
+  active: '',
+  kind: '',
+  attributeKey: '',
+  attributeValue: '',
+  sort: 'name',
+  after: '',
+  before: '',
 };
 
 const URL_KEYS: Record<keyof PeopleQuery, string> = {
-  text: 'q', target: 'in', active: 'active', kind: 'kind', attributeKey: 'attr', attributeValue: 'value', sort: 'sort', after: 'after', before: 'before',
+  text: 'q',
+  target: 'in',
+  active: 'active',
+  kind: 'kind',
+  attributeKey: 'attr',
+  attributeValue: 'value',
+  sort: 'sort',
+  after: 'after',
+  before: 'before',
 };
 
 const oneOf = <T extends string>(value: string | null, allowed: readonly T[], fallback: T): T =>
@@ -95,7 +111,14 @@ export function listParameters(query: PeopleQuery, limit = 20): Record<string, s
     else params[`search.attribute.${key}.exists`] = 'true';
   }
   const isMatchOrder = isWordSearch && query.sort === DEFAULT_QUERY.sort;
-  return { ...params, ...(isMatchOrder ? {} : { sort: query.sort }), limit: String(limit), include: 'identifiers', ...(query.after ? { after: query.after } : {}), ...(query.before ? { before: query.before } : {}) };
+  return {
+    ...params,
+    ...(isMatchOrder ? {} : { sort: query.sort }),
+    limit: String(limit),
+    include: 'identifiers',
+    ...(query.after ? { after: query.after } : {}),
+    ...(query.before ? { before: query.before } : {}),
+  };
 }
 
 /** The count takes the same filters, without paging, sorting or embeds. */

@@ -38,35 +38,85 @@ function HealthFigures({ figures }: { figures: Figures }) {
     <>
       <Section id="summary" title="Now">
         <dl className="figures">
-          <div><dt>People</dt><dd>{number(figures.personas)}</dd></div>
-          <div><dt>Identifiers</dt><dd>{number(figures.identifiers)}</dd></div>
-          <div><dt>Merged away</dt><dd>{number(figures.mergedPersonas)}</dd></div>
-          <div><dt>De-duplication rate</dt><dd>{percent(figures.deduplicationRate)}</dd></div>
-          <div><dt>With several identifier kinds</dt><dd>{percent(figures.multiKindShare)}</dd></div>
-          <div><dt>Duplicate suggestions open</dt><dd><Link to="/duplicates">{number(figures.duplicateSuggestionsOpen)}</Link></dd></div>
-          <div><dt>Blocked identifiers</dt><dd>{number(figures.blockedIdentifiers)}</dd></div>
+          <div>
+            <dt>People</dt>
+            <dd>{number(figures.personas)}</dd>
+          </div>
+          <div>
+            <dt>Identifiers</dt>
+            <dd>{number(figures.identifiers)}</dd>
+          </div>
+          <div>
+            <dt>Merged away</dt>
+            <dd>{number(figures.mergedPersonas)}</dd>
+          </div>
+          <div>
+            <dt>De-duplication rate</dt>
+            <dd>{percent(figures.deduplicationRate)}</dd>
+          </div>
+          <div>
+            <dt>With several identifier kinds</dt>
+            <dd>{percent(figures.multiKindShare)}</dd>
+          </div>
+          <div>
+            <dt>Duplicate suggestions open</dt>
+            <dd>
+              <Link to="/duplicates">{number(figures.duplicateSuggestionsOpen)}</Link>
+            </dd>
+          </div>
+          <div>
+            <dt>Blocked identifiers</dt>
+            <dd>{number(figures.blockedIdentifiers)}</dd>
+          </div>
         </dl>
       </Section>
       <Section id="over-time" title={`The last ${figures.series.length} days`}>
         <div className="charts">
-          <BarChart id="personas-chart" title="People over time" labels={days} format={number}
+          <BarChart
+            id="personas-chart"
+            title="People over time"
+            labels={days}
+            format={number}
             summary={`${number(first.personas)} on ${first.date}, ${number(last.personas)} on ${last.date}`}
-            series={[{ name: 'People', colour: '#0b57d0', values: figures.series.map((day) => day.personas) }]} />
-          <BarChart id="merges-chart" title="Merges and undos per day" labels={days} format={number}
+            series={[{ name: 'People', colour: '#0b57d0', values: figures.series.map((day) => day.personas) }]}
+          />
+          <BarChart
+            id="merges-chart"
+            title="Merges and undos per day"
+            labels={days}
+            format={number}
             summary={`${number(merges)} merges and ${number(undos)} undos in ${figures.series.length} days`}
             series={[
               { name: 'Merges', colour: '#0b57d0', values: figures.series.map((day) => day.merges) },
               { name: 'Undos', colour: '#b3261e', values: figures.series.map((day) => day.undos) },
-            ]} />
-          <BarChart id="rate-chart" title="De-duplication rate" labels={days} format={percent}
+            ]}
+          />
+          <BarChart
+            id="rate-chart"
+            title="De-duplication rate"
+            labels={days}
+            format={percent}
             summary={`${percent(first.deduplicationRate)} on ${first.date}, ${percent(last.deduplicationRate)} on ${last.date}`}
-            series={[{ name: 'De-duplication rate', colour: '#137333', values: figures.series.map((day) => day.deduplicationRate) }]} />
-          <BarChart id="distribution-chart" title="Identifiers per person" format={number}
+            series={[{ name: 'De-duplication rate', colour: '#137333', values: figures.series.map((day) => day.deduplicationRate) }]}
+          />
+          <BarChart
+            id="distribution-chart"
+            title="Identifiers per person"
+            format={number}
             labels={figures.identifiersPerPersona.buckets.map((bucket) => bucket.identifiers)}
-            summary={figures.identifiersPerPersona.buckets.filter((bucket) => bucket.personas > 0).map((bucket) => `${number(bucket.personas)} with ${bucket.identifiers}`).join(', ') || 'nobody yet'}
-            series={[{ name: 'People', colour: '#0b57d0', values: figures.identifiersPerPersona.buckets.map((bucket) => bucket.personas) }]} />
+            summary={
+              figures.identifiersPerPersona.buckets
+                .filter((bucket) => bucket.personas > 0)
+                .map((bucket) => `${number(bucket.personas)} with ${bucket.identifiers}`)
+                .join(', ') || 'nobody yet'
+            }
+            series={[{ name: 'People', colour: '#0b57d0', values: figures.identifiersPerPersona.buckets.map((bucket) => bucket.personas) }]}
+          />
         </div>
-        <p className="hint">Identifiers per person as of {new Date(figures.identifiersPerPersona.computedAt).toLocaleString('en')} (recomputed every few minutes).</p>
+        <p className="hint">
+          Identifiers per person as of {new Date(figures.identifiersPerPersona.computedAt).toLocaleString('en')} (recomputed every few
+          minutes).
+        </p>
       </Section>
     </>
   );

@@ -44,7 +44,10 @@ export function ImportPage() {
   });
   const change = (index: number, patch: Partial<ColumnChoice>) =>
     setColumns(columns.map((column, at) => (at === index ? { ...column, ...patch } : column)));
-  const submit = (event: FormEvent) => { event.preventDefault(); upload.mutate(); };
+  const submit = (event: FormEvent) => {
+    event.preventDefault();
+    upload.mutate();
+  };
 
   return (
     <>
@@ -59,13 +62,27 @@ export function ImportPage() {
             {columns.map((column, index) => (
               <div key={column.header} className="field-row">
                 <label htmlFor={`column-${index}`}>{column.header}</label>
-                <select id={`column-${index}`} value={column.type} onChange={(event) => change(index, { type: event.target.value as ColumnType })}>
-                  {Object.entries(COLUMN_TYPES).map(([type, label]) => <option key={type} value={type}>{label}</option>)}
+                <select
+                  id={`column-${index}`}
+                  value={column.type}
+                  onChange={(event) => change(index, { type: event.target.value as ColumnType })}
+                >
+                  {Object.entries(COLUMN_TYPES).map(([type, label]) => (
+                    <option key={type} value={type}>
+                      {label}
+                    </option>
+                  ))}
                 </select>
                 {column.type === 'account_name' && !columns.some((other) => other.type === 'account_homepage') && (
                   <>
                     <label htmlFor={`homepage-${index}`}>Home page of {column.header}</label>
-                    <input id={`homepage-${index}`} type="url" required value={column.homePage} onChange={(event) => change(index, { homePage: event.target.value })} />
+                    <input
+                      id={`homepage-${index}`}
+                      type="url"
+                      required
+                      value={column.homePage}
+                      onChange={(event) => change(index, { homePage: event.target.value })}
+                    />
                   </>
                 )}
               </div>
@@ -98,14 +115,25 @@ function ImportProgress({ started }: { started: Import }) {
     <section aria-labelledby="progress-heading" className="panel">
       <h2 id="progress-heading">Import {data.title}</h2>
       <label htmlFor="import-progress">Progress</label>
-      <progress id="import-progress" max={100} value={percent}>{percent}%</progress>
+      <progress id="import-progress" max={100} value={percent}>
+        {percent}%
+      </progress>
       <p role="status" aria-live="polite">
-        {data.state === 'processing' ? `Processing: ${data.processedRows} of ${data.totalRows} rows` : data.state === 'completed' ? `Completed: ${data.processedRows} rows` : `Failed: ${data.failure}`}
+        {data.state === 'processing'
+          ? `Processing: ${data.processedRows} of ${data.totalRows} rows`
+          : data.state === 'completed'
+            ? `Completed: ${data.processedRows} rows`
+            : `Failed: ${data.failure}`}
       </p>
-      <p>Created {data.counts.created} · matched {data.counts.matched} · merged {data.counts.merged} · conflicts {data.counts.conflicts} · errors {data.counts.errors}</p>
+      <p>
+        Created {data.counts.created} · matched {data.counts.matched} · merged {data.counts.merged} · conflicts {data.counts.conflicts} ·
+        errors {data.counts.errors}
+      </p>
       {job.isError && <ErrorMessage error={job.error} title="Could not follow the import" />}
       {data.state !== 'processing' && data.counts.errors + data.counts.conflicts > 0 && (
-        <button type="button" onClick={() => download.mutate()}>Download the rows in error (CSV)</button>
+        <button type="button" onClick={() => download.mutate()}>
+          Download the rows in error (CSV)
+        </button>
       )}
       {download.isError && <ErrorMessage error={download.error} title="Could not download the errors" />}
     </section>

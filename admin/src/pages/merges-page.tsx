@@ -12,7 +12,13 @@ export function MergesPage() {
       {history.isPending && <Loading what="the merge history" />}
       {history.isError && <ErrorMessage error={history.error} title="Could not load the merge history" />}
       {history.data && history.data.data.length === 0 && <p>No merges yet.</p>}
-      {history.data && <ol className="history">{history.data.data.map((merge) => <MergeEntry key={merge.id} merge={merge} />)}</ol>}
+      {history.data && (
+        <ol className="history">
+          {history.data.data.map((merge) => (
+            <MergeEntry key={merge.id} merge={merge} />
+          ))}
+        </ol>
+      )}
     </>
   );
 }

@@ -35,7 +35,13 @@ export function PersonPage() {
   }, [person.data, id, navigate]);
 
   if (person.isPending) return <Loading what="this person" />;
-  if (person.isError) return <><h1>Person</h1><ErrorMessage error={person.error} title="Could not load this person" /></>;
+  if (person.isError)
+    return (
+      <>
+        <h1>Person</h1>
+        <ErrorMessage error={person.error} title="Could not load this person" />
+      </>
+    );
   const data = person.data;
   const name = displayName(data);
   return (
@@ -43,8 +49,12 @@ export function PersonPage() {
       <div className="person-head">
         <h1>{name}</h1>
         <div className="actions">
-          <ScopedButton scope="personas:merge" onClick={() => setDialog('merge')}>Merge…</ScopedButton>
-          <ScopedButton scope="personas:erase" className="danger" onClick={() => setDialog('erase')}>Erase…</ScopedButton>
+          <ScopedButton scope="personas:merge" onClick={() => setDialog('merge')}>
+            Merge…
+          </ScopedButton>
+          <ScopedButton scope="personas:erase" className="danger" onClick={() => setDialog('erase')}>
+            Erase…
+          </ScopedButton>
           <ExportButton person={data} />
         </div>
       </div>
@@ -70,9 +80,21 @@ function ProfileSection({ person }: { person: Person }) {
   const entries = Object.entries(person.profile ?? {});
   return (
     <Section id="profile" title="Profile">
-      <p>{person.active ? 'Active' : 'Inactive'} · created <time dateTime={person.createdAt}>{new Date(person.createdAt).toLocaleString()}</time></p>
-      {entries.length === 0 ? <p className="hint">No profile.</p> : (
-        <dl>{entries.map(([key, value]) => <div key={key}><dt>{key}</dt><dd>{typeof value === 'string' ? value : JSON.stringify(value)}</dd></div>)}</dl>
+      <p>
+        {person.active ? 'Active' : 'Inactive'} · created{' '}
+        <time dateTime={person.createdAt}>{new Date(person.createdAt).toLocaleString()}</time>
+      </p>
+      {entries.length === 0 ? (
+        <p className="hint">No profile.</p>
+      ) : (
+        <dl>
+          {entries.map(([key, value]) => (
+            <div key={key}>
+              <dt>{key}</dt>
+              <dd>{typeof value === 'string' ? value : JSON.stringify(value)}</dd>
+            </div>
+          ))}
+        </dl>
       )}
     </Section>
   );
@@ -81,7 +103,14 @@ function ProfileSection({ person }: { person: Person }) {
 function LinksSection({ person }: { person: Person }) {
   return (
     <Section id="links" title="Links" isEmpty={person.links.length === 0} emptyText="Not linked to any other record.">
-      <ul>{person.links.map((link) => <li key={link.id}>{link.recTypeName} <code>{link.recId}</code>{link.active ? '' : ' (inactive)'}</li>)}</ul>
+      <ul>
+        {person.links.map((link) => (
+          <li key={link.id}>
+            {link.recTypeName} <code>{link.recId}</code>
+            {link.active ? '' : ' (inactive)'}
+          </li>
+        ))}
+      </ul>
     </Section>
   );
 }

@@ -31,8 +31,18 @@ export function SignIn() {
         <label htmlFor="key">API key</label>
         <input id="key" name="key" autoComplete="username" required value={key} onChange={(event) => setKey(event.target.value)} />
         <label htmlFor="secret">Secret</label>
-        <input id="secret" name="secret" type="password" autoComplete="current-password" required value={secret} onChange={(event) => setSecret(event.target.value)} />
-        <button type="submit" disabled={isBusy}>{isBusy ? 'Signing in…' : 'Sign in'}</button>
+        <input
+          id="secret"
+          name="secret"
+          type="password"
+          autoComplete="current-password"
+          required
+          value={secret}
+          onChange={(event) => setSecret(event.target.value)}
+        />
+        <button type="submit" disabled={isBusy}>
+          {isBusy ? 'Signing in…' : 'Sign in'}
+        </button>
       </form>
       {error !== null && <ErrorMessage error={error} title="Sign-in failed" />}
     </main>

@@ -8,7 +8,14 @@ import type { ErrorCode } from '../../core/errors/error-registry.ts';
 import { isObjectIdText } from '../../domain/object-id-text.ts';
 
 export const TEXT_FIELDS = ['user_role', 'tagline', 'avatar_description'] as const;
-export const JSON_FIELDS = ['demographics', 'psychographics', 'behavioral_patterns', 'goals_and_needs', 'pain_points', 'narrative'] as const;
+export const JSON_FIELDS = [
+  'demographics',
+  'psychographics',
+  'behavioral_patterns',
+  'goals_and_needs',
+  'pain_points',
+  'narrative',
+] as const;
 export const DESCRIPTIVE_FIELDS = [...TEXT_FIELDS, ...JSON_FIELDS] as const;
 const KNOWN_FIELDS = new Set<string>(['id', 'project_id', 'name', ...DESCRIPTIVE_FIELDS, 'created_at', 'updated_at']);
 export const MAX_NAME_LENGTH = MAX_PERSONA_NAME_LENGTH;
@@ -23,7 +30,11 @@ export interface CrudPersonaInput {
 
 export function crudPersonaJson(persona: PersonaDoc): Record<string, unknown> {
   const profile = persona.profile ?? {};
-  const json: Record<string, unknown> = { id: persona._id.toHexString(), project_id: persona.organisation.toHexString(), name: persona.name ?? null };
+  const json: Record<string, unknown> = {
+    id: persona._id.toHexString(),
+    project_id: persona.organisation.toHexString(),
+    name: persona.name ?? null,
+  };
   for (const field of DESCRIPTIVE_FIELDS) json[field] = Object.hasOwn(profile, field) ? profile[field] : null;
   json.created_at = persona.createdAt.toISOString();
   json.updated_at = (persona.updatedAt ?? persona.createdAt).toISOString();
@@ -42,11 +53,13 @@ export function parseCrudPersona(raw: unknown, prefix: string, mode: 'create' | 
   const at = (field: string) => (prefix ? `${prefix}.${field}` : field);
   const problems: CompatErrorDetail[] = [];
   const problem = (field: string, message: string) => problems.push({ path: at(field), code: 'crud.invalid_persona', message });
-  if (!isObject(raw)) throw crudError('crud.invalid_persona', [{ path: prefix || 'body', code: 'crud.invalid_persona', message: 'must be a JSON object' }]);
+  if (!isObject(raw))
+    throw crudError('crud.invalid_persona', [{ path: prefix || 'body', code: 'crud.invalid_persona', message: 'must be a JSON object' }]);
   for (const key of Object.keys(raw)) if (!KNOWN_FIELDS.has(key)) problem(key, 'is not a persona field');
   const input: CrudPersonaInput = { profile: {} };
   if (mode === 'update') {
-    if (!isObjectIdText(raw.id)) problem('id', raw.id === undefined ? 'is required in the body' : 'must be a persona id (24 hex characters)');
+    if (!isObjectIdText(raw.id))
+      problem('id', raw.id === undefined ? 'is required in the body' : 'must be a persona id (24 hex characters)');
     else input.id = raw.id;
   }
   if (raw.project_id !== undefined) {

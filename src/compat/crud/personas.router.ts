@@ -19,8 +19,8 @@ export const CRUD_MAX_BATCH = 1000;
 
 export type CrudAuthenticate = (req: Request) => Promise<Caller | 'organisation_expired' | null>;
 
-
-const invalidParameter = (path: string, message: string) => crudError('crud.invalid_parameter', [{ path, code: 'crud.invalid_parameter', message }]);
+const invalidParameter = (path: string, message: string) =>
+  crudError('crud.invalid_parameter', [{ path, code: 'crud.invalid_parameter', message }]);
 
 function integer(raw: unknown, name: string, fallback: number, min: number, max: number): number {
   if (raw === undefined || raw === '') return fallback;
@@ -51,32 +51,60 @@ function assertDistinctIds(ids: Array<{ id: string; path: string }>): void {
 }
 
 function personaNotFound(id: string, path = 'id'): CompatError {
-  return crudError('personas.persona_not_found', [{ path, code: 'personas.persona_not_found', message: `no persona ${id} in this project` }], `Persona ${id} not found`);
+  return crudError(
+    'personas.persona_not_found',
+    [{ path, code: 'personas.persona_not_found', message: `no persona ${id} in this project` }],
+    `Persona ${id} not found`,
+  );
 }
 
 /** `project_id` must be the caller's organisation: any other project is unknown to this client (404). */
 function checkProject(caller: Caller, projectId: unknown, path: string): void {
   if (projectId === undefined) return;
   if (typeof projectId !== 'string' || !OBJECT_ID_TEXT.test(projectId) || !caller.organisation.equals(projectId)) {
-    throw crudError('crud.project_not_found', [{ path, code: 'crud.project_not_found', message: `no project ${String(projectId)} for this client` }], `Project ${String(projectId)} not found`);
+    throw crudError(
+      'crud.project_not_found',
+      [{ path, code: 'crud.project_not_found', message: `no project ${String(projectId)} for this client` }],
+      `Project ${String(projectId)} not found`,
+    );
   }
 }
 
 function listQuery(limit: number, offset: number, search: string | null): ListQuery {
   return {
-    limit, offset, after: null, before: null, conditions: [], search, stack: null, include: [], extra: {},
+    limit,
+    offset,
+    after: null,
+    before: null,
+    conditions: [],
+    search,
+    stack: null,
+    include: [],
+    extra: {},
     sort: [{ field: 'createdAt', path: 'createdAt', direction: 1 }],
   };
 }
 
-export function createCrudRouter({ personas, authenticate, bodyLimit }: { personas: PersonasService; authenticate: CrudAuthenticate; bodyLimit?: string }): Router {
+export function createCrudRouter({
+  personas,
+  authenticate,
+  bodyLimit,
+}: {
+  personas: PersonasService;
+  authenticate: CrudAuthenticate;
+  bodyLimit?: string;
+}): Router {
   const router = Router({ caseSensitive: false, strict: false });
   router.use(async (req, res, next) => {
     const caller = await authenticate(req);
     if (caller === 'organisation_expired') throw crudError('auth.organisation_expired', [], 'The organisation of this client has expired');
     if (!caller) {
       res.set('WWW-Authenticate', 'Basic realm="persona-resolver", Bearer');
-      throw crudError(req.headers.authorization ? 'auth.invalid_credentials' : 'auth.missing_credentials', [], 'Send valid HTTP Basic (key:secret) or Bearer credentials');
+      throw crudError(
+        req.headers.authorization ? 'auth.invalid_credentials' : 'auth.missing_credentials',
+        [],
+        'Send valid HTTP Basic (key:secret) or Bearer credentials',
+      );
     }
     const needed = req.method === 'GET' || req.method === 'HEAD' ? 'personas:read' : 'personas:write';
     if (!caller.scopes.includes(needed)) throw crudError('auth.insufficient_scope', [], `This route needs the scope ${needed}`);
@@ -106,11 +134,15 @@ export function createCrudRouter({ personas, authenticate, bodyLimit }: { person
   function items(req: Request, mode: 'create' | 'update'): { inputs: CrudPersonaInput[]; isBatch: boolean } {
     const body = req.body;
     if (body === undefined || body === null) {
-      throw crudError('crud.invalid_persona', [{ path: 'body', code: 'crud.invalid_persona', message: 'send a JSON object or an array of them (Content-Type: application/json)' }]);
+      throw crudError('crud.invalid_persona', [
+        { path: 'body', code: 'crud.invalid_persona', message: 'send a JSON object or an array of them (Content-Type: application/json)' },
+      ]);
     }
     if (!Array.isArray(body)) return { inputs: [parseCrudPersona(body, '', mode)], isBatch: false };
     if (body.length === 0 || body.length > CRUD_MAX_BATCH) {
-      throw crudError('crud.invalid_batch', [{ path: 'body', code: 'crud.invalid_batch', message: `must hold 1 to ${CRUD_MAX_BATCH} items` }]);
+      throw crudError('crud.invalid_batch', [
+        { path: 'body', code: 'crud.invalid_batch', message: `must hold 1 to ${CRUD_MAX_BATCH} items` },
+      ]);
     }
     const inputs: CrudPersonaInput[] = [];
     const problems: CompatError[] = [];
@@ -122,7 +154,11 @@ export function createCrudRouter({ personas, authenticate, bodyLimit }: { person
         else throw error;
       }
     }
-    if (problems.length) throw crudError('crud.invalid_persona', problems.flatMap((problem) => problem.details ?? []));
+    if (problems.length)
+      throw crudError(
+        'crud.invalid_persona',
+        problems.flatMap((problem) => problem.details ?? []),
+      );
     return { inputs, isBatch: true };
   }
 
@@ -138,7 +174,10 @@ export function createCrudRouter({ personas, authenticate, bodyLimit }: { person
     const limit = integer(req.query.limit, 'limit', CRUD_DEFAULT_LIMIT, 1, CRUD_MAX_LIMIT);
     const offset = integer(req.query.offset, 'offset', 0, 0, 1e9);
     const search = typeof req.query.search === 'string' && req.query.search !== '' ? req.query.search : null;
-    if (search !== null && search.length > 1000) throw crudError('crud.invalid_parameter', [{ path: 'search', code: 'crud.invalid_parameter', message: 'must be at most 1000 characters' }]);
+    if (search !== null && search.length > 1000)
+      throw crudError('crud.invalid_parameter', [
+        { path: 'search', code: 'crud.invalid_parameter', message: 'must be at most 1000 characters' },
+      ]);
     const page = await personas.list(caller, listQuery(limit, offset, search));
     res.json(page.items.map(crudPersonaJson));
   });
@@ -167,10 +206,14 @@ export function createCrudRouter({ personas, authenticate, bodyLimit }: { person
     const updated = [];
     for (const [index, input] of inputs.entries()) {
       const persona = current[index];
-      updated.push(await personas.replace(caller, persona._id, {
-        name: input.name ?? (persona.name as string), profile: mergedProfile(persona.profile, input.profile),
-        active: persona.active, metadata: persona.metadata,
-      }));
+      updated.push(
+        await personas.replace(caller, persona._id, {
+          name: input.name ?? (persona.name as string),
+          profile: mergedProfile(persona.profile, input.profile),
+          active: persona.active,
+          metadata: persona.metadata,
+        }),
+      );
     }
     res.json(isBatch ? updated.map(crudPersonaJson) : crudPersonaJson(updated[0]));
   });
@@ -183,12 +226,15 @@ export function createCrudRouter({ personas, authenticate, bodyLimit }: { person
     } else if (Array.isArray(req.body) && req.body.length > 0 && req.body.length <= CRUD_MAX_BATCH) {
       ids = req.body.map((item: unknown, index: number) => {
         const id = (item as { id?: unknown } | null)?.id;
-        if (typeof id !== 'string') throw crudError('crud.invalid_batch', [{ path: `[${index}].id`, code: 'crud.invalid_batch', message: 'is required' }]);
+        if (typeof id !== 'string')
+          throw crudError('crud.invalid_batch', [{ path: `[${index}].id`, code: 'crud.invalid_batch', message: 'is required' }]);
         return { id, path: `[${index}].id` };
       });
       assertDistinctIds(ids);
     } else {
-      throw crudError('crud.invalid_batch', [{ path: 'id', code: 'crud.invalid_batch', message: `pass ?id= or a body array of 1 to ${CRUD_MAX_BATCH} { "id" } objects` }]);
+      throw crudError('crud.invalid_batch', [
+        { path: 'id', code: 'crud.invalid_batch', message: `pass ?id= or a body array of 1 to ${CRUD_MAX_BATCH} { "id" } objects` },
+      ]);
     }
     checkProject(caller, req.query.project_id, 'project_id');
     // Checked for every item first, so a refused batch deletes nothing. Identifiers are xAPI data this surface does
@@ -197,7 +243,13 @@ export function createCrudRouter({ personas, authenticate, bodyLimit }: { person
       const { embeds } = await loadWithEmbeds(caller, id, path);
       const count = embeds.identifiers?.length ?? 0;
       if (count > 0) {
-        throw crudError('personas.persona_has_identifiers', [{ path, code: 'personas.persona_has_identifiers', message: `persona ${id} still has ${count} xAPI identifier(s); move or delete them through /v1 first` }]);
+        throw crudError('personas.persona_has_identifiers', [
+          {
+            path,
+            code: 'personas.persona_has_identifiers',
+            message: `persona ${id} still has ${count} xAPI identifier(s); move or delete them through /v1 first`,
+          },
+        ]);
       }
     }
     for (const { id } of ids) await personas.remove(caller, new ObjectId(id));

@@ -77,8 +77,10 @@ export function createLearningLockerApi(options: LearningLockerApiOptions): Rout
   controllers.use(mergeRoute(options.ports));
   controllers.use(connectionRoutes(options.ports));
   controllers.use(indexesRoute(options.ports));
-  if (options.llImports) controllers.use(importRoutes({ store: options.ports.store, llImports: options.llImports, maxFileBytes: options.uploadLimitBytes }));
-  const isControllerPath = /^\/(v2\/(persona|personaidentifier)(\/|$)|mergepersona\/?$|connection\/(persona|personaidentifier|personaattribute|personasimport|personasimporttemplate)\/?$|indexes\/[^/]+\/?$|(uploadpersonas|importpersonas|uploadpersona)\/?$|organisation\/[^/]+\/importpersonaserror\/[^/]+\/?$)/i;
+  if (options.llImports)
+    controllers.use(importRoutes({ store: options.ports.store, llImports: options.llImports, maxFileBytes: options.uploadLimitBytes }));
+  const isControllerPath =
+    /^\/(v2\/(persona|personaidentifier)(\/|$)|mergepersona\/?$|connection\/(persona|personaidentifier|personaattribute|personasimport|personasimporttemplate)\/?$|indexes\/[^/]+\/?$|(uploadpersonas|importpersonas|uploadpersona)\/?$|organisation\/[^/]+\/importpersonaserror\/[^/]+\/?$)/i;
   const controllerAuthentication = thenRun(llAuthentication(options.authenticateCaller, true), parseBody);
   router.use((req, res, next) => (isControllerPath.test(req.path) ? controllerAuthentication(req, res, next) : next()));
   router.use(controllers);

@@ -32,8 +32,11 @@ function castCondition(field: string, condition: unknown): unknown {
   if (!keys.every((key) => key.startsWith('$'))) return condition;
   const cast: Record<string, unknown> = {};
   for (const key of keys) {
-    cast[key] = ['$exists', '$type', '$size', '$regex', '$options', '$mod'].includes(key) ? condition[key]
-      : key === '$not' || key === '$elemMatch' ? castCondition(field, condition[key]) : castValue(field, condition[key]);
+    cast[key] = ['$exists', '$type', '$size', '$regex', '$options', '$mod'].includes(key)
+      ? condition[key]
+      : key === '$not' || key === '$elemMatch'
+        ? castCondition(field, condition[key])
+        : castValue(field, condition[key]);
   }
   return cast;
 }
@@ -91,7 +94,8 @@ export function parseErmSort(raw: unknown): Sort | undefined {
   } else if (isPlainObject(value)) {
     for (const [field, direction] of Object.entries(value)) {
       checkField(field, 'sort');
-      const normalised = direction === 'desc' || direction === 'descending' ? -1 : direction === 'asc' || direction === 'ascending' ? 1 : Number(direction);
+      const normalised =
+        direction === 'desc' || direction === 'descending' ? -1 : direction === 'asc' || direction === 'ascending' ? 1 : Number(direction);
       if (normalised !== 1 && normalised !== -1) throw badParameter('query.invalid_sort', `sort.${field}`, 'must be 1 or -1');
       sort[field] = normalised;
     }
@@ -115,13 +119,18 @@ export function parseErmSelect(raw: unknown): Projection | undefined {
   } else if (isPlainObject(value)) {
     for (const [field, flag] of Object.entries(value)) {
       checkField(field, 'select');
-      if (![0, 1, true, false].includes(flag as number)) throw badParameter('query.invalid_projection', `select.${field}`, 'must be 0 or 1');
+      if (![0, 1, true, false].includes(flag as number))
+        throw badParameter('query.invalid_projection', `select.${field}`, 'must be 0 or 1');
       projection[field] = flag as 0 | 1;
     }
   } else {
     throw badParameter('query.invalid_projection', 'select', 'must be a JSON object or a field list');
   }
-  const kinds = new Set(Object.entries(projection).filter(([key]) => key !== '_id').map(([, flag]) => Boolean(flag)));
+  const kinds = new Set(
+    Object.entries(projection)
+      .filter(([key]) => key !== '_id')
+      .map(([, flag]) => Boolean(flag)),
+  );
   if (kinds.size > 1) throw badParameter('query.invalid_projection', 'select', 'cannot mix inclusion and exclusion');
   return Object.keys(projection).length ? projection : undefined;
 }

@@ -26,7 +26,8 @@ export function attributeJson(attribute: AttributeDoc): Record<string, unknown> 
 /** `/shallow`: every object-valued field except `_id` replaced by `true` (ObjectIds and Dates are objects). */
 export function shallowAttributeJson(attribute: AttributeDoc): Record<string, unknown> {
   const shallow: Record<string, unknown> = {};
-  for (const [key, value] of Object.entries(withVersionKey({ ...attribute }))) shallow[key] = key !== '_id' && value !== null && typeof value === 'object' ? true : value;
+  for (const [key, value] of Object.entries(withVersionKey({ ...attribute })))
+    shallow[key] = key !== '_id' && value !== null && typeof value === 'object' ? true : value;
   return shallow;
 }
 
@@ -43,7 +44,6 @@ function parsePersonaId(value: unknown): ObjectId {
   return new BsonObjectId(value);
 }
 
-
 export function attributeRoutes(ports: LlPorts, authenticate: RequestHandler): Router {
   const router = Router({ caseSensitive: false, strict: false });
   const attributes = () => ports.store.collection<AttributeDoc>(COLLECTIONS.attributes);
@@ -56,51 +56,66 @@ export function attributeRoutes(ports: LlPorts, authenticate: RequestHandler): R
     return attribute;
   };
 
-  router.get('/v2/personaattribute/count', ...erm(false, async (_req, res, caller) => {
-    res.json({ count: await attributes().countDocuments(scopeFilter(res.locals.ermQuery, caller.organisation)) });
-  }));
+  router.get(
+    '/v2/personaattribute/count',
+    ...erm(false, async (_req, res, caller) => {
+      res.json({ count: await attributes().countDocuments(scopeFilter(res.locals.ermQuery, caller.organisation)) });
+    }),
+  );
 
-  router.get('/v2/personaattribute', ...erm(false, async (req, res, caller) => {
-    const filter = scopeFilter(res.locals.ermQuery, caller.organisation);
-    const sort = parseErmSort(req.query.sort);
-    const projection = parseErmSelect(req.query.select);
-    const found = await attributes().find(filter, {
-      ...(sort ? { sort: '_id' in sort ? sort : { ...sort, _id: 1 } } : { sort: { _id: 1 } }),
-      limit: intParameter(req.query.limit, 'limit', 0),
-      skip: intParameter(req.query.skip, 'skip', 0),
-    });
-    if (typeof req.query.distinct === 'string' && req.query.distinct !== '') {
-      const field = req.query.distinct;
-      const seen = new Map<string, unknown>();
-      for (const attribute of found) {
-        const value = (attribute as unknown as Record<string, unknown>)[field];
-        if (value !== undefined) seen.set(JSON.stringify(value), value);
+  router.get(
+    '/v2/personaattribute',
+    ...erm(false, async (req, res, caller) => {
+      const filter = scopeFilter(res.locals.ermQuery, caller.organisation);
+      const sort = parseErmSort(req.query.sort);
+      const projection = parseErmSelect(req.query.select);
+      const found = await attributes().find(filter, {
+        ...(sort ? { sort: '_id' in sort ? sort : { ...sort, _id: 1 } } : { sort: { _id: 1 } }),
+        limit: intParameter(req.query.limit, 'limit', 0),
+        skip: intParameter(req.query.skip, 'skip', 0),
+      });
+      if (typeof req.query.distinct === 'string' && req.query.distinct !== '') {
+        const field = req.query.distinct;
+        const seen = new Map<string, unknown>();
+        for (const attribute of found) {
+          const value = (attribute as unknown as Record<string, unknown>)[field];
+          if (value !== undefined) seen.set(JSON.stringify(value), value);
+        }
+        res.json([...seen.values()]);
+        return;
       }
-      res.json([...seen.values()]);
-      return;
-    }
-    res.json(found.map((attribute) => applyProjection(attributeJson(attribute), projection)));
-  }));
+      res.json(found.map((attribute) => applyProjection(attributeJson(attribute), projection)));
+    }),
+  );
 
-  router.get('/v2/personaattribute/:id/shallow', ...erm(true, async (req, res, caller) => {
-    res.json(shallowAttributeJson(await findOwned(caller, req.params.id as string)));
-  }));
+  router.get(
+    '/v2/personaattribute/:id/shallow',
+    ...erm(true, async (req, res, caller) => {
+      res.json(shallowAttributeJson(await findOwned(caller, req.params.id as string)));
+    }),
+  );
 
-  router.get('/v2/personaattribute/:id', ...erm(true, async (req, res, caller) => {
-    res.json(applyProjection(attributeJson(await findOwned(caller, req.params.id as string)), parseErmSelect(req.query.select)));
-  }));
+  router.get(
+    '/v2/personaattribute/:id',
+    ...erm(true, async (req, res, caller) => {
+      res.json(applyProjection(attributeJson(await findOwned(caller, req.params.id as string)), parseErmSelect(req.query.select)));
+    }),
+  );
 
-  router.post('/v2/personaattribute', ...erm(false, async (req, res, caller) => {
-    const body = bodyObject(req);
-    const problems: Record<string, string> = {};
-    if (typeof body.key !== 'string' || body.key === '') problems.key = 'Path `key` is required.';
-    const valueProblem = body.value === undefined || body.value === null ? 'is required' : attributeValueProblem(body.value);
-    if (valueProblem) problems.value = `Path \`value\` ${valueProblem}.`;
-    if (Object.keys(problems).length) throw validationError(problems);
-    const personaId = parsePersonaId(body.personaId);
-    const created = await ports.attributes.create(caller, { personaId, key: body.key, value: body.value });
-    res.status(201).json(attributeJson(created));
-  }));
+  router.post(
+    '/v2/personaattribute',
+    ...erm(false, async (req, res, caller) => {
+      const body = bodyObject(req);
+      const problems: Record<string, string> = {};
+      if (typeof body.key !== 'string' || body.key === '') problems.key = 'Path `key` is required.';
+      const valueProblem = body.value === undefined || body.value === null ? 'is required' : attributeValueProblem(body.value);
+      if (valueProblem) problems.value = `Path \`value\` ${valueProblem}.`;
+      if (Object.keys(problems).length) throw validationError(problems);
+      const personaId = parsePersonaId(body.personaId);
+      const created = await ports.attributes.create(caller, { personaId, key: body.key, value: body.value });
+      res.status(201).json(attributeJson(created));
+    }),
+  );
 
   const update = erm(true, async (req, res, caller) => {
     const existing = await findOwned(caller, req.params.id as string);
@@ -122,23 +137,29 @@ export function attributeRoutes(ports: LlPorts, authenticate: RequestHandler): R
   router.put('/v2/personaattribute/:id', ...update);
   router.patch('/v2/personaattribute/:id', ...update);
 
-  router.delete('/v2/personaattribute/:id', ...erm(true, async (req, res, caller) => {
-    const existing = await findOwned(caller, req.params.id as string);
-    await ports.attributes.remove(caller, existing._id);
-    res.status(204).end();
-  }));
+  router.delete(
+    '/v2/personaattribute/:id',
+    ...erm(true, async (req, res, caller) => {
+      const existing = await findOwned(caller, req.params.id as string);
+      await ports.attributes.remove(caller, existing._id);
+      res.status(204).end();
+    }),
+  );
 
   // Our decision: a bulk delete without `query` is refused (LL deleted every attribute of the organisation).
-  router.delete('/v2/personaattribute', ...erm(false, async (req, res, caller) => {
-    if (typeof req.query.query !== 'string' || req.query.query.trim() === '') {
-      throw new CompatError('attributes.bulk_delete_requires_query', 'query: is required to delete attributes in bulk', [
-        { path: 'query', code: 'attributes.bulk_delete_requires_query', message: 'is required' },
-      ]);
-    }
-    const matching = await attributes().find(scopeFilter(res.locals.ermQuery, caller.organisation), { projection: { _id: 1 } });
-    for (const attribute of matching) await ports.attributes.remove(caller, attribute._id);
-    res.status(204).end();
-  }));
+  router.delete(
+    '/v2/personaattribute',
+    ...erm(false, async (req, res, caller) => {
+      if (typeof req.query.query !== 'string' || req.query.query.trim() === '') {
+        throw new CompatError('attributes.bulk_delete_requires_query', 'query: is required to delete attributes in bulk', [
+          { path: 'query', code: 'attributes.bulk_delete_requires_query', message: 'is required' },
+        ]);
+      }
+      const matching = await attributes().find(scopeFilter(res.locals.ermQuery, caller.organisation), { projection: { _id: 1 } });
+      for (const attribute of matching) await ports.attributes.remove(caller, attribute._id);
+      res.status(204).end();
+    }),
+  );
 
   return router;
 }

@@ -44,7 +44,11 @@ export function parseProjection(raw: unknown, parameter = 'project'): Projection
     }
     projection[key] = value;
   }
-  const kinds = new Set(Object.entries(projection).filter(([key]) => key !== '_id').map(([, value]) => Boolean(value)));
+  const kinds = new Set(
+    Object.entries(projection)
+      .filter(([key]) => key !== '_id')
+      .map(([, value]) => Boolean(value)),
+  );
   if (kinds.size > 1) throw badParameter('query.invalid_projection', parameter, 'cannot mix inclusion and exclusion');
   return Object.keys(projection).length === 0 ? undefined : projection;
 }

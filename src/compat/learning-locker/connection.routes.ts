@@ -39,18 +39,38 @@ const LL_ONLY_INDEX_NAMES: Record<string, string[]> = {
 
 function isLlOnlyHint(collection: string, hint: unknown): boolean {
   const names = LL_ONLY_INDEX_NAMES[collection] ?? [];
-  const name = typeof hint === 'string' ? hint : hint && typeof hint === 'object' ? Object.entries(hint).map(([key, direction]) => `${key}_${direction}`).join('_') : '';
+  const name =
+    typeof hint === 'string'
+      ? hint
+      : hint && typeof hint === 'object'
+        ? Object.entries(hint)
+            .map(([key, direction]) => `${key}_${direction}`)
+            .join('_')
+        : '';
   return names.includes(name) || (name === 'personaId_1_key_1' && names.includes('personaId_key'));
 }
 
 const KINDS: ConnectionKind[] = [
-  { path: '/connection/persona', collection: COLLECTIONS.personas, format: 'ps', extraFilter: (filter) => ({ ...filter, ...LIVE_PERSONA }) },
-  { path: '/connection/personaidentifier', collection: COLLECTIONS.identifiers, format: 'ps', extraFilter: (filter) => withPersonaCondition(filter, 'filter', true) },
+  {
+    path: '/connection/persona',
+    collection: COLLECTIONS.personas,
+    format: 'ps',
+    extraFilter: (filter) => ({ ...filter, ...LIVE_PERSONA }),
+  },
+  {
+    path: '/connection/personaidentifier',
+    collection: COLLECTIONS.identifiers,
+    format: 'ps',
+    extraFilter: (filter) => withPersonaCondition(filter, 'filter', true),
+  },
   // LL's generic connection queries through the mongoose model, which casts hex ids and date text (spec 4.3).
   { path: '/connection/personaattribute', collection: COLLECTIONS.attributes, format: 'generic', extraFilter: castAttributeFilter },
   ...[PERSONAS_IMPORTS, PERSONAS_IMPORT_TEMPLATES].map((collection): ConnectionKind => ({
     path: `/connection/${collection === PERSONAS_IMPORTS ? 'personasimport' : 'personasimporttemplate'}`,
-    collection, format: 'generic', extraFilter: castAttributeFilter, node: (document) => personasImportJson(document as never),
+    collection,
+    format: 'generic',
+    extraFilter: castAttributeFilter,
+    node: (document) => personasImportJson(document as never),
   })),
 ];
 
@@ -61,31 +81,36 @@ function isHintError(error: unknown): boolean {
 export function connectionRoutes(ports: LlPorts): Router {
   const router = Router({ caseSensitive: false, strict: false });
   for (const kind of KINDS) {
-    router.get(kind.path, llRoute('view', async (req: Request, res, caller) => {
-      const parsed = await parseQueryFilter(req.query.filter, { parameter: 'filter' }, ports.store, caller.organisation);
-      const filter = scopeFilter(kind.extraFilter ? kind.extraFilter(parsed) : parsed, caller.organisation);
-      const request = {
-        filter,
-        sort: parseSort(req.query.sort),
-        projection: parseProjection(req.query.project),
-        hint: ((hint) => (isLlOnlyHint(kind.collection, hint) ? undefined : hint))(parseHint(req.query.hint)),
-        first: parsePageSize(req.query.first, 'first'),
-        last: parsePageSize(req.query.last, 'last'),
-        after: parseCursorParameter(req.query.after, 'after'),
-        before: parseCursorParameter(req.query.before, 'before'),
-      };
-      try {
-        const connection = await paginateConnection(ports.store.collection(kind.collection), request, kind.format);
-        const { node } = kind;
-        res.json(node ? { ...connection, edges: connection.edges.map((edge) => ({ ...edge, node: node(edge.node) })) } : connection);
-      } catch (error) {
-        // The store refuses a hint naming no usable index: the client's mistake, not ours.
-        if (request.hint && isHintError(error)) {
-          throw new CompatError('query.invalid_hint', `hint: ${(error as Error).message}`, [{ path: 'hint', code: 'query.invalid_hint', message: (error as Error).message }]);
+    router.get(
+      kind.path,
+      llRoute('view', async (req: Request, res, caller) => {
+        const parsed = await parseQueryFilter(req.query.filter, { parameter: 'filter' }, ports.store, caller.organisation);
+        const filter = scopeFilter(kind.extraFilter ? kind.extraFilter(parsed) : parsed, caller.organisation);
+        const request = {
+          filter,
+          sort: parseSort(req.query.sort),
+          projection: parseProjection(req.query.project),
+          hint: ((hint) => (isLlOnlyHint(kind.collection, hint) ? undefined : hint))(parseHint(req.query.hint)),
+          first: parsePageSize(req.query.first, 'first'),
+          last: parsePageSize(req.query.last, 'last'),
+          after: parseCursorParameter(req.query.after, 'after'),
+          before: parseCursorParameter(req.query.before, 'before'),
+        };
+        try {
+          const connection = await paginateConnection(ports.store.collection(kind.collection), request, kind.format);
+          const { node } = kind;
+          res.json(node ? { ...connection, edges: connection.edges.map((edge) => ({ ...edge, node: node(edge.node) })) } : connection);
+        } catch (error) {
+          // The store refuses a hint naming no usable index: the client's mistake, not ours.
+          if (request.hint && isHintError(error)) {
+            throw new CompatError('query.invalid_hint', `hint: ${(error as Error).message}`, [
+              { path: 'hint', code: 'query.invalid_hint', message: (error as Error).message },
+            ]);
+          }
+          throw error;
         }
-        throw error;
-      }
-    }));
+      }),
+    );
   }
   return router;
 }

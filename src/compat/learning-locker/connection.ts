@@ -48,11 +48,7 @@ function andFilter(filter: Filter, condition: Filter | null): Filter {
   return { ...filter, $and: [...(Array.isArray(filter.$and) ? filter.$and : []), condition] };
 }
 
-export async function paginateConnection(
-  collection: Collection,
-  request: ConnectionRequest,
-  format: CursorFormat,
-): Promise<Connection> {
+export async function paginateConnection(collection: Collection, request: ConnectionRequest, format: CursorFormat): Promise<Connection> {
   const sort = withTieBreaker(request.sort);
   const size = request.first || request.last || DEFAULT_PAGE_SIZE;
   // LL: the direction is backwards whenever `before` is given; the cursor is `after || before`.
@@ -65,11 +61,12 @@ export async function paginateConnection(
   // The cursor condition in two parts (keyset-condition.ts): the same-type range an index serves, then, only when
   // the page is not full yet, the rows whose sort value has a type that sorts beyond (rare: LL names may be null).
   const parts = position ? splitKeysetCondition(sort, position, isBackwards ? 'before' : 'after') : null;
-  const read = (condition: Filter | null, limit: number) => collection.find(andFilter(request.filter, condition), {
-    sort: isBackwards ? reverseSort(sort) : sort,
-    limit,
-    ...(request.hint ? { hint: request.hint } : {}),
-  });
+  const read = (condition: Filter | null, limit: number) =>
+    collection.find(andFilter(request.filter, condition), {
+      sort: isBackwards ? reverseSort(sort) : sort,
+      limit,
+      ...(request.hint ? { hint: request.hint } : {}),
+    });
   let documents = await read(parts ? parts.first : null, size + 1);
   if (parts?.rest && documents.length < size + 1) documents = documents.concat(await read(parts.rest, size + 1 - documents.length));
   const hasMore = documents.length > size;

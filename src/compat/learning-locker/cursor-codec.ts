@@ -52,7 +52,12 @@ function castCursorValue(path: string, value: unknown): unknown {
   if (isPlainObject(value) && Object.keys(value).length === 1 && typeof value.$oid === 'string' && OBJECT_ID_TEXT.test(value.$oid)) {
     return new ObjectId(value.$oid);
   }
-  if (isPlainObject(value) && Object.keys(value).length === 1 && typeof value.$date === 'string' && !Number.isNaN(new Date(value.$date).getTime())) {
+  if (
+    isPlainObject(value) &&
+    Object.keys(value).length === 1 &&
+    typeof value.$date === 'string' &&
+    !Number.isNaN(new Date(value.$date).getTime())
+  ) {
     return new Date(value.$date);
   }
   if (OBJECT_ID_FIELDS.has(field) && typeof value === 'string' && OBJECT_ID_TEXT.test(value)) return new ObjectId(value);

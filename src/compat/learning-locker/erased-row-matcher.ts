@@ -31,7 +31,11 @@ function cellTraces(cell: string): string[] {
  * The matcher for one import: `headers` and `structure` as its document holds them. Rows are arrays of cells in
  * header order (rows shorter or longer than the headers are read as the import reads them: by header).
  */
-export function erasedRowMatcher(erased: Ifi[], headers: string[], structure: Record<string, StructureColumn> | undefined): (record: string[]) => RowVerdict {
+export function erasedRowMatcher(
+  erased: Ifi[],
+  headers: string[],
+  structure: Record<string, StructureColumn> | undefined,
+): (record: string[]) => RowVerdict {
   const erasedTraces = new Set(tracesOf(erased));
   const accounts = erased.flatMap((ifi) => (ifi.key === 'account' ? [ifi.value] : []));
   const valid = validateStructure(structure ?? {}).structure;
@@ -42,7 +46,9 @@ export function erasedRowMatcher(erased: Ifi[], headers: string[], structure: Re
   return (record) => {
     if (plan) {
       const row: Record<string, string> = {};
-      headers.forEach((header, position) => { row[header] = record[position] ?? ''; });
+      headers.forEach((header, position) => {
+        row[header] = record[position] ?? '';
+      });
       if (tracesOf(plan(row).ifis).some((trace) => erasedTraces.has(trace))) return { kind: 'row' };
     } else if (accounts.length > 0) {
       const cells = new Set(record.map((cell) => cell.trim()));

@@ -15,8 +15,14 @@ export type ErmHandler = (req: Request, res: Response, caller: CallerContext) =>
 /** ERM's content type check of bodies: absent → missing_content_type, not JSON → invalid_content_type. */
 function contentTypeError(req: Request): CompatError | null {
   const type = req.headers['content-type'];
-  if (!type) return Object.assign(new CompatError('request.missing_content_type', 'Content-Type must be application/json'), { description: 'missing_content_type' });
-  if (!type.includes('application/json')) return Object.assign(new CompatError('request.invalid_content_type', 'Content-Type must be application/json'), { description: 'invalid_content_type' });
+  if (!type)
+    return Object.assign(new CompatError('request.missing_content_type', 'Content-Type must be application/json'), {
+      description: 'missing_content_type',
+    });
+  if (!type.includes('application/json'))
+    return Object.assign(new CompatError('request.invalid_content_type', 'Content-Type must be application/json'), {
+      description: 'invalid_content_type',
+    });
   return null;
 }
 

@@ -23,7 +23,8 @@ function asNumber(value: unknown): number | undefined {
 
 /** Normalises any thrown value to status + code + message without leaking internals of unexpected errors. */
 export function describeError(error: unknown): ErrorLike {
-  if (error instanceof CompatError) return { status: error.status, code: error.code, message: error.message, details: error.detailsGiven ? error.details : undefined };
+  if (error instanceof CompatError)
+    return { status: error.status, code: error.code, message: error.message, details: error.detailsGiven ? error.details : undefined };
   if (typeof error === 'object' && error !== null) {
     const candidate = error as Record<string, any>;
     const status = asNumber(candidate.status) ?? asNumber(candidate.statusCode);

@@ -13,8 +13,23 @@ import { isPlainObject } from '../../domain/plain-object.ts';
 
 const LOGICAL_OPERATORS = new Set(['$and', '$or', '$nor']);
 const FIELD_OPERATORS = new Set([
-  '$eq', '$ne', '$gt', '$gte', '$lt', '$lte', '$in', '$nin', '$exists', '$type', '$regex', '$options', '$not',
-  '$all', '$elemMatch', '$size', '$mod',
+  '$eq',
+  '$ne',
+  '$gt',
+  '$gte',
+  '$lt',
+  '$lte',
+  '$in',
+  '$nin',
+  '$exists',
+  '$type',
+  '$regex',
+  '$options',
+  '$not',
+  '$all',
+  '$elemMatch',
+  '$size',
+  '$mod',
 ]);
 /** Operators that evaluate JavaScript or aggregation expressions: named in the refusal so callers see why. */
 const JAVASCRIPT_OPERATORS = new Set(['$where', '$function', '$accumulator', '$expr']);
@@ -92,9 +107,14 @@ function checkQueryDocument(query: Record<string, any>, path: string, depth: num
   checkDepth(depth, path);
   for (const key of Object.keys(query)) {
     const value = query[key];
-    if (key.split('.').includes('__proto__')) throw badParameter('query.invalid_filter', `${path}.${key}`, 'is not a field name (__proto__)');
+    if (key.split('.').includes('__proto__'))
+      throw badParameter('query.invalid_filter', `${path}.${key}`, 'is not a field name (__proto__)');
     if (key === PERSONA_IDENT && context.personaIdent) {
-      throw badParameter('query.invalid_filter', `${path}.${key}`, 'must be the condition of a field, e.g. {"persona": {"$personaIdent": {"key": "persona.import.<key>", "value": ...}}}');
+      throw badParameter(
+        'query.invalid_filter',
+        `${path}.${key}`,
+        'must be the condition of a field, e.g. {"persona": {"$personaIdent": {"key": "persona.import.<key>", "value": ...}}}',
+      );
     }
     if (key.startsWith('$')) {
       if (!LOGICAL_OPERATORS.has(key)) throw refuseOperator(key, path);
@@ -139,20 +159,34 @@ function checkPersonaIdent(condition: Record<string, any>, path: string, depth: 
   if (!isPlainObject(operand)) throw badParameter('query.invalid_filter', at, 'must be an object {"key": ..., "value": ...}');
   const extra = Object.keys(operand).find((key) => key !== 'key' && key !== 'value');
   if (extra !== undefined) throw badParameter('query.invalid_filter', `${at}.${extra}`, 'is not allowed (only key and value)');
-  if (typeof operand.key !== 'string' || operand.key === '') throw badParameter('query.invalid_filter', `${at}.key`, 'must be a non-empty string');
+  if (typeof operand.key !== 'string' || operand.key === '')
+    throw badParameter('query.invalid_filter', `${at}.key`, 'must be a non-empty string');
   if (!('value' in operand)) throw badParameter('query.invalid_filter', `${at}.value`, 'is required');
   checkFieldCondition(operand.value, `${at}.value`, depth + 1, PLAIN);
 }
 
-function checkOperator(operator: string, operand: unknown, condition: Record<string, any>, path: string, depth: number, context: CheckContext): void {
+function checkOperator(
+  operator: string,
+  operand: unknown,
+  condition: Record<string, any>,
+  path: string,
+  depth: number,
+  context: CheckContext,
+): void {
   const at = `${path}.${operator}`;
   if (!FIELD_OPERATORS.has(operator)) throw refuseOperator(operator, path);
   switch (operator) {
-    case '$in': case '$nin': case '$all':
+    case '$in':
+    case '$nin':
+    case '$all':
       if (!Array.isArray(operand)) throw badParameter('query.invalid_filter', at, 'must be an array');
-      operand.forEach((item, index) => (item instanceof RegExp ? checkRegex(item.source, `${at}.${index}`, item.flags)
-        : operator === '$all' && isPlainObject(item) && '$elemMatch' in item ? checkFieldCondition(item, `${at}.${index}`, depth + 1, context)
-          : checkLiteral(item, `${at}.${index}`, depth + 1)));
+      operand.forEach((item, index) =>
+        item instanceof RegExp
+          ? checkRegex(item.source, `${at}.${index}`, item.flags)
+          : operator === '$all' && isPlainObject(item) && '$elemMatch' in item
+            ? checkFieldCondition(item, `${at}.${index}`, depth + 1, context)
+            : checkLiteral(item, `${at}.${index}`, depth + 1),
+      );
       return;
     case '$not':
       if (!(operand instanceof RegExp) && !(isPlainObject(operand) && Object.keys(operand).every((key) => key.startsWith('$')))) {

@@ -54,7 +54,9 @@ function requirePersonaId(value: unknown): ObjectId {
 
 function requireIfi(body: Record<string, any>): unknown {
   if (body.ifi === undefined || body.ifi === null) {
-    throw new CompatError('identifiers.invalid_ifi', 'ifi: is required', [{ path: 'ifi', code: 'identifiers.invalid_ifi', message: 'is required' }]);
+    throw new CompatError('identifiers.invalid_ifi', 'ifi: is required', [
+      { path: 'ifi', code: 'identifiers.invalid_ifi', message: 'is required' },
+    ]);
   }
   return body.ifi;
 }
@@ -64,28 +66,37 @@ export function identifierRoutes(ports: LlPorts): Router {
   const identifiers = () => ports.store.collection<IdentifierDoc>(COLLECTIONS.identifiers);
   const parameterOf = (req: Request) => (req.query.filter !== undefined && req.query.filter !== '' ? 'filter' : 'query');
 
-  router.get('/v2/personaidentifier/count', llRoute('view', async (req, res, caller) => {
-    const filter = await parseQueryFilter(req.query.query, { parameter: 'query' }, ports.store, caller.organisation);
-    res.json({ count: await identifiers().countDocuments(scopeFilter(filter, caller.organisation)) });
-  }));
+  router.get(
+    '/v2/personaidentifier/count',
+    llRoute('view', async (req, res, caller) => {
+      const filter = await parseQueryFilter(req.query.query, { parameter: 'query' }, ports.store, caller.organisation);
+      res.json({ count: await identifiers().countDocuments(scopeFilter(filter, caller.organisation)) });
+    }),
+  );
 
-  router.get('/v2/personaidentifier', llRoute('view', async (req, res, caller) => {
-    const filter = withPersonaCondition(listFilter(req), parameterOf(req), false);
-    const sort = parseSort(req.query.sort);
-    const found = await identifiers().find(scopeFilter(filter, caller.organisation), {
-      sort: '_id' in sort ? sort : { ...sort, _id: 1 },
-      limit: intParameter(req.query.limit, 'limit', 0),
-      skip: intParameter(req.query.skip, 'skip', 0),
-    });
-    res.json(found.map(identifierJson));
-  }));
+  router.get(
+    '/v2/personaidentifier',
+    llRoute('view', async (req, res, caller) => {
+      const filter = withPersonaCondition(listFilter(req), parameterOf(req), false);
+      const sort = parseSort(req.query.sort);
+      const found = await identifiers().find(scopeFilter(filter, caller.organisation), {
+        sort: '_id' in sort ? sort : { ...sort, _id: 1 },
+        limit: intParameter(req.query.limit, 'limit', 0),
+        skip: intParameter(req.query.skip, 'skip', 0),
+      });
+      res.json(found.map(identifierJson));
+    }),
+  );
 
-  router.get('/v2/personaidentifier/:personaIdentifierId', llRoute('view', async (req, res, caller) => {
-    const id = objectIdOr(req.params.personaIdentifierId, () => identifierNotFound());
-    const identifier = await identifiers().findOne({ _id: id, organisation: caller.organisation });
-    if (!identifier) throw identifierNotFound();
-    res.json(identifierJson(identifier));
-  }));
+  router.get(
+    '/v2/personaidentifier/:personaIdentifierId',
+    llRoute('view', async (req, res, caller) => {
+      const id = objectIdOr(req.params.personaIdentifierId, () => identifierNotFound());
+      const identifier = await identifiers().findOne({ _id: id, organisation: caller.organisation });
+      if (!identifier) throw identifierNotFound();
+      res.json(identifierJson(identifier));
+    }),
+  );
 
   const create = llRoute('create', async (req, res, caller) => {
     const body = bodyObject(req);
@@ -96,12 +107,15 @@ export function identifierRoutes(ports: LlPorts): Router {
   router.post('/v2/personaidentifier', create);
   router.put('/v2/personaidentifier', create);
 
-  router.post('/v2/personaidentifier/upsert', llRoute('create', async (req, res, caller) => {
-    const body = bodyObject(req);
-    const ifi = requireIfi(body);
-    const persona = body.persona ? requirePersonaId(body.persona) : null;
-    res.json(identifierJson(await ports.identifiers.upsert(caller, ifi, persona)));
-  }));
+  router.post(
+    '/v2/personaidentifier/upsert',
+    llRoute('create', async (req, res, caller) => {
+      const body = bodyObject(req);
+      const ifi = requireIfi(body);
+      const persona = body.persona ? requirePersonaId(body.persona) : null;
+      res.json(identifierJson(await ports.identifiers.upsert(caller, ifi, persona)));
+    }),
+  );
 
   const move = llRoute('edit', async (req, res, caller) => {
     const body = bodyObject(req);
@@ -120,13 +134,16 @@ export function identifierRoutes(ports: LlPorts): Router {
   router.put('/v2/personaidentifier/:personaIdentifierId', move);
   router.patch('/v2/personaidentifier/:personaIdentifierId', move);
 
-  router.delete('/v2/personaidentifier/:personaIdentifierId', llRoute('delete', async (req, res, caller) => {
-    const id = objectIdOr(req.params.personaIdentifierId, () => identifierNotFound());
-    const existing = await identifiers().findOne({ _id: id, organisation: caller.organisation }, { projection: { _id: 1 } });
-    if (!existing) throw identifierNotFound();
-    await ports.identifiers.remove(caller, id);
-    res.status(200).end();
-  }));
+  router.delete(
+    '/v2/personaidentifier/:personaIdentifierId',
+    llRoute('delete', async (req, res, caller) => {
+      const id = objectIdOr(req.params.personaIdentifierId, () => identifierNotFound());
+      const existing = await identifiers().findOne({ _id: id, organisation: caller.organisation }, { projection: { _id: 1 } });
+      if (!existing) throw identifierNotFound();
+      await ports.identifiers.remove(caller, id);
+      res.status(200).end();
+    }),
+  );
 
   return router;
 }

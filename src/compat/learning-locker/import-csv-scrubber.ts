@@ -23,7 +23,11 @@ type ImportView = Pick<PersonasImportDoc, '_id' | 'organisation' | 'csvHeaders' 
 
 export function createLlImportCsvScrubber(store: Store): ErasureScrubber {
   const docs = store.collection<PersonasImportDoc>(PERSONAS_IMPORTS);
-  const view = (organisation: ObjectId, id: ObjectId) => docs.findOne({ _id: id, organisation }, { projection: { csvHeaders: 1, structure: 1, __v: 1, organisation: 1 } }) as Promise<ImportView | null>;
+  const view = (organisation: ObjectId, id: ObjectId) =>
+    docs.findOne(
+      { _id: id, organisation },
+      { projection: { csvHeaders: 1, structure: 1, __v: 1, organisation: 1 } },
+    ) as Promise<ImportView | null>;
 
   return async ({ organisation, ifis }) => {
     if (ifis.length === 0) return;
@@ -68,9 +72,14 @@ async function scrubbedCopy(store: Store, doc: ImportView, ifis: Ifi[]): Promise
         for await (const record of records) {
           row += 1;
           const verdict = row === 0 ? { kind: 'keep' as const } : match(record);
-          if (verdict.kind === 'keep') { yield record; continue; }
+          if (verdict.kind === 'keep') {
+            yield record;
+            continue;
+          }
           changed += 1;
-          yield verdict.kind === 'row' ? record.map(() => '') : record.map((cell, position) => (verdict.positions.includes(position) ? '' : cell));
+          yield verdict.kind === 'row'
+            ? record.map(() => '')
+            : record.map((cell, position) => (verdict.positions.includes(position) ? '' : cell));
         }
       },
       // One column: an empty cell must be written `""`, or the row would become an empty line and be skipped.

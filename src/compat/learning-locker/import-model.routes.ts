@@ -13,7 +13,12 @@ import { ermRoutes } from './erm-route.ts';
 import { scopeFilter } from './filter-parsing.ts';
 import { validateStructure } from './import-structure.ts';
 import {
-  PERSONAS_IMPORT_TEMPLATES, PERSONAS_IMPORTS, deleteImportCsv, importProcessingError, newPersonasImport, personasImportJson,
+  PERSONAS_IMPORT_TEMPLATES,
+  PERSONAS_IMPORTS,
+  deleteImportCsv,
+  importProcessingError,
+  newPersonasImport,
+  personasImportJson,
 } from './personas-import-model.ts';
 import type { CallerContext } from './ports.ts';
 import { bodyObject, intParameter, objectIdOr } from './route-kit.ts';
@@ -34,7 +39,11 @@ function validationError(model: string, problems: Record<string, string>): Compa
   return Object.assign(error, { ermBody: { errors, _message: `${model} validation failed`, name: 'ValidationError' } });
 }
 
-function writableFields(model: string, body: Record<string, any>, fields: Record<string, (value: unknown) => string | null>): Record<string, unknown> {
+function writableFields(
+  model: string,
+  body: Record<string, any>,
+  fields: Record<string, (value: unknown) => string | null>,
+): Record<string, unknown> {
   const set: Record<string, unknown> = {};
   const problems: Record<string, string> = {};
   for (const [field, check] of Object.entries(fields)) {
@@ -51,22 +60,42 @@ const checkString = (value: unknown) => (typeof value === 'string' ? null : 'mus
 const checkBoolean = (value: unknown) => (typeof value === 'boolean' ? null : 'must be a boolean');
 const checkStructure = (value: unknown) => {
   const { problems } = validateStructure(value);
-  return Object.keys(problems).length === 0 ? null : Object.entries(problems).map(([path, message]) => `${path} ${message}`).join('; ');
+  return Object.keys(problems).length === 0
+    ? null
+    : Object.entries(problems)
+        .map(([path, message]) => `${path} ${message}`)
+        .join('; ');
 };
 
 const KINDS: ModelKind[] = [
   {
-    name: 'personasimport', collection: PERSONAS_IMPORTS, label: 'PersonasImport',
-    create: (organisation, body) => ({ ...newPersonasImport(organisation, ''), ...writableFields('PersonasImport', body, { title: checkString, structure: checkStructure }) }),
+    name: 'personasimport',
+    collection: PERSONAS_IMPORTS,
+    label: 'PersonasImport',
+    create: (organisation, body) => ({
+      ...newPersonasImport(organisation, ''),
+      ...writableFields('PersonasImport', body, { title: checkString, structure: checkStructure }),
+    }),
     patch: (body) => writableFields('PersonasImport', body, { title: checkString, structure: checkStructure }),
   },
   {
-    name: 'personasimporttemplate', collection: PERSONAS_IMPORT_TEMPLATES, label: 'PersonasImportTemplate',
+    name: 'personasimporttemplate',
+    collection: PERSONAS_IMPORT_TEMPLATES,
+    label: 'PersonasImportTemplate',
     create: (organisation, body) => {
       const now = new Date();
-      return { _id: new ObjectId(), organisation, isPublic: false, createdAt: now, updatedAt: now, __v: 0, ...writableFields('PersonasImportTemplate', body, { name: checkString, structure: checkStructure, isPublic: checkBoolean }) };
+      return {
+        _id: new ObjectId(),
+        organisation,
+        isPublic: false,
+        createdAt: now,
+        updatedAt: now,
+        __v: 0,
+        ...writableFields('PersonasImportTemplate', body, { name: checkString, structure: checkStructure, isPublic: checkBoolean }),
+      };
     },
-    patch: (body) => writableFields('PersonasImportTemplate', body, { name: checkString, structure: checkStructure, isPublic: checkBoolean }),
+    patch: (body) =>
+      writableFields('PersonasImportTemplate', body, { name: checkString, structure: checkStructure, isPublic: checkBoolean }),
   },
 ];
 
@@ -85,45 +114,69 @@ export function importModelRoutes(deps: { store: Store }, authenticate: RequestH
     };
     const base = `/v2/${kind.name}`;
 
-    router.get(`${base}/count`, ...erm(false, async (_req, res, caller) => {
-      res.json({ count: await collection().countDocuments(scopeFilter(res.locals.ermQuery, caller.organisation)) });
-    }));
-    router.get(base, ...erm(false, async (req, res, caller) => {
-      const sort = parseErmSort(req.query.sort);
-      const found = await collection().find(scopeFilter(res.locals.ermQuery, caller.organisation), {
-        sort: sort ? ('_id' in sort ? sort : { ...sort, _id: 1 }) : { _id: 1 },
-        limit: intParameter(req.query.limit, 'limit', 0), skip: intParameter(req.query.skip, 'skip', 0),
-      });
-      const projection = parseErmSelect(req.query.select);
-      res.json(found.map((doc) => applyProjection(json(doc), projection)));
-    }));
-    router.get(`${base}/:id`, ...erm(true, async (req, res, caller) => {
-      res.json(applyProjection(json(await findOwned(caller, req.params.id)), parseErmSelect(req.query.select)));
-    }));
-    router.post(base, ...erm(false, async (req, res, caller) => {
-      const doc = kind.create(caller.organisation, bodyObject(req));
-      await collection().insertOne(doc);
-      res.status(201).json(json(doc));
-    }));
+    router.get(
+      `${base}/count`,
+      ...erm(false, async (_req, res, caller) => {
+        res.json({ count: await collection().countDocuments(scopeFilter(res.locals.ermQuery, caller.organisation)) });
+      }),
+    );
+    router.get(
+      base,
+      ...erm(false, async (req, res, caller) => {
+        const sort = parseErmSort(req.query.sort);
+        const found = await collection().find(scopeFilter(res.locals.ermQuery, caller.organisation), {
+          sort: sort ? ('_id' in sort ? sort : { ...sort, _id: 1 }) : { _id: 1 },
+          limit: intParameter(req.query.limit, 'limit', 0),
+          skip: intParameter(req.query.skip, 'skip', 0),
+        });
+        const projection = parseErmSelect(req.query.select);
+        res.json(found.map((doc) => applyProjection(json(doc), projection)));
+      }),
+    );
+    router.get(
+      `${base}/:id`,
+      ...erm(true, async (req, res, caller) => {
+        res.json(applyProjection(json(await findOwned(caller, req.params.id)), parseErmSelect(req.query.select)));
+      }),
+    );
+    router.post(
+      base,
+      ...erm(false, async (req, res, caller) => {
+        const doc = kind.create(caller.organisation, bodyObject(req));
+        await collection().insertOne(doc);
+        res.status(201).json(json(doc));
+      }),
+    );
     const update = erm(true, async (req, res, caller) => {
       const existing = await findOwned(caller, req.params.id);
       const set = kind.patch(bodyObject(req));
       // A running import keeps the structure it started with.
-      const filter = { _id: existing._id, organisation: caller.organisation, ...(kind.collection === PERSONAS_IMPORTS ? { importStage: { $ne: 'STAGE_PROCESSING' } } : {}) };
-      const updated = await collection().findOneAndUpdate(filter, { $set: { ...set, updatedAt: new Date() }, $inc: { __v: 1 } }, { returnDocument: 'after' });
+      const filter = {
+        _id: existing._id,
+        organisation: caller.organisation,
+        ...(kind.collection === PERSONAS_IMPORTS ? { importStage: { $ne: 'STAGE_PROCESSING' } } : {}),
+      };
+      const updated = await collection().findOneAndUpdate(
+        filter,
+        { $set: { ...set, updatedAt: new Date() }, $inc: { __v: 1 } },
+        { returnDocument: 'after' },
+      );
       if (!updated) throw importProcessingError(existing._id);
       res.json(json(updated));
     });
     router.post(`${base}/:id`, ...update);
     router.put(`${base}/:id`, ...update);
     router.patch(`${base}/:id`, ...update);
-    router.delete(`${base}/:id`, ...erm(true, async (req, res, caller) => {
-      const existing = await findOwned(caller, req.params.id);
-      if (existing.importStage === 'STAGE_PROCESSING') throw importProcessingError(existing._id);
-      await collection().deleteOne({ _id: existing._id, organisation: caller.organisation });
-      if (kind.collection === PERSONAS_IMPORTS) await deleteImportCsv(deps.store, caller.organisation, existing._id);
-      res.status(204).end();
-    }));
+    router.delete(
+      `${base}/:id`,
+      ...erm(true, async (req, res, caller) => {
+        const existing = await findOwned(caller, req.params.id);
+        if (existing.importStage === 'STAGE_PROCESSING') throw importProcessingError(existing._id);
+        await collection().deleteOne({ _id: existing._id, organisation: caller.organisation });
+        if (kind.collection === PERSONAS_IMPORTS) await deleteImportCsv(deps.store, caller.organisation, existing._id);
+        res.status(204).end();
+      }),
+    );
   }
   return router;
 }

@@ -14,15 +14,22 @@ const COLLECTION_OF: Record<string, string | null> = {
 
 export function indexesRoute(ports: LlPorts): Router {
   const router = Router({ caseSensitive: false, strict: false });
-  router.get('/indexes/:model', llRoute('view', async (req, res) => {
-    const model = String(req.params.model).toLowerCase();
-    if (!Object.hasOwn(COLLECTION_OF, model)) {
-      res.status(404).json({ errorId: crypto.randomUUID(), message: `No indexes for ${model}`, error: { code: 'request.route_not_found', message: `No indexes for ${model}` } });
-      return;
-    }
-    const collection = COLLECTION_OF[model];
-    const indexes = collection ? await ports.store.collection(collection).listIndexes() : [];
-    res.json(indexes.map((index) => ({ key: index.key, name: index.name })));
-  }));
+  router.get(
+    '/indexes/:model',
+    llRoute('view', async (req, res) => {
+      const model = String(req.params.model).toLowerCase();
+      if (!Object.hasOwn(COLLECTION_OF, model)) {
+        res.status(404).json({
+          errorId: crypto.randomUUID(),
+          message: `No indexes for ${model}`,
+          error: { code: 'request.route_not_found', message: `No indexes for ${model}` },
+        });
+        return;
+      }
+      const collection = COLLECTION_OF[model];
+      const indexes = collection ? await ports.store.collection(collection).listIndexes() : [];
+      res.json(indexes.map((index) => ({ key: index.key, name: index.name })));
+    }),
+  );
   return router;
 }

@@ -45,17 +45,35 @@ export async function importLearningLockerClients(store: Store): Promise<LlClien
     const key = client.api?.basic_key;
     const secret = client.api?.basic_secret;
     const scopes = mapLlScopes(client.scopes);
-    const reason = client.isTrusted === false ? 'not trusted (isTrusted: false)'
-      : !key || !secret ? 'no api.basic_key / api.basic_secret'
-        : !client.organisation ? 'no organisation'
-          : scopes.length === 0 ? `no scope usable here (${(client.scopes ?? []).join(', ') || 'none'})` : null;
+    const reason =
+      client.isTrusted === false
+        ? 'not trusted (isTrusted: false)'
+        : !key || !secret
+          ? 'no api.basic_key / api.basic_secret'
+          : !client.organisation
+            ? 'no organisation'
+            : scopes.length === 0
+              ? `no scope usable here (${(client.scopes ?? []).join(', ') || 'none'})`
+              : null;
     if (reason) {
       report.clientsSkipped.push({ id, reason });
       continue;
     }
     const existing = await ours.findOne({ _id: client._id });
-    if (existing && existing.key === key && (await verifySecret(secret as string, existing.secretHash)) && existing.scopes.join() === scopes.join()) continue;
-    const fields = { organisation: client.organisation as ObjectId, title: client.title ?? 'Learning Locker client', key: key as string, secretHash: await hashSecret(secret as string), scopes };
+    if (
+      existing &&
+      existing.key === key &&
+      (await verifySecret(secret as string, existing.secretHash)) &&
+      existing.scopes.join() === scopes.join()
+    )
+      continue;
+    const fields = {
+      organisation: client.organisation as ObjectId,
+      title: client.title ?? 'Learning Locker client',
+      key: key as string,
+      secretHash: await hashSecret(secret as string),
+      scopes,
+    };
     if (existing) {
       await ours.updateOne({ _id: client._id }, { $set: fields });
       report.clientsUpdated += 1;

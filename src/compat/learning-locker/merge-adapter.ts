@@ -13,7 +13,12 @@ export function createLlMergePort(mergeService: MergeService): LlMergePort {
   return {
     async merge(caller, from, to) {
       try {
-        const view = await mergeService.mergePersonas({ organisation: caller.organisation, targetId: to, sourceIds: [from], actor: caller.clientId });
+        const view = await mergeService.mergePersonas({
+          organisation: caller.organisation,
+          targetId: to,
+          sourceIds: [from],
+          actor: caller.clientId,
+        });
         return { identifierIds: view.moved.identifiers.map((entry) => new ObjectId(entry.id)) };
       } catch (error) {
         const code = (error as { code?: string }).code;

@@ -10,18 +10,21 @@ import { llRoute, objectIdOr } from './route-kit.ts';
 
 export function mergeRoute(ports: LlPorts): Router {
   const router = Router({ caseSensitive: false, strict: false });
-  router.post('/mergepersona', llRoute('merge', async (req, res, caller) => {
-    const fromText = req.query.mergePersonaFromId;
-    const toText = req.query.mergePersonaToId;
-    const to = objectIdOr(toText, () => personaNotFound('Persona', String(toText)));
-    const from = objectIdOr(fromText, () => personaNotFound('Persona', String(fromText)));
-    if (from.equals(to)) {
-      throw new CompatError('merges.merge_into_itself', 'Cannot merge a persona into itself', [
-        { path: 'mergePersonaFromId', code: 'merges.merge_into_itself', message: 'equals mergePersonaToId' },
-      ]);
-    }
-    const result = await ports.merges.merge(caller, from, to);
-    res.json({ identifierIds: result.identifierIds.map((id) => id.toHexString()) });
-  }));
+  router.post(
+    '/mergepersona',
+    llRoute('merge', async (req, res, caller) => {
+      const fromText = req.query.mergePersonaFromId;
+      const toText = req.query.mergePersonaToId;
+      const to = objectIdOr(toText, () => personaNotFound('Persona', String(toText)));
+      const from = objectIdOr(fromText, () => personaNotFound('Persona', String(fromText)));
+      if (from.equals(to)) {
+        throw new CompatError('merges.merge_into_itself', 'Cannot merge a persona into itself', [
+          { path: 'mergePersonaFromId', code: 'merges.merge_into_itself', message: 'equals mergePersonaToId' },
+        ]);
+      }
+      const result = await ports.merges.merge(caller, from, to);
+      res.json({ identifierIds: result.identifierIds.map((id) => id.toHexString()) });
+    }),
+  );
   return router;
 }

@@ -24,10 +24,9 @@ export async function expandPersonaIdents(filter: Filter, store: Store, organisa
   if (!containsPersonaIdent(filter)) return filter;
   const attributes = store.collection<AttributeDoc>(COLLECTIONS.attributes);
   const personaIdsOf = async (operand: { key: string; value: unknown }): Promise<ObjectId[]> => {
-    const found = await attributes.find(
-      { organisation, key: attributeKeyOf(operand.key), value: operand.value } as Filter,
-      { projection: { _id: 0, personaId: 1 } },
-    );
+    const found = await attributes.find({ organisation, key: attributeKeyOf(operand.key), value: operand.value } as Filter, {
+      projection: { _id: 0, personaId: 1 },
+    });
     // One id per persona (a persona may hold the value twice in LL data), in a stable order.
     const unique = new Map(found.map((attribute) => [String(attribute.personaId), attribute.personaId]));
     return [...unique.keys()].sort().map((hex) => unique.get(hex) as ObjectId);
@@ -40,12 +39,15 @@ export async function expandPersonaIdents(filter: Filter, store: Store, organisa
     for (const [key, child] of Object.entries(value)) expanded[key] = await expand(child);
     return expanded;
   };
-  return await expand(filter) as Filter;
+  return (await expand(filter)) as Filter;
 }
 
 /** LL's parseQuery for a route that has its caller: parse and check, then expand `$personaIdent` in the organisation. */
 export async function parseQueryFilter(
-  raw: unknown, options: Omit<ParseFilterOptions, 'personaIdent'>, store: Store, organisation: ObjectId,
+  raw: unknown,
+  options: Omit<ParseFilterOptions, 'personaIdent'>,
+  store: Store,
+  organisation: ObjectId,
 ): Promise<Filter> {
   return expandPersonaIdents(parseFilter(raw, { ...options, personaIdent: true }), store, organisation);
 }

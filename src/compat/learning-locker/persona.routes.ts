@@ -17,7 +17,10 @@ import { bodyObject, intParameter, llRoute, objectIdOr } from './route-kit.ts';
 export const LIVE_PERSONA: Filter = { mergedInto: { $exists: false } };
 
 export function personaNotFound(model: 'Persona' | 'personas', id?: string): CompatError {
-  return new CompatError('personas.persona_not_found', id === undefined ? `No model found for ${model}` : `No model found for ${model} with id ${id}`);
+  return new CompatError(
+    'personas.persona_not_found',
+    id === undefined ? `No model found for ${model}` : `No model found for ${model} with id ${id}`,
+  );
 }
 
 /** `{_id, name, organisation}`; `name` left out when `omitNull` and the stored name is null (single GET). */
@@ -37,11 +40,15 @@ export function listFilter(req: Request): Filter {
 function nameFromBody(body: Record<string, any>, isRequired: boolean): string | null | undefined {
   if (!('name' in body) || body.name === undefined) {
     if (!isRequired) return undefined;
-    throw new CompatError('personas.name_required', 'name: is required', [{ path: 'name', code: 'personas.name_required', message: 'is required' }]);
+    throw new CompatError('personas.name_required', 'name: is required', [
+      { path: 'name', code: 'personas.name_required', message: 'is required' },
+    ]);
   }
   if (body.name === null && !isRequired) return null;
   if (typeof body.name !== 'string') {
-    throw new CompatError('personas.invalid_name', 'name: must be a string', [{ path: 'name', code: 'personas.invalid_name', message: 'must be a string' }]);
+    throw new CompatError('personas.invalid_name', 'name: must be a string', [
+      { path: 'name', code: 'personas.invalid_name', message: 'must be a string' },
+    ]);
   }
   if (body.name.length > MAX_PERSONA_NAME_LENGTH) {
     throw badParameter('personas.name_too_long', 'name', `is longer than ${MAX_PERSONA_NAME_LENGTH} characters`);
@@ -54,29 +61,38 @@ export function personaRoutes(ports: LlPorts): Router {
   const personas = () => ports.store.collection<PersonaDoc>(COLLECTIONS.personas);
   const scoped = (organisation: ObjectId, filter: Filter) => ({ ...scopeFilter(filter, organisation), ...LIVE_PERSONA });
 
-  router.get('/v2/persona/count', llRoute('view', async (req, res, caller) => {
-    const filter = await parseQueryFilter(req.query.query, { parameter: 'query' }, ports.store, caller.organisation);
-    res.json({ count: await personas().countDocuments(scoped(caller.organisation, filter)) });
-  }));
+  router.get(
+    '/v2/persona/count',
+    llRoute('view', async (req, res, caller) => {
+      const filter = await parseQueryFilter(req.query.query, { parameter: 'query' }, ports.store, caller.organisation);
+      res.json({ count: await personas().countDocuments(scoped(caller.organisation, filter)) });
+    }),
+  );
 
-  router.get('/v2/persona', llRoute('view', async (req, res, caller) => {
-    const filter = listFilter(req);
-    const sort = parseSort(req.query.sort);
-    const found = await personas().find(scoped(caller.organisation, filter), {
-      sort: '_id' in sort ? sort : { ...sort, _id: 1 },
-      limit: intParameter(req.query.limit, 'limit', 0),
-      skip: intParameter(req.query.skip, 'skip', 0),
-    });
-    res.json(found.map((persona) => personaJson(persona)));
-  }));
+  router.get(
+    '/v2/persona',
+    llRoute('view', async (req, res, caller) => {
+      const filter = listFilter(req);
+      const sort = parseSort(req.query.sort);
+      const found = await personas().find(scoped(caller.organisation, filter), {
+        sort: '_id' in sort ? sort : { ...sort, _id: 1 },
+        limit: intParameter(req.query.limit, 'limit', 0),
+        skip: intParameter(req.query.skip, 'skip', 0),
+      });
+      res.json(found.map((persona) => personaJson(persona)));
+    }),
+  );
 
-  router.get('/v2/persona/:personaId', llRoute('view', async (req, res, caller) => {
-    const notFound = () => personaNotFound('Persona', String(req.params.personaId));
-    const id = objectIdOr(req.params.personaId, notFound);
-    const persona = await personas().findOne(scoped(caller.organisation, { _id: id }));
-    if (!persona) throw notFound();
-    res.json({ ...personaJson(persona, true), _id: req.params.personaId });
-  }));
+  router.get(
+    '/v2/persona/:personaId',
+    llRoute('view', async (req, res, caller) => {
+      const notFound = () => personaNotFound('Persona', String(req.params.personaId));
+      const id = objectIdOr(req.params.personaId, notFound);
+      const persona = await personas().findOne(scoped(caller.organisation, { _id: id }));
+      if (!persona) throw notFound();
+      res.json({ ...personaJson(persona, true), _id: req.params.personaId });
+    }),
+  );
 
   const create = llRoute('create', async (req, res, caller) => {
     const name = nameFromBody(bodyObject(req), false);
@@ -99,13 +115,16 @@ export function personaRoutes(ports: LlPorts): Router {
   router.put('/v2/persona/:personaId', rename);
   router.patch('/v2/persona/:personaId', rename);
 
-  router.delete('/v2/persona/:personaId', llRoute('delete', async (req, res, caller) => {
-    const id = objectIdOr(req.params.personaId, () => personaNotFound('Persona'));
-    const live = await personas().findOne(scoped(caller.organisation, { _id: id }), { projection: { _id: 1 } });
-    if (!live) throw personaNotFound('Persona');
-    await ports.personas.remove(caller, id);
-    res.status(200).end();
-  }));
+  router.delete(
+    '/v2/persona/:personaId',
+    llRoute('delete', async (req, res, caller) => {
+      const id = objectIdOr(req.params.personaId, () => personaNotFound('Persona'));
+      const live = await personas().findOne(scoped(caller.organisation, { _id: id }), { projection: { _id: 1 } });
+      if (!live) throw personaNotFound('Persona');
+      await ports.personas.remove(caller, id);
+      res.status(200).end();
+    }),
+  );
 
   return router;
 }

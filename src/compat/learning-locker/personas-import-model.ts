@@ -49,7 +49,6 @@ export interface PersonasImportDoc {
   __v: number;
 }
 
-
 export const LL_IMPORT_INDEXES: IndexDefinition[] = [
   { collection: PERSONAS_IMPORTS, keys: { organisation: 1, updatedAt: -1, _id: 1 } },
   { collection: PERSONAS_IMPORTS, keys: { organisation: 1, _id: 1 } },
@@ -60,8 +59,19 @@ export const LL_IMPORT_INDEXES: IndexDefinition[] = [
 export function newPersonasImport(organisation: ObjectId, title: string): PersonasImportDoc {
   const now = new Date();
   return {
-    _id: new ObjectId(), organisation, title, importStage: 'STAGE_UPLOAD', processedCount: 0, csvHeaders: [], importedAt: NOT_YET_IMPORTED,
-    importErrors: [], result: { created: 0, merged: 0 }, structure: {}, createdAt: now, updatedAt: now, __v: 0,
+    _id: new ObjectId(),
+    organisation,
+    title,
+    importStage: 'STAGE_UPLOAD',
+    processedCount: 0,
+    csvHeaders: [],
+    importedAt: NOT_YET_IMPORTED,
+    importErrors: [],
+    result: { created: 0, merged: 0 },
+    structure: {},
+    createdAt: now,
+    updatedAt: now,
+    __v: 0,
   };
 }
 
@@ -74,12 +84,19 @@ export function personasImportJson(doc: PersonasImportDoc): Record<string, unkno
 const CHUNK_BYTES = 512 * 1024;
 
 /** Stores (replacing) the CSV of an import, in base64 chunks (the store keeps strings everywhere). */
-export async function saveImportCsv(store: Store, organisation: ObjectId, importId: ObjectId, chunks: AsyncIterable<Buffer>): Promise<void> {
+export async function saveImportCsv(
+  store: Store,
+  organisation: ObjectId,
+  importId: ObjectId,
+  chunks: AsyncIterable<Buffer>,
+): Promise<void> {
   const files = store.collection(PERSONAS_IMPORT_FILES);
   await files.deleteMany({ organisation, importId });
   let seq = 0;
   let pending = Buffer.alloc(0);
-  const write = async (data: Buffer) => { await files.insertOne({ organisation, importId, seq: seq++, data: data.toString('base64') }); };
+  const write = async (data: Buffer) => {
+    await files.insertOne({ organisation, importId, seq: seq++, data: data.toString('base64') });
+  };
   for await (const chunk of chunks) {
     pending = Buffer.concat([pending, chunk]);
     while (pending.length >= CHUNK_BYTES) {
@@ -92,7 +109,9 @@ export async function saveImportCsv(store: Store, organisation: ObjectId, import
 
 /** The stored CSV as a byte stream, chunk by chunk (one chunk in memory at a time). */
 export async function* readImportCsv(store: Store, organisation: ObjectId, importId: ObjectId): AsyncGenerator<Buffer> {
-  for await (const chunk of store.collection(PERSONAS_IMPORT_FILES).iterate({ organisation, importId }, { sort: { importId: 1, seq: 1 } })) {
+  for await (const chunk of store
+    .collection(PERSONAS_IMPORT_FILES)
+    .iterate({ organisation, importId }, { sort: { importId: 1, seq: 1 } })) {
     yield Buffer.from(chunk.data as string, 'base64');
   }
 }

@@ -17,7 +17,12 @@ import { iterateInPages } from '../../store/iterate-in-pages.ts';
 import { CompatError } from '../../core/errors/compat-error.ts';
 import { proposeStructure, structureToMapping, validateStructure } from './import-structure.ts';
 import {
-  PERSONAS_IMPORTS, importProcessingError, readImportCsv, saveImportCsv, storedCsvParser, type PersonasImportDoc,
+  PERSONAS_IMPORTS,
+  importProcessingError,
+  readImportCsv,
+  saveImportCsv,
+  storedCsvParser,
+  type PersonasImportDoc,
 } from './personas-import-model.ts';
 import type { CallerContext } from './ports.ts';
 
@@ -39,25 +44,41 @@ export function createLlImportService({ store, imports }: { store: Store; import
     return doc;
   }
 
-  async function finish(doc: PersonasImportDoc, runId: ObjectId, done: Promise<{ state: string; counts: { created: number; matched: number }; failure: string | null; processedRows: number }>, tempDir: string) {
+  async function finish(
+    doc: PersonasImportDoc,
+    runId: ObjectId,
+    done: Promise<{ state: string; counts: { created: number; matched: number }; failure: string | null; processedRows: number }>,
+    tempDir: string,
+  ) {
     try {
       const run = await done;
       const importErrors: PersonasImportDoc['importErrors'] = [];
-      for await (const entry of store.collection(IMPORT_ERRORS_COLLECTION).iterate({ importId: runId, organisation: doc.organisation }, { sort: { importId: 1, row: 1 } })) {
+      for await (const entry of store
+        .collection(IMPORT_ERRORS_COLLECTION)
+        .iterate({ importId: runId, organisation: doc.organisation }, { sort: { importId: 1, row: 1 } })) {
         // The document keeps the first MAX_DOC_ERRORS (a MongoDB document is at most 16 MB); the error CSV has all.
         if (importErrors.length >= MAX_DOC_ERRORS) break;
         importErrors.push({ _id: new ObjectId(), row: entry.row as number, rowErrors: entry.errors as string[] });
       }
       // A run that failed as a whole (storage error) is reported, not retried forever: the import still ends.
-      if (run.state === 'failed') importErrors.push({ _id: new ObjectId(), row: 0, rowErrors: [`import failed: ${run.failure ?? 'unknown error'}`] });
+      if (run.state === 'failed')
+        importErrors.push({ _id: new ObjectId(), row: 0, rowErrors: [`import failed: ${run.failure ?? 'unknown error'}`] });
       const now = new Date();
-      await docs.updateOne({ _id: doc._id, organisation: doc.organisation }, {
-        $set: {
-          importStage: 'STAGE_IMPORTED', importedAt: now, updatedAt: now, processedCount: run.processedRows, importErrors,
-          result: { created: run.counts.created, merged: run.counts.matched }, csvErrorHandle: `personasCsvs/${doc._id.toHexString()}-error.csv`,
+      await docs.updateOne(
+        { _id: doc._id, organisation: doc.organisation },
+        {
+          $set: {
+            importStage: 'STAGE_IMPORTED',
+            importedAt: now,
+            updatedAt: now,
+            processedCount: run.processedRows,
+            importErrors,
+            result: { created: run.counts.created, merged: run.counts.matched },
+            csvErrorHandle: `personasCsvs/${doc._id.toHexString()}-error.csv`,
+          },
+          $inc: { __v: 1 },
         },
-        $inc: { __v: 1 },
-      });
+      );
     } finally {
       await rm(tempDir, { recursive: true, force: true });
     }
@@ -73,21 +94,36 @@ export function createLlImportService({ store, imports }: { store: Store; import
         ({ headers } = await inspectCsv(filePath));
       } catch (error) {
         const message = (error as Error).message;
-        const text = /duplicate column/.test(message) ? 'The CSV cannot contain duplicate headings.' : /no header row/.test(message) ? 'The CSV cannot be empty.' : `The CSV cannot be read: ${message}`;
+        const text = /duplicate column/.test(message)
+          ? 'The CSV cannot contain duplicate headings.'
+          : /no header row/.test(message)
+            ? 'The CSV cannot be empty.'
+            : `The CSV cannot be read: ${message}`;
         throw new CompatError('imports.malformed_csv', text, [{ path: 'file', code: 'imports.malformed_csv', message }]);
       }
       await saveImportCsv(store, caller.organisation, id, createReadStream(filePath));
-      const earlier = await docs.find({ organisation: caller.organisation, _id: { $ne: id }, csvHeaders: { $exists: true } }, { sort: { updatedAt: -1, _id: 1 } });
+      const earlier = await docs.find(
+        { organisation: caller.organisation, _id: { $ne: id }, csvHeaders: { $exists: true } },
+        { sort: { updatedAt: -1, _id: 1 } },
+      );
       earlier.sort((a, b) => b.csvHeaders.length - a.csvHeaders.length);
       const now = new Date();
-      const updated = await docs.findOneAndUpdate({ _id: id, organisation: caller.organisation }, {
-        $set: {
-          importStage: 'STAGE_CONFIGURE_FIELDS', csvHeaders: headers, structure: proposeStructure(headers, earlier), updatedAt: now,
-          title: doc.title || fileName, csvHandle: `personasCsvs/${id.toHexString()}.csv`,
-          csvErrorHandle: `personasCsvs/${id.toHexString()}-error.csv`,
+      const updated = await docs.findOneAndUpdate(
+        { _id: id, organisation: caller.organisation },
+        {
+          $set: {
+            importStage: 'STAGE_CONFIGURE_FIELDS',
+            csvHeaders: headers,
+            structure: proposeStructure(headers, earlier),
+            updatedAt: now,
+            title: doc.title || fileName,
+            csvHandle: `personasCsvs/${id.toHexString()}.csv`,
+            csvErrorHandle: `personasCsvs/${id.toHexString()}-error.csv`,
+          },
+          $inc: { __v: 1 },
         },
-        $inc: { __v: 1 },
-      }, { returnDocument: 'after' });
+        { returnDocument: 'after' },
+      );
       if (!updated) throw notFound();
       return updated;
     },
@@ -97,19 +133,45 @@ export function createLlImportService({ store, imports }: { store: Store; import
       const doc = await owned(caller.organisation, id);
       const staleBefore = new Date(Date.now() - STALE_PROCESSING_MS);
       if (doc.importStage === 'STAGE_PROCESSING' && doc.updatedAt > staleBefore) throw importProcessingError(id);
-      if (doc.csvHeaders.length === 0) throw new CompatError('imports.file_required', 'Upload a CSV to this import before importing it', [{ path: 'id', code: 'imports.file_required', message: 'no CSV uploaded' }]);
+      if (doc.csvHeaders.length === 0)
+        throw new CompatError('imports.file_required', 'Upload a CSV to this import before importing it', [
+          { path: 'id', code: 'imports.file_required', message: 'no CSV uploaded' },
+        ]);
       const { structure, problems } = validateStructure(doc.structure);
       const mapping = structure ? structureToMapping(structure) : null;
       const mapped = mapping ? validateMapping(mapping, doc.csvHeaders).problems : [];
       if (!structure || mapped.length > 0) {
-        const details = [...Object.entries(problems).map(([path, message]) => ({ path, code: 'imports.invalid_structure', message })),
-          ...mapped.map((problem) => ({ path: problem.path.replace(/^mapping\.columns/, 'structure'), code: 'imports.invalid_structure', message: problem.message }))];
-        throw new CompatError('imports.invalid_structure', `The structure is invalid: ${details.map((detail) => `${detail.path} ${detail.message}`).join('; ')}`, details);
+        const details = [
+          ...Object.entries(problems).map(([path, message]) => ({ path, code: 'imports.invalid_structure', message })),
+          ...mapped.map((problem) => ({
+            path: problem.path.replace(/^mapping\.columns/, 'structure'),
+            code: 'imports.invalid_structure',
+            message: problem.message,
+          })),
+        ];
+        throw new CompatError(
+          'imports.invalid_structure',
+          `The structure is invalid: ${details.map((detail) => `${detail.path} ${detail.message}`).join('; ')}`,
+          details,
+        );
       }
       // The stage moves atomically: of two concurrent starts, one gets 409.
       const claimed = await docs.findOneAndUpdate(
-        { _id: id, organisation: caller.organisation, $or: [{ importStage: { $ne: 'STAGE_PROCESSING' } }, { updatedAt: { $lt: staleBefore } }] },
-        { $set: { importStage: 'STAGE_PROCESSING', processedCount: 0, importErrors: [], result: { created: 0, merged: 0 }, updatedAt: new Date() }, $inc: { __v: 1 } },
+        {
+          _id: id,
+          organisation: caller.organisation,
+          $or: [{ importStage: { $ne: 'STAGE_PROCESSING' } }, { updatedAt: { $lt: staleBefore } }],
+        },
+        {
+          $set: {
+            importStage: 'STAGE_PROCESSING',
+            processedCount: 0,
+            importErrors: [],
+            result: { created: 0, merged: 0 },
+            updatedAt: new Date(),
+          },
+          $inc: { __v: 1 },
+        },
         { returnDocument: 'after' },
       );
       if (!claimed) throw importProcessingError(id);
@@ -118,17 +180,39 @@ export function createLlImportService({ store, imports }: { store: Store; import
         const filePath = join(tempDir, 'import.csv');
         await pipeline(Readable.from(readImportCsv(store, caller.organisation, id)), createWriteStream(filePath));
         const onProgress = (run: { processedRows: number }) => {
-          void docs.updateOne({ _id: id, organisation: caller.organisation, importStage: 'STAGE_PROCESSING' }, { $set: { processedCount: run.processedRows, updatedAt: new Date() } }).catch(() => {});
+          void docs
+            .updateOne(
+              { _id: id, organisation: caller.organisation, importStage: 'STAGE_PROCESSING' },
+              { $set: { processedCount: run.processedRows, updatedAt: new Date() } },
+            )
+            .catch(() => {});
         };
-        const started = await imports.startImport({ organisation: caller.organisation, filePath, mapping: mapping!, title: doc.title, mergeConflicts: false, actor: caller.clientId }, onProgress);
-        const answer = await docs.findOneAndUpdate({ _id: id, organisation: caller.organisation }, { $set: { totalCount: started.import.totalRows, resolverImportId: started.import._id } }, { returnDocument: 'after' });
+        const started = await imports.startImport(
+          {
+            organisation: caller.organisation,
+            filePath,
+            mapping: mapping!,
+            title: doc.title,
+            mergeConflicts: false,
+            actor: caller.clientId,
+          },
+          onProgress,
+        );
+        const answer = await docs.findOneAndUpdate(
+          { _id: id, organisation: caller.organisation },
+          { $set: { totalCount: started.import.totalRows, resolverImportId: started.import._id } },
+          { returnDocument: 'after' },
+        );
         const finished = finish(claimed, started.import._id, started.done, tempDir);
         const settled = finished.catch(() => {}).finally(() => running.delete(settled));
         running.add(settled);
         return answer ?? claimed;
       } catch (error) {
         await rm(tempDir, { recursive: true, force: true });
-        await docs.updateOne({ _id: id, organisation: caller.organisation }, { $set: { importStage: 'STAGE_CONFIGURE_FIELDS', updatedAt: new Date() } });
+        await docs.updateOne(
+          { _id: id, organisation: caller.organisation },
+          { $set: { importStage: 'STAGE_CONFIGURE_FIELDS', updatedAt: new Date() } },
+        );
         throw error;
       }
     },
@@ -142,8 +226,12 @@ export function createLlImportService({ store, imports }: { store: Store; import
       const source = Readable.from(readImportCsv(store, organisation, id));
       if (doc.importStage !== 'STAGE_IMPORTED') return source;
       const failures = doc.resolverImportId
-        // In pages, not one cursor: this one advances only as fast as the client downloads (MongoDB's idle timeout).
-        ? iterateInPages(store.collection(IMPORT_ERRORS_COLLECTION), { importId: doc.resolverImportId, organisation }, { sort: { importId: 1, row: 1 } })[Symbol.asyncIterator]()
+        ? // In pages, not one cursor: this one advances only as fast as the client downloads (MongoDB's idle timeout).
+          iterateInPages(
+            store.collection(IMPORT_ERRORS_COLLECTION),
+            { importId: doc.resolverImportId, organisation },
+            { sort: { importId: 1, row: 1 } },
+          )[Symbol.asyncIterator]()
         : null;
       let pending = failures ? await failures.next() : null;
       let row = -1;
@@ -152,7 +240,10 @@ export function createLlImportService({ store, imports }: { store: Store; import
       async function* withErrors() {
         for await (const record of records as AsyncIterable<string[]>) {
           row += 1;
-          if (row === 0) { yield [...record, 'errors']; continue; }
+          if (row === 0) {
+            yield [...record, 'errors'];
+            continue;
+          }
           while (pending && !pending.done && (pending.value.row as number) < row) pending = await failures!.next();
           const matches = pending && !pending.done && pending.value.row === row;
           yield [...record, matches ? (pending!.value.errors as string[]).join(', ') : ''];

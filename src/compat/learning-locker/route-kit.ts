@@ -8,7 +8,6 @@ import { describeError, errorBody, type ErrorBodyShape } from './error-bodies.ts
 import type { CallerContext } from './ports.ts';
 import { isObjectIdText } from '../../domain/object-id-text.ts';
 
-
 export function sendError(res: Response, shape: ErrorBodyShape, error: unknown, description?: string): void {
   const described = describeError(error);
   if (described.status === 500) res.locals.compatError = error;
@@ -29,7 +28,11 @@ export function sendErmError(res: Response, error: unknown): void {
 }
 
 /** Wraps an async handler: checks the action's scope first, then renders any error in the given shape. */
-export function llRoute(action: LlAction, handler: (req: Request, res: Response, caller: CallerContext) => Promise<void>, shape: ErrorBodyShape = 'll'): RequestHandler {
+export function llRoute(
+  action: LlAction,
+  handler: (req: Request, res: Response, caller: CallerContext) => Promise<void>,
+  shape: ErrorBodyShape = 'll',
+): RequestHandler {
   return async (req: Request, res: Response, next: NextFunction) => {
     try {
       const caller = callerOf(res);
@@ -76,9 +79,15 @@ export function parseIntLikeLl(raw: string): number {
 /** parseInt like LL; NaN or absent → fallback. A negative number is refused. */
 export function intParameter(raw: unknown, name: string, fallback: number): number {
   if (raw === undefined || raw === '') return fallback;
-  if (typeof raw !== 'string') throw new CompatError('query.invalid_integer', `${name}: must be given once`, [{ path: name, code: 'query.invalid_integer', message: 'must be given once' }]);
+  if (typeof raw !== 'string')
+    throw new CompatError('query.invalid_integer', `${name}: must be given once`, [
+      { path: name, code: 'query.invalid_integer', message: 'must be given once' },
+    ]);
   const value = parseIntLikeLl(raw);
   if (Number.isNaN(value)) return fallback;
-  if (value < 0) throw new CompatError('query.invalid_integer', `${name}: must not be negative`, [{ path: name, code: 'query.invalid_integer', message: 'must not be negative' }]);
+  if (value < 0)
+    throw new CompatError('query.invalid_integer', `${name}: must not be negative`, [
+      { path: name, code: 'query.invalid_integer', message: 'must not be negative' },
+    ]);
   return value;
 }

@@ -33,7 +33,11 @@ async function translated<T>(call: () => Promise<T>, texts: Record<string, strin
     const text = code ? texts[code] : undefined;
     if (!text) throw error;
     const details = (error as { details?: CompatError['details'] }).details;
-    throw new CompatError(code as ErrorCode, text, details?.length ? details : [{ path: '', code: code as string, message: (error as Error).message }]);
+    throw new CompatError(
+      code as ErrorCode,
+      text,
+      details?.length ? details : [{ path: '', code: code as string, message: (error as Error).message }],
+    );
   }
 }
 
@@ -57,11 +61,21 @@ export function parseLlIfi(raw: unknown): Ifi {
   if (parsed.success) return parsed.data;
   const issue = parsed.error.issues[0];
   const path = ['ifi', ...issue.path.map(String)].join('.');
-  const reason = (issue as { params?: { reason?: string } }).params?.reason ?? 'is not a valid xAPI identifier (key mbox, mbox_sha1sum, openid or account)';
+  const reason =
+    (issue as { params?: { reason?: string } }).params?.reason ??
+    'is not a valid xAPI identifier (key mbox, mbox_sha1sum, openid or account)';
   throw new CompatError('identifiers.invalid_ifi', `${path}: ${reason}`, [{ path, code: 'identifiers.invalid_ifi', message: reason }]);
 }
 
-export function createLlPorts({ store, services, mergeService }: { store: Store; services: LlServices; mergeService: MergeService }): LlPorts {
+export function createLlPorts({
+  store,
+  services,
+  mergeService,
+}: {
+  store: Store;
+  services: LlServices;
+  mergeService: MergeService;
+}): LlPorts {
   const attributes = store.collection<AttributeDoc>(COLLECTIONS.attributes);
   const attributeNotFound = () => new CompatError('attributes.attribute_not_found', 'No model found for Attribute');
   const ownedAttribute = async (organisation: ObjectId, id: ObjectId) => {
@@ -91,10 +105,13 @@ export function createLlPorts({ store, services, mergeService }: { store: Store;
     identifiers: {
       async create(caller, rawIfi, persona) {
         const ifi = parseLlIfi(rawIfi);
-        return translated(async () => {
-          await writablePersona(store, caller.organisation, persona);
-          return (await services.identifiers.attach(caller, persona, [ifi]))[0];
-        }, { ...personaTexts(persona), 'identifiers.identifier_exists': 'This model already exists' });
+        return translated(
+          async () => {
+            await writablePersona(store, caller.organisation, persona);
+            return (await services.identifiers.attach(caller, persona, [ifi]))[0];
+          },
+          { ...personaTexts(persona), 'identifiers.identifier_exists': 'This model already exists' },
+        );
       },
       async upsert(caller, rawIfi, persona) {
         const ifi = parseLlIfi(rawIfi);
@@ -135,7 +152,8 @@ export function createLlPorts({ store, services, mergeService }: { store: Store;
       async remove(caller, id) {
         const current = await ownedAttribute(caller.organisation, id);
         await translated(() => services.attributes.remove(caller, current.personaId, current.key), {
-          ...personaTexts(current.personaId), 'attributes.attribute_not_found': 'No model found for Attribute',
+          ...personaTexts(current.personaId),
+          'attributes.attribute_not_found': 'No model found for Attribute',
         });
       },
     },

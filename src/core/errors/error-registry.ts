@@ -13,19 +13,35 @@ import { XAPI_ERROR_CODES } from './xapi-codes.ts';
 export type { ErrorDefinition, Surface } from './error-definition.ts';
 
 /** Resources whose bodies we parse: each has `<resource>.failed_to_serialize` (400) and `.failed_to_validate` (422). */
-export const BODY_RESOURCES = ['personas', 'identifiers', 'attributes', 'links', 'clients', 'statements', 'resolve', 'merges', 'duplicates', 'imports', 'rules', 'pseudonyms', 'request'] as const;
+export const BODY_RESOURCES = [
+  'personas',
+  'identifiers',
+  'attributes',
+  'links',
+  'clients',
+  'statements',
+  'resolve',
+  'merges',
+  'duplicates',
+  'imports',
+  'rules',
+  'pseudonyms',
+  'request',
+] as const;
 export type BodyResource = (typeof BODY_RESOURCES)[number];
 
 type BodyCode = `${BodyResource}.failed_to_serialize` | `${BodyResource}.failed_to_validate`;
 // The compat surfaces answer a body that fails validation with 400 (LL's mongoose ValidationError).
-const bodyCodes = Object.fromEntries(BODY_RESOURCES.flatMap((resource) => [
-  [`${resource}.failed_to_serialize`, { status: 400, message: 'Failed to parse the request body as JSON: {reason}' }],
-  [`${resource}.failed_to_validate`, { status: 422, ll: 400, message: 'Failed to validate input: {count} problem(s), see details' }],
-])) as Record<BodyCode, ErrorDefinition>;
+const bodyCodes = Object.fromEntries(
+  BODY_RESOURCES.flatMap((resource) => [
+    [`${resource}.failed_to_serialize`, { status: 400, message: 'Failed to parse the request body as JSON: {reason}' }],
+    [`${resource}.failed_to_validate`, { status: 422, ll: 400, message: 'Failed to validate input: {count} problem(s), see details' }],
+  ]),
+) as Record<BodyCode, ErrorDefinition>;
 
-const identityCodes = Object.fromEntries(Object.entries(IDENTITY_ERROR_CODES).map(([code, status]) => [
-  code, { status, message: '{message}' },
-])) as Record<keyof typeof IDENTITY_ERROR_CODES, ErrorDefinition>;
+const identityCodes = Object.fromEntries(
+  Object.entries(IDENTITY_ERROR_CODES).map(([code, status]) => [code, { status, message: '{message}' }]),
+) as Record<keyof typeof IDENTITY_ERROR_CODES, ErrorDefinition>;
 
 export const ERROR_REGISTRY = {
   ...identityCodes,
@@ -38,7 +54,10 @@ export const ERROR_REGISTRY = {
   'validation.unknown_field': { status: 422, message: 'is not a known field' },
   'request.payload_too_large': { status: 413, message: 'The request body is larger than {limit}' },
   'request.batch_too_large': { status: 413, message: 'A batch holds at most {max} items, got {count}' },
-  'request.too_many_agents': { status: 413, message: 'The statements name {count} agents, groups and members in all; at most {max} per request (MAX_AGENTS_PER_REQUEST)' },
+  'request.too_many_agents': {
+    status: 413,
+    message: 'The statements name {count} agents, groups and members in all; at most {max} per request (MAX_AGENTS_PER_REQUEST)',
+  },
   'request.route_not_found': { status: 404, message: 'No route {method} {path}' },
   'request.rate_limited': { status: 429, message: 'More than {limit} requests per minute from this client; retry later' },
   'request.unsupported_media_type': { status: 415, message: 'Send JSON with Content-Type: application/json' },
@@ -52,11 +71,22 @@ export const ERROR_REGISTRY = {
   'store.unavailable': { status: 503, message: 'The store does not answer: {reason}' },
   // The data file cannot grow (disk full, file-size limit, EMBEDDED_MAP_SIZE_GB reached); nothing of the write was kept.
   'store.full': { status: 507, message: 'The store has no room for this write; nothing of it was kept' },
-  'queue.unavailable': { status: 503, message: 'The statement queue does not answer ({reason}); send the request again after Retry-After seconds' },
+  'queue.unavailable': {
+    status: 503,
+    message: 'The statement queue does not answer ({reason}); send the request again after Retry-After seconds',
+  },
   // Back-pressure (features/statements/admission.ts): refused before anything is stored or queued, so sending the
   // same request again later is safe.
-  'store.busy': { status: 503, message: 'The store is behind: {pending} statement requests are being written at once (STATEMENTS_MAX_PENDING); send the request again after Retry-After seconds' },
-  'queue.backlog': { status: 503, message: 'The statement queue is behind: {waiting} jobs wait for a worker (QUEUE_HIGH_WATER {max}); send the request again after Retry-After seconds' },
+  'store.busy': {
+    status: 503,
+    message:
+      'The store is behind: {pending} statement requests are being written at once (STATEMENTS_MAX_PENDING); send the request again after Retry-After seconds',
+  },
+  'queue.backlog': {
+    status: 503,
+    message:
+      'The statement queue is behind: {waiting} jobs wait for a worker (QUEUE_HIGH_WATER {max}); send the request again after Retry-After seconds',
+  },
   'query.timeout': { status: 503, message: 'The query ran past the time limit (QUERY_TIMEOUT_MS); narrow the filter' },
   // A document the store refuses to keep (MongoDB's limits, which the embedded engine applies too; store-refusal.ts):
   // 16 MB or more, a NUL or a top-level $ in a field name, nesting over 100.
@@ -83,14 +113,22 @@ export const ERROR_REGISTRY = {
   'personas.persona_not_found': { status: 404, message: 'Persona {id} not found' },
   'personas.persona_merged': { status: 308, ll: 404, message: 'Persona {id} was merged into {target}' },
   'personas.persona_is_tombstone': { status: 409, ll: 404, message: 'Persona {id} was merged into {target} and cannot be changed' },
-  'personas.persona_has_identifiers': { status: 409, ll: 400, crud: 409, message: 'Persona {id} still has {count} identifier(s); delete them or use ?cascade=true' },
+  'personas.persona_has_identifiers': {
+    status: 409,
+    ll: 400,
+    crud: 409,
+    message: 'Persona {id} still has {count} identifier(s); delete them or use ?cascade=true',
+  },
   'personas.user_ambiguous': { status: 409, message: 'Several personas have an account named {userId}; pass ?homePage=' },
   'personas.user_home_page_required': { status: 400, message: 'Pass ?homePage= or configure DEFAULT_ACCOUNT_HOMEPAGE' },
   'personas.name_required': { status: 422, ll: 400, message: 'Name is required' },
   'rules.invalid_name_policy': { status: 422, message: 'must be one of first, latest, most_frequent, manual' },
   // Identity guard rails (features/identity-rules): rule validation, then refusals naming the rule broken.
   'rules.invalid_kind': { status: 422, message: 'must be one of mbox, mbox_sha1sum, openid, account' },
-  'rules.invalid_default': { status: 422, message: 'must be one of blank_account_name, zero_id, placeholder_name, test_address, noreply_address' },
+  'rules.invalid_default': {
+    status: 422,
+    message: 'must be one of blank_account_name, zero_id, placeholder_name, test_address, noreply_address',
+  },
   'rules.unsafe_pattern': { status: 422, message: 'Pattern refused: {reason}' },
   'rules.identifier_blocked': { status: 422, message: 'The identifier {canonicalKey} is blocked by the identity rule {rule}' },
   'rules.limit_exceeded': { status: 409, message: 'Persona {persona} would hold {breach}' },
@@ -102,20 +140,42 @@ export const ERROR_REGISTRY = {
   'personas.invalid_active': { status: 422, message: 'Active must be true or false' },
   'personas.read_only_field': { status: 422, message: 'This field cannot be set' },
   // Pseudonymisation (features/pseudonyms).
-  'pseudonyms.not_enabled': { status: 409, message: 'Pseudonymisation is off for this organisation; turn it on with PUT /v1/pseudonymisation {"enabled": true}' },
+  'pseudonyms.not_enabled': {
+    status: 409,
+    message: 'Pseudonymisation is off for this organisation; turn it on with PUT /v1/pseudonymisation {"enabled": true}',
+  },
   'pseudonyms.invalid_enabled': { status: 422, message: 'enabled must be true or false' },
   'pseudonyms.invalid_pseudonym': { status: 400, message: 'Invalid pseudonym {pseudonym}: pp_ or pi_ and 22 base64url characters' },
-  'pseudonyms.pseudonym_not_found': { status: 404, message: 'Pseudonym {pseudonym} is not known (never issued, issued under a deleted key, or its persona was erased)' },
+  'pseudonyms.pseudonym_not_found': {
+    status: 404,
+    message: 'Pseudonym {pseudonym} is not known (never issued, issued under a deleted key, or its persona was erased)',
+  },
   // Identifiers.
   'identifiers.invalid_identifier_id': { status: 400, message: 'Invalid identifier ID {id}' },
   'identifiers.identifier_not_found': { status: 404, message: 'Identifier {id} not found' },
-  'identifiers.identifier_exists': { status: 409, ll: 400, message: 'The identifier {canonicalKey} is already assigned to persona {persona}' },
+  'identifiers.identifier_exists': {
+    status: 409,
+    ll: 400,
+    message: 'The identifier {canonicalKey} is already assigned to persona {persona}',
+  },
   'identifiers.invalid_ifi': { status: 422, ll: 400, message: 'Invalid identifier: {reason}' },
-  'identifiers.identifier_has_statements': { status: 409, ll: 400, message: 'Identifier {id} is the actor of statements in the LRS; move it to another persona instead of deleting it' },
+  'identifiers.identifier_has_statements': {
+    status: 409,
+    ll: 400,
+    message: 'Identifier {id} is the actor of statements in the LRS; move it to another persona instead of deleting it',
+  },
   // Attributes.
   'attributes.attribute_not_found': { status: 404, message: 'Persona {id} has no attribute {key}' },
-  'attributes.invalid_key': { status: 422, ll: 400, message: 'An attribute key is 1-200 characters, not $-prefixed, without NUL, not __proto__' },
-  'attributes.invalid_value': { status: 422, ll: 400, message: 'An attribute value is any JSON value except null, bounded in size: {reason}' },
+  'attributes.invalid_key': {
+    status: 422,
+    ll: 400,
+    message: 'An attribute key is 1-200 characters, not $-prefixed, without NUL, not __proto__',
+  },
+  'attributes.invalid_value': {
+    status: 422,
+    ll: 400,
+    message: 'An attribute value is any JSON value except null, bounded in size: {reason}',
+  },
   // Links.
   'links.invalid_link_id': { status: 400, message: 'Invalid link ID {id}' },
   'links.link_not_found': { status: 404, message: 'Link {id} not found' },

@@ -13,10 +13,14 @@ export interface StoreRefusal {
 const TOO_LARGE_CODES = new Set([10334, 17419]);
 
 export function storeRefusalOf(error: unknown): StoreRefusal | null {
-  if (error instanceof DocumentRefusedError) return { status: error.status as 413 | 422, code: error.code as StoreRefusal['code'], reason: error.message };
+  if (error instanceof DocumentRefusedError)
+    return { status: error.status as 413 | 422, code: error.code as StoreRefusal['code'], reason: error.message };
   const candidate = error as { name?: string; code?: unknown; message?: string } | null;
   const reason = String(candidate?.message ?? '');
-  if (TOO_LARGE_CODES.has(candidate?.code as number) || (candidate?.name === 'MongoInvalidArgumentError' && /larger than the maximum size/i.test(reason))) {
+  if (
+    TOO_LARGE_CODES.has(candidate?.code as number) ||
+    (candidate?.name === 'MongoInvalidArgumentError' && /larger than the maximum size/i.test(reason))
+  ) {
     return { status: 413, code: 'store.document_too_large', reason };
   }
   const isBadName = candidate?.code === 2 && /field name/i.test(reason);

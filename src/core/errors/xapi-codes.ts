@@ -6,10 +6,16 @@ import type { ErrorDefinition } from './error-definition.ts';
 export const XAPI_ERROR_CODES = {
   'xapi.version_required': { status: 400, message: 'Send the X-Experience-API-Version header (1.0.x or 2.0.x)' },
   'xapi.version_unsupported': { status: 400, message: 'X-Experience-API-Version {version} is not served here; send 1.0.x or 2.0.x' },
-  'xapi.unsupported_content_type': { status: 400, message: 'Send statements as application/json, or multipart/mixed with attachments (got {contentType})' },
+  'xapi.unsupported_content_type': {
+    status: 400,
+    message: 'Send statements as application/json, or multipart/mixed with attachments (got {contentType})',
+  },
   'xapi.invalid_multipart': { status: 400, message: 'The multipart/mixed statements request is not valid: {reason}' },
   'xapi.invalid_body': { status: 400, message: 'Send one statement object or a non-empty array of statements' },
-  'xapi.statements_rejected': { status: 400, message: 'The request was rejected whole: {count} problem(s), see details; nothing was resolved' },
+  'xapi.statements_rejected': {
+    status: 400,
+    message: 'The request was rejected whole: {count} problem(s), see details; nothing was resolved',
+  },
   'xapi.duplicate_statement_id': { status: 400, message: 'The batch holds statement id {id} more than once' },
   'xapi.statement_id_required': { status: 400, message: 'PUT /xapi/statements needs the statementId query parameter' },
   'xapi.invalid_statement_id': { status: 400, message: 'statementId {id} is not a UUID' },

@@ -17,12 +17,18 @@ export function conditionClause(condition: Condition, path = condition.spec.path
   const { op, value } = condition;
   const candidates = Array.isArray(value) ? value : [value];
   switch (op) {
-    case 'eq': return { [path]: Array.isArray(value) ? { $in: candidates } : value };
-    case 'ne': return { [path]: Array.isArray(value) ? { $nin: candidates } : { $ne: value } };
-    case 'in': return { [path]: { $in: candidates } };
-    case 'like': return { [path]: likeClause(String(value)) };
-    case 'exists': return value ? { [path]: { $exists: true, $ne: null } } : { $or: [{ [path]: { $exists: false } }, { [path]: null }] };
-    default: return { [path]: { [`$${op}`]: value } };
+    case 'eq':
+      return { [path]: Array.isArray(value) ? { $in: candidates } : value };
+    case 'ne':
+      return { [path]: Array.isArray(value) ? { $nin: candidates } : { $ne: value } };
+    case 'in':
+      return { [path]: { $in: candidates } };
+    case 'like':
+      return { [path]: likeClause(String(value)) };
+    case 'exists':
+      return value ? { [path]: { $exists: true, $ne: null } } : { $or: [{ [path]: { $exists: false } }, { [path]: null }] };
+    default:
+      return { [path]: { [`$${op}`]: value } };
   }
 }
 

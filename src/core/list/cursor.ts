@@ -8,7 +8,6 @@ import { apiError } from '../errors/api-error.ts';
 import { isObjectIdText } from '../../domain/object-id-text.ts';
 import { isObjectId } from '../../domain/is-object-id.ts';
 
-
 export interface CursorCodec {
   encode(position: Record<string, unknown>, queryDigest: string): string;
   /** The position, or throws 400 query.invalid_cursor. */
@@ -45,7 +44,9 @@ export function createCursorCodec(secret: Buffer): CursorCodec {
   return {
     encode(position, digest) {
       const keys = Object.keys(position);
-      const payload = Buffer.from(JSON.stringify({ q: digest, k: keys, v: keys.map((key) => toJsonValue(position[key])) })).toString('base64url');
+      const payload = Buffer.from(JSON.stringify({ q: digest, k: keys, v: keys.map((key) => toJsonValue(position[key])) })).toString(
+        'base64url',
+      );
       return `${payload}.${sign(payload).toString('base64url')}`;
     },
     decode(cursor, digest) {
@@ -53,7 +54,11 @@ export function createCursorCodec(secret: Buffer): CursorCodec {
       const [payload, signature, ...rest] = cursor.split('.');
       if (!payload || !signature || rest.length > 0 || !/^[A-Za-z0-9_-]+$/.test(payload + signature)) throw invalid();
       // Only canonical base64url: other spellings of the same bytes (unused trailing bits) are not this cursor.
-      if (Buffer.from(payload, 'base64url').toString('base64url') !== payload || Buffer.from(signature, 'base64url').toString('base64url') !== signature) throw invalid();
+      if (
+        Buffer.from(payload, 'base64url').toString('base64url') !== payload ||
+        Buffer.from(signature, 'base64url').toString('base64url') !== signature
+      )
+        throw invalid();
       const expected = sign(payload);
       const given = Buffer.from(signature, 'base64url');
       if (given.length !== expected.length || !timingSafeEqual(given, expected)) throw invalid();
@@ -63,7 +68,8 @@ export function createCursorCodec(secret: Buffer): CursorCodec {
       } catch {
         throw invalid();
       }
-      if (decoded.q !== digest || !Array.isArray(decoded.k) || !Array.isArray(decoded.v) || decoded.k.length !== decoded.v.length) throw invalid();
+      if (decoded.q !== digest || !Array.isArray(decoded.k) || !Array.isArray(decoded.v) || decoded.k.length !== decoded.v.length)
+        throw invalid();
       return new Map(decoded.k.map((key, index) => [String(key), fromJsonValue((decoded.v as unknown[])[index])]));
     },
   };

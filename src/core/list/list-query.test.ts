@@ -51,8 +51,13 @@ describe('list query parsing', () => {
   it('parses every operator with values typed by field', () => {
     const id = new ObjectId();
     const query = parseListQuery(spec, {
-      'search.id.eq': id.toHexString(), 'search.name.like': 'an', 'search.name.in': 'a,b', 'search.createdAt.gte': '2024-01-01',
-      'search.active.ne': 'false', 'search.name.exists': 'true', 'search.metadata.level.gt': '3',
+      'search.id.eq': id.toHexString(),
+      'search.name.like': 'an',
+      'search.name.in': 'a,b',
+      'search.createdAt.gte': '2024-01-01',
+      'search.active.ne': 'false',
+      'search.name.exists': 'true',
+      'search.metadata.level.gt': '3',
     });
     const filter = conditionsFilter(query.conditions);
     expect(filter.$and).to.deep.include({ _id: id });
@@ -71,11 +76,21 @@ describe('list query parsing', () => {
 
   it('refuses unknown fields, operators and bad values with query.invalid_filter', () => {
     for (const query of [
-      { 'search.nope.eq': 'x' }, { 'search.name.regex': 'x' }, { 'search.id.eq': 'xyz' }, { 'search.createdAt.gt': 'yesterday' },
-      { 'search.active.eq': 'maybe' }, { 'search.name.exists': 'yes' }, { 'search.active.like': 'x' }, { 'search.metadata.$where.eq': 'x' },
-      { 'search..eq': 'x' }, { search: 'x'.repeat(1001) },
+      { 'search.nope.eq': 'x' },
+      { 'search.name.regex': 'x' },
+      { 'search.id.eq': 'xyz' },
+      { 'search.createdAt.gt': 'yesterday' },
+      { 'search.active.eq': 'maybe' },
+      { 'search.name.exists': 'yes' },
+      { 'search.active.like': 'x' },
+      { 'search.metadata.$where.eq': 'x' },
+      { 'search..eq': 'x' },
+      { search: 'x'.repeat(1001) },
     ]) {
-      expect(codeOf(() => parseListQuery(spec, query)), JSON.stringify(query)).to.equal('query.invalid_filter');
+      expect(
+        codeOf(() => parseListQuery(spec, query)),
+        JSON.stringify(query),
+      ).to.equal('query.invalid_filter');
     }
   });
 
@@ -86,11 +101,25 @@ describe('list query parsing', () => {
   });
 
   it('reads shorthands, extra parameters, sort, stack and include', () => {
-    const query = parseListQuery(spec, { active: 'true', cascade: 'true', sort: 'name,-createdAt', stack: 'active', include: 'identifiers' });
+    const query = parseListQuery(spec, {
+      active: 'true',
+      cascade: 'true',
+      sort: 'name,-createdAt',
+      stack: 'active',
+      include: 'identifiers',
+    });
     expect(query.conditions[0]).to.include({ field: 'active', op: 'eq', value: true });
     expect(query.extra).to.deep.equal({ cascade: 'true' });
-    expect(query.sort.map((key) => [key.path, key.direction])).to.deep.equal([['name', 1], ['createdAt', -1]]);
-    expect(effectiveSort(query).map((key) => [key.path, key.direction])).to.deep.equal([['active', 1], ['name', 1], ['createdAt', -1], ['_id', -1]]);
+    expect(query.sort.map((key) => [key.path, key.direction])).to.deep.equal([
+      ['name', 1],
+      ['createdAt', -1],
+    ]);
+    expect(effectiveSort(query).map((key) => [key.path, key.direction])).to.deep.equal([
+      ['active', 1],
+      ['name', 1],
+      ['createdAt', -1],
+      ['_id', -1],
+    ]);
     expect(query.include).to.deep.equal(['identifiers']);
   });
 
@@ -126,10 +155,18 @@ describe('cursors', () => {
     const edited = Buffer.from(JSON.stringify({ q: digest, k: ['_id'], v: [{ $oid: 'f'.repeat(24) }] })).toString('base64url');
     const other = createCursorCodec(Buffer.from('another secret of thirty-two b.'));
     for (const bad of [
-      `${edited}.${signature}`, payload, `${payload}.`, `${payload}.${signature}x`, 'not a cursor', `${payload}.${signature}.x`,
+      `${edited}.${signature}`,
+      payload,
+      `${payload}.`,
+      `${payload}.${signature}x`,
+      'not a cursor',
+      `${payload}.${signature}.x`,
       other.encode({ _id: new ObjectId() }, digest),
     ]) {
-      expect(codeOf(() => codec.decode(bad, digest)), bad).to.equal('query.invalid_cursor');
+      expect(
+        codeOf(() => codec.decode(bad, digest)),
+        bad,
+      ).to.equal('query.invalid_cursor');
     }
     expect(codeOf(() => codec.decode(cursor, queryDigest({ organisation: 'b', sort: ['createdAt'] })))).to.equal('query.invalid_cursor');
   });

@@ -43,7 +43,9 @@ export interface ListQuery {
 }
 
 function invalidFilter(parameter: string, reason: string) {
-  return apiError('query.invalid_filter', { parameter, reason }, [detail(`query.${parameter}`, 'query.invalid_filter', { parameter, reason })]);
+  return apiError('query.invalid_filter', { parameter, reason }, [
+    detail(`query.${parameter}`, 'query.invalid_filter', { parameter, reason }),
+  ]);
 }
 
 function parseInteger(raw: string, code: 'query.invalid_limit' | 'query.invalid_offset', minimum: number): number {
@@ -113,7 +115,9 @@ function parseConditionValue(spec: FieldSpec, op: Operator, raw: string, paramet
   if (op === 'in') {
     const parts = raw.split(',');
     if (parts.length > 100) throw invalidFilter(parameter, 'in takes at most 100 values');
-    return parts.flatMap((part) => (spec.type === 'scalar' || spec.type === 'any' ? scalarCandidates(part) : [parseScalar(part, spec.type, parameter)]));
+    return parts.flatMap((part) =>
+      spec.type === 'scalar' || spec.type === 'any' ? scalarCandidates(part) : [parseScalar(part, spec.type, parameter)],
+    );
   }
   if ((spec.type === 'scalar' || spec.type === 'any') && (op === 'eq' || op === 'ne')) return scalarCandidates(raw);
   if (spec.type === 'scalar' || spec.type === 'any') {
@@ -128,7 +132,8 @@ function parseCondition(spec: ListSpec, parameter: string, raw: string): Conditi
   const dot = body.lastIndexOf('.');
   const field = dot > 0 ? body.slice(0, dot) : '';
   const op = body.slice(dot + 1) as Operator;
-  if (!field || !(OPERATORS as readonly string[]).includes(op)) throw invalidFilter(parameter, `expected search.<field>.<${OPERATORS.join('|')}>`);
+  if (!field || !(OPERATORS as readonly string[]).includes(op))
+    throw invalidFilter(parameter, `expected search.<field>.<${OPERATORS.join('|')}>`);
   const fieldSpec = fieldSpecOf(spec, field);
   if (!fieldSpec) throw invalidFilter(parameter, `unknown field ${field}`);
   return { field, spec: fieldSpec, op, value: parseConditionValue(fieldSpec, op, raw, parameter) };
@@ -140,25 +145,35 @@ function parseSortKey(spec: ListSpec, term: string, parameter: 'sort' | 'stack')
   const fieldSpec = Object.hasOwn(spec.fields, field) ? spec.fields[field] : null;
   const allowed = parameter === 'sort' ? fieldSpec?.sortable : fieldSpec?.stackable;
   if (!fieldSpec || !allowed || !fieldSpec.path) {
-    throw apiError(parameter === 'sort' ? 'query.invalid_sort' : 'query.invalid_stack', { field: term },
-      [detail(`query.${parameter}`, parameter === 'sort' ? 'query.invalid_sort' : 'query.invalid_stack', { field: term })]);
+    throw apiError(parameter === 'sort' ? 'query.invalid_sort' : 'query.invalid_stack', { field: term }, [
+      detail(`query.${parameter}`, parameter === 'sort' ? 'query.invalid_sort' : 'query.invalid_stack', { field: term }),
+    ]);
   }
   return { field, path: fieldSpec.path, direction };
 }
 
 export function parseListQuery(spec: ListSpec, query: Record<string, unknown>): ListQuery {
   const parsed: ListQuery = {
-    limit: DEFAULT_LIMIT, offset: 0, after: null, before: null, conditions: [], search: null,
+    limit: DEFAULT_LIMIT,
+    offset: 0,
+    after: null,
+    before: null,
+    conditions: [],
+    search: null,
     sort: spec.defaultSort.map(({ field, direction }) => ({ field, path: spec.fields[field].path!, direction })),
-    stack: null, include: [], extra: {},
+    stack: null,
+    include: [],
+    extra: {},
   };
   let offsetGiven = false;
   for (const [parameter, rawValue] of Object.entries(query)) {
     if (typeof rawValue !== 'string') throw apiError('query.invalid_parameter', { parameter, reason: 'give it once, as text' });
     const raw = rawValue;
     if (parameter === 'limit') parsed.limit = Math.min(parseInteger(raw, 'query.invalid_limit', 1), MAX_LIMIT);
-    else if (parameter === 'offset') { parsed.offset = parseInteger(raw, 'query.invalid_offset', 0); offsetGiven = true; }
-    else if (parameter === 'after' || parameter === 'before') {
+    else if (parameter === 'offset') {
+      parsed.offset = parseInteger(raw, 'query.invalid_offset', 0);
+      offsetGiven = true;
+    } else if (parameter === 'after' || parameter === 'before') {
       if (raw === '' || raw.length > 4096) throw apiError('query.invalid_cursor');
       parsed[parameter] = raw;
     } else if (parameter === 'search') {
@@ -167,24 +182,34 @@ export function parseListQuery(spec: ListSpec, query: Record<string, unknown>): 
       parsed.search = raw === '' ? null : raw;
     } else if (parameter.startsWith('search.')) parsed.conditions.push(parseCondition(spec, parameter, raw));
     else if (parameter === 'sort') {
-      const terms = raw.split(',').map((term) => term.trim()).filter(Boolean);
+      const terms = raw
+        .split(',')
+        .map((term) => term.trim())
+        .filter(Boolean);
       if (terms.length === 0 || terms.length > 5) throw apiError('query.invalid_sort', { field: raw });
       parsed.sort = terms.map((term) => parseSortKey(spec, term, 'sort'));
       parsed.isSortGiven = true;
     } else if (parameter === 'stack') parsed.stack = parseSortKey(spec, raw, 'stack');
     else if (parameter === 'include') {
-      const values = raw.split(',').map((value) => value.trim()).filter(Boolean);
+      const values = raw
+        .split(',')
+        .map((value) => value.trim())
+        .filter(Boolean);
       const allowed = spec.includes ?? [];
       const unknown = values.find((value) => !allowed.includes(value));
       if (unknown !== undefined) throw apiError('query.invalid_include', { value: unknown, allowed: allowed.join(', ') || 'none' });
       parsed.include = [...new Set(values)];
     } else if (spec.shorthands?.includes(parameter)) parsed.conditions.push(parseCondition(spec, `search.${parameter}.eq`, raw));
     else if (spec.extraParameters?.includes(parameter)) parsed.extra[parameter] = raw;
-    else throw apiError('query.invalid_parameter', { parameter, reason: 'unknown parameter' }, [detail(`query.${parameter}`, 'query.invalid_parameter', { parameter, reason: 'unknown parameter' })]);
+    else
+      throw apiError('query.invalid_parameter', { parameter, reason: 'unknown parameter' }, [
+        detail(`query.${parameter}`, 'query.invalid_parameter', { parameter, reason: 'unknown parameter' }),
+      ]);
   }
   if ([offsetGiven && parsed.offset > 0, parsed.after !== null, parsed.before !== null].filter(Boolean).length > 1) {
     throw apiError('query.conflicting_paging');
   }
-  if (new Set(parsed.sort.map((key) => key.path)).size !== parsed.sort.length) throw apiError('query.invalid_sort', { field: 'a field twice' });
+  if (new Set(parsed.sort.map((key) => key.path)).size !== parsed.sort.length)
+    throw apiError('query.invalid_sort', { field: 'a field twice' });
   return parsed;
 }

@@ -97,14 +97,17 @@ export async function findPage<T extends Document>(request: PageRequest<T>): Pro
   const filter: Filter = parts.length > 0 ? { ...request.scope, $and: parts } : { ...request.scope };
   const isBackwards = query.before !== null;
   const rows = await request.collection.find(filter, {
-    sort: toSort(keys, isBackwards), skip: cursorText === null ? query.offset : 0, limit: query.limit + 1, ...(hint ? { hint } : {}),
+    sort: toSort(keys, isBackwards),
+    skip: cursorText === null ? query.offset : 0,
+    limit: query.limit + 1,
+    ...(hint ? { hint } : {}),
   });
   const hasExtra = rows.length > query.limit;
   const items = rows.slice(0, query.limit);
   if (isBackwards) items.reverse();
   const encode = (document: T | undefined) => (document ? codec.encode(positionOf(document, keys), digest) : null);
   const hasNext = isBackwards ? items.length > 0 : hasExtra;
-  const hasPrevious = isBackwards ? hasExtra : (cursorText !== null || query.offset > 0);
+  const hasPrevious = isBackwards ? hasExtra : cursorText !== null || query.offset > 0;
   return {
     items,
     page: {
@@ -133,8 +136,15 @@ export function stackItems<R>(items: Array<{ raw: Document; rendered: R }>, path
   for (const { raw, rendered } of items) {
     const key = getPath(raw, path) ?? null;
     const last = groups.at(-1);
-    const sameKey = last && (last.key instanceof Date && key instanceof Date ? last.key.getTime() === key.getTime() : String(last.key) === String(key) && typeof last.key === typeof key);
-    if (last && sameKey) { last.items.push(rendered); last.count += 1; } else groups.push({ key, count: 1, items: [rendered] });
+    const sameKey =
+      last &&
+      (last.key instanceof Date && key instanceof Date
+        ? last.key.getTime() === key.getTime()
+        : String(last.key) === String(key) && typeof last.key === typeof key);
+    if (last && sameKey) {
+      last.items.push(rendered);
+      last.count += 1;
+    } else groups.push({ key, count: 1, items: [rendered] });
   }
   return groups;
 }

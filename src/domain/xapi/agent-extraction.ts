@@ -6,8 +6,7 @@ import { canonicalIdentifierKey, hasIfi, toStoredIfi } from './canonical-identif
 import { personaNameFor, seenName } from './persona-name.ts';
 import { isJsonObject } from '../plain-object.ts';
 
-export type AgentRole =
-  | 'actor' | 'object' | 'instructor' | 'team' | 'member' | 'authority' | 'contextAgent' | 'contextGroup';
+export type AgentRole = 'actor' | 'object' | 'instructor' | 'team' | 'member' | 'authority' | 'contextAgent' | 'contextGroup';
 
 export interface ExtractedAgent {
   role: AgentRole;
@@ -37,7 +36,9 @@ export function extractAgents(statement: Record<string, any>, options: { include
 export function countAgents(statement: unknown, options: { includeAuthority: boolean }): number {
   if (!isJsonObject(statement)) return 0;
   let count = 0;
-  visitAgents(statement, options, () => { count += 1; });
+  visitAgents(statement, options, () => {
+    count += 1;
+  });
   return count;
 }
 

@@ -38,7 +38,12 @@ describe('Agent rules (xapi-agents.md section 1)', () => {
 
   it('an Agent with two or more IFIs rejects', () => {
     rejects(statement({ actor: agent({ openid: 'http://openid.example.org/1' }) }), 'actor', CODES.invalidAgent);
-    rejects(statement({ actor: agent({ mbox_sha1sum: 'cd9b00a5611f94eaa7b1661edab976068e364975', account: { homePage: 'http://x.org', name: 'n' } }) }), 'actor');
+    rejects(
+      statement({
+        actor: agent({ mbox_sha1sum: 'cd9b00a5611f94eaa7b1661edab976068e364975', account: { homePage: 'http://x.org', name: 'n' } }),
+      }),
+      'actor',
+    );
   });
 
   it('properties outside objectType, name and the IFIs reject', () => {
@@ -90,7 +95,10 @@ describe('Agent rules (xapi-agents.md section 1)', () => {
     rejects(statement({ context: { instructor: agent({ mbox: 'mailto:x' }) } }), 'context.instructor.mbox');
     rejects(statement({ object: agent({ openid: 'nope' }) }), 'object.openid');
     rejects(statement({ authority: agent({ name: 1 }) }), 'authority.name');
-    rejects(statement({ actor: anonymousGroup([agent(), { mbox_sha1sum: 'esydnag7fhxkquopagrr4aiputa=' }]) }), 'actor.member[1].mbox_sha1sum');
+    rejects(
+      statement({ actor: anonymousGroup([agent(), { mbox_sha1sum: 'esydnag7fhxkquopagrr4aiputa=' }]) }),
+      'actor.member[1].mbox_sha1sum',
+    );
   });
 });
 

@@ -15,7 +15,9 @@ export function validateAgentOrGroup(value: unknown, path: string): StatementErr
   if (objectType === undefined || objectType === 'Agent') return validateAgentBody(value, path);
   if (objectType === 'Group') return validateGroupBody(value, path);
   return statementError(
-    AGENT, `${path}.objectType`, `objectType ${describeValue(objectType)} is neither "Agent" nor "Group" (case-sensitive)`,
+    AGENT,
+    `${path}.objectType`,
+    `objectType ${describeValue(objectType)} is neither "Agent" nor "Group" (case-sensitive)`,
   );
 }
 
@@ -47,8 +49,12 @@ export function validateAgentBody(agent: Record<string, unknown>, path: string):
     else if (key !== 'objectType' && key !== 'name') (extra ??= []).push(key);
   }
   if (extra !== null) return statementError(AGENT, path, `Agent has properties not allowed: ${extra.join(',')}`);
-  return checkNameAndIfis(agent, path, ifiCount, 'Agent') ??
-    (ifiCount === 0 ? statementError(AGENT, path, 'Agent has no inverse functional identifier (exactly one of mbox, mbox_sha1sum, openid, account)') : null);
+  return (
+    checkNameAndIfis(agent, path, ifiCount, 'Agent') ??
+    (ifiCount === 0
+      ? statementError(AGENT, path, 'Agent has no inverse functional identifier (exactly one of mbox, mbox_sha1sum, openid, account)')
+      : null)
+  );
 }
 
 /** A Group whose objectType is known to be "Group": anonymous (members only) or identified (one IFI). */
@@ -78,9 +84,7 @@ export function validateGroupBody(group: Record<string, unknown>, path: string):
   return null;
 }
 
-function checkNameAndIfis(
-  actor: Record<string, unknown>, path: string, ifiCount: number, kind: 'Agent' | 'Group',
-): StatementError | null {
+function checkNameAndIfis(actor: Record<string, unknown>, path: string, ifiCount: number, kind: 'Agent' | 'Group'): StatementError | null {
   if ('name' in actor && typeof actor.name !== 'string') {
     return statementError(kind === 'Agent' ? AGENT : GROUP, `${path}.name`, 'name is not a string');
   }
@@ -93,9 +97,7 @@ function checkNameAndIfis(
   }
   if (ifiCount > 1) {
     const keys = Object.keys(actor).filter(isIfiKey).join(',');
-    return statementError(
-      kind === 'Agent' ? AGENT : GROUP, path, `${kind} has more than one inverse functional identifier: ${keys}`,
-    );
+    return statementError(kind === 'Agent' ? AGENT : GROUP, path, `${kind} has more than one inverse functional identifier: ${keys}`);
   }
   return null;
 }
@@ -112,7 +114,8 @@ export function validateAuthority(value: unknown, path: string): StatementError 
   for (const key in authority) {
     if (isIfiKey(key)) {
       return statementError(
-        STATEMENT_ERROR_CODES.invalidAuthority, path,
+        STATEMENT_ERROR_CODES.invalidAuthority,
+        path,
         'Group authority must be the two-member OAuth group without an identifier',
       );
     }

@@ -5,10 +5,12 @@ import { canonicalIdentifierKey, canonicalMbox, mboxSha1sums, toStoredIfi } from
 describe('canonical identifier keys (xapi-agents.md section 6)', () => {
   it('mbox: scheme and domain lower-cased, local part unchanged', () => {
     expect(canonicalIdentifierKey({ key: 'mbox', value: 'MAILTO:Alice@Example.ORG' })).to.equal('mbox|mailto:Alice@example.org');
-    expect(canonicalIdentifierKey({ key: 'mbox', value: 'mailto:Alice@example.org' }))
-      .to.equal(canonicalIdentifierKey({ key: 'mbox', value: 'Mailto:Alice@EXAMPLE.org' }));
-    expect(canonicalIdentifierKey({ key: 'mbox', value: 'mailto:alice@example.org' }))
-      .to.not.equal(canonicalIdentifierKey({ key: 'mbox', value: 'mailto:Alice@example.org' }));
+    expect(canonicalIdentifierKey({ key: 'mbox', value: 'mailto:Alice@example.org' })).to.equal(
+      canonicalIdentifierKey({ key: 'mbox', value: 'Mailto:Alice@EXAMPLE.org' }),
+    );
+    expect(canonicalIdentifierKey({ key: 'mbox', value: 'mailto:alice@example.org' })).to.not.equal(
+      canonicalIdentifierKey({ key: 'mbox', value: 'mailto:Alice@example.org' }),
+    );
   });
 
   it('mbox: an address with a second "mailto:" keeps its local part', () => {
@@ -16,12 +18,15 @@ describe('canonical identifier keys (xapi-agents.md section 6)', () => {
   });
 
   it('mbox_sha1sum: lower-case hex, so case never splits an identifier', () => {
-    expect(canonicalIdentifierKey({ key: 'mbox_sha1sum', value: 'CD9B00A5611F94EAA7B1661EDAB976068E364975' }))
-      .to.equal('mbox_sha1sum|cd9b00a5611f94eaa7b1661edab976068e364975');
+    expect(canonicalIdentifierKey({ key: 'mbox_sha1sum', value: 'CD9B00A5611F94EAA7B1661EDAB976068E364975' })).to.equal(
+      'mbox_sha1sum|cd9b00a5611f94eaa7b1661edab976068e364975',
+    );
   });
 
   it('openid: exactly as received', () => {
-    expect(canonicalIdentifierKey({ key: 'openid', value: 'HTTP://OpenID.example.org/Bob' })).to.equal('openid|HTTP://OpenID.example.org/Bob');
+    expect(canonicalIdentifierKey({ key: 'openid', value: 'HTTP://OpenID.example.org/Bob' })).to.equal(
+      'openid|HTTP://OpenID.example.org/Bob',
+    );
   });
 
   it('account: the (homePage, name) pair; key order of the received object never matters', () => {
@@ -42,9 +47,14 @@ describe('canonical identifier keys (xapi-agents.md section 6)', () => {
 describe('toStoredIfi', () => {
   it('picks the single IFI of an agent in stored form', () => {
     expect(toStoredIfi({ name: 'A', mbox: 'MAILTO:A@Example.com' })).to.deep.equal({ key: 'mbox', value: 'MAILTO:A@Example.com' });
-    expect(toStoredIfi({ mbox_sha1sum: 'CD9B00A5611F94EAA7B1661EDAB976068E364975' }))
-      .to.deep.equal({ key: 'mbox_sha1sum', value: 'cd9b00a5611f94eaa7b1661edab976068e364975' });
-    expect(toStoredIfi({ objectType: 'Group', openid: 'http://o.example/1', member: [] })).to.deep.equal({ key: 'openid', value: 'http://o.example/1' });
+    expect(toStoredIfi({ mbox_sha1sum: 'CD9B00A5611F94EAA7B1661EDAB976068E364975' })).to.deep.equal({
+      key: 'mbox_sha1sum',
+      value: 'cd9b00a5611f94eaa7b1661edab976068e364975',
+    });
+    expect(toStoredIfi({ objectType: 'Group', openid: 'http://o.example/1', member: [] })).to.deep.equal({
+      key: 'openid',
+      value: 'http://o.example/1',
+    });
   });
 
   it('throws for an agent without an IFI (callers validate first)', () => {
@@ -66,6 +76,8 @@ describe('mbox ↔ mbox_sha1sum', () => {
     const sums = mboxSha1sums('MAILTO:xapi@ADLNET.gov');
     expect(sums).to.have.length(2);
     expect(sums[0]).to.equal('cd9b00a5611f94eaa7b1661edab976068e364975');
-    expect(sums[1]).to.match(/^[0-9a-f]{40}$/).and.not.equal(sums[0]);
+    expect(sums[1])
+      .to.match(/^[0-9a-f]{40}$/)
+      .and.not.equal(sums[0]);
   });
 });

@@ -59,8 +59,13 @@ export function toStoredIfi(agentLike: Record<string, unknown>): Ifi {
   }
   if (typeof agentLike.openid === 'string') return { key: 'openid', value: agentLike.openid };
   const account = agentLike.account as { homePage?: unknown; name?: unknown } | undefined;
-  if (account !== undefined && typeof account === 'object' && account !== null
-    && typeof account.homePage === 'string' && typeof account.name === 'string') {
+  if (
+    account !== undefined &&
+    typeof account === 'object' &&
+    account !== null &&
+    typeof account.homePage === 'string' &&
+    typeof account.name === 'string'
+  ) {
     return { key: 'account', value: { homePage: account.homePage, name: account.name } };
   }
   throw new TypeError('toStoredIfi: the agent has no valid inverse functional identifier (validate it first)');
@@ -68,6 +73,10 @@ export function toStoredIfi(agentLike: Record<string, unknown>): Ifi {
 
 /** Whether an Agent or Group carries an IFI at all (an anonymous Group does not). */
 export function hasIfi(agentLike: Record<string, unknown>): boolean {
-  return agentLike.mbox !== undefined || agentLike.mbox_sha1sum !== undefined
-    || agentLike.openid !== undefined || agentLike.account !== undefined;
+  return (
+    agentLike.mbox !== undefined ||
+    agentLike.mbox_sha1sum !== undefined ||
+    agentLike.openid !== undefined ||
+    agentLike.account !== undefined
+  );
 }

@@ -9,8 +9,17 @@ import { isJsonObject } from '../plain-object.ts';
 const CODE = STATEMENT_ERROR_CODES.invalidContext;
 
 const CONTEXT_PROPERTIES = new Set([
-  'registration', 'instructor', 'team', 'contextActivities', 'revision', 'platform', 'language', 'statement',
-  'extensions', 'contextAgents', 'contextGroups',
+  'registration',
+  'instructor',
+  'team',
+  'contextActivities',
+  'revision',
+  'platform',
+  'language',
+  'statement',
+  'extensions',
+  'contextAgents',
+  'contextGroups',
 ]);
 
 /** `objectIsActivity`: the enclosing statement's object is an Activity (objectType "Activity" or none). */

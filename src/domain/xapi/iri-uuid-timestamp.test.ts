@@ -1,6 +1,12 @@
 import { expect } from 'chai';
 import {
-  hasMailtoPrefix, isAbsoluteIri, isMailtoAddress, isSha1Hex, isUuid, isXapiVersion, timestampProblem,
+  hasMailtoPrefix,
+  isAbsoluteIri,
+  isMailtoAddress,
+  isSha1Hex,
+  isUuid,
+  isXapiVersion,
+  timestampProblem,
 } from './iri-uuid-timestamp.ts';
 
 describe('xAPI value formats', () => {
@@ -46,15 +52,31 @@ describe('xAPI value formats', () => {
 
   it('accepts ISO 8601 date-times with Z, ±hh:mm, ±hhmm, ±hh or no zone (section 5)', () => {
     for (const ok of [
-      '2013-05-18T05:32:34.804Z', '2013-04-08T17:51:38.118000+00:00', '2013-02-02T12:00:00-05:00', '2015-11-18T12:17',
-      '2015-11-18T12:17:00', '2015-11-18T12:17:00+0000', '2015-11-18T12:17:00+00', '2015-11-18T12:17:00+0530', '2016-02-29T00:00Z',
+      '2013-05-18T05:32:34.804Z',
+      '2013-04-08T17:51:38.118000+00:00',
+      '2013-02-02T12:00:00-05:00',
+      '2015-11-18T12:17',
+      '2015-11-18T12:17:00',
+      '2015-11-18T12:17:00+0000',
+      '2015-11-18T12:17:00+00',
+      '2015-11-18T12:17:00+0530',
+      '2016-02-29T00:00Z',
     ]) {
       expect(timestampProblem(ok), ok).to.equal(null);
     }
   });
 
   it('rejects malformed timestamps and out-of-range fields', () => {
-    for (const bad of ['should fail', '01/011/2015', '2015-11-18', '2015-13-01T00:00Z', '2015-02-29T00:00Z', '2015-11-18T24:00Z', '2015-11-18 12:17Z', 5]) {
+    for (const bad of [
+      'should fail',
+      '01/011/2015',
+      '2015-11-18',
+      '2015-13-01T00:00Z',
+      '2015-02-29T00:00Z',
+      '2015-11-18T24:00Z',
+      '2015-11-18 12:17Z',
+      5,
+    ]) {
       expect(timestampProblem(bad), String(bad)).to.equal('not_iso8601');
     }
   });

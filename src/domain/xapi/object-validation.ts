@@ -31,7 +31,10 @@ export type SubStatementValidator = (value: Record<string, unknown>, path: strin
  * The object of a statement (`insideSubStatement` false) or of a SubStatement (true: a SubStatement there rejects).
  */
 export function validateObject(
-  value: unknown, path: string, insideSubStatement: boolean, validateSubStatement: SubStatementValidator,
+  value: unknown,
+  path: string,
+  insideSubStatement: boolean,
+  validateSubStatement: SubStatementValidator,
 ): StatementError | null {
   if (!isJsonObject(value)) return statementError(OBJECT, path, 'object is not a JSON object');
   const objectType = value.objectType;
@@ -53,7 +56,8 @@ export function validateObject(
       return validateSubStatement(value, path);
     default:
       return statementError(
-        OBJECT, `${path}.objectType`,
+        OBJECT,
+        `${path}.objectType`,
         `unknown object objectType ${describeValue(objectType)} (Activity, Agent, Group, SubStatement or StatementRef, case-sensitive)`,
       );
   }

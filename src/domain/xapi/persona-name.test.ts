@@ -11,20 +11,24 @@ describe('personaNameFor', () => {
     expect(personaNameFor({}, { key: 'mbox', value: 'MAILTO:a@example.com' })).to.equal('a@example.com');
     expect(personaNameFor({ name: '' }, { key: 'account', value: { homePage: 'http://lms.example', name: 'u42' } })).to.equal('u42');
     expect(personaNameFor({ name: '  ' }, { key: 'openid', value: 'http://openid.example.org/1' })).to.equal('http://openid.example.org/1');
-    expect(personaNameFor({ name: 7 }, { key: 'mbox_sha1sum', value: 'cd9b00a5611f94eaa7b1661edab976068e364975' }))
-      .to.equal('cd9b00a5611f94eaa7b1661edab976068e364975');
+    expect(personaNameFor({ name: 7 }, { key: 'mbox_sha1sum', value: 'cd9b00a5611f94eaa7b1661edab976068e364975' })).to.equal(
+      'cd9b00a5611f94eaa7b1661edab976068e364975',
+    );
   });
 });
 
 describe('toPersonObject (xapi-agents.md section 7)', () => {
   it('lists every name and identifier of a persona as arrays, without duplicates', () => {
-    const person = toPersonObject(['Alice', 'Alice', 'A. Liddell'], [
-      { key: 'mbox', value: 'mailto:alice@example.com' },
-      { key: 'mbox', value: 'MAILTO:alice@EXAMPLE.com' },
-      { key: 'mbox_sha1sum', value: 'cd9b00a5611f94eaa7b1661edab976068e364975' },
-      { key: 'openid', value: 'http://openid.example.org/1' },
-      { key: 'account', value: { homePage: 'http://lms.example', name: 'u42' } },
-    ]);
+    const person = toPersonObject(
+      ['Alice', 'Alice', 'A. Liddell'],
+      [
+        { key: 'mbox', value: 'mailto:alice@example.com' },
+        { key: 'mbox', value: 'MAILTO:alice@EXAMPLE.com' },
+        { key: 'mbox_sha1sum', value: 'cd9b00a5611f94eaa7b1661edab976068e364975' },
+        { key: 'openid', value: 'http://openid.example.org/1' },
+        { key: 'account', value: { homePage: 'http://lms.example', name: 'u42' } },
+      ],
+    );
     expect(person).to.deep.equal({
       objectType: 'Person',
       name: ['Alice', 'A. Liddell'],

@@ -1,7 +1,13 @@
 import { expect } from 'chai';
 import { STATEMENT_ERROR_CODES as CODES } from './errors.ts';
 import {
-  STATEMENT_REF_ID, agent, anonymousGroup, identifiedGroup, oauthAuthority, statement, subStatement,
+  STATEMENT_REF_ID,
+  agent,
+  anonymousGroup,
+  identifiedGroup,
+  oauthAuthority,
+  statement,
+  subStatement,
 } from '../../../test/support/statement-fixtures.ts';
 import { validateStatement } from './statement-validation.ts';
 
@@ -78,7 +84,11 @@ describe('statement checks (xapi-agents.md section 4)', () => {
       accepts(statement({ context: { team: identifiedGroup() } }));
     });
     it('statement must be a StatementRef', () => {
-      rejects(statement({ context: { statement: { objectType: 'StatementRef', id: 'should fail' } } }), 'context.statement', CODES.invalidContext);
+      rejects(
+        statement({ context: { statement: { objectType: 'StatementRef', id: 'should fail' } } }),
+        'context.statement',
+        CODES.invalidContext,
+      );
       rejects(statement({ context: { statement: subStatement() } }), 'context.statement');
       accepts(statement({ context: { statement: statementRef } }));
     });
@@ -89,9 +99,10 @@ describe('statement checks (xapi-agents.md section 4)', () => {
       rejects(statement({ object: agent(), context: { platform: 'p' } }), 'context.platform');
     });
     it('contextAgents items are {objectType: "contextAgent", agent, relevantTypes?}', () => {
-      const item = (overrides: Record<string, unknown>) => statement({
-        context: { contextAgents: [{ objectType: 'contextAgent', agent: agent(), ...overrides }] },
-      });
+      const item = (overrides: Record<string, unknown>) =>
+        statement({
+          context: { contextAgents: [{ objectType: 'contextAgent', agent: agent(), ...overrides }] },
+        });
       accepts(item({ relevantTypes: ['http://x.org/type'] }));
       rejects(item({ objectType: 'Should fail' }), 'context.contextAgents[0].objectType', CODES.invalidContext);
       rejects(item({ member: [] }), 'context.contextAgents[0]');
@@ -102,9 +113,10 @@ describe('statement checks (xapi-agents.md section 4)', () => {
       rejects(statement({ context: { contextAgents: {} } }), 'context.contextAgents');
     });
     it('contextGroups items are {objectType: "contextGroup", group, relevantTypes?}', () => {
-      const item = (overrides: Record<string, unknown>) => statement({
-        context: { contextGroups: [{ objectType: 'contextGroup', group: identifiedGroup(), ...overrides }] },
-      });
+      const item = (overrides: Record<string, unknown>) =>
+        statement({
+          context: { contextGroups: [{ objectType: 'contextGroup', group: identifiedGroup(), ...overrides }] },
+        });
       accepts(item({ relevantTypes: ['http://x.org/type'] }));
       rejects(item({ objectType: 'contextAgent' }), 'context.contextGroups[0].objectType');
       rejects(item({ group: agent() }), 'context.contextGroups[0].group', CODES.invalidGroup);
@@ -183,11 +195,13 @@ describe('statement checks (xapi-agents.md section 4)', () => {
   });
 
   it('does not judge definitions, results, language maps or attachments', () => {
-    accepts(statement({
-      object: { id: 'http://x.org/a', definition: { type: 'course', name: 'not a map' } },
-      result: { score: { scaled: 7 }, duration: 'forever' },
-      attachments: 'nonsense',
-    }));
+    accepts(
+      statement({
+        object: { id: 'http://x.org/a', definition: { type: 'course', name: 'not a map' } },
+        result: { score: { scaled: 7 }, duration: 'forever' },
+        attachments: 'nonsense',
+      }),
+    );
   });
 
   it('reports the first problem in a fixed order: nulls, authority, shape, then parts', () => {

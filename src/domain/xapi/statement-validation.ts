@@ -15,7 +15,17 @@ const SHAPE = STATEMENT_ERROR_CODES.invalidStatement;
 const ENVELOPE = STATEMENT_ERROR_CODES.invalidEnvelope;
 
 const STATEMENT_PROPERTIES = new Set([
-  'id', 'actor', 'verb', 'object', 'result', 'context', 'timestamp', 'stored', 'authority', 'version', 'attachments',
+  'id',
+  'actor',
+  'verb',
+  'object',
+  'result',
+  'context',
+  'timestamp',
+  'stored',
+  'authority',
+  'version',
+  'attachments',
 ]);
 /** A SubStatement is a statement without its own identity or LRS-assigned parts (id, stored, version, authority). */
 const SUBSTATEMENT_PROPERTIES = new Set(['objectType', 'actor', 'verb', 'object', 'result', 'context', 'timestamp', 'attachments']);
@@ -32,8 +42,7 @@ export function validateStatement(statement: unknown): StatementError | null {
     if (error !== null) return error;
   }
   const shapeError =
-    checkProperties(statement, STATEMENT_PROPERTIES, '(statement)', 'Statement') ??
-    checkRequiredParts(statement, '(statement)');
+    checkProperties(statement, STATEMENT_PROPERTIES, '(statement)', 'Statement') ?? checkRequiredParts(statement, '(statement)');
   if (shapeError !== null) return shapeError;
   if ('id' in statement && !isUuid(statement.id)) return statementError(ENVELOPE, 'id', 'statement id is not a UUID');
   const partsError = validateParts(statement, '', false);
@@ -55,29 +64,25 @@ export function validateStatement(statement: unknown): StatementError | null {
 }
 
 /** actor, verb, object, context and timestamp: shared by statements (prefix '') and SubStatements ('object.'). */
-function validateParts(
-  statement: Record<string, unknown>, prefix: string, insideSubStatement: boolean,
-): StatementError | null {
+function validateParts(statement: Record<string, unknown>, prefix: string, insideSubStatement: boolean): StatementError | null {
   const error =
     validateAgentOrGroup(statement.actor, `${prefix}actor`) ??
     validateVerb(statement.verb, `${prefix}verb`) ??
     validateObject(statement.object, `${prefix}object`, insideSubStatement, validateSubStatement) ??
-    ('context' in statement
-      ? validateContext(statement.context, `${prefix}context`, isActivityObject(statement.object))
-      : null);
+    ('context' in statement ? validateContext(statement.context, `${prefix}context`, isActivityObject(statement.object)) : null);
   if (error !== null) return error;
   return 'timestamp' in statement ? checkTimestamp(statement.timestamp, `${prefix}timestamp`) : null;
 }
 
 function validateSubStatement(subStatement: Record<string, unknown>, path: string): StatementError | null {
-  return checkProperties(subStatement, SUBSTATEMENT_PROPERTIES, path, 'SubStatement') ??
+  return (
+    checkProperties(subStatement, SUBSTATEMENT_PROPERTIES, path, 'SubStatement') ??
     checkRequiredParts(subStatement, path) ??
-    validateParts(subStatement, `${path}.`, true);
+    validateParts(subStatement, `${path}.`, true)
+  );
 }
 
-function checkProperties(
-  record: Record<string, unknown>, allowed: ReadonlySet<string>, path: string, kind: string,
-): StatementError | null {
+function checkProperties(record: Record<string, unknown>, allowed: ReadonlySet<string>, path: string, kind: string): StatementError | null {
   let extra: string[] | null = null;
   for (const key in record) {
     if (!allowed.has(key)) (extra ??= []).push(key);
@@ -96,7 +101,8 @@ function checkTimestamp(value: unknown, path: string): StatementError | null {
   const problem = timestampProblem(value);
   if (problem === null) return null;
   return statementError(
-    ENVELOPE, path,
+    ENVELOPE,
+    path,
     problem === 'negative_zero_offset'
       ? 'timestamp offset -00:00 (or -0000, -00) is forbidden'
       : 'not an ISO 8601 date-time (YYYY-MM-DDThh:mm[:ss[.fraction]][zone])',

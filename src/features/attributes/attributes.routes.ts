@@ -15,23 +15,41 @@ const keyParams = z.object({ id: z.string(), key: z.string() });
 
 export function registerAttributeRoutes(kit: RouteKit, { attributes }: { attributes: AttributesService }): void {
   defineListRoutes(kit, {
-    path: '/v1/attributes', scope: 'personas:read', tags, spec: ATTRIBUTE_LIST,
-    list: { summary: 'Attributes across personas (?key=&value=)', response: { description: 'A page', schema: listOf(AttributeSchema, 'AttributeList') } },
+    path: '/v1/attributes',
+    scope: 'personas:read',
+    tags,
+    spec: ATTRIBUTE_LIST,
+    list: {
+      summary: 'Attributes across personas (?key=&value=)',
+      response: { description: 'A page', schema: listOf(AttributeSchema, 'AttributeList') },
+    },
     count: { summary: 'Count attributes' },
-    find: (caller, query) => attributes.search(caller, query), view: attributeView, countOf: (caller, query) => attributes.count(caller, query),
+    find: (caller, query) => attributes.search(caller, query),
+    view: attributeView,
+    countOf: (caller, query) => attributes.count(caller, query),
   });
 
   defineRoute(kit, {
-    method: 'get', path: '/v1/personas/{id}/attributes', scope: 'personas:read', tags, summary: "A persona's attributes",
-    params: z.object({ id: z.string() }), responses: { 200: { description: 'Every attribute, by key', schema: z.object({ data: z.array(AttributeSchema) }) } },
+    method: 'get',
+    path: '/v1/personas/{id}/attributes',
+    scope: 'personas:read',
+    tags,
+    summary: "A persona's attributes",
+    params: z.object({ id: z.string() }),
+    responses: { 200: { description: 'Every attribute, by key', schema: z.object({ data: z.array(AttributeSchema) }) } },
     async handler(req, res, caller) {
       res.json({ data: (await attributes.listOfPersona(caller, personaId(req))).map(attributeView) });
     },
   });
 
   defineRoute(kit, {
-    method: 'put', path: '/v1/personas/{id}/attributes/{key}', scope: 'personas:write', tags, summary: 'Set one attribute',
-    params: keyParams, body: AttributePutSchema,
+    method: 'put',
+    path: '/v1/personas/{id}/attributes/{key}',
+    scope: 'personas:write',
+    tags,
+    summary: 'Set one attribute',
+    params: keyParams,
+    body: AttributePutSchema,
     responses: { 200: { description: 'Replaced', schema: AttributeSchema }, 201: { description: 'Created', schema: AttributeSchema } },
     async handler(req, res, caller) {
       const id = personaId(req);
@@ -43,7 +61,12 @@ export function registerAttributeRoutes(kit: RouteKit, { attributes }: { attribu
   });
 
   defineRoute(kit, {
-    method: 'delete', path: '/v1/personas/{id}/attributes/{key}', scope: 'personas:write', tags, summary: 'Delete one attribute', params: keyParams,
+    method: 'delete',
+    path: '/v1/personas/{id}/attributes/{key}',
+    scope: 'personas:write',
+    tags,
+    summary: 'Delete one attribute',
+    params: keyParams,
     responses: { 204: { description: 'Deleted' }, 404: { description: 'attributes.attribute_not_found' } },
     async handler(req, res, caller) {
       await attributes.remove(caller, personaId(req), String(req.params.key));

@@ -61,9 +61,13 @@ export function createAttributesService({ store, cursors }: { store: Store; curs
     assertStorableAttribute(key, value);
     const now = new Date();
     const filter = { organisation: caller.organisation, personaId, key };
-    const before = await upsertRetryingDuplicateKey(() => attributes.findOneAndUpdate(
-      filter, { $set: { value, updatedAt: now }, $setOnInsert: { createdAt: now } }, { upsert: true, returnDocument: 'before' },
-    ));
+    const before = await upsertRetryingDuplicateKey(() =>
+      attributes.findOneAndUpdate(
+        filter,
+        { $set: { value, updatedAt: now }, $setOnInsert: { createdAt: now } },
+        { upsert: true, returnDocument: 'before' },
+      ),
+    );
     const attribute = before ? { ...before, value, updatedAt: now } : await attributes.findOne(filter);
     return { attribute: attribute!, wasCreated: before === null };
   }
@@ -98,7 +102,10 @@ export function createAttributesService({ store, cursors }: { store: Store; curs
         // One value per (persona, key): the fact moved here replaces the one the persona held under that key.
         await attributes.deleteMany({ organisation: caller.organisation, personaId, key, _id: { $ne: id } });
       }
-      await attributes.updateOne({ _id: id, organisation: caller.organisation }, { $set: { personaId, key, value, updatedAt: new Date() } });
+      await attributes.updateOne(
+        { _id: id, organisation: caller.organisation },
+        { $set: { personaId, key, value, updatedAt: new Date() } },
+      );
       return attributes.findOne({ _id: id, organisation: caller.organisation });
     },
     async remove(caller, personaId, key) {
@@ -111,8 +118,13 @@ export function createAttributesService({ store, cursors }: { store: Store; curs
     },
     search(caller, query) {
       return findPage({
-        collection: attributes, scope: { organisation: caller.organisation }, filter: conditionsFilter(query.conditions), query,
-        codec: cursors, digest: listDigest('attributes', caller.organisation, query), sortIndexes: [{ key: 1, _id: 1 }],
+        collection: attributes,
+        scope: { organisation: caller.organisation },
+        filter: conditionsFilter(query.conditions),
+        query,
+        codec: cursors,
+        digest: listDigest('attributes', caller.organisation, query),
+        sortIndexes: [{ key: 1, _id: 1 }],
       });
     },
     count(caller, query) {

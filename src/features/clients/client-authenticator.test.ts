@@ -20,7 +20,12 @@ describe('client authenticator: throttling wrong secrets', () => {
     await temp.store.collection(COLLECTIONS.organisations).insertOne({ _id: organisation, name: 'org', createdAt: new Date() });
     for (const key of ['attacked', 'neighbour']) {
       await temp.store.collection(COLLECTIONS.clients).insertOne({
-        organisation, title: key, key, secretHash: await hashSecret(`${key}-secret`), scopes: ['personas:read'], createdAt: new Date(),
+        organisation,
+        title: key,
+        key,
+        secretHash: await hashSecret(`${key}-secret`),
+        scopes: ['personas:read'],
+        createdAt: new Date(),
       });
     }
   });
@@ -31,7 +36,9 @@ describe('client authenticator: throttling wrong secrets', () => {
     for (let attempt = 0; attempt < 3; attempt += 1) {
       expect((await authenticator.authenticate('attacked', `guess-${attempt}`)).ok).to.equal(false);
     }
-    expect((await authenticator.authenticate('attacked', 'attacked-secret')).ok, 'throttled: the secret is not even checked').to.equal(false);
+    expect((await authenticator.authenticate('attacked', 'attacked-secret')).ok, 'throttled: the secret is not even checked').to.equal(
+      false,
+    );
     expect((await authenticator.authenticate('neighbour', 'neighbour-secret')).ok, 'other keys are not throttled').to.equal(true);
     clock += 60_000;
     expect((await authenticator.authenticate('attacked', 'attacked-secret')).ok).to.equal(true);
@@ -50,7 +57,9 @@ describe('client authenticator: throttling wrong secrets', () => {
     expect((await authenticator.authenticate('attacked', 'attacked-secret')).ok).to.equal(true);
     authenticator.forget('attacked');
     await authenticator.authenticate('attacked', 'wrong-2');
-    expect((await authenticator.authenticate('attacked', 'attacked-secret')).ok, 'one failure since the success: under the limit').to.equal(true);
+    expect((await authenticator.authenticate('attacked', 'attacked-secret')).ok, 'one failure since the success: under the limit').to.equal(
+      true,
+    );
   });
 
   it('runs scrypt at most the limit for 200 parallel wrong guesses, two at a time, and still lets the right secret in from elsewhere', async () => {
@@ -68,7 +77,12 @@ describe('client authenticator: throttling wrong secrets', () => {
       }
     };
     const authenticator = createClientAuthenticator({
-      store: temp.store, failureLimit: 5, maxConcurrentChecks: 2, failureWindowMs: 60_000, now, verifySecret: countingVerify,
+      store: temp.store,
+      failureLimit: 5,
+      maxConcurrentChecks: 2,
+      failureWindowMs: 60_000,
+      now,
+      verifySecret: countingVerify,
     });
     const guesses = Array.from({ length: 200 }, (_, n) => authenticator.authenticate('attacked', `guess-${n}`, '203.0.113.7'));
     const rightSecret = authenticator.authenticate('attacked', 'attacked-secret', '198.51.100.20');
@@ -78,8 +92,14 @@ describe('client authenticator: throttling wrong secrets', () => {
     expect(runs, 'scrypt runs: 5 guesses admitted + the right secret').to.equal(6);
     expect(mostAtOnce).to.be.at.most(2);
     authenticator.forget('attacked');
-    expect((await authenticator.authenticate('attacked', 'attacked-secret', '203.0.113.7')).ok, "uncached, the attacker's address stays throttled").to.equal(false);
-    expect((await authenticator.authenticate('attacked', 'attacked-secret', '198.51.100.20')).ok, 'uncached, from the client address').to.equal(true);
+    expect(
+      (await authenticator.authenticate('attacked', 'attacked-secret', '203.0.113.7')).ok,
+      "uncached, the attacker's address stays throttled",
+    ).to.equal(false);
+    expect(
+      (await authenticator.authenticate('attacked', 'attacked-secret', '198.51.100.20')).ok,
+      'uncached, from the client address',
+    ).to.equal(true);
     expect(runs, 'the throttled attempt ran no scrypt').to.equal(7);
   });
 
@@ -90,15 +110,26 @@ describe('client authenticator: throttling wrong secrets', () => {
       return verifySecret(secret, stored);
     };
     const authenticator = createClientAuthenticator({ store: temp.store, failureLimit: 5, now, verifySecret: countingVerify });
-    const outcomes = await Promise.all(Array.from({ length: 30 }, () => authenticator.authenticate('attacked', 'attacked-secret', '198.51.100.20')));
+    const outcomes = await Promise.all(
+      Array.from({ length: 30 }, () => authenticator.authenticate('attacked', 'attacked-secret', '198.51.100.20')),
+    );
     expect(outcomes.filter((outcome) => outcome.ok)).to.have.length(30);
     expect(runs).to.equal(1);
   });
 
   it("stops one address guessing across many keys with the address's own budget", async () => {
-    const authenticator = createClientAuthenticator({ store: temp.store, failureLimit: 5, addressFailureLimit: 3, failureWindowMs: 60_000, now });
-    for (let attempt = 0; attempt < 3; attempt += 1) await authenticator.authenticate(attempt % 2 ? 'attacked' : 'neighbour', `guess-${attempt}`, '203.0.113.7');
+    const authenticator = createClientAuthenticator({
+      store: temp.store,
+      failureLimit: 5,
+      addressFailureLimit: 3,
+      failureWindowMs: 60_000,
+      now,
+    });
+    for (let attempt = 0; attempt < 3; attempt += 1)
+      await authenticator.authenticate(attempt % 2 ? 'attacked' : 'neighbour', `guess-${attempt}`, '203.0.113.7');
     expect((await authenticator.authenticate('neighbour', 'neighbour-secret', '203.0.113.7')).ok, 'address budget spent').to.equal(false);
-    expect((await authenticator.authenticate('neighbour', 'neighbour-secret', '198.51.100.20')).ok, 'other addresses unaffected').to.equal(true);
+    expect((await authenticator.authenticate('neighbour', 'neighbour-secret', '198.51.100.20')).ok, 'other addresses unaffected').to.equal(
+      true,
+    );
   });
 });

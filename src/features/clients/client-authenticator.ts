@@ -43,11 +43,22 @@ export interface ClientAuthenticatorOptions {
 }
 
 export function createClientAuthenticator({
-  store, recheckMs = 5000, failureLimit = 5, addressFailureLimit = 20, failureWindowMs = 60_000, maxConcurrentChecks = 2,
-  now = Date.now, verifySecret = scryptVerifySecret,
+  store,
+  recheckMs = 5000,
+  failureLimit = 5,
+  addressFailureLimit = 20,
+  failureWindowMs = 60_000,
+  maxConcurrentChecks = 2,
+  now = Date.now,
+  verifySecret = scryptVerifySecret,
 }: ClientAuthenticatorOptions): ClientAuthenticator {
   const cache = new Map<string, CacheEntry>();
-  const throttle = createFailedSecretThrottle({ perKeyAndAddress: failureLimit, perAddress: addressFailureLimit, windowMs: failureWindowMs, now });
+  const throttle = createFailedSecretThrottle({
+    perKeyAndAddress: failureLimit,
+    perAddress: addressFailureLimit,
+    windowMs: failureWindowMs,
+    now,
+  });
   const checkSlot = pLimit(maxConcurrentChecks);
   const checksInFlight = new Map<string, Promise<boolean>>();
   const clients = store.collection<ClientDoc>(COLLECTIONS.clients);
@@ -101,7 +112,9 @@ export function createClientAuthenticator({
       }
       if (!(await check)) return { ok: false, reason: 'invalid_credentials' };
       const caller: Caller = {
-        organisation: loaded.client.organisation, clientId: loaded.client._id.toHexString(), scopes: loaded.client.scopes,
+        organisation: loaded.client.organisation,
+        clientId: loaded.client._id.toHexString(),
+        scopes: loaded.client.scopes,
         organisationExpiration: loaded.organisation.expiration ?? null,
       };
       if (cache.size >= MAX_ENTRIES) cache.delete(cache.keys().next().value as string);

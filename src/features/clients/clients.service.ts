@@ -21,7 +21,12 @@ export interface ClientsService {
    * `grantorScopes`: the scopes of the API client creating this one, which it can grant at most (403
    * clients.scope_not_held naming the others); the default scopes are then the grantor's. Absent for the operator (CLI).
    */
-  create(input: { organisation: ObjectId; title?: string; scopes?: readonly Scope[]; grantorScopes?: readonly string[] }): Promise<NewClient>;
+  create(input: {
+    organisation: ObjectId;
+    title?: string;
+    scopes?: readonly Scope[];
+    grantorScopes?: readonly string[];
+  }): Promise<NewClient>;
   /** One organisation's clients, or every client (CLI) when organisation is null. Newest last. */
   list(organisation: ObjectId | null): Promise<ClientDoc[]>;
   get(organisation: ObjectId, id: ObjectId): Promise<ClientDoc>;
@@ -46,7 +51,8 @@ export function grantableScopes(requested: readonly Scope[] | undefined, grantor
   const notHeld = requested.flatMap((scope, index) => (grantorScopes.includes(scope) ? [] : [{ scope, index }]));
   if (notHeld.length === 0) return requested;
   throw apiError(
-    'clients.scope_not_held', { scopes: notHeld.map(({ scope }) => scope).join(', ') },
+    'clients.scope_not_held',
+    { scopes: notHeld.map(({ scope }) => scope).join(', ') },
     notHeld.map(({ scope, index }) => detail(`scopes[${index}]`, 'clients.scope_not_held', { scopes: scope })),
   );
 }
@@ -56,7 +62,8 @@ export function createClientsService({ store, onRevoked }: { store: Store; onRev
   const organisations = store.collection<OrganisationDoc>(COLLECTIONS.organisations);
 
   async function requireOrganisation(id: ObjectId): Promise<void> {
-    if (!(await organisations.findOne({ _id: id }, { projection: { _id: 1 } }))) throw apiError('organisations.organisation_not_found', { id: id.toHexString() });
+    if (!(await organisations.findOne({ _id: id }, { projection: { _id: 1 } })))
+      throw apiError('organisations.organisation_not_found', { id: id.toHexString() });
   }
 
   return {
@@ -66,8 +73,14 @@ export function createClientsService({ store, onRevoked }: { store: Store; onRev
       const key = `pk_${randomBytes(12).toString('hex')}`;
       const secret = randomBytes(24).toString('base64url');
       const client: ClientDoc = {
-        _id: new ObjectId(), organisation, title: title ?? 'API client', key, secretHash: await hashSecret(secret),
-        scopes: [...new Set(scopes ?? ALL_SCOPES)], createdAt: new Date(), revokedAt: null,
+        _id: new ObjectId(),
+        organisation,
+        title: title ?? 'API client',
+        key,
+        secretHash: await hashSecret(secret),
+        scopes: [...new Set(scopes ?? ALL_SCOPES)],
+        createdAt: new Date(),
+        revokedAt: null,
       };
       await clients.insertOne(client);
       return { client, secret, token: bearerToken(key, secret) };

@@ -32,7 +32,11 @@ const MAX_BUCKETS = 10_000;
 class AttemptBudget {
   private readonly buckets = new Map<string, { count: number; since: number }>();
 
-  constructor(private readonly limit: number, private readonly windowMs: number, private readonly now: () => number) {}
+  constructor(
+    private readonly limit: number,
+    private readonly windowMs: number,
+    private readonly now: () => number,
+  ) {}
 
   hasRoom(bucket: string): boolean {
     const entry = this.buckets.get(bucket);

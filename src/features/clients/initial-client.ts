@@ -25,8 +25,16 @@ export interface InitialClientResult {
 }
 
 /** Creates the first client when the store has none, announces it, then saves it; null when clients exist. */
-export async function ensureInitialClient({ store, clients, dataDir, announce = () => {} }: {
-  store: Store; clients: ClientsService; dataDir: string; announce?: (credentials: InitialClient) => void;
+export async function ensureInitialClient({
+  store,
+  clients,
+  dataDir,
+  announce = () => {},
+}: {
+  store: Store;
+  clients: ClientsService;
+  dataDir: string;
+  announce?: (credentials: InitialClient) => void;
 }): Promise<InitialClientResult | null> {
   if (!(await clients.isEmpty())) return null;
   const { organisation } = await ensureDefaultOrganisation(store);

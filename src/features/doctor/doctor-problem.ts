@@ -1,8 +1,12 @@
 // One finding of `persona doctor`: a stable code (the README's Reliability section lists them), where it is, what is
 // wrong, and whether --repair fixed it.
 export type DoctorCode =
-  | 'index.entry_missing' | 'index.entry_stale' | 'index.unique_conflict'
-  | 'identifier.orphan' | 'identifier.on_tombstone' | 'identifier.duplicate'
+  | 'index.entry_missing'
+  | 'index.entry_stale'
+  | 'index.unique_conflict'
+  | 'identifier.orphan'
+  | 'identifier.on_tombstone'
+  | 'identifier.duplicate'
   | 'tombstone.broken_chain'
   | 'attribute.duplicate_key'
   | 'merge.half_applied';

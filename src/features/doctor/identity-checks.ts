@@ -45,7 +45,8 @@ class PersonaMap {
       if (seen.has(key)) return { broken: `tombstone chain loops at ${current.toHexString()}` };
       seen.add(key);
       const next = this.mergedInto.get(key);
-      if (next === undefined) return { broken: `tombstone chain reaches ${current.toHexString()}, which does not exist in the organisation` };
+      if (next === undefined)
+        return { broken: `tombstone chain reaches ${current.toHexString()}, which does not exist in the organisation` };
       if (next === null) return { live: current };
       current = next;
     }
@@ -55,24 +56,41 @@ class PersonaMap {
 async function readPersonas(store: Store): Promise<PersonaMap> {
   const personas = new PersonaMap();
   const projection = { organisation: 1, mergedInto: 1 } as const;
-  for await (const persona of store.collection<PersonaDoc>(COLLECTIONS.personas).iterate({}, { sort: { _id: 1 }, projection })) personas.add(persona);
+  for await (const persona of store.collection<PersonaDoc>(COLLECTIONS.personas).iterate({}, { sort: { _id: 1 }, projection }))
+    personas.add(persona);
   return personas;
 }
 
-function checkTombstoneChains(personaDocs: Array<Pick<PersonaDoc, '_id' | 'organisation' | 'mergedInto'>>, personas: PersonaMap): DoctorProblem[] {
+function checkTombstoneChains(
+  personaDocs: Array<Pick<PersonaDoc, '_id' | 'organisation' | 'mergedInto'>>,
+  personas: PersonaMap,
+): DoctorProblem[] {
   return personaDocs.flatMap((persona) => {
     const end = personas.liveEnd(persona.organisation, persona._id);
-    return 'broken' in end ? [{
-      code: 'tombstone.broken_chain', collection: COLLECTIONS.personas, id: persona._id.toHexString(), organisation: persona.organisation.toHexString(), message: end.broken, repaired: false,
-    } satisfies DoctorProblem] : [];
+    return 'broken' in end
+      ? [
+          {
+            code: 'tombstone.broken_chain',
+            collection: COLLECTIONS.personas,
+            id: persona._id.toHexString(),
+            organisation: persona.organisation.toHexString(),
+            message: end.broken,
+            repaired: false,
+          } satisfies DoctorProblem,
+        ]
+      : [];
   });
 }
 
 const CANONICAL_KEY_ORDER = { organisation: 1, canonicalKey: 1 } as const;
 
 const duplicateOf = (identifier: Pick<IdentifierDoc, '_id' | 'organisation'>, owner: ObjectId): DoctorProblem => ({
-  collection: COLLECTIONS.identifiers, id: identifier._id.toHexString(), organisation: identifier.organisation.toHexString(),
-  code: 'identifier.duplicate', message: `same canonical key as identifier ${owner.toHexString()}`, repaired: false,
+  collection: COLLECTIONS.identifiers,
+  id: identifier._id.toHexString(),
+  organisation: identifier.organisation.toHexString(),
+  code: 'identifier.duplicate',
+  message: `same canonical key as identifier ${owner.toHexString()}`,
+  repaired: false,
 });
 
 /**
@@ -85,9 +103,12 @@ async function checkDuplicateIdentifiers(store: Store): Promise<{ problems: Doct
   let previous: Pick<IdentifierDoc, '_id' | 'organisation' | 'canonicalKey'> | null = null;
   let walked = 0;
   const projection = { organisation: 1, canonicalKey: 1 } as const;
-  for await (const identifier of store.collection<IdentifierDoc>(COLLECTIONS.identifiers).iterate({}, { sort: CANONICAL_KEY_ORDER, projection })) {
+  for await (const identifier of store
+    .collection<IdentifierDoc>(COLLECTIONS.identifiers)
+    .iterate({}, { sort: CANONICAL_KEY_ORDER, projection })) {
     walked += 1;
-    const isCopy = previous !== null && previous.organisation.equals(identifier.organisation) && previous.canonicalKey === identifier.canonicalKey;
+    const isCopy =
+      previous !== null && previous.organisation.equals(identifier.organisation) && previous.canonicalKey === identifier.canonicalKey;
     if (isCopy) problems.push(duplicateOf(identifier, previous!._id));
     else previous = identifier;
   }
@@ -102,14 +123,21 @@ async function checkCopiesMissingFromIndex(store: Store): Promise<DoctorProblem[
   const collection = store.collection<IdentifierDoc>(COLLECTIONS.identifiers);
   const problems: DoctorProblem[] = [];
   for await (const identifier of collection.iterate({}, { sort: { _id: 1 }, projection: { organisation: 1, canonicalKey: 1 } })) {
-    const indexed = await collection.findOne({ organisation: identifier.organisation, canonicalKey: identifier.canonicalKey }, { projection: { _id: 1 } });
+    const indexed = await collection.findOne(
+      { organisation: identifier.organisation, canonicalKey: identifier.canonicalKey },
+      { projection: { _id: 1 } },
+    );
     if (indexed && !indexed._id.equals(identifier._id)) problems.push(duplicateOf(identifier, indexed._id));
   }
   return problems;
 }
 
 /** Orphans and identifiers on tombstones, in _id order; answers how many identifiers there are. */
-async function checkIdentifierPersonas(store: Store, personas: PersonaMap, repair: boolean): Promise<{ problems: DoctorProblem[]; identifiers: number }> {
+async function checkIdentifierPersonas(
+  store: Store,
+  personas: PersonaMap,
+  repair: boolean,
+): Promise<{ problems: DoctorProblem[]; identifiers: number }> {
   const collection = store.collection<IdentifierDoc>(COLLECTIONS.identifiers);
   const problems: DoctorProblem[] = [];
   let identifiers = 0;
@@ -122,19 +150,29 @@ async function checkIdentifierPersonas(store: Store, personas: PersonaMap, repai
       if (repair) {
         await store.collection<PersonaDoc>(COLLECTIONS.personas).updateOne(
           { _id: identifier.persona, organisation: identifier.organisation },
-          { $setOnInsert: { name: null, active: true, createdAt: now, updatedAt: now, createdBy: DOCTOR_ACTOR, updatedBy: DOCTOR_ACTOR } },
+          {
+            $setOnInsert: { name: null, active: true, createdAt: now, updatedAt: now, createdBy: DOCTOR_ACTOR, updatedBy: DOCTOR_ACTOR },
+          },
           { upsert: true },
         );
         personas.add({ _id: identifier.persona, organisation: identifier.organisation });
       }
-      problems.push({ ...where, code: 'identifier.orphan', message: `names persona ${identifier.persona.toHexString()}, which does not exist`, repaired: repair });
+      problems.push({
+        ...where,
+        code: 'identifier.orphan',
+        message: `names persona ${identifier.persona.toHexString()}, which does not exist`,
+        repaired: repair,
+      });
       continue;
     }
     if (!personas.isTombstone(identifier.organisation, identifier.persona)) continue;
     const end = personas.liveEnd(identifier.organisation, identifier.persona);
     const canMove = repair && 'live' in end;
     if (canMove) {
-      await collection.updateOne({ _id: identifier._id, organisation: identifier.organisation, persona: identifier.persona }, { $set: { persona: end.live, updatedAt: now } });
+      await collection.updateOne(
+        { _id: identifier._id, organisation: identifier.organisation, persona: identifier.persona },
+        { $set: { persona: end.live, updatedAt: now } },
+      );
     }
     const message = `on tombstone ${identifier.persona.toHexString()}${'live' in end ? ` (its chain ends at ${end.live.toHexString()})` : `: ${end.broken}`}`;
     problems.push({ ...where, code: 'identifier.on_tombstone', message, repaired: canMove });
@@ -157,8 +195,12 @@ async function checkAttributeKeys(store: Store, repair: boolean): Promise<Doctor
     if (repair) await collection.deleteMany({ organisation: kept.organisation, _id: { $in: removed.map((attribute) => attribute._id) } });
     for (const attribute of removed) {
       problems.push({
-        code: 'attribute.duplicate_key', collection: collection.name, id: String(attribute._id), organisation: String(attribute.organisation),
-        message: `persona ${String(attribute.personaId)} has key "${String(attribute.key)}" more than once; the newest is ${String(kept._id)}`, repaired: repair,
+        code: 'attribute.duplicate_key',
+        collection: collection.name,
+        id: String(attribute._id),
+        organisation: String(attribute.organisation),
+        message: `persona ${String(attribute.personaId)} has key "${String(attribute.key)}" more than once; the newest is ${String(kept._id)}`,
+        repaired: repair,
       });
     }
   }
@@ -167,10 +209,12 @@ async function checkAttributeKeys(store: Store, repair: boolean): Promise<Doctor
 
 export async function checkIdentity(store: Store, { repair }: { repair: boolean }): Promise<DoctorProblem[]> {
   const personas = await readPersonas(store);
-  const tombstones = await store.collection<PersonaDoc>(COLLECTIONS.personas).find({ mergedInto: { $exists: true } }, { projection: { organisation: 1, mergedInto: 1 } });
+  const tombstones = await store
+    .collection<PersonaDoc>(COLLECTIONS.personas)
+    .find({ mergedInto: { $exists: true } }, { projection: { organisation: 1, mergedInto: 1 } });
   return [
     ...checkTombstoneChains(tombstones, personas),
-    ...await checkIdentifiers(store, personas, repair),
-    ...await checkAttributeKeys(store, repair),
+    ...(await checkIdentifiers(store, personas, repair)),
+    ...(await checkAttributeKeys(store, repair)),
   ];
 }

@@ -26,10 +26,15 @@ export async function checkMergeJournal(store: Store, options: MergeJournalOptio
   const remaining = new Set((options.repair ? await unfinished() : found).map((record) => record._id.toHexString()));
   const now = Date.now();
   return found.map((record) => {
-    const leased = record.leaseUntil && record.leaseUntil.getTime() > now ? `, leased by a live process until ${record.leaseUntil.toISOString()}` : '';
+    const leased =
+      record.leaseUntil && record.leaseUntil.getTime() > now ? `, leased by a live process until ${record.leaseUntil.toISOString()}` : '';
     return {
-      code: 'merge.half_applied', collection: merges.name, id: record._id.toHexString(), organisation: record.organisation.toHexString(),
-      message: `merge left in state ${record.state}${leased}`, repaired: !remaining.has(record._id.toHexString()),
+      code: 'merge.half_applied',
+      collection: merges.name,
+      id: record._id.toHexString(),
+      organisation: record.organisation.toHexString(),
+      message: `merge left in state ${record.state}${leased}`,
+      repaired: !remaining.has(record._id.toHexString()),
     };
   });
 }

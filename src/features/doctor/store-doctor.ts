@@ -9,10 +9,13 @@ import { checkMergeJournal } from './merge-journal-check.ts';
 
 /** The embedded store's index audit (embedded-store.ts); MongoDB keeps its own indexes consistent. */
 interface AuditableIndexes {
-  auditIndexes(options: { repair?: boolean }): Promise<Array<{ kind: DoctorProblem['code']; collection: string; index: string; documentKey: string; repaired: boolean }>>;
+  auditIndexes(options: {
+    repair?: boolean;
+  }): Promise<Array<{ kind: DoctorProblem['code']; collection: string; index: string; documentKey: string; repaired: boolean }>>;
 }
 
-const hasIndexAudit = (store: Store): store is Store & AuditableIndexes => typeof (store as Partial<AuditableIndexes>).auditIndexes === 'function';
+const hasIndexAudit = (store: Store): store is Store & AuditableIndexes =>
+  typeof (store as Partial<AuditableIndexes>).auditIndexes === 'function';
 
 export interface DoctorOptions {
   repair?: boolean;
@@ -33,13 +36,17 @@ export async function runDoctor(store: Store, options: DoctorOptions = {}): Prom
   const repair = options.repair === true;
   const indexProblems: DoctorProblem[] = hasIndexAudit(store)
     ? (await store.auditIndexes({ repair })).map((problem) => ({
-      code: problem.kind, collection: problem.collection, id: problem.documentKey, message: `index ${problem.index}: ${messageOf(problem.kind)}`, repaired: problem.repaired,
-    }))
+        code: problem.kind,
+        collection: problem.collection,
+        id: problem.documentKey,
+        message: `index ${problem.index}: ${messageOf(problem.kind)}`,
+        repaired: problem.repaired,
+      }))
     : [];
   const problems = [
     ...indexProblems,
-    ...await checkMergeJournal(store, { repair, takeOverLiveLeases: options.takeOverLiveLeases, afterChange: options.afterChange }),
-    ...await checkIdentity(store, { repair }),
+    ...(await checkMergeJournal(store, { repair, takeOverLiveLeases: options.takeOverLiveLeases, afterChange: options.afterChange })),
+    ...(await checkIdentity(store, { repair })),
   ];
   const repaired = problems.filter((problem) => problem.repaired).length;
   return { clean: problems.length === 0, problems, repaired, unrepaired: problems.length - repaired };

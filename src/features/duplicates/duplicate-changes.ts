@@ -44,7 +44,11 @@ export async function personasChangedSince(store: Store, organisation: ObjectId,
   const written = new Map<string, Map<string, unknown>>(SOURCES.map(({ collection }) => [collection, new Map()]));
   let position = token;
   for (;;) {
-    const batch = await store.changesSince(SOURCES.map(({ collection }) => collection), organisation, position);
+    const batch = await store.changesSince(
+      SOURCES.map(({ collection }) => collection),
+      organisation,
+      position,
+    );
     if ('historyLost' in batch) return { historyLost: true };
     // A document written many times is read back once.
     for (const change of batch.changes) written.get(change.collection)?.set(String(change.id), change.id);
@@ -57,7 +61,8 @@ export async function personasChangedSince(store: Store, organisation: ObjectId,
     for (let start = 0; start < ids.length; start += READ_BACK) {
       const docs = await store.collection(collection).find(
         // Hinted: by primary key, whatever compound index also starts with `organisation`.
-        { organisation, _id: { $in: ids.slice(start, start + READ_BACK) } }, { projection: PERSONA_FIELDS, hint: { _id: 1 } },
+        { organisation, _id: { $in: ids.slice(start, start + READ_BACK) } },
+        { projection: PERSONA_FIELDS, hint: { _id: 1 } },
       );
       for (const doc of docs) for (const persona of personasOf(doc)) if (persona) touched.set(persona.toHexString(), persona);
     }

@@ -51,8 +51,11 @@ export const keysOf = (store: Store): Collection<PersonaKeysDoc> => store.collec
 
 /** The keys of stored documents, one entry per key; only those in `only` when given. */
 export function entriesOf(docs: PersonaKeysDoc[], only?: ReadonlySet<string>): DuplicateKeyDoc[] {
-  return docs.flatMap((doc) => doc.keys.flatMap((key, index) => (
-    only && !only.has(key) ? [] : [{ organisation: doc.organisation, persona: doc.persona, key, origin: doc.origins[index] }])));
+  return docs.flatMap((doc) =>
+    doc.keys.flatMap((key, index) =>
+      only && !only.has(key) ? [] : [{ organisation: doc.organisation, persona: doc.persona, key, origin: doc.origins[index] }],
+    ),
+  );
 }
 
 /** Who holds any of these keys (a multikey index lookup per thousand keys), as entries for those keys only. */
@@ -72,8 +75,11 @@ export function keyDocumentsOf(organisation: ObjectId, persona: ObjectId, keys: 
   for (let start = 0; start < keys.length; start += KEYS_PER_DOCUMENT) {
     const chunk = keys.slice(start, start + KEYS_PER_DOCUMENT);
     docs.push({
-      _id: `${persona.toHexString()}:${docs.length}`, organisation, persona,
-      keys: chunk.map((entry) => entry.key), origins: chunk.map((entry) => entry.origin),
+      _id: `${persona.toHexString()}:${docs.length}`,
+      organisation,
+      persona,
+      keys: chunk.map((entry) => entry.key),
+      origins: chunk.map((entry) => entry.origin),
     });
   }
   return docs;
@@ -105,8 +111,8 @@ function groupByPersona(docs: PersonaKeysDoc[]): Map<string, PersonaKeysDoc[]> {
 const chunkOf = (doc: PersonaKeysDoc): number => Number(doc._id.slice(doc._id.indexOf(':') + 1));
 
 /** These personas' stored key documents (the (organisation, persona) index serves it). */
-export const keyDocumentsOfPersonas = (store: Store, organisation: ObjectId, ids: ObjectId[]): Promise<PersonaKeysDoc[]> => (
-  keysOf(store).find({ organisation, persona: { $in: ids } }));
+export const keyDocumentsOfPersonas = (store: Store, organisation: ObjectId, ids: ObjectId[]): Promise<PersonaKeysDoc[]> =>
+  keysOf(store).find({ organisation, persona: { $in: ids } });
 
 /**
  * What a refresh changed: everything (first build; `sharedKeys` are the keys held by more than one persona, with
@@ -119,15 +125,21 @@ export type RefreshedPersonas = { isFull: true; sharedKeys: Map<string, number> 
  * crash in between repeats the refresh, never skips it).
  */
 export async function refreshDuplicateIndex(
-  store: Store, organisation: ObjectId, identifyingAttributes: ReadonlySet<string>, afterKeys: (refreshed: RefreshedPersonas) => Promise<void> = async () => {},
+  store: Store,
+  organisation: ObjectId,
+  identifyingAttributes: ReadonlySet<string>,
+  afterKeys: (refreshed: RefreshedPersonas) => Promise<void> = async () => {},
 ): Promise<number> {
   const state = store.collection(DUPLICATE_STATE_COLLECTION);
   const previous = await state.findOne({ _id: organisation });
   const attributeKeys = [...identifyingAttributes].sort();
   // A change of which attributes identify a person changes every persona's keys. A state without a change token
   // was written by a version that followed changes by their timestamps: its position means nothing now.
-  const isStale = !previous || previous.format !== INDEX_FORMAT || JSON.stringify(previous.identifyingAttributes) !== JSON.stringify(attributeKeys)
-    || typeof previous.changeToken !== 'string';
+  const isStale =
+    !previous ||
+    previous.format !== INDEX_FORMAT ||
+    JSON.stringify(previous.identifyingAttributes) !== JSON.stringify(attributeKeys) ||
+    typeof previous.changeToken !== 'string';
   const changes = isStale ? null : await personasChangedSince(store, organisation, previous.changeToken as string);
   let refreshed: number;
   let changeToken: string;
@@ -156,7 +168,10 @@ export async function refreshDuplicateIndex(
   }
   await state.updateOne(
     { _id: organisation },
-    { $set: { changeToken, changeTokenSavedAt: new Date(), identifyingAttributes: attributeKeys, format: INDEX_FORMAT }, $unset: { watermark: '', overlapDigest: '' } },
+    {
+      $set: { changeToken, changeTokenSavedAt: new Date(), identifyingAttributes: attributeKeys, format: INDEX_FORMAT },
+      $unset: { watermark: '', overlapDigest: '' },
+    },
     { upsert: true },
   );
   return refreshed;
@@ -171,17 +186,24 @@ export async function refreshDuplicateIndex(
  * whole key index in key order.
  */
 async function buildWholeIndex(
-  store: Store, organisation: ObjectId, identifyingAttributes: ReadonlySet<string>,
+  store: Store,
+  organisation: ObjectId,
+  identifyingAttributes: ReadonlySet<string>,
 ): Promise<{ personas: number; sharedKeys: Map<string, number> }> {
   const names = new Map<string, string | null | undefined>();
-  for await (const persona of store.collection<PersonaDoc>(COLLECTIONS.personas).iterate({ organisation }, { projection: { _id: 1, name: 1, mergedInto: 1 }, batchSize: BUILD_BATCH })) {
+  for await (const persona of store
+    .collection<PersonaDoc>(COLLECTIONS.personas)
+    .iterate({ organisation }, { projection: { _id: 1, name: 1, mergedInto: 1 }, batchSize: BUILD_BATCH })) {
     if (!persona.mergedInto) names.set(persona._id.toHexString(), persona.name);
   }
   const attributes = new Map<string, Array<{ key: string; value: unknown }>>();
   if (identifyingAttributes.size > 0) {
-    for await (const attribute of store.collection<AttributeDoc>(COLLECTIONS.attributes).iterate(
-      { organisation, key: { $in: [...identifyingAttributes] } }, { projection: { personaId: 1, key: 1, value: 1 }, batchSize: BUILD_BATCH },
-    )) {
+    for await (const attribute of store
+      .collection<AttributeDoc>(COLLECTIONS.attributes)
+      .iterate(
+        { organisation, key: { $in: [...identifyingAttributes] } },
+        { projection: { personaId: 1, key: 1, value: 1 }, batchSize: BUILD_BATCH },
+      )) {
       const id = attribute.personaId.toHexString();
       attributes.set(id, [...(attributes.get(id) ?? []), { key: attribute.key, value: attribute.value }]);
     }
@@ -196,14 +218,20 @@ async function buildWholeIndex(
     if (matchKeys.length === 0) return;
     for (const { key } of matchKeys) holders.set(key, (holders.get(key) ?? 0) + 1);
     pending.push(...keyDocumentsOf(organisation, id, matchKeys));
-    if (pending.length >= BUILD_BATCH) { await insertManyIgnoringDuplicates(keysOf(store), pending); pending = []; }
+    if (pending.length >= BUILD_BATCH) {
+      await insertManyIgnoringDuplicates(keysOf(store), pending);
+      pending = [];
+    }
   };
   const count = names.size;
   let current: { id: ObjectId; identifiers: IdentifierDoc['ifi'][] } | null = null;
-  for await (const identifier of store.collection<IdentifierDoc>(COLLECTIONS.identifiers).iterate(
-    { organisation }, { projection: { persona: 1, ifi: 1 }, sort: { organisation: 1, persona: 1 }, batchSize: BUILD_BATCH },
-  )) {
-    if (current && !current.id.equals(identifier.persona)) { await emit(current.id, current.identifiers); current = null; }
+  for await (const identifier of store
+    .collection<IdentifierDoc>(COLLECTIONS.identifiers)
+    .iterate({ organisation }, { projection: { persona: 1, ifi: 1 }, sort: { organisation: 1, persona: 1 }, batchSize: BUILD_BATCH })) {
+    if (current && !current.id.equals(identifier.persona)) {
+      await emit(current.id, current.identifiers);
+      current = null;
+    }
     current ??= { id: identifier.persona, identifiers: [] };
     current.identifiers.push(identifier.ifi);
   }
@@ -222,28 +250,34 @@ async function buildWholeIndex(
  * Answers the personas whose keys changed, and the keys as they are now.
  */
 export async function reindexPersonas(
-  store: Store, organisation: ObjectId, ids: ObjectId[], identifyingAttributes: ReadonlySet<string>,
+  store: Store,
+  organisation: ObjectId,
+  ids: ObjectId[],
+  identifyingAttributes: ReadonlySet<string>,
 ): Promise<{ changed: ObjectId[]; current: DuplicateKeyDoc[] }> {
   if (ids.length === 0) return { changed: [], current: [] };
   const [current, held] = await Promise.all([
     computeKeys(store, organisation, ids, identifyingAttributes),
     keyDocumentsOfPersonas(store, organisation, ids),
   ]);
-  const same = (a: PersonaKeysDoc[] = [], b: PersonaKeysDoc[] = []) => (
-    JSON.stringify(a.map((doc) => [doc._id, doc.keys, doc.origins])) === JSON.stringify(b.map((doc) => [doc._id, doc.keys, doc.origins])));
+  const same = (a: PersonaKeysDoc[] = [], b: PersonaKeysDoc[] = []) =>
+    JSON.stringify(a.map((doc) => [doc._id, doc.keys, doc.origins])) === JSON.stringify(b.map((doc) => [doc._id, doc.keys, doc.origins]));
   const heldByPersona = groupByPersona(held);
   const wantedByPersona = toDocs(organisation, current);
   const changed = ids.filter((id) => !same(heldByPersona.get(id.toHexString()), wantedByPersona.get(id.toHexString())));
   if (changed.length > 0) {
     // Each wanted document replaces its chunk in place, then the persona's chunks beyond them go: a reader never
     // sees a persona without its keys in between.
-    const result = await keysOf(store).bulkWrite(changed.flatMap((id) => {
-      const wanted = wantedByPersona.get(id.toHexString()) ?? [];
-      return [
-        ...wanted.map((doc) => ({ replaceOne: { filter: { _id: doc._id, organisation }, replacement: doc, upsert: true } })),
-        { deleteMany: { filter: { organisation, persona: id, _id: { $nin: wanted.map((doc) => doc._id) } } } },
-      ];
-    }), { ordered: false });
+    const result = await keysOf(store).bulkWrite(
+      changed.flatMap((id) => {
+        const wanted = wantedByPersona.get(id.toHexString()) ?? [];
+        return [
+          ...wanted.map((doc) => ({ replaceOne: { filter: { _id: doc._id, organisation }, replacement: doc, upsert: true } })),
+          { deleteMany: { filter: { organisation, persona: id, _id: { $nin: wanted.map((doc) => doc._id) } } } },
+        ];
+      }),
+      { ordered: false },
+    );
     // A duplicate key: a concurrent refresh inserted the same persona's keys first, from the same data.
     const failed = result.writeErrors.find((error) => error.code !== 11000);
     if (failed) throw new Error(`storing match keys failed: ${failed.errmsg}`);
@@ -251,18 +285,42 @@ export async function reindexPersonas(
   return { changed, current };
 }
 
-export async function computeKeys(store: Store, organisation: ObjectId, ids: ObjectId[], identifyingAttributes: ReadonlySet<string>): Promise<DuplicateKeyDoc[]> {
+export async function computeKeys(
+  store: Store,
+  organisation: ObjectId,
+  ids: ObjectId[],
+  identifyingAttributes: ReadonlySet<string>,
+): Promise<DuplicateKeyDoc[]> {
   const [personas, identifiers, attributes] = await Promise.all([
     // Hinted: by primary key, whatever compound index also starts with `organisation` (see BY_ID).
-    store.collection<PersonaDoc>(COLLECTIONS.personas).find({ organisation, _id: { $in: ids } }, { projection: { _id: 1, name: 1, mergedInto: 1 }, ...BY_ID }),
-    store.collection<IdentifierDoc>(COLLECTIONS.identifiers).find({ organisation, persona: { $in: ids } }, { projection: { persona: 1, ifi: 1 } }),
-    identifyingAttributes.size === 0 ? Promise.resolve([] as AttributeDoc[]) : store.collection<AttributeDoc>(COLLECTIONS.attributes).find(
-      { organisation, personaId: { $in: ids }, key: { $in: [...identifyingAttributes] } }, { projection: { personaId: 1, key: 1, value: 1 } },
-    ),
+    store
+      .collection<PersonaDoc>(COLLECTIONS.personas)
+      .find({ organisation, _id: { $in: ids } }, { projection: { _id: 1, name: 1, mergedInto: 1 }, ...BY_ID }),
+    store
+      .collection<IdentifierDoc>(COLLECTIONS.identifiers)
+      .find({ organisation, persona: { $in: ids } }, { projection: { persona: 1, ifi: 1 } }),
+    identifyingAttributes.size === 0
+      ? Promise.resolve([] as AttributeDoc[])
+      : store
+          .collection<AttributeDoc>(COLLECTIONS.attributes)
+          .find(
+            { organisation, personaId: { $in: ids }, key: { $in: [...identifyingAttributes] } },
+            { projection: { personaId: 1, key: 1, value: 1 } },
+          ),
   ]);
-  const facts = new Map(personas.filter((persona) => !persona.mergedInto).map((persona) => [
-    persona._id.toHexString(), { id: persona._id, name: persona.name, identifiers: [] as IdentifierDoc['ifi'][], attributes: [] as Array<{ key: string; value: unknown }> },
-  ]));
+  const facts = new Map(
+    personas
+      .filter((persona) => !persona.mergedInto)
+      .map((persona) => [
+        persona._id.toHexString(),
+        {
+          id: persona._id,
+          name: persona.name,
+          identifiers: [] as IdentifierDoc['ifi'][],
+          attributes: [] as Array<{ key: string; value: unknown }>,
+        },
+      ]),
+  );
   for (const identifier of identifiers) facts.get(identifier.persona.toHexString())?.identifiers.push(identifier.ifi);
   for (const attribute of attributes) facts.get(attribute.personaId.toHexString())?.attributes.push(attribute);
   const docs: DuplicateKeyDoc[] = [];

@@ -40,12 +40,19 @@ const sha1 = (text: string): string => createHash('sha1').update(text).digest('h
 
 /** Lower-cased, accents removed, punctuation and runs of spaces collapsed: "  Ánn  O'Neil " → "ann o neil". */
 export function normaliseName(name: string): string {
-  return name.normalize('NFKD').replace(/\p{M}/gu, '').toLowerCase().replace(/[^\p{L}\p{N}]+/gu, ' ').trim();
+  return name
+    .normalize('NFKD')
+    .replace(/\p{M}/gu, '')
+    .toLowerCase()
+    .replace(/[^\p{L}\p{N}]+/gu, ' ')
+    .trim();
 }
 
 export function matchKeysOf(facts: PersonaFacts, identifyingAttributes: ReadonlySet<string>): MatchKey[] {
   const keys = new Map<string, string>();
-  const add = (key: string, origin: string) => { if (!keys.has(key)) keys.set(key, origin); };
+  const add = (key: string, origin: string) => {
+    if (!keys.has(key)) keys.set(key, origin);
+  };
   for (const ifi of facts.identifiers) {
     if (ifi.key === 'mbox') {
       const address = ifi.value.replace(/^mailto:/i, '');
@@ -81,12 +88,18 @@ export function matchKeysOf(facts: PersonaFacts, identifyingAttributes: Readonly
 export function reasonOf(key: string, originA: string, originB: string): MatchReasonCode | null {
   const kind = key.slice(0, key.indexOf(':'));
   switch (kind) {
-    case 'sha1': return originA.startsWith('mbox ') && originB.startsWith('mbox ') ? null : 'mbox_sha1sum';
-    case 'email': return originA === originB ? null : 'email_case_variant';
-    case 'account': return 'account_name';
-    case 'name': return 'display_name';
-    case 'attribute': return 'identifying_attribute';
-    default: return null;
+    case 'sha1':
+      return originA.startsWith('mbox ') && originB.startsWith('mbox ') ? null : 'mbox_sha1sum';
+    case 'email':
+      return originA === originB ? null : 'email_case_variant';
+    case 'account':
+      return 'account_name';
+    case 'name':
+      return 'display_name';
+    case 'attribute':
+      return 'identifying_attribute';
+    default:
+      return null;
   }
 }
 

@@ -45,7 +45,12 @@ export function groupByKey(entries: DuplicateKeyDoc[]): Map<string, DuplicateKey
 }
 
 /** Accumulates one reason per pair of the key's holders (groups larger than maxGroupSize are too common to mean anything). */
-export function addGroup(pairs: Map<string, DuplicatePair>, group: DuplicateKeyDoc[], maxGroupSize: number, keep: (a: ObjectId, b: ObjectId) => boolean = () => true): void {
+export function addGroup(
+  pairs: Map<string, DuplicatePair>,
+  group: DuplicateKeyDoc[],
+  maxGroupSize: number,
+  keep: (a: ObjectId, b: ObjectId) => boolean = () => true,
+): void {
   if (group.length < 2 || group.length > maxGroupSize) return;
   for (let i = 0; i < group.length; i += 1) {
     for (let j = i + 1; j < group.length; j += 1) {
@@ -55,7 +60,12 @@ export function addGroup(pairs: Map<string, DuplicatePair>, group: DuplicateKeyD
       if (!code) continue;
       const [first, second] = a.persona.toHexString() < b.persona.toHexString() ? [a, b] : [b, a];
       const id = pairKey(first.persona.toHexString(), second.persona.toHexString());
-      const pair = pairs.get(id) ?? { personas: [first.persona.toHexString(), second.persona.toHexString()], score: 0, isCertain: false, reasons: [] };
+      const pair = pairs.get(id) ?? {
+        personas: [first.persona.toHexString(), second.persona.toHexString()],
+        score: 0,
+        isCertain: false,
+        reasons: [],
+      };
       // One reason per code; of several keys giving it, the first detail in text order (the same whatever read order).
       const detail = `${first.origin} / ${second.origin}`;
       const same = pair.reasons.find((reason) => reason.code === code);
@@ -72,35 +82,55 @@ export async function scorePairs(store: Store, organisation: ObjectId, pairs: Ma
   const dismissed = new Set<string>();
   const ids = [...pairs.keys()];
   for (let start = 0; start < ids.length; start += 1000) {
-    for (const doc of await store.collection(COLLECTIONS.duplicateDismissals).find({ organisation, pair: { $in: ids.slice(start, start + 1000) } }, { projection: { pair: 1 } })) {
+    for (const doc of await store
+      .collection(COLLECTIONS.duplicateDismissals)
+      .find({ organisation, pair: { $in: ids.slice(start, start + 1000) } }, { projection: { pair: 1 } })) {
       dismissed.add(doc.pair as string);
     }
   }
-  const result = [...pairs.entries()].filter(([id]) => !dismissed.has(id)).map(([, pair]) => {
-    const codes = pair.reasons.map((reason) => reason.code);
-    // Strongest reason first, whatever order the keys were read in (a build and a refresh read them differently).
-    const reasons = [...pair.reasons].sort((x, y) => REASON_SCORES[y.code] - REASON_SCORES[x.code] || x.code.localeCompare(y.code));
-    return { ...pair, reasons, score: combineScores(codes), isCertain: codes.some((code) => CERTAIN_REASONS.has(code)) };
-  });
-  return result.sort((x, y) => y.score - x.score || x.personas[0].localeCompare(y.personas[0]) || x.personas[1].localeCompare(y.personas[1]));
+  const result = [...pairs.entries()]
+    .filter(([id]) => !dismissed.has(id))
+    .map(([, pair]) => {
+      const codes = pair.reasons.map((reason) => reason.code);
+      // Strongest reason first, whatever order the keys were read in (a build and a refresh read them differently).
+      const reasons = [...pair.reasons].sort((x, y) => REASON_SCORES[y.code] - REASON_SCORES[x.code] || x.code.localeCompare(y.code));
+      return { ...pair, reasons, score: combineScores(codes), isCertain: codes.some((code) => CERTAIN_REASONS.has(code)) };
+    });
+  return result.sort(
+    (x, y) => y.score - x.score || x.personas[0].localeCompare(y.personas[0]) || x.personas[1].localeCompare(y.personas[1]),
+  );
 }
 
 function toDoc(organisation: ObjectId, pair: DuplicatePair): DuplicatePairDoc {
   return {
-    organisation, pair: pairKey(pair.personas[0], pair.personas[1]), personas: [new ObjectId(pair.personas[0]), new ObjectId(pair.personas[1])],
-    score: pair.score, isCertain: pair.isCertain, reasons: pair.reasons,
+    organisation,
+    pair: pairKey(pair.personas[0], pair.personas[1]),
+    personas: [new ObjectId(pair.personas[0]), new ObjectId(pair.personas[1])],
+    score: pair.score,
+    isCertain: pair.isCertain,
+    reasons: pair.reasons,
   };
 }
 
 export function toPairView(doc: DuplicatePairDoc): DuplicatePair {
-  return { personas: [doc.personas[0].toHexString(), doc.personas[1].toHexString()], score: doc.score, isCertain: doc.isCertain, reasons: doc.reasons };
+  return {
+    personas: [doc.personas[0].toHexString(), doc.personas[1].toHexString()],
+    score: doc.score,
+    isCertain: doc.isCertain,
+    reasons: doc.reasons,
+  };
 }
 
 /**
  * Recomputes every pair of the organisation (first build, or a change of identifying attributes) from the holders
  * of the keys the build found shared; keys held by more than maxGroupSize personas are skipped unread.
  */
-export async function rebuildPairs(store: Store, organisation: ObjectId, maxGroupSize: number, sharedKeys: Map<string, number>): Promise<void> {
+export async function rebuildPairs(
+  store: Store,
+  organisation: ObjectId,
+  maxGroupSize: number,
+  sharedKeys: Map<string, number>,
+): Promise<void> {
   const wanted = [...sharedKeys].filter(([, held]) => held <= maxGroupSize).map(([key]) => key);
   const pairs = new Map<string, DuplicatePair>();
   for (const group of groupByKey(await holdersOf(store, organisation, wanted)).values()) addGroup(pairs, group, maxGroupSize);
@@ -108,7 +138,10 @@ export async function rebuildPairs(store: Store, organisation: ObjectId, maxGrou
   await collection.deleteMany({ organisation });
   const scored = await scorePairs(store, organisation, pairs);
   for (let start = 0; start < scored.length; start += 5000) {
-    await insertManyIgnoringDuplicates(collection, scored.slice(start, start + 5000).map((pair) => toDoc(organisation, pair)));
+    await insertManyIgnoringDuplicates(
+      collection,
+      scored.slice(start, start + 5000).map((pair) => toDoc(organisation, pair)),
+    );
   }
 }
 
@@ -120,16 +153,21 @@ export async function refreshPairsOf(store: Store, organisation: ObjectId, perso
   const own = entriesOf(await keyDocumentsOfPersonas(store, organisation, personaIds));
   const holders = await holdersOf(store, organisation, [...new Set(own.map((doc) => doc.key))]);
   const pairs = new Map<string, DuplicatePair>();
-  for (const group of groupByKey(holders).values()) addGroup(pairs, group, maxGroupSize, (a, b) => touched.has(a.toHexString()) || touched.has(b.toHexString()));
-  const wanted = new Map((await scorePairs(store, organisation, pairs)).map((pair) => [pairKey(pair.personas[0], pair.personas[1]), toDoc(organisation, pair)]));
+  for (const group of groupByKey(holders).values())
+    addGroup(pairs, group, maxGroupSize, (a, b) => touched.has(a.toHexString()) || touched.has(b.toHexString()));
+  const wanted = new Map(
+    (await scorePairs(store, organisation, pairs)).map((pair) => [pairKey(pair.personas[0], pair.personas[1]), toDoc(organisation, pair)]),
+  );
   const held = await collection.find({ organisation, personas: { $in: personaIds } });
   const same = (a: DuplicatePairDoc, b: DuplicatePairDoc) => a.score === b.score && JSON.stringify(a.reasons) === JSON.stringify(b.reasons);
   const stale = held.filter((doc) => {
     const next = wanted.get(doc.pair);
-    if (next && same(next, doc)) { wanted.delete(doc.pair); return false; }
+    if (next && same(next, doc)) {
+      wanted.delete(doc.pair);
+      return false;
+    }
     return true;
   });
   if (stale.length > 0) await collection.deleteMany({ organisation, _id: { $in: stale.map((doc) => doc._id) } });
   await insertManyIgnoringDuplicates(collection, [...wanted.values()]);
 }
-

@@ -15,22 +15,36 @@ import type { DuplicatesService } from './duplicates.service.ts';
 
 const tags = ['Identity management'];
 
-export const DuplicatePairSchema = z.object({
-  personas: z.tuple([z.string(), z.string()]).meta({ description: 'The two persona ids, in id order' }),
-  score: z.number().meta({ description: '0-1; several reasons combine as 1 - Π(1 - score of each)' }),
-  isCertain: z.boolean().meta({ description: 'mbox and mbox_sha1sum of the same address' }),
-  reasons: z.array(z.object({
-    code: z.enum(['mbox_sha1sum', 'email_case_variant', 'account_name', 'display_name', 'identifying_attribute']),
-    detail: z.string(),
-  })),
-}).meta({ id: 'DuplicatePair' });
+export const DuplicatePairSchema = z
+  .object({
+    personas: z.tuple([z.string(), z.string()]).meta({ description: 'The two persona ids, in id order' }),
+    score: z.number().meta({ description: '0-1; several reasons combine as 1 - Π(1 - score of each)' }),
+    isCertain: z.boolean().meta({ description: 'mbox and mbox_sha1sum of the same address' }),
+    reasons: z.array(
+      z.object({
+        code: z.enum(['mbox_sha1sum', 'email_case_variant', 'account_name', 'display_name', 'identifying_attribute']),
+        detail: z.string(),
+      }),
+    ),
+  })
+  .meta({ id: 'DuplicatePair' });
 
-export const DismissRequestSchema = z.object({
-  pairs: z.array(z.tuple([objectIdText, objectIdText])).min(1).max(1000).meta({ description: 'Pairs of persona ids that are not the same person' }),
-}).strict().meta({ id: 'DuplicateDismissal' });
+export const DismissRequestSchema = z
+  .object({
+    pairs: z
+      .array(z.tuple([objectIdText, objectIdText]))
+      .min(1)
+      .max(1000)
+      .meta({ description: 'Pairs of persona ids that are not the same person' }),
+  })
+  .strict()
+  .meta({ id: 'DuplicateDismissal' });
 
 const listQuery = z.object({
-  limit: z.string().optional().meta({ description: `Pairs per page, default ${DEFAULT_LIMIT}, at most ${MAX_LIMIT}` }),
+  limit: z
+    .string()
+    .optional()
+    .meta({ description: `Pairs per page, default ${DEFAULT_LIMIT}, at most ${MAX_LIMIT}` }),
   offset: z.string().optional(),
   minScore: z.string().optional().meta({ description: 'Only pairs scoring at least this (0-1)' }),
 });
@@ -41,7 +55,8 @@ function pagingOf(query: Record<string, unknown>): { limit: number; offset: numb
   if (unknown) throw apiError('query.invalid_parameter', { parameter: unknown, reason: 'unknown parameter' });
   const text = (name: string) => {
     const value = query[name];
-    if (value !== undefined && typeof value !== 'string') throw apiError('query.invalid_parameter', { parameter: name, reason: 'give it once' });
+    if (value !== undefined && typeof value !== 'string')
+      throw apiError('query.invalid_parameter', { parameter: name, reason: 'give it once' });
     return value as string | undefined;
   };
   const integer = (raw: string | undefined, fallback: number, minimum: number, code: 'query.invalid_limit' | 'query.invalid_offset') => {
@@ -54,13 +69,22 @@ function pagingOf(query: Record<string, unknown>): { limit: number; offset: numb
   if (minScoreText !== undefined && (minScoreText.trim() === '' || !(minScore >= 0 && minScore <= 1))) {
     throw apiError('query.invalid_parameter', { parameter: 'minScore', reason: 'a number from 0 to 1' });
   }
-  return { limit: Math.min(integer(text('limit'), DEFAULT_LIMIT, 1, 'query.invalid_limit'), MAX_LIMIT), offset: integer(text('offset'), 0, 0, 'query.invalid_offset'), minScore };
+  return {
+    limit: Math.min(integer(text('limit'), DEFAULT_LIMIT, 1, 'query.invalid_limit'), MAX_LIMIT),
+    offset: integer(text('offset'), 0, 0, 'query.invalid_offset'),
+    minScore,
+  };
 }
 
 export function registerDuplicateRoutes(kit: RouteKit, { store, duplicates }: { store: Store; duplicates: DuplicatesService }): void {
   defineRoute(kit, {
-    method: 'get', path: '/v1/duplicates', scope: 'personas:read', tags, summary: 'Suggested duplicate pairs of the organisation, best first',
-    description: 'Computed from the duplicate-key index (refreshed incrementally from what changed since the last call): mbox vs mbox_sha1sum of one address (certain), email case variants, the same account name under different home pages, the same normalised display name, the same identifying attribute value. Merged personas and dismissed pairs are never suggested. Offset pages over the stored pairs (score order; no cursors).',
+    method: 'get',
+    path: '/v1/duplicates',
+    scope: 'personas:read',
+    tags,
+    summary: 'Suggested duplicate pairs of the organisation, best first',
+    description:
+      'Computed from the duplicate-key index (refreshed incrementally from what changed since the last call): mbox vs mbox_sha1sum of one address (certain), email case variants, the same account name under different home pages, the same normalised display name, the same identifying attribute value. Merged personas and dismissed pairs are never suggested. Offset pages over the stored pairs (score order; no cursors).',
     query: listQuery,
     responses: { 200: { description: 'A page of pairs', schema: listOf(DuplicatePairSchema, 'DuplicatePairList') } },
     async handler(req, res, caller) {
@@ -71,7 +95,11 @@ export function registerDuplicateRoutes(kit: RouteKit, { store, duplicates }: { 
   });
 
   defineRoute(kit, {
-    method: 'get', path: '/v1/personas/{id}/duplicates', scope: 'personas:read', tags, params: objectIdParams('id'),
+    method: 'get',
+    path: '/v1/personas/{id}/duplicates',
+    scope: 'personas:read',
+    tags,
+    params: objectIdParams('id'),
     summary: 'Suggested duplicates of one persona, best first',
     responses: {
       200: { description: 'Pairs that include this persona', schema: z.object({ data: z.array(DuplicatePairSchema) }) },
@@ -85,7 +113,11 @@ export function registerDuplicateRoutes(kit: RouteKit, { store, duplicates }: { 
   });
 
   defineRoute(kit, {
-    method: 'post', path: '/v1/duplicates/dismiss', scope: 'personas:merge', tags, body: DismissRequestSchema,
+    method: 'post',
+    path: '/v1/duplicates/dismiss',
+    scope: 'personas:merge',
+    tags,
+    body: DismissRequestSchema,
     summary: 'Mark pairs as "not a duplicate": they are never suggested again',
     responses: {
       200: { description: 'How many pairs are dismissed', schema: z.object({ dismissed: z.number().int() }) },
@@ -100,7 +132,10 @@ export function registerDuplicateRoutes(kit: RouteKit, { store, duplicates }: { 
   });
 
   defineRoute(kit, {
-    method: 'post', path: '/v1/duplicates/auto-merge', scope: 'personas:merge', tags,
+    method: 'post',
+    path: '/v1/duplicates/auto-merge',
+    scope: 'personas:merge',
+    tags,
     summary: 'Apply the auto-merge rules: merge every certain pair (older persona kept), recorded in the history by `auto-merge`',
     description: 'Off by default: answers 409 duplicates.auto_merge_off unless AUTO_MERGE_CERTAIN=true.',
     responses: {
@@ -108,7 +143,8 @@ export function registerDuplicateRoutes(kit: RouteKit, { store, duplicates }: { 
       409: { description: 'duplicates.auto_merge_off' },
     },
     async handler(_req, res, caller) {
-      if (!duplicates.isAutoMergeOn) throw identityError('duplicates.auto_merge_off', 'auto-merge rules are off (set AUTO_MERGE_CERTAIN=true)');
+      if (!duplicates.isAutoMergeOn)
+        throw identityError('duplicates.auto_merge_off', 'auto-merge rules are off (set AUTO_MERGE_CERTAIN=true)');
       res.json({ merges: await duplicates.applyAutoMerges(caller.organisation) });
     },
   });

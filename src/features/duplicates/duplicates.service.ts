@@ -8,9 +8,25 @@ import { COLLECTIONS, type PersonaDoc } from '../../domain/model.ts';
 import type { Store } from '../../store/port.ts';
 import { identityError } from '../../core/errors/api-error.ts';
 import type { MergeService } from '../merges/merge.service.ts';
-import { computeKeys, holdersOf, refreshDuplicateIndex, reindexPersonas, type DuplicateKeyDoc, type RefreshedPersonas } from './duplicate-index.ts';
 import {
-  DUPLICATE_PAIRS_COLLECTION, addGroup, groupByKey, pairKey, rebuildPairs, refreshPairsOf, scorePairs, toPairView, type DuplicatePair, type DuplicatePairDoc,
+  computeKeys,
+  holdersOf,
+  refreshDuplicateIndex,
+  reindexPersonas,
+  type DuplicateKeyDoc,
+  type RefreshedPersonas,
+} from './duplicate-index.ts';
+import {
+  DUPLICATE_PAIRS_COLLECTION,
+  addGroup,
+  groupByKey,
+  pairKey,
+  rebuildPairs,
+  refreshPairsOf,
+  scorePairs,
+  toPairView,
+  type DuplicatePair,
+  type DuplicatePairDoc,
 } from './duplicate-pairs.ts';
 
 export interface DuplicatesServiceOptions {
@@ -43,7 +59,8 @@ export function createDuplicatesService(options: DuplicatesServiceOptions) {
     }
   }
 
-  const refresh = (organisation: ObjectId) => refreshDuplicateIndex(store, organisation, identifying, (refreshed) => followKeys(organisation, refreshed));
+  const refresh = (organisation: ObjectId) =>
+    refreshDuplicateIndex(store, organisation, identifying, (refreshed) => followKeys(organisation, refreshed));
 
   /**
    * Deletions (a persona deleted outside merges and erasure, an identifier or attribute removed) leave no updatedAt
@@ -74,12 +91,19 @@ export function createDuplicatesService(options: DuplicatesServiceOptions) {
      * a key with it (so nothing deleted since the last refresh is suggested).
      */
     async suggestionsFor(organisation: ObjectId, personaId: ObjectId): Promise<DuplicatePair[]> {
-      const persona = await store.collection<PersonaDoc>(COLLECTIONS.personas).findOne({ _id: personaId, organisation }, { projection: { _id: 1, mergedInto: 1 } });
+      const persona = await store
+        .collection<PersonaDoc>(COLLECTIONS.personas)
+        .findOne({ _id: personaId, organisation }, { projection: { _id: 1, mergedInto: 1 } });
       if (!persona) throw identityError('personas.persona_not_found', `persona ${personaId.toHexString()} not found`);
       await refresh(organisation);
       const own = await computeKeys(store, organisation, [personaId], identifying);
       if (own.length === 0) return [];
-      const held = await holdersOf(store, organisation, own.map((doc) => doc.key), personaId);
+      const held = await holdersOf(
+        store,
+        organisation,
+        own.map((doc) => doc.key),
+        personaId,
+      );
       // Keys held by more personas than a group may have pair nobody: their holders need not be read.
       const holders = new Map<string, number>();
       for (const doc of held) holders.set(doc.key, (holders.get(doc.key) ?? 0) + 1);
@@ -92,7 +116,10 @@ export function createDuplicatesService(options: DuplicatesServiceOptions) {
     },
 
     /** Suggested pairs of the organisation, best first (score, then persona ids); a page when limit is given. */
-    async listDuplicates(organisation: ObjectId, { minScore = 0, limit, offset = 0 }: { minScore?: number; limit?: number; offset?: number } = {}): Promise<DuplicatePair[]> {
+    async listDuplicates(
+      organisation: ObjectId,
+      { minScore = 0, limit, offset = 0 }: { minScore?: number; limit?: number; offset?: number } = {},
+    ): Promise<DuplicatePair[]> {
       await refresh(organisation);
       for (;;) {
         const docs = await pairsCollection.find(
@@ -100,7 +127,15 @@ export function createDuplicatesService(options: DuplicatesServiceOptions) {
           { sort: { organisation: 1, score: -1, pair: 1 }, skip: offset, ...(limit === undefined ? {} : { limit }) },
         );
         // A corrected page is read again: pairs were removed or rescored, others may have moved into it.
-        if (!(await verify(organisation, docs.flatMap((doc) => doc.personas))).isCorrected) return docs.map(toPairView);
+        if (
+          !(
+            await verify(
+              organisation,
+              docs.flatMap((doc) => doc.personas),
+            )
+          ).isCorrected
+        )
+          return docs.map(toPairView);
       }
     },
 
@@ -108,17 +143,30 @@ export function createDuplicatesService(options: DuplicatesServiceOptions) {
     async dismiss(organisation: ObjectId, pairs: Array<[ObjectId, ObjectId]>, actor: string): Promise<number> {
       const now = new Date();
       for (const [index, [a, b]] of pairs.entries()) {
-        if (a.equals(b)) throw identityError('duplicates.invalid_pair', 'a pair names two different personas', [{ path: `pairs[${index}]`, code: 'duplicates.invalid_pair', message: 'names the same persona twice' }]);
+        if (a.equals(b))
+          throw identityError('duplicates.invalid_pair', 'a pair names two different personas', [
+            { path: `pairs[${index}]`, code: 'duplicates.invalid_pair', message: 'names the same persona twice' },
+          ]);
       }
       const ids = pairs.flat();
       const found = await store.collection(COLLECTIONS.personas).countDocuments({ organisation, _id: { $in: ids } });
-      if (found !== new Set(ids.map((id) => id.toHexString())).size) throw identityError('personas.persona_not_found', 'a persona of the pairs was not found');
+      if (found !== new Set(ids.map((id) => id.toHexString())).size)
+        throw identityError('personas.persona_not_found', 'a persona of the pairs was not found');
       if (pairs.length === 0) return 0;
       await pairsCollection.deleteMany({ organisation, pair: { $in: pairs.map(([a, b]) => pairKey(a.toHexString(), b.toHexString())) } });
-      await dismissals.bulkWrite(pairs.map(([a, b]) => {
-        const pair = pairKey(a.toHexString(), b.toHexString());
-        return { updateOne: { filter: { organisation, pair }, update: { $setOnInsert: { personas: [a, b], actor, createdAt: now } }, upsert: true } };
-      }), { ordered: false });
+      await dismissals.bulkWrite(
+        pairs.map(([a, b]) => {
+          const pair = pairKey(a.toHexString(), b.toHexString());
+          return {
+            updateOne: {
+              filter: { organisation, pair },
+              update: { $setOnInsert: { personas: [a, b], actor, createdAt: now } },
+              upsert: true,
+            },
+          };
+        }),
+        { ordered: false },
+      );
       return pairs.length;
     },
 
@@ -131,12 +179,21 @@ export function createDuplicatesService(options: DuplicatesServiceOptions) {
       const merged: string[] = [];
       for (const pair of await this.listDuplicates(organisation)) {
         if (!pair.isCertain) continue;
-        const [target, source] = pair.personas.map((id) => new ObjectId(id)).sort((x, y) => x.getTimestamp().getTime() - y.getTimestamp().getTime() || x.toHexString().localeCompare(y.toHexString()));
+        const [target, source] = pair.personas
+          .map((id) => new ObjectId(id))
+          .sort((x, y) => x.getTimestamp().getTime() - y.getTimestamp().getTime() || x.toHexString().localeCompare(y.toHexString()));
         try {
-          merged.push((await options.mergeService.mergePersonas({ organisation, targetId: target, sourceIds: [source], actor: 'auto-merge' })).id);
+          merged.push(
+            (await options.mergeService.mergePersonas({ organisation, targetId: target, sourceIds: [source], actor: 'auto-merge' })).id,
+          );
         } catch (error) {
           // A persona of an earlier pair in this pass may already be merged away: skip it, the next pass sees the new state.
-          if (!['merges.source_is_tombstone', 'merges.target_is_tombstone', 'merges.merge_in_progress'].includes((error as { code?: string }).code ?? '')) throw error;
+          if (
+            !['merges.source_is_tombstone', 'merges.target_is_tombstone', 'merges.merge_in_progress'].includes(
+              (error as { code?: string }).code ?? '',
+            )
+          )
+            throw error;
         }
       }
       return merged;

@@ -13,38 +13,60 @@ import type { ErasureService } from './erasure.service.ts';
 
 const tags = ['Identity management'];
 
-export const PersonaExportSchema = z.object({
-  exportedAt: z.string(),
-  persona: z.object({
-    id: z.string(), name: z.string().nullable(), profile: z.record(z.string(), z.unknown()), active: z.boolean(),
-    metadata: z.record(z.string(), z.unknown()), createdAt: z.string().nullable(), updatedAt: z.string().nullable(),
-    createdBy: z.string().nullable(), updatedBy: z.string().nullable(),
-  }),
-  identifiers: z.array(z.object({ id: z.string(), ifi: z.unknown(), createdAt: z.string().nullable() })),
-  attributes: z.array(z.object({ id: z.string(), key: z.string(), value: z.unknown() })),
-  links: z.array(z.object({ id: z.string(), recTypeName: z.string(), recId: z.string(), metadata: z.unknown(), active: z.unknown() })),
-  emailClaims: z.array(z.object({ sha1: z.string() })).meta({ description: 'SHA-1 sums of email addresses this persona owns' }),
-  mergedPersonas: z.array(z.object({ id: z.string(), name: z.string().nullable().optional() })).meta({ description: 'Tombstones that redirect here' }),
-  names: SeenNamesSchema,
-  merges: z.array(MergeSchema),
-}).meta({ id: 'PersonaExport' });
+export const PersonaExportSchema = z
+  .object({
+    exportedAt: z.string(),
+    persona: z.object({
+      id: z.string(),
+      name: z.string().nullable(),
+      profile: z.record(z.string(), z.unknown()),
+      active: z.boolean(),
+      metadata: z.record(z.string(), z.unknown()),
+      createdAt: z.string().nullable(),
+      updatedAt: z.string().nullable(),
+      createdBy: z.string().nullable(),
+      updatedBy: z.string().nullable(),
+    }),
+    identifiers: z.array(z.object({ id: z.string(), ifi: z.unknown(), createdAt: z.string().nullable() })),
+    attributes: z.array(z.object({ id: z.string(), key: z.string(), value: z.unknown() })),
+    links: z.array(z.object({ id: z.string(), recTypeName: z.string(), recId: z.string(), metadata: z.unknown(), active: z.unknown() })),
+    emailClaims: z.array(z.object({ sha1: z.string() })).meta({ description: 'SHA-1 sums of email addresses this persona owns' }),
+    mergedPersonas: z
+      .array(z.object({ id: z.string(), name: z.string().nullable().optional() }))
+      .meta({ description: 'Tombstones that redirect here' }),
+    names: SeenNamesSchema,
+    merges: z.array(MergeSchema),
+  })
+  .meta({ id: 'PersonaExport' });
 
-export const ErasureReportSchema = z.object({
-  personaId: z.string(), erasedAt: z.string(),
-  counts: z.object({
-    personas: z.number().int(), identifiers: z.number().int(), emailClaims: z.number().int(), attributes: z.number().int(),
-    links: z.number().int(), mergeRecords: z.number().int().meta({ description: 'Merge records whose identifying parts were removed' }),
-  }),
-}).meta({ id: 'ErasureReport' });
+export const ErasureReportSchema = z
+  .object({
+    personaId: z.string(),
+    erasedAt: z.string(),
+    counts: z.object({
+      personas: z.number().int(),
+      identifiers: z.number().int(),
+      emailClaims: z.number().int(),
+      attributes: z.number().int(),
+      links: z.number().int(),
+      mergeRecords: z.number().int().meta({ description: 'Merge records whose identifying parts were removed' }),
+    }),
+  })
+  .meta({ id: 'ErasureReport' });
 
 export function registerErasureRoutes(kit: RouteKit, { store, erasure }: { store: Store; erasure: ErasureService }): void {
   defineRoute(kit, {
-    method: 'get', path: '/v1/personas/{id}/export', scope: 'personas:read', tags, params: objectIdParams('id'),
+    method: 'get',
+    path: '/v1/personas/{id}/export',
+    scope: 'personas:read',
+    tags,
+    params: objectIdParams('id'),
     query: z.object({ pseudonymised: pseudonymisedQuery }),
     summary: 'Everything stored about a persona, as one JSON document (GDPR access), or its pseudonymised form',
     responses: {
       200: {
-        description: 'Identifiers, attributes, links, email claims, merged personas and merge history (PseudonymisedPersonaExport with pseudonymised=true)',
+        description:
+          'Identifiers, attributes, links, email claims, merged personas and merge history (PseudonymisedPersonaExport with pseudonymised=true)',
         schema: z.union([PersonaExportSchema, PseudonymisedPersonaExportSchema]),
       },
       ...personaReadResponses(),
@@ -56,15 +78,21 @@ export function registerErasureRoutes(kit: RouteKit, { store, erasure }: { store
       await readPersona(store, caller.organisation, id);
       const pseudonyms = isPseudonymised ? await requirePseudonymiser(store, caller.organisation) : null;
       const document = await erasure.exportPersona(caller.organisation, id);
-      res.set('Content-Disposition', `attachment; filename="persona-${id.toHexString()}${pseudonyms ? '.pseudonymised' : ''}.json"`)
+      res
+        .set('Content-Disposition', `attachment; filename="persona-${id.toHexString()}${pseudonyms ? '.pseudonymised' : ''}.json"`)
         .json(pseudonyms ? await pseudonymisePersonaExport(store, caller.organisation, pseudonyms, document) : document);
     },
   });
 
   defineRoute(kit, {
-    method: 'post', path: '/v1/personas/{id}/erase', scope: 'personas:erase', tags, params: objectIdParams('id'),
+    method: 'post',
+    path: '/v1/personas/{id}/erase',
+    scope: 'personas:erase',
+    tags,
+    params: objectIdParams('id'),
     summary: 'Erase a persona (GDPR erasure)',
-    description: 'Removes the persona, personas merged into it, their pseudonym mapping, their identifiers, email claims, attributes, links, duplicate-index entries and dismissals, and the identifying parts of their merge records; removes statement write-back stamps when write-back is on; empties the rows and cells of stored Learning Locker import CSVs that hold their identifiers (rows keep their numbers). An audit entry records that an erasure happened, without the erased data.',
+    description:
+      'Removes the persona, personas merged into it, their pseudonym mapping, their identifiers, email claims, attributes, links, duplicate-index entries and dismissals, and the identifying parts of their merge records; removes statement write-back stamps when write-back is on; empties the rows and cells of stored Learning Locker import CSVs that hold their identifiers (rows keep their numbers). An audit entry records that an erasure happened, without the erased data.',
     responses: {
       200: { description: 'What was removed, counted', schema: ErasureReportSchema },
       404: { description: 'personas.persona_not_found' },

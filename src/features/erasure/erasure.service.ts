@@ -9,7 +9,15 @@
 // that fails leaves the persona in place, so the erasure can be retried (after the deletes there is nothing left to
 // name what must be scrubbed).
 import type { ObjectId } from 'bson';
-import { COLLECTIONS, type AttributeDoc, type EmailClaimDoc, type Ifi, type IdentifierDoc, type LinkDoc, type PersonaDoc } from '../../domain/model.ts';
+import {
+  COLLECTIONS,
+  type AttributeDoc,
+  type EmailClaimDoc,
+  type Ifi,
+  type IdentifierDoc,
+  type LinkDoc,
+  type PersonaDoc,
+} from '../../domain/model.ts';
 import type { Store } from '../../store/port.ts';
 import { DUPLICATE_KEYS_COLLECTION, LEGACY_DUPLICATE_KEYS_COLLECTION } from '../duplicates/duplicate-keys.ts';
 import { DUPLICATE_PAIRS_COLLECTION } from '../duplicates/duplicate-pairs.ts';
@@ -52,7 +60,10 @@ export function createErasureService({ store, afterErase, scrubbers = [] }: Eras
     const persona = await personas.findOne({ _id: id, organisation });
     if (!persona) throw identityError('personas.persona_not_found', `persona ${hex(id)} not found`);
     if (persona.mergedInto) {
-      throw identityError('merges.source_is_tombstone', `persona ${hex(id)} was merged into ${hex(persona.mergedInto)}; act on that persona`);
+      throw identityError(
+        'merges.source_is_tombstone',
+        `persona ${hex(id)} was merged into ${hex(persona.mergedInto)}; act on that persona`,
+      );
     }
     return persona;
   }
@@ -72,13 +83,25 @@ export function createErasureService({ store, afterErase, scrubbers = [] }: Eras
       return {
         exportedAt: new Date().toISOString(),
         persona: {
-          id: hex(persona._id), name: persona.name, profile: persona.profile ?? {}, active: persona.active ?? true, metadata: persona.metadata ?? {},
-          createdAt: persona.createdAt?.toISOString?.() ?? null, updatedAt: persona.updatedAt?.toISOString?.() ?? null,
-          createdBy: persona.createdBy ?? null, updatedBy: persona.updatedBy ?? null,
+          id: hex(persona._id),
+          name: persona.name,
+          profile: persona.profile ?? {},
+          active: persona.active ?? true,
+          metadata: persona.metadata ?? {},
+          createdAt: persona.createdAt?.toISOString?.() ?? null,
+          updatedAt: persona.updatedAt?.toISOString?.() ?? null,
+          createdBy: persona.createdBy ?? null,
+          updatedBy: persona.updatedBy ?? null,
         },
         identifiers: identifiers.map((doc) => ({ id: hex(doc._id), ifi: doc.ifi, createdAt: doc.createdAt?.toISOString?.() ?? null })),
         attributes: attributes.map((doc) => ({ id: hex(doc._id), key: doc.key, value: doc.value })),
-        links: links.map((doc) => ({ id: hex(doc._id), recTypeName: doc.recTypeName, recId: doc.recId, metadata: doc.metadata ?? {}, active: doc.active })),
+        links: links.map((doc) => ({
+          id: hex(doc._id),
+          recTypeName: doc.recTypeName,
+          recId: doc.recId,
+          metadata: doc.metadata ?? {},
+          active: doc.active,
+        })),
         emailClaims: claims.map((doc) => ({ sha1: doc.sha1 })),
         mergedPersonas: tombstones.map((doc) => ({ id: hex(doc._id), name: doc.name })),
         names: (await seenNamesOf(store, organisation, id)).map(seenNameView),
@@ -86,19 +109,38 @@ export function createErasureService({ store, afterErase, scrubbers = [] }: Eras
       };
     },
 
-    async erasePersona({ organisation, personaId, actor }: { organisation: ObjectId; personaId: ObjectId; actor: string }): Promise<ErasureReport> {
+    async erasePersona({
+      organisation,
+      personaId,
+      actor,
+    }: {
+      organisation: ObjectId;
+      personaId: ObjectId;
+      actor: string;
+    }): Promise<ErasureReport> {
       await livePersona(organisation, personaId);
       const inFlight = await mergesOf(store).findOne({
-        organisation, state: { $in: ['intent', 'pending', 'undoing'] }, $or: [{ target: personaId }, { sources: personaId }],
+        organisation,
+        state: { $in: ['intent', 'pending', 'undoing'] },
+        $or: [{ target: personaId }, { sources: personaId }],
       });
-      if (inFlight) throw identityError('merges.merge_in_progress', `merge ${hex(inFlight._id)} involving this persona is in progress; retry`);
+      if (inFlight)
+        throw identityError('merges.merge_in_progress', `merge ${hex(inFlight._id)} involving this persona is in progress; retry`);
       const tombstones = (await personas.find({ organisation, mergedInto: personaId }, { projection: { _id: 1 } })).map((doc) => doc._id);
       const all = [personaId, ...tombstones];
       const identifiers = store.collection<IdentifierDoc>(COLLECTIONS.identifiers);
-      const erasedIdentifiers = await identifiers.find({ organisation, persona: { $in: all } }, { projection: { _id: 1, canonicalKey: 1, ifi: 1 } });
+      const erasedIdentifiers = await identifiers.find(
+        { organisation, persona: { $in: all } },
+        { projection: { _id: 1, canonicalKey: 1, ifi: 1 } },
+      );
       const identifierIds = erasedIdentifiers.map((doc) => doc._id);
-      const erasedClaims = await store.collection<EmailClaimDoc>(COLLECTIONS.emailClaims).find({ organisation, persona: { $in: all } }, { projection: { sha1: 1 } });
-      const erasedIfis: Ifi[] = [...erasedIdentifiers.map((doc) => doc.ifi), ...erasedClaims.map((doc): Ifi => ({ key: 'mbox_sha1sum', value: doc.sha1 }))];
+      const erasedClaims = await store
+        .collection<EmailClaimDoc>(COLLECTIONS.emailClaims)
+        .find({ organisation, persona: { $in: all } }, { projection: { sha1: 1 } });
+      const erasedIfis: Ifi[] = [
+        ...erasedIdentifiers.map((doc) => doc.ifi),
+        ...erasedClaims.map((doc): Ifi => ({ key: 'mbox_sha1sum', value: doc.sha1 })),
+      ];
       for (const scrub of scrubbers) await scrub({ organisation, ifis: erasedIfis });
 
       const claims = await store.collection(COLLECTIONS.emailClaims).deleteMany({ organisation, persona: { $in: all } });
@@ -111,7 +153,10 @@ export function createErasureService({ store, afterErase, scrubbers = [] }: Eras
       await store.collection(LEGACY_DUPLICATE_KEYS_COLLECTION).deleteMany({ organisation, persona: { $in: all } });
       await store.collection(DUPLICATE_PAIRS_COLLECTION).deleteMany({ organisation, personas: { $in: all } });
       await store.collection(COLLECTIONS.duplicateDismissals).deleteMany({ organisation, personas: { $in: all } });
-      await deleteImportErrorsNaming(store, organisation, [...erasedIdentifiers.map((doc) => doc.canonicalKey), ...erasedClaims.map((doc) => claimTrace(doc.sha1))]);
+      await deleteImportErrorsNaming(store, organisation, [
+        ...erasedIdentifiers.map((doc) => doc.canonicalKey),
+        ...erasedClaims.map((doc) => claimTrace(doc.sha1)),
+      ]);
       const now = new Date();
       const involved = { organisation, $or: [{ target: { $in: all } }, { sources: { $in: all } }] };
       const mergeIds = (await mergesOf(store).find(involved, { projection: { _id: 1 } })).map((doc) => doc._id);
@@ -120,8 +165,12 @@ export function createErasureService({ store, afterErase, scrubbers = [] }: Eras
       await deleteMoves(store, organisation, mergeIds);
       const removedPersonas = await personas.deleteMany({ organisation, _id: { $in: all } });
       const counts = {
-        personas: removedPersonas.deletedCount, identifiers: removedIdentifiers.deletedCount, emailClaims: claims.deletedCount,
-        attributes: attributes.deletedCount, links: links.deletedCount, mergeRecords: records.modifiedCount,
+        personas: removedPersonas.deletedCount,
+        identifiers: removedIdentifiers.deletedCount,
+        emailClaims: claims.deletedCount,
+        attributes: attributes.deletedCount,
+        links: links.deletedCount,
+        mergeRecords: records.modifiedCount,
       };
       await store.collection(COLLECTIONS.audit).insertOne({ organisation, action: 'persona.erased', actor, personaId, at: now, counts });
       if (afterErase) await afterErase({ organisation, personaIds: all, identifierIds });

@@ -9,7 +9,15 @@ import type { AfterResolveHook, ResolutionResult } from '../../core/resolution-r
 
 export type PersonaEvent =
   | { type: 'persona.created'; eventId: string; organisation: string; personaId: string; name: string | null; occurredAt: string }
-  | { type: 'identifier.created'; eventId: string; organisation: string; identifierId: string; personaId: string; ifi: Ifi; occurredAt: string }
+  | {
+      type: 'identifier.created';
+      eventId: string;
+      organisation: string;
+      identifierId: string;
+      personaId: string;
+      ifi: Ifi;
+      occurredAt: string;
+    }
   | MergeEvent;
 
 /** `personaId` is the merge target (the persona that lives on); `sourceIds` the personas merged into it (or restored). */
@@ -35,22 +43,30 @@ export async function eventsOfResolution(store: Store, organisation: ObjectId, r
     for (const agent of statement.agents) {
       if (!agent.created || identifierEvents.has(agent.identifierId)) continue;
       identifierEvents.set(agent.identifierId, {
-        type: 'identifier.created', eventId: `identifier.created:${agent.identifierId}`, organisation: org,
-        identifierId: agent.identifierId, personaId: agent.personaId, ifi: agent.ifi, occurredAt: new Date().toISOString(),
+        type: 'identifier.created',
+        eventId: `identifier.created:${agent.identifierId}`,
+        organisation: org,
+        identifierId: agent.identifierId,
+        personaId: agent.personaId,
+        ifi: agent.ifi,
+        occurredAt: new Date().toISOString(),
       });
     }
   }
   const createdIds = [...new Set(result.createdPersonaIds ?? [])];
   if (createdIds.length === 0) return [...identifierEvents.values()];
-  const personas = await store.collection<PersonaDoc>(COLLECTIONS.personas).find(
-    { organisation, _id: { $in: createdIds.map((id) => new ObjectId(id)) } },
-    { projection: { _id: 1, name: 1, createdAt: 1 } },
-  );
+  const personas = await store
+    .collection<PersonaDoc>(COLLECTIONS.personas)
+    .find({ organisation, _id: { $in: createdIds.map((id) => new ObjectId(id)) } }, { projection: { _id: 1, name: 1, createdAt: 1 } });
   const byId = new Map(personas.map((persona) => [persona._id.toHexString(), persona]));
   // A persona erased between resolution and this read was still created: announced without a name.
   const personaEvents: PersonaEvent[] = createdIds.map((id) => ({
-    type: 'persona.created', eventId: `persona.created:${id}`, organisation: org, personaId: id,
-    name: byId.get(id)?.name ?? null, occurredAt: (byId.get(id)?.createdAt ?? new Date()).toISOString(),
+    type: 'persona.created',
+    eventId: `persona.created:${id}`,
+    organisation: org,
+    personaId: id,
+    name: byId.get(id)?.name ?? null,
+    occurredAt: (byId.get(id)?.createdAt ?? new Date()).toISOString(),
   }));
   return [...personaEvents, ...identifierEvents.values()];
 }
@@ -61,8 +77,12 @@ export function eventOfMerge(record: MergeRecordDoc): MergeEvent | null {
   const type = record.state === 'applied' ? 'persona.merged' : 'persona.merge_undone';
   const mergeId = record._id.toHexString();
   return {
-    type, eventId: `${type}:${mergeId}`, organisation: record.organisation.toHexString(), mergeId,
-    personaId: record.target.toHexString(), sourceIds: record.sources.map((id) => id.toHexString()),
+    type,
+    eventId: `${type}:${mergeId}`,
+    organisation: record.organisation.toHexString(),
+    mergeId,
+    personaId: record.target.toHexString(),
+    sourceIds: record.sources.map((id) => id.toHexString()),
     actor: (record.state === 'undone' ? record.undoneBy : undefined) ?? record.actor,
     occurredAt: ((record.state === 'applied' ? record.appliedAt : record.undoneAt) ?? record.updatedAt).toISOString(),
   };

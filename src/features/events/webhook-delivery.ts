@@ -27,14 +27,19 @@ export function verifySignature(secret: string, timestamp: string, body: string,
 /** A delivery that did not succeed; `retriable` for network errors, 408, 429 and 5xx (other answers are final). */
 export class WebhookDeliveryError extends Error {
   override name = 'WebhookDeliveryError';
-  constructor(message: string, readonly retriable: boolean, options?: ErrorOptions) {
+  constructor(
+    message: string,
+    readonly retriable: boolean,
+    options?: ErrorOptions,
+  ) {
     super(message, options);
   }
 }
 
 /** POSTs one event to one URL, signed; resolves with the status of a 2xx answer, else throws WebhookDeliveryError. */
 export async function deliverEvent(
-  { url, event }: WebhookJobData, { secret, timeoutMs = 10_000 }: { secret: string; timeoutMs?: number },
+  { url, event }: WebhookJobData,
+  { secret, timeoutMs = 10_000 }: { secret: string; timeoutMs?: number },
 ): Promise<{ status: number }> {
   const body = JSON.stringify(event);
   const timestamp = String(Math.floor(Date.now() / 1000));

@@ -9,7 +9,10 @@ import type { ListQuery } from '../../core/list/list-query.ts';
 export function identifierListFilter(organisation: ObjectId, query: ListQuery): { filter: Filter; digest: string } {
   const clauses = query.conditions.map((condition) => {
     if (condition.field !== 'ifi.value') return conditionClause(condition);
-    if (condition.op === 'ne') return { $nor: [conditionClause({ ...condition, op: 'eq' }, 'ifi.value'), conditionClause({ ...condition, op: 'eq' }, 'ifi.value.name')] };
+    if (condition.op === 'ne')
+      return {
+        $nor: [conditionClause({ ...condition, op: 'eq' }, 'ifi.value'), conditionClause({ ...condition, op: 'eq' }, 'ifi.value.name')],
+      };
     return { $or: [conditionClause(condition, 'ifi.value'), conditionClause(condition, 'ifi.value.name')] };
   });
   return { filter: allOf(...clauses), digest: listDigest('identifiers', organisation, query) };

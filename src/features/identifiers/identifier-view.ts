@@ -11,7 +11,10 @@ export interface IdentifierView {
 
 export function identifierView(doc: IdentifierDoc): IdentifierView {
   return {
-    id: doc._id.toHexString(), persona: doc.persona.toHexString(), ifi: doc.ifi,
-    createdAt: doc.createdAt.toISOString(), updatedAt: (doc.updatedAt ?? doc.createdAt).toISOString(),
+    id: doc._id.toHexString(),
+    persona: doc.persona.toHexString(),
+    ifi: doc.ifi,
+    createdAt: doc.createdAt.toISOString(),
+    updatedAt: (doc.updatedAt ?? doc.createdAt).toISOString(),
   };
 }

@@ -68,9 +68,12 @@ export function createIdentifiersService({ store, cursors, onAssigned, ifiHasSta
     const keys = emailClaimKeys(ifi);
     if (keys.length === 0) return;
     if (previous) await claims.updateMany({ organisation, sha1: { $in: keys }, persona: previous }, { $set: { persona } });
-    await claims.bulkWrite(keys.map((sha1) => ({
-      updateOne: { filter: { organisation, sha1 }, update: { $setOnInsert: { persona, createdAt: new Date() } }, upsert: true },
-    })), { ordered: false });
+    await claims.bulkWrite(
+      keys.map((sha1) => ({
+        updateOne: { filter: { organisation, sha1 }, update: { $setOnInsert: { persona, createdAt: new Date() } }, upsert: true },
+      })),
+      { ordered: false },
+    );
   }
 
   /** Drops the claims a removed identifier held, unless another identifier of the persona still claims them. */
@@ -96,8 +99,14 @@ export function createIdentifiersService({ store, cursors, onAssigned, ifiHasSta
   async function insertOn(caller: Caller, personaId: ObjectId, ifi: Ifi): Promise<IdentifierDoc> {
     const now = new Date();
     const identifier: IdentifierDoc = {
-      _id: new ObjectId(), organisation: caller.organisation, persona: personaId, ifi, canonicalKey: canonicalIdentifierKey(ifi),
-      locked: false, createdAt: now, updatedAt: now,
+      _id: new ObjectId(),
+      organisation: caller.organisation,
+      persona: personaId,
+      ifi,
+      canonicalKey: canonicalIdentifierKey(ifi),
+      locked: false,
+      createdAt: now,
+      updatedAt: now,
     };
     await identifiers.insertOne(identifier);
     await claimEmail(caller.organisation, ifi, personaId);
@@ -135,7 +144,12 @@ export function createIdentifiersService({ store, cursors, onAssigned, ifiHasSta
     list(caller, query) {
       const { filter, digest } = identifierListFilter(caller.organisation, query);
       return findPage({
-        collection: identifiers, scope: { organisation: caller.organisation }, filter, query, codec: cursors, digest,
+        collection: identifiers,
+        scope: { organisation: caller.organisation },
+        filter,
+        query,
+        codec: cursors,
+        digest,
         sortIndexes: [{ createdAt: 1, _id: 1 }],
       });
     },
@@ -193,15 +207,24 @@ export function createIdentifiersService({ store, cursors, onAssigned, ifiHasSta
           identifier = await insertOn(caller, persona, ifi);
         } catch (error) {
           if (!isDuplicateKeyError(error)) throw error;
-          return { identifier: await move(caller, (await identifiers.findOne({ organisation: caller.organisation, canonicalKey }))!._id, persona), wasCreated: false };
+          return {
+            identifier: await move(caller, (await identifiers.findOne({ organisation: caller.organisation, canonicalKey }))!._id, persona),
+            wasCreated: false,
+          };
         }
         await onAssigned?.(identifier, 'created');
         return { identifier, wasCreated: true };
       }
       const now = new Date();
       const personaDoc: PersonaDoc = {
-        _id: new ObjectId(), organisation: caller.organisation, name: personaNameFor({}, ifi), active: true,
-        createdAt: now, updatedAt: now, createdBy: caller.clientId, updatedBy: caller.clientId,
+        _id: new ObjectId(),
+        organisation: caller.organisation,
+        name: personaNameFor({}, ifi),
+        active: true,
+        createdAt: now,
+        updatedAt: now,
+        createdBy: caller.clientId,
+        updatedBy: caller.clientId,
       };
       await personas.insertOne(personaDoc);
       let identifier: IdentifierDoc;

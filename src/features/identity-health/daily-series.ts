@@ -28,7 +28,11 @@ const DAY_MS = 86_400_000;
 const dayIndex = (date: Date, start: number): number => Math.floor((date.getTime() - start) / DAY_MS);
 
 export async function dailySeries(
-  store: Store, organisation: ObjectId, days: number, now: { personas: number; mergedPersonas: number }, clock = new Date(),
+  store: Store,
+  organisation: ObjectId,
+  days: number,
+  now: { personas: number; mergedPersonas: number },
+  clock = new Date(),
 ): Promise<DailyFigures[]> {
   const today = Date.UTC(clock.getUTCFullYear(), clock.getUTCMonth(), clock.getUTCDate());
   const start = today - (days - 1) * DAY_MS;
@@ -41,7 +45,11 @@ export async function dailySeries(
     series.push({
       date,
       personasCreated: await personas.countDocuments({ organisation, createdAt: { $gte: from, $lt: new Date(from.getTime() + DAY_MS) } }),
-      merges: 0, undos: 0, blockedIdentifiers: blocked.get(date) ?? 0, personas: 0, deduplicationRate: 0,
+      merges: 0,
+      undos: 0,
+      blockedIdentifiers: blocked.get(date) ?? 0,
+      personas: 0,
+      deduplicationRate: 0,
     });
   }
   // Personas moved into (merged) or out of (undone) tombstones per day, for the walk back below.

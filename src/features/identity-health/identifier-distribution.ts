@@ -19,14 +19,19 @@ export interface IdentifierDistribution {
   computedAt: string;
 }
 
-interface Grouped { _id: { n: number; multi: boolean }; personas: number }
+interface Grouped {
+  _id: { n: number; multi: boolean };
+  personas: number;
+}
 
 async function computeDistribution(store: Store, organisation: ObjectId, livePersonas: number): Promise<IdentifierDistribution> {
-  const grouped = await store.collection(COLLECTIONS.identifiers).aggregate<Grouped>([
-    { $match: { organisation } },
-    { $group: { _id: '$persona', n: { $sum: 1 }, kinds: { $addToSet: '$ifi.key' } } },
-    { $group: { _id: { n: { $min: ['$n', DISTRIBUTION_TOP] }, multi: { $gt: [{ $size: '$kinds' }, 1] } }, personas: { $sum: 1 } } },
-  ]);
+  const grouped = await store
+    .collection(COLLECTIONS.identifiers)
+    .aggregate<Grouped>([
+      { $match: { organisation } },
+      { $group: { _id: '$persona', n: { $sum: 1 }, kinds: { $addToSet: '$ifi.key' } } },
+      { $group: { _id: { n: { $min: ['$n', DISTRIBUTION_TOP] }, multi: { $gt: [{ $size: '$kinds' }, 1] } }, personas: { $sum: 1 } } },
+    ]);
   const counts = new Array<number>(DISTRIBUTION_TOP + 1).fill(0);
   let multiKindPersonas = 0;
   for (const group of grouped) {

@@ -40,9 +40,12 @@ export async function identityCounts(store: Store, organisation: ObjectId): Prom
   ]);
   const identifiersByKind = Object.fromEntries(IFI_KINDS.map((kind, index) => [kind, byKind[index]])) as Record<IfiKey, number>;
   return {
-    personas: all - merged, mergedPersonas: merged,
-    identifiers: byKind.reduce((sum, count) => sum + count, 0), identifiersByKind,
-    duplicateSuggestionsOpen: suggestions, blockedIdentifiers: blocked,
+    personas: all - merged,
+    mergedPersonas: merged,
+    identifiers: byKind.reduce((sum, count) => sum + count, 0),
+    identifiersByKind,
+    duplicateSuggestionsOpen: suggestions,
+    blockedIdentifiers: blocked,
   };
 }
 

@@ -16,7 +16,9 @@ type Snapshot = Array<{ organisation: string; counts: IdentityCounts }>;
 
 async function readSnapshot(store: Store): Promise<Snapshot> {
   const snapshot: Snapshot = [];
-  for await (const organisation of store.collection<{ _id: ObjectId }>(COLLECTIONS.organisations).iterate({}, { projection: { _id: 1 }, sort: { _id: 1 } })) {
+  for await (const organisation of store
+    .collection<{ _id: ObjectId }>(COLLECTIONS.organisations)
+    .iterate({}, { projection: { _id: 1 }, sort: { _id: 1 } })) {
     snapshot.push({ organisation: organisation._id.toHexString(), counts: await identityCounts(store, organisation._id) });
   }
   return snapshot;
@@ -28,42 +30,72 @@ export function registerIdentityHealthMetrics(registry: Registry, store: Store):
     if (!cached || Date.now() - cached.at > SNAPSHOT_TTL_MS) {
       const value = readSnapshot(store);
       cached = { at: Date.now(), value };
-      value.catch(() => { cached = null; });
+      value.catch(() => {
+        cached = null;
+      });
     }
     return cached.value;
   };
   const sum = (all: Snapshot, pick: (counts: IdentityCounts) => number) => all.reduce((total, entry) => total + pick(entry.counts), 0);
 
   new Gauge({
-    name: 'persona_identity_personas', help: 'personas over all organisations: live, or merged into another', labelNames: ['state'], registers: [registry],
+    name: 'persona_identity_personas',
+    help: 'personas over all organisations: live, or merged into another',
+    labelNames: ['state'],
+    registers: [registry],
     async collect() {
       const all = await snapshot();
-      this.set({ state: 'live' }, sum(all, (counts) => counts.personas));
-      this.set({ state: 'merged' }, sum(all, (counts) => counts.mergedPersonas));
+      this.set(
+        { state: 'live' },
+        sum(all, (counts) => counts.personas),
+      );
+      this.set(
+        { state: 'merged' },
+        sum(all, (counts) => counts.mergedPersonas),
+      );
     },
   });
   new Gauge({
-    name: 'persona_identity_identifiers', help: 'identifiers over all organisations, by kind', labelNames: ['kind'], registers: [registry],
+    name: 'persona_identity_identifiers',
+    help: 'identifiers over all organisations, by kind',
+    labelNames: ['kind'],
+    registers: [registry],
     async collect() {
       const all = await snapshot();
-      for (const kind of IFI_KINDS) this.set({ kind }, sum(all, (counts) => counts.identifiersByKind[kind]));
+      for (const kind of IFI_KINDS)
+        this.set(
+          { kind },
+          sum(all, (counts) => counts.identifiersByKind[kind]),
+        );
     },
   });
   new Gauge({
-    name: 'persona_identity_duplicate_suggestions_open', help: 'suggested duplicate pairs neither merged nor dismissed, over all organisations', registers: [registry],
-    async collect() { this.set(sum(await snapshot(), (counts) => counts.duplicateSuggestionsOpen)); },
+    name: 'persona_identity_duplicate_suggestions_open',
+    help: 'suggested duplicate pairs neither merged nor dismissed, over all organisations',
+    registers: [registry],
+    async collect() {
+      this.set(sum(await snapshot(), (counts) => counts.duplicateSuggestionsOpen));
+    },
   });
   new Gauge({
-    name: 'persona_identity_deduplication_ratio', help: 'merged personas over all personas, over all organisations', registers: [registry],
+    name: 'persona_identity_deduplication_ratio',
+    help: 'merged personas over all personas, over all organisations',
+    registers: [registry],
     async collect() {
       const all = await snapshot();
-      this.set(deduplicationRate(sum(all, (counts) => counts.personas), sum(all, (counts) => counts.mergedPersonas)));
+      this.set(
+        deduplicationRate(
+          sum(all, (counts) => counts.personas),
+          sum(all, (counts) => counts.mergedPersonas),
+        ),
+      );
     },
   });
   new Gauge({
     name: 'persona_identity_organisation_deduplication_ratio',
     help: `merged personas over all personas, per organisation (only while there are at most ${METRICS_ORGANISATION_LIMIT} organisations)`,
-    labelNames: ['organisation'], registers: [registry],
+    labelNames: ['organisation'],
+    registers: [registry],
     async collect() {
       const all = await snapshot();
       this.reset();

@@ -39,7 +39,11 @@ export function blockedError(ifi: Ifi, rule: string, path = 'ifi'): ApiError {
  * to the organisation's daily tally (identity health's blockedIdentifiers).
  */
 export async function refuseBlocked(
-  store: Store, organisation: ObjectId, guard: CompiledGuardRules, ifis: readonly Ifi[], pathOf: (index: number) => string = () => 'ifi',
+  store: Store,
+  organisation: ObjectId,
+  guard: CompiledGuardRules,
+  ifis: readonly Ifi[],
+  pathOf: (index: number) => string = () => 'ifi',
 ): Promise<void> {
   const blocked = ifis.flatMap((ifi, index) => {
     const rule = guard.blockingRule(ifi);
@@ -59,11 +63,21 @@ export function limitError(breach: LimitBreach, persona: ObjectId): ApiError {
  * takes away) plus `adding`, when that breaks a limit or unique kind. Reads nothing when the rules have none.
  */
 export async function assertWithinLimits(
-  store: Store, guard: CompiledGuardRules, organisation: ObjectId, persona: ObjectId, adding: readonly Ifi[], leaving: readonly ObjectId[] = [],
+  store: Store,
+  guard: CompiledGuardRules,
+  organisation: ObjectId,
+  persona: ObjectId,
+  adding: readonly Ifi[],
+  leaving: readonly ObjectId[] = [],
 ): Promise<void> {
   if (!guard.hasLimits) return;
-  const held = await store.collection<IdentifierDoc>(COLLECTIONS.identifiers).find({ organisation, persona }, { projection: { _id: 1, ifi: 1 } });
+  const held = await store
+    .collection<IdentifierDoc>(COLLECTIONS.identifiers)
+    .find({ organisation, persona }, { projection: { _id: 1, ifi: 1 } });
   const staying = held.filter((identifier) => !leaving.some((id) => id.equals(identifier._id))).map((identifier) => identifier.ifi);
-  const breach = guard.limitBreach([...staying, ...adding], held.map((identifier) => identifier.ifi));
+  const breach = guard.limitBreach(
+    [...staying, ...adding],
+    held.map((identifier) => identifier.ifi),
+  );
   if (breach) throw limitError(breach, persona);
 }

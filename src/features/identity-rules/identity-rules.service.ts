@@ -54,13 +54,15 @@ export function createIdentityRulesService({ store, onRenamed }: { store: Store;
       if (dryRun) return { ...rules, renamed: 0, dryRun, violations };
       const before = await readIdentityRules(store, organisation);
       const { namePolicy, blocked, limits, unique } = rules;
-      await store.collection<IdentityRulesDoc>(COLLECTIONS.identityRules).updateOne(
-        { _id: organisation, organisation },
-        { $set: { namePolicy, blocked, limits, unique, updatedAt: new Date(), updatedBy: actor } },
-        { upsert: true },
-      );
-      const renamed = namePolicy === before.namePolicy ? 0
-        : await applyNamePolicyToOrganisation({ store, organisation, policy: namePolicy, onRenamed });
+      await store
+        .collection<IdentityRulesDoc>(COLLECTIONS.identityRules)
+        .updateOne(
+          { _id: organisation, organisation },
+          { $set: { namePolicy, blocked, limits, unique, updatedAt: new Date(), updatedBy: actor } },
+          { upsert: true },
+        );
+      const renamed =
+        namePolicy === before.namePolicy ? 0 : await applyNamePolicyToOrganisation({ store, organisation, policy: namePolicy, onRenamed });
       return { ...rules, renamed, dryRun, violations };
     },
   };

@@ -16,11 +16,16 @@ export interface RuleRefusal {
 }
 
 /** The first rule the merge of `sources` into `target` would break, or null. */
-export async function findMergeRuleRefusal(store: Store, organisation: ObjectId, target: ObjectId, sources: ObjectId[]): Promise<RuleRefusal | null> {
+export async function findMergeRuleRefusal(
+  store: Store,
+  organisation: ObjectId,
+  target: ObjectId,
+  sources: ObjectId[],
+): Promise<RuleRefusal | null> {
   const guard = await readGuard(store, organisation);
-  const held = await store.collection<IdentifierDoc>(COLLECTIONS.identifiers).find(
-    { organisation, persona: { $in: guard.hasLimits ? [target, ...sources] : sources } }, { projection: { persona: 1, ifi: 1 } },
-  );
+  const held = await store
+    .collection<IdentifierDoc>(COLLECTIONS.identifiers)
+    .find({ organisation, persona: { $in: guard.hasLimits ? [target, ...sources] : sources } }, { projection: { persona: 1, ifi: 1 } });
   for (const identifier of held) {
     const sourceIndex = sources.findIndex((source) => source.equals(identifier.persona));
     const rule = sourceIndex < 0 ? null : guard.blockingRule(identifier.ifi);
@@ -28,7 +33,10 @@ export async function findMergeRuleRefusal(store: Store, organisation: ObjectId,
   }
   if (!guard.hasLimits) return null;
   const targets = held.filter((identifier) => identifier.persona.equals(target)).map((identifier) => identifier.ifi);
-  const breach = guard.limitBreach(held.map((identifier) => identifier.ifi), targets);
+  const breach = guard.limitBreach(
+    held.map((identifier) => identifier.ifi),
+    targets,
+  );
   return breach ? { error: limitError(breach, target), rule: breach.rule } : null;
 }
 
@@ -53,7 +61,10 @@ export async function assertUndoWithinRules(store: Store, organisation: ObjectId
     if (ids.length === 0) continue;
     const held: IdentifierDoc['ifi'][] = [];
     for (let start = 0; start < ids.length; start += RESTORED_CHUNK) {
-      const chunk = await identifiers.find({ organisation, _id: { $in: ids.slice(start, start + RESTORED_CHUNK) } }, { projection: { ifi: 1 } });
+      const chunk = await identifiers.find(
+        { organisation, _id: { $in: ids.slice(start, start + RESTORED_CHUNK) } },
+        { projection: { ifi: 1 } },
+      );
       held.push(...chunk.map((identifier) => identifier.ifi));
     }
     const breach = guard.limitBreach(held);

@@ -36,7 +36,13 @@ export async function findRuleViolations(store: Store, organisation: ObjectId, r
     const persona = identifier.persona.toHexString();
     const rule = guard.blockingRule(identifier.ifi);
     if (rule) {
-      report({ rule, persona, identifier: identifier._id.toHexString(), canonicalKey: identifier.canonicalKey, message: `identifier ${identifier.canonicalKey} is blocked by ${rule}` });
+      report({
+        rule,
+        persona,
+        identifier: identifier._id.toHexString(),
+        canonicalKey: identifier.canonicalKey,
+        message: `identifier ${identifier.canonicalKey} is blocked by ${rule}`,
+      });
     }
     if (!guard.hasLimits) continue;
     const held = byPersona.get(persona);

@@ -62,7 +62,12 @@ interface Planned {
   isNewPersona: boolean;
 }
 
-export async function writeImportBatch(store: Store, organisation: ObjectId, rows: ImportRow[], options: ImportBatchOptions): Promise<RowOutcome[]> {
+export async function writeImportBatch(
+  store: Store,
+  organisation: ObjectId,
+  rows: ImportRow[],
+  options: ImportBatchOptions,
+): Promise<RowOutcome[]> {
   const { dryRun } = options;
   const outcomes: RowOutcome[] = [];
   const valid = rows.filter((row) => {
@@ -83,29 +88,50 @@ export async function writeImportBatch(store: Store, organisation: ObjectId, row
   // Identity health counts the refused identifiers of a real import (a dry run refuses nothing).
   if (!dryRun) await recordBlockedIdentifiers(store, organisation, blockedCount);
   const keyed = allowed.map((row) => ({ row, keys: row.plan.ifis.map((ifi) => canonicalIdentifierKey(ifi)) }));
-  const owners = await readOwners(store, organisation, keyed.flatMap((entry) => entry.keys), keyed.flatMap((entry) => entry.row.plan.ifis.flatMap(emailClaimKeys)));
+  const owners = await readOwners(
+    store,
+    organisation,
+    keyed.flatMap((entry) => entry.keys),
+    keyed.flatMap((entry) => entry.row.plan.ifis.flatMap(emailClaimKeys)),
+  );
   for (const [key, persona] of dryRun?.owners ?? []) if (!owners.has(key)) owners.set(key, persona);
-  const held = await heldIdentifiers(store, organisation, guard, [...new Map([...owners.values()].map((id) => [id.toHexString(), id])).values()], dryRun?.added);
+  const held = await heldIdentifiers(
+    store,
+    organisation,
+    guard,
+    [...new Map([...owners.values()].map((id) => [id.toHexString(), id])).values()],
+    dryRun?.added,
+  );
 
   // Rows are planned in file order so that rows of one batch sharing a new identifier share its persona.
   const planned: Planned[] = [];
   for (const { row, keys } of keyed) {
     const candidates: ObjectId[] = [];
     row.plan.ifis.forEach((ifi, position) => {
-      const owner = owners.get(keys[position]) ?? emailClaimKeys(ifi).map((sha1) => owners.get(`claim|${sha1}`)).find(Boolean);
+      const owner =
+        owners.get(keys[position]) ??
+        emailClaimKeys(ifi)
+          .map((sha1) => owners.get(`claim|${sha1}`))
+          .find(Boolean);
       if (owner && !candidates.some((candidate) => candidate.equals(owner))) candidates.push(owner);
     });
     const isNewPersona = candidates.length === 0;
     const [target = new ObjectId(), ...others] = candidates;
     if (others.length > 0 && !options.mergeConflicts) {
       outcomes.push({
-        index: row.index, status: 'conflict', personaId: target, others,
+        index: row.index,
+        status: 'conflict',
+        personaId: target,
+        others,
         errors: [`identifiers belong to different personas: ${[target, ...others].map((id) => id.toHexString()).join(', ')}`],
       });
       continue;
     }
     const toCreate = row.plan.ifis.flatMap((ifi, position) => (owners.has(keys[position]) ? [] : [{ key: keys[position], ifi }]));
-    const breach = held.add(target, toCreate.map((entry) => entry.ifi));
+    const breach = held.add(
+      target,
+      toCreate.map((entry) => entry.ifi),
+    );
     if (breach) {
       outcomes.push({ index: row.index, status: 'error', personaId: isNewPersona ? undefined : target, others: [], errors: [breach] });
       continue;
@@ -125,7 +151,11 @@ export async function writeImportBatch(store: Store, organisation: ObjectId, row
   else await writePlanned(store, organisation, planned, options.actor);
   for (const entry of planned) {
     outcomes.push({
-      index: entry.row.index, status: entry.toCreate.length > 0 ? 'created' : 'matched', personaId: entry.target, errors: [], others: entry.others,
+      index: entry.row.index,
+      status: entry.toCreate.length > 0 ? 'created' : 'matched',
+      personaId: entry.target,
+      errors: [],
+      others: entry.others,
       isNewPersona: entry.isNewPersona,
     });
   }
@@ -145,12 +175,16 @@ function rememberPlan(plan: DryRunPlan, planned: Planned[]): void {
 async function readOwners(store: Store, organisation: ObjectId, keys: string[], sha1s: string[]): Promise<Map<string, ObjectId>> {
   const raw = new Map<string, ObjectId>();
   if (keys.length > 0) {
-    for (const doc of await store.collection(COLLECTIONS.identifiers).find({ organisation, canonicalKey: { $in: [...new Set(keys)] } }, { projection: { canonicalKey: 1, persona: 1 } })) {
+    for (const doc of await store
+      .collection(COLLECTIONS.identifiers)
+      .find({ organisation, canonicalKey: { $in: [...new Set(keys)] } }, { projection: { canonicalKey: 1, persona: 1 } })) {
       raw.set(doc.canonicalKey as string, doc.persona as ObjectId);
     }
   }
   if (sha1s.length > 0) {
-    for (const doc of await store.collection(COLLECTIONS.emailClaims).find({ organisation, sha1: { $in: [...new Set(sha1s)] } }, { projection: { sha1: 1, persona: 1 } })) {
+    for (const doc of await store
+      .collection(COLLECTIONS.emailClaims)
+      .find({ organisation, sha1: { $in: [...new Set(sha1s)] } }, { projection: { sha1: 1, persona: 1 } })) {
       raw.set(`claim|${doc.sha1 as string}`, doc.persona as ObjectId);
     }
   }
@@ -172,10 +206,20 @@ async function readOwners(store: Store, organisation: ObjectId, keys: string[], 
  */
 async function writePlanned(store: Store, organisation: ObjectId, planned: Planned[], actor: string): Promise<void> {
   const now = new Date();
-  const claims = planned.flatMap((entry) => entry.claimsToCreate.map((sha1) => ({ organisation, sha1, persona: entry.target, createdAt: now })));
-  const identifiers = planned.flatMap((entry) => entry.toCreate.map(({ key, ifi }) => ({
-    organisation, canonicalKey: key, ifi, persona: entry.target, locked: false, createdAt: now, updatedAt: now,
-  })));
+  const claims = planned.flatMap((entry) =>
+    entry.claimsToCreate.map((sha1) => ({ organisation, sha1, persona: entry.target, createdAt: now })),
+  );
+  const identifiers = planned.flatMap((entry) =>
+    entry.toCreate.map(({ key, ifi }) => ({
+      organisation,
+      canonicalKey: key,
+      ifi,
+      persona: entry.target,
+      locked: false,
+      createdAt: now,
+      updatedAt: now,
+    })),
+  );
   await insertManyIgnoringDuplicates(store.collection(COLLECTIONS.emailClaims), claims);
   await insertManyIgnoringDuplicates(store.collection(COLLECTIONS.identifiers), identifiers);
 
@@ -187,17 +231,29 @@ async function writePlanned(store: Store, organisation: ObjectId, planned: Plann
     const { name, attributes } = entry.row.plan;
     if (entry.isNewPersona) {
       newPersonas.push({
-        _id: entry.target, organisation, name: name ?? readableName(entry.row.plan.ifis[0]), active: true,
-        createdAt: now, updatedAt: now, createdBy: actor, updatedBy: actor,
+        _id: entry.target,
+        organisation,
+        name: name ?? readableName(entry.row.plan.ifis[0]),
+        active: true,
+        createdAt: now,
+        updatedAt: now,
+        createdBy: actor,
+        updatedBy: actor,
       } as PersonaDoc);
-      for (const { key, value } of attributes) newAttributes.push({ organisation, personaId: entry.target, key, value, createdAt: now, updatedAt: now });
+      for (const { key, value } of attributes)
+        newAttributes.push({ organisation, personaId: entry.target, key, value, createdAt: now, updatedAt: now });
       continue;
     }
     personaOps.push({
       updateOne: {
         filter: { _id: entry.target, organisation },
         update: {
-          $setOnInsert: { active: true, createdAt: now, createdBy: actor, ...(name ? {} : { name: readableName(entry.row.plan.ifis[0]) }) } satisfies Partial<PersonaDoc>,
+          $setOnInsert: {
+            active: true,
+            createdAt: now,
+            createdBy: actor,
+            ...(name ? {} : { name: readableName(entry.row.plan.ifis[0]) }),
+          } satisfies Partial<PersonaDoc>,
           $set: { updatedAt: now, updatedBy: actor, ...(name ? { name } : {}) },
         },
         upsert: true,
@@ -218,8 +274,11 @@ async function writePlanned(store: Store, organisation: ObjectId, planned: Plann
   await insertManyIgnoringDuplicates(store.collection(COLLECTIONS.attributes), newAttributes);
   if (attributeOps.length > 0) await upsertAttributes(store, attributeOps);
   // A row's name is a name seen for its persona (features/names), in one bulk upsert for the batch.
-  await recordNames(store, organisation, planned.flatMap((entry) => (entry.row.plan.name
-    ? [{ persona: entry.target, name: entry.row.plan.name, count: 1, seenAt: now }] : [])));
+  await recordNames(
+    store,
+    organisation,
+    planned.flatMap((entry) => (entry.row.plan.name ? [{ persona: entry.target, name: entry.row.plan.name, count: 1, seenAt: now }] : [])),
+  );
 }
 
 /**

@@ -58,7 +58,13 @@ function rowError(text: string, status: RowOutcome['status']): DryRunRowError {
 export async function dryRunImport(store: Store, request: ImportDryRunRequest): Promise<ImportDryRun> {
   const toPlan = compileMapping(request.mapping);
   const plan = newDryRunPlan();
-  const report: ImportDryRun = { dryRun: true, totalRows: 0, counts: { created: 0, updated: 0, refused: 0, merges: 0 }, rows: [], rowsTruncated: false };
+  const report: ImportDryRun = {
+    dryRun: true,
+    totalRows: 0,
+    counts: { created: 0, updated: 0, refused: 0, merges: 0 },
+    rows: [],
+    rowsTruncated: false,
+  };
   const add = (row: DryRunRow) => {
     report.counts[row.outcome] += 1;
     if (report.rows.length < MAX_LISTED_DRY_RUN_ROWS) report.rows.push(row);
@@ -67,7 +73,11 @@ export async function dryRunImport(store: Store, request: ImportDryRunRequest): 
   let batch: ImportRow[] = [];
   const flush = async () => {
     if (batch.length === 0) return;
-    const outcomes = await writeImportBatch(store, request.organisation, batch, { mergeConflicts: request.mergeConflicts, actor: 'dry-run', dryRun: plan });
+    const outcomes = await writeImportBatch(store, request.organisation, batch, {
+      mergeConflicts: request.mergeConflicts,
+      actor: 'dry-run',
+      dryRun: plan,
+    });
     for (const outcome of outcomes) {
       const errors = outcome.errors.map((text) => rowError(text, outcome.status));
       const isRefused = outcome.status === 'error' || outcome.status === 'conflict';
@@ -78,14 +88,19 @@ export async function dryRunImport(store: Store, request: ImportDryRunRequest): 
         if (refusal) errors.push({ code: refusal.error.code, message: refusal.error.message });
       }
       add({
-        row: outcome.index, outcome: isRefused ? 'refused' : outcome.isNewPersona ? 'created' : 'updated',
-        persona: outcome.personaId?.toHexString() ?? null, merges: merges.map((id) => id.toHexString()), errors,
+        row: outcome.index,
+        outcome: isRefused ? 'refused' : outcome.isNewPersona ? 'created' : 'updated',
+        persona: outcome.personaId?.toHexString() ?? null,
+        merges: merges.map((id) => id.toHexString()),
+        errors,
       });
     }
     batch = [];
   };
   let index = 0;
-  for await (const record of createReadStream(request.filePath).pipe(parse({ ...request.csvOptions, columns: request.headers, from_line: 2 })) as AsyncIterable<Record<string, string>>) {
+  for await (const record of createReadStream(request.filePath).pipe(
+    parse({ ...request.csvOptions, columns: request.headers, from_line: 2 }),
+  ) as AsyncIterable<Record<string, string>>) {
     index += 1;
     batch.push({ index, plan: toPlan(record) });
     if (batch.length >= request.batchRows) await flush();

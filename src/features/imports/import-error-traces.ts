@@ -20,7 +20,9 @@ export function tracesOf(ifis: Ifi[]): string[] {
 export async function deleteImportErrorsNaming(store: Store, organisation: ObjectId, traces: string[]): Promise<number> {
   let deleted = 0;
   for (let start = 0; start < traces.length; start += 1000) {
-    deleted += (await store.collection(IMPORT_ERRORS_COLLECTION).deleteMany({ organisation, traces: { $in: traces.slice(start, start + 1000) } })).deletedCount;
+    deleted += (
+      await store.collection(IMPORT_ERRORS_COLLECTION).deleteMany({ organisation, traces: { $in: traces.slice(start, start + 1000) } })
+    ).deletedCount;
   }
   return deleted;
 }

@@ -15,7 +15,10 @@ export function blockedRowError(guard: CompiledGuardRules, ifis: readonly Ifi[])
   });
   if (blocked.length === 0) return null;
   const [{ ifi, rule }] = blocked;
-  return { error: `rules.identifier_blocked: identifier ${canonicalIdentifierKey(ifi)} is blocked by the identity rule ${rule}`, blocked: blocked.length };
+  return {
+    error: `rules.identifier_blocked: identifier ${canonicalIdentifierKey(ifi)} is blocked by the identity rule ${rule}`,
+    blocked: blocked.length,
+  };
 }
 
 export interface HeldIdentifiers {
@@ -28,7 +31,11 @@ export interface HeldIdentifiers {
  * earlier batches would have added (by persona hex id), which the store does not hold.
  */
 export async function heldIdentifiers(
-  store: Store, organisation: ObjectId, guard: CompiledGuardRules, personas: ObjectId[], planned?: Map<string, Ifi[]>,
+  store: Store,
+  organisation: ObjectId,
+  guard: CompiledGuardRules,
+  personas: ObjectId[],
+  planned?: Map<string, Ifi[]>,
 ): Promise<HeldIdentifiers> {
   if (!guard.hasLimits) return { add: () => null };
   const byPersona = new Map<string, Ifi[]>();
@@ -37,8 +44,11 @@ export async function heldIdentifiers(
     if (added) byPersona.set(persona.toHexString(), [...added]);
   }
   if (personas.length > 0) {
-    const documents = await store.collection<IdentifierDoc>(COLLECTIONS.identifiers).find({ organisation, persona: { $in: personas } }, { projection: { persona: 1, ifi: 1 } });
-    for (const document of documents) byPersona.set(document.persona.toHexString(), [...(byPersona.get(document.persona.toHexString()) ?? []), document.ifi]);
+    const documents = await store
+      .collection<IdentifierDoc>(COLLECTIONS.identifiers)
+      .find({ organisation, persona: { $in: personas } }, { projection: { persona: 1, ifi: 1 } });
+    for (const document of documents)
+      byPersona.set(document.persona.toHexString(), [...(byPersona.get(document.persona.toHexString()) ?? []), document.ifi]);
   }
   return {
     add(persona, ifis) {

@@ -7,21 +7,39 @@ import type { Ifi } from '../../domain/model.ts';
 import { validateIfi, withMailto } from '../../domain/xapi/index.ts';
 import type { ErrorDetail } from '../../core/errors/api-error.ts';
 
-const columnSchema = z.object({
-  type: z.enum(['mbox', 'mbox_sha1sum', 'openid', 'account_name', 'account_homepage', 'name', 'first_name', 'last_name', 'attribute', 'ignore']),
-  /** Attribute key (default: the column header). */
-  attributeName: z.string().min(1).max(200).optional(),
-  /** For account_name: the home page, as a constant... */
-  homePage: z.string().regex(/^https?:\/\/\S+$/, 'must start with http:// or https://').optional(),
-  /** ...or read from this column (of type account_homepage). */
-  homePageColumn: z.string().optional(),
-  /** Identifier order: lower first; columns without it come last, in column order. */
-  primary: z.number().int().optional(),
-}).strict();
+const columnSchema = z
+  .object({
+    type: z.enum([
+      'mbox',
+      'mbox_sha1sum',
+      'openid',
+      'account_name',
+      'account_homepage',
+      'name',
+      'first_name',
+      'last_name',
+      'attribute',
+      'ignore',
+    ]),
+    /** Attribute key (default: the column header). */
+    attributeName: z.string().min(1).max(200).optional(),
+    /** For account_name: the home page, as a constant... */
+    homePage: z
+      .string()
+      .regex(/^https?:\/\/\S+$/, 'must start with http:// or https://')
+      .optional(),
+    /** ...or read from this column (of type account_homepage). */
+    homePageColumn: z.string().optional(),
+    /** Identifier order: lower first; columns without it come last, in column order. */
+    primary: z.number().int().optional(),
+  })
+  .strict();
 
-export const importMappingSchema = z.object({
-  columns: z.record(z.string(), columnSchema),
-}).strict();
+export const importMappingSchema = z
+  .object({
+    columns: z.record(z.string(), columnSchema),
+  })
+  .strict();
 
 export type ImportMapping = z.infer<typeof importMappingSchema>;
 
@@ -40,19 +58,26 @@ export function validateMapping(mapping: unknown, headers: string[]): { mapping:
   if (!parsed.success) {
     return {
       mapping: null,
-      problems: parsed.error.issues.map((issue) => ({ path: ['mapping', ...issue.path].join('.'), code: 'imports.invalid_mapping', message: issue.message })),
+      problems: parsed.error.issues.map((issue) => ({
+        path: ['mapping', ...issue.path].join('.'),
+        code: 'imports.invalid_mapping',
+        message: issue.message,
+      })),
     };
   }
   const problems: ErrorDetail[] = [];
-  const problem = (path: string, message: string) => problems.push({ path: `mapping.columns.${path}`, code: 'imports.invalid_mapping', message });
+  const problem = (path: string, message: string) =>
+    problems.push({ path: `mapping.columns.${path}`, code: 'imports.invalid_mapping', message });
   const columns = parsed.data.columns;
   const headerSet = new Set(headers);
   const count = (type: string) => Object.values(columns).filter((column) => column.type === type).length;
   for (const [header, column] of Object.entries(columns)) {
     if (!headerSet.has(header)) problem(header, 'is not a column of the file');
     if (column.type === 'account_name') {
-      if (!column.homePage === !column.homePageColumn) problem(header, 'an account name column needs exactly one of homePage or homePageColumn');
-      if (column.homePageColumn && columns[column.homePageColumn]?.type !== 'account_homepage') problem(header, `homePageColumn ${column.homePageColumn} is not mapped as account_homepage`);
+      if (!column.homePage === !column.homePageColumn)
+        problem(header, 'an account name column needs exactly one of homePage or homePageColumn');
+      if (column.homePageColumn && columns[column.homePageColumn]?.type !== 'account_homepage')
+        problem(header, `homePageColumn ${column.homePageColumn} is not mapped as account_homepage`);
     } else if (column.homePage || column.homePageColumn) {
       problem(header, 'only account_name columns take homePage or homePageColumn');
     }
@@ -63,18 +88,30 @@ export function validateMapping(mapping: unknown, headers: string[]): { mapping:
     if (column.attributeName && column.type !== 'attribute') problem(header, 'only attribute columns take attributeName');
   }
   const primaries = Object.values(columns).flatMap((column) => (column.primary === undefined ? [] : [column.primary]));
-  if (new Set(primaries).size !== primaries.length) problems.push({ path: 'mapping.columns', code: 'imports.invalid_mapping', message: 'primary values must be unique' });
+  if (new Set(primaries).size !== primaries.length)
+    problems.push({ path: 'mapping.columns', code: 'imports.invalid_mapping', message: 'primary values must be unique' });
   if (Object.values(columns).filter((column) => IFI_TYPES.has(column.type)).length === 0) {
-    problems.push({ path: 'mapping.columns', code: 'imports.invalid_mapping', message: 'at least one identifier column (mbox, mbox_sha1sum, openid, account_name) is required' });
+    problems.push({
+      path: 'mapping.columns',
+      code: 'imports.invalid_mapping',
+      message: 'at least one identifier column (mbox, mbox_sha1sum, openid, account_name) is required',
+    });
   }
   for (const type of ['name', 'first_name', 'last_name']) {
     if (count(type) > 1) problems.push({ path: 'mapping.columns', code: 'imports.invalid_mapping', message: `at most one ${type} column` });
   }
   if (count('name') > 0 && count('first_name') + count('last_name') > 0) {
-    problems.push({ path: 'mapping.columns', code: 'imports.invalid_mapping', message: 'a name column cannot be combined with first_name or last_name' });
+    problems.push({
+      path: 'mapping.columns',
+      code: 'imports.invalid_mapping',
+      message: 'a name column cannot be combined with first_name or last_name',
+    });
   }
-  const attributeNames = Object.entries(columns).filter(([, column]) => column.type === 'attribute').map(([header, column]) => column.attributeName ?? header);
-  if (new Set(attributeNames).size !== attributeNames.length) problems.push({ path: 'mapping.columns', code: 'imports.invalid_mapping', message: 'attribute names must be unique' });
+  const attributeNames = Object.entries(columns)
+    .filter(([, column]) => column.type === 'attribute')
+    .map(([header, column]) => column.attributeName ?? header);
+  if (new Set(attributeNames).size !== attributeNames.length)
+    problems.push({ path: 'mapping.columns', code: 'imports.invalid_mapping', message: 'attribute names must be unique' });
   return { mapping: problems.length === 0 ? parsed.data : null, problems };
 }
 
@@ -88,7 +125,9 @@ export function compileMapping(mapping: ImportMapping): (row: Record<string, str
   const nameColumn = entries.find(([, column]) => column.type === 'name')?.[0];
   const firstColumn = entries.find(([, column]) => column.type === 'first_name')?.[0];
   const lastColumn = entries.find(([, column]) => column.type === 'last_name')?.[0];
-  const attributeColumns = entries.filter(([, column]) => column.type === 'attribute').map(([header, column]) => ({ header, key: column.attributeName ?? header }));
+  const attributeColumns = entries
+    .filter(([, column]) => column.type === 'attribute')
+    .map(([header, column]) => ({ header, key: column.attributeName ?? header }));
 
   return (row) => {
     const cell = (header: string | undefined) => (header === undefined ? '' : (row[header] ?? '').trim());

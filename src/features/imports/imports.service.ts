@@ -76,16 +76,32 @@ export async function inspectCsv(filePath: string): Promise<{ headers: string[];
       else rows += 1;
     }
   } catch (error) {
-    throw identityError('imports.malformed_csv', `the file is not valid CSV: ${(error as Error).message}`, [{ path: 'file', code: 'imports.malformed_csv', message: (error as Error).message }]);
+    throw identityError('imports.malformed_csv', `the file is not valid CSV: ${(error as Error).message}`, [
+      { path: 'file', code: 'imports.malformed_csv', message: (error as Error).message },
+    ]);
   }
-  if (!headers || headers.every((header) => header.trim() === '')) throw identityError('imports.malformed_csv', 'the file has no header row', [{ path: 'file', code: 'imports.malformed_csv', message: 'no header row' }]);
+  if (!headers || headers.every((header) => header.trim() === ''))
+    throw identityError('imports.malformed_csv', 'the file has no header row', [
+      { path: 'file', code: 'imports.malformed_csv', message: 'no header row' },
+    ]);
   const duplicate = headers.find((header, index) => headers!.indexOf(header) !== index);
-  if (duplicate !== undefined) throw identityError('imports.malformed_csv', `duplicate column ${duplicate}`, [{ path: 'file', code: 'imports.malformed_csv', message: `duplicate column ${duplicate}` }]);
+  if (duplicate !== undefined)
+    throw identityError('imports.malformed_csv', `duplicate column ${duplicate}`, [
+      { path: 'file', code: 'imports.malformed_csv', message: `duplicate column ${duplicate}` },
+    ]);
   return { headers, rows };
 }
 
 /** `leaseMs`: how long a running import's lease lasts (renewed three times per lease while it runs). */
-export function createImportService({ store, mergeService, leaseMs = DEFAULT_IMPORT_LEASE_MS }: { store: Store; mergeService: MergeService; leaseMs?: number }) {
+export function createImportService({
+  store,
+  mergeService,
+  leaseMs = DEFAULT_IMPORT_LEASE_MS,
+}: {
+  store: Store;
+  mergeService: MergeService;
+  leaseMs?: number;
+}) {
   const imports = store.collection<ImportDoc>(COLLECTIONS.imports);
   const rowErrors = store.collection(IMPORT_ERRORS_COLLECTION);
 
@@ -107,18 +123,33 @@ export function createImportService({ store, mergeService, leaseMs = DEFAULT_IMP
         if (outcome.status === 'error') counts.errors += 1;
         if (outcome.errors.length > 0) {
           failed.push({
-            organisation: doc.organisation, importId: doc._id, row: outcome.index, status: outcome.status, errors: outcome.errors, data: raw.get(outcome.index),
+            organisation: doc.organisation,
+            importId: doc._id,
+            row: outcome.index,
+            status: outcome.status,
+            errors: outcome.errors,
+            data: raw.get(outcome.index),
             traces: tracesOf(plans.get(outcome.index)?.ifis ?? []),
           });
         }
         if (outcome.others.length > 0 && outcome.status !== 'conflict' && outcome.personaId) {
-          const refusal = await mergeUnlessRuleRefuses(mergeService, { organisation: doc.organisation, targetId: outcome.personaId, sourceIds: outcome.others, actor: `import:${doc._id.toHexString()}` });
+          const refusal = await mergeUnlessRuleRefuses(mergeService, {
+            organisation: doc.organisation,
+            targetId: outcome.personaId,
+            sourceIds: outcome.others,
+            actor: `import:${doc._id.toHexString()}`,
+          });
           if (refusal === null) counts.merged += 1;
           else {
             // The row's identifiers were written; the merge an identity rule refuses is reported on the row.
             counts.errors += 1;
             failed.push({
-              organisation: doc.organisation, importId: doc._id, row: outcome.index, status: 'error', errors: [refusal], data: raw.get(outcome.index),
+              organisation: doc.organisation,
+              importId: doc._id,
+              row: outcome.index,
+              status: 'error',
+              errors: [refusal],
+              data: raw.get(outcome.index),
               traces: tracesOf(plans.get(outcome.index)?.ifis ?? []),
             });
           }
@@ -126,18 +157,32 @@ export function createImportService({ store, mergeService, leaseMs = DEFAULT_IMP
       }
       if (failed.length > 0) await rowErrors.insertMany(failed);
       processed += batch.length;
-      const updated = await imports.findOneAndUpdate({ _id: doc._id, organisation: doc.organisation }, { $set: { processedRows: processed, counts, updatedAt: new Date() } }, { returnDocument: 'after' });
+      const updated = await imports.findOneAndUpdate(
+        { _id: doc._id, organisation: doc.organisation },
+        { $set: { processedRows: processed, counts, updatedAt: new Date() } },
+        { returnDocument: 'after' },
+      );
       if (onProgress && updated) onProgress(updated);
       batch = [];
       raw = new Map();
     };
     // The lease says this process still runs the import; a renewal that fails (store busy) is retried at the next tick.
-    const renewal = setInterval(() => {
-      imports.updateOne({ _id: doc._id, organisation: doc.organisation, state: 'processing' }, { $set: { leaseUntil: new Date(Date.now() + leaseMs) } }).catch(() => {});
-    }, Math.max(1, Math.floor(leaseMs / 3)));
+    const renewal = setInterval(
+      () => {
+        imports
+          .updateOne(
+            { _id: doc._id, organisation: doc.organisation, state: 'processing' },
+            { $set: { leaseUntil: new Date(Date.now() + leaseMs) } },
+          )
+          .catch(() => {});
+      },
+      Math.max(1, Math.floor(leaseMs / 3)),
+    );
     try {
       let index = 0;
-      for await (const record of createReadStream(filePath).pipe(parse({ ...csvOptions, columns: doc.headers, from_line: 2 })) as AsyncIterable<Record<string, string>>) {
+      for await (const record of createReadStream(filePath).pipe(
+        parse({ ...csvOptions, columns: doc.headers, from_line: 2 }),
+      ) as AsyncIterable<Record<string, string>>) {
         index += 1;
         batch.push({ index, plan: toPlan(record) });
         raw.set(index, record);
@@ -147,7 +192,10 @@ export function createImportService({ store, mergeService, leaseMs = DEFAULT_IMP
       const finished = { state: 'completed' as const, completedAt: new Date(), updatedAt: new Date() };
       await imports.updateOne({ _id: doc._id }, { $set: finished, $unset: { leaseUntil: '' } });
     } catch (error) {
-      await imports.updateOne({ _id: doc._id }, { $set: { state: 'failed', failure: (error as Error).message, updatedAt: new Date() }, $unset: { leaseUntil: '' } });
+      await imports.updateOne(
+        { _id: doc._id },
+        { $set: { state: 'failed', failure: (error as Error).message, updatedAt: new Date() }, $unset: { leaseUntil: '' } },
+      );
     } finally {
       clearInterval(renewal);
     }
@@ -158,7 +206,12 @@ export function createImportService({ store, mergeService, leaseMs = DEFAULT_IMP
   async function checkedFile(request: StartImportRequest): Promise<{ headers: string[]; rows: number; mapping: ImportMapping }> {
     const { headers, rows } = await inspectCsv(request.filePath);
     const { mapping, problems } = validateMapping(request.mapping, headers);
-    if (!mapping) throw identityError('imports.invalid_mapping', `the column mapping is invalid: ${problems.map((problem) => `${problem.path} ${problem.message}`).join('; ')}`, problems);
+    if (!mapping)
+      throw identityError(
+        'imports.invalid_mapping',
+        `the column mapping is invalid: ${problems.map((problem) => `${problem.path} ${problem.message}`).join('; ')}`,
+        problems,
+      );
     return { headers, rows, mapping };
   }
 
@@ -167,8 +220,13 @@ export function createImportService({ store, mergeService, leaseMs = DEFAULT_IMP
     async dryRunImport(request: StartImportRequest): Promise<ImportDryRun> {
       const { headers, mapping } = await checkedFile(request);
       return dryRunImport(store, {
-        organisation: request.organisation, filePath: request.filePath, headers, mapping, mergeConflicts: request.mergeConflicts ?? false,
-        batchRows: BATCH_ROWS, csvOptions,
+        organisation: request.organisation,
+        filePath: request.filePath,
+        headers,
+        mapping,
+        mergeConflicts: request.mergeConflicts ?? false,
+        batchRows: BATCH_ROWS,
+        csvOptions,
       });
     },
 
@@ -176,13 +234,28 @@ export function createImportService({ store, mergeService, leaseMs = DEFAULT_IMP
      * Validates file and mapping (throws 400/422 before anything is written), records the import and starts it.
      * `done` resolves with the finished import document.
      */
-    async startImport(request: StartImportRequest, onProgress?: (doc: ImportDoc) => void): Promise<{ import: ImportDoc; done: Promise<ImportDoc> }> {
+    async startImport(
+      request: StartImportRequest,
+      onProgress?: (doc: ImportDoc) => void,
+    ): Promise<{ import: ImportDoc; done: Promise<ImportDoc> }> {
       const { headers, rows, mapping } = await checkedFile(request);
       const now = new Date();
       const doc: ImportDoc = {
-        _id: new ObjectId(), organisation: request.organisation, title: request.title ?? 'import', actor: request.actor, state: 'processing',
-        headers, mapping, mergeConflicts: request.mergeConflicts ?? false, totalRows: rows, processedRows: 0,
-        counts: { created: 0, matched: 0, merged: 0, conflicts: 0, errors: 0 }, createdAt: now, updatedAt: now, completedAt: null, failure: null,
+        _id: new ObjectId(),
+        organisation: request.organisation,
+        title: request.title ?? 'import',
+        actor: request.actor,
+        state: 'processing',
+        headers,
+        mapping,
+        mergeConflicts: request.mergeConflicts ?? false,
+        totalRows: rows,
+        processedRows: 0,
+        counts: { created: 0, matched: 0, merged: 0, conflicts: 0, errors: 0 },
+        createdAt: now,
+        updatedAt: now,
+        completedAt: null,
+        failure: null,
         leaseUntil: new Date(now.getTime() + leaseMs),
       };
       await imports.insertOne(doc);
@@ -202,7 +275,11 @@ export function createImportService({ store, mergeService, leaseMs = DEFAULT_IMP
       const entries = iterateInPages(rowErrors, { importId: id, organisation }, { sort: { importId: 1, row: 1 } });
       async function* records() {
         for await (const entry of entries) {
-          yield [entry.row, ...doc.headers.map((header) => (entry.data as Record<string, string> | undefined)?.[header] ?? ''), (entry.errors as string[]).join('; ')];
+          yield [
+            entry.row,
+            ...doc.headers.map((header) => (entry.data as Record<string, string> | undefined)?.[header] ?? ''),
+            (entry.errors as string[]).join('; '),
+          ];
         }
       }
       // Streamed with back-pressure: an import of a million bad rows never sits in memory.
@@ -212,7 +289,16 @@ export function createImportService({ store, mergeService, leaseMs = DEFAULT_IMP
 }
 
 export const toImportView = (doc: ImportDoc) => ({
-  id: doc._id.toHexString(), title: doc.title, state: doc.state, headers: doc.headers, mapping: doc.mapping, mergeConflicts: doc.mergeConflicts,
-  totalRows: doc.totalRows, processedRows: doc.processedRows, counts: doc.counts, createdAt: doc.createdAt.toISOString(),
-  completedAt: doc.completedAt?.toISOString() ?? null, failure: doc.failure,
+  id: doc._id.toHexString(),
+  title: doc.title,
+  state: doc.state,
+  headers: doc.headers,
+  mapping: doc.mapping,
+  mergeConflicts: doc.mergeConflicts,
+  totalRows: doc.totalRows,
+  processedRows: doc.processedRows,
+  counts: doc.counts,
+  createdAt: doc.createdAt.toISOString(),
+  completedAt: doc.completedAt?.toISOString() ?? null,
+  failure: doc.failure,
 });

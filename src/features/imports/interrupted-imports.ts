@@ -19,7 +19,10 @@ export async function failInterruptedImports(store: Store, leaseMs: number, now 
   const imports = store.collection<ImportDoc>(COLLECTIONS.imports);
   const { modifiedCount } = await imports.updateMany(
     // Documents written before leases existed carry none: their last progress stands in for it.
-    { state: 'processing', $or: [{ leaseUntil: { $lt: now } }, { leaseUntil: { $exists: false }, updatedAt: { $lt: new Date(now.getTime() - leaseMs) } }] },
+    {
+      state: 'processing',
+      $or: [{ leaseUntil: { $lt: now } }, { leaseUntil: { $exists: false }, updatedAt: { $lt: new Date(now.getTime() - leaseMs) } }],
+    },
     { $set: { state: 'failed', failure: INTERRUPTED_IMPORT_FAILURE, updatedAt: now }, $unset: { leaseUntil: '' } },
   );
   return modifiedCount;
@@ -28,7 +31,9 @@ export async function failInterruptedImports(store: Store, leaseMs: number, now 
 /** Sweeps now and once per `leaseMs` until stop(); a failed sweep (store busy or closing) waits for the next. */
 export function startInterruptedImportSweep(store: Store, leaseMs: number, onError: (error: unknown) => void): { stop(): Promise<void> } {
   let running: Promise<unknown> = Promise.resolve();
-  const sweep = () => { running = failInterruptedImports(store, leaseMs).catch(onError); };
+  const sweep = () => {
+    running = failInterruptedImports(store, leaseMs).catch(onError);
+  };
   sweep();
   const timer = setInterval(sweep, leaseMs);
   timer.unref();

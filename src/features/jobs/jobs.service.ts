@@ -27,7 +27,13 @@ export interface JobsService {
 }
 
 /** `readTimeoutMs`: how long a lookup waits for Redis before it answers 503 queue.unavailable (Redis down). */
-export function createJobsService({ queue, readTimeoutMs = QUEUE_DEADLINE_MS }: { queue: StatementPublisher | null; readTimeoutMs?: number }): JobsService {
+export function createJobsService({
+  queue,
+  readTimeoutMs = QUEUE_DEADLINE_MS,
+}: {
+  queue: StatementPublisher | null;
+  readTimeoutMs?: number;
+}): JobsService {
   return {
     async getJob(organisation, jobId) {
       if (!queue) throw new QueueOffError();

@@ -15,17 +15,28 @@ const linkId = (req: Request) => parseId(req.params.id, 'links.invalid_link_id')
 
 export function registerLinkRoutes(kit: RouteKit, { links }: { links: LinksService }): void {
   defineListRoutes(kit, {
-    path: '/v1/persona-links', scope: 'personas:read', tags, spec: LINK_LIST,
+    path: '/v1/persona-links',
+    scope: 'personas:read',
+    tags,
+    spec: LINK_LIST,
     list: { summary: 'List links', response: { description: 'A page', schema: listOf(LinkSchema, 'LinkList') } },
     count: { summary: 'Count links' },
-    find: (caller, query) => links.list(caller, query), view: linkView, countOf: (caller, query) => links.count(caller, query),
+    find: (caller, query) => links.list(caller, query),
+    view: linkView,
+    countOf: (caller, query) => links.count(caller, query),
   });
 
   defineRoute(kit, {
-    method: 'post', path: '/v1/persona-links', scope: 'personas:write', tags, summary: 'Link a persona to a record', body: LinkCreateSchema,
+    method: 'post',
+    path: '/v1/persona-links',
+    scope: 'personas:write',
+    tags,
+    summary: 'Link a persona to a record',
+    body: LinkCreateSchema,
     responses: {
       201: { description: 'Created', schema: LinkSchema, headers: { Location: { description: 'URL of the link' } } },
-      404: { description: 'personas.persona_not_found' }, 409: { description: 'links.link_exists' },
+      404: { description: 'personas.persona_not_found' },
+      409: { description: 'links.link_exists' },
     },
     async handler(req, res, caller) {
       const input = parseWith(LinkCreateSchema, req.body, 'links');
@@ -35,7 +46,12 @@ export function registerLinkRoutes(kit: RouteKit, { links }: { links: LinksServi
   });
 
   defineRoute(kit, {
-    method: 'get', path: '/v1/persona-links/{id}', scope: 'personas:read', tags, summary: 'A link', params: idParams,
+    method: 'get',
+    path: '/v1/persona-links/{id}',
+    scope: 'personas:read',
+    tags,
+    summary: 'A link',
+    params: idParams,
     responses: { 200: { description: 'The link', schema: LinkSchema }, 404: { description: 'links.link_not_found' } },
     async handler(req, res, caller) {
       res.json(linkView(await links.get(caller, linkId(req))));
@@ -43,8 +59,18 @@ export function registerLinkRoutes(kit: RouteKit, { links }: { links: LinksServi
   });
 
   defineRoute(kit, {
-    method: 'put', path: '/v1/persona-links/{id}', scope: 'personas:write', tags, summary: 'Update a link', params: idParams, body: LinkUpdateSchema,
-    responses: { 200: { description: 'The link', schema: LinkSchema }, 404: { description: 'links.link_not_found' }, 409: { description: 'links.link_exists' } },
+    method: 'put',
+    path: '/v1/persona-links/{id}',
+    scope: 'personas:write',
+    tags,
+    summary: 'Update a link',
+    params: idParams,
+    body: LinkUpdateSchema,
+    responses: {
+      200: { description: 'The link', schema: LinkSchema },
+      404: { description: 'links.link_not_found' },
+      409: { description: 'links.link_exists' },
+    },
     async handler(req, res, caller) {
       const id = linkId(req);
       res.json(linkView(await links.update(caller, id, parseWith(LinkUpdateSchema, req.body, 'links'))));
@@ -52,7 +78,12 @@ export function registerLinkRoutes(kit: RouteKit, { links }: { links: LinksServi
   });
 
   defineRoute(kit, {
-    method: 'delete', path: '/v1/persona-links/{id}', scope: 'personas:write', tags, summary: 'Delete a link', params: idParams,
+    method: 'delete',
+    path: '/v1/persona-links/{id}',
+    scope: 'personas:write',
+    tags,
+    summary: 'Delete a link',
+    params: idParams,
     responses: { 204: { description: 'Deleted' }, 404: { description: 'links.link_not_found' } },
     async handler(req, res, caller) {
       await links.remove(caller, linkId(req));

@@ -4,27 +4,51 @@ import type { ListSpec } from '../../core/list/list-fields.ts';
 import { objectIdText } from '../identifiers/identifiers.schemas.ts';
 import { OBJECT_ID_TEXT } from '../../domain/object-id-text.ts';
 
-const recTypeName = z.string({ error: 'links.invalid_rec_type_name' }).min(1, { error: 'links.invalid_rec_type_name' })
-  .max(200, { error: 'links.invalid_rec_type_name' }).meta({ example: 'lms-user' });
-const recId = z.string({ error: 'links.invalid_rec_id' }).min(1, { error: 'links.invalid_rec_id' }).max(200, { error: 'links.invalid_rec_id' })
+const recTypeName = z
+  .string({ error: 'links.invalid_rec_type_name' })
+  .min(1, { error: 'links.invalid_rec_type_name' })
+  .max(200, { error: 'links.invalid_rec_type_name' })
+  .meta({ example: 'lms-user' });
+const recId = z
+  .string({ error: 'links.invalid_rec_id' })
+  .min(1, { error: 'links.invalid_rec_id' })
+  .max(200, { error: 'links.invalid_rec_id' })
   .meta({ example: 'u-1842' });
 const metadata = z.record(z.string(), z.unknown(), { error: 'personas.invalid_metadata' });
 
-export const LinkCreateSchema = z.object({
-  persona: z.string({ error: 'links.invalid_persona' }).regex(OBJECT_ID_TEXT, { error: 'links.invalid_persona' }),
-  recTypeName, recId, metadata: metadata.optional(), active: z.boolean({ error: 'personas.invalid_active' }).optional(),
-}).strict().meta({ id: 'LinkCreate' });
+export const LinkCreateSchema = z
+  .object({
+    persona: z.string({ error: 'links.invalid_persona' }).regex(OBJECT_ID_TEXT, { error: 'links.invalid_persona' }),
+    recTypeName,
+    recId,
+    metadata: metadata.optional(),
+    active: z.boolean({ error: 'personas.invalid_active' }).optional(),
+  })
+  .strict()
+  .meta({ id: 'LinkCreate' });
 
-export const LinkUpdateSchema = z.object({
-  recTypeName: recTypeName.optional(), recId: recId.optional(), metadata: metadata.optional(),
-  active: z.boolean({ error: 'personas.invalid_active' }).optional(),
-}).strict().meta({ id: 'LinkUpdate' });
+export const LinkUpdateSchema = z
+  .object({
+    recTypeName: recTypeName.optional(),
+    recId: recId.optional(),
+    metadata: metadata.optional(),
+    active: z.boolean({ error: 'personas.invalid_active' }).optional(),
+  })
+  .strict()
+  .meta({ id: 'LinkUpdate' });
 
-export const LinkSchema = z.object({
-  id: objectIdText, persona: objectIdText, recTypeName: z.string(), recId: z.string(),
-  metadata: z.record(z.string(), z.unknown()), active: z.boolean(),
-  createdAt: z.string().meta({ format: 'date-time' }), updatedAt: z.string().meta({ format: 'date-time' }),
-}).meta({ id: 'Link' });
+export const LinkSchema = z
+  .object({
+    id: objectIdText,
+    persona: objectIdText,
+    recTypeName: z.string(),
+    recId: z.string(),
+    metadata: z.record(z.string(), z.unknown()),
+    active: z.boolean(),
+    createdAt: z.string().meta({ format: 'date-time' }),
+    updatedAt: z.string().meta({ format: 'date-time' }),
+  })
+  .meta({ id: 'Link' });
 
 export const LINK_LIST: ListSpec = {
   resource: 'links',

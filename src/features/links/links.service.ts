@@ -48,8 +48,13 @@ export function createLinksService({ store, cursors }: { store: Store; cursors: 
   return {
     list(caller, query) {
       return findPage({
-        collection: links, scope: { organisation: caller.organisation }, filter: conditionsFilter(query.conditions), query,
-        codec: cursors, digest: listDigest('links', caller.organisation, query), sortIndexes: [{ createdAt: 1, _id: 1 }],
+        collection: links,
+        scope: { organisation: caller.organisation },
+        filter: conditionsFilter(query.conditions),
+        query,
+        codec: cursors,
+        digest: listDigest('links', caller.organisation, query),
+        sortIndexes: [{ createdAt: 1, _id: 1 }],
       });
     },
     count(caller, query) {
@@ -64,8 +69,15 @@ export function createLinksService({ store, cursors }: { store: Store; cursors: 
       await writablePersona(store, caller.organisation, input.persona);
       const now = new Date();
       const link: LinkDoc = {
-        _id: new ObjectId(), organisation: caller.organisation, persona: input.persona, recTypeName: input.recTypeName,
-        recId: input.recId, metadata: input.metadata ?? {}, active: input.active ?? true, createdAt: now, updatedAt: now,
+        _id: new ObjectId(),
+        organisation: caller.organisation,
+        persona: input.persona,
+        recTypeName: input.recTypeName,
+        recId: input.recId,
+        metadata: input.metadata ?? {},
+        active: input.active ?? true,
+        createdAt: now,
+        updatedAt: now,
       };
       try {
         await links.insertOne(link);
@@ -80,7 +92,9 @@ export function createLinksService({ store, cursors }: { store: Store; cursors: 
       const set = Object.fromEntries(Object.entries(changes).filter(([, value]) => value !== undefined));
       try {
         const updated = await links.findOneAndUpdate(
-          { _id: id, organisation: caller.organisation }, { $set: { ...set, updatedAt: new Date() } }, { returnDocument: 'after' },
+          { _id: id, organisation: caller.organisation },
+          { $set: { ...set, updatedAt: new Date() } },
+          { returnDocument: 'after' },
         );
         if (!updated) throw notFound(id);
         return updated;

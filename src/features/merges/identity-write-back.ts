@@ -18,9 +18,15 @@ export interface IdentityWriteBack {
   afterErase(erased: { organisation: ObjectId; personaIds: ObjectId[]; identifierIds: ObjectId[] }): Promise<void>;
 }
 
-export function createIdentityWriteBack(
-  { store, statements, person }: { store: Store; statements: Collection; person?: WriteBackPerson },
-): IdentityWriteBack {
+export function createIdentityWriteBack({
+  store,
+  statements,
+  person,
+}: {
+  store: Store;
+  statements: Collection;
+  person?: WriteBackPerson;
+}): IdentityWriteBack {
   async function displayOf(organisation: ObjectId, id: ObjectId): Promise<string | null> {
     return (await personaDisplays(store, organisation, [id.toHexString()], person)).get(id.toHexString()) ?? null;
   }

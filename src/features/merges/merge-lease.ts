@@ -36,12 +36,20 @@ export interface HeldLease {
 }
 
 /** Renews `lease` on the record until released; a failed renewal is retried at the next tick. */
-export function holdLease(store: Store, record: Pick<MergeRecordDoc, '_id' | 'organisation'>, lease: MergeLease, leaseMs = MERGE_LEASE_MS): HeldLease {
+export function holdLease(
+  store: Store,
+  record: Pick<MergeRecordDoc, '_id' | 'organisation'>,
+  lease: MergeLease,
+  leaseMs = MERGE_LEASE_MS,
+): HeldLease {
   const merges = mergesOf(store);
   const mine = { _id: record._id, organisation: record.organisation, owner: lease.owner };
-  const timer = setInterval(() => {
-    merges.updateOne(mine, { $set: { leaseUntil: new Date(Date.now() + leaseMs) } }).catch(() => {});
-  }, Math.max(10, Math.floor(leaseMs / 3)));
+  const timer = setInterval(
+    () => {
+      merges.updateOne(mine, { $set: { leaseUntil: new Date(Date.now() + leaseMs) } }).catch(() => {});
+    },
+    Math.max(10, Math.floor(leaseMs / 3)),
+  );
   timer.unref();
   return {
     async release() {
@@ -53,7 +61,11 @@ export function holdLease(store: Store, record: Pick<MergeRecordDoc, '_id' | 'or
 
 /** Runs `work` while holding `lease` on the record, releasing it however `work` ends. */
 export async function whileLeased<T>(
-  store: Store, record: Pick<MergeRecordDoc, '_id' | 'organisation'>, lease: MergeLease, leaseMs: number | undefined, work: () => Promise<T>,
+  store: Store,
+  record: Pick<MergeRecordDoc, '_id' | 'organisation'>,
+  lease: MergeLease,
+  leaseMs: number | undefined,
+  work: () => Promise<T>,
 ): Promise<T> {
   const held = holdLease(store, record, lease, leaseMs);
   try {

@@ -54,13 +54,24 @@ interface MoveChunkDoc {
 }
 
 export const emptyMoves = (): MergeMoves => ({
-  identifiers: [], attributes: [], links: [], claims: [], tombstones: [], attributeConflicts: [], linkConflicts: [],
+  identifiers: [],
+  attributes: [],
+  links: [],
+  claims: [],
+  tombstones: [],
+  attributeConflicts: [],
+  linkConflicts: [],
 });
 
 const chunksOf = (store: Store): Collection<MoveChunkDoc> => store.collection<MoveChunkDoc>(MERGE_MOVES_COLLECTION);
 
 /** Appends entries to a merge's journal, in as many chunks as they need. */
-export async function recordMoves(store: Store, merge: { _id: ObjectId; organisation: ObjectId }, kind: MoveKind, entries: unknown[]): Promise<void> {
+export async function recordMoves(
+  store: Store,
+  merge: { _id: ObjectId; organisation: ObjectId },
+  kind: MoveKind,
+  entries: unknown[],
+): Promise<void> {
   const chunks: MoveChunkDoc[] = [];
   let current: MoveChunkDoc | null = null;
   let bytes = 0;
@@ -82,12 +93,17 @@ export async function recordMoves(store: Store, merge: { _id: ObjectId; organisa
  * journal moved out of them still carry a `moved` field of their own: it comes first.
  */
 export async function readMoves(
-  store: Store, organisation: ObjectId, merges: Array<{ _id: ObjectId; moved?: MergeMoves }>, kinds?: MoveKind[],
+  store: Store,
+  organisation: ObjectId,
+  merges: Array<{ _id: ObjectId; moved?: MergeMoves }>,
+  kinds?: MoveKind[],
 ): Promise<Map<string, MergeMoves>> {
   const result = new Map(merges.map((merge) => [merge._id.toHexString(), { ...emptyMoves(), ...(merge.moved ?? {}) }]));
   if (merges.length === 0) return result;
   const chunks = await chunksOf(store).find({
-    organisation, merge: { $in: merges.map((merge) => merge._id) }, ...(kinds ? { kind: { $in: kinds } } : {}),
+    organisation,
+    merge: { $in: merges.map((merge) => merge._id) },
+    ...(kinds ? { kind: { $in: kinds } } : {}),
   });
   // Chunk ids grow in the order they were recorded (one process applies a merge at a time).
   chunks.sort((a, b) => a._id.toHexString().localeCompare(b._id.toHexString()));
@@ -95,7 +111,11 @@ export async function readMoves(
   return result;
 }
 
-export async function readMovesOf(store: Store, merge: { _id: ObjectId; organisation: ObjectId; moved?: MergeMoves }, kinds?: MoveKind[]): Promise<MergeMoves> {
+export async function readMovesOf(
+  store: Store,
+  merge: { _id: ObjectId; organisation: ObjectId; moved?: MergeMoves },
+  kinds?: MoveKind[],
+): Promise<MergeMoves> {
   return (await readMoves(store, merge.organisation, [merge], kinds)).get(merge._id.toHexString())!;
 }
 

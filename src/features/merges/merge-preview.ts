@@ -3,7 +3,14 @@
 // compared with the target's as they would be after the earlier sources moved (the target keeps its value on a
 // conflict), links compared the same way, then email claims and older tombstones re-pointed to the target.
 import type { ObjectId } from 'bson';
-import { COLLECTIONS, type AttributeDoc, type EmailClaimDoc, type IdentifierDoc, type LinkDoc, type PersonaDoc } from '../../domain/model.ts';
+import {
+  COLLECTIONS,
+  type AttributeDoc,
+  type EmailClaimDoc,
+  type IdentifierDoc,
+  type LinkDoc,
+  type PersonaDoc,
+} from '../../domain/model.ts';
 import type { Store } from '../../store/port.ts';
 import { emptyMoves, type MergeMoves } from './merge-moves.ts';
 
@@ -20,8 +27,12 @@ export async function previewMergeMoves(store: Store, organisation: ObjectId, ta
   const targetLinks = new Set(links.filter((link) => link.persona.equals(target)).map(linkKey));
   for (const source of sources) {
     const [identifiers, claims, tombstones] = await Promise.all([
-      store.collection<IdentifierDoc>(COLLECTIONS.identifiers).find({ organisation, persona: source }, { projection: { _id: 1 }, sort: { _id: 1 } }),
-      store.collection<EmailClaimDoc>(COLLECTIONS.emailClaims).find({ organisation, persona: source }, { projection: { _id: 1 }, sort: { _id: 1 } }),
+      store
+        .collection<IdentifierDoc>(COLLECTIONS.identifiers)
+        .find({ organisation, persona: source }, { projection: { _id: 1 }, sort: { _id: 1 } }),
+      store
+        .collection<EmailClaimDoc>(COLLECTIONS.emailClaims)
+        .find({ organisation, persona: source }, { projection: { _id: 1 }, sort: { _id: 1 } }),
       store.collection<PersonaDoc>(COLLECTIONS.personas).find({ organisation, mergedInto: source }, { projection: { _id: 1 } }),
     ]);
     moves.identifiers.push(...identifiers.map(({ _id }) => ({ _id, source })));
@@ -29,7 +40,13 @@ export async function previewMergeMoves(store: Store, organisation: ObjectId, ta
     moves.tombstones.push(...tombstones.map(({ _id }) => ({ _id, source })));
     for (const attribute of attributes.filter((a) => a.personaId.equals(source))) {
       if (targetValues.has(attribute.key)) {
-        moves.attributeConflicts.push({ source, key: attribute.key, sourceValue: attribute.value, targetValue: targetValues.get(attribute.key)!, attribute });
+        moves.attributeConflicts.push({
+          source,
+          key: attribute.key,
+          sourceValue: attribute.value,
+          targetValue: targetValues.get(attribute.key)!,
+          attribute,
+        });
       } else {
         moves.attributes.push({ _id: attribute._id, source });
         targetValues.set(attribute.key, attribute.value);

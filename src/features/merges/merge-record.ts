@@ -69,8 +69,11 @@ export function toMergeView(record: MergeRecordDoc, moved: MergeMoves, listed = 
     reason: record.reason ?? null,
     erased: Boolean(record.erasedAt),
     movedCounts: {
-      identifiers: moved.identifiers.length, attributes: moved.attributes.length, links: moved.links.length,
-      emailClaims: moved.claims.length, tombstones: moved.tombstones.length,
+      identifiers: moved.identifiers.length,
+      attributes: moved.attributes.length,
+      links: moved.links.length,
+      emailClaims: moved.claims.length,
+      tombstones: moved.tombstones.length,
     },
     movedTruncated: lists.some((entries) => entries.length > listed),
     moved: {
@@ -80,11 +83,19 @@ export function toMergeView(record: MergeRecordDoc, moved: MergeMoves, listed = 
       emailClaims: ids(moved.claims),
       tombstones: ids(moved.tombstones),
       // A source value deeply equal to the target's lost nothing: recorded (undo restores it), not a conflict.
-      attributeConflicts: moved.attributeConflicts.filter((conflict) => !isSameAttributeValue(conflict.sourceValue, conflict.targetValue)).map((conflict) => ({
-        source: hex(conflict.source), key: conflict.key, sourceValue: conflict.sourceValue, targetValue: conflict.targetValue,
-      })),
+      attributeConflicts: moved.attributeConflicts
+        .filter((conflict) => !isSameAttributeValue(conflict.sourceValue, conflict.targetValue))
+        .map((conflict) => ({
+          source: hex(conflict.source),
+          key: conflict.key,
+          sourceValue: conflict.sourceValue,
+          targetValue: conflict.targetValue,
+        })),
       linkConflicts: moved.linkConflicts.map((conflict) => ({
-        source: hex(conflict.source), id: hex(conflict.link._id), recTypeName: conflict.link.recTypeName, recId: conflict.link.recId,
+        source: hex(conflict.source),
+        id: hex(conflict.link._id),
+        recTypeName: conflict.link.recTypeName,
+        recId: conflict.link.recId,
       })),
     },
   };

@@ -39,19 +39,30 @@ export async function recoverMerges(store: Store, options: RecoveryOptions = {})
   const takeable = options.takeOverLiveLeases ? {} : takeableAt(now);
   const report: RecoveryReport = { completed: [], undone: [], abandoned: [], announced: [] };
   // Scatter-gather by design (personaMerges stays unsharded): recovery looks at every organisation.
-  const stuck = await merges.find({ state: { $in: ['intent', 'pending', 'undoing'] }, updatedAt: { $lte: before }, ...takeable }, { sort: { createdAt: 1 } });
+  const stuck = await merges.find(
+    { state: { $in: ['intent', 'pending', 'undoing'] }, updatedAt: { $lte: before }, ...takeable },
+    { sort: { createdAt: 1 } },
+  );
   for (const record of stuck) {
     const id = record._id.toHexString();
     if (record.state === 'intent') {
       const { matchedCount } = await merges.updateOne(
-        { ...sameOwner(record), state: 'intent' }, { $set: { state: 'abandoned', reason: 'interrupted before it started', updatedAt: new Date() }, $unset: { owner: '', leaseUntil: '' } },
+        { ...sameOwner(record), state: 'intent' },
+        {
+          $set: { state: 'abandoned', reason: 'interrupted before it started', updatedAt: new Date() },
+          $unset: { owner: '', leaseUntil: '' },
+        },
       );
       if (matchedCount > 0) report.abandoned.push(id);
       continue;
     }
     // Claim it: of two instances recovering at once, one takes the lease and the other skips the record.
     const lease = newLease(options.leaseMs);
-    const claimed = await merges.findOneAndUpdate({ ...sameOwner(record), state: record.state }, { $set: lease }, { returnDocument: 'after' });
+    const claimed = await merges.findOneAndUpdate(
+      { ...sameOwner(record), state: record.state },
+      { $set: lease },
+      { returnDocument: 'after' },
+    );
     if (!claimed) continue;
     await whileLeased(store, claimed, lease, options.leaseMs, async () => {
       const replay = claimed.state === 'pending' ? applyMergeSteps : applyUndoSteps;
@@ -63,7 +74,11 @@ export async function recoverMerges(store: Store, options: RecoveryOptions = {})
   const unannounced = await merges.find({ effectsPending: true, updatedAt: { $lte: before }, ...takeable }, { sort: { updatedAt: 1 } });
   for (const record of unannounced) {
     const lease = newLease(options.leaseMs);
-    const claimed = await merges.findOneAndUpdate({ ...sameOwner(record), effectsPending: true }, { $set: lease }, { returnDocument: 'after' });
+    const claimed = await merges.findOneAndUpdate(
+      { ...sameOwner(record), effectsPending: true },
+      { $set: lease },
+      { returnDocument: 'after' },
+    );
     if (!claimed) continue;
     await whileLeased(store, claimed, lease, options.leaseMs, () => completeMergeEffects(store, claimed, options.afterChange));
     report.announced.push(record._id.toHexString());

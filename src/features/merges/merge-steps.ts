@@ -4,7 +4,14 @@
 // Every step records what it is about to move in the merge's journal (merge-moves.ts) before moving it (filtered by
 // the source, so a replay never moves something twice and never moves what someone else moved meanwhile).
 import type { ObjectId } from 'bson';
-import { COLLECTIONS, type AttributeDoc, type EmailClaimDoc, type IdentifierDoc, type LinkDoc, type PersonaDoc } from '../../domain/model.ts';
+import {
+  COLLECTIONS,
+  type AttributeDoc,
+  type EmailClaimDoc,
+  type IdentifierDoc,
+  type LinkDoc,
+  type PersonaDoc,
+} from '../../domain/model.ts';
 import type { Store } from '../../store/port.ts';
 import { readMovesOf, recordMoves, type MergeMoves, type MovedEntry } from './merge-moves.ts';
 import { mergesOf, type MergeRecordDoc } from './merge-record.ts';
@@ -21,10 +28,12 @@ export async function applyMergeSteps(store: Store, mergeId: ObjectId, onStep: M
   const { organisation, target } = record;
   const now = () => new Date();
 
-  await store.collection<PersonaDoc>(COLLECTIONS.personas).updateMany(
-    { _id: { $in: record.sources }, organisation, mergedInto: { $exists: false } },
-    { $set: { mergedInto: target, updatedAt: now() } },
-  );
+  await store
+    .collection<PersonaDoc>(COLLECTIONS.personas)
+    .updateMany(
+      { _id: { $in: record.sources }, organisation, mergedInto: { $exists: false } },
+      { $set: { mergedInto: target, updatedAt: now() } },
+    );
   await onStep('tombstones');
 
   for (const source of record.sources) {
@@ -45,7 +54,10 @@ export async function applyMergeSteps(store: Store, mergeId: ObjectId, onStep: M
     await moveByPersona(store, record, source, COLLECTIONS.emailClaims, 'persona', 'claims');
   }
   await onStep('swept');
-  await merges.updateOne({ _id: mergeId, state: 'pending' }, { $set: { state: 'applied', appliedAt: now(), updatedAt: now(), effectsPending: true } });
+  await merges.updateOne(
+    { _id: mergeId, state: 'pending' },
+    { $set: { state: 'applied', appliedAt: now(), updatedAt: now(), effectsPending: true } },
+  );
   await onStep('applied');
   return (await merges.findOne({ _id: mergeId }))!;
 }
@@ -61,20 +73,30 @@ async function sweepIdentifiers(store: Store, record: MergeRecordDoc, source: Ob
 }
 
 async function moveByPersona(
-  store: Store, record: MergeRecordDoc, source: ObjectId, collectionName: string, personaField: 'persona' | 'personaId',
+  store: Store,
+  record: MergeRecordDoc,
+  source: ObjectId,
+  collectionName: string,
+  personaField: 'persona' | 'personaId',
   field: 'identifiers' | 'claims',
 ): Promise<void> {
   const collection = store.collection<IdentifierDoc | EmailClaimDoc>(collectionName);
   const recorded = await recordedIds(store, record, field);
   for (;;) {
     const found = await collection.find(
-      { organisation: record.organisation, [personaField]: source }, { projection: { _id: 1 }, limit: SWEEP_CHUNK },
+      { organisation: record.organisation, [personaField]: source },
+      { projection: { _id: 1 }, limit: SWEEP_CHUNK },
     );
     if (found.length === 0) return;
     const ids = found.map((document) => document._id);
     const fresh = ids.filter((id) => !recorded.has(id.toHexString()));
     for (const id of fresh) recorded.add(id.toHexString());
-    await recordMoves(store, record, field, fresh.map((_id): MovedEntry => ({ _id, source })));
+    await recordMoves(
+      store,
+      record,
+      field,
+      fresh.map((_id): MovedEntry => ({ _id, source })),
+    );
     const update: Record<string, unknown> = { [personaField]: record.target };
     if (collectionName === COLLECTIONS.identifiers) update.updatedAt = new Date();
     await collection.updateMany({ _id: { $in: ids }, organisation: record.organisation, [personaField]: source }, { $set: update });
@@ -98,14 +120,30 @@ async function moveAttributes(store: Store, record: MergeRecordDoc, source: Obje
     // A replay keeps the classification made before the crash.
     const isConflict = alreadyConflicting.has(id) || (!alreadyMoved.has(id) && targetValues.has(attribute.key));
     if (isConflict) {
-      conflicts.push({ source, key: attribute.key, sourceValue: attribute.value, targetValue: targetValues.get(attribute.key)!, attribute });
+      conflicts.push({
+        source,
+        key: attribute.key,
+        sourceValue: attribute.value,
+        targetValue: targetValues.get(attribute.key)!,
+        attribute,
+      });
     } else {
       moves.push({ _id: attribute._id, source });
       targetValues.set(attribute.key, attribute.value);
     }
   }
-  await recordMoves(store, record, 'attributes', moves.filter((entry) => !alreadyMoved.has(entry._id.toHexString())));
-  await recordMoves(store, record, 'attributeConflicts', conflicts.filter((entry) => !alreadyConflicting.has(entry.attribute._id.toHexString())));
+  await recordMoves(
+    store,
+    record,
+    'attributes',
+    moves.filter((entry) => !alreadyMoved.has(entry._id.toHexString())),
+  );
+  await recordMoves(
+    store,
+    record,
+    'attributeConflicts',
+    conflicts.filter((entry) => !alreadyConflicting.has(entry.attribute._id.toHexString())),
+  );
   const now = new Date();
   if (moves.length > 0) {
     await attributes.updateMany(
@@ -114,7 +152,11 @@ async function moveAttributes(store: Store, record: MergeRecordDoc, source: Obje
     );
   }
   if (conflicts.length > 0) {
-    await attributes.deleteMany({ _id: { $in: conflicts.map((entry) => entry.attribute._id) }, organisation: record.organisation, personaId: source });
+    await attributes.deleteMany({
+      _id: { $in: conflicts.map((entry) => entry.attribute._id) },
+      organisation: record.organisation,
+      personaId: source,
+    });
   }
 }
 
@@ -123,7 +165,10 @@ async function moveLinks(store: Store, record: MergeRecordDoc, source: ObjectId)
   const links = store.collection<LinkDoc>(COLLECTIONS.links);
   const onSource = await links.find({ organisation: record.organisation, persona: source }, { sort: { _id: 1 } });
   if (onSource.length === 0) return;
-  const onTarget = await links.find({ organisation: record.organisation, persona: record.target }, { projection: { recTypeName: 1, recId: 1 } });
+  const onTarget = await links.find(
+    { organisation: record.organisation, persona: record.target },
+    { projection: { recTypeName: 1, recId: 1 } },
+  );
   const linkKey = (link: Pick<LinkDoc, 'recTypeName' | 'recId'>) => `${link.recTypeName}\u0000${link.recId}`;
   const targetKeys = new Set(onTarget.map(linkKey));
   const recorded = await readMovesOf(store, record, ['links', 'linkConflicts']);
@@ -136,8 +181,18 @@ async function moveLinks(store: Store, record: MergeRecordDoc, source: ObjectId)
     if (alreadyConflicting.has(id) || (!alreadyMoved.has(id) && targetKeys.has(linkKey(link)))) conflicts.push({ source, link });
     else moves.push({ _id: link._id, source });
   }
-  await recordMoves(store, record, 'links', moves.filter((entry) => !alreadyMoved.has(entry._id.toHexString())));
-  await recordMoves(store, record, 'linkConflicts', conflicts.filter((entry) => !alreadyConflicting.has(entry.link._id.toHexString())));
+  await recordMoves(
+    store,
+    record,
+    'links',
+    moves.filter((entry) => !alreadyMoved.has(entry._id.toHexString())),
+  );
+  await recordMoves(
+    store,
+    record,
+    'linkConflicts',
+    conflicts.filter((entry) => !alreadyConflicting.has(entry.link._id.toHexString())),
+  );
   if (moves.length > 0) {
     await links.updateMany(
       { _id: { $in: moves.map((entry) => entry._id) }, organisation: record.organisation, persona: source },
@@ -158,7 +213,13 @@ async function repointTombstones(store: Store, record: MergeRecordDoc, source: O
   // each once, or undo's conflict messages repeat them.
   const recorded = new Set((await readMovesOf(store, record, ['tombstones'])).tombstones.map((entry) => entry._id.toHexString()));
   const fresh = ids.filter((id) => !recorded.has(id.toHexString()));
-  if (fresh.length > 0) await recordMoves(store, record, 'tombstones', fresh.map((_id): MovedEntry => ({ _id, source })));
+  if (fresh.length > 0)
+    await recordMoves(
+      store,
+      record,
+      'tombstones',
+      fresh.map((_id): MovedEntry => ({ _id, source })),
+    );
   await personas.updateMany(
     { _id: { $in: ids }, organisation: record.organisation, mergedInto: source },
     { $set: { mergedInto: record.target, updatedAt: new Date() } },

@@ -19,24 +19,40 @@ export async function findUndoConflicts(store: Store, record: MergeRecordDoc): P
   const { organisation, target } = record;
   const moved = await readMovesOf(store, record);
   const conflicts: ErrorDetail[] = [];
-  const personas = await store.collection<PersonaDoc>(COLLECTIONS.personas).find(
-    { organisation, _id: { $in: [target, ...record.sources, ...moved.tombstones.map((entry) => entry._id)] } },
-    { projection: { _id: 1, mergedInto: 1 } },
-  );
+  const personas = await store
+    .collection<PersonaDoc>(COLLECTIONS.personas)
+    .find(
+      { organisation, _id: { $in: [target, ...record.sources, ...moved.tombstones.map((entry) => entry._id)] } },
+      { projection: { _id: 1, mergedInto: 1 } },
+    );
   const personaById = new Map(personas.map((persona) => [hex(persona._id), persona]));
   const targetDoc = personaById.get(hex(target));
-  if (!targetDoc) conflicts.push({ path: 'target', code: 'merges.persona_gone', message: `target persona ${hex(target)} no longer exists` });
-  else if (targetDoc.mergedInto) conflicts.push({ path: 'target', code: 'merges.persona_merged_again', message: `target persona ${hex(target)} was merged into ${hex(targetDoc.mergedInto)}` });
+  if (!targetDoc)
+    conflicts.push({ path: 'target', code: 'merges.persona_gone', message: `target persona ${hex(target)} no longer exists` });
+  else if (targetDoc.mergedInto)
+    conflicts.push({
+      path: 'target',
+      code: 'merges.persona_merged_again',
+      message: `target persona ${hex(target)} was merged into ${hex(targetDoc.mergedInto)}`,
+    });
   for (const source of record.sources) {
     const doc = personaById.get(hex(source));
     if (!doc || !doc.mergedInto?.equals(target)) {
-      conflicts.push({ path: `sources.${hex(source)}`, code: 'merges.persona_changed', message: `source persona ${hex(source)} ${doc ? 'no longer redirects to the target' : 'no longer exists'}` });
+      conflicts.push({
+        path: `sources.${hex(source)}`,
+        code: 'merges.persona_changed',
+        message: `source persona ${hex(source)} ${doc ? 'no longer redirects to the target' : 'no longer exists'}`,
+      });
     }
   }
   for (const entry of moved.tombstones) {
     const doc = personaById.get(hex(entry._id));
     if (!doc?.mergedInto?.equals(target)) {
-      conflicts.push({ path: `tombstones.${hex(entry._id)}`, code: 'merges.persona_changed', message: `merged persona ${hex(entry._id)} no longer redirects to the target` });
+      conflicts.push({
+        path: `tombstones.${hex(entry._id)}`,
+        code: 'merges.persona_changed',
+        message: `merged persona ${hex(entry._id)} no longer redirects to the target`,
+      });
     }
   }
   await checkStillOnTarget(store, record, COLLECTIONS.identifiers, 'persona', moved.identifiers, 'identifier', conflicts);
@@ -47,22 +63,31 @@ export async function findUndoConflicts(store: Store, record: MergeRecordDoc): P
 }
 
 async function checkStillOnTarget(
-  store: Store, record: MergeRecordDoc, collection: string, personaField: string, entries: MovedEntry[], kind: string,
+  store: Store,
+  record: MergeRecordDoc,
+  collection: string,
+  personaField: string,
+  entries: MovedEntry[],
+  kind: string,
   conflicts: ErrorDetail[],
 ): Promise<void> {
   if (entries.length === 0) return;
   const where = new Map<string, ObjectId>();
   for (let start = 0; start < entries.length; start += UNDO_CHUNK) {
-    const docs = await store.collection(collection).find(
-      { organisation: record.organisation, _id: { $in: entries.slice(start, start + UNDO_CHUNK).map((entry) => entry._id) } }, { projection: { _id: 1, [personaField]: 1 } },
-    );
+    const docs = await store
+      .collection(collection)
+      .find(
+        { organisation: record.organisation, _id: { $in: entries.slice(start, start + UNDO_CHUNK).map((entry) => entry._id) } },
+        { projection: { _id: 1, [personaField]: 1 } },
+      );
     for (const doc of docs) where.set(hex(doc._id), doc[personaField] as ObjectId);
   }
   for (const entry of entries) {
     const persona = where.get(hex(entry._id));
     if (persona?.equals(record.target)) continue;
     conflicts.push({
-      path: `${kind}s.${hex(entry._id)}`, code: persona ? 'merges.item_moved' : 'merges.item_deleted',
+      path: `${kind}s.${hex(entry._id)}`,
+      code: persona ? 'merges.item_moved' : 'merges.item_deleted',
       message: persona ? `${kind} ${hex(entry._id)} is now on persona ${hex(persona)}` : `${kind} ${hex(entry._id)} was deleted`,
     });
   }
@@ -77,38 +102,65 @@ export async function applyUndoSteps(store: Store, mergeId: ObjectId, onStep: Me
   const personas = store.collection<PersonaDoc>(COLLECTIONS.personas);
   const now = () => new Date();
 
-  await personas.updateMany({ organisation, _id: { $in: record.sources }, mergedInto: target }, { $unset: { mergedInto: '' }, $set: { updatedAt: now() } });
+  await personas.updateMany(
+    { organisation, _id: { $in: record.sources }, mergedInto: target },
+    { $unset: { mergedInto: '' }, $set: { updatedAt: now() } },
+  );
   await onStep('undo:sources-live');
   for (const source of record.sources) {
     const of = (entries: MovedEntry[]) => entries.filter((entry) => entry._id && entry.source.equals(source)).map((entry) => entry._id);
     await moveBack(store, COLLECTIONS.identifiers, 'persona', organisation, target, source, of(moved.identifiers), true);
     await onStep(`undo:identifiers:${hex(source)}`);
     await moveBack(store, COLLECTIONS.attributes, 'personaId', organisation, target, source, of(moved.attributes), true);
-    await reinsert<AttributeDoc>(store, COLLECTIONS.attributes, 'personaId', moved.attributeConflicts.filter((c) => c.source.equals(source)).map((c) => c.attribute));
+    await reinsert<AttributeDoc>(
+      store,
+      COLLECTIONS.attributes,
+      'personaId',
+      moved.attributeConflicts.filter((c) => c.source.equals(source)).map((c) => c.attribute),
+    );
     await onStep(`undo:attributes:${hex(source)}`);
     await moveBack(store, COLLECTIONS.links, 'persona', organisation, target, source, of(moved.links), true);
-    await reinsert<LinkDoc>(store, COLLECTIONS.links, 'persona', moved.linkConflicts.filter((c) => c.source.equals(source)).map((c) => c.link));
+    await reinsert<LinkDoc>(
+      store,
+      COLLECTIONS.links,
+      'persona',
+      moved.linkConflicts.filter((c) => c.source.equals(source)).map((c) => c.link),
+    );
     await onStep(`undo:links:${hex(source)}`);
     await moveBack(store, COLLECTIONS.emailClaims, 'persona', organisation, target, source, of(moved.claims), false);
     const older = of(moved.tombstones);
     if (older.length > 0) {
-      await personas.updateMany({ organisation, _id: { $in: older }, mergedInto: target }, { $set: { mergedInto: source, updatedAt: now() } });
+      await personas.updateMany(
+        { organisation, _id: { $in: older }, mergedInto: target },
+        { $set: { mergedInto: source, updatedAt: now() } },
+      );
     }
     await onStep(`undo:claims-tombstones:${hex(source)}`);
   }
-  await merges.updateOne({ _id: mergeId, state: 'undoing' }, { $set: { state: 'undone', undoneAt: now(), updatedAt: now(), effectsPending: true } });
+  await merges.updateOne(
+    { _id: mergeId, state: 'undoing' },
+    { $set: { state: 'undone', undoneAt: now(), updatedAt: now(), effectsPending: true } },
+  );
   await onStep('undo:undone');
   return (await merges.findOne({ _id: mergeId }))!;
 }
 
 async function moveBack(
-  store: Store, collection: string, personaField: string, organisation: ObjectId, target: ObjectId, source: ObjectId, ids: ObjectId[],
+  store: Store,
+  collection: string,
+  personaField: string,
+  organisation: ObjectId,
+  target: ObjectId,
+  source: ObjectId,
+  ids: ObjectId[],
   touch: boolean,
 ): Promise<void> {
   const set: Record<string, unknown> = { [personaField]: source };
   if (touch) set.updatedAt = new Date();
   for (let start = 0; start < ids.length; start += UNDO_CHUNK) {
-    await store.collection(collection).updateMany({ organisation, _id: { $in: ids.slice(start, start + UNDO_CHUNK) }, [personaField]: target }, { $set: set });
+    await store
+      .collection(collection)
+      .updateMany({ organisation, _id: { $in: ids.slice(start, start + UNDO_CHUNK) }, [personaField]: target }, { $set: set });
   }
 }
 
@@ -117,7 +169,12 @@ async function moveBack(
  * the shard key too (organisation and the persona field, docs/scaling.md): an upsert on a sharded collection must
  * name it (MongoDB 6.0 refuses an upsert by `_id` alone; 7.0 sends it through the slower write-without-shard-key path).
  */
-async function reinsert<T extends { _id: ObjectId; organisation: ObjectId }>(store: Store, collection: string, personaField: string, documents: T[]): Promise<void> {
+async function reinsert<T extends { _id: ObjectId; organisation: ObjectId }>(
+  store: Store,
+  collection: string,
+  personaField: string,
+  documents: T[],
+): Promise<void> {
   if (documents.length === 0) return;
   const result = await store.collection(collection).bulkWrite(
     documents.map((document) => {

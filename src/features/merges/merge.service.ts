@@ -51,22 +51,38 @@ export function createMergeService({ store, onStep, afterChange, leaseMs = MERGE
   /** The refusals that do not depend on the identity rules: sources given, none the target, all live personas. */
   async function validatePersonas(request: MergeRequest): Promise<ObjectId[]> {
     const sources = dedupe(request.sourceIds);
-    if (sources.length === 0) throw identityError('merges.no_sources', 'from must name at least one persona', [{ path: 'from', code: 'merges.no_sources', message: 'is empty' }]);
+    if (sources.length === 0)
+      throw identityError('merges.no_sources', 'from must name at least one persona', [
+        { path: 'from', code: 'merges.no_sources', message: 'is empty' },
+      ]);
     if (sources.some((id) => id.equals(request.targetId))) {
       throw identityError('merges.merge_into_itself', `persona ${request.targetId.toHexString()} cannot be merged into itself`);
     }
-    const found = await personas.find({ _id: { $in: [request.targetId, ...sources] }, organisation: request.organisation }, { projection: { _id: 1, mergedInto: 1 } });
+    const found = await personas.find(
+      { _id: { $in: [request.targetId, ...sources] }, organisation: request.organisation },
+      { projection: { _id: 1, mergedInto: 1 } },
+    );
     const byId = new Map(found.map((persona) => [persona._id.toHexString(), persona]));
     const target = byId.get(request.targetId.toHexString());
     if (!target) throw identityError('personas.persona_not_found', `persona ${request.targetId.toHexString()} not found`);
     if (target.mergedInto) {
-      throw identityError('merges.target_is_tombstone', `persona ${request.targetId.toHexString()} was merged into ${target.mergedInto.toHexString()}; merge into that persona instead`);
+      throw identityError(
+        'merges.target_is_tombstone',
+        `persona ${request.targetId.toHexString()} was merged into ${target.mergedInto.toHexString()}; merge into that persona instead`,
+      );
     }
     for (const [index, id] of sources.entries()) {
       const source = byId.get(id.toHexString());
-      if (!source) throw identityError('personas.persona_not_found', `persona ${id.toHexString()} not found`, [{ path: `from[${index}]`, code: 'personas.persona_not_found', message: 'not found' }]);
+      if (!source)
+        throw identityError('personas.persona_not_found', `persona ${id.toHexString()} not found`, [
+          { path: `from[${index}]`, code: 'personas.persona_not_found', message: 'not found' },
+        ]);
       if (source.mergedInto) {
-        throw identityError('merges.source_is_tombstone', `persona ${id.toHexString()} was already merged into ${source.mergedInto.toHexString()}`, [{ path: `from[${index}]`, code: 'merges.source_is_tombstone', message: 'already merged' }]);
+        throw identityError(
+          'merges.source_is_tombstone',
+          `persona ${id.toHexString()} was already merged into ${source.mergedInto.toHexString()}`,
+          [{ path: `from[${index}]`, code: 'merges.source_is_tombstone', message: 'already merged' }],
+        );
       }
     }
     return sources;
@@ -81,13 +97,17 @@ export function createMergeService({ store, onStep, afterChange, leaseMs = MERGE
   /** The identifier ids an undo gives back to each source (the journal of the merge). */
   async function restoredIdentifiers(record: MergeRecordDoc): Promise<Map<ObjectId, ObjectId[]>> {
     const { identifiers } = await readMovesOf(store, record, ['identifiers']);
-    return new Map(record.sources.map((source) => [source, identifiers.filter((entry) => entry.source.equals(source)).map((entry) => entry._id)]));
+    return new Map(
+      record.sources.map((source) => [source, identifiers.filter((entry) => entry.source.equals(source)).map((entry) => entry._id)]),
+    );
   }
 
   /** Another merge or undo in flight that touches one of these personas (other than `self`). */
   async function findConcurrent(organisation: ObjectId, ids: ObjectId[], self: ObjectId): Promise<MergeRecordDoc | null> {
     return merges.findOne({
-      organisation, _id: { $ne: self }, state: { $in: ['intent', 'pending', 'undoing'] },
+      organisation,
+      _id: { $ne: self },
+      state: { $in: ['intent', 'pending', 'undoing'] },
       $or: [{ target: { $in: ids } }, { sources: { $in: ids } }],
     });
   }
@@ -102,19 +122,32 @@ export function createMergeService({ store, onStep, afterChange, leaseMs = MERGE
     await onStep?.('intent');
     const rival = await findConcurrent(request.organisation, [request.targetId, ...record.sources], record._id);
     if (rival) {
-      await merges.updateOne({ _id: record._id, organisation: record.organisation }, { $set: { state: 'refused', reason: `merge ${rival._id.toHexString()} in progress`, updatedAt: new Date() } });
+      await merges.updateOne(
+        { _id: record._id, organisation: record.organisation },
+        { $set: { state: 'refused', reason: `merge ${rival._id.toHexString()} in progress`, updatedAt: new Date() } },
+      );
       throw identityError('merges.merge_in_progress', `merge ${rival._id.toHexString()} involving these personas is in progress; retry`);
     }
     // Re-check after the guard: a merge that completed between validation and the guard changed the picture.
     try {
       await validate(request);
     } catch (error) {
-      await merges.updateOne({ _id: record._id, organisation: record.organisation }, { $set: { state: 'refused', reason: (error as Error).message, updatedAt: new Date() } });
+      await merges.updateOne(
+        { _id: record._id, organisation: record.organisation },
+        { $set: { state: 'refused', reason: (error as Error).message, updatedAt: new Date() } },
+      );
       throw error;
     }
-    const started = await merges.updateOne({ _id: record._id, organisation: record.organisation, state: 'intent' }, { $set: { state: 'pending', updatedAt: new Date() } });
+    const started = await merges.updateOne(
+      { _id: record._id, organisation: record.organisation, state: 'intent' },
+      { $set: { state: 'pending', updatedAt: new Date() } },
+    );
     // Only recovery moves an intent elsewhere (abandoned, after the lease expired): nothing was merged, say so.
-    if (started.matchedCount === 0) throw identityError('merges.merge_in_progress', `merge ${record._id.toHexString()} was taken over by recovery before it started; retry`);
+    if (started.matchedCount === 0)
+      throw identityError(
+        'merges.merge_in_progress',
+        `merge ${record._id.toHexString()} was taken over by recovery before it started; retry`,
+      );
     await onStep?.('pending');
     return finish(await applyMergeSteps(store, record._id, onStep));
   }
@@ -125,8 +158,15 @@ export function createMergeService({ store, onStep, afterChange, leaseMs = MERGE
       const now = new Date();
       const lease = newLease(leaseMs);
       const record: MergeRecordDoc = {
-        _id: new ObjectId(), organisation: request.organisation, target: request.targetId, sources, actor: request.actor,
-        state: 'intent', createdAt: now, updatedAt: now, ...lease,
+        _id: new ObjectId(),
+        organisation: request.organisation,
+        target: request.targetId,
+        sources,
+        actor: request.actor,
+        state: 'intent',
+        createdAt: now,
+        updatedAt: now,
+        ...lease,
       };
       await merges.insertOne(record);
       return whileLeased(store, record, lease, leaseMs, () => guardAndApply(request, record));
@@ -142,10 +182,24 @@ export function createMergeService({ store, onStep, afterChange, leaseMs = MERGE
       const refusal = await findMergeRuleRefusal(store, request.organisation, request.targetId, sources);
       const moves = await previewMergeMoves(store, request.organisation, request.targetId, sources);
       const now = new Date();
-      const { target, sources: sourceIds, movedCounts, moved } = toMergeView({
-        _id: request.targetId, organisation: request.organisation, target: request.targetId, sources, actor: request.actor,
-        state: 'intent', createdAt: now, updatedAt: now,
-      }, { ...emptyMoves(), ...moves });
+      const {
+        target,
+        sources: sourceIds,
+        movedCounts,
+        moved,
+      } = toMergeView(
+        {
+          _id: request.targetId,
+          organisation: request.organisation,
+          target: request.targetId,
+          sources,
+          actor: request.actor,
+          state: 'intent',
+          createdAt: now,
+          updatedAt: now,
+        },
+        { ...emptyMoves(), ...moves },
+      );
       const refusals = refusal ? [{ code: refusal.error.code, rule: refusal.rule, message: refusal.error.message }] : [];
       return { dryRun: true as const, target, sources: sourceIds, movedCounts, moved, refusals };
     },
@@ -154,13 +208,21 @@ export function createMergeService({ store, onStep, afterChange, leaseMs = MERGE
       const record = await merges.findOne({ _id: mergeId, organisation });
       if (!record) throw identityError('merges.merge_not_found', `merge ${mergeId.toHexString()} not found`);
       if (record.state !== 'applied' || record.erasedAt) {
-        throw identityError('merges.merge_not_applied', `merge ${mergeId.toHexString()} is ${record.erasedAt ? 'erased' : record.state} and cannot be undone`);
+        throw identityError(
+          'merges.merge_not_applied',
+          `merge ${mergeId.toHexString()} is ${record.erasedAt ? 'erased' : record.state} and cannot be undone`,
+        );
       }
       const rival = await findConcurrent(organisation, [record.target, ...record.sources], record._id);
-      if (rival) throw identityError('merges.merge_in_progress', `merge ${rival._id.toHexString()} involving these personas is in progress; retry`);
+      if (rival)
+        throw identityError('merges.merge_in_progress', `merge ${rival._id.toHexString()} involving these personas is in progress; retry`);
       const conflicts = await findUndoConflicts(store, record);
       if (conflicts.length > 0) {
-        throw identityError('merges.undo_conflict', `merge ${mergeId.toHexString()} cannot be undone: ${conflicts.length} item(s) changed since`, listedConflicts(conflicts));
+        throw identityError(
+          'merges.undo_conflict',
+          `merge ${mergeId.toHexString()} cannot be undone: ${conflicts.length} item(s) changed since`,
+          listedConflicts(conflicts),
+        );
       }
       await assertUndoWithinRules(store, organisation, await restoredIdentifiers(record));
       const lease = newLease(leaseMs);

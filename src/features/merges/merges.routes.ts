@@ -19,7 +19,10 @@ import { isObjectIdText } from '../../domain/object-id-text.ts';
 
 const tags = ['Identity management'];
 
-export function parsePathId(raw: unknown, code: 'personas.invalid_persona_id' | 'merges.invalid_merge_id' | 'imports.invalid_import_id'): ObjectId {
+export function parsePathId(
+  raw: unknown,
+  code: 'personas.invalid_persona_id' | 'merges.invalid_merge_id' | 'imports.invalid_import_id',
+): ObjectId {
   if (isObjectIdText(raw)) return new ObjectId(raw);
   if (code === 'personas.invalid_persona_id') throw apiError(code, { id: String(raw).slice(0, 100) });
   throw identityError(code, `invalid id ${String(raw).slice(0, 100)}: expected 24 hex characters`);
@@ -29,7 +32,9 @@ export function parsePathId(raw: unknown, code: 'personas.invalid_persona_id' | 
 function personaClause(condition: Condition): Filter {
   if (condition.op !== 'eq' && condition.op !== 'in') {
     const reason = 'persona takes eq or in';
-    throw apiError('query.invalid_filter', { parameter: `search.persona.${condition.op}`, reason }, [detail('query.search.persona', 'query.invalid_filter', { parameter: 'persona', reason })]);
+    throw apiError('query.invalid_filter', { parameter: `search.persona.${condition.op}`, reason }, [
+      detail('query.search.persona', 'query.invalid_filter', { parameter: 'persona', reason }),
+    ]);
   }
   const ids = Array.isArray(condition.value) ? condition.value : [condition.value];
   return { $or: [{ target: { $in: ids } }, { sources: { $in: ids } }] };
@@ -43,22 +48,48 @@ export interface MergeRouteDependencies {
 
 export function registerMergeRoutes(kit: RouteKit, { store, cursors, merges }: MergeRouteDependencies): void {
   defineRoute(kit, {
-    method: 'post', path: '/v1/personas/{id}/merge', scope: 'personas:merge', tags, params: objectIdParams('id'), body: MergeRequestSchema, query: MergeQuerySchema,
+    method: 'post',
+    path: '/v1/personas/{id}/merge',
+    scope: 'personas:merge',
+    tags,
+    params: objectIdParams('id'),
+    body: MergeRequestSchema,
+    query: MergeQuerySchema,
     summary: 'Merge personas into this one',
-    description: 'Every identifier, attribute and link of each persona in `from` moves to this persona; attribute keys both have keep this persona\'s value (the source value is recorded). Each source becomes a tombstone: GET on it answers 308 here. The merge is journaled and crash-safe; it is recorded in the history and can be undone.',
+    description:
+      "Every identifier, attribute and link of each persona in `from` moves to this persona; attribute keys both have keep this persona's value (the source value is recorded). Each source becomes a tombstone: GET on it answers 308 here. The merge is journaled and crash-safe; it is recorded in the history and can be undone.",
     responses: {
-      200: { description: 'dryRun=true: what would move, the attribute conflicts and (`refusals`) an identity rule the merge would break; nothing written', schema: MergePreviewSchema },
-      201: { description: 'Applied: the merge record with what moved', schema: MergeSchema, headers: { Location: { description: 'URL of the merge record' } } },
+      200: {
+        description:
+          'dryRun=true: what would move, the attribute conflicts and (`refusals`) an identity rule the merge would break; nothing written',
+        schema: MergePreviewSchema,
+      },
+      201: {
+        description: 'Applied: the merge record with what moved',
+        schema: MergeSchema,
+        headers: { Location: { description: 'URL of the merge record' } },
+      },
       400: { description: 'merges.merge_into_itself, personas.invalid_persona_id' },
       404: { description: 'personas.persona_not_found (the target or a source, also of another organisation)' },
-      409: { description: 'merges.target_is_tombstone, merges.source_is_tombstone, merges.merge_in_progress, rules.limit_exceeded and rules.unique_kind (the merged persona would break an identity rule, named in the message; a dry run answers 200 naming it in `refusals`)' },
-      422: { description: 'rules.identifier_blocked (a source holds an identifier an identity rule blocks, the rule named; a dry run answers 200 naming it in `refusals`)' },
+      409: {
+        description:
+          'merges.target_is_tombstone, merges.source_is_tombstone, merges.merge_in_progress, rules.limit_exceeded and rules.unique_kind (the merged persona would break an identity rule, named in the message; a dry run answers 200 naming it in `refusals`)',
+      },
+      422: {
+        description:
+          'rules.identifier_blocked (a source holds an identifier an identity rule blocks, the rule named; a dry run answers 200 naming it in `refusals`)',
+      },
     },
     async handler(req, res, caller) {
       const targetId = parsePathId(req.params.id, 'personas.invalid_persona_id');
       const { from } = parseWith(MergeRequestSchema, req.body, 'merges');
       const { dryRun } = parseWith(MergeQuerySchema, req.query, 'merges', 'query');
-      const request = { organisation: caller.organisation, targetId, sourceIds: from.map((id) => new ObjectId(id)), actor: caller.clientId };
+      const request = {
+        organisation: caller.organisation,
+        targetId,
+        sourceIds: from.map((id) => new ObjectId(id)),
+        actor: caller.clientId,
+      };
       if (dryRun === 'true') {
         res.json(await merges.previewMerge(request));
         return;
@@ -69,8 +100,13 @@ export function registerMergeRoutes(kit: RouteKit, { store, cursors, merges }: M
   });
 
   defineRoute(kit, {
-    method: 'get', path: '/v1/merges', scope: 'personas:read', tags, summary: 'Merge history, newest first',
-    description: '`persona=<id>` (or `search.persona.in=a,b`) keeps merges whose target or a source is that persona; `state=applied` filters by state.',
+    method: 'get',
+    path: '/v1/merges',
+    scope: 'personas:read',
+    tags,
+    summary: 'Merge history, newest first',
+    description:
+      '`persona=<id>` (or `search.persona.in=a,b`) keeps merges whose target or a source is that persona; `state=applied` filters by state.',
     query: listQueryDoc(MERGE_LIST),
     responses: { 200: { description: 'A page of merge records', schema: listOf(MergeSchema, 'MergeList') } },
     async handler(req, res, caller) {
@@ -78,8 +114,13 @@ export function registerMergeRoutes(kit: RouteKit, { store, cursors, merges }: M
       const personaConditions = query.conditions.filter((condition) => condition.field === 'persona');
       const filter = allOf(conditionsFilter(query.conditions), ...personaConditions.map(personaClause));
       const { items, page } = await findPage({
-        collection: mergesOf(store), scope: { organisation: caller.organisation }, filter, query, codec: cursors,
-        digest: listDigest('merges', caller.organisation, query), sortIndexes: [{ createdAt: -1, _id: -1 }],
+        collection: mergesOf(store),
+        scope: { organisation: caller.organisation },
+        filter,
+        query,
+        codec: cursors,
+        digest: listDigest('merges', caller.organisation, query),
+        sortIndexes: [{ createdAt: -1, _id: -1 }],
       });
       const views = await mergeViews(store, caller.organisation, items, HISTORY_MOVED_ITEMS);
       const rendered = items.map((record, index) => ({ raw: record, rendered: views[index] }));
@@ -88,7 +129,12 @@ export function registerMergeRoutes(kit: RouteKit, { store, cursors, merges }: M
   });
 
   defineRoute(kit, {
-    method: 'get', path: '/v1/merges/{id}', scope: 'personas:read', tags, summary: 'One merge record', params: objectIdParams('id'),
+    method: 'get',
+    path: '/v1/merges/{id}',
+    scope: 'personas:read',
+    tags,
+    summary: 'One merge record',
+    params: objectIdParams('id'),
     responses: { 200: { description: 'The merge record', schema: MergeSchema }, 404: { description: 'merges.merge_not_found' } },
     async handler(req, res, caller) {
       res.json(await merges.getMerge(caller.organisation, parsePathId(req.params.id, 'merges.invalid_merge_id')));
@@ -96,17 +142,30 @@ export function registerMergeRoutes(kit: RouteKit, { store, cursors, merges }: M
   });
 
   defineRoute(kit, {
-    method: 'post', path: '/v1/merges/{id}/undo', scope: 'personas:merge', tags, params: objectIdParams('id'),
+    method: 'post',
+    path: '/v1/merges/{id}/undo',
+    scope: 'personas:merge',
+    tags,
+    params: objectIdParams('id'),
     summary: 'Undo a merge',
-    description: 'Restores each source with exactly the identifiers, attributes and links it had, provided none of them moved since (otherwise 409 merges.undo_conflict with one detail per change). Identifiers created on the target after the merge stay on the target.',
+    description:
+      'Restores each source with exactly the identifiers, attributes and links it had, provided none of them moved since (otherwise 409 merges.undo_conflict with one detail per change). Identifiers created on the target after the merge stay on the target.',
     responses: {
       200: { description: 'The merge record, state undone', schema: MergeSchema },
       404: { description: 'merges.merge_not_found' },
-      409: { description: 'merges.undo_conflict (details: merges.item_moved, merges.item_deleted, merges.persona_changed, …), merges.merge_not_applied, merges.merge_in_progress, rules.limit_exceeded and rules.unique_kind (a source given back its identifiers would break an identity rule saved since, named in the message)' },
+      409: {
+        description:
+          'merges.undo_conflict (details: merges.item_moved, merges.item_deleted, merges.persona_changed, …), merges.merge_not_applied, merges.merge_in_progress, rules.limit_exceeded and rules.unique_kind (a source given back its identifiers would break an identity rule saved since, named in the message)',
+      },
     },
     async handler(req, res, caller) {
-      res.json(await merges.undoMerge({ organisation: caller.organisation, mergeId: parsePathId(req.params.id, 'merges.invalid_merge_id'), actor: caller.clientId }));
+      res.json(
+        await merges.undoMerge({
+          organisation: caller.organisation,
+          mergeId: parsePathId(req.params.id, 'merges.invalid_merge_id'),
+          actor: caller.clientId,
+        }),
+      );
     },
   });
 }
-

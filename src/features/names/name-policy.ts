@@ -20,10 +20,12 @@ export interface NamePolicyRun {
 /** The given personas (the resolver: those whose names a batch just recorded). Returns how many were renamed. */
 export async function applyNamePolicy(run: NamePolicyRun, personaIds: ObjectId[]): Promise<number> {
   if (run.policy === 'manual' || personaIds.length === 0) return 0;
-  const personas = await run.store.collection<PersonaDoc>(COLLECTIONS.personas).find(
-    { organisation: run.organisation, _id: { $in: personaIds }, mergedInto: { $exists: false }, namePinned: { $ne: true } },
-    { projection: { _id: 1, name: 1 } },
-  );
+  const personas = await run.store
+    .collection<PersonaDoc>(COLLECTIONS.personas)
+    .find(
+      { organisation: run.organisation, _id: { $in: personaIds }, mergedInto: { $exists: false }, namePinned: { $ne: true } },
+      { projection: { _id: 1, name: 1 } },
+    );
   return renameByPolicy(run, personas);
 }
 
@@ -33,27 +35,36 @@ export async function applyNamePolicyToOrganisation(run: NamePolicyRun, pageSize
   const filter = { organisation: run.organisation, mergedInto: { $exists: false }, namePinned: { $ne: true } };
   let renamed = 0;
   let page: PersonaDoc[] = [];
-  for await (const persona of iterateInPages(run.store.collection<PersonaDoc>(COLLECTIONS.personas), filter, { sort: { _id: 1 }, pageSize })) {
+  for await (const persona of iterateInPages(run.store.collection<PersonaDoc>(COLLECTIONS.personas), filter, {
+    sort: { _id: 1 },
+    pageSize,
+  })) {
     page.push(persona);
     if (page.length < pageSize) continue;
     renamed += await renameByPolicy(run, page);
     page = [];
   }
-  return renamed + await renameByPolicy(run, page);
+  return renamed + (await renameByPolicy(run, page));
 }
 
 async function renameByPolicy(run: NamePolicyRun, personas: Array<Pick<PersonaDoc, '_id' | 'name'>>): Promise<number> {
   if (personas.length === 0) return 0;
-  const names = await seenNamesOfPersonas(run.store, run.organisation, personas.map((persona) => persona._id));
+  const names = await seenNamesOfPersonas(
+    run.store,
+    run.organisation,
+    personas.map((persona) => persona._id),
+  );
   let renamed = 0;
   for (const persona of personas) {
     const chosen = chooseDisplayName(run.policy, names.get(persona._id.toHexString()) ?? []);
     if (chosen === null || chosen === persona.name) continue;
-    const updated = await run.store.collection<PersonaDoc>(COLLECTIONS.personas).findOneAndUpdate(
-      { _id: persona._id, organisation: run.organisation, name: persona.name, mergedInto: { $exists: false }, namePinned: { $ne: true } },
-      { $set: { name: chosen, updatedAt: new Date(), updatedBy: 'name-policy' } },
-      { returnDocument: 'after' },
-    );
+    const updated = await run.store
+      .collection<PersonaDoc>(COLLECTIONS.personas)
+      .findOneAndUpdate(
+        { _id: persona._id, organisation: run.organisation, name: persona.name, mergedInto: { $exists: false }, namePinned: { $ne: true } },
+        { $set: { name: chosen, updatedAt: new Date(), updatedBy: 'name-policy' } },
+        { returnDocument: 'after' },
+      );
     if (!updated) continue;
     renamed += 1;
     if (run.onRenamed) await run.onRenamed(updated);

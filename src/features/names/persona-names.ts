@@ -33,7 +33,12 @@ const namesOf = (store: Store) => store.collection<PersonaNameDoc>(COLLECTIONS.n
  * committed; only a machine crash before that flush may lose the last batch's counts). `maxNames` is the
  * per-persona bound (tests lower it).
  */
-export async function recordNames(store: Store, organisation: ObjectId, sightings: NameSighting[], maxNames = MAX_NAMES_PER_PERSONA): Promise<void> {
+export async function recordNames(
+  store: Store,
+  organisation: ObjectId,
+  sightings: NameSighting[],
+  maxNames = MAX_NAMES_PER_PERSONA,
+): Promise<void> {
   const summed = sumSightings(sightings);
   if (summed.length === 0) return;
   const operations: BulkOperation[] = summed.map((sighting) => ({
@@ -49,7 +54,11 @@ export async function recordNames(store: Store, organisation: ObjectId, sighting
   // Two upserts of a new name raced (MongoDB): the loser's retry now matches the winner's document and adds to it.
   const lost = result.writeErrors.map((error) => operations[error.index]);
   if (lost.length > 0) await namesOf(store).bulkWrite(lost, { ordered: false, deferFlush: true });
-  const grown = new Map(Object.keys(result.upsertedIds).map((index) => summed[Number(index)].persona).map((id) => [id.toHexString(), id]));
+  const grown = new Map(
+    Object.keys(result.upsertedIds)
+      .map((index) => summed[Number(index)].persona)
+      .map((id) => [id.toHexString(), id]),
+  );
   if (grown.size > 0) await pruneNames(store, organisation, [...grown.values()], maxNames);
 }
 
@@ -76,7 +85,9 @@ async function pruneNames(store: Store, organisation: ObjectId, personas: Object
   ]);
   for (const { _id: persona } of over) {
     const names = await namesOf(store).find({ organisation, persona }, { projection: { _id: 1, lastSeen: 1 } });
-    const stale = names.sort((a, b) => b.lastSeen.getTime() - a.lastSeen.getTime() || b._id.toHexString().localeCompare(a._id.toHexString())).slice(maxNames);
+    const stale = names
+      .sort((a, b) => b.lastSeen.getTime() - a.lastSeen.getTime() || b._id.toHexString().localeCompare(a._id.toHexString()))
+      .slice(maxNames);
     await namesOf(store).deleteMany({ organisation, _id: { $in: stale.map((doc) => doc._id) } });
   }
 }
@@ -91,7 +102,8 @@ export async function seenNamesOf(store: Store, organisation: ObjectId, persona:
 
 /** seenNamesOf for several live personas in three round trips (the name policy's batch path). Keyed by hex id. */
 export async function seenNamesOfPersonas(store: Store, organisation: ObjectId, personas: ObjectId[]): Promise<Map<string, SeenName[]>> {
-  const tombstones = await store.collection<PersonaDoc>(COLLECTIONS.personas)
+  const tombstones = await store
+    .collection<PersonaDoc>(COLLECTIONS.personas)
     .find({ organisation, mergedInto: { $in: personas } }, { projection: { _id: 1, mergedInto: 1 } });
   const liveOf = new Map<string, string>(personas.map((id) => [id.toHexString(), id.toHexString()]));
   for (const tombstone of tombstones) liveOf.set(tombstone._id.toHexString(), tombstone.mergedInto!.toHexString());
@@ -109,9 +121,14 @@ export async function seenNamesOfPersonas(store: Store, organisation: ObjectId, 
       if (doc.lastSeen > known.lastSeen) known.lastSeen = doc.lastSeen;
     }
   }
-  return new Map([...byPersona].map(([persona, byName]) => [persona, [...byName.values()]
-    .sort((a, b) => b.lastSeen.getTime() - a.lastSeen.getTime() || a.name.localeCompare(b.name))
-    .slice(0, MAX_NAMES_PER_PERSONA)]));
+  return new Map(
+    [...byPersona].map(([persona, byName]) => [
+      persona,
+      [...byName.values()]
+        .sort((a, b) => b.lastSeen.getTime() - a.lastSeen.getTime() || a.name.localeCompare(b.name))
+        .slice(0, MAX_NAMES_PER_PERSONA),
+    ]),
+  );
 }
 
 export function seenNameView(seen: SeenName) {

@@ -15,17 +15,22 @@ describe('persona list filters: joined conditions share one budget of matched re
   beforeEach(async () => {
     temp = await openTempEmbeddedStore();
     const attribute = (key: string, value: string) => ({ organisation, personaId: new ObjectId(), key, value });
-    await temp.store.collection(COLLECTIONS.attributes).insertMany([
-      attribute('cohort', 'a'), attribute('cohort', 'a'), attribute('team', 'x'), attribute('team', 'x'),
-    ]);
+    await temp.store
+      .collection(COLLECTIONS.attributes)
+      .insertMany([attribute('cohort', 'a'), attribute('cohort', 'a'), attribute('team', 'x'), attribute('team', 'x')]);
   });
-  afterEach(async () => { await temp.close(); });
+  afterEach(async () => {
+    await temp.close();
+  });
 
   const twoConditions = () => parseListQuery(PERSONA_LIST, { 'search.attribute.cohort.eq': 'a', 'search.attribute.team.eq': 'x' });
 
   it('refuses with 400 query.invalid_filter when the conditions together match more than the budget', async () => {
     // Each condition matches 2 records, under a budget of 3 on its own; together they match 4.
-    const error = await personaListFilter(temp.store, organisation, twoConditions(), 3).then(() => null, (caught) => caught);
+    const error = await personaListFilter(temp.store, organisation, twoConditions(), 3).then(
+      () => null,
+      (caught) => caught,
+    );
     expect(error).to.include({ code: 'query.invalid_filter', status: 400 });
     expect(error.message).to.match(/search\.attribute\.team: the joined conditions match more than 3 records together/);
   });

@@ -18,7 +18,10 @@ import type { Condition, ListQuery } from '../../core/list/list-query.ts';
 export const MAX_JOINED_PERSONAS = 100_000;
 
 /** What is left of a request's MAX_JOINED_PERSONAS as its joined conditions are looked up. */
-interface JoinBudget { remaining: number; max: number }
+interface JoinBudget {
+  remaining: number;
+  max: number;
+}
 
 type Related = { collection: string; personaField: string; toClause: (condition: Condition) => Filter };
 
@@ -30,20 +33,31 @@ function identifierClause(condition: Condition): Filter {
 const RELATED: Record<string, Related> = {
   identifier: { collection: COLLECTIONS.identifiers, personaField: 'persona', toClause: identifierClause },
   linkedTo: {
-    collection: COLLECTIONS.links, personaField: 'persona',
+    collection: COLLECTIONS.links,
+    personaField: 'persona',
     toClause: (condition) => conditionClause(condition, condition.field === 'linkedTo.recordId' ? 'recId' : 'recTypeName'),
   },
 };
 
 async function personaIdsMatching(
-  store: Store, organisation: ObjectId, related: Related, clauses: Filter[], parameter: string, budget: JoinBudget,
+  store: Store,
+  organisation: ObjectId,
+  related: Related,
+  clauses: Filter[],
+  parameter: string,
+  budget: JoinBudget,
 ): Promise<ObjectId[]> {
-  const rows = await store.collection(related.collection).find(
-    { organisation, ...(clauses.length ? { $and: clauses } : {}) },
-    { projection: { [related.personaField]: 1 }, limit: budget.remaining + 1 },
-  );
+  const rows = await store
+    .collection(related.collection)
+    .find(
+      { organisation, ...(clauses.length ? { $and: clauses } : {}) },
+      { projection: { [related.personaField]: 1 }, limit: budget.remaining + 1 },
+    );
   if (rows.length > budget.remaining) {
-    throw apiError('query.invalid_filter', { parameter, reason: `the joined conditions match more than ${budget.max} records together; narrow them` });
+    throw apiError('query.invalid_filter', {
+      parameter,
+      reason: `the joined conditions match more than ${budget.max} records together; narrow them`,
+    });
   }
   budget.remaining -= rows.length;
   const unique = new Map(rows.map((row) => [String(row[related.personaField]), row[related.personaField] as ObjectId]));
@@ -61,7 +75,12 @@ function positive(condition: Condition): Condition {
   return condition;
 }
 
-export async function personaListFilter(store: Store, organisation: ObjectId, query: ListQuery, maxJoined = MAX_JOINED_PERSONAS): Promise<Filter> {
+export async function personaListFilter(
+  store: Store,
+  organisation: ObjectId,
+  query: ListQuery,
+  maxJoined = MAX_JOINED_PERSONAS,
+): Promise<Filter> {
   const budget: JoinBudget = { remaining: maxJoined, max: maxJoined };
   const clauses: Filter[] = [];
   const grouped = new Map<string, Condition[]>();
@@ -70,9 +89,18 @@ export async function personaListFilter(store: Store, organisation: ObjectId, qu
     else if (condition.field.startsWith('attribute.')) {
       const key = condition.field.slice('attribute.'.length);
       const attributeRelated: Related = {
-        collection: COLLECTIONS.attributes, personaField: 'personaId', toClause: (c) => ({ key, ...conditionClause(c, 'value') }),
+        collection: COLLECTIONS.attributes,
+        personaField: 'personaId',
+        toClause: (c) => ({ key, ...conditionClause(c, 'value') }),
       };
-      const ids = await personaIdsMatching(store, organisation, attributeRelated, [attributeRelated.toClause(positive(condition))], `search.${condition.field}`, budget);
+      const ids = await personaIdsMatching(
+        store,
+        organisation,
+        attributeRelated,
+        [attributeRelated.toClause(positive(condition))],
+        `search.${condition.field}`,
+        budget,
+      );
       clauses.push({ _id: isNegative(condition) ? { $nin: ids } : { $in: ids } });
     } else {
       const family = condition.field.split('.')[0];
@@ -90,7 +118,14 @@ export async function personaListFilter(store: Store, organisation: ObjectId, qu
       clauses.push({ _id: { $in: ids } });
     }
     for (const negative of negatives) {
-      const ids = await personaIdsMatching(store, organisation, related, [related.toClause(positive(negative))], `search.${negative.field}`, budget);
+      const ids = await personaIdsMatching(
+        store,
+        organisation,
+        related,
+        [related.toClause(positive(negative))],
+        `search.${negative.field}`,
+        budget,
+      );
       clauses.push({ _id: { $nin: ids } });
     }
   }

@@ -23,7 +23,9 @@ export const ByIdentifierQuery = z.object({
 });
 
 function invalidIdentifier(parameter: string, reason: string) {
-  return apiError('query.invalid_parameter', { parameter, reason }, [{ path: `query.${parameter}`, code: 'identifiers.invalid_ifi', message: reason }]);
+  return apiError('query.invalid_parameter', { parameter, reason }, [
+    { path: `query.${parameter}`, code: 'identifiers.invalid_ifi', message: reason },
+  ]);
 }
 
 /** The one identifier a by-identifier query names, validated by the xAPI rules. */
@@ -34,8 +36,14 @@ export function ifiFromQuery(query: Record<string, unknown>): Ifi {
   }
   const given = Object.keys(query);
   const isAccount = given.some((parameter) => parameter.startsWith('account.'));
-  if (given.length === 0 || (isAccount ? given.length !== 2 || !('account.homePage' in query) || !('account.name' in query) : given.length !== 1)) {
-    throw invalidIdentifier(given.join(',') || 'mbox', 'name exactly one identifier: mbox, mbox_sha1sum, openid, or account.homePage with account.name');
+  if (
+    given.length === 0 ||
+    (isAccount ? given.length !== 2 || !('account.homePage' in query) || !('account.name' in query) : given.length !== 1)
+  ) {
+    throw invalidIdentifier(
+      given.join(',') || 'mbox',
+      'name exactly one identifier: mbox, mbox_sha1sum, openid, or account.homePage with account.name',
+    );
   }
   const ifi = isAccount
     ? { key: 'account', value: { homePage: query['account.homePage'], name: query['account.name'] } }
@@ -47,9 +55,16 @@ export function ifiFromQuery(query: Record<string, unknown>): Ifi {
 
 export function registerPersonaLookupRoutes(kit: RouteKit, { personas }: { personas: PersonasService }): void {
   defineRoute(kit, {
-    method: 'get', path: '/v1/personas/by-identifier', scope: 'personas:read', tags, query: ByIdentifierQuery,
+    method: 'get',
+    path: '/v1/personas/by-identifier',
+    scope: 'personas:read',
+    tags,
+    query: ByIdentifierQuery,
     summary: 'The persona owning one identifier',
-    responses: { 200: { description: 'The persona with embeds', schema: PersonaWithEmbedsSchema }, 404: { description: 'personas.persona_not_found' } },
+    responses: {
+      200: { description: 'The persona with embeds', schema: PersonaWithEmbedsSchema },
+      404: { description: 'personas.persona_not_found' },
+    },
     async handler(req, res, caller) {
       const { persona, embeds } = await personas.byIdentifier(caller, ifiFromQuery(req.query as Record<string, unknown>));
       res.json(personaWithEmbedsView(persona, embeds));
@@ -65,17 +80,24 @@ export function registerPersonaLookupRoutes(kit: RouteKit, { personas }: { perso
   const userOf = (query: Record<string, unknown>): { userId: string; homePage?: string } => {
     const unknown = Object.keys(query).find((key) => key !== 'userId' && key !== 'homePage');
     if (unknown) throw apiError('query.invalid_parameter', { parameter: unknown, reason: 'unknown parameter' });
-    if (typeof query.userId !== 'string' || query.userId === '') throw apiError('query.invalid_parameter', { parameter: 'userId', reason: 'required, once' });
-    if (query.homePage !== undefined && typeof query.homePage !== 'string') throw apiError('query.invalid_parameter', { parameter: 'homePage', reason: 'give it once' });
+    if (typeof query.userId !== 'string' || query.userId === '')
+      throw apiError('query.invalid_parameter', { parameter: 'userId', reason: 'required, once' });
+    if (query.homePage !== undefined && typeof query.homePage !== 'string')
+      throw apiError('query.invalid_parameter', { parameter: 'homePage', reason: 'give it once' });
     return { userId: query.userId, homePage: query.homePage as string | undefined };
   };
 
   defineRoute(kit, {
-    method: 'get', path: '/v1/personas/by-user', scope: 'personas:read', tags, query: userQuery,
+    method: 'get',
+    path: '/v1/personas/by-user',
+    scope: 'personas:read',
+    tags,
+    query: userQuery,
     summary: 'The persona of the account identifier named userId',
     responses: {
       200: { description: 'The persona with embeds', schema: PersonaWithEmbedsSchema },
-      404: { description: 'personas.persona_not_found' }, 409: { description: 'personas.user_ambiguous: several personas, no homePage' },
+      404: { description: 'personas.persona_not_found' },
+      409: { description: 'personas.user_ambiguous: several personas, no homePage' },
     },
     async handler(req, res, caller) {
       const { userId, homePage } = userOf(req.query as Record<string, unknown>);
@@ -85,8 +107,13 @@ export function registerPersonaLookupRoutes(kit: RouteKit, { personas }: { perso
   });
 
   defineRoute(kit, {
-    method: 'put', path: '/v1/personas/by-user', scope: 'personas:write', tags, query: userQuery,
-    body: PersonaReplaceSchema, summary: "Replace the user's persona fields, or create the persona with that account",
+    method: 'put',
+    path: '/v1/personas/by-user',
+    scope: 'personas:write',
+    tags,
+    query: userQuery,
+    body: PersonaReplaceSchema,
+    summary: "Replace the user's persona fields, or create the persona with that account",
     responses: { 200: { description: 'Replaced' }, 201: { description: 'Created' }, 409: { description: 'personas.user_ambiguous' } },
     async handler(req, res, caller) {
       const { userId, homePage } = userOf(req.query as Record<string, unknown>);

@@ -22,9 +22,10 @@ export async function lookupPersonaStates(store: Store, organisation: ObjectId, 
     .collection<PersonaDoc>(COLLECTIONS.personas)
     .find({ _id: { $in: ids }, organisation }, { projection: { _id: 1, mergedInto: 1 } });
   for (const persona of personas) {
-    states.set(persona._id.toHexString(), persona.mergedInto
-      ? { liveId: persona.mergedInto, isTombstone: true }
-      : { liveId: persona._id, isTombstone: false });
+    states.set(
+      persona._id.toHexString(),
+      persona.mergedInto ? { liveId: persona.mergedInto, isTombstone: true } : { liveId: persona._id, isTombstone: false },
+    );
   }
   return states;
 }

@@ -39,8 +39,13 @@ export function createPersonReader({ store, resolver, linkMboxSha1sum }: PersonR
       seenNamesOf(store, organisation, persona._id),
     ]);
     // The display names first, then every other name seen in statements, imports and the API (most recent first).
-    const names = [persona, ...mergedAway, ...seen].map((doc) => doc.name).filter((name): name is string => typeof name === 'string' && name !== '');
-    return toPersonObject(names, identifiers.map((identifier) => identifier.ifi));
+    const names = [persona, ...mergedAway, ...seen]
+      .map((doc) => doc.name)
+      .filter((name): name is string => typeof name === 'string' && name !== '');
+    return toPersonObject(
+      names,
+      identifiers.map((identifier) => identifier.ifi),
+    );
   }
 
   /** The persona an address's SHA-1 claim names, when the identifier itself was never stored (mbox ↔ sha1 link). */
@@ -57,7 +62,7 @@ export function createPersonReader({ store, resolver, linkMboxSha1sum }: PersonR
     async ofAgent(organisation, agent) {
       const [found] = await resolver.lookupAgents(organisation, [agent]);
       const personaId = found?.personaId ?? (linkMboxSha1sum ? await claimedPersona(organisation, agent) : null);
-      const persona = personaId && await personas.findOne({ _id: personaId, organisation, mergedInto: { $exists: false } });
+      const persona = personaId && (await personas.findOne({ _id: personaId, organisation, mergedInto: { $exists: false } }));
       if (persona) return ofPersona(organisation, persona);
       return toPersonObject(typeof agent.name === 'string' ? [agent.name] : [], [toStoredIfi(agent)]);
     },

@@ -14,7 +14,12 @@ import type { PersonaCreateInput, PersonaFields, PersonaWithEmbeds } from './per
 export interface PersonaUsers {
   byUser(caller: Caller, userId: string, homePage?: string): Promise<PersonaWithEmbeds>;
   /** Answers whether the persona was created. */
-  putByUser(caller: Caller, userId: string, homePage: string | undefined, fields: PersonaFields): Promise<PersonaWithEmbeds & { wasCreated: boolean }>;
+  putByUser(
+    caller: Caller,
+    userId: string,
+    homePage: string | undefined,
+    fields: PersonaFields,
+  ): Promise<PersonaWithEmbeds & { wasCreated: boolean }>;
 }
 
 export function createPersonaUsers(context: {
@@ -30,7 +35,14 @@ export function createPersonaUsers(context: {
   function accountIfi(userId: string, homePage: string): Ifi {
     const ifi: Ifi = { key: 'account', value: { homePage, name: userId } };
     const problem = validateIfi(ifi, 'ifi');
-    if (problem) throw validationFailed('personas', [{ path: problem.path === 'ifi.value.homePage' ? 'query.homePage' : 'userId', code: 'identifiers.invalid_ifi', message: problem.message }]);
+    if (problem)
+      throw validationFailed('personas', [
+        {
+          path: problem.path === 'ifi.value.homePage' ? 'query.homePage' : 'userId',
+          code: 'identifiers.invalid_ifi',
+          message: problem.message,
+        },
+      ]);
     return ifi;
   }
 
@@ -38,13 +50,21 @@ export function createPersonaUsers(context: {
   async function findAccount(caller: Caller, userId: string, homePage?: string): Promise<IdentifierDoc | null> {
     const home = homePage ?? context.defaultHomePage;
     if (home) return context.identifiers.findByIfi(caller, accountIfi(userId, home));
-    const matches = await identifiers.find({ organisation: caller.organisation, 'ifi.key': 'account', 'ifi.value.name': userId }, { limit: 50 });
+    const matches = await identifiers.find(
+      { organisation: caller.organisation, 'ifi.key': 'account', 'ifi.value.name': userId },
+      { limit: 50 },
+    );
     const personas = new Set(matches.map((match) => match.persona.toHexString()));
     if (personas.size > 1) {
-      throw apiError('personas.user_ambiguous', { userId }, matches.map((match) => ({
-        path: 'query.homePage', code: 'personas.user_ambiguous',
-        message: `persona ${match.persona.toHexString()} has the account ${JSON.stringify(match.ifi.value)}`,
-      })));
+      throw apiError(
+        'personas.user_ambiguous',
+        { userId },
+        matches.map((match) => ({
+          path: 'query.homePage',
+          code: 'personas.user_ambiguous',
+          message: `persona ${match.persona.toHexString()} has the account ${JSON.stringify(match.ifi.value)}`,
+        })),
+      );
     }
     return matches[0] ?? null;
   }

@@ -9,10 +9,16 @@ import { seenNameView, type SeenName } from '../names/persona-names.ts';
 /** `identifiers`, when the caller has them, let a persona without a name show one of them instead of its id. */
 export function personaView(doc: PersonaDoc, identifiers?: IdentifierDoc[]) {
   return {
-    id: doc._id.toHexString(), name: doc.name ?? null,
-    displayName: displayNameOf(doc.name, identifiers?.map((identifier) => identifier.ifi) ?? [], doc._id.toHexString()), profile: doc.profile ?? {}, active: doc.active !== false,
-    metadata: doc.metadata ?? {}, createdAt: doc.createdAt.toISOString(), updatedAt: (doc.updatedAt ?? doc.createdAt).toISOString(),
-    createdBy: doc.createdBy ?? null, updatedBy: doc.updatedBy ?? null,
+    id: doc._id.toHexString(),
+    name: doc.name ?? null,
+    displayName: displayNameOf(doc.name, identifiers?.map((identifier) => identifier.ifi) ?? [], doc._id.toHexString()),
+    profile: doc.profile ?? {},
+    active: doc.active !== false,
+    metadata: doc.metadata ?? {},
+    createdAt: doc.createdAt.toISOString(),
+    updatedAt: (doc.updatedAt ?? doc.createdAt).toISOString(),
+    createdBy: doc.createdBy ?? null,
+    updatedBy: doc.updatedBy ?? null,
   };
 }
 

@@ -102,19 +102,25 @@ export function createPersonasService(dependencies: PersonasDependencies): Perso
     const byIdentifier = identifierRows && group<IdentifierDoc>(identifierRows, (row) => row.persona);
     const byAttribute = attributeRows && group<AttributeDoc>(attributeRows, (row) => row.personaId);
     const byLink = linkRows && group<LinkDoc>(linkRows, (row) => row.persona);
-    return new Map(ids.map((id) => {
-      const key = id.toHexString();
-      return [key, {
-        ...(byIdentifier ? { identifiers: byIdentifier.get(key) ?? [] } : {}),
-        ...(byAttribute ? { attributes: byAttribute.get(key) ?? [] } : {}),
-        ...(byLink ? { links: byLink.get(key) ?? [] } : {}),
-      }];
-    }));
+    return new Map(
+      ids.map((id) => {
+        const key = id.toHexString();
+        return [
+          key,
+          {
+            ...(byIdentifier ? { identifiers: byIdentifier.get(key) ?? [] } : {}),
+            ...(byAttribute ? { attributes: byAttribute.get(key) ?? [] } : {}),
+            ...(byLink ? { links: byLink.get(key) ?? [] } : {}),
+          },
+        ];
+      }),
+    );
   }
 
   async function withEmbeds(caller: Caller, persona: PersonaDoc): Promise<PersonaWithEmbeds> {
     const [embeds, names] = await Promise.all([
-      embedsOf(caller, [persona._id], ALL_EMBEDS), seenNamesOf(store, caller.organisation, persona._id),
+      embedsOf(caller, [persona._id], ALL_EMBEDS),
+      seenNamesOf(store, caller.organisation, persona._id),
     ]);
     return { persona, embeds: { ...embeds.get(persona._id.toHexString())!, names } };
   }
@@ -150,11 +156,22 @@ export function createPersonasService(dependencies: PersonasDependencies): Perso
       const page = isMatchOrder
         ? await searchPage({ store, scope: liveScope(caller), filter, query, terms, codec: cursors, digest: `${digest}:match` })
         : await findPage({
-          collection: personas, scope: liveScope(caller), filter, query, codec: cursors,
-          digest, sortIndexes: isJoined ? [] : [...PERSONA_SORT_INDEXES],
-        });
+            collection: personas,
+            scope: liveScope(caller),
+            filter,
+            query,
+            codec: cursors,
+            digest,
+            sortIndexes: isJoined ? [] : [...PERSONA_SORT_INDEXES],
+          });
       const include = query.include as EmbedName[];
-      const embeds = include.length ? await embedsOf(caller, page.items.map((persona) => persona._id), include) : new Map();
+      const embeds = include.length
+        ? await embedsOf(
+            caller,
+            page.items.map((persona) => persona._id),
+            include,
+          )
+        : new Map();
       return { ...page, embeds };
     },
     async count(caller, query) {
@@ -168,9 +185,16 @@ export function createPersonasService(dependencies: PersonasDependencies): Perso
     async create(caller, input) {
       const now = new Date();
       const persona: PersonaDoc = {
-        _id: new ObjectId(), organisation: caller.organisation, name: input.name, profile: input.profile ?? {},
-        active: input.active ?? true, metadata: input.metadata ?? {}, createdAt: now, updatedAt: now,
-        createdBy: caller.clientId, updatedBy: caller.clientId,
+        _id: new ObjectId(),
+        organisation: caller.organisation,
+        name: input.name,
+        profile: input.profile ?? {},
+        active: input.active ?? true,
+        metadata: input.metadata ?? {},
+        createdAt: now,
+        updatedAt: now,
+        createdBy: caller.clientId,
+        updatedBy: caller.clientId,
       };
       const ifis = input.identifiers ?? [];
       // Checked before the persona exists so a refused create leaves nothing behind; attach() re-checks atomically.
@@ -189,7 +213,12 @@ export function createPersonasService(dependencies: PersonasDependencies): Perso
       return { persona, embeds: { identifiers: attached, attributes: written, links: [], names } };
     },
     replace(caller, id, fields) {
-      return update(caller, id, { name: fields.name, profile: fields.profile ?? {}, active: fields.active ?? true, metadata: fields.metadata ?? {} });
+      return update(caller, id, {
+        name: fields.name,
+        profile: fields.profile ?? {},
+        active: fields.active ?? true,
+        metadata: fields.metadata ?? {},
+      });
     },
     async patch(caller, id, patch) {
       const current = await writablePersona(store, caller.organisation, id);
@@ -221,8 +250,11 @@ export function createPersonasService(dependencies: PersonasDependencies): Perso
       return withEmbeds(caller, persona.mergedInto ? await readPersona(store, caller.organisation, persona.mergedInto) : persona);
     },
     ...createPersonaUsers({
-      store, identifiers, defaultHomePage: dependencies.defaultHomePage,
-      create: (caller, input) => service.create(caller, input), replace: (caller, id, fields) => service.replace(caller, id, fields),
+      store,
+      identifiers,
+      defaultHomePage: dependencies.defaultHomePage,
+      create: (caller, input) => service.create(caller, input),
+      replace: (caller, id, fields) => service.replace(caller, id, fields),
       withEmbeds,
     }),
   };
@@ -236,7 +268,10 @@ export function mergePatch(target: Record<string, unknown>, patch: Record<string
     if (value === null) delete result[key];
     else if (typeof value === 'object' && !Array.isArray(value)) {
       const current = result[key];
-      result[key] = mergePatch(current && typeof current === 'object' && !Array.isArray(current) ? current as Record<string, unknown> : {}, value as Record<string, unknown>);
+      result[key] = mergePatch(
+        current && typeof current === 'object' && !Array.isArray(current) ? (current as Record<string, unknown>) : {},
+        value as Record<string, unknown>,
+      );
     } else result[key] = value;
   }
   return result;

@@ -14,8 +14,16 @@ export async function pseudonymDisplays(store: Store, organisation: ObjectId, pe
   const pseudonyms = await ensurePseudonymiser(store, organisation, 'write-back');
   const issuedAt = new Date();
   const displays = new Map(personaIds.map((id) => [id, pseudonyms.persona(id)]));
-  await recordPseudonyms(store, [...displays].map(([id, pseudonym]) => ({
-    _id: pseudonym, organisation, kind: 'persona' as const, persona: new ObjectId(id), keyId: pseudonyms.keyId, issuedAt,
-  })));
+  await recordPseudonyms(
+    store,
+    [...displays].map(([id, pseudonym]) => ({
+      _id: pseudonym,
+      organisation,
+      kind: 'persona' as const,
+      persona: new ObjectId(id),
+      keyId: pseudonyms.keyId,
+      issuedAt,
+    })),
+  );
   return displays;
 }

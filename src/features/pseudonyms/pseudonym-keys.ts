@@ -59,11 +59,13 @@ export async function pseudonymiserOf(store: Store, organisation: ObjectId): Pro
 
 /** Turns pseudonymisation on (idempotent: an enabled organisation keeps its key). */
 export async function enablePseudonymisation(store: Store, organisation: ObjectId, actor: string): Promise<PseudonymisationView> {
-  await upsertRetryingDuplicateKey(() => keysOf(store).updateOne(
-    { _id: organisation, organisation },
-    { $setOnInsert: { current: newKey(), history: [], enabledAt: new Date(), enabledBy: actor } },
-    { upsert: true },
-  ));
+  await upsertRetryingDuplicateKey(() =>
+    keysOf(store).updateOne(
+      { _id: organisation, organisation },
+      { $setOnInsert: { current: newKey(), history: [], enabledAt: new Date(), enabledBy: actor } },
+      { upsert: true },
+    ),
+  );
   return readPseudonymisation(store, organisation);
 }
 

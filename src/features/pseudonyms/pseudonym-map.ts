@@ -38,8 +38,16 @@ export function findPseudonym(store: Store, organisation: ObjectId, pseudonym: s
 }
 
 /** Erasure: forgets every pseudonym of these personas and identifiers. */
-export async function forgetPseudonymsOf(store: Store, organisation: ObjectId, personaIds: ObjectId[], identifierIds: ObjectId[]): Promise<number> {
-  const removed = await mapOf(store).deleteMany({ organisation, $or: [{ persona: { $in: personaIds } }, { identifier: { $in: identifierIds } }] });
+export async function forgetPseudonymsOf(
+  store: Store,
+  organisation: ObjectId,
+  personaIds: ObjectId[],
+  identifierIds: ObjectId[],
+): Promise<number> {
+  const removed = await mapOf(store).deleteMany({
+    organisation,
+    $or: [{ persona: { $in: personaIds } }, { identifier: { $in: identifierIds } }],
+  });
   return removed.deletedCount;
 }
 

@@ -14,30 +14,42 @@ import type { Pseudonymiser } from './pseudonymiser.ts';
 
 const IdentifierPseudonymSchema = z.object({ kind: z.enum(['mbox', 'mbox_sha1sum', 'openid', 'account']), pseudonym: z.string() });
 
-export const PseudonymisedPersonaSchema = z.object({
-  persona: z.string().meta({ description: 'The persona\'s pseudonym (`pp_…`)' }),
-  active: z.boolean(),
-  createdAt: z.string().nullable(),
-  identifiers: z.array(IdentifierPseudonymSchema).meta({ description: 'Each identifier\'s kind and pseudonym (`pi_…`)' }),
-  attributes: z.record(z.string(), z.unknown()),
-}).meta({ id: 'PseudonymisedPersona', description: 'One line of the pseudonymised organisation export' });
+export const PseudonymisedPersonaSchema = z
+  .object({
+    persona: z.string().meta({ description: "The persona's pseudonym (`pp_…`)" }),
+    active: z.boolean(),
+    createdAt: z.string().nullable(),
+    identifiers: z.array(IdentifierPseudonymSchema).meta({ description: "Each identifier's kind and pseudonym (`pi_…`)" }),
+    attributes: z.record(z.string(), z.unknown()),
+  })
+  .meta({ id: 'PseudonymisedPersona', description: 'One line of the pseudonymised organisation export' });
 
-export const PseudonymisedPersonaExportSchema = z.object({
-  exportedAt: z.string(),
-  pseudonymised: z.literal(true),
-  keyId: z.string().meta({ description: 'The key the pseudonyms were made with (a rotation starts other pseudonyms)' }),
-  persona: PseudonymisedPersonaSchema.omit({ identifiers: true, attributes: true }),
-  identifiers: z.array(IdentifierPseudonymSchema),
-  attributes: z.array(z.object({ key: z.string(), value: z.unknown() })),
-  links: z.array(z.object({ recTypeName: z.string(), recId: z.string().meta({ description: 'Pseudonym of the linked record id' }) })),
-  emailClaims: z.array(z.object({ pseudonym: z.string().meta({ description: 'Pseudonym of the `mbox_sha1sum` identifier of the address' }) })),
-  mergedPersonas: z.array(z.object({ persona: z.string() })),
-  nameCount: z.number().int().meta({ description: 'How many names were seen (the names are not exported)' }),
-  merges: z.array(z.object({
-    state: z.string(), createdAt: z.string(), appliedAt: z.string().nullable(), undoneAt: z.string().nullable(),
-    target: z.string(), sources: z.array(z.string()),
-  })),
-}).meta({ id: 'PseudonymisedPersonaExport' });
+export const PseudonymisedPersonaExportSchema = z
+  .object({
+    exportedAt: z.string(),
+    pseudonymised: z.literal(true),
+    keyId: z.string().meta({ description: 'The key the pseudonyms were made with (a rotation starts other pseudonyms)' }),
+    persona: PseudonymisedPersonaSchema.omit({ identifiers: true, attributes: true }),
+    identifiers: z.array(IdentifierPseudonymSchema),
+    attributes: z.array(z.object({ key: z.string(), value: z.unknown() })),
+    links: z.array(z.object({ recTypeName: z.string(), recId: z.string().meta({ description: 'Pseudonym of the linked record id' }) })),
+    emailClaims: z.array(
+      z.object({ pseudonym: z.string().meta({ description: 'Pseudonym of the `mbox_sha1sum` identifier of the address' }) }),
+    ),
+    mergedPersonas: z.array(z.object({ persona: z.string() })),
+    nameCount: z.number().int().meta({ description: 'How many names were seen (the names are not exported)' }),
+    merges: z.array(
+      z.object({
+        state: z.string(),
+        createdAt: z.string(),
+        appliedAt: z.string().nullable(),
+        undoneAt: z.string().nullable(),
+        target: z.string(),
+        sources: z.array(z.string()),
+      }),
+    ),
+  })
+  .meta({ id: 'PseudonymisedPersonaExport' });
 
 type PersonaExport = Awaited<ReturnType<ErasureService['exportPersona']>>;
 
@@ -47,19 +59,34 @@ const linkKey = (recTypeName: string, recId: string): string => `link|${JSON.str
 class IssuedPseudonyms {
   readonly entries: PseudonymEntry[] = [];
   private readonly issuedAt = new Date();
-  constructor(private readonly pseudonyms: Pseudonymiser, private readonly organisation: ObjectId) {}
+  constructor(
+    private readonly pseudonyms: Pseudonymiser,
+    private readonly organisation: ObjectId,
+  ) {}
 
   persona(id: string): string {
     const pseudonym = this.pseudonyms.persona(id);
-    this.entries.push({ _id: pseudonym, organisation: this.organisation, kind: 'persona', persona: new ObjectId(id), keyId: this.pseudonyms.keyId, issuedAt: this.issuedAt });
+    this.entries.push({
+      _id: pseudonym,
+      organisation: this.organisation,
+      kind: 'persona',
+      persona: new ObjectId(id),
+      keyId: this.pseudonyms.keyId,
+      issuedAt: this.issuedAt,
+    });
     return pseudonym;
   }
 
   identifier(canonicalKey: string, persona: string, identifier?: string): string {
     const pseudonym = this.pseudonyms.identifier(canonicalKey);
     this.entries.push({
-      _id: pseudonym, organisation: this.organisation, kind: 'identifier', persona: new ObjectId(persona),
-      ...(identifier ? { identifier: new ObjectId(identifier) } : {}), keyId: this.pseudonyms.keyId, issuedAt: this.issuedAt,
+      _id: pseudonym,
+      organisation: this.organisation,
+      kind: 'identifier',
+      persona: new ObjectId(persona),
+      ...(identifier ? { identifier: new ObjectId(identifier) } : {}),
+      keyId: this.pseudonyms.keyId,
+      issuedAt: this.issuedAt,
     });
     return pseudonym;
   }
@@ -67,7 +94,10 @@ class IssuedPseudonyms {
 
 /** The pseudonymised form of a persona export (GET /v1/personas/{id}/export?pseudonymised=true). */
 export async function pseudonymisePersonaExport(
-  store: Store, organisation: ObjectId, pseudonyms: Pseudonymiser, document: PersonaExport,
+  store: Store,
+  organisation: ObjectId,
+  pseudonyms: Pseudonymiser,
+  document: PersonaExport,
 ): Promise<z.infer<typeof PseudonymisedPersonaExportSchema>> {
   const issued = new IssuedPseudonyms(pseudonyms, organisation);
   const personaId = document.persona.id;
@@ -76,18 +106,27 @@ export async function pseudonymisePersonaExport(
     pseudonymised: true as const,
     keyId: pseudonyms.keyId,
     persona: { persona: issued.persona(personaId), active: document.persona.active, createdAt: document.persona.createdAt },
-    identifiers: document.identifiers.map((identifier) => {
-      const ifi = identifier.ifi as Ifi;
-      return { kind: ifi.key, pseudonym: issued.identifier(canonicalIdentifierKey(ifi), personaId, identifier.id) };
-    }).sort((a, b) => (a.pseudonym < b.pseudonym ? -1 : 1)),
+    identifiers: document.identifiers
+      .map((identifier) => {
+        const ifi = identifier.ifi as Ifi;
+        return { kind: ifi.key, pseudonym: issued.identifier(canonicalIdentifierKey(ifi), personaId, identifier.id) };
+      })
+      .sort((a, b) => (a.pseudonym < b.pseudonym ? -1 : 1)),
     attributes: document.attributes.map(({ key, value }) => ({ key, value })),
-    links: document.links.map((link) => ({ recTypeName: link.recTypeName, recId: pseudonyms.identifier(linkKey(link.recTypeName, link.recId)) })),
+    links: document.links.map((link) => ({
+      recTypeName: link.recTypeName,
+      recId: pseudonyms.identifier(linkKey(link.recTypeName, link.recId)),
+    })),
     emailClaims: document.emailClaims.map((claim) => ({ pseudonym: issued.identifier(`mbox_sha1sum|${claim.sha1}`, personaId) })),
     mergedPersonas: document.mergedPersonas.map((tombstone) => ({ persona: issued.persona(tombstone.id) })),
     nameCount: document.names.length,
     merges: document.merges.map((merge) => ({
-      state: merge.state, createdAt: merge.createdAt, appliedAt: merge.appliedAt, undoneAt: merge.undoneAt,
-      target: pseudonyms.persona(merge.target), sources: merge.sources.map((source) => pseudonyms.persona(source)),
+      state: merge.state,
+      createdAt: merge.createdAt,
+      appliedAt: merge.appliedAt,
+      undoneAt: merge.undoneAt,
+      target: pseudonyms.persona(merge.target),
+      sources: merge.sources.map((source) => pseudonyms.persona(source)),
     })),
   };
   await recordPseudonyms(store, issued.entries);
@@ -102,11 +141,18 @@ export const EXPORT_BATCH_SIZE = 500;
  * identifiers and one attributes read per batch, each on an index). `onBatch` hears how many were written.
  */
 export async function* pseudonymisedOrganisationExport(
-  store: Store, organisation: ObjectId, pseudonyms: Pseudonymiser, batchSize = EXPORT_BATCH_SIZE,
+  store: Store,
+  organisation: ObjectId,
+  pseudonyms: Pseudonymiser,
+  batchSize = EXPORT_BATCH_SIZE,
 ): AsyncGenerator<Array<z.infer<typeof PseudonymisedPersonaSchema>>> {
   let batch: PersonaDoc[] = [];
-  const personas = store.collection<PersonaDoc>(COLLECTIONS.personas)
-    .iterate({ organisation, mergedInto: { $exists: false } }, { sort: { _id: 1 }, projection: { _id: 1, active: 1, createdAt: 1 }, batchSize });
+  const personas = store
+    .collection<PersonaDoc>(COLLECTIONS.personas)
+    .iterate(
+      { organisation, mergedInto: { $exists: false } },
+      { sort: { _id: 1 }, projection: { _id: 1, active: 1, createdAt: 1 }, batchSize },
+    );
   for await (const persona of personas) {
     batch.push(persona);
     if (batch.length >= batchSize) {
@@ -120,18 +166,32 @@ export async function* pseudonymisedOrganisationExport(
 async function exportBatch(store: Store, organisation: ObjectId, pseudonyms: Pseudonymiser, personas: PersonaDoc[]) {
   const ids = personas.map((persona) => persona._id);
   const [identifiers, attributes] = await Promise.all([
-    store.collection<IdentifierDoc>(COLLECTIONS.identifiers).find({ organisation, persona: { $in: ids } }, { projection: { _id: 1, persona: 1, ifi: 1, canonicalKey: 1 } }),
-    store.collection<AttributeDoc>(COLLECTIONS.attributes).find({ organisation, personaId: { $in: ids } }, { projection: { personaId: 1, key: 1, value: 1 } }),
+    store
+      .collection<IdentifierDoc>(COLLECTIONS.identifiers)
+      .find({ organisation, persona: { $in: ids } }, { projection: { _id: 1, persona: 1, ifi: 1, canonicalKey: 1 } }),
+    store
+      .collection<AttributeDoc>(COLLECTIONS.attributes)
+      .find({ organisation, personaId: { $in: ids } }, { projection: { personaId: 1, key: 1, value: 1 } }),
   ]);
   const issued = new IssuedPseudonyms(pseudonyms, organisation);
-  const lines = new Map(personas.map((persona) => [persona._id.toHexString(), {
-    persona: issued.persona(persona._id.toHexString()), active: persona.active ?? true,
-    createdAt: persona.createdAt?.toISOString?.() ?? null,
-    identifiers: [] as Array<z.infer<typeof IdentifierPseudonymSchema>>, attributes: {} as Record<string, unknown>,
-  }]));
+  const lines = new Map(
+    personas.map((persona) => [
+      persona._id.toHexString(),
+      {
+        persona: issued.persona(persona._id.toHexString()),
+        active: persona.active ?? true,
+        createdAt: persona.createdAt?.toISOString?.() ?? null,
+        identifiers: [] as Array<z.infer<typeof IdentifierPseudonymSchema>>,
+        attributes: {} as Record<string, unknown>,
+      },
+    ]),
+  );
   for (const identifier of identifiers) {
     const owner = identifier.persona.toHexString();
-    lines.get(owner)?.identifiers.push({ kind: identifier.ifi.key, pseudonym: issued.identifier(identifier.canonicalKey, owner, identifier._id.toHexString()) });
+    lines.get(owner)?.identifiers.push({
+      kind: identifier.ifi.key,
+      pseudonym: issued.identifier(identifier.canonicalKey, owner, identifier._id.toHexString()),
+    });
   }
   // In pseudonym order: any order of the real values (alphabetical addresses, creation) would tell something about them.
   for (const line of lines.values()) line.identifiers.sort((a, b) => (a.pseudonym < b.pseudonym ? -1 : 1));

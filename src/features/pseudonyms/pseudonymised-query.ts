@@ -8,7 +8,8 @@ import { pseudonymiserOf } from './pseudonym-keys.ts';
 import type { Pseudonymiser } from './pseudonymiser.ts';
 
 export const pseudonymisedQuery = z.string().optional().meta({
-  description: '`true`: identifiers, names and persona ids replaced by the organisation\'s keyed pseudonyms (409 pseudonyms.not_enabled unless pseudonymisation is on)',
+  description:
+    "`true`: identifiers, names and persona ids replaced by the organisation's keyed pseudonyms (409 pseudonyms.not_enabled unless pseudonymisation is on)",
 });
 
 export function isPseudonymisedRequested(value: unknown): boolean {

@@ -53,7 +53,9 @@ export async function claimEmailPersonas(store: Store, organisation: ObjectId, g
 }
 
 async function readClaimOwners(
-  claims: ReturnType<Store['collection']>, organisation: ObjectId, keys: string[],
+  claims: ReturnType<Store['collection']>,
+  organisation: ObjectId,
+  keys: string[],
 ): Promise<Map<string, ObjectId>> {
   const owners = new Map<string, ObjectId>();
   if (keys.length === 0) return owners;

@@ -54,7 +54,10 @@ interface StoredIdentifier {
   hasFreshPersona?: boolean;
 }
 
-export async function resolveIdentifiers(context: IdentifierResolutionContext, requests: IdentifierRequest[]): Promise<IdentifierResolution> {
+export async function resolveIdentifiers(
+  context: IdentifierResolutionContext,
+  requests: IdentifierRequest[],
+): Promise<IdentifierResolution> {
   const { cache, organisation } = context;
   if (!cache) return resolveFromStore(context, requests);
   // The epoch is read before the store is: an answer read after a change can only be remembered under a newer epoch.
@@ -74,7 +77,11 @@ export async function resolveIdentifiers(context: IdentifierResolutionContext, r
 
 async function resolveFromStore(context: IdentifierResolutionContext, requests: IdentifierRequest[]): Promise<IdentifierResolution> {
   const identifiers = context.store.collection<IdentifierDoc>(COLLECTIONS.identifiers);
-  const stored = await readIdentifiers(identifiers, context.organisation, requests.map((request) => request.canonicalKey));
+  const stored = await readIdentifiers(
+    identifiers,
+    context.organisation,
+    requests.map((request) => request.canonicalKey),
+  );
   const missing = requests.filter((request) => !stored.has(request.canonicalKey));
   let identifiersCreated = 0;
   if (missing.length > 0) {
@@ -96,7 +103,11 @@ async function resolveFromStore(context: IdentifierResolutionContext, requests: 
   return { byKey, identifiersCreated, personasCreated: createdPersonaIds.length, createdPersonaIds };
 }
 
-async function readIdentifiers(identifiers: Collection<IdentifierDoc>, organisation: ObjectId, keys: string[]): Promise<Map<string, StoredIdentifier>> {
+async function readIdentifiers(
+  identifiers: Collection<IdentifierDoc>,
+  organisation: ObjectId,
+  keys: string[],
+): Promise<Map<string, StoredIdentifier>> {
   const found = new Map<string, StoredIdentifier>();
   if (keys.length === 0) return found;
   const documents = await identifiers.find(
@@ -113,14 +124,20 @@ async function readIdentifiers(identifiers: Collection<IdentifierDoc>, organisat
  * A persona id for each missing identifier: email identifiers share the persona that owns their address, the others
  * get a fresh id (`isFresh`).
  */
-async function proposePersonas(context: IdentifierResolutionContext, missing: IdentifierRequest[]): Promise<{ personas: ObjectId[]; isFresh: boolean[] }> {
+async function proposePersonas(
+  context: IdentifierResolutionContext,
+  missing: IdentifierRequest[],
+): Promise<{ personas: ObjectId[]; isFresh: boolean[] }> {
   const personas = missing.map(() => new ObjectId());
   const isFresh = missing.map(() => true);
   if (!context.linkMboxSha1sum) return { personas, isFresh };
   const emailIndexes = missing.flatMap((request, index) => (emailClaimKeys(request.ifi).length > 0 ? [index] : []));
   if (emailIndexes.length === 0) return { personas, isFresh };
   const owners = await claimEmailPersonas(
-    context.store, context.organisation, emailIndexes.map((index) => emailClaimKeys(missing[index].ifi)), context.now,
+    context.store,
+    context.organisation,
+    emailIndexes.map((index) => emailClaimKeys(missing[index].ifi)),
+    context.now,
   );
   emailIndexes.forEach((missingIndex, position) => {
     personas[missingIndex] = owners[position];
@@ -130,7 +147,10 @@ async function proposePersonas(context: IdentifierResolutionContext, missing: Id
 }
 
 async function upsertIdentifiers(
-  identifiers: Collection<IdentifierDoc>, context: IdentifierResolutionContext, missing: IdentifierRequest[], personas: ObjectId[],
+  identifiers: Collection<IdentifierDoc>,
+  context: IdentifierResolutionContext,
+  missing: IdentifierRequest[],
+  personas: ObjectId[],
   isFresh: boolean[],
 ): Promise<Map<string, StoredIdentifier>> {
   const operations: BulkOperation[] = missing.map((request, index) => ({
@@ -149,7 +169,10 @@ async function upsertIdentifiers(
   for (const [index, id] of Object.entries(result.upsertedIds)) {
     const position = Number(index);
     created.set(missing[position].canonicalKey, {
-      identifierId: id as ObjectId, personaId: personas[position], wasCreated: true, hasFreshPersona: isFresh[position],
+      identifierId: id as ObjectId,
+      personaId: personas[position],
+      wasCreated: true,
+      hasFreshPersona: isFresh[position],
     });
   }
   return created;
@@ -160,13 +183,16 @@ async function upsertIdentifiers(
  * personas this call created: the upserts that inserted (a concurrent resolver that got there first matched instead).
  */
 async function settlePersonas(
-  context: IdentifierResolutionContext, requests: IdentifierRequest[], stored: Map<string, StoredIdentifier>,
+  context: IdentifierResolutionContext,
+  requests: IdentifierRequest[],
+  stored: Map<string, StoredIdentifier>,
 ): Promise<{ created: ObjectId[]; wrote: boolean }> {
   const nameByPersona = new Map<string, { id: ObjectId; name: string; isFresh: boolean }>();
   for (const request of requests) {
     const identifier = stored.get(request.canonicalKey)!;
     const hex = identifier.personaId.toHexString();
-    if (!nameByPersona.has(hex)) nameByPersona.set(hex, { id: identifier.personaId, name: request.personaName, isFresh: identifier.hasFreshPersona === true });
+    if (!nameByPersona.has(hex))
+      nameByPersona.set(hex, { id: identifier.personaId, name: request.personaName, isFresh: identifier.hasFreshPersona === true });
   }
   // Fresh personas need no lookup: they are absent by construction (the upsert below still arbitrates).
   const ids = [...nameByPersona.values()].filter((entry) => !entry.isFresh).map((entry) => entry.id);
@@ -179,13 +205,20 @@ async function settlePersonas(
         filter: { _id: entry.id, organisation: context.organisation },
         update: {
           $setOnInsert: {
-            name: entry.name, active: true, createdAt: context.now, updatedAt: context.now, createdBy: 'resolver', updatedBy: 'resolver',
+            name: entry.name,
+            active: true,
+            createdAt: context.now,
+            updatedAt: context.now,
+            createdBy: 'resolver',
+            updatedBy: 'resolver',
           } satisfies Partial<PersonaDoc>,
         },
         upsert: true,
       },
     }));
-    const result = await context.store.collection<PersonaDoc>(COLLECTIONS.personas).bulkWrite(operations, { ordered: false, deferFlush: true });
+    const result = await context.store
+      .collection<PersonaDoc>(COLLECTIONS.personas)
+      .bulkWrite(operations, { ordered: false, deferFlush: true });
     const unexpected = result.writeErrors.find((error) => !isDuplicateKeyError(error));
     if (unexpected) throw new Error(`persona upsert failed: ${unexpected.errmsg}`);
     for (const index of Object.keys(result.upsertedIds)) created.push(absent[Number(index)].id);
@@ -196,7 +229,9 @@ async function settlePersonas(
 
 /** Identifiers still on a tombstone answer with its target and are moved there (a merge may have swept before they were created). */
 async function redirectFromTombstones(
-  context: IdentifierResolutionContext, stored: Map<string, StoredIdentifier>, states: Map<string, { liveId: ObjectId; isTombstone: boolean }>,
+  context: IdentifierResolutionContext,
+  stored: Map<string, StoredIdentifier>,
+  states: Map<string, { liveId: ObjectId; isTombstone: boolean }>,
 ): Promise<boolean> {
   const moves: BulkOperation[] = [];
   for (const identifier of stored.values()) {

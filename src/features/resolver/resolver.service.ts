@@ -6,7 +6,14 @@ import type { ObjectId } from 'bson';
 import type { Config } from '../../config.ts';
 import { COLLECTIONS, type IdentifierDoc } from '../../domain/model.ts';
 import {
-  canonicalIdentifierKey, countAgents, extractAgents, STATEMENT_ERROR_CODES, toStoredIfi, validateIfi, validateStatement, type ExtractedAgent,
+  canonicalIdentifierKey,
+  countAgents,
+  extractAgents,
+  STATEMENT_ERROR_CODES,
+  toStoredIfi,
+  validateIfi,
+  validateStatement,
+  type ExtractedAgent,
 } from '../../domain/xapi/index.ts';
 import type { Store } from '../../store/port.ts';
 import type { NamePolicy } from '../../domain/name-policy.ts';
@@ -18,7 +25,15 @@ import { recordNames, type NameSighting } from '../names/persona-names.ts';
 import { lookupPersonaStates } from '../personas/persona-lookup.ts';
 import { resolveIdentifiers, type IdentifierRequest } from './identifier-resolution.ts';
 import type { IdentityCache } from './identity-cache.ts';
-import { addResult, emptyCounts, emptyResult, type BlockedAgent, type ResolutionResult, type ResolvedAgent, type StatementResult } from '../../core/resolution-result.ts';
+import {
+  addResult,
+  emptyCounts,
+  emptyResult,
+  type BlockedAgent,
+  type ResolutionResult,
+  type ResolvedAgent,
+  type StatementResult,
+} from '../../core/resolution-result.ts';
 import { isJsonObject } from '../../domain/plain-object.ts';
 
 export interface ResolverOptions {
@@ -37,7 +52,9 @@ export const DEFAULT_MAX_AGENTS_PER_STATEMENT = 1000;
 /** The resolver options the configuration gives (API, workers and the ingest command alike). */
 export function resolverOptionsOf(config: Config, batchSize = config.RESOLVER_BATCH_SIZE): ResolverOptions {
   return {
-    includeAuthority: config.RESOLVE_AUTHORITY, linkMboxSha1sum: config.LINK_MBOX_SHA1SUM, batchSize,
+    includeAuthority: config.RESOLVE_AUTHORITY,
+    linkMboxSha1sum: config.LINK_MBOX_SHA1SUM,
+    batchSize,
     maxAgentsPerStatement: config.MAX_AGENTS_PER_STATEMENT,
   };
 }
@@ -83,7 +100,8 @@ export function createResolver({ store, options, onRenamed, identityCache }: Res
       }
     }
     const resolution = await resolveIdentifiers(
-      { store, organisation, linkMboxSha1sum: options.linkMboxSha1sum, now: new Date(), cache: identityCache }, [...requests.values()],
+      { store, organisation, linkMboxSha1sum: options.linkMboxSha1sum, now: new Date(), cache: identityCache },
+      [...requests.values()],
     );
     await recordNamesOfBatch(organisation, extracted, resolution.byKey, rules.namePolicy);
     counts.identifiersCreated = resolution.identifiersCreated;
@@ -110,8 +128,12 @@ export function createResolver({ store, options, onRenamed, identityCache }: Res
         const created = identifier.wasCreated && !reported.has(agent.canonicalKey);
         reported.add(agent.canonicalKey);
         resolved.push({
-          role: agent.role, path: agent.path, ifi: agent.ifi,
-          identifierId: identifier.identifierId.toHexString(), personaId: identifier.personaId.toHexString(), created,
+          role: agent.role,
+          path: agent.path,
+          ifi: agent.ifi,
+          identifierId: identifier.identifierId.toHexString(),
+          personaId: identifier.personaId.toHexString(),
+          created,
         });
       }
       return { statementId, status: 'resolved', error: null, agents: resolved, ...(blocked.length > 0 ? { blocked } : {}) };
@@ -127,7 +149,10 @@ export function createResolver({ store, options, onRenamed, identityCache }: Res
    * named are renamed where it now picks another name.
    */
   async function recordNamesOfBatch(
-    organisation: ObjectId, extracted: ExtractedStatement[], byKey: Map<string, { personaId: ObjectId }>, namePolicy: NamePolicy,
+    organisation: ObjectId,
+    extracted: ExtractedStatement[],
+    byKey: Map<string, { personaId: ObjectId }>,
+    namePolicy: NamePolicy,
   ): Promise<void> {
     const now = new Date();
     const sightings: NameSighting[] = [];
@@ -162,11 +187,18 @@ export function createResolver({ store, options, onRenamed, identityCache }: Res
     async lookupAgents(organisation, agents) {
       const keys = agents.map((agent) => canonicalKeyOfAgent(agent));
       const wanted = keys.filter((key): key is string => key !== null);
-      const documents = wanted.length === 0 ? [] : await store
-        .collection<IdentifierDoc>(COLLECTIONS.identifiers)
-        .find({ organisation, canonicalKey: { $in: wanted } }, { projection: { _id: 1, persona: 1, canonicalKey: 1 } });
+      const documents =
+        wanted.length === 0
+          ? []
+          : await store
+              .collection<IdentifierDoc>(COLLECTIONS.identifiers)
+              .find({ organisation, canonicalKey: { $in: wanted } }, { projection: { _id: 1, persona: 1, canonicalKey: 1 } });
       const byKey = new Map(documents.map((document) => [document.canonicalKey, document]));
-      const states = await lookupPersonaStates(store, organisation, documents.map((document) => document.persona));
+      const states = await lookupPersonaStates(
+        store,
+        organisation,
+        documents.map((document) => document.persona),
+      );
       return keys.map((key) => {
         const identifier = key === null ? undefined : byKey.get(key);
         const state = identifier && states.get(identifier.persona.toHexString());

@@ -46,7 +46,9 @@ export async function liveTokensOf(store: Store, organisation: ObjectId, ids: Ob
   if (ids.length === 0) return tokens;
   const [personas, identifiers] = await Promise.all([
     store.collection<PersonaDoc>(COLLECTIONS.personas).find({ organisation, _id: { $in: ids } }, { ...PERSONA_FIELDS, ...BY_ID }),
-    store.collection<IdentifierDoc>(COLLECTIONS.identifiers).find({ organisation, persona: { $in: ids } }, { projection: { persona: 1, ifi: 1 } }),
+    store
+      .collection<IdentifierDoc>(COLLECTIONS.identifiers)
+      .find({ organisation, persona: { $in: ids } }, { projection: { persona: 1, ifi: 1 } }),
   ]);
   const ifis = new Map<string, IdentifierDoc['ifi'][]>();
   for (const identifier of identifiers) {
@@ -87,7 +89,9 @@ export async function reindexSearchTokens(store: Store, organisation: ObjectId, 
  */
 async function buildWholeIndex(store: Store, organisation: ObjectId): Promise<number> {
   const texts = new Map<string, { name: unknown; tagline: unknown }>();
-  for await (const persona of store.collection<PersonaDoc>(COLLECTIONS.personas).iterate({ organisation }, { ...PERSONA_FIELDS, batchSize: BUILD_BATCH })) {
+  for await (const persona of store
+    .collection<PersonaDoc>(COLLECTIONS.personas)
+    .iterate({ organisation }, { ...PERSONA_FIELDS, batchSize: BUILD_BATCH })) {
     if (!persona.mergedInto) texts.set(persona._id.toHexString(), { name: persona.name, tagline: persona.profile?.tagline });
   }
   const count = texts.size;
@@ -100,14 +104,20 @@ async function buildWholeIndex(store: Store, organisation: ObjectId): Promise<nu
     for (const token of tokensOf({ name: text.name as string | null, tagline: text.tagline, identifiers })) {
       pending.push({ _id: new ObjectId(), organisation, token, persona });
     }
-    if (pending.length >= BUILD_BATCH) { await insertManyIgnoringDuplicates(tokensCollection(store), pending); pending = []; }
+    if (pending.length >= BUILD_BATCH) {
+      await insertManyIgnoringDuplicates(tokensCollection(store), pending);
+      pending = [];
+    }
   };
   let current: { hex: string; identifiers: IdentifierDoc['ifi'][] } | null = null;
-  for await (const identifier of store.collection<IdentifierDoc>(COLLECTIONS.identifiers).iterate(
-    { organisation }, { projection: { persona: 1, ifi: 1 }, sort: { organisation: 1, persona: 1 }, batchSize: BUILD_BATCH },
-  )) {
+  for await (const identifier of store
+    .collection<IdentifierDoc>(COLLECTIONS.identifiers)
+    .iterate({ organisation }, { projection: { persona: 1, ifi: 1 }, sort: { organisation: 1, persona: 1 }, batchSize: BUILD_BATCH })) {
     const hex = identifier.persona.toHexString();
-    if (current && current.hex !== hex) { await emit(current.hex, current.identifiers); current = null; }
+    if (current && current.hex !== hex) {
+      await emit(current.hex, current.identifiers);
+      current = null;
+    }
     current ??= { hex, identifiers: [] };
     current.identifiers.push(identifier.ifi);
   }
@@ -161,19 +171,28 @@ export function createSearchRefresher(store: Store): (organisation: ObjectId) =>
     const waiting = queued.get(key);
     if (waiting) return waiting;
     const before = running.get(key) ?? Promise.resolve();
-    const next = before.catch(() => {}).then(async () => {
-      queued.delete(key);
-      const run = refreshSearchIndex(store, organisation);
-      running.set(key, run);
-      try { await run; } finally { if (running.get(key) === run) running.delete(key); }
-    });
+    const next = before
+      .catch(() => {})
+      .then(async () => {
+        queued.delete(key);
+        const run = refreshSearchIndex(store, organisation);
+        running.set(key, run);
+        try {
+          await run;
+        } finally {
+          if (running.get(key) === run) running.delete(key);
+        }
+      });
     queued.set(key, next);
     return next;
   };
 }
 
 /** `persona migrate`: brings every organisation's index up to date (a whole build where there is none yet). */
-export async function refreshEverySearchIndex(store: Store, onOrganisation?: (organisation: ObjectId, personas: number) => void): Promise<number> {
+export async function refreshEverySearchIndex(
+  store: Store,
+  onOrganisation?: (organisation: ObjectId, personas: number) => void,
+): Promise<number> {
   let organisations = 0;
   for await (const organisation of store.collection(COLLECTIONS.organisations).iterate({}, { projection: { _id: 1 } })) {
     const personas = await refreshSearchIndex(store, organisation._id as ObjectId);

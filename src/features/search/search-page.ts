@@ -20,10 +20,16 @@ const TOKEN_ORDER = { organisation: 1, token: 1, persona: 1 } as const;
 /** A term is selective when fewer index entries than this hold it (then it drives the walk whatever the others). */
 const SELECTIVE = 64;
 
-interface Position { token: string; persona: ObjectId }
+interface Position {
+  token: string;
+  persona: ObjectId;
+}
 
 /** The index range of one term: a whole word (`end` null) or a prefix. */
-interface Driver { first: string; end: string | null }
+interface Driver {
+  first: string;
+  end: string | null;
+}
 
 /** Term `index` of the query: its words, then the prefix. */
 function driverAt(terms: SearchTerms, index: number): Driver | null {
@@ -31,7 +37,8 @@ function driverAt(terms: SearchTerms, index: number): Driver | null {
   return index === terms.words.length ? { first: terms.prefix, end: prefixEnd(terms.prefix) } : null;
 }
 
-const rangeOf = (driver: Driver): Filter => (driver.end === null ? { token: driver.first } : { token: { $gte: driver.first, $lt: driver.end } });
+const rangeOf = (driver: Driver): Filter =>
+  driver.end === null ? { token: driver.first } : { token: { $gte: driver.first, $lt: driver.end } };
 
 /**
  * Which term the walk follows: the one held by the fewest index entries, when one is held by fewer than SELECTIVE
@@ -41,15 +48,26 @@ const rangeOf = (driver: Driver): Filter => (driver.end === null ? { token: driv
 async function chooseDriver(store: Store, organisation: ObjectId, terms: SearchTerms): Promise<number> {
   const count = terms.words.length + 1;
   if (count === 1) return 0;
-  const held = await Promise.all(Array.from({ length: count }, (_, index) => tokensCollection(store).find(
-    { organisation, ...rangeOf(driverAt(terms, index)!) }, { limit: SELECTIVE, projection: { _id: 1 }, hint: TOKEN_ORDER },
-  ).then((rows) => rows.length)));
+  const held = await Promise.all(
+    Array.from({ length: count }, (_, index) =>
+      tokensCollection(store)
+        .find({ organisation, ...rangeOf(driverAt(terms, index)!) }, { limit: SELECTIVE, projection: { _id: 1 }, hint: TOKEN_ORDER })
+        .then((rows) => rows.length),
+    ),
+  );
   const fewest = Math.min(...held);
   return fewest < SELECTIVE ? held.indexOf(fewest) : count - 1;
 }
 
 /** Index entries of the driving term from a position (exclusive), forwards or backwards, in growing batches. */
-async function* walkEntries(store: Store, organisation: ObjectId, driver: Driver, from: Position | null, isBackwards: boolean, firstBatch: number): AsyncGenerator<SearchTokenDoc[]> {
+async function* walkEntries(
+  store: Store,
+  organisation: ObjectId,
+  driver: Driver,
+  from: Position | null,
+  isBackwards: boolean,
+  firstBatch: number,
+): AsyncGenerator<SearchTokenDoc[]> {
   const { first, end } = driver;
   const order = isBackwards ? -1 : 1;
   const beyond = isBackwards ? '$lt' : '$gt';
@@ -65,9 +83,17 @@ async function* walkEntries(store: Store, organisation: ObjectId, driver: Driver
   for (;;) {
     const rows: SearchTokenDoc[] = [];
     for (const part of partsAfter(position)) {
-      rows.push(...await tokensCollection(store).find({ organisation, ...part }, {
-        sort: { organisation: order, token: order, persona: order }, limit: batch - rows.length, projection: { token: 1, persona: 1 }, hint: TOKEN_ORDER,
-      }));
+      rows.push(
+        ...(await tokensCollection(store).find(
+          { organisation, ...part },
+          {
+            sort: { organisation: order, token: order, persona: order },
+            limit: batch - rows.length,
+            projection: { token: 1, persona: 1 },
+            hint: TOKEN_ORDER,
+          },
+        )),
+      );
       if (rows.length === batch) break;
     }
     if (rows.length > 0) yield rows;
@@ -79,17 +105,25 @@ async function* walkEntries(store: Store, organisation: ObjectId, driver: Driver
 }
 
 /** The personas among `ids` that the list's filter and every term match now, with their documents. */
-async function liveMatches(store: Store, scope: Filter, filter: Filter, ids: ObjectId[], terms: SearchTerms, full: boolean): Promise<Map<string, { persona: PersonaDoc; tokens: string[] }>> {
+async function liveMatches(
+  store: Store,
+  scope: Filter,
+  filter: Filter,
+  ids: ObjectId[],
+  terms: SearchTerms,
+  full: boolean,
+): Promise<Map<string, { persona: PersonaDoc; tokens: string[] }>> {
   const organisation = scope.organisation as ObjectId;
   const personaFilter: Filter = { ...scope, _id: { $in: ids }, ...(Object.keys(filter).length > 0 ? { $and: [filter] } : {}) };
   const personas = await store.collection<PersonaDoc>(COLLECTIONS.personas).find(personaFilter, {
-    ...BY_ID, ...(full ? {} : { projection: { _id: 1, name: 1, 'profile.tagline': 1 } }),
+    ...BY_ID,
+    ...(full ? {} : { projection: { _id: 1, name: 1, 'profile.tagline': 1 } }),
   });
   const found = new Map<string, { persona: PersonaDoc; tokens: string[] }>();
   if (personas.length === 0) return found;
-  const identifiers = await store.collection<IdentifierDoc>(COLLECTIONS.identifiers).find(
-    { organisation, persona: { $in: personas.map((persona) => persona._id) } }, { projection: { persona: 1, ifi: 1 } },
-  );
+  const identifiers = await store
+    .collection<IdentifierDoc>(COLLECTIONS.identifiers)
+    .find({ organisation, persona: { $in: personas.map((persona) => persona._id) } }, { projection: { persona: 1, ifi: 1 } });
   const ifis = new Map<string, IdentifierDoc['ifi'][]>();
   for (const identifier of identifiers) {
     const hex = identifier.persona.toHexString();
@@ -133,7 +167,8 @@ export async function searchPage(request: SearchPageRequest): Promise<Page<Perso
     const token = position.get('token');
     const persona = position.get('persona');
     const term = position.get('term');
-    if (typeof token !== 'string' || !persona || typeof persona !== 'object' || typeof term !== 'number' || !driverAt(terms, term)) throw apiError('query.invalid_cursor');
+    if (typeof token !== 'string' || !persona || typeof persona !== 'object' || typeof term !== 'number' || !driverAt(terms, term))
+      throw apiError('query.invalid_cursor');
     from = { token, persona: persona as ObjectId };
     driverIndex = term;
   } else driverIndex = await chooseDriver(store, organisation, terms);
@@ -142,11 +177,21 @@ export async function searchPage(request: SearchPageRequest): Promise<Page<Perso
   let toSkip = cursorText === null ? query.offset : 0;
   const shown: Array<{ entry: SearchTokenDoc; persona: PersonaDoc }> = [];
   walk: for await (const entries of walkEntries(store, organisation, driver, from, isBackwards, Math.max(wanted * 2, 50))) {
-    const live = await liveMatches(store, scope, filter, entries.map((entry) => entry.persona), terms, true);
+    const live = await liveMatches(
+      store,
+      scope,
+      filter,
+      entries.map((entry) => entry.persona),
+      terms,
+      true,
+    );
     for (const entry of entries) {
       const match = live.get(entry.persona.toHexString());
       if (!match || !isShownAt(entry, match.tokens, driver)) continue;
-      if (toSkip > 0) { toSkip -= 1; continue; }
+      if (toSkip > 0) {
+        toSkip -= 1;
+        continue;
+      }
       shown.push({ entry, persona: match.persona });
       if (shown.length === wanted) break walk;
     }
@@ -154,14 +199,17 @@ export async function searchPage(request: SearchPageRequest): Promise<Page<Perso
   const hasExtra = shown.length > query.limit;
   const items = shown.slice(0, query.limit);
   if (isBackwards) items.reverse();
-  const encode = (item: { entry: SearchTokenDoc } | undefined) => (item ? codec.encode({ term: driverIndex, token: item.entry.token, persona: item.entry.persona }, digest) : null);
+  const encode = (item: { entry: SearchTokenDoc } | undefined) =>
+    item ? codec.encode({ term: driverIndex, token: item.entry.token, persona: item.entry.persona }, digest) : null;
   const hasNext = isBackwards ? items.length > 0 : hasExtra;
-  const hasPrevious = isBackwards ? hasExtra : (cursorText !== null || query.offset > 0);
+  const hasPrevious = isBackwards ? hasExtra : cursorText !== null || query.offset > 0;
   return {
     items: items.map((item) => item.persona),
     page: {
-      limit: query.limit, offset: cursorText === null ? query.offset : 0,
-      nextCursor: hasNext ? encode(items.at(-1)) : null, prevCursor: hasPrevious ? encode(items[0]) : null,
+      limit: query.limit,
+      offset: cursorText === null ? query.offset : 0,
+      nextCursor: hasNext ? encode(items.at(-1)) : null,
+      prevCursor: hasPrevious ? encode(items[0]) : null,
     },
   };
 }
@@ -174,7 +222,10 @@ export async function searchMatchIds(store: Store, scope: Filter, terms: SearchT
   for await (const entries of walkEntries(store, organisation, driver, null, false, MAX_BATCH)) {
     for (const entry of entries) candidates.set(entry.persona.toHexString(), entry.persona);
     if (candidates.size > max) {
-      throw apiError('query.invalid_filter', { parameter: 'search', reason: `more than ${max} people match; narrow the search, or leave out sort= to page through them in match order` });
+      throw apiError('query.invalid_filter', {
+        parameter: 'search',
+        reason: `more than ${max} people match; narrow the search, or leave out sort= to page through them in match order`,
+      });
     }
   }
   const ids: ObjectId[] = [];

@@ -26,7 +26,10 @@ export interface SearchTerms {
 
 /** Case and accents folded away; control characters dropped (they never separate words a person types). */
 export function fold(text: string): string {
-  return text.normalize('NFKD').replace(/[\p{M}\p{Cc}\p{Cf}]/gu, '').toLowerCase();
+  return text
+    .normalize('NFKD')
+    .replace(/[\p{M}\p{Cc}\p{Cf}]/gu, '')
+    .toLowerCase();
 }
 
 function addTokensOf(text: string, into: Set<string>): void {
@@ -58,7 +61,14 @@ export function tokensOf(facts: SearchableFacts): string[] {
 
 /** The terms of a query, or null when it has none (only white space). */
 export function termsOf(query: string): SearchTerms | null {
-  const terms = [...new Set(fold(query).split(/\s+/u).filter((term) => term !== '').map((term) => term.slice(0, MAX_TOKEN_LENGTH)))];
+  const terms = [
+    ...new Set(
+      fold(query)
+        .split(/\s+/u)
+        .filter((term) => term !== '')
+        .map((term) => term.slice(0, MAX_TOKEN_LENGTH)),
+    ),
+  ];
   if (terms.length === 0) return null;
   const kept = terms.slice(-MAX_QUERY_TERMS);
   return { words: kept.slice(0, -1), prefix: kept.at(-1)! };

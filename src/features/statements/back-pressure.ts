@@ -33,7 +33,9 @@ export function withBackPressure(inner: StatementSink, limits: BackPressureLimit
       backlog = { readAt: now, waiting: withinQueueDeadline(count(), QUEUE_DEADLINE_MS, 'count the waiting jobs') };
       // A failed read (Redis down) is not kept: the next request asks again.
       const failed = backlog;
-      failed.waiting.catch(() => { if (backlog === failed) backlog = null; });
+      failed.waiting.catch(() => {
+        if (backlog === failed) backlog = null;
+      });
     }
     return backlog.waiting;
   }
@@ -49,7 +51,10 @@ export function withBackPressure(inner: StatementSink, limits: BackPressureLimit
         if (inner.mode === 'queued' && !options.wait && limits.waitingCount && limits.queueHighWater !== undefined) {
           const waiting = await readBacklog(limits.waitingCount);
           if (waiting >= limits.queueHighWater) {
-            throw new ApiError('queue.backlog', { params: { waiting, max: limits.queueHighWater }, headers: { 'Retry-After': String(QUEUE_RETRY_AFTER_SECONDS) } });
+            throw new ApiError('queue.backlog', {
+              params: { waiting, max: limits.queueHighWater },
+              headers: { 'Retry-After': String(QUEUE_RETRY_AFTER_SECONDS) },
+            });
           }
         }
         return await inner.submit(caller, statements, options);

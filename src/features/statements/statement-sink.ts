@@ -6,9 +6,7 @@ import type { Caller } from '../../core/caller.ts';
 import type { ResolutionRecorder, ResolutionResult } from '../../core/resolution-result.ts';
 import type { StatementResolution } from '../resolver/resolution-pipeline.ts';
 
-export type SinkAnswer =
-  | { status: 200; body: ResolutionResult }
-  | { status: 202; body: { jobId: string; accepted: number } };
+export type SinkAnswer = { status: 200; body: ResolutionResult } | { status: 202; body: { jobId: string; accepted: number } };
 
 export interface StatementSink {
   readonly mode: 'inline' | 'queued';
@@ -16,7 +14,13 @@ export interface StatementSink {
 }
 
 /** Resolves in the request, through the resolution pipeline (its after-resolution effects run as on a worker). */
-export function createInlineStatementSink({ resolution, metrics }: { resolution: StatementResolution; metrics?: ResolutionRecorder }): StatementSink {
+export function createInlineStatementSink({
+  resolution,
+  metrics,
+}: {
+  resolution: StatementResolution;
+  metrics?: ResolutionRecorder;
+}): StatementSink {
   return {
     mode: 'inline',
     async submit(caller, statements) {
@@ -33,14 +37,24 @@ export const ENQUEUE_TIMEOUT_MS = QUEUE_DEADLINE_MS;
 // After the deadline (core/queue-deadline.ts) the client is told to retry; the offline command may still reach Redis
 // later and be resolved, which is harmless (a statement sent again resolves to the same persona), so a 202 always
 // means resolved eventually and a 503 means send it again.
-export function createQueuedStatementSink({ queue, inline, enqueueTimeoutMs = ENQUEUE_TIMEOUT_MS }: {
-  queue: StatementPublisher; inline: StatementSink; enqueueTimeoutMs?: number;
+export function createQueuedStatementSink({
+  queue,
+  inline,
+  enqueueTimeoutMs = ENQUEUE_TIMEOUT_MS,
+}: {
+  queue: StatementPublisher;
+  inline: StatementSink;
+  enqueueTimeoutMs?: number;
 }): StatementSink {
   return {
     mode: 'queued',
     async submit(caller, statements, options) {
       if (options.wait) return inline.submit(caller, statements, options);
-      const { jobId, accepted } = await withinQueueDeadline(queue.enqueue(caller.organisation.toHexString(), statements), enqueueTimeoutMs, 'take the statements');
+      const { jobId, accepted } = await withinQueueDeadline(
+        queue.enqueue(caller.organisation.toHexString(), statements),
+        enqueueTimeoutMs,
+        'take the statements',
+      );
       return { status: 202, body: { jobId, accepted } };
     },
   };

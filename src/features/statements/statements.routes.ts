@@ -11,30 +11,73 @@ import type { StatementSink } from './statement-sink.ts';
 
 const AgentRole = z.enum(['actor', 'object', 'instructor', 'team', 'member', 'authority', 'contextAgent', 'contextGroup']);
 
-export const ResolutionResultSchema = z.object({
-  results: z.array(z.object({
-    statementId: z.string().nullable(),
-    status: z.enum(['resolved', 'rejected']),
-    error: z.object({ code: z.string(), message: z.string(), path: z.string() }).nullable(),
-    agents: z.array(z.object({
-      role: AgentRole, path: z.string().meta({ example: 'context.team.member[2]' }), ifi: z.object({ key: z.string(), value: z.unknown() }),
-      identifierId: z.string(), personaId: z.string(), created: z.boolean(),
-    })),
-    blocked: z.array(z.object({
-      role: AgentRole, path: z.string(), ifi: z.object({ key: z.string(), value: z.unknown() }), status: z.literal('blocked'),
-      rule: z.string().meta({ description: 'The identity rule, by its path in GET /v1/identity-rules', example: 'blocked.defaults.test_address' }),
-    })).optional().meta({ description: 'Agents whose identifier an identity rule blocks: nothing was created or linked for them (absent when none)' }),
-  })),
-  counts: z.object({ resolved: z.number().int(), rejected: z.number().int(), personasCreated: z.number().int(), identifiersCreated: z.number().int() }),
-  createdPersonaIds: z.array(z.string()).meta({ description: 'Ids of the personas this request created (counts.personasCreated of them)' }),
-}).meta({ id: 'ResolutionResult' });
+export const ResolutionResultSchema = z
+  .object({
+    results: z.array(
+      z.object({
+        statementId: z.string().nullable(),
+        status: z.enum(['resolved', 'rejected']),
+        error: z.object({ code: z.string(), message: z.string(), path: z.string() }).nullable(),
+        agents: z.array(
+          z.object({
+            role: AgentRole,
+            path: z.string().meta({ example: 'context.team.member[2]' }),
+            ifi: z.object({ key: z.string(), value: z.unknown() }),
+            identifierId: z.string(),
+            personaId: z.string(),
+            created: z.boolean(),
+          }),
+        ),
+        blocked: z
+          .array(
+            z.object({
+              role: AgentRole,
+              path: z.string(),
+              ifi: z.object({ key: z.string(), value: z.unknown() }),
+              status: z.literal('blocked'),
+              rule: z.string().meta({
+                description: 'The identity rule, by its path in GET /v1/identity-rules',
+                example: 'blocked.defaults.test_address',
+              }),
+            }),
+          )
+          .optional()
+          .meta({
+            description: 'Agents whose identifier an identity rule blocks: nothing was created or linked for them (absent when none)',
+          }),
+      }),
+    ),
+    counts: z.object({
+      resolved: z.number().int(),
+      rejected: z.number().int(),
+      personasCreated: z.number().int(),
+      identifiersCreated: z.number().int(),
+    }),
+    createdPersonaIds: z
+      .array(z.string())
+      .meta({ description: 'Ids of the personas this request created (counts.personasCreated of them)' }),
+  })
+  .meta({ id: 'ResolutionResult' });
 
-const StatementsBody = z.union([z.record(z.string(), z.unknown()), z.array(z.unknown()).min(1)])
-  .meta({ description: 'One xAPI statement or an array of statements', example: { actor: { mbox: 'mailto:ada@example.org' }, verb: { id: 'http://adlnet.gov/expapi/verbs/completed' }, object: { id: 'https://example.org/course/1' } } });
+const StatementsBody = z.union([z.record(z.string(), z.unknown()), z.array(z.unknown()).min(1)]).meta({
+  description: 'One xAPI statement or an array of statements',
+  example: {
+    actor: { mbox: 'mailto:ada@example.org' },
+    verb: { id: 'http://adlnet.gov/expapi/verbs/completed' },
+    object: { id: 'https://example.org/course/1' },
+  },
+});
 
-export const ResolveBodySchema = z.object({
-  agents: z.array(z.unknown(), { error: 'validation.invalid_type' }).min(1).max(1000).meta({ description: 'xAPI Agents or identified Groups' }),
-}).strict().meta({ id: 'ResolveRequest' });
+export const ResolveBodySchema = z
+  .object({
+    agents: z
+      .array(z.unknown(), { error: 'validation.invalid_type' })
+      .min(1)
+      .max(1000)
+      .meta({ description: 'xAPI Agents or identified Groups' }),
+  })
+  .strict()
+  .meta({ id: 'ResolveRequest' });
 
 export interface StatementRouteDeps {
   sink: StatementSink;
@@ -52,13 +95,19 @@ function assertAgentBudget(statements: unknown[], deps: StatementRouteDeps): voi
   let count = 0;
   for (const statement of statements) count += countAgents(statement, { includeAuthority: deps.includeAuthority === true });
   if (count > deps.maxAgentsPerRequest) {
-    throw apiError('request.too_many_agents', { max: deps.maxAgentsPerRequest, count }, [detail('body', 'request.too_many_agents', { max: deps.maxAgentsPerRequest, count })]);
+    throw apiError('request.too_many_agents', { max: deps.maxAgentsPerRequest, count }, [
+      detail('body', 'request.too_many_agents', { max: deps.maxAgentsPerRequest, count }),
+    ]);
   }
 }
 
 export function registerStatementRoutes(kit: RouteKit, deps: StatementRouteDeps): void {
   defineRoute(kit, {
-    method: 'post', path: '/v1/statements', scope: 'statements:write', tags: ['Statements'], body: StatementsBody,
+    method: 'post',
+    path: '/v1/statements',
+    scope: 'statements:write',
+    tags: ['Statements'],
+    body: StatementsBody,
     query: z.object({ wait: z.enum(['true', 'false']).optional().meta({ description: 'With the queue on: resolve inline anyway' }) }),
     summary: 'Resolve the agents of xAPI statements to personas (invalid statements are rejected with a reason, the rest resolved)',
     responses: {
@@ -70,7 +119,9 @@ export function registerStatementRoutes(kit: RouteKit, deps: StatementRouteDeps)
       const body: unknown = req.body;
       const statements = Array.isArray(body) ? body : body !== null && typeof body === 'object' ? [body] : null;
       if (!statements || statements.length === 0) {
-        throw apiError('statements.failed_to_validate', { count: 1 }, [{ path: '', code: 'validation.invalid_type', message: 'send a statement object or a non-empty array' }]);
+        throw apiError('statements.failed_to_validate', { count: 1 }, [
+          { path: '', code: 'validation.invalid_type', message: 'send a statement object or a non-empty array' },
+        ]);
       }
       assertAgentBudget(statements, deps);
       const wait = req.query.wait === 'true';
@@ -80,7 +131,11 @@ export function registerStatementRoutes(kit: RouteKit, deps: StatementRouteDeps)
   });
 
   defineRoute(kit, {
-    method: 'post', path: '/v1/resolve', scope: 'personas:read', tags: ['Statements'], body: ResolveBodySchema,
+    method: 'post',
+    path: '/v1/resolve',
+    scope: 'personas:read',
+    tags: ['Statements'],
+    body: ResolveBodySchema,
     summary: 'Read-only lookup: the persona of each agent, or null (nothing is created)',
     responses: {
       200: {
@@ -91,12 +146,20 @@ export function registerStatementRoutes(kit: RouteKit, deps: StatementRouteDeps)
     async handler(req, res, caller) {
       const { agents } = parseWith(ResolveBodySchema, req.body, 'resolve');
       const found = await deps.resolver.lookupAgents(caller.organisation, agents);
-      res.json({ results: found.map((entry) => (entry ? { personaId: entry.personaId.toHexString(), identifierId: entry.identifierId.toHexString() } : null)) });
+      res.json({
+        results: found.map((entry) =>
+          entry ? { personaId: entry.personaId.toHexString(), identifierId: entry.identifierId.toHexString() } : null,
+        ),
+      });
     },
   });
 
   defineRoute(kit, {
-    method: 'get', path: '/v1/jobs/{id}', scope: 'statements:write', tags: ['Statements'], params: z.object({ id: z.string() }),
+    method: 'get',
+    path: '/v1/jobs/{id}',
+    scope: 'statements:write',
+    tags: ['Statements'],
+    params: z.object({ id: z.string() }),
     summary: 'State of a queued statements request and, once completed, its result document',
     responses: { 200: { description: 'The job report' }, 404: { description: 'jobs.job_not_found or jobs.queue_off' } },
     async handler(req, res, caller) {

@@ -9,14 +9,16 @@ export async function ensureDefaultOrganisation(store: Store): Promise<{ organis
   const organisations = store.collection<OrganisationDoc & { slug?: string }>(COLLECTIONS.organisations);
   const existing = await organisations.findOne({ slug: DEFAULT_ORGANISATION_SLUG });
   if (existing) return { organisation: existing, wasCreated: false };
-  const result = await organisations.updateOne(
-    { slug: DEFAULT_ORGANISATION_SLUG },
-    { $setOnInsert: { name: 'Default organisation', createdAt: new Date() } },
-    { upsert: true },
-  ).catch((error: { code?: number }) => {
-    if (isDuplicateKeyError(error)) return { upsertedCount: 0 };
-    throw error;
-  });
+  const result = await organisations
+    .updateOne(
+      { slug: DEFAULT_ORGANISATION_SLUG },
+      { $setOnInsert: { name: 'Default organisation', createdAt: new Date() } },
+      { upsert: true },
+    )
+    .catch((error: { code?: number }) => {
+      if (isDuplicateKeyError(error)) return { upsertedCount: 0 };
+      throw error;
+    });
   const organisation = await organisations.findOne({ slug: DEFAULT_ORGANISATION_SLUG });
   if (!organisation) throw new Error('default organisation could not be created');
   return { organisation, wasCreated: result.upsertedCount === 1 };

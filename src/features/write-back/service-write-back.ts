@@ -8,7 +8,8 @@ import type { IfiHasStatements } from './ifi-statements.ts';
 /** What write-back publishes to the queue (queue/queue-runtime.ts implements it); a null member: write-back is off. */
 export interface WriteBackPublisher {
   restampPersona: ((organisation: string, fromId: string, toId: string) => Promise<void>) | null;
-  backfillIdentifier: ((organisation: string, identifier: { identifierId: string; personaId: string; ifi: Ifi; moved: boolean }) => Promise<void>) | null;
+  backfillIdentifier:
+    ((organisation: string, identifier: { identifierId: string; personaId: string; ifi: Ifi; moved: boolean }) => Promise<void>) | null;
 }
 
 export interface ServiceWriteBackHooks {
@@ -23,23 +24,31 @@ export interface ServiceWriteBackHooks {
  * already, and an error answer would invite a retry that, changing nothing, would queue nothing either.
  */
 export function serviceWriteBackHooks(
-  queue: WriteBackPublisher | null, logger: { warn(object: object, message?: string): void },
+  queue: WriteBackPublisher | null,
+  logger: { warn(object: object, message?: string): void },
 ): ServiceWriteBackHooks {
   const restamp = queue?.restampPersona;
   const backfill = queue?.backfillIdentifier;
   return {
-    onRenamed: restamp ? async (persona) => {
-      const id = persona._id.toHexString();
-      await restamp(persona.organisation.toHexString(), id, id).catch((error: Error) => {
-        logger.warn({ persona: id, err: error.message }, 'write-back: rename re-stamp not queued');
-      });
-    } : undefined,
-    onAssigned: backfill ? async (identifier, change) => {
-      await backfill(identifier.organisation.toHexString(), {
-        identifierId: identifier._id.toHexString(), personaId: identifier.persona.toHexString(), ifi: identifier.ifi, moved: change === 'moved',
-      }).catch((error: Error) => {
-        logger.warn({ identifier: identifier._id.toHexString(), err: error.message }, 'write-back: identifier back-fill not queued');
-      });
-    } : undefined,
+    onRenamed: restamp
+      ? async (persona) => {
+          const id = persona._id.toHexString();
+          await restamp(persona.organisation.toHexString(), id, id).catch((error: Error) => {
+            logger.warn({ persona: id, err: error.message }, 'write-back: rename re-stamp not queued');
+          });
+        }
+      : undefined,
+    onAssigned: backfill
+      ? async (identifier, change) => {
+          await backfill(identifier.organisation.toHexString(), {
+            identifierId: identifier._id.toHexString(),
+            personaId: identifier.persona.toHexString(),
+            ifi: identifier.ifi,
+            moved: change === 'moved',
+          }).catch((error: Error) => {
+            logger.warn({ identifier: identifier._id.toHexString(), err: error.message }, 'write-back: identifier back-fill not queued');
+          });
+        }
+      : undefined,
   };
 }

@@ -16,7 +16,16 @@ import { actorFilter } from './actor-filter.ts';
 import { isObjectIdText } from '../../domain/object-id-text.ts';
 
 export type BackfillJobData =
-  | { kind: 'identifier'; organisation: string; identifierId: string; personaId: string; ifi: Ifi; movedAt?: string; after?: string; stamped?: number }
+  | {
+      kind: 'identifier';
+      organisation: string;
+      identifierId: string;
+      personaId: string;
+      ifi: Ifi;
+      movedAt?: string;
+      after?: string;
+      stamped?: number;
+    }
   | { kind: 'persona'; organisation: string; fromId: string; toId: string; after?: string; stamped?: number };
 
 export interface BackfillDependencies {
@@ -62,7 +71,12 @@ export function createBackfillProcessor(dependencies: BackfillDependencies) {
   };
 }
 
-async function planOf(store: Store, organisation: ObjectId, data: BackfillJobData, person?: WriteBackPerson): Promise<{ filter: Filter; index: IndexKeys; set: Record<string, unknown> } | null> {
+async function planOf(
+  store: Store,
+  organisation: ObjectId,
+  data: BackfillJobData,
+  person?: WriteBackPerson,
+): Promise<{ filter: Filter; index: IndexKeys; set: Record<string, unknown> } | null> {
   if (data.kind === 'identifier') {
     // The identifier may have moved to another persona (a merge) since the job was queued: stamp the live one.
     const live = await resolveLivePersonaId(store, organisation, new ObjectId(data.personaId));
@@ -73,5 +87,9 @@ async function planOf(store: Store, organisation: ObjectId, data: BackfillJobDat
   }
   const target = new ObjectId(data.toId);
   const display = (await personaDisplays(store, organisation, [data.toId], person)).get(data.toId) ?? null;
-  return { filter: { 'person._id': new ObjectId(data.fromId) }, index: PERSON_BACKFILL_INDEX_KEYS, set: { 'person._id': target, 'person.display': display } };
+  return {
+    filter: { 'person._id': new ObjectId(data.fromId) },
+    index: PERSON_BACKFILL_INDEX_KEYS,
+    set: { 'person._id': target, 'person.display': display },
+  };
 }

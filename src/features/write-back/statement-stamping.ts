@@ -25,23 +25,36 @@ export function actorStamps(result: ResolutionResult): StampTarget[] {
 
 /** Persona names for `person.display` (null when unnamed, as LL), or their pseudonyms (WRITE_BACK_PERSON=pseudonym). */
 export async function personaDisplays(
-  store: Store, organisation: ObjectId, personaIds: string[], person: WriteBackPerson = 'name',
+  store: Store,
+  organisation: ObjectId,
+  personaIds: string[],
+  person: WriteBackPerson = 'name',
 ): Promise<Map<string, string | null>> {
   const unique = [...new Set(personaIds)];
   if (unique.length === 0) return new Map();
   if (person === 'pseudonym') return pseudonymDisplays(store, organisation, unique);
-  const personas = await store.collection<PersonaDoc>(COLLECTIONS.personas)
+  const personas = await store
+    .collection<PersonaDoc>(COLLECTIONS.personas)
     .find({ organisation, _id: { $in: unique.map((id) => new ObjectId(id)) } }, { projection: { _id: 1, name: 1 } });
   return new Map(personas.map((persona) => [persona._id.toHexString(), typeof persona.name === 'string' ? persona.name : null]));
 }
 
 export async function stampStatements(
-  store: Store, statements: Collection, organisation: ObjectId, result: ResolutionResult, person: WriteBackPerson = 'name',
+  store: Store,
+  statements: Collection,
+  organisation: ObjectId,
+  result: ResolutionResult,
+  person: WriteBackPerson = 'name',
 ): Promise<{ stamped: number; newIdentifiers: ResolvedAgent[] }> {
   const stamps = actorStamps(result);
   const newIdentifiers = result.results.flatMap((statement) => statement.agents.filter((agent) => agent.created && agent.path === 'actor'));
   if (stamps.length === 0) return { stamped: 0, newIdentifiers };
-  const displays = await personaDisplays(store, organisation, stamps.map((stamp) => stamp.personaId), person);
+  const displays = await personaDisplays(
+    store,
+    organisation,
+    stamps.map((stamp) => stamp.personaId),
+    person,
+  );
   const operations: BulkOperation[] = stamps.map((stamp) => ({
     updateMany: {
       filter: { organisation, 'statement.id': stamp.statementId },
@@ -63,8 +76,15 @@ export async function stampStatements(
  * to `backfillIdentifiers` (the back-fill queue) for their older statements. Null without the queue: back-fills need
  * Redis, so the statements stored before a new identifier existed are then left unstamped (README, write-back).
  */
-export function statementStampingEffect({ store, statements, person, backfillIdentifiers }: {
-  store: Store; statements: Collection; person?: WriteBackPerson;
+export function statementStampingEffect({
+  store,
+  statements,
+  person,
+  backfillIdentifiers,
+}: {
+  store: Store;
+  statements: Collection;
+  person?: WriteBackPerson;
   backfillIdentifiers: ((organisation: ObjectId, created: ResolvedAgent[]) => Promise<void>) | null;
 }): AfterResolveHook {
   return async (organisation, _statements, result) => {

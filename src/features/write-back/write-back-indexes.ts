@@ -44,9 +44,15 @@ export async function ensureWriteBackIndexes(statements: Collection, onIndex?: I
 }
 
 /** Start-up: builds them only on an empty collection; on one holding statements, warns about the missing ones. */
-export async function checkWriteBackIndexes(statements: Collection, logger: { warn(object: object, message?: string): void }): Promise<void> {
+export async function checkWriteBackIndexes(
+  statements: Collection,
+  logger: { warn(object: object, message?: string): void },
+): Promise<void> {
   const gaps = await ensureIndexesOnEmptyCollections(statements, WRITE_BACK_INDEXES);
   if (gaps.length > 0) {
-    logger.warn({ missingIndexes: gaps.map(describeIndexGap) }, 'write-back indexes missing on the statements collection: stamping and back-fills scan until `persona migrate` (write-back on) builds them');
+    logger.warn(
+      { missingIndexes: gaps.map(describeIndexGap) },
+      'write-back indexes missing on the statements collection: stamping and back-fills scan until `persona migrate` (write-back on) builds them',
+    );
   }
 }

@@ -47,7 +47,10 @@ export function authenticate(authenticator: ClientAuthenticator): RequestHandler
       // Rejected Bearer credentials get a Bearer challenge only (RFC 6750 3.1): a Basic challenge would make a
       // browser hold a script's request behind its own login prompt (the /admin app signs in with Bearer).
       const isBearer = /^bearer\s/i.test(req.headers.authorization!.trim());
-      res.set('WWW-Authenticate', isBearer ? 'Bearer error="invalid_token"' : 'Basic realm="persona-resolver", Bearer error="invalid_token"');
+      res.set(
+        'WWW-Authenticate',
+        isBearer ? 'Bearer error="invalid_token"' : 'Basic realm="persona-resolver", Bearer error="invalid_token"',
+      );
       throw apiError(outcome.reason === 'organisation_expired' ? 'auth.organisation_expired' : 'auth.invalid_credentials');
     }
     res.locals.caller = outcome.caller;

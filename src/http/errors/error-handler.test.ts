@@ -10,10 +10,20 @@ import { ERROR_REGISTRY } from '../../core/errors/error-registry.ts';
 function render(error: unknown, path = '/v1/personas') {
   const sent: { status?: number; body?: any; headers: Record<string, string> } = { headers: {} };
   const res = {
-    headersSent: false, locals: {},
-    set(headers: Record<string, string>) { Object.assign(sent.headers, headers); return this; },
-    status(status: number) { sent.status = status; return this; },
-    json(body: unknown) { sent.body = body; return this; },
+    headersSent: false,
+    locals: {},
+    set(headers: Record<string, string>) {
+      Object.assign(sent.headers, headers);
+      return this;
+    },
+    status(status: number) {
+      sent.status = status;
+      return this;
+    },
+    json(body: unknown) {
+      sent.body = body;
+      return this;
+    },
   } as unknown as Response;
   errorHandler(error, { path, id: 'req-1', log: { error() {} } } as unknown as Request, res, () => {});
   return sent;
@@ -21,7 +31,9 @@ function render(error: unknown, path = '/v1/personas') {
 
 describe('error middleware', () => {
   it('renders ApiError through the registry, with details and headers', () => {
-    const sent = render(new ApiError('personas.persona_merged', { params: { id: 'a', target: 'b' }, headers: { Location: '/v1/personas/b' } }));
+    const sent = render(
+      new ApiError('personas.persona_merged', { params: { id: 'a', target: 'b' }, headers: { Location: '/v1/personas/b' } }),
+    );
     expect(sent.status).to.equal(308);
     expect(sent.headers.Location).to.equal('/v1/personas/b');
     expect(sent.body).to.deep.equal({ error: { code: 'personas.persona_merged', message: 'Persona a was merged into b', details: [] } });
@@ -58,8 +70,9 @@ describe('error middleware', () => {
   });
 
   it('names the resource of every body route', () => {
-    expect(['/v1/identifiers', '/v1/clients', '/v1/statements', '/v1/resolve', '/v1/personas/x/merge', '/health'].map(resourceOfPath))
-      .to.deep.equal(['identifiers', 'clients', 'statements', 'resolve', 'merges', 'request']);
+    expect(
+      ['/v1/identifiers', '/v1/clients', '/v1/statements', '/v1/resolve', '/v1/personas/x/merge', '/health'].map(resourceOfPath),
+    ).to.deep.equal(['identifiers', 'clients', 'statements', 'resolve', 'merges', 'request']);
   });
 
   it('registers every code with a status and a message', () => {

@@ -13,16 +13,26 @@ export function resourceOfPath(path: string): BodyResource {
   if (/^\/v1\/personas\/[^/]+\/merge/.test(path)) return 'merges';
   const segment = /^\/v1\/([a-z-]+)/.exec(path)?.[1];
   switch (segment) {
-    case 'personas': return 'personas';
-    case 'identifiers': return 'identifiers';
-    case 'attributes': return 'attributes';
-    case 'persona-links': return 'links';
-    case 'clients': return 'clients';
-    case 'statements': return 'statements';
-    case 'resolve': return 'resolve';
-    case 'duplicates': return 'duplicates';
-    case 'identity-rules': return 'rules';
-    default: return 'request';
+    case 'personas':
+      return 'personas';
+    case 'identifiers':
+      return 'identifiers';
+    case 'attributes':
+      return 'attributes';
+    case 'persona-links':
+      return 'links';
+    case 'clients':
+      return 'clients';
+    case 'statements':
+      return 'statements';
+    case 'resolve':
+      return 'resolve';
+    case 'duplicates':
+      return 'duplicates';
+    case 'identity-rules':
+      return 'rules';
+    default:
+      return 'request';
   }
 }
 
@@ -39,9 +49,19 @@ function describe(error: unknown, req: Request): RenderedError {
     return { status: error.status, code: error.code, message: error.message, details: error.details, headers: error.headers };
   }
   const candidate = error as { type?: string; status?: number; code?: unknown; message?: string; details?: unknown; limit?: number };
-  if (candidate?.type === 'entity.parse.failed' || candidate?.type === 'encoding.unsupported' || candidate?.type === 'charset.unsupported') {
+  if (
+    candidate?.type === 'entity.parse.failed' ||
+    candidate?.type === 'encoding.unsupported' ||
+    candidate?.type === 'charset.unsupported'
+  ) {
     const code = `${resourceOfPath(req.path)}.failed_to_serialize` as const;
-    return { status: 400, code, message: renderMessage(ERROR_REGISTRY[code].message, { reason: candidate.message }), details: [], headers: {} };
+    return {
+      status: 400,
+      code,
+      message: renderMessage(ERROR_REGISTRY[code].message, { reason: candidate.message }),
+      details: [],
+      headers: {},
+    };
   }
   if (candidate?.type === 'entity.too.large') {
     const message = renderMessage(ERROR_REGISTRY['request.payload_too_large'].message, { limit: `${candidate.limit} bytes` });
@@ -49,16 +69,26 @@ function describe(error: unknown, req: Request): RenderedError {
   }
   const refusal = storeRefusalOf(error);
   if (refusal) {
-    return { status: refusal.status, code: refusal.code, message: renderMessage(ERROR_REGISTRY[refusal.code].message, { reason: refusal.reason }), details: [], headers: {} };
+    return {
+      status: refusal.status,
+      code: refusal.code,
+      message: renderMessage(ERROR_REGISTRY[refusal.code].message, { reason: refusal.reason }),
+      details: [],
+      headers: {},
+    };
   }
   if (isRegisteredCode(candidate?.code)) {
-    const status = typeof candidate.status === 'number' && candidate.status >= 300 ? candidate.status : ERROR_REGISTRY[candidate.code].status;
+    const status =
+      typeof candidate.status === 'number' && candidate.status >= 300 ? candidate.status : ERROR_REGISTRY[candidate.code].status;
     const details = Array.isArray(candidate.details) ? (candidate.details as ErrorDetail[]) : [];
     return { status, code: candidate.code, message: candidate.message ?? candidate.code, details, headers: {} };
   }
   const requestId = String(req.id ?? '');
   return {
-    status: 500, code: 'internal.unexpected_error', details: [], headers: {},
+    status: 500,
+    code: 'internal.unexpected_error',
+    details: [],
+    headers: {},
     message: renderMessage(ERROR_REGISTRY['internal.unexpected_error'].message, { requestId }),
   };
 }

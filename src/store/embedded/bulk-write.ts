@@ -35,9 +35,17 @@ function applyOne(context: CollectionContext, operation: BulkOperation, position
     result.deletedCount += deleteDocuments(context, filter, { isMulti }).length;
     return;
   }
-  const request = 'updateOne' in operation ? { ...operation.updateOne, isMulti: false }
-    : 'updateMany' in operation ? { ...operation.updateMany, isMulti: true }
-      : { filter: operation.replaceOne.filter, replacement: operation.replaceOne.replacement, upsert: operation.replaceOne.upsert, isMulti: false };
+  const request =
+    'updateOne' in operation
+      ? { ...operation.updateOne, isMulti: false }
+      : 'updateMany' in operation
+        ? { ...operation.updateMany, isMulti: true }
+        : {
+            filter: operation.replaceOne.filter,
+            replacement: operation.replaceOne.replacement,
+            upsert: operation.replaceOne.upsert,
+            isMulti: false,
+          };
   const outcome = updateDocuments(context, request);
   result.matchedCount += outcome.matchedCount;
   result.modifiedCount += outcome.modifiedCount;

@@ -37,7 +37,7 @@ export class Catalogue {
 
   /** Must run inside a write transaction: allocates an id, stores the definition and bumps the version. */
   add(definition: Omit<IndexDefinition, 'id'>): IndexDefinition {
-    const id = ((this.db.get(NEXT_ID_KEY) as number | undefined) ?? 1);
+    const id = (this.db.get(NEXT_ID_KEY) as number | undefined) ?? 1;
     const stored: IndexDefinition = { ...definition, id };
     this.db.putSync(NEXT_ID_KEY, id + 1);
     this.db.putSync(`${INDEX_KEY_PREFIX}${definition.collection}:${definition.name}`, stored);

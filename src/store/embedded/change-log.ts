@@ -72,7 +72,12 @@ export class ChangeLog {
   append(collection: string, document: Record<string, unknown>): void {
     const sequence = this.next ?? this.lastSequence() + 1;
     this.next = sequence + 1;
-    const entry: Entry = { c: collection, o: document.organisation === undefined ? null : encodeValue(document.organisation), i: document._id, t: Date.now() };
+    const entry: Entry = {
+      c: collection,
+      o: document.organisation === undefined ? null : encodeValue(document.organisation),
+      i: document._id,
+      t: Date.now(),
+    };
     this.changes.putSync(sequence, encodeDocument(entry));
     if (sequence % TRIM_EVERY === 0) this.trim(sequence);
   }
@@ -83,7 +88,13 @@ export class ChangeLog {
   }
 
   /** The entries after `token` for these collections and organisation, read in one snapshot. */
-  since(collections: string[], organisation: unknown, token: string, limit: number, transaction: Transaction): ChangeBatch | ChangeHistoryLost {
+  since(
+    collections: string[],
+    organisation: unknown,
+    token: string,
+    limit: number,
+    transaction: Transaction,
+  ): ChangeBatch | ChangeHistoryLost {
     const after = parseToken(token);
     const last = this.lastSequence(transaction);
     // Trimmed past (entries after the token are gone), or a token from ahead of this log (another store, a restored

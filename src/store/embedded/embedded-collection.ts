@@ -4,9 +4,26 @@
 import { Aggregator } from 'mingo';
 import { withCodecObjectIds } from './foreign-object-ids.ts';
 import type {
-  BulkOperation, BulkWriteOptions, BulkWriteResult, Collection, CountOptions, DeleteResult, Document, Filter, FindOneAndDeleteOptions,
-  FindOneAndUpdateOptions, FindOptions, IndexDescription, IndexKeys, IndexOptions, InsertManyResult, InsertOneResult, QueryPlan, Update,
-  UpdateOptions, UpdateResult,
+  BulkOperation,
+  BulkWriteOptions,
+  BulkWriteResult,
+  Collection,
+  CountOptions,
+  DeleteResult,
+  Document,
+  Filter,
+  FindOneAndDeleteOptions,
+  FindOneAndUpdateOptions,
+  FindOptions,
+  IndexDescription,
+  IndexKeys,
+  IndexOptions,
+  InsertManyResult,
+  InsertOneResult,
+  QueryPlan,
+  Update,
+  UpdateOptions,
+  UpdateResult,
 } from '../port.ts';
 import { applyBulk } from './bulk-write.ts';
 import type { EmbeddedEngine } from './embedded-engine.ts';
@@ -18,11 +35,20 @@ import { PRIMARY_INDEX_NAME } from './query-planner.ts';
 import { deleteDocuments, insertDocument, updateDocuments } from './write-operations.ts';
 
 export class EmbeddedCollection<T extends Document = Document> implements Collection<T> {
-  constructor(private readonly engine: EmbeddedEngine, readonly name: string) {}
+  constructor(
+    private readonly engine: EmbeddedEngine,
+    readonly name: string,
+  ) {}
 
   async find(filter: Filter = {}, options: FindOptions = {}): Promise<T[]> {
     return this.engine.read((transaction) => {
-      const { matches, isProjected } = runFind(this.engine.source(this.name, transaction), this.engine.indexesOf(this.name, transaction), filter, options, true);
+      const { matches, isProjected } = runFind(
+        this.engine.source(this.name, transaction),
+        this.engine.indexesOf(this.name, transaction),
+        filter,
+        options,
+        true,
+      );
       const documents = matches.map((match) => match.document as T);
       return isProjected ? documents : projectDocuments(documents, options.projection);
     });
@@ -30,7 +56,9 @@ export class EmbeddedCollection<T extends Document = Document> implements Collec
 
   async *iterate(filter: Filter = {}, options: FindOptions & { batchSize?: number } = {}): AsyncIterable<T> {
     const batchSize = Math.max(1, options.batchSize ?? 1000);
-    const plan = this.engine.read((transaction) => planFor(filter, options, this.engine.indexesOf(this.name, transaction), this.engine.source(this.name, transaction)));
+    const plan = this.engine.read((transaction) =>
+      planFor(filter, options, this.engine.indexesOf(this.name, transaction), this.engine.source(this.name, transaction)),
+    );
     if (!plan.sortedByIndex) {
       const all = await this.find(filter, options);
       for (const document of all) yield document;
@@ -49,7 +77,10 @@ export class EmbeddedCollection<T extends Document = Document> implements Collec
         for (const walked of walkPlan(this.engine.source(this.name, transaction), plan, position, seen)) {
           position = walked.position;
           if (matches && !matches(walked.document)) continue;
-          if (toSkip > 0) { toSkip -= 1; continue; }
+          if (toSkip > 0) {
+            toSkip -= 1;
+            continue;
+          }
           chunk.push(walked.document as T);
           remaining -= 1;
           if (chunk.length >= batchSize || remaining <= 0) return false;
@@ -66,7 +97,8 @@ export class EmbeddedCollection<T extends Document = Document> implements Collec
 
   async countDocuments(filter: Filter = {}, options: CountOptions = {}): Promise<number> {
     return this.engine.read((transaction) =>
-      countMatches(this.engine.source(this.name, transaction), this.engine.indexesOf(this.name, transaction), filter, options));
+      countMatches(this.engine.source(this.name, transaction), this.engine.indexesOf(this.name, transaction), filter, options),
+    );
   }
 
   async insertOne(document: T | Omit<T, '_id'>): Promise<InsertOneResult> {
@@ -74,7 +106,10 @@ export class EmbeddedCollection<T extends Document = Document> implements Collec
   }
 
   async insertMany(documents: Array<T | Omit<T, '_id'>>, options: BulkWriteOptions = {}): Promise<InsertManyResult> {
-    const result = await this.bulkWrite(documents.map((document) => ({ insertOne: { document: document as Document } })), options);
+    const result = await this.bulkWrite(
+      documents.map((document) => ({ insertOne: { document: document as Document } })),
+      options,
+    );
     if (result.writeErrors.length > 0) throw new InsertManyError(result.writeErrors, result.insertedCount, result.insertedIds);
     return { insertedCount: result.insertedCount, insertedIds: result.insertedIds };
   }
@@ -103,30 +138,47 @@ export class EmbeddedCollection<T extends Document = Document> implements Collec
 
   async findOneAndUpdate(filter: Filter, update: Update, options: FindOneAndUpdateOptions = {}): Promise<T | null> {
     const outcome = await this.engine.write(() =>
-      updateDocuments(this.engine.context(this.name), { filter, update, upsert: options.upsert, isMulti: false, sort: options.sort, returnsDocuments: true }));
+      updateDocuments(this.engine.context(this.name), {
+        filter,
+        update,
+        upsert: options.upsert,
+        isMulti: false,
+        sort: options.sort,
+        returnsDocuments: true,
+      }),
+    );
     const document = options.returnDocument === 'after' ? outcome.after : outcome.before;
     return document ? projectDocuments([document as T], options.projection)[0] : null;
   }
 
   async findOneAndDelete(filter: Filter, options: FindOneAndDeleteOptions = {}): Promise<T | null> {
-    const [document] = await this.engine.write(() => deleteDocuments(this.engine.context(this.name), filter, { isMulti: false, sort: options.sort }));
+    const [document] = await this.engine.write(() =>
+      deleteDocuments(this.engine.context(this.name), filter, { isMulti: false, sort: options.sort }),
+    );
     return document ? projectDocuments([document as T], options.projection)[0] : null;
   }
 
   async deleteOne(filter: Filter): Promise<DeleteResult> {
-    return { deletedCount: await this.engine.write(() => deleteDocuments(this.engine.context(this.name), filter, { isMulti: false }).length) };
+    return {
+      deletedCount: await this.engine.write(() => deleteDocuments(this.engine.context(this.name), filter, { isMulti: false }).length),
+    };
   }
 
   async deleteMany(filter: Filter): Promise<DeleteResult> {
-    return { deletedCount: await this.engine.write(() => deleteDocuments(this.engine.context(this.name), filter, { isMulti: true }).length) };
+    return {
+      deletedCount: await this.engine.write(() => deleteDocuments(this.engine.context(this.name), filter, { isMulti: true }).length),
+    };
   }
 
   async bulkWrite(operations: BulkOperation[], options: BulkWriteOptions = {}): Promise<BulkWriteResult> {
     if (operations.length === 0) throw new Error('Invalid BulkOperation, Batch cannot be empty');
-    return this.engine.write(() => {
-      const context = this.engine.context(this.name);
-      return applyBulk(() => context, operations, { isOrdered: options.ordered !== false });
-    }, { deferFlush: options.deferFlush });
+    return this.engine.write(
+      () => {
+        const context = this.engine.context(this.name);
+        return applyBulk(() => context, operations, { isOrdered: options.ordered !== false });
+      },
+      { deferFlush: options.deferFlush },
+    );
   }
 
   /** A leading `$match` is run as a find (so it uses indexes); the rest of the pipeline by mingo. */
@@ -145,31 +197,42 @@ export class EmbeddedCollection<T extends Document = Document> implements Collec
   }
 
   async createIndex(keys: IndexKeys, options: IndexOptions = {}): Promise<string> {
-    return this.engine.write(() => createIndexInTransaction({
-      environment: this.engine.environment,
-      catalogue: this.engine.catalogue,
-      collection: this.name,
-      namespace: this.engine.namespace(this.name),
-      collectionPrefix: this.engine.collectionPrefix(this.name),
-      keys,
-      options,
-    }));
+    return this.engine.write(() =>
+      createIndexInTransaction({
+        environment: this.engine.environment,
+        catalogue: this.engine.catalogue,
+        collection: this.name,
+        namespace: this.engine.namespace(this.name),
+        collectionPrefix: this.engine.collectionPrefix(this.name),
+        keys,
+        options,
+      }),
+    );
   }
 
   async dropIndex(name: string): Promise<void> {
-    await this.engine.write(() => dropIndexInTransaction({ environment: this.engine.environment, catalogue: this.engine.catalogue, collection: this.name, name }));
+    await this.engine.write(() =>
+      dropIndexInTransaction({ environment: this.engine.environment, catalogue: this.engine.catalogue, collection: this.name, name }),
+    );
   }
 
   async listIndexes(): Promise<IndexDescription[]> {
     const indexes = this.engine.read((transaction) => this.engine.indexesOf(this.name, transaction));
     return [
       { name: PRIMARY_INDEX_NAME, key: { _id: 1 } },
-      ...indexes.map((index) => ({ name: index.name, key: { ...index.key }, ...(index.unique ? { unique: true } : {}), ...(index.sparse ? { sparse: true } : {}) })),
+      ...indexes.map((index) => ({
+        name: index.name,
+        key: { ...index.key },
+        ...(index.unique ? { unique: true } : {}),
+        ...(index.sparse ? { sparse: true } : {}),
+      })),
     ];
   }
 
   async explain(filter: Filter = {}, options: FindOptions = {}): Promise<QueryPlan> {
-    return this.engine.read((transaction) =>
-      runFind(this.engine.source(this.name, transaction), this.engine.indexesOf(this.name, transaction), filter, options).explain);
+    return this.engine.read(
+      (transaction) =>
+        runFind(this.engine.source(this.name, transaction), this.engine.indexesOf(this.name, transaction), filter, options).explain,
+    );
   }
 }

@@ -18,7 +18,11 @@ export class EmbeddedEngine {
   readonly changeLog: ChangeLog;
   private readonly prefixes = new Map<string, Buffer>();
 
-  constructor(environment: LmdbEnvironment, private readonly databaseName: string, changeLogLimits?: ChangeLogLimits) {
+  constructor(
+    environment: LmdbEnvironment,
+    private readonly databaseName: string,
+    changeLogLimits?: ChangeLogLimits,
+  ) {
     this.environment = environment;
     this.catalogue = new Catalogue(this.environment.catalogue);
     this.changeLog = new ChangeLog(this.environment.changes, this.environment.catalogue, changeLogLimits);
@@ -50,7 +54,17 @@ export class EmbeddedEngine {
     const indexes = this.indexesOf(collection);
     const source = this.source(collection);
     return {
-      name: collection, source, indexes, writer: new DocumentWriter(this.environment, this.namespace(collection), source.collectionPrefix, indexes, this.changeLog, collection),
+      name: collection,
+      source,
+      indexes,
+      writer: new DocumentWriter(
+        this.environment,
+        this.namespace(collection),
+        source.collectionPrefix,
+        indexes,
+        this.changeLog,
+        collection,
+      ),
     };
   }
 
@@ -58,7 +72,8 @@ export class EmbeddedEngine {
   allDocuments(collection: string, transaction: Transaction): Document[] {
     const prefix = this.collectionPrefix(collection);
     const documents: Document[] = [];
-    for (const { value } of this.environment.documents.getRange({ start: prefix, end: prefixEnd(prefix), transaction })) documents.push(decodeDocument(value));
+    for (const { value } of this.environment.documents.getRange({ start: prefix, end: prefixEnd(prefix), transaction }))
+      documents.push(decodeDocument(value));
     return documents;
   }
 

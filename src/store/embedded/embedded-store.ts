@@ -1,7 +1,16 @@
 // The embedded Store: collections over one LMDB data directory, plus applyAtomically (any operations on any
 // collections in one write transaction: all or nothing).
 import {
-  DEFAULT_CHANGE_BATCH, type AtomicOperation, type BulkOperation, type BulkWriteResult, type ChangeBatch, type ChangeHistoryLost, type ChangesSinceOptions, type Collection, type Document, type Store,
+  DEFAULT_CHANGE_BATCH,
+  type AtomicOperation,
+  type BulkOperation,
+  type BulkWriteResult,
+  type ChangeBatch,
+  type ChangeHistoryLost,
+  type ChangesSinceOptions,
+  type Collection,
+  type Document,
+  type Store,
 } from '../port.ts';
 import { mkdir } from 'node:fs/promises';
 import { applyBulk } from './bulk-write.ts';
@@ -49,8 +58,15 @@ export class EmbeddedStore implements Store {
     return this.engine.read((transaction) => this.engine.changeLog.currentToken(transaction));
   }
 
-  async changesSince(collections: string[], organisation: unknown, token: string, options: ChangesSinceOptions = {}): Promise<ChangeBatch | ChangeHistoryLost> {
-    return this.engine.read((transaction) => this.engine.changeLog.since(collections, organisation, token, options.limit ?? DEFAULT_CHANGE_BATCH, transaction));
+  async changesSince(
+    collections: string[],
+    organisation: unknown,
+    token: string,
+    options: ChangesSinceOptions = {},
+  ): Promise<ChangeBatch | ChangeHistoryLost> {
+    return this.engine.read((transaction) =>
+      this.engine.changeLog.since(collections, organisation, token, options.limit ?? DEFAULT_CHANGE_BATCH, transaction),
+    );
   }
 
   async flush(): Promise<void> {

@@ -70,7 +70,9 @@ export const badUpdateError = (detail: string): StoreWriteError => new StoreWrit
 /** Rewrites LMDB's map-full failure into StoreFullError; other errors pass through unchanged. */
 export function translateLmdbError(error: unknown): unknown {
   const text = String((error as { message?: unknown })?.message ?? error);
-  return /MDB_MAP_FULL|map ?full|ENOSPC|No space left|EFBIG|File too large|Input\/output error|EIO/i.test(text) ? new StoreFullError(error) : error;
+  return /MDB_MAP_FULL|map ?full|ENOSPC|No space left|EFBIG|File too large|Input\/output error|EIO/i.test(text)
+    ? new StoreFullError(error)
+    : error;
 }
 
 function describeKey(keyValue: Record<string, any>): string {

@@ -30,7 +30,9 @@ interface EntryFix {
 /** Every index definition of every collection, from the catalogue as of `transaction`. */
 function allDefinitions(engine: EmbeddedEngine, transaction?: Transaction): IndexDefinition[] {
   const options = transaction ? { transaction } : {};
-  return [...engine.environment.catalogue.getRange({ start: 'index:', end: 'index;', ...options })].map(({ value }) => value as IndexDefinition);
+  return [...engine.environment.catalogue.getRange({ start: 'index:', end: 'index;', ...options })].map(
+    ({ value }) => value as IndexDefinition,
+  );
 }
 
 function findEntryFixes(engine: EmbeddedEngine, definition: IndexDefinition, transaction?: Transaction): EntryFix[] {
@@ -38,7 +40,11 @@ function findEntryFixes(engine: EmbeddedEngine, definition: IndexDefinition, tra
   const options = transaction ? { transaction } : {};
   const collectionPrefix = engine.collectionPrefix(definition.collection);
   const problemOf = (kind: IndexProblemKind, idBytes: Buffer): IndexProblem => ({
-    kind, collection: definition.collection, index: definition.name, documentKey: idBytes.toString('hex'), repaired: false,
+    kind,
+    collection: definition.collection,
+    index: definition.name,
+    documentKey: idBytes.toString('hex'),
+    repaired: false,
   });
   // Entry key (latin1) → the `_id`s of the documents that should have it (more than one: a unique conflict).
   const expected = new Map<string, Buffer[]>();
@@ -56,11 +62,13 @@ function findEntryFixes(engine: EmbeddedEngine, definition: IndexDefinition, tra
       for (const idBytes of owners) fixes.push({ problem: problemOf('index.unique_conflict', idBytes), key });
       continue;
     }
-    if (!indexes.get(key, options)?.equals(owners[0])) fixes.push({ problem: problemOf('index.entry_missing', owners[0]), key, value: owners[0] });
+    if (!indexes.get(key, options)?.equals(owners[0]))
+      fixes.push({ problem: problemOf('index.entry_missing', owners[0]), key, value: owners[0] });
   }
   const prefix = indexPrefix(definition.id);
   for (const { key, value } of indexes.getRange({ start: prefix, end: prefixEnd(prefix), ...options })) {
-    if (!expected.has(Buffer.from(key).toString('latin1'))) fixes.push({ problem: problemOf('index.entry_stale', Buffer.from(value)), key: Buffer.from(key) });
+    if (!expected.has(Buffer.from(key).toString('latin1')))
+      fixes.push({ problem: problemOf('index.entry_stale', Buffer.from(value)), key: Buffer.from(key) });
   }
   return fixes;
 }
@@ -68,12 +76,20 @@ function findEntryFixes(engine: EmbeddedEngine, definition: IndexDefinition, tra
 /** Reports every disagreement between documents and index entries; with `repair`, fixes all but unique conflicts. */
 export async function auditIndexEntries(engine: EmbeddedEngine, { repair = false } = {}): Promise<IndexProblem[]> {
   if (!repair) {
-    return engine.read((transaction) => allDefinitions(engine, transaction).flatMap((definition) => findEntryFixes(engine, definition, transaction).map((fix) => fix.problem)));
+    return engine.read((transaction) =>
+      allDefinitions(engine, transaction).flatMap((definition) =>
+        findEntryFixes(engine, definition, transaction).map((fix) => fix.problem),
+      ),
+    );
   }
-  return engine.write(() => allDefinitions(engine).flatMap((definition) => findEntryFixes(engine, definition).map((fix) => {
-    if (fix.problem.kind === 'index.unique_conflict') return fix.problem;
-    if (fix.value) engine.environment.indexes.putSync(fix.key, fix.value);
-    else engine.environment.indexes.removeSync(fix.key);
-    return { ...fix.problem, repaired: true };
-  })));
+  return engine.write(() =>
+    allDefinitions(engine).flatMap((definition) =>
+      findEntryFixes(engine, definition).map((fix) => {
+        if (fix.problem.kind === 'index.unique_conflict') return fix.problem;
+        if (fix.value) engine.environment.indexes.putSync(fix.key, fix.value);
+        else engine.environment.indexes.removeSync(fix.key);
+        return { ...fix.problem, repaired: true };
+      }),
+    ),
+  );
 }

@@ -44,14 +44,20 @@ function buildEntries(environment: LmdbEnvironment, definition: IndexDefinition,
     const document = decodeDocument(value);
     for (const entry of indexEntryKeys(document, definition, idBytes)) {
       const owner = definition.unique ? environment.indexes.get(entry) : undefined;
-      if (owner && !owner.equals(idBytes)) throw new DuplicateKeyError(namespace, definition.name, { ...definition.key }, indexKeyValue(document, definition));
+      if (owner && !owner.equals(idBytes))
+        throw new DuplicateKeyError(namespace, definition.name, { ...definition.key }, indexKeyValue(document, definition));
       environment.indexes.putSync(entry, idBytes);
     }
   }
 }
 
 /** Must run inside a write transaction. Like MongoDB's dropIndex: code 27 (IndexNotFound) for an unknown name. */
-export function dropIndexInTransaction(input: { environment: LmdbEnvironment; catalogue: Catalogue; collection: string; name: string }): void {
+export function dropIndexInTransaction(input: {
+  environment: LmdbEnvironment;
+  catalogue: Catalogue;
+  collection: string;
+  name: string;
+}): void {
   const definition = input.catalogue.definitions(input.collection).find((existing) => existing.name === input.name);
   if (!definition) throw new StoreWriteError(27, `index not found with name [${input.name}]`);
   const prefix = indexPrefix(definition.id);

@@ -79,7 +79,12 @@ function compileIndex(definition: IndexDefinition): CompiledIndex {
   if (!compiled) {
     compiled = {
       prefix: indexPrefix(definition.id),
-      fields: Object.entries(definition.key).map(([path, direction]) => ({ path, parts: splitPath(path), direction, isTopLevel: !path.includes('.') })),
+      fields: Object.entries(definition.key).map(([path, direction]) => ({
+        path,
+        parts: splitPath(path),
+        direction,
+        isTopLevel: !path.includes('.'),
+      })),
     };
     compiledIndexes.set(definition, compiled);
   }
@@ -151,5 +156,7 @@ export function indexKeyValue(document: Document, definition: IndexDefinition): 
 
 /** MongoDB's generated index name: `organisation_1_ifi.key_1`. */
 export function defaultIndexName(keys: IndexKeys): string {
-  return Object.entries(keys).map(([path, direction]) => `${path}_${direction}`).join('_');
+  return Object.entries(keys)
+    .map(([path, direction]) => `${path}_${direction}`)
+    .join('_');
 }

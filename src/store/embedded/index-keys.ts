@@ -7,7 +7,16 @@ import type { ObjectId } from 'bson';
 import { isObjectId } from '../../domain/is-object-id.ts';
 
 export const TYPE_TAG = {
-  null: 0x05, number: 0x10, string: 0x20, object: 0x30, array: 0x40, binary: 0x50, objectId: 0x60, boolean: 0x70, date: 0x80, regex: 0x90,
+  null: 0x05,
+  number: 0x10,
+  string: 0x20,
+  object: 0x30,
+  array: 0x40,
+  binary: 0x50,
+  objectId: 0x60,
+  boolean: 0x70,
+  date: 0x80,
+  regex: 0x90,
 } as const;
 
 /** A growable byte buffer: keys are built once per entry, so avoid intermediate arrays. */
@@ -72,10 +81,15 @@ export class KeyWriter {
 export function typeTagOf(value: unknown): number {
   if (value === null || value === undefined) return TYPE_TAG.null;
   switch (typeof value) {
-    case 'number': case 'bigint': return TYPE_TAG.number;
-    case 'string': return TYPE_TAG.string;
-    case 'boolean': return TYPE_TAG.boolean;
-    default: break;
+    case 'number':
+    case 'bigint':
+      return TYPE_TAG.number;
+    case 'string':
+      return TYPE_TAG.string;
+    case 'boolean':
+      return TYPE_TAG.boolean;
+    default:
+      break;
   }
   if (isObjectId(value)) return TYPE_TAG.objectId;
   if (value instanceof Date) return TYPE_TAG.date;
@@ -103,14 +117,30 @@ function boundedBytes(bytes: Uint8Array): Uint8Array {
 
 function writeBody(writer: KeyWriter, tag: number, value: any): void {
   switch (tag) {
-    case TYPE_TAG.null: return;
-    case TYPE_TAG.number: writer.number(typeof value === 'number' ? value : Number(typeof value === 'bigint' ? value : value.toNumber())); return;
-    case TYPE_TAG.string: writer.escaped(boundedBytes(utf8(value))); return;
-    case TYPE_TAG.boolean: writer.byte(value ? 1 : 0); return;
-    case TYPE_TAG.objectId: writer.raw((value as ObjectId).id); return;
-    case TYPE_TAG.date: writer.number((value as Date).getTime()); return;
-    case TYPE_TAG.binary: writer.escaped(boundedBytes(value as Uint8Array)); return;
-    case TYPE_TAG.regex: writer.escaped(utf8((value as RegExp).source)); writer.escaped(utf8((value as RegExp).flags)); return;
+    case TYPE_TAG.null:
+      return;
+    case TYPE_TAG.number:
+      writer.number(typeof value === 'number' ? value : Number(typeof value === 'bigint' ? value : value.toNumber()));
+      return;
+    case TYPE_TAG.string:
+      writer.escaped(boundedBytes(utf8(value)));
+      return;
+    case TYPE_TAG.boolean:
+      writer.byte(value ? 1 : 0);
+      return;
+    case TYPE_TAG.objectId:
+      writer.raw((value as ObjectId).id);
+      return;
+    case TYPE_TAG.date:
+      writer.number((value as Date).getTime());
+      return;
+    case TYPE_TAG.binary:
+      writer.escaped(boundedBytes(value as Uint8Array));
+      return;
+    case TYPE_TAG.regex:
+      writer.escaped(utf8((value as RegExp).source));
+      writer.escaped(utf8((value as RegExp).flags));
+      return;
     case TYPE_TAG.array:
       for (const element of value as unknown[]) writeValue(writer, element);
       writer.byte(0);

@@ -13,8 +13,11 @@ const isPlainObject = (value: unknown): value is Record<string, unknown> =>
 
 /** Values whose index key is equal exactly when MongoDB's equality holds. */
 const isExactEqualityValue = (value: unknown): boolean =>
-  typeof value === 'string' || typeof value === 'boolean' || (typeof value === 'number' && Number.isFinite(value))
-  || isObjectId(value) || (value instanceof Date && !Number.isNaN(value.getTime()));
+  typeof value === 'string' ||
+  typeof value === 'boolean' ||
+  (typeof value === 'number' && Number.isFinite(value)) ||
+  isObjectId(value) ||
+  (value instanceof Date && !Number.isNaN(value.getTime()));
 
 /** Values whose key order is MongoDB's order within their type (a range is bracketed to one type). */
 const isExactRangeValue = (value: unknown): boolean => isObjectId(value) || (value instanceof Date && !Number.isNaN(value.getTime()));
@@ -29,7 +32,9 @@ function isEncodedExactly(expression: unknown, isRangeField: boolean): boolean {
   if (!isRangeField) {
     if (operators.length !== 1) return false;
     if (operators[0] === '$eq') return isExactEqualityValue(expression.$eq);
-    return operators[0] === '$in' && Array.isArray(expression.$in) && expression.$in.length > 0 && expression.$in.every(isExactEqualityValue);
+    return (
+      operators[0] === '$in' && Array.isArray(expression.$in) && expression.$in.length > 0 && expression.$in.every(isExactEqualityValue)
+    );
   }
   // One lower and at most one upper bound (the planner uses `$gte` over `$gt` when both are given: refuse that).
   if (!operators.every((operator) => RANGE_OPERATORS.has(operator))) return false;

@@ -18,7 +18,11 @@ export interface EmbeddedStoreOptions {
 }
 
 export async function openEmbeddedStore(options: EmbeddedStoreOptions): Promise<Store> {
-  const environment = await LmdbEnvironment.open({ dataDir: options.dataDir, mapSizeGb: options.mapSizeGb, mapSizeBytes: options.mapSizeBytes });
+  const environment = await LmdbEnvironment.open({
+    dataDir: options.dataDir,
+    mapSizeGb: options.mapSizeGb,
+    mapSizeBytes: options.mapSizeBytes,
+  });
   const engine = new EmbeddedEngine(environment, options.dbName ?? 'embedded', options.changeLog);
   return new EmbeddedStore(engine);
 }

@@ -75,7 +75,9 @@ function lookUp(context: CollectionContext, filter: Filter, paths: string[]): Lo
     const raw = environment.documents.get(keyWriter.view());
     return { match: raw ? { idBytes, raw } : null, residual: paths.filter((path) => path !== '_id'), absentId: !raw };
   }
-  const index = context.indexes.find((candidate) => candidate.unique && !candidate.sparse && Object.keys(candidate.key).every((path) => paths.includes(path)));
+  const index = context.indexes.find(
+    (candidate) => candidate.unique && !candidate.sparse && Object.keys(candidate.key).every((path) => paths.includes(path)),
+  );
   if (!index) return null;
   const key = uniqueKey(index, filter);
   const idBytes = environment.indexes.get(key);
@@ -111,8 +113,11 @@ const isPlainField = (path: string): boolean => !path.includes('.') && !path.sta
  */
 function buildInserted(filter: Filter, paths: string[], update: Update): { document: Document; hasFreshId: boolean } {
   const operators = Object.keys(update);
-  const isPlain = paths.every(isPlainField) && operators.every((operator) => (operator === '$setOnInsert' || operator === '$set')
-    && Object.keys(update[operator] ?? {}).every(isPlainField));
+  const isPlain =
+    paths.every(isPlainField) &&
+    operators.every(
+      (operator) => (operator === '$setOnInsert' || operator === '$set') && Object.keys(update[operator] ?? {}).every(isPlainField),
+    );
   if (!isPlain) return { document: upsertDocument(filter, update), hasFreshId: false };
   const document: Document = { _id: undefined };
   for (const path of paths) document[path] = filter[path];

@@ -42,7 +42,8 @@ export function planDisjunction(input: {
       const fields = Object.entries(index.key) as Array<[string, SortDirection]>;
       const order = sortOrder(fields, pinnedFields(fields, conditionSets), input.sort, index.unique);
       const candidate = candidateOf(index, ranges, order, Math.min(...parts.map((part) => part.score)), { residualFilter: input.filter });
-      if (!best || candidate.score > best.score || (candidate.score === best.score && candidate.sortedByIndex && !best.sortedByIndex)) best = candidate;
+      if (!best || candidate.score > best.score || (candidate.score === best.score && candidate.sortedByIndex && !best.sortedByIndex))
+        best = candidate;
     }
   }
   return best;
@@ -72,8 +73,8 @@ function pinnedFields(fields: Array<[string, SortDirection]>, conditionSets: Arr
   const pinned: boolean[] = [];
   for (const [path] of fields) {
     const values = conditionSets.map((conditions) => conditions.get(path)?.values);
-    const isPinned = values.every((list) => list?.length === 1)
-      && values.every((list) => encodeValue(list![0]).equals(encodeValue(values[0]![0])));
+    const isPinned =
+      values.every((list) => list?.length === 1) && values.every((list) => encodeValue(list![0]).equals(encodeValue(values[0]![0])));
     pinned.push(isPinned);
     if (!isPinned) break;
   }

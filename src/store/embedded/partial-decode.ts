@@ -27,10 +27,16 @@ function decodeFields(bytes: Buffer, wanted: Array<{ name: string; bytes: Buffer
   let position: number;
   let count: number;
   const head = bytes[0];
-  if (head >= 0x80 && head <= 0x8f) { count = head & 0x0f; position = 1; }
-  else if (head === 0xde) { count = bytes.readUInt16BE(1); position = 3; }
-  else if (head === 0xdf) { count = bytes.readUInt32BE(1); position = 5; }
-  else return null;
+  if (head >= 0x80 && head <= 0x8f) {
+    count = head & 0x0f;
+    position = 1;
+  } else if (head === 0xde) {
+    count = bytes.readUInt16BE(1);
+    position = 3;
+  } else if (head === 0xdf) {
+    count = bytes.readUInt32BE(1);
+    position = 5;
+  } else return null;
   const out: Document = {};
   let found = 0;
   for (let entry = 0; entry < count && found < wanted.length; entry += 1) {
@@ -49,7 +55,12 @@ function decodeFields(bytes: Buffer, wanted: Array<{ name: string; bytes: Buffer
 }
 
 /** Field names are a few bytes long: a plain loop beats a native compare call per key. */
-function fieldNamed(wanted: Array<{ name: string; bytes: Buffer }>, bytes: Buffer, start: number, end: number): { name: string } | undefined {
+function fieldNamed(
+  wanted: Array<{ name: string; bytes: Buffer }>,
+  bytes: Buffer,
+  start: number,
+  end: number,
+): { name: string } | undefined {
   const length = end - start;
   for (const field of wanted) {
     if (field.bytes.length !== length) continue;
@@ -67,11 +78,19 @@ function stringAt(bytes: Buffer, position: number): boolean {
   const head = bytes[position];
   let length: number;
   let start: number;
-  if (head >= 0xa0 && head <= 0xbf) { length = head & 0x1f; start = position + 1; }
-  else if (head === 0xd9) { length = bytes[position + 1]; start = position + 2; }
-  else if (head === 0xda) { length = bytes.readUInt16BE(position + 1); start = position + 3; }
-  else if (head === 0xdb) { length = bytes.readUInt32BE(position + 1); start = position + 5; }
-  else return false;
+  if (head >= 0xa0 && head <= 0xbf) {
+    length = head & 0x1f;
+    start = position + 1;
+  } else if (head === 0xd9) {
+    length = bytes[position + 1];
+    start = position + 2;
+  } else if (head === 0xda) {
+    length = bytes.readUInt16BE(position + 1);
+    start = position + 3;
+  } else if (head === 0xdb) {
+    length = bytes.readUInt32BE(position + 1);
+    start = position + 5;
+  } else return false;
   text.start = start;
   text.end = start + length;
   return true;
@@ -95,29 +114,62 @@ function skip(bytes: Buffer, position: number): number {
   if (head <= 0x9f) return skipItems(bytes, position + 1, head & 0x0f);
   if (head <= 0xbf) return position + 1 + (head & 0x1f);
   switch (head) {
-    case 0xc0: case 0xc1: case 0xc2: case 0xc3: return position + 1;
-    case 0xc4: case 0xd9: return position + 2 + bytes[position + 1];
-    case 0xc5: case 0xda: return position + 3 + bytes.readUInt16BE(position + 1);
-    case 0xc6: case 0xdb: return position + 5 + bytes.readUInt32BE(position + 1);
-    case 0xc7: return position + 3 + bytes[position + 1];
-    case 0xc8: return position + 4 + bytes.readUInt16BE(position + 1);
-    case 0xc9: return position + 6 + bytes.readUInt32BE(position + 1);
-    case 0xca: return position + 5;
-    case 0xcb: return position + 9;
-    case 0xcc: case 0xd0: return position + 2;
-    case 0xcd: case 0xd1: return position + 3;
-    case 0xce: case 0xd2: return position + 5;
-    case 0xcf: case 0xd3: return position + 9;
-    case 0xd4: return position + 3;
-    case 0xd5: return position + 4;
-    case 0xd6: return position + 6;
-    case 0xd7: return position + 10;
-    case 0xd8: return position + 18;
-    case 0xdc: return skipItems(bytes, position + 3, bytes.readUInt16BE(position + 1));
-    case 0xdd: return skipItems(bytes, position + 5, bytes.readUInt32BE(position + 1));
-    case 0xde: return skipItems(bytes, position + 3, bytes.readUInt16BE(position + 1) * 2);
-    case 0xdf: return skipItems(bytes, position + 5, bytes.readUInt32BE(position + 1) * 2);
-    default: throw new Error(`unexpected msgpack byte 0x${head.toString(16)}`);
+    case 0xc0:
+    case 0xc1:
+    case 0xc2:
+    case 0xc3:
+      return position + 1;
+    case 0xc4:
+    case 0xd9:
+      return position + 2 + bytes[position + 1];
+    case 0xc5:
+    case 0xda:
+      return position + 3 + bytes.readUInt16BE(position + 1);
+    case 0xc6:
+    case 0xdb:
+      return position + 5 + bytes.readUInt32BE(position + 1);
+    case 0xc7:
+      return position + 3 + bytes[position + 1];
+    case 0xc8:
+      return position + 4 + bytes.readUInt16BE(position + 1);
+    case 0xc9:
+      return position + 6 + bytes.readUInt32BE(position + 1);
+    case 0xca:
+      return position + 5;
+    case 0xcb:
+      return position + 9;
+    case 0xcc:
+    case 0xd0:
+      return position + 2;
+    case 0xcd:
+    case 0xd1:
+      return position + 3;
+    case 0xce:
+    case 0xd2:
+      return position + 5;
+    case 0xcf:
+    case 0xd3:
+      return position + 9;
+    case 0xd4:
+      return position + 3;
+    case 0xd5:
+      return position + 4;
+    case 0xd6:
+      return position + 6;
+    case 0xd7:
+      return position + 10;
+    case 0xd8:
+      return position + 18;
+    case 0xdc:
+      return skipItems(bytes, position + 3, bytes.readUInt16BE(position + 1));
+    case 0xdd:
+      return skipItems(bytes, position + 5, bytes.readUInt32BE(position + 1));
+    case 0xde:
+      return skipItems(bytes, position + 3, bytes.readUInt16BE(position + 1) * 2);
+    case 0xdf:
+      return skipItems(bytes, position + 5, bytes.readUInt32BE(position + 1) * 2);
+    default:
+      throw new Error(`unexpected msgpack byte 0x${head.toString(16)}`);
   }
 }
 

@@ -84,11 +84,19 @@ export function countPlanDocuments(source: WalkSource, plan: Plan, stopAt = Infi
   return seen.size;
 }
 
-function fetchExact(source: WalkSource, plan: Plan, range: KeyRange, rangeIndex: number, transactionOption: { transaction?: Transaction }): WalkedDocument | null {
+function fetchExact(
+  source: WalkSource,
+  plan: Plan,
+  range: KeyRange,
+  rangeIndex: number,
+  transactionOption: { transaction?: Transaction },
+): WalkedDocument | null {
   const decode = source.decode ?? decodeDocument;
   const position = { rangeIndex, key: range.start };
   if (!plan.index) {
-    const raw = source.transaction ? getFast(source.environment.documents, range.start, transactionOption) : source.environment.documents.get(range.start);
+    const raw = source.transaction
+      ? getFast(source.environment.documents, range.start, transactionOption)
+      : source.environment.documents.get(range.start);
     return raw ? { document: decode(raw), raw, idBytes: range.start.subarray(source.collectionPrefix.length), position } : null;
   }
   const idBytes = source.environment.indexes.get(range.start, transactionOption);
@@ -109,7 +117,8 @@ function getDocument(source: WalkSource, idBytes: Uint8Array, transactionOption:
 }
 
 type FastGetter = { getBinaryFast(key: Buffer, options: object): Buffer | undefined };
-const getFast = (database: unknown, key: Buffer, options: object): Buffer | undefined => (database as FastGetter).getBinaryFast(key, options);
+const getFast = (database: unknown, key: Buffer, options: object): Buffer | undefined =>
+  (database as FastGetter).getBinaryFast(key, options);
 
 function rangeOptions(range: KeyRange, reverse: boolean, after: Buffer | undefined): object {
   if (!reverse) return after ? { start: after, exclusiveStart: true, end: range.end } : { start: range.start, end: range.end };

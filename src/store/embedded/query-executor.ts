@@ -25,7 +25,13 @@ export function planFor(filter: Filter, options: FindOptions, indexes: IndexDefi
 }
 
 /** Matching documents after sort, skip and limit; decoded partially (see partialDecoding) when `decodesPartially`. */
-export function runFind(source: WalkSource, indexes: IndexDefinition[], filter: Filter, options: FindOptions = {}, decodesPartially = false): FindOutcome {
+export function runFind(
+  source: WalkSource,
+  indexes: IndexDefinition[],
+  filter: Filter,
+  options: FindOptions = {},
+  decodesPartially = false,
+): FindOutcome {
   const plan = planFor(filter, options, indexes, source);
   const partial = decodesPartially ? partialDecoding(plan.residualFilter, options) : null;
   if (partial) source = { ...source, decode: partial.decode };
@@ -82,7 +88,8 @@ export function partialDecoding(residualFilter: Filter, options: FindOptions): {
     fields.add(topLevel(path));
   }
   for (const path of Object.keys(options.sort ?? {})) fields.add(topLevel(path));
-  const isProjected = fields.size === projectedCount && (idFlag === undefined || Boolean(idFlag)) && included.every(([path]) => !path.includes('.'));
+  const isProjected =
+    fields.size === projectedCount && (idFlag === undefined || Boolean(idFlag)) && included.every(([path]) => !path.includes('.'));
   return { decode: compilePartialDecoder(fields), isProjected };
 }
 
@@ -95,7 +102,10 @@ export function sortDocuments<T extends Document>(documents: T[], sort: Sort): T
 
 function sortWalked(matches: WalkedDocument[], sort: Sort): WalkedDocument[] {
   const byDocument = new Map<Document, WalkedDocument>(matches.map((walked) => [walked.document, walked]));
-  return sortDocuments(matches.map((walked) => walked.document), sort).map((document) => byDocument.get(document)!);
+  return sortDocuments(
+    matches.map((walked) => walked.document),
+    sort,
+  ).map((document) => byDocument.get(document)!);
 }
 
 /** Tests a filter: simple equality filters without mingo, the rest with mingo's compiled Query (regexes on RE2); null tests nothing. */

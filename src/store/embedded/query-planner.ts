@@ -67,19 +67,27 @@ export function planQuery(input: {
   }
   const scored = [primary, ...input.indexes]
     .map((definition) => ({ definition, candidate: candidateFor(definition, prefixOf(definition), conditions, sort, false, false) }))
-    .filter(({ candidate }) => candidate.score > 0 || (candidate.sortedByIndex && Object.keys(sort).length > 0 && !candidate.index?.sparse));
+    .filter(
+      ({ candidate }) => candidate.score > 0 || (candidate.sortedByIndex && Object.keys(sort).length > 0 && !candidate.index?.sparse),
+    );
   // Point lookups of complete unique keys (an `_id` or `$in` of them) beat any range walk, however many fields the
   // walked index matches — MongoDB's planner does the same for `_id` equality.
-  scored.sort(({ candidate: a }, { candidate: b }) => Number(b.isPointLookup) - Number(a.isPointLookup)
-    || b.score - a.score
-    || Number(b.sortedByIndex) - Number(a.sortedByIndex)
-    || Number(b.index?.unique ?? true) - Number(a.index?.unique ?? true)
-    || Object.keys(a.index?.key ?? { _id: 1 }).length - Object.keys(b.index?.key ?? { _id: 1 }).length);
+  scored.sort(
+    ({ candidate: a }, { candidate: b }) =>
+      Number(b.isPointLookup) - Number(a.isPointLookup) ||
+      b.score - a.score ||
+      Number(b.sortedByIndex) - Number(a.sortedByIndex) ||
+      Number(b.index?.unique ?? true) - Number(a.index?.unique ?? true) ||
+      Object.keys(a.index?.key ?? { _id: 1 }).length - Object.keys(b.index?.key ?? { _id: 1 }).length,
+  );
   const chosen = scored[0]?.definition;
   const best = chosen && candidateFor(chosen, prefixOf(chosen), conditions, sort, false);
   const disjunction = planDisjunction({ filter: input.filter, sort, indexes: [primary, ...input.indexes], prefixOf });
-  if (disjunction && (!best || disjunction.score > best.score
-    || (disjunction.score === best.score && (disjunction.sortedByIndex || !best.sortedByIndex)))) return disjunction;
+  if (
+    disjunction &&
+    (!best || disjunction.score > best.score || (disjunction.score === best.score && (disjunction.sortedByIndex || !best.sortedByIndex)))
+  )
+    return disjunction;
   if (best) return withCoverage(best, input.filter);
   const scan = candidateFor(primary, input.collectionPrefix, conditions, sort, true);
   return { ...scan, indexName: null, residualFilter: input.filter, keyFields: [] };
@@ -94,9 +102,11 @@ function withCoverage(plan: Candidate, filter: Filter): Candidate {
   const fields = Object.keys(plan.index?.key ?? { _id: 1 });
   const residualFilter: Filter = {};
   for (const [path, expression] of Object.entries(filter)) {
-    const isProved = fields.includes(path)
-      && (!isPlainObject(expression) || Object.keys(expression).every((key) => !key.startsWith('$'))
-        || Object.keys(expression).every((key) => key === '$in' || key === '$eq'));
+    const isProved =
+      fields.includes(path) &&
+      (!isPlainObject(expression) ||
+        Object.keys(expression).every((key) => !key.startsWith('$')) ||
+        Object.keys(expression).every((key) => key === '$in' || key === '$eq'));
     if (!isProved) residualFilter[path] = expression;
   }
   return { ...plan, residualFilter };
@@ -113,7 +123,12 @@ function findHinted(hint: string | IndexKeys, indexes: IndexDefinition[]): Index
  * index and builds the ranges of the chosen one alone — a 1,000-value `$in` makes 1,000 keys per index otherwise.
  */
 export function candidateFor(
-  index: IndexDefinition, prefix: Buffer, conditions: Map<string, FieldCondition>, sort: Sort, isForced: boolean, withRanges = true,
+  index: IndexDefinition,
+  prefix: Buffer,
+  conditions: Map<string, FieldCondition>,
+  sort: Sort,
+  isForced: boolean,
+  withRanges = true,
 ): Candidate {
   const fields = Object.entries(index.key) as Array<[string, SortDirection]>;
   let prefixes: Buffer[] = [prefix];
@@ -153,8 +168,15 @@ export function candidateFor(
 
 /** A candidate walking `ranges` of `index` in `order` (null: not in sort order); its residual filter is set later. */
 export function candidateOf(
-  index: IndexDefinition, ranges: KeyRange[], order: 'forward' | 'reverse' | null, score: number,
-  { isPointLookup = false, residualFilter = {}, keyFields = [] }: { isPointLookup?: boolean; residualFilter?: Filter; keyFields?: string[] } = {},
+  index: IndexDefinition,
+  ranges: KeyRange[],
+  order: 'forward' | 'reverse' | null,
+  score: number,
+  {
+    isPointLookup = false,
+    residualFilter = {},
+    keyFields = [],
+  }: { isPointLookup?: boolean; residualFilter?: Filter; keyFields?: string[] } = {},
 ): Candidate {
   return {
     index: index.id === -1 ? null : index,
@@ -186,10 +208,14 @@ function rangeOf(start: Buffer, condition: FieldCondition, direction: SortDirect
   const high = direction === 1 ? condition.upper : condition.lower;
   const anyValue = (condition.lower ?? condition.upper)!.value;
   const from = low
-    ? (low.inclusive ? appendValue(start, low.value, direction) : prefixEnd(appendValue(start, low.value, direction)))
+    ? low.inclusive
+      ? appendValue(start, low.value, direction)
+      : prefixEnd(appendValue(start, low.value, direction))
     : Buffer.concat([start, typeBracket(anyValue, direction)]);
   const to = high
-    ? (high.inclusive ? prefixEnd(appendValue(start, high.value, direction)) : appendValue(start, high.value, direction))
+    ? high.inclusive
+      ? prefixEnd(appendValue(start, high.value, direction))
+      : appendValue(start, high.value, direction)
     : prefixEnd(Buffer.concat([start, typeBracket(anyValue, direction)]));
   return { start: from, end: to, isExact: false };
 }
@@ -208,7 +234,12 @@ function sortedUnique(ranges: KeyRange[]): KeyRange[] {
  * some position on, every earlier index field is pinned to one value, and all directions agree (or all are
  * opposite). Non-unique entries end with the `_id`, so a trailing `_id` sort key is served too.
  */
-export function sortOrder(fields: Array<[string, SortDirection]>, singleValued: boolean[], sort: Sort, isUnique: boolean): 'forward' | 'reverse' | null {
+export function sortOrder(
+  fields: Array<[string, SortDirection]>,
+  singleValued: boolean[],
+  sort: Sort,
+  isUnique: boolean,
+): 'forward' | 'reverse' | null {
   const sortFields = Object.entries(sort);
   if (sortFields.length === 0) return 'forward';
   const walked: Array<[string, SortDirection]> = isUnique ? fields : [...fields, ['_id', 1]];

@@ -11,10 +11,15 @@ export type Scalar = string | number | boolean | ObjectId | Date | null;
 export function isScalar(value: unknown): value is Scalar {
   if (value === null) return true;
   switch (typeof value) {
-    case 'string': case 'boolean': return true;
-    case 'number': return !Number.isNaN(value);
-    case 'object': return isObjectId(value) || (value instanceof Date && !Number.isNaN(value.getTime()));
-    default: return false;
+    case 'string':
+    case 'boolean':
+      return true;
+    case 'number':
+      return !Number.isNaN(value);
+    case 'object':
+      return isObjectId(value) || (value instanceof Date && !Number.isNaN(value.getTime()));
+    default:
+      return false;
   }
 }
 
@@ -70,7 +75,8 @@ export function compileSimpleFilter(filter: Filter): ((document: Document) => bo
  */
 export function compileSimpleProjection(projection: Projection): ((document: Document) => Document) | null {
   const entries = Object.entries(projection);
-  if (entries.some(([path, flag]) => path.includes('.') || path.startsWith('$') || ![0, 1, true, false].includes(flag as never))) return null;
+  if (entries.some(([path, flag]) => path.includes('.') || path.startsWith('$') || ![0, 1, true, false].includes(flag as never)))
+    return null;
   const others = entries.filter(([path]) => path !== '_id');
   const includesId = projection._id === undefined || Boolean(projection._id);
   const isInclusion = others.some(([, flag]) => Boolean(flag)) || (others.length === 0 && includesId);

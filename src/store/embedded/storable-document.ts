@@ -21,21 +21,30 @@ export function assertStorable(document: Document, encodedBytes: number): void {
   if (encodedBytes > MEASURE_ABOVE_ENCODED_BYTES) {
     const size = calculateObjectSize(document);
     if (size > MAX_BSON_DOCUMENT_BYTES) {
-      throw new StoreWriteError(DOCUMENT_TOO_LARGE_CODE, `BSONObj size: ${size} is invalid. Size must be at most ${MAX_BSON_DOCUMENT_BYTES} (16MB)`);
+      throw new StoreWriteError(
+        DOCUMENT_TOO_LARGE_CODE,
+        `BSONObj size: ${size} is invalid. Size must be at most ${MAX_BSON_DOCUMENT_BYTES} (16MB)`,
+      );
     }
   }
 }
 
 function checkFields(value: unknown, depth: number, path: string): void {
   if (value === null || typeof value !== 'object' || value instanceof Date || ArrayBuffer.isView(value) || '_bsontype' in value) return;
-  if (depth > MAX_NESTING_DEPTH) throw new StoreWriteError(NESTING_TOO_DEEP_CODE, `document exceeds the maximum nesting depth of ${MAX_NESTING_DEPTH} at ${path}`);
+  if (depth > MAX_NESTING_DEPTH)
+    throw new StoreWriteError(NESTING_TOO_DEEP_CODE, `document exceeds the maximum nesting depth of ${MAX_NESTING_DEPTH} at ${path}`);
   if (Array.isArray(value)) {
     value.forEach((element, index) => checkFields(element, depth + 1, `${path}.${index}`));
     return;
   }
   for (const [key, field] of Object.entries(value)) {
-    if (key.includes('\u0000')) throw new StoreWriteError(INVALID_FIELD_NAME_CODE, `field name ${JSON.stringify(`${path}.${key}`.slice(1))} must not contain a NUL byte`);
-    if (depth === 1 && key.startsWith('$')) throw new StoreWriteError(INVALID_FIELD_NAME_CODE, `field name ${JSON.stringify(`${path}.${key}`.slice(1))} must not start with '$'`);
+    if (key.includes('\u0000'))
+      throw new StoreWriteError(
+        INVALID_FIELD_NAME_CODE,
+        `field name ${JSON.stringify(`${path}.${key}`.slice(1))} must not contain a NUL byte`,
+      );
+    if (depth === 1 && key.startsWith('$'))
+      throw new StoreWriteError(INVALID_FIELD_NAME_CODE, `field name ${JSON.stringify(`${path}.${key}`.slice(1))} must not start with '$'`);
     checkFields(field, depth + 1, `${path}.${key}`);
   }
 }

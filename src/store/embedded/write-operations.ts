@@ -70,7 +70,9 @@ export function updateDocuments(context: CollectionContext, request: UpdateReque
     outcome.after ??= after;
   }
   if (matches.length === 0 && request.upsert) {
-    const document = request.replacement ? upsertReplacement(request.filter, request.replacement) : upsertDocument(request.filter, request.update!);
+    const document = request.replacement
+      ? upsertReplacement(request.filter, request.replacement)
+      : upsertDocument(request.filter, request.update!);
     context.writer.insert(document);
     outcome.upsertedId = document._id;
     outcome.after = document;

@@ -24,7 +24,11 @@ export function bulkFailure(error: unknown): unknown {
   if (!concern) return error;
   const failure = new MongoWriteConcernError({
     ok: 1,
-    writeConcernError: { code: concern.code ?? 64, errmsg: concern.errmsg ?? 'write concern error', ...(concern.errInfo ? { errInfo: concern.errInfo } : {}) },
+    writeConcernError: {
+      code: concern.code ?? 64,
+      errmsg: concern.errmsg ?? 'write concern error',
+      ...(concern.errInfo ? { errInfo: concern.errInfo } : {}),
+    },
     errorLabels: error.errorLabels,
   });
   failure.cause = error;

@@ -44,7 +44,13 @@ export async function currentChangeToken(db: Db): Promise<string> {
   return (await drain(db, [{ $match: { operationType: 'no-such-operation' } }], null, 1)).token;
 }
 
-export async function changesSince(db: Db, collections: string[], organisation: unknown, token: string, limit: number): Promise<ChangeBatch | ChangeHistoryLost> {
+export async function changesSince(
+  db: Db,
+  collections: string[],
+  organisation: unknown,
+  token: string,
+  limit: number,
+): Promise<ChangeBatch | ChangeHistoryLost> {
   const resumeToken = parseToken(token);
   if (!resumeToken) return { historyLost: true };
   try {
@@ -56,7 +62,12 @@ export async function changesSince(db: Db, collections: string[], organisation: 
 }
 
 async function drain(db: Db, pipeline: Document[], startAfter: ResumeToken | null, limit: number): Promise<ChangeBatch> {
-  const options: ChangeStreamOptions = { fullDocument: 'updateLookup', maxAwaitTimeMS: MAX_AWAIT_MS, batchSize: limit, ...(startAfter ? { startAfter } : {}) };
+  const options: ChangeStreamOptions = {
+    fullDocument: 'updateLookup',
+    maxAwaitTimeMS: MAX_AWAIT_MS,
+    batchSize: limit,
+    ...(startAfter ? { startAfter } : {}),
+  };
   const stream: ChangeStream = db.watch(pipeline, options);
   try {
     const changes: DocumentChange[] = [];
@@ -77,8 +88,8 @@ async function drain(db: Db, pipeline: Document[], startAfter: ResumeToken | nul
 function explainUnavailable(error: unknown): never {
   if ((error as { code?: number }).code === NO_CHANGE_STREAMS_CODE) {
     throw new ChangeStreamsUnavailableError(
-      'this MongoDB deployment is a standalone server: the duplicate and search indexes follow changes with a change stream, '
-      + 'which needs a replica set (a one-member replica set will do) or a sharded cluster',
+      'this MongoDB deployment is a standalone server: the duplicate and search indexes follow changes with a change stream, ' +
+        'which needs a replica set (a one-member replica set will do) or a sharded cluster',
     );
   }
   throw error;

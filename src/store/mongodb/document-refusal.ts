@@ -5,7 +5,12 @@
 import { DocumentRefusedError, type DocumentRefusal } from '../document-refused.ts';
 
 /** Server codes: BSONObjectTooLarge; update result too large; replacement too large; Overflow (nesting depth). */
-const SERVER_REFUSALS = new Map<number, DocumentRefusal>([[10334, 'too_large'], [17419, 'too_large'], [17420, 'too_large'], [15, 'too_deep']]);
+const SERVER_REFUSALS = new Map<number, DocumentRefusal>([
+  [10334, 'too_large'],
+  [17419, 'too_large'],
+  [17420, 'too_large'],
+  [15, 'too_deep'],
+]);
 
 function refusalOf(error: unknown): DocumentRefusal | null {
   if (!(error instanceof Error)) return null;
@@ -14,7 +19,8 @@ function refusalOf(error: unknown): DocumentRefusal | null {
   if (name === 'BSONError' && /must not contain null bytes/.test(message)) return 'invalid_key';
   if (name === 'MongoInvalidArgumentError' && /larger than the maximum size/.test(message)) return 'too_large';
   if (error instanceof RangeError && code === 'ERR_OUT_OF_RANGE') return 'too_large';
-  if (typeof code === 'number' && SERVER_REFUSALS.has(code)) return code === 15 && !/nest|depth/i.test(message) ? null : SERVER_REFUSALS.get(code)!;
+  if (typeof code === 'number' && SERVER_REFUSALS.has(code))
+    return code === 15 && !/nest|depth/i.test(message) ? null : SERVER_REFUSALS.get(code)!;
   return null;
 }
 

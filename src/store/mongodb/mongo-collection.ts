@@ -2,13 +2,35 @@
 // requires (bulk writes report per-operation write errors instead of throwing, and throw every other failure;
 // a refused document becomes DocumentRefusedError; explain is reduced to a QueryPlan).
 import type {
-  AnyBulkWriteOperation, BulkWriteResult as DriverBulkWriteResult, Collection as DriverCollection, Document as DriverDocument,
-  MongoBulkWriteError, WriteError as DriverWriteError,
+  AnyBulkWriteOperation,
+  BulkWriteResult as DriverBulkWriteResult,
+  Collection as DriverCollection,
+  Document as DriverDocument,
+  MongoBulkWriteError,
+  WriteError as DriverWriteError,
 } from 'mongodb';
 import type {
-  BulkOperation, BulkWriteOptions, BulkWriteResult, Collection, CountOptions, DeleteResult, Document, Filter, FindOneAndDeleteOptions,
-  FindOneAndUpdateOptions, FindOptions, IndexDescription, IndexKeys, IndexOptions, InsertManyResult, InsertOneResult, QueryPlan, Update,
-  UpdateOptions, UpdateResult, WriteError,
+  BulkOperation,
+  BulkWriteOptions,
+  BulkWriteResult,
+  Collection,
+  CountOptions,
+  DeleteResult,
+  Document,
+  Filter,
+  FindOneAndDeleteOptions,
+  FindOneAndUpdateOptions,
+  FindOptions,
+  IndexDescription,
+  IndexKeys,
+  IndexOptions,
+  InsertManyResult,
+  InsertOneResult,
+  QueryPlan,
+  Update,
+  UpdateOptions,
+  UpdateResult,
+  WriteError,
 } from '../port.ts';
 import { emptyBulkResult } from '../port.ts';
 import { bulkRuns, withInsertIds, type BulkRun } from './bulk-runs.ts';
@@ -43,7 +65,9 @@ export class MongoCollection<T extends Document = Document> implements Collectio
   }
 
   async find(filter: Filter = {}, options: FindOptions = {}): Promise<T[]> {
-    return withinDeadline(async () => (await this.driver.find(filter, { ...options, ...deadlineOption() } as any).toArray()) as unknown as T[]);
+    return withinDeadline(
+      async () => (await this.driver.find(filter, { ...options, ...deadlineOption() } as any).toArray()) as unknown as T[],
+    );
   }
 
   async *iterate(filter: Filter = {}, options: FindOptions & { batchSize?: number } = {}): AsyncIterable<T> {
@@ -64,7 +88,9 @@ export class MongoCollection<T extends Document = Document> implements Collectio
   }
 
   async insertMany(documents: Array<T | Omit<T, '_id'>>, options: BulkWriteOptions = {}): Promise<InsertManyResult> {
-    const result = await this.driver.insertMany(documents as DriverDocument[], options).catch((error: unknown) => rethrowRefusal(bulkFailure(error)));
+    const result = await this.driver
+      .insertMany(documents as DriverDocument[], options)
+      .catch((error: unknown) => rethrowRefusal(bulkFailure(error)));
     return { insertedCount: result.insertedCount, insertedIds: result.insertedIds };
   }
 
@@ -102,13 +128,22 @@ export class MongoCollection<T extends Document = Document> implements Collectio
     const total = emptyBulkResult();
     for (const run of bulkRuns(withInsertIds(operations), ordered)) {
       const { result, writeErrors } = await this.bulkRun(run.operations, ordered);
-      addRun(total, run, result, writeErrors.map((error) => toWriteError(error, run.start)), ordered);
+      addRun(
+        total,
+        run,
+        result,
+        writeErrors.map((error) => toWriteError(error, run.start)),
+        ordered,
+      );
     }
     return total;
   }
 
   /** One driver bulkWrite: its result and per-operation write errors; any other failure is thrown. */
-  private async bulkRun(operations: BulkOperation[], ordered: boolean): Promise<{ result: DriverBulkWriteResult; writeErrors: DriverWriteError[] }> {
+  private async bulkRun(
+    operations: BulkOperation[],
+    ordered: boolean,
+  ): Promise<{ result: DriverBulkWriteResult; writeErrors: DriverWriteError[] }> {
     try {
       return { result: await this.driver.bulkWrite(operations as AnyBulkWriteOperation[], { ordered }), writeErrors: [] };
     } catch (error) {
@@ -151,7 +186,12 @@ function rethrowRefusal(error: unknown): never {
 }
 
 function updateResult(result: { matchedCount: number; modifiedCount: number; upsertedCount: number; upsertedId: unknown }): UpdateResult {
-  return { matchedCount: result.matchedCount, modifiedCount: result.modifiedCount, upsertedCount: result.upsertedCount, upsertedId: result.upsertedId ?? null };
+  return {
+    matchedCount: result.matchedCount,
+    modifiedCount: result.modifiedCount,
+    upsertedCount: result.upsertedCount,
+    upsertedId: result.upsertedId ?? null,
+  };
 }
 
 function toWriteError(error: DriverWriteError, offset: number): WriteError {

@@ -2,8 +2,16 @@
 // cluster), where it runs the operations in a session transaction; a standalone server cannot offer it.
 import type { Db, MongoClient, TransactionOptions } from 'mongodb';
 import {
-  DEFAULT_CHANGE_BATCH, emptyBulkResult, type AtomicOperation, type BulkWriteResult, type ChangeBatch, type ChangeHistoryLost, type ChangesSinceOptions,
-  type Collection, type Document, type Store,
+  DEFAULT_CHANGE_BATCH,
+  emptyBulkResult,
+  type AtomicOperation,
+  type BulkWriteResult,
+  type ChangeBatch,
+  type ChangeHistoryLost,
+  type ChangesSinceOptions,
+  type Collection,
+  type Document,
+  type Store,
 } from '../port.ts';
 import { changesSince, currentChangeToken } from './change-stream.ts';
 import { MongoCollection } from './mongo-collection.ts';
@@ -18,7 +26,11 @@ export class MongoStore implements Store {
   readonly kind = 'mongodb' as const;
   applyAtomically?: (operations: AtomicOperation[]) => Promise<BulkWriteResult>;
 
-  constructor(private readonly client: MongoClient, private readonly db: Db, supportsTransactions: boolean) {
+  constructor(
+    private readonly client: MongoClient,
+    private readonly db: Db,
+    supportsTransactions: boolean,
+  ) {
     if (supportsTransactions) this.applyAtomically = (operations) => this.inTransaction(operations);
   }
 
@@ -56,7 +68,12 @@ export class MongoStore implements Store {
     return currentChangeToken(this.db);
   }
 
-  changesSince(collections: string[], organisation: unknown, token: string, options: ChangesSinceOptions = {}): Promise<ChangeBatch | ChangeHistoryLost> {
+  changesSince(
+    collections: string[],
+    organisation: unknown,
+    token: string,
+    options: ChangesSinceOptions = {},
+  ): Promise<ChangeBatch | ChangeHistoryLost> {
     return changesSince(this.db, collections, organisation, token, options.limit ?? DEFAULT_CHANGE_BATCH);
   }
 

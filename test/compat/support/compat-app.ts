@@ -15,19 +15,33 @@ import { makeTempDir, openStoreUnderTest, type StoreUnderTest } from '../../supp
 import { httpCall } from '../../support/http-call.ts';
 import { rememberSecret, testLogger } from '../../support/trace-log.ts';
 
-export interface Client { key: string; secret: string; organisation: ObjectId }
-export interface Answer { status: number; body: any; text: string; headers: Headers }
+export interface Client {
+  key: string;
+  secret: string;
+  organisation: ObjectId;
+}
+export interface Answer {
+  status: number;
+  body: any;
+  text: string;
+  headers: Headers;
+}
 
 export interface CompatApp {
   built: App;
   a: Client;
   b: Client;
   client(options: { scopes?: readonly Scope[]; organisation?: ObjectId; expiredOrganisation?: boolean }): Promise<Client>;
-  call(method: string, path: string, options?: { client?: Client | null; body?: unknown; raw?: string | Uint8Array; headers?: Record<string, string> }): Promise<Answer>;
+  call(
+    method: string,
+    path: string,
+    options?: { client?: Client | null; body?: unknown; raw?: string | Uint8Array; headers?: Record<string, string> },
+  ): Promise<Answer>;
   close(): Promise<void>;
 }
 
-export const basic = (client: Pick<Client, 'key' | 'secret'>) => `Basic ${Buffer.from(`${client.key}:${client.secret}`).toString('base64')}`;
+export const basic = (client: Pick<Client, 'key' | 'secret'>) =>
+  `Basic ${Buffer.from(`${client.key}:${client.secret}`).toString('base64')}`;
 export const q = (value: unknown) => encodeURIComponent(JSON.stringify(value));
 
 /**
@@ -55,7 +69,9 @@ export async function startCompatApp(options: { dataDir?: string; env?: Record<s
       const created = await built.services.organisations.create(`org-${new ObjectId().toHexString()}`);
       organisation = created._id;
       if (options.expiredOrganisation) {
-        await store.collection(COLLECTIONS.organisations).updateOne({ _id: organisation }, { $set: { expiration: new Date(Date.now() - 60_000) } });
+        await store
+          .collection(COLLECTIONS.organisations)
+          .updateOne({ _id: organisation }, { $set: { expiration: new Date(Date.now() - 60_000) } });
       }
     }
     const { client: doc, secret } = await built.services.clients.create({ organisation, scopes: options.scopes ?? ALL_SCOPES });
@@ -66,7 +82,10 @@ export async function startCompatApp(options: { dataDir?: string; env?: Record<s
   const a = await client({});
   const b = await client({});
   return {
-    built, a, b, client,
+    built,
+    a,
+    b,
+    client,
     async call(method, path, options = {}) {
       const who = options.client === undefined ? a : options.client;
       return httpCall(`${base}${path}`, method, { ...options, authorization: who ? basic(who) : undefined });

@@ -6,15 +6,18 @@ import type { Client, CompatApp } from './compat-app.ts';
 export function multipart(fields: Record<string, string>, file?: { name: string; content: string }) {
   const boundary = `----ll${new ObjectId().toHexString()}`;
   let raw = '';
-  for (const [name, value] of Object.entries(fields)) raw += `--${boundary}\r\nContent-Disposition: form-data; name="${name}"\r\n\r\n${value}\r\n`;
-  if (file) raw += `--${boundary}\r\nContent-Disposition: form-data; name="file"; filename="${file.name}"\r\nContent-Type: text/csv\r\n\r\n${file.content}\r\n`;
+  for (const [name, value] of Object.entries(fields))
+    raw += `--${boundary}\r\nContent-Disposition: form-data; name="${name}"\r\n\r\n${value}\r\n`;
+  if (file)
+    raw += `--${boundary}\r\nContent-Disposition: form-data; name="file"; filename="${file.name}"\r\nContent-Type: text/csv\r\n\r\n${file.content}\r\n`;
   raw += `--${boundary}--\r\n`;
   return { raw, headers: { 'content-type': `multipart/form-data; boundary=${boundary}` } };
 }
 
 export function llImportClient(app: CompatApp) {
   return {
-    createImport: async (client: Client = app.a) => (await app.call('POST', '/api/v2/personasimport', { client, body: { title: 'HR export', importStage: 'STAGE_IMPORTED' } })).body,
+    createImport: async (client: Client = app.a) =>
+      (await app.call('POST', '/api/v2/personasimport', { client, body: { title: 'HR export', importStage: 'STAGE_IMPORTED' } })).body,
     upload(id: string, content: string, client: Client = app.a) {
       const form = multipart({ id }, { name: 'people.csv', content });
       return app.call('POST', '/api/uploadpersonas', { client, raw: form.raw, headers: form.headers });

@@ -20,10 +20,14 @@ export async function ownRedis(dir: string, { aof = false } = {}): Promise<OwnRe
   return {
     url,
     async start() {
-      child = spawn('redis-server', ['--port', String(port), '--bind', '127.0.0.1', '--save', '', ...persistence, '--dir', dir], { stdio: 'ignore' });
+      child = spawn('redis-server', ['--port', String(port), '--bind', '127.0.0.1', '--save', '', ...persistence, '--dir', dir], {
+        stdio: 'ignore',
+      });
       for (let attempt = 0; ; attempt += 1) {
         const probe = new Redis(url, { lazyConnect: true, maxRetriesPerRequest: 0, retryStrategy: () => null });
-        probe.on('error', () => { /* not up yet: the connect below rejects and is retried */ });
+        probe.on('error', () => {
+          /* not up yet: the connect below rejects and is retried */
+        });
         try {
           await probe.connect();
           if ((await probe.ping()) === 'PONG') return;

@@ -19,11 +19,21 @@ export interface ServiceChild {
 }
 
 function spawnChild(args: string[], env: Record<string, string>): ServiceChild {
-  const child = spawn(process.execPath, args, { cwd: ROOT, env: { ...process.env, LOG_LEVEL: 'warn', ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = spawn(process.execPath, args, {
+    cwd: ROOT,
+    env: { ...process.env, LOG_LEVEL: 'warn', ...env },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
   let output = '';
-  child.stdout!.on('data', (chunk) => { output += chunk; });
-  child.stderr!.on('data', (chunk) => { output += chunk; });
-  const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) => child.on('exit', (code, signal) => resolve({ code, signal })));
+  child.stdout!.on('data', (chunk) => {
+    output += chunk;
+  });
+  child.stderr!.on('data', (chunk) => {
+    output += chunk;
+  });
+  const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) =>
+    child.on('exit', (code, signal) => resolve({ code, signal })),
+  );
   return { child, output: () => output, exited };
 }
 
@@ -41,12 +51,16 @@ export async function startApi(dataDir: string, env: Record<string, string> = {}
   const service = spawnChild(['--import', 'tsx', 'src/main.ts'], { DATA_DIR: dataDir, PORT: String(port), QUEUE: 'inline', ...env });
   const url = `http://127.0.0.1:${port}`;
   let hasExited = false;
-  void service.exited.then(() => { hasExited = true; });
+  void service.exited.then(() => {
+    hasExited = true;
+  });
   for (let attempt = 0; ; attempt += 1) {
     if (hasExited || attempt > 1200) throw new Error(`API did not start:\n${service.output()}`);
     try {
       if ((await fetch(`${url}/health`)).ok) break;
-    } catch { /* not listening yet */ }
+    } catch {
+      /* not listening yet */
+    }
     await new Promise((resolve) => setTimeout(resolve, 100));
   }
   const credentials = JSON.parse(readFileSync(join(credentialsDir, 'initial-client.json'), 'utf8')) as { key: string; secret: string };
@@ -67,7 +81,11 @@ export function spawnPersona(args: string[], env: Record<string, string>): Servi
 /** Runs a `persona` command to its end: its exit code and output (a non-zero exit does not throw). */
 export async function persona(args: string[], env: Record<string, string>): Promise<{ code: number; stdout: string; stderr: string }> {
   try {
-    const { stdout, stderr } = await run(process.execPath, [CLI, ...args], { cwd: ROOT, env: { ...process.env, LOG_LEVEL: 'warn', ...env }, maxBuffer: 64 * 1024 * 1024 });
+    const { stdout, stderr } = await run(process.execPath, [CLI, ...args], {
+      cwd: ROOT,
+      env: { ...process.env, LOG_LEVEL: 'warn', ...env },
+      maxBuffer: 64 * 1024 * 1024,
+    });
     return { code: 0, stdout, stderr };
   } catch (error) {
     const failure = error as { code: number; stdout: string; stderr: string };
@@ -76,9 +94,16 @@ export async function persona(args: string[], env: Record<string, string>): Prom
 }
 
 /** A call to the API with the first client's credentials; network errors (a killed API) reject. */
-export async function callApi(api: Pick<ApiProcess, 'url' | 'authorization'>, method: string, path: string, body?: unknown): Promise<{ status: number; body: any; headers: Headers }> {
+export async function callApi(
+  api: Pick<ApiProcess, 'url' | 'authorization'>,
+  method: string,
+  path: string,
+  body?: unknown,
+): Promise<{ status: number; body: any; headers: Headers }> {
   const response = await fetch(`${api.url}${path}`, {
-    method, headers: { authorization: api.authorization, ...(body === undefined ? {} : { 'content-type': 'application/json' }) }, body: body === undefined ? undefined : JSON.stringify(body),
+    method,
+    headers: { authorization: api.authorization, ...(body === undefined ? {} : { 'content-type': 'application/json' }) },
+    body: body === undefined ? undefined : JSON.stringify(body),
   });
   const text = await response.text();
   return { status: response.status, body: text ? JSON.parse(text) : null, headers: response.headers };

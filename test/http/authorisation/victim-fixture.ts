@@ -45,10 +45,14 @@ async function created(api: TestApi, path: string, body: unknown): Promise<strin
 
 async function uploadImport(api: TestApi, tag: string): Promise<string> {
   const form = new FormData();
-  form.append('file', new Blob([`email,name\nimported-${tag}@victim.example,Imported ${tag}\nnot-an-address,Bad\n`], { type: 'text/csv' }), 'people.csv');
+  form.append(
+    'file',
+    new Blob([`email,name\nimported-${tag}@victim.example,Imported ${tag}\nnot-an-address,Bad\n`], { type: 'text/csv' }),
+    'people.csv',
+  );
   form.append('mapping', JSON.stringify({ columns: { email: { type: 'mbox', primary: 1 }, name: { type: 'name' } } }));
   const response = await fetch(`${api.baseUrl}/v1/imports`, { method: 'POST', body: form, headers: { authorization: basic(api.admin) } });
-  const body = await response.json() as { id: string };
+  const body = (await response.json()) as { id: string };
   expect(response.status, JSON.stringify(body)).to.equal(202);
   for (;;) {
     const state = await api.request('GET', `/v1/imports/${body.id}`);
@@ -60,7 +64,8 @@ async function uploadImport(api: TestApi, tag: string): Promise<string> {
 /** Waits until no CSV import runs in the background (an accepted upload goes on writing after its 202). */
 export async function importsSettled(api: TestApi): Promise<void> {
   const imports = unguarded(api.built.store).collection(COLLECTIONS.imports);
-  while (await imports.findOne({ organisation: new ObjectId(api.admin.organisation), state: 'processing' })) await new Promise((resolve) => setTimeout(resolve, 10));
+  while (await imports.findOne({ organisation: new ObjectId(api.admin.organisation), state: 'processing' }))
+    await new Promise((resolve) => setTimeout(resolve, 10));
 }
 
 /** A fresh set of the admin organisation's objects, named so that their values are unique to this call. */
@@ -69,19 +74,31 @@ export async function makeVictimFixture(api: TestApi): Promise<VictimFixture> {
   const tag = `victim${serial}x${process.pid}`;
   const mbox = `mailto:${tag}@victim.example`;
   const persona = await created(api, '/v1/personas', {
-    name: `Name-${tag}`, attributes: { dept: `dept-${tag}` },
-    identifiers: [{ key: 'mbox', value: mbox }, { key: 'account', value: { homePage: ACCOUNT_HOME_PAGE, name: `user-${tag}` } }],
+    name: `Name-${tag}`,
+    attributes: { dept: `dept-${tag}` },
+    identifiers: [
+      { key: 'mbox', value: mbox },
+      { key: 'account', value: { homePage: ACCOUNT_HOME_PAGE, name: `user-${tag}` } },
+    ],
   });
-  const target = await created(api, '/v1/personas', { name: `Target-${tag}`, identifiers: [{ key: 'openid', value: `https://victim.example/${tag}/target` }] });
+  const target = await created(api, '/v1/personas', {
+    name: `Target-${tag}`,
+    identifiers: [{ key: 'openid', value: `https://victim.example/${tag}/target` }],
+  });
   const bare = await created(api, '/v1/personas', { name: `Bare-${tag}` });
-  const merged = await created(api, '/v1/personas', { name: `Merged-${tag}`, identifiers: [{ key: 'openid', value: `https://victim.example/${tag}/merged` }] });
+  const merged = await created(api, '/v1/personas', {
+    name: `Merged-${tag}`,
+    identifiers: [{ key: 'openid', value: `https://victim.example/${tag}/merged` }],
+  });
   const merge = await created(api, `/v1/personas/${target}/merge`, { from: [merged] });
   const link = await created(api, '/v1/persona-links', { persona, recTypeName: 'lms-user', recId: `rec-${tag}` });
   const llImport = await created(api, '/api/v2/personasimport', { title: `Import-${tag}` });
   const template = await created(api, '/api/v2/personasimporttemplate', { name: `Template-${tag}` });
   const store = unguarded(api.built.store);
   const organisation = new ObjectId(api.admin.organisation);
-  const identifier = await store.collection(COLLECTIONS.identifiers).findOne({ organisation, persona: new ObjectId(persona), 'ifi.key': 'mbox' });
+  const identifier = await store
+    .collection(COLLECTIONS.identifiers)
+    .findOne({ organisation, persona: new ObjectId(persona), 'ifi.key': 'mbox' });
   const attribute = await store.collection(COLLECTIONS.attributes).findOne({ organisation, personaId: new ObjectId(persona) });
   expect(await store.collection(PERSONAS_IMPORTS).findOne({ organisation, _id: new ObjectId(llImport) })).to.not.equal(null);
   expect(await store.collection(PERSONAS_IMPORT_TEMPLATES).findOne({ organisation, _id: new ObjectId(template) })).to.not.equal(null);
@@ -92,9 +109,32 @@ export async function makeVictimFixture(api: TestApi): Promise<VictimFixture> {
   expect(pseudonym, 'the pseudonymised export names the persona by its pseudonym').to.match(/^pp_/);
   return {
     pseudonym: pseudonym!,
-    organisation: api.admin.organisation, persona, target, bare, merge, link, llImport, template, mbox,
-    identifier: String(identifier!._id), attribute: String(attribute!._id), attributeKey: 'dept', client: client.id,
-    import: await uploadImport(api, tag), userId: `user-${tag}`,
-    markers: [`Name-${tag}`, `dept-${tag}`, `${tag}@victim.example`, `Target-${tag}`, `Bare-${tag}`, `rec-${tag}`, `Import-${tag}`, `Template-${tag}`, `imported-${tag}`, api.admin.organisation],
+    organisation: api.admin.organisation,
+    persona,
+    target,
+    bare,
+    merge,
+    link,
+    llImport,
+    template,
+    mbox,
+    identifier: String(identifier!._id),
+    attribute: String(attribute!._id),
+    attributeKey: 'dept',
+    client: client.id,
+    import: await uploadImport(api, tag),
+    userId: `user-${tag}`,
+    markers: [
+      `Name-${tag}`,
+      `dept-${tag}`,
+      `${tag}@victim.example`,
+      `Target-${tag}`,
+      `Bare-${tag}`,
+      `rec-${tag}`,
+      `Import-${tag}`,
+      `Template-${tag}`,
+      `imported-${tag}`,
+      api.admin.organisation,
+    ],
   };
 }

@@ -5,14 +5,21 @@ import type { TestApi, Credentials } from '../../http/http-support.ts';
 
 export { startTestApi, basic, type TestApi, type Credentials } from '../../http/http-support.ts';
 
-export interface Ifi { mbox?: string; mbox_sha1sum?: string; openid?: string; account?: { homePage: string; name: string } }
+export interface Ifi {
+  mbox?: string;
+  mbox_sha1sum?: string;
+  openid?: string;
+  account?: { homePage: string; name: string };
+}
 
 export const mboxIfi = (address: string) => ({ key: 'mbox', value: `mailto:${address}` });
 export const accountIfi = (homePage: string, name: string) => ({ key: 'account', value: { homePage, name } });
 
 /** Creates a persona (with identifiers and attributes) through POST /v1/personas; answers its id. */
 export async function createPersona(
-  api: TestApi, input: { name?: string; identifiers?: unknown[]; attributes?: Record<string, unknown> } = {}, auth?: Credentials,
+  api: TestApi,
+  input: { name?: string; identifiers?: unknown[]; attributes?: Record<string, unknown> } = {},
+  auth?: Credentials,
 ): Promise<string> {
   const answer = await api.request('POST', '/v1/personas', { body: { name: input.name ?? 'Someone', ...input }, auth });
   expect(answer.status, JSON.stringify(answer.body)).to.equal(201);

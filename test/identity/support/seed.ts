@@ -14,9 +14,12 @@ export function canonicalKeyOf(ifi: Ifi): string {
       const [local, domain] = ifi.value.slice('mailto:'.length).split('@');
       return `mbox|mailto:${local}@${domain.toLowerCase()}`;
     }
-    case 'mbox_sha1sum': return `mbox_sha1sum|${ifi.value.toLowerCase()}`;
-    case 'openid': return `openid|${ifi.value}`;
-    default: return `account|${JSON.stringify([ifi.value.homePage, ifi.value.name])}`;
+    case 'mbox_sha1sum':
+      return `mbox_sha1sum|${ifi.value.toLowerCase()}`;
+    case 'openid':
+      return `openid|${ifi.value}`;
+    default:
+      return `account|${JSON.stringify([ifi.value.homePage, ifi.value.name])}`;
   }
 }
 
@@ -31,11 +34,18 @@ export async function seedPersona(store: Store, organisation: ObjectId, seed: Se
   const now = new Date();
   const persona = new ObjectId();
   await store.collection(COLLECTIONS.personas).insertOne({
-    _id: persona, organisation, name: seed.name ?? `persona ${persona.toHexString().slice(-6)}`, active: true, createdAt: now, updatedAt: now,
+    _id: persona,
+    organisation,
+    name: seed.name ?? `persona ${persona.toHexString().slice(-6)}`,
+    active: true,
+    createdAt: now,
+    updatedAt: now,
   });
   for (const ifi of seed.identifiers ?? []) await seedIdentifier(store, organisation, persona, ifi);
   for (const [key, value] of Object.entries(seed.attributes ?? {})) {
-    await store.collection(COLLECTIONS.attributes).insertOne({ organisation, personaId: persona, key, value, createdAt: now, updatedAt: now });
+    await store
+      .collection(COLLECTIONS.attributes)
+      .insertOne({ organisation, personaId: persona, key, value, createdAt: now, updatedAt: now });
   }
   for (const link of seed.links ?? []) {
     await store.collection(COLLECTIONS.links).insertOne({ organisation, persona, ...link, active: true, createdAt: now, updatedAt: now });
@@ -47,31 +57,50 @@ export async function seedPersona(store: Store, organisation: ObjectId, seed: Se
 export async function seedIdentifier(store: Store, organisation: ObjectId, persona: ObjectId, ifi: Ifi): Promise<ObjectId> {
   const now = new Date();
   const { insertedId } = await store.collection(COLLECTIONS.identifiers).insertOne({
-    organisation, persona, ifi, canonicalKey: canonicalKeyOf(ifi), locked: false, createdAt: now, updatedAt: now,
+    organisation,
+    persona,
+    ifi,
+    canonicalKey: canonicalKeyOf(ifi),
+    locked: false,
+    createdAt: now,
+    updatedAt: now,
   });
-  const claim = ifi.key === 'mbox' ? sha1(canonicalKeyOf(ifi).slice('mbox|'.length)) : ifi.key === 'mbox_sha1sum' ? ifi.value.toLowerCase() : null;
+  const claim =
+    ifi.key === 'mbox' ? sha1(canonicalKeyOf(ifi).slice('mbox|'.length)) : ifi.key === 'mbox_sha1sum' ? ifi.value.toLowerCase() : null;
   if (claim) {
-    await store.collection(COLLECTIONS.emailClaims).updateOne(
-      { organisation, sha1: claim }, { $setOnInsert: { persona, createdAt: now } }, { upsert: true },
-    );
+    await store
+      .collection(COLLECTIONS.emailClaims)
+      .updateOne({ organisation, sha1: claim }, { $setOnInsert: { persona, createdAt: now } }, { upsert: true });
   }
   return insertedId as ObjectId;
 }
 
 /** Where everything of an organisation is: persona → sorted list of its identifiers, attributes, links, claims. */
 export async function snapshot(store: Store, organisation: ObjectId) {
-  const byPersona = new Map<string, { mergedInto: string | null; identifiers: string[]; attributes: string[]; links: string[]; claims: string[] }>();
+  const byPersona = new Map<
+    string,
+    { mergedInto: string | null; identifiers: string[]; attributes: string[]; links: string[]; claims: string[] }
+  >();
   for (const persona of await store.collection(COLLECTIONS.personas).find({ organisation })) {
-    byPersona.set(persona._id.toHexString(), { mergedInto: persona.mergedInto?.toHexString() ?? null, identifiers: [], attributes: [], links: [], claims: [] });
+    byPersona.set(persona._id.toHexString(), {
+      mergedInto: persona.mergedInto?.toHexString() ?? null,
+      identifiers: [],
+      attributes: [],
+      links: [],
+      claims: [],
+    });
   }
   const add = (persona: ObjectId, field: 'identifiers' | 'attributes' | 'links' | 'claims', value: string) => {
     const entry = byPersona.get(persona.toHexString());
     if (!entry) throw new Error(`${field} ${value} on missing persona ${persona.toHexString()}`);
     entry[field].push(value);
   };
-  for (const doc of await store.collection(COLLECTIONS.identifiers).find({ organisation })) add(doc.persona, 'identifiers', `${doc._id.toHexString()} ${doc.canonicalKey}`);
-  for (const doc of await store.collection(COLLECTIONS.attributes).find({ organisation })) add(doc.personaId, 'attributes', `${doc._id.toHexString()} ${doc.key}=${doc.value}`);
-  for (const doc of await store.collection(COLLECTIONS.links).find({ organisation })) add(doc.persona, 'links', `${doc._id.toHexString()} ${doc.recTypeName}/${doc.recId}`);
+  for (const doc of await store.collection(COLLECTIONS.identifiers).find({ organisation }))
+    add(doc.persona, 'identifiers', `${doc._id.toHexString()} ${doc.canonicalKey}`);
+  for (const doc of await store.collection(COLLECTIONS.attributes).find({ organisation }))
+    add(doc.personaId, 'attributes', `${doc._id.toHexString()} ${doc.key}=${doc.value}`);
+  for (const doc of await store.collection(COLLECTIONS.links).find({ organisation }))
+    add(doc.persona, 'links', `${doc._id.toHexString()} ${doc.recTypeName}/${doc.recId}`);
   for (const doc of await store.collection(COLLECTIONS.emailClaims).find({ organisation })) add(doc.persona, 'claims', doc.sha1);
   const result: Record<string, unknown> = {};
   for (const [id, entry] of [...byPersona].sort(([a], [b]) => a.localeCompare(b))) {
@@ -96,7 +125,9 @@ export async function leavePendingMerge(shared: ProcessStore, target: ObjectId, 
     const organisation = (await store.collection(COLLECTIONS.personas).findOne({ _id: target }))!.organisation as ObjectId;
     const now = new Date();
     const _id = new ObjectId();
-    await store.collection(COLLECTIONS.merges).insertOne({ _id, organisation, target, sources: [source], actor, state: 'pending', createdAt: now, updatedAt: now });
+    await store
+      .collection(COLLECTIONS.merges)
+      .insertOne({ _id, organisation, target, sources: [source], actor, state: 'pending', createdAt: now, updatedAt: now });
     return _id;
   } finally {
     await store.close();
@@ -114,6 +145,8 @@ export function useMergePair() {
     pair.target = await seedPersona(pair.temp.store, pair.organisation, { identifiers: [mbox('t@example.org')] });
     pair.source = await seedPersona(pair.temp.store, pair.organisation, { identifiers: [mbox('s@example.org')] });
   });
-  afterEach(async () => { await pair.temp.close(); });
+  afterEach(async () => {
+    await pair.temp.close();
+  });
   return pair;
 }

@@ -14,27 +14,61 @@ export function AttributesSection({ person }: { person: Person }) {
   const refresh = () => queryClient.invalidateQueries({ queryKey: ['person', person.id] });
   const put = useMutation({
     mutationFn: ({ key: attributeKey, value: attributeValue }: { key: string; value: string }) =>
-      call(api.PUT('/v1/personas/{id}/attributes/{key}', { params: { path: { id: person.id, key: attributeKey } }, body: { value: attributeValue } })),
-    onSuccess: () => { setKey(''); setValue(''); return refresh(); },
+      call(
+        api.PUT('/v1/personas/{id}/attributes/{key}', {
+          params: { path: { id: person.id, key: attributeKey } },
+          body: { value: attributeValue },
+        }),
+      ),
+    onSuccess: () => {
+      setKey('');
+      setValue('');
+      return refresh();
+    },
   });
   const remove = useMutation({
-    mutationFn: (attributeKey: string) => call(api.DELETE('/v1/personas/{id}/attributes/{key}', { params: { path: { id: person.id, key: attributeKey } } })),
+    mutationFn: (attributeKey: string) =>
+      call(api.DELETE('/v1/personas/{id}/attributes/{key}', { params: { path: { id: person.id, key: attributeKey } } })),
     onSuccess: refresh,
   });
-  const submit = (event: FormEvent) => { event.preventDefault(); put.mutate({ key: key.trim(), value }); };
+  const submit = (event: FormEvent) => {
+    event.preventDefault();
+    put.mutate({ key: key.trim(), value });
+  };
   return (
     <Section id="attributes" title="Attributes">
-      {person.attributes.length === 0 ? <p className="hint">No attributes.</p> : (
+      {person.attributes.length === 0 ? (
+        <p className="hint">No attributes.</p>
+      ) : (
         <table>
-          <thead><tr><th scope="col">Key</th><th scope="col">Value</th><th scope="col"><span className="visually-hidden">Actions</span></th></tr></thead>
+          <thead>
+            <tr>
+              <th scope="col">Key</th>
+              <th scope="col">Value</th>
+              <th scope="col">
+                <span className="visually-hidden">Actions</span>
+              </th>
+            </tr>
+          </thead>
           <tbody>
             {person.attributes.map((attribute) => (
               <tr key={attribute.id}>
                 <td>{attribute.key}</td>
                 <td className="wrap">{String(attribute.value)}</td>
                 <td className="row-actions">
-                  <ScopedButton scope="personas:write" aria-label={`Edit ${attribute.key}`} onClick={() => { setKey(attribute.key); setValue(String(attribute.value)); }}>Edit</ScopedButton>
-                  <ScopedButton scope="personas:write" aria-label={`Delete ${attribute.key}`} onClick={() => remove.mutate(attribute.key)}>Delete</ScopedButton>
+                  <ScopedButton
+                    scope="personas:write"
+                    aria-label={`Edit ${attribute.key}`}
+                    onClick={() => {
+                      setKey(attribute.key);
+                      setValue(String(attribute.value));
+                    }}
+                  >
+                    Edit
+                  </ScopedButton>
+                  <ScopedButton scope="personas:write" aria-label={`Delete ${attribute.key}`} onClick={() => remove.mutate(attribute.key)}>
+                    Delete
+                  </ScopedButton>
                 </td>
               </tr>
             ))}
@@ -46,7 +80,9 @@ export function AttributesSection({ person }: { person: Person }) {
         <input id="attribute-key" required value={key} onChange={(event) => setKey(event.target.value)} />
         <label htmlFor="attribute-value">Attribute value</label>
         <input id="attribute-value" value={value} onChange={(event) => setValue(event.target.value)} />
-        <ScopedButton scope="personas:write" type="submit" disabled={put.isPending}>Save attribute</ScopedButton>
+        <ScopedButton scope="personas:write" type="submit" disabled={put.isPending}>
+          Save attribute
+        </ScopedButton>
       </form>
       {put.isError && <ErrorMessage error={put.error} title="Could not save the attribute" />}
       {remove.isError && <ErrorMessage error={remove.error} title="Could not delete the attribute" />}

@@ -19,18 +19,27 @@ export function EraseDialog({ person, onClose }: { person: Person; onClose(): vo
       queryClient.removeQueries({ queryKey: ['person', person.id] });
       await queryClient.invalidateQueries({ queryKey: ['people'] });
       onClose();
-      navigate('/people', { state: { notice: `${name} was erased (${report.counts.identifiers} identifiers, ${report.counts.attributes} attributes removed).` } });
+      navigate('/people', {
+        state: { notice: `${name} was erased (${report.counts.identifiers} identifiers, ${report.counts.attributes} attributes removed).` },
+      });
     },
   });
   const isConfirmed = typed.trim() === name.trim();
-  const submit = (event: FormEvent) => { event.preventDefault(); if (isConfirmed) erase.mutate(); };
+  const submit = (event: FormEvent) => {
+    event.preventDefault();
+    if (isConfirmed) erase.mutate();
+  };
   return (
     <Modal title={`Erase ${name}`} onClose={onClose}>
       <p>This removes {name}, everyone merged into them, their identifiers, attributes and links, for good. It cannot be undone.</p>
       <form onSubmit={submit}>
-        <label htmlFor="erase-confirm">Type <strong>{name}</strong> to confirm</label>
+        <label htmlFor="erase-confirm">
+          Type <strong>{name}</strong> to confirm
+        </label>
         <input id="erase-confirm" autoComplete="off" value={typed} onChange={(event) => setTyped(event.target.value)} />
-        <button type="submit" className="danger" disabled={!isConfirmed || erase.isPending}>{erase.isPending ? 'Erasing…' : 'Erase for good'}</button>
+        <button type="submit" className="danger" disabled={!isConfirmed || erase.isPending}>
+          {erase.isPending ? 'Erasing…' : 'Erase for good'}
+        </button>
       </form>
       {erase.isError && <ErrorMessage error={erase.error} title="Could not erase" />}
     </Modal>

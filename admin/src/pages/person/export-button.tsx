@@ -11,7 +11,9 @@ export function ExportButton({ person }: { person: Person }) {
   });
   return (
     <>
-      <button type="button" disabled={download.isPending} onClick={() => download.mutate()}>{download.isPending ? 'Exporting…' : 'Export'}</button>
+      <button type="button" disabled={download.isPending} onClick={() => download.mutate()}>
+        {download.isPending ? 'Exporting…' : 'Export'}
+      </button>
       {download.isError && <ErrorMessage error={download.error} title="Export failed" />}
     </>
   );

@@ -15,24 +15,36 @@ export function IdentifiersSection({ person }: { person: Person }) {
   const movingIdentifier = person.identifiers.find((identifier) => identifier.id === moving);
   return (
     <Section id="identifiers" title="Identifiers" isEmpty={person.identifiers.length === 0} emptyText="No identifiers.">
-        <table>
-          <thead><tr><th scope="col">Kind</th><th scope="col">Value</th><th scope="col"><span className="visually-hidden">Actions</span></th></tr></thead>
-          <tbody>
-            {person.identifiers.map((identifier) => (
-              <tr key={identifier.id}>
-                <td>{IDENTIFIER_KINDS[identifier.ifi.key] ?? identifier.ifi.key}</td>
-                <td className="wrap">{identifierText(identifier.ifi)}</td>
-                <td>
-                  <ScopedButton scope="personas:write" aria-expanded={moving === identifier.id}
-                    aria-label={`Move ${identifierText(identifier.ifi)}`} onClick={() => setMoving(moving === identifier.id ? null : identifier.id)}>
-                    Move…
-                  </ScopedButton>
-                </td>
-              </tr>
-            ))}
-          </tbody>
-        </table>
-        {movingIdentifier && <MoveIdentifier person={person} identifier={movingIdentifier} onDone={() => setMoving(null)} />}
+      <table>
+        <thead>
+          <tr>
+            <th scope="col">Kind</th>
+            <th scope="col">Value</th>
+            <th scope="col">
+              <span className="visually-hidden">Actions</span>
+            </th>
+          </tr>
+        </thead>
+        <tbody>
+          {person.identifiers.map((identifier) => (
+            <tr key={identifier.id}>
+              <td>{IDENTIFIER_KINDS[identifier.ifi.key] ?? identifier.ifi.key}</td>
+              <td className="wrap">{identifierText(identifier.ifi)}</td>
+              <td>
+                <ScopedButton
+                  scope="personas:write"
+                  aria-expanded={moving === identifier.id}
+                  aria-label={`Move ${identifierText(identifier.ifi)}`}
+                  onClick={() => setMoving(moving === identifier.id ? null : identifier.id)}
+                >
+                  Move…
+                </ScopedButton>
+              </td>
+            </tr>
+          ))}
+        </tbody>
+      </table>
+      {movingIdentifier && <MoveIdentifier person={person} identifier={movingIdentifier} onDone={() => setMoving(null)} />}
     </Section>
   );
 }
@@ -42,9 +54,10 @@ function MoveIdentifier({ person, identifier, onDone }: { person: Person; identi
   const move = useMutation({
     // A split is a new person first, then the move: two calls, both on the public API.
     mutationFn: async (target: { id: string } | 'new') => {
-      const personaId = target === 'new'
-        ? (await call(api.POST('/v1/personas', { body: { name: identifierText(identifier.ifi) } })) as { id: string }).id
-        : target.id;
+      const personaId =
+        target === 'new'
+          ? ((await call(api.POST('/v1/personas', { body: { name: identifierText(identifier.ifi) } }))) as { id: string }).id
+          : target.id;
       await call(api.PUT('/v1/identifiers/{id}', { params: { path: { id: identifier.id } }, body: { persona: personaId } }));
       return personaId;
     },
@@ -57,7 +70,15 @@ function MoveIdentifier({ person, identifier, onDone }: { person: Person; identi
     <div className="panel" role="group" aria-label={`Move ${identifierText(identifier.ifi)}`}>
       <h3>Move {identifierText(identifier.ifi)}</h3>
       <PersonPicker id="move-to" label="Move to" excludeId={person.id} onPick={(target) => move.mutate(target)} />
-      <p>or <button type="button" onClick={() => move.mutate('new')}>Split off to a new person</button> <button type="button" onClick={onDone}>Cancel</button></p>
+      <p>
+        or{' '}
+        <button type="button" onClick={() => move.mutate('new')}>
+          Split off to a new person
+        </button>{' '}
+        <button type="button" onClick={onDone}>
+          Cancel
+        </button>
+      </p>
       {move.isPending && <p role="status">Moving…</p>}
       {move.isError && <ErrorMessage error={move.error} title="Could not move the identifier" />}
     </div>

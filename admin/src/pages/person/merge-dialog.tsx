@@ -17,7 +17,10 @@ export function MergeDialog({ person, onClose }: { person: Person; onClose(): vo
   const [target, setTarget] = useState<Persona | null>(null);
   return (
     <Modal title={`Merge ${displayName(person)} into another person`} onClose={onClose}>
-      <p>Everything of {displayName(person)} moves to the person you choose; {displayName(person)} then redirects there. The merge can be undone from the history.</p>
+      <p>
+        Everything of {displayName(person)} moves to the person you choose; {displayName(person)} then redirects there. The merge can be
+        undone from the history.
+      </p>
       <PersonPicker id="merge-into" label="Merge into" excludeId={person.id} onPick={setTarget} />
       {target && <MergePreview source={person} target={target} onDone={onClose} />}
     </Modal>
@@ -45,25 +48,51 @@ export function MergePreview({ source, target, onDone }: { source: Person; targe
   const data = preview.data as components['schemas']['MergePreview'] | undefined;
   return (
     <section role="region" aria-label="Merge preview" aria-busy={preview.isPending} className="preview">
-      <h3>{displayName(source)} → {displayName(target)}</h3>
+      <h3>
+        {displayName(source)} → {displayName(target)}
+      </h3>
       {preview.isPending && <Loading what="what would move" />}
       {preview.isError && <ErrorMessage error={preview.error} title="This merge is not possible" />}
       {data && (
         <>
-          <p>Kept: <strong>{displayName(target)}</strong>. Merged into it: <strong>{displayName(source)}</strong>.</p>
-          <ul>{movedSummary(data).map((line) => <li key={line}>{line}</li>)}</ul>
+          <p>
+            Kept: <strong>{displayName(target)}</strong>. Merged into it: <strong>{displayName(source)}</strong>.
+          </p>
+          <ul>
+            {movedSummary(data).map((line) => (
+              <li key={line}>{line}</li>
+            ))}
+          </ul>
           {data.moved.identifiers.length > 0 && (
             <>
               <h4>Identifiers that move</h4>
-              <ul>{movedIdentifierLines(data, known).map((line) => <li key={line}>{line}</li>)}</ul>
+              <ul>
+                {movedIdentifierLines(data, known).map((line) => (
+                  <li key={line}>{line}</li>
+                ))}
+              </ul>
             </>
           )}
           <h4>Conflicts</h4>
-          {conflictLines(data).length === 0 ? <p>None: nothing is dropped.</p> : <ul>{conflictLines(data).map((line) => <li key={line}>{line}</li>)}</ul>}
+          {conflictLines(data).length === 0 ? (
+            <p>None: nothing is dropped.</p>
+          ) : (
+            <ul>
+              {conflictLines(data).map((line) => (
+                <li key={line}>{line}</li>
+              ))}
+            </ul>
+          )}
           {data.refusals.length > 0 && (
             <div role="alert">
               <h4>This merge is not possible</h4>
-              <ul>{data.refusals.map((refusal) => <li key={refusal.rule}>{refusal.message} ({refusal.code})</li>)}</ul>
+              <ul>
+                {data.refusals.map((refusal) => (
+                  <li key={refusal.rule}>
+                    {refusal.message} ({refusal.code})
+                  </li>
+                ))}
+              </ul>
             </div>
           )}
           <button type="button" className="primary" disabled={merge.isPending || data.refusals.length > 0} onClick={() => merge.mutate()}>

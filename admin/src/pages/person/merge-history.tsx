@@ -23,7 +23,11 @@ export function MergeHistory({ person }: { person: Person }) {
       {history.isError && <ErrorMessage error={history.error} title="Could not load the merge history" />}
       {history.data && history.data.data.length === 0 && <p className="hint">Never merged.</p>}
       {history.data && history.data.data.length > 0 && (
-        <ol className="history">{history.data.data.map((merge) => <MergeEntry key={merge.id} merge={merge} person={person} />)}</ol>
+        <ol className="history">
+          {history.data.data.map((merge) => (
+            <MergeEntry key={merge.id} merge={merge} person={person} />
+          ))}
+        </ol>
       )}
     </Section>
   );
@@ -37,28 +41,50 @@ export function MergeEntry({ merge, person }: { merge: Merge; person?: Person })
   });
   const failure = undo.isError ? toApiError(undo.error) : null;
   const named = useNamedIdentifiers(failure ? conflictIdentifierIds(failure.details) : []);
-  const identifiers = new Map([...(person?.identifiers ?? []).map((identifier) => [identifier.id, identifierText(identifier.ifi)] as const), ...named]);
+  const identifiers = new Map([
+    ...(person?.identifiers ?? []).map((identifier) => [identifier.id, identifierText(identifier.ifi)] as const),
+    ...named,
+  ]);
   return (
     <li>
       <p>
         <time dateTime={merge.createdAt}>{new Date(merge.createdAt).toLocaleString()}</time>:{' '}
-        {merge.sources.map((source, index) => <span key={source}>{index > 0 && ', '}<Link to={`/people/${source}`}>{source.slice(-6)}</Link></span>)}
-        {' merged into '}<Link to={`/people/${merge.target}`}>{merge.target === person?.id ? 'this person' : merge.target.slice(-6)}</Link>
-        {' · '}<strong>{merge.state}</strong>{merge.erased && ' (erased)'}
+        {merge.sources.map((source, index) => (
+          <span key={source}>
+            {index > 0 && ', '}
+            <Link to={`/people/${source}`}>{source.slice(-6)}</Link>
+          </span>
+        ))}
+        {' merged into '}
+        <Link to={`/people/${merge.target}`}>{merge.target === person?.id ? 'this person' : merge.target.slice(-6)}</Link>
+        {' · '}
+        <strong>{merge.state}</strong>
+        {merge.erased && ' (erased)'}
       </p>
-      <p className="hint">{movedSummary(merge).join('; ') || 'Nothing moved'}
-        {merge.moved.attributeConflicts.map((conflict) => `; ${conflict.key} kept ${valueText(conflict.targetValue)} over ${valueText(conflict.sourceValue)}`).join('')}
+      <p className="hint">
+        {movedSummary(merge).join('; ') || 'Nothing moved'}
+        {merge.moved.attributeConflicts
+          .map((conflict) => `; ${conflict.key} kept ${valueText(conflict.targetValue)} over ${valueText(conflict.sourceValue)}`)
+          .join('')}
       </p>
       {merge.state === 'applied' && !merge.erased && (
-        <ScopedButton scope="personas:merge" disabled={undo.isPending} onClick={() => undo.mutate()}>{undo.isPending ? 'Undoing…' : 'Undo merge'}</ScopedButton>
+        <ScopedButton scope="personas:merge" disabled={undo.isPending} onClick={() => undo.mutate()}>
+          {undo.isPending ? 'Undoing…' : 'Undo merge'}
+        </ScopedButton>
       )}
       {failure && (
         <>
           <ErrorMessage error={failure} title="Undo refused" showDetails={failure.code !== 'merges.undo_conflict'} />
           {failure.code === 'merges.undo_conflict' && (
             <div className="conflicts">
-              <p>These changes since the merge block the undo <code>{failure.code}</code>:</p>
-              <ul>{undoConflictLines(failure.details, (id) => identifiers.get(id)).map((line) => <li key={line}>{line}</li>)}</ul>
+              <p>
+                These changes since the merge block the undo <code>{failure.code}</code>:
+              </p>
+              <ul>
+                {undoConflictLines(failure.details, (id) => identifiers.get(id)).map((line) => (
+                  <li key={line}>{line}</li>
+                ))}
+              </ul>
             </div>
           )}
         </>
@@ -72,7 +98,8 @@ function useNamedIdentifiers(ids: string[]): Map<string, string> {
   const found = useQuery({
     queryKey: ['identifiers', ids],
     enabled: ids.length > 0,
-    queryFn: () => call(api.GET('/v1/identifiers', { params: { query: { 'search.id.in': ids.join(','), limit: '100' } as Record<string, string> } })),
+    queryFn: () =>
+      call(api.GET('/v1/identifiers', { params: { query: { 'search.id.in': ids.join(','), limit: '100' } as Record<string, string> } })),
   });
   return new Map((found.data?.data ?? []).map((identifier) => [identifier.id, identifierText(identifier.ifi)]));
 }

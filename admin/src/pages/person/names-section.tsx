@@ -9,7 +9,9 @@ import { ScopedButton } from '../../components/scoped-button.tsx';
 import { Section } from '../../components/section.tsx';
 import type { Person } from '../person-page.tsx';
 
-const when = (iso: string) => <time dateTime={iso}>{new Date(iso).toLocaleString(undefined, { dateStyle: 'medium', timeStyle: 'short' })}</time>;
+const when = (iso: string) => (
+  <time dateTime={iso}>{new Date(iso).toLocaleString(undefined, { dateStyle: 'medium', timeStyle: 'short' })}</time>
+);
 
 export function NamesSection({ person }: { person: Person }) {
   const queryClient = useQueryClient();
@@ -19,24 +21,36 @@ export function NamesSection({ person }: { person: Person }) {
     mutationFn: (newName: string) => call(api.PATCH('/v1/personas/{id}', { params: { path: { id: person.id } }, body: { name: newName } })),
     onSuccess: () => queryClient.invalidateQueries({ queryKey: ['person', person.id] }),
   });
-  const submit = (event: FormEvent) => { event.preventDefault(); rename.mutate(name); };
+  const submit = (event: FormEvent) => {
+    event.preventDefault();
+    rename.mutate(name);
+  };
   const seen = person.names ?? [];
   return (
     <Section id="name" title="Name">
       <form onSubmit={submit} className="inline">
         <label htmlFor="person-name">Display name</label>
         <input id="person-name" value={name} onChange={(event) => setName(event.target.value)} />
-        <ScopedButton scope="personas:write" type="submit" disabled={rename.isPending}>{rename.isPending ? 'Saving…' : 'Save name'}</ScopedButton>
+        <ScopedButton scope="personas:write" type="submit" disabled={rename.isPending}>
+          {rename.isPending ? 'Saving…' : 'Save name'}
+        </ScopedButton>
       </form>
       {rename.isSuccess && <p role="status">Name saved.</p>}
       {rename.isError && <ErrorMessage error={rename.error} title="Could not save the name" />}
       <h3 id="names-seen-heading">Names seen</h3>
-      {seen.length === 0 ? <p className="hint">No name seen yet.</p> : (
+      {seen.length === 0 ? (
+        <p className="hint">No name seen yet.</p>
+      ) : (
         <table aria-labelledby="names-seen-heading">
           <thead>
             <tr>
-              <th scope="col">Name</th><th scope="col">Times seen</th><th scope="col">First seen</th><th scope="col">Last seen</th>
-              <th scope="col"><span className="visually-hidden">Actions</span></th>
+              <th scope="col">Name</th>
+              <th scope="col">Times seen</th>
+              <th scope="col">First seen</th>
+              <th scope="col">Last seen</th>
+              <th scope="col">
+                <span className="visually-hidden">Actions</span>
+              </th>
             </tr>
           </thead>
           <tbody>
@@ -47,8 +61,17 @@ export function NamesSection({ person }: { person: Person }) {
                 <td>{when(entry.firstSeen)}</td>
                 <td>{when(entry.lastSeen)}</td>
                 <td className="row-actions">
-                  {entry.name === person.name ? <span className="hint">Display name</span> : (
-                    <ScopedButton scope="personas:write" aria-label={`Use the name ${entry.name}`} disabled={rename.isPending} onClick={() => rename.mutate(entry.name)}>Use</ScopedButton>
+                  {entry.name === person.name ? (
+                    <span className="hint">Display name</span>
+                  ) : (
+                    <ScopedButton
+                      scope="personas:write"
+                      aria-label={`Use the name ${entry.name}`}
+                      disabled={rename.isPending}
+                      onClick={() => rename.mutate(entry.name)}
+                    >
+                      Use
+                    </ScopedButton>
                   )}
                 </td>
               </tr>
