@@ -69,12 +69,17 @@ export function withIdentityEpoch(store: Store): Store {
         };
       },
     });
+  // One wrapper per watched collection, made on first use: the resolver asks for its collections on every batch.
+  const wrapped = new Map<string, Collection<any>>();
+  const collection = <T extends Document>(name: string): Collection<T> => {
+    if (!WATCHED.has(name)) return store.collection<T>(name);
+    let found = wrapped.get(name);
+    if (!found) wrapped.set(name, (found = watched(name, store.collection<T>(name))));
+    return found as Collection<T>;
+  };
   return new Proxy(store, {
     get(target, property, receiver) {
-      if (property === 'collection') {
-        return <T extends Document>(name: string) =>
-          WATCHED.has(name) ? watched(name, target.collection<T>(name)) : target.collection<T>(name);
-      }
+      if (property === 'collection') return collection;
       if (property === 'applyAtomically' && target.applyAtomically) {
         return async (operations: AtomicOperation[]) => {
           const result = await target.applyAtomically!(operations);

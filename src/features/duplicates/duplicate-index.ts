@@ -8,7 +8,7 @@
 // identifier or persona is never suggested even before a refresh sees it.
 import { ObjectId } from 'bson';
 import { COLLECTIONS, type AttributeDoc, type IdentifierDoc, type PersonaDoc } from '../../domain/model.ts';
-import { insertManyIgnoringDuplicates, type Collection, type Store } from '../../store/port.ts';
+import { DUPLICATE_KEY_CODE, insertManyIgnoringDuplicates, type Collection, type Store } from '../../store/port.ts';
 import { isTokenDue, personasChangedSince } from './duplicate-changes.ts';
 import { DUPLICATE_KEYS_COLLECTION, LEGACY_DUPLICATE_KEYS_COLLECTION, matchKeysOf, type MatchKey } from './duplicate-keys.ts';
 
@@ -279,7 +279,7 @@ export async function reindexPersonas(
       { ordered: false },
     );
     // A duplicate key: a concurrent refresh inserted the same persona's keys first, from the same data.
-    const failed = result.writeErrors.find((error) => error.code !== 11000);
+    const failed = result.writeErrors.find((error) => error.code !== DUPLICATE_KEY_CODE);
     if (failed) throw new Error(`storing match keys failed: ${failed.errmsg}`);
   }
   return { changed, current };

@@ -2,6 +2,7 @@
 // and Date (msgpack timestamp) come back as the same classes the driver returns. Key order is preserved.
 import { ObjectId } from 'bson';
 import { addExtension, Packr } from 'msgpackr';
+import { isObjectId } from '../../domain/is-object-id.ts';
 import type { Document } from '../port.ts';
 
 /** msgpack extension type of an ObjectId (its 12 bytes); partial-decode.ts reads it without msgpackr. */
@@ -14,7 +15,7 @@ export const OBJECT_ID_EXTENSION = 0x42;
 // `_bsontype`. All decode to the one class imported above.
 class AnyObjectId {
   static [Symbol.hasInstance](value: unknown): boolean {
-    return typeof value === 'object' && value !== null && (value as { _bsontype?: unknown })._bsontype === 'ObjectId';
+    return isObjectId(value);
   }
 }
 addExtension({

@@ -3,9 +3,10 @@
 // hold a second instance of either). Stored documents always decode to the codec's class, so a filter or pipeline
 // is given that class too before mingo sees it; an id of another build would otherwise match nothing.
 import { ObjectId } from 'bson';
+import { isObjectId } from '../../domain/is-object-id.ts';
 
 function isForeignObjectId(value: object): boolean {
-  return (value as { _bsontype?: unknown })._bsontype === 'ObjectId' && Object.getPrototypeOf(value) !== ObjectId.prototype;
+  return isObjectId(value) && Object.getPrototypeOf(value) !== ObjectId.prototype;
 }
 
 /** `value` with every ObjectId of another bson build replaced by the codec's class; unchanged parts are shared. */

@@ -5,11 +5,9 @@
 // null (matches missing fields), sub-documents and arrays (order and element rules), strings in ranges (a long
 // string's key ends in a digest, not in order), and any operator besides `$eq $in $gt $gte $lt $lte`.
 import { isObjectId } from '../../domain/is-object-id.ts';
+import { isPlainObject } from '../../domain/plain-object.ts';
 import type { Filter } from '../port.ts';
 import type { Plan } from './query-planner.ts';
-
-const isPlainObject = (value: unknown): value is Record<string, unknown> =>
-  value !== null && typeof value === 'object' && Object.getPrototypeOf(value) === Object.prototype;
 
 /** Values whose index key is equal exactly when MongoDB's equality holds. */
 const isExactEqualityValue = (value: unknown): boolean =>
